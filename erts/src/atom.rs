@@ -1,0 +1,227 @@
+//! The global atom table (OTP's `atom.c`): UTF-8 names interned once, an atom is an index.
+//!
+//! Reads (`name`) are lock-free: names live in an append-only `boxcar::Vec`. Interning takes a
+//! mutex on the name→index map. Atoms that the runtime refers to by name are declared in the
+//! `atoms!` list below and get fixed indices, so `atom::OK` is a constant.
+
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// An atom: an index into the atom table.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct Atom(pub u32);
+
+/// OTP's limit on atom length in characters.
+pub const MAX_ATOM_CHARS: usize = 255;
+/// OTP's default atom table size (`+t`).
+pub const MAX_ATOMS: usize = 1_048_576;
+
+struct Table {
+    names: boxcar::Vec<&'static str>,
+    index: Mutex<HashMap<&'static str, u32>>,
+}
+
+static TABLE: OnceLock<Table> = OnceLock::new();
+
+fn table() -> &'static Table {
+    TABLE.get_or_init(|| {
+        let t = Table {
+            names: boxcar::Vec::new(),
+            index: Mutex::new(HashMap::new()),
+        };
+        {
+            let mut idx = t.index.lock();
+            for (i, n) in PREDEFINED.iter().enumerate() {
+                let got = t.names.push(n);
+                debug_assert_eq!(got, i);
+                idx.insert(n, i as u32);
+            }
+        }
+        t
+    })
+}
+
+/// Errors from interning an atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtomError {
+    /// More than 255 characters.
+    TooLong,
+    /// The table is full.
+    TableFull,
+}
+
+/// Interns `name` (UTF-8), returning its atom.
+pub fn intern(name: &str) -> Result<Atom, AtomError> {
+    if name.len() > MAX_ATOM_CHARS && name.chars().count() > MAX_ATOM_CHARS {
+        return Err(AtomError::TooLong);
+    }
+    let t = table();
+    let mut idx = t.index.lock();
+    if let Some(&i) = idx.get(name) {
+        return Ok(Atom(i));
+    }
+    if t.names.count() >= MAX_ATOMS {
+        return Err(AtomError::TableFull);
+    }
+    let s: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    let i = t.names.push(s) as u32;
+    idx.insert(s, i);
+    Ok(Atom(i))
+}
+
+/// Interns a name known to be valid (runtime-internal names); panics only on misuse.
+pub fn atom(name: &str) -> Atom {
+    intern(name).expect("runtime atom name is valid")
+}
+
+/// Looks up an existing atom without creating it.
+pub fn existing(name: &str) -> Option<Atom> {
+    table().index.lock().get(name).map(|&i| Atom(i))
+}
+
+/// The name of an atom.
+#[inline]
+pub fn name(a: Atom) -> &'static str {
+    table().names.get(a.0 as usize).copied().unwrap_or("")
+}
+
+/// Number of atoms in the table.
+pub fn count() -> usize {
+    table().names.count()
+}
+
+impl Atom {
+    pub fn name(self) -> &'static str {
+        name(self)
+    }
+}
+
+macro_rules! atoms {
+    ($($id:ident = $name:literal,)*) => {
+        const PREDEFINED: &[&str] = &[$($name,)*];
+        atoms!(@consts 0u32, $($id,)*);
+    };
+    (@consts $n:expr, $id:ident, $($rest:ident,)*) => {
+        pub const $id: Atom = Atom($n);
+        atoms!(@consts $n + 1u32, $($rest,)*);
+    };
+    (@consts $n:expr,) => {};
+}
+
+atoms! {
+    // --- core
+    FALSE = "false",
+    TRUE = "true",
+    UNDEFINED = "undefined",
+    OK = "ok",
+    ERROR = "error",
+    THROW = "throw",
+    EXIT = "exit",
+    NORMAL = "normal",
+    KILL = "kill",
+    KILLED = "killed",
+    EXIT_UPPER = "EXIT",
+    DOWN = "DOWN",
+    NOPROC = "noproc",
+    INFINITY = "infinity",
+    ERLANG = "erlang",
+    NONODE = "nonode@nohost",
+    EMPTY = "",
+    // --- error reasons
+    BADARG = "badarg",
+    BADARITH = "badarith",
+    BADMATCH = "badmatch",
+    FUNCTION_CLAUSE = "function_clause",
+    CASE_CLAUSE = "case_clause",
+    IF_CLAUSE = "if_clause",
+    UNDEF = "undef",
+    BADFUN = "badfun",
+    BADARITY = "badarity",
+    TRY_CLAUSE = "try_clause",
+    BADKEY = "badkey",
+    BADMAP = "badmap",
+    BADRECORD = "badrecord",
+    SYSTEM_LIMIT = "system_limit",
+    NOCATCH = "nocatch",
+    NOTSUP = "notsup",
+    // --- stack traces and error_info
+    FILE = "file",
+    LINE = "line",
+    ERROR_INFO = "error_info",
+    MODULE = "module",
+    FUNCTION = "function",
+    ARITY = "arity",
+    CAUSE = "cause",
+    NAME = "name",
+    ENV = "env",
+    TYPE = "type",
+    LOCAL = "local",
+    EXTERNAL = "external",
+    UNIQ = "uniq",
+    INDEX = "index",
+    NEW_INDEX = "new_index",
+    NEW_UNIQ = "new_uniq",
+    PID = "pid",
+    // --- bit syntax, binaries, conversions
+    LATIN1 = "latin1",
+    UNICODE = "unicode",
+    UTF8 = "utf8",
+    UTF16 = "utf16",
+    UTF32 = "utf32",
+    BIG = "big",
+    LITTLE = "little",
+    NATIVE = "native",
+    SIGNED = "signed",
+    UNSIGNED = "unsigned",
+    DECIMALS = "decimals",
+    SCIENTIFIC = "scientific",
+    COMPACT = "compact",
+    SHORT = "short",
+    COMPRESSED = "compressed",
+    SAFE = "safe",
+    USED = "used",
+    MINOR_VERSION = "minor_version",
+    DETERMINISTIC = "deterministic",
+    // --- maps, misc
+    ITERATOR = "iterator",
+    NONE = "none",
+    VALUE = "value",
+    APPLY = "apply",
+    CALL = "call",
+    RETURN = "return",
+    FUN = "fun",
+    MAX = "max",
+    HIGH = "high",
+    LOW = "low",
+    START = "start",
+    STOP = "stop",
+    INIT = "init",
+    ON_LOAD = "on_load",
+    MODULE_INFO = "module_info",
+    EXPORTS = "exports",
+    ATTRIBUTES = "attributes",
+    COMPILE = "compile",
+    MD5 = "md5",
+    NIF = "nif",
+    ERROR_HANDLER = "error_handler",
+    UNDEFINED_FUNCTION = "undefined_function",
+    UNDEFINED_LAMBDA = "undefined_lambda",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predefined_are_fixed() {
+        assert_eq!(name(OK), "ok");
+        assert_eq!(atom("ok"), OK);
+        assert_eq!(name(FALSE), "false");
+        let a = atom("some_new_atom_xyz");
+        assert_eq!(name(a), "some_new_atom_xyz");
+        assert_eq!(existing("some_new_atom_xyz"), Some(a));
+        assert_eq!(intern(&"a".repeat(256)), Err(AtomError::TooLong));
+        assert!(intern(&"ä".repeat(255)).is_ok());
+    }
+}

@@ -1,0 +1,74 @@
+//! Built-in functions (OTP's `bif.c`, `erl_bif_*.c`): the registry mapping `M:F/A` to native
+//! code, and the BIF implementations grouped by area in submodules.
+//!
+//! A BIF takes the calling process (for its heap) and its arguments and returns a term or a
+//! [`Fail`](crate::exception::Fail). Each submodule has a `register` function that adds its
+//! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
+//! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
+
+use crate::atom::{self, Atom};
+use crate::exception::BifResult;
+use crate::module::Mfa;
+use crate::process::Process;
+use crate::term::Term;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The signature of a BIF.
+pub type BifFn = fn(&mut Process, &[Term]) -> BifResult;
+
+/// Collects BIFs during start-up.
+pub struct Registry {
+    map: HashMap<Mfa, BifFn>,
+}
+
+impl Registry {
+    /// Adds `module:function/arity`.
+    pub fn add(&mut self, module: &str, function: &str, arity: u32, f: BifFn) {
+        let mfa = Mfa {
+            module: atom::atom(module),
+            function: atom::atom(function),
+            arity,
+        };
+        self.map.insert(mfa, f);
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Mfa, &BifFn)> {
+        self.map.iter()
+    }
+    pub fn get(&self, m: Atom, f: Atom, a: u32) -> Option<BifFn> {
+        self.map
+            .get(&Mfa {
+                module: m,
+                function: f,
+                arity: a,
+            })
+            .copied()
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// The BIF registry, built on first use.
+pub fn registry() -> &'static Registry {
+    static R: OnceLock<Registry> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut r = Registry {
+            map: HashMap::new(),
+        };
+        register_all(&mut r);
+        r
+    })
+}
+
+/// Looks up a BIF.
+pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
+    registry().get(m, f, a)
+}
+
+fn register_all(r: &mut Registry) {
+    let _ = r;
+}

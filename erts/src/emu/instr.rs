@@ -1,0 +1,2 @@
+//! Internal instructions.
+pub enum Instr { Nop }

@@ -1,0 +1,3 @@
+//! The interpreter (OTP's `beam_emu.c`): executes the loaded instruction stream.
+
+pub mod instr;

@@ -1,0 +1,164 @@
+//! A process heap: the young-generation block that terms are bump-allocated into, the heap
+//! fragments used when the block is full between garbage collections, and the off-heap list
+//! (OTP's MSO list) of refcounted binaries that this heap's terms point to.
+//!
+//! Allocation never moves terms: when the block has no room, a fragment is allocated and the
+//! next garbage collection (`gc.rs`) copies the live data of block and fragments into a new
+//! block. So BIFs may allocate freely; only instructions at GC safe points collect.
+//! A module's literal area is also a `Heap` that is never collected.
+
+use crate::term::Term;
+use std::sync::Arc;
+
+/// Off-heap binary data shared by reference count between heaps (`Binary` in OTP).
+pub type BinaryData = Arc<Vec<u8>>;
+
+/// Default size of a new process heap in words (OTP's `H_MIN_SIZE`).
+pub const MIN_HEAP_SIZE: usize = 233;
+
+pub struct Heap {
+    /// The main block; its capacity is fixed, so pointers into it stay valid.
+    block: Vec<Term>,
+    /// Blocks allocated when `block` was full; merged into a new block by the next GC.
+    fragments: Vec<Vec<Term>>,
+    /// Words allocated in fragments since the last GC.
+    fragment_words: usize,
+    /// Refcounted binaries referenced from this heap (one strong count each).
+    pub(crate) off_heap: Vec<*const Vec<u8>>,
+}
+
+// SAFETY: a heap is owned by one process at a time; the raw pointers in `off_heap` are strong
+// counts of `Arc`s whose data is immutable and `Sync`.
+unsafe impl Send for Heap {}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap::with_capacity(MIN_HEAP_SIZE)
+    }
+}
+
+impl Heap {
+    pub fn with_capacity(words: usize) -> Heap {
+        Heap {
+            block: Vec::with_capacity(words),
+            fragments: Vec::new(),
+            fragment_words: 0,
+            off_heap: Vec::new(),
+        }
+    }
+
+    /// Allocates `n` words and returns a pointer to the first. The words are initialised to
+    /// `NONE`; the caller fills them before the next GC.
+    #[inline]
+    pub fn alloc(&mut self, n: usize) -> *mut Term {
+        let len = self.block.len();
+        if self.block.capacity() - len >= n {
+            // SAFETY: capacity is never exceeded, so the block does not reallocate and the
+            // new words lie inside its allocation; they are initialised right here.
+            unsafe {
+                let p = self.block.as_mut_ptr().add(len);
+                std::ptr::write_bytes(p, 0, n);
+                self.block.set_len(len + n);
+                p
+            }
+        } else {
+            self.alloc_fragment(n)
+        }
+    }
+
+    #[cold]
+    fn alloc_fragment(&mut self, n: usize) -> *mut Term {
+        let mut frag = vec![Term::NONE; n.max(1)];
+        let p = frag.as_mut_ptr();
+        self.fragments.push(frag);
+        self.fragment_words += n;
+        p
+    }
+
+    /// Free words left in the main block.
+    #[inline]
+    pub fn free_words(&self) -> usize {
+        self.block.capacity() - self.block.len()
+    }
+    /// Words used in the main block.
+    pub fn used_words(&self) -> usize {
+        self.block.len()
+    }
+    /// Capacity of the main block in words.
+    pub fn capacity(&self) -> usize {
+        self.block.capacity()
+    }
+    pub fn fragment_words(&self) -> usize {
+        self.fragment_words
+    }
+    /// Whether an allocation of `n` words would need a GC to stay in the main block.
+    #[inline]
+    pub fn needs_gc(&self, n: usize) -> bool {
+        self.free_words() < n || !self.fragments.is_empty()
+    }
+
+    /// Records a strong count of `bin` owned by this heap and returns the raw pointer that a
+    /// refc-binary object stores.
+    pub fn register_binary(&mut self, bin: BinaryData) -> *const Vec<u8> {
+        let p = Arc::into_raw(bin);
+        self.off_heap.push(p);
+        p
+    }
+
+    /// Whether `p` points into this heap's block or fragments (the GC's from-space).
+    pub fn contains(&self, p: *const Term) -> bool {
+        let inside = |v: &Vec<Term>| {
+            let start = v.as_ptr() as usize;
+            let end = start + v.len() * 8;
+            (start..end).contains(&(p as usize))
+        };
+        inside(&self.block) || self.fragments.iter().any(inside)
+    }
+
+    /// Ranges `[start, end)` of the from-space, for the GC.
+    pub(crate) fn ranges(&self) -> Vec<(usize, usize)> {
+        let mut r = Vec::with_capacity(1 + self.fragments.len());
+        let push = |r: &mut Vec<(usize, usize)>, v: &Vec<Term>| {
+            let s = v.as_ptr() as usize;
+            r.push((s, s + v.len() * 8));
+        };
+        push(&mut r, &self.block);
+        for f in &self.fragments {
+            push(&mut r, f);
+        }
+        r
+    }
+
+    /// Replaces the block by `new_block` (the GC's to-space) and drops fragments and the old
+    /// off-heap list (whose entries the GC has already re-counted into `new_off_heap`).
+    pub(crate) fn install(&mut self, new_block: Vec<Term>, new_off_heap: Vec<*const Vec<u8>>) {
+        let old = std::mem::replace(&mut self.off_heap, new_off_heap);
+        for p in old {
+            // SAFETY: each entry is one strong count taken by `register_binary` or the GC.
+            unsafe { drop(Arc::from_raw(p)) };
+        }
+        self.block = new_block;
+        self.fragments.clear();
+        self.fragment_words = 0;
+    }
+
+    /// Moves the allocation of another heap (a message's heap fragment) into this one so its
+    /// terms stay valid; they are merged into the block at the next GC.
+    pub fn absorb(&mut self, mut other: Heap) {
+        let block = std::mem::take(&mut other.block);
+        self.fragment_words += block.len();
+        self.fragments.push(block);
+        self.fragment_words += other.fragment_words;
+        self.fragments.append(&mut other.fragments);
+        self.off_heap.append(&mut other.off_heap);
+    }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        for p in self.off_heap.drain(..) {
+            // SAFETY: each entry is one strong count owned by this heap.
+            unsafe { drop(Arc::from_raw(p)) };
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The runtime core of the Rust ERTS: terms, atoms, heaps, the `.beam` loader, the
+//! interpreter, processes and BIFs. Knows nothing of C ABIs; `nif-api` and `ports` plug in.
+
+pub mod atom;
+pub mod bif;
+pub mod bignum;
+pub mod bits;
+pub mod emu;
+pub mod exception;
+pub mod heap;
+pub mod module;
+pub mod process;
+pub mod term;

@@ -1,0 +1,269 @@
+//! Loaded code: export entries (the global table of `M:F/A` call targets, swapped atomically
+//! on load as OTP's `export.c`), fun entries (OTP's `erl_fun.c` lambda table) and modules with
+//! their instruction stream, literals and line table (OTP's `module.c` / `beam_code.h`).
+
+use crate::atom::Atom;
+use crate::bif::BifFn;
+use crate::emu::instr::Instr;
+use crate::heap::Heap;
+use crate::term::Term;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// `{Module, Function, Arity}`.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Mfa {
+    pub module: Atom,
+    pub function: Atom,
+    pub arity: u32,
+}
+
+/// A call target `M:F/A`. Entries are never freed, so `&'static Export` is a stable handle
+/// that instructions and `fun M:F/A` terms hold.
+pub struct Export {
+    pub mfa: Mfa,
+    /// Entry point of the current code, or null when the function is not loaded.
+    address: AtomicPtr<Instr>,
+    /// The native implementation when `M:F/A` is a BIF.
+    pub bif: Option<BifFn>,
+}
+
+impl Export {
+    #[inline]
+    pub fn address(&self) -> *const Instr {
+        self.address.load(Ordering::Acquire)
+    }
+    pub fn set_address(&self, p: *const Instr) {
+        self.address.store(p as *mut Instr, Ordering::Release);
+    }
+    /// Whether calling this export reaches code (loaded Erlang code or a BIF).
+    pub fn is_callable(&self) -> bool {
+        !self.address().is_null() || self.bif.is_some()
+    }
+}
+
+impl std::fmt::Debug for Export {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}/{}",
+            self.mfa.module.name(),
+            self.mfa.function.name(),
+            self.mfa.arity
+        )
+    }
+}
+
+struct ExportTable {
+    map: Mutex<HashMap<Mfa, &'static Export>>,
+}
+
+fn export_table() -> &'static ExportTable {
+    static T: OnceLock<ExportTable> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (mfa, f) in crate::bif::registry().iter() {
+            let e: &'static Export = Box::leak(Box::new(Export {
+                mfa: *mfa,
+                address: AtomicPtr::new(std::ptr::null_mut()),
+                bif: Some(*f),
+            }));
+            map.insert(*mfa, e);
+        }
+        ExportTable {
+            map: Mutex::new(map),
+        }
+    })
+}
+
+/// The export entry for `M:F/A`, created (unloaded) if missing.
+pub fn export(module: Atom, function: Atom, arity: u32) -> &'static Export {
+    let mfa = Mfa {
+        module,
+        function,
+        arity,
+    };
+    let mut map = export_table().map.lock();
+    map.entry(mfa).or_insert_with(|| {
+        Box::leak(Box::new(Export {
+            mfa,
+            address: AtomicPtr::new(std::ptr::null_mut()),
+            bif: None,
+        }))
+    })
+}
+
+/// The export entry for `M:F/A` if one exists.
+pub fn find_export(module: Atom, function: Atom, arity: u32) -> Option<&'static Export> {
+    export_table()
+        .map
+        .lock()
+        .get(&Mfa {
+            module,
+            function,
+            arity,
+        })
+        .copied()
+}
+
+/// A lambda of a module (one per `FunT` entry).
+pub struct FunEntry {
+    pub module: Atom,
+    /// Name of the generated function (`'-main/0-fun-0-'`).
+    pub function: Atom,
+    /// Arity of the fun as called (without free variables).
+    pub arity: u32,
+    pub num_free: u32,
+    /// Index in the module's lambda table.
+    pub index: u32,
+    /// `OldUniq` from `FunT`.
+    pub old_uniq: u32,
+    /// The module's MD5 (`NewUniq`) as OTP computes it.
+    pub new_uniq: [u8; 16],
+    /// Entry point (the lambda's function with arity + num_free).
+    address: AtomicPtr<Instr>,
+}
+
+impl FunEntry {
+    pub fn new(
+        module: Atom,
+        function: Atom,
+        arity: u32,
+        num_free: u32,
+        index: u32,
+        old_uniq: u32,
+        new_uniq: [u8; 16],
+    ) -> FunEntry {
+        FunEntry {
+            module,
+            function,
+            arity,
+            num_free,
+            index,
+            old_uniq,
+            new_uniq,
+            address: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+    #[inline]
+    pub fn address(&self) -> *const Instr {
+        self.address.load(Ordering::Acquire)
+    }
+    pub fn set_address(&self, p: *const Instr) {
+        self.address.store(p as *mut Instr, Ordering::Release);
+    }
+}
+
+/// A line-table entry: file name index and line number.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: u32,
+    pub line: u32,
+}
+
+/// A loaded module version.
+pub struct Module {
+    pub name: Atom,
+    /// The instruction stream; never moved or freed while code may run in it.
+    pub code: Box<[Instr]>,
+    /// Literal area: constant terms the code refers to; never garbage collected.
+    pub literals: Heap,
+    pub lambdas: Vec<&'static FunEntry>,
+    /// Start offset (into `code`) of each function with its name and arity, sorted.
+    pub functions: Vec<(usize, Atom, u32)>,
+    /// Code offset → location of the `line` instruction in force there, sorted by offset.
+    pub lines: Vec<(usize, Location)>,
+    /// File names of the line table (index 0 is the module's source file).
+    pub files: Vec<String>,
+    /// Exported functions `(name, arity, code offset)`.
+    pub exports: Vec<(Atom, u32, usize)>,
+    pub attributes: Term,
+    pub compile_info: Term,
+    pub md5: [u8; 16],
+    /// Code offset of the `on_load` function, if any.
+    pub on_load: Option<usize>,
+}
+
+// SAFETY: a module's code and literals are immutable after loading and shared read-only.
+unsafe impl Send for Module {}
+// SAFETY: as above.
+unsafe impl Sync for Module {}
+
+impl Module {
+    /// Whether `pc` points into this module's code.
+    pub fn contains(&self, pc: *const Instr) -> bool {
+        let start = self.code.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(&*self.code);
+        (start..end).contains(&(pc as usize))
+    }
+    /// Offset of `pc` in this module's code.
+    pub fn offset_of(&self, pc: *const Instr) -> usize {
+        (pc as usize - self.code.as_ptr() as usize) / std::mem::size_of::<Instr>()
+    }
+    /// The function containing code offset `off`.
+    pub fn function_at(&self, off: usize) -> Option<(Atom, u32)> {
+        let i = self.functions.partition_point(|(s, _, _)| *s <= off);
+        if i == 0 {
+            None
+        } else {
+            let (_, f, a) = self.functions[i - 1];
+            Some((f, a))
+        }
+    }
+    /// The source location of code offset `off`, if the module has a line table.
+    pub fn location_at(&self, off: usize) -> Option<(&str, u32)> {
+        let i = self.lines.partition_point(|(s, _)| *s <= off);
+        if i == 0 {
+            return None;
+        }
+        let loc = self.lines[i - 1].1;
+        if loc.line == 0 {
+            return None;
+        }
+        self.files.get(loc.file as usize).map(|f| (f.as_str(), loc.line))
+    }
+}
+
+/// The table of loaded modules (current versions).
+pub struct ModuleTable {
+    modules: RwLock<HashMap<Atom, Arc<Module>>>,
+    /// Every module version ever loaded, so code pointers can be mapped back to a module.
+    all: RwLock<Vec<Arc<Module>>>,
+}
+
+pub fn modules() -> &'static ModuleTable {
+    static T: OnceLock<ModuleTable> = OnceLock::new();
+    T.get_or_init(|| ModuleTable {
+        modules: RwLock::new(HashMap::new()),
+        all: RwLock::new(Vec::new()),
+    })
+}
+
+impl ModuleTable {
+    pub fn get(&self, name: Atom) -> Option<Arc<Module>> {
+        self.modules.read().get(&name).cloned()
+    }
+    pub fn is_loaded(&self, name: Atom) -> bool {
+        self.modules.read().contains_key(&name)
+    }
+    /// Makes `m` the current version of its module and points its exports at it.
+    pub fn install(&self, m: Arc<Module>) {
+        for &(f, a, off) in &m.exports {
+            let e = export(m.name, f, a);
+            if e.bif.is_none() {
+                e.set_address(&m.code[off] as *const Instr);
+            }
+        }
+        self.all.write().push(m.clone());
+        self.modules.write().insert(m.name, m);
+    }
+    /// The module version whose code contains `pc`.
+    pub fn find_by_pc(&self, pc: *const Instr) -> Option<Arc<Module>> {
+        self.all.read().iter().find(|m| m.contains(pc)).cloned()
+    }
+    pub fn loaded(&self) -> Vec<Atom> {
+        self.modules.read().keys().copied().collect()
+    }
+}
