@@ -267,3 +267,17 @@ impl ModuleTable {
         self.modules.read().keys().copied().collect()
     }
 }
+
+/// The global lambda table, keyed by `(module, index, old_uniq)`, so that funs decoded from
+/// the external format and funs made by loaded code share one entry.
+pub fn fun_entry(
+    module: Atom,
+    index: u32,
+    old_uniq: u32,
+    make: impl FnOnce() -> FunEntry,
+) -> &'static FunEntry {
+    static T: OnceLock<Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>> = OnceLock::new();
+    let mut t = T.get_or_init(|| Mutex::new(HashMap::new())).lock();
+    t.entry((module, index, old_uniq))
+        .or_insert_with(|| Box::leak(Box::new(make())))
+}
