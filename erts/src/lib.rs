@@ -8,6 +8,7 @@ pub mod bits;
 pub mod emu;
 pub mod exception;
 pub mod heap;
+pub mod map;
 pub mod module;
 pub mod process;
 pub mod term;

@@ -20,6 +20,7 @@
 //! follow the header. See [`boxed`] for the layout of each boxed object.
 
 pub mod boxed;
+pub mod compare;
 
 use crate::atom::Atom;
 
