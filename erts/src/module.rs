@@ -31,6 +31,14 @@ pub struct Export {
 }
 
 impl Export {
+    /// An export entry outside the table, for runtime-internal code (never freed).
+    pub fn synthetic(mfa: Mfa, code: *const Instr) -> &'static Export {
+        Box::leak(Box::new(Export {
+            mfa,
+            address: AtomicPtr::new(code as *mut Instr),
+            bif: None,
+        }))
+    }
     #[inline]
     pub fn address(&self) -> *const Instr {
         self.address.load(Ordering::Acquire)
@@ -124,6 +132,12 @@ pub struct FunEntry {
     pub new_uniq: [u8; 16],
     /// Entry point (the lambda's function with arity + num_free).
     address: AtomicPtr<Instr>,
+}
+
+impl std::fmt::Debug for FunEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "fun {}:{}/{}", self.module.name(), self.function.name(), self.arity)
+    }
 }
 
 impl FunEntry {

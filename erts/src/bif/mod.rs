@@ -6,6 +6,12 @@
 //! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
+pub mod control;
+pub mod modules;
+pub mod process;
+
+pub use process::{make_ref, send};
+
 use crate::atom::{self, Atom};
 use crate::exception::BifResult;
 use crate::module::Mfa;
@@ -70,5 +76,7 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 }
 
 fn register_all(r: &mut Registry) {
-    let _ = r;
+    control::register(r);
+    modules::register(r);
+    process::register(r);
 }

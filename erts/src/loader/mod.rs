@@ -12,6 +12,7 @@
 pub mod beam_file;
 pub mod compact;
 pub mod genop;
+pub mod transform;
 
 use crate::atom::Atom;
 use crate::heap::Heap;
