@@ -266,7 +266,7 @@ impl ModuleTable {
     pub fn install(&self, m: Arc<Module>) {
         for &(f, a, off) in &m.exports {
             let e = export(m.name, f, a);
-            if e.bif.is_none() {
+            if e.bif.is_none() && !crate::bif::is_otp_bif(m.name, f, a) {
                 e.set_address(&m.code[off] as *const Instr);
             }
         }

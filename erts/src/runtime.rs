@@ -69,7 +69,14 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>) -> i32 
     let e = module::export(m, f, argv.len() as u32);
     interp::setup_call(&mut p, e, &argv);
     let code = loop {
-        match interp::execute(&mut p, 4000) {
+        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            interp::execute(&mut p, 4000)
+        }));
+        let Ok(step) = step else {
+            eprintln!("beam: internal error in the runtime (a bug); the process was stopped");
+            break 70;
+        };
+        match step {
             Outcome::Yield => continue,
             Outcome::Normal(_) => break 0,
             Outcome::Exit(r) => {

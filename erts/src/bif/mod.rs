@@ -80,3 +80,23 @@ fn register_all(r: &mut Registry) {
     modules::register(r);
     process::register(r);
 }
+
+/// OTP 25's BIFs (`erlang:is_builtin/3`), one `M:F/A` per line.
+const OTP_BIFS: &str = include_str!("../../../docs/otp25_bifs.txt");
+
+/// Whether OTP implements `M:F/A` as a BIF (so its Erlang stub must never run: when this
+/// runtime lacks the BIF, calls raise `undef` instead of running the stub).
+pub fn is_otp_bif(m: Atom, f: Atom, a: u32) -> bool {
+    static SET: OnceLock<std::collections::HashSet<(Atom, Atom, u32)>> = OnceLock::new();
+    SET.get_or_init(|| {
+        OTP_BIFS
+            .lines()
+            .filter_map(|l| {
+                let (m, rest) = l.split_once(':')?;
+                let (f, a) = rest.rsplit_once('/')?;
+                Some((atom::atom(m), atom::atom(f), a.parse().ok()?))
+            })
+            .collect()
+    })
+    .contains(&(m, f, a))
+}
