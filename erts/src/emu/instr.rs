@@ -353,3 +353,12 @@ impl Instr {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instruction_size_is_bounded() {
+        // Keep instructions small: the dispatch loop touches one per step.
+        assert!(std::mem::size_of::<super::Instr>() <= 64, "{}", std::mem::size_of::<super::Instr>());
+    }
+}
