@@ -218,7 +218,7 @@ impl Cursor {
     #[inline]
     fn down(&mut self) {
         self.lvl += 1;
-        if self.lvl % 8 == 0 {
+        if self.lvl.is_multiple_of(8) {
             self.hx = hash::map_hash(self.key, self.lvl / 8);
         } else {
             self.hx >>= 4;
@@ -715,6 +715,10 @@ pub fn iterator_pairs(m: Term) -> Vec<(Term, Term)> {
     }
 }
 
+/// A `map_next` path that does not lead to an element of the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadPath;
+
 /// One step of `erts_internal:map_next/3` on a HAMT.
 #[derive(Debug, Default)]
 pub struct NextBatch {
@@ -728,9 +732,9 @@ pub struct NextBatch {
 /// Returns up to `max` (at least 1) pairs of a HAMT in iterator order starting at `path`, as
 /// OTP's `erts_internal:map_next/3` does: `path(i)` is the child index at level `i` (0 past the
 /// given path); below the path's end the walk takes child 0 until it reaches a leaf.
-/// `Err(())` when the path names a child that does not exist (OTP raises `badarg`).
+/// `Err(BadPath)` when the path names a child that does not exist (OTP raises `badarg`).
 /// For a flatmap, all pairs are returned (the path is not used).
-pub fn next_batch(m: Term, path: impl Fn(usize) -> u8, max: usize) -> Result<NextBatch, ()> {
+pub fn next_batch(m: Term, path: impl Fn(usize) -> u8, max: usize) -> Result<NextBatch, BadPath> {
     let mut out = NextBatch::default();
     if kind(m) == Kind::Flat {
         out.pairs = sorted_pairs(m);
@@ -745,7 +749,7 @@ pub fn next_batch(m: Term, path: impl Fn(usize) -> u8, max: usize) -> Result<Nex
         let kids = children(node);
         let e = path(level) as usize;
         if e >= kids.len() {
-            return Err(());
+            return Err(BadPath);
         }
         stack.push((kids, e + 1));
         let c = kids[e];
@@ -757,14 +761,11 @@ pub fn next_batch(m: Term, path: impl Fn(usize) -> u8, max: usize) -> Result<Nex
         node = c;
         level += 1;
         if level > MAX_LEVEL as usize {
-            return Err(());
+            return Err(BadPath);
         }
     }
-    // `pending`: the index recorded for the frame on top is the next child to return.
-    loop {
-        let Some((kids, mut idx)) = stack.pop() else {
-            break;
-        };
+    // Each frame records the index of the next child to look at.
+    while let Some((kids, mut idx)) = stack.pop() {
         while idx < kids.len() && elems != 0 && kids[idx].is_list() {
             let l = kids[idx];
             out.pairs.push((l.head(), l.tail()));

@@ -14,6 +14,8 @@ use crate::term::Term;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub mod maps;
+
 /// The signature of a BIF.
 pub type BifFn = fn(&mut Process, &[Term]) -> BifResult;
 
@@ -70,5 +72,5 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 }
 
 fn register_all(r: &mut Registry) {
-    let _ = r;
+    maps::register(r);
 }

@@ -212,7 +212,7 @@ fn check_invariants(m: Term) {
     assert_eq!(kind(m), Kind::Head);
     assert!(n > SMALL_MAP_LIMIT, "a HAMT of {n} keys");
     let mut count = 0;
-    fn walk(node: Term, lvl: u32, prefix: &mut Vec<u32>, count: &mut usize) {
+    fn walk(node: Term, prefix: &mut Vec<u32>, count: &mut usize) {
         let bm = bitmap(node);
         let kids = children(node);
         assert_eq!(bm.count_ones() as usize, kids.len());
@@ -236,12 +236,12 @@ fn check_invariants(m: Term) {
             } else {
                 assert!(c.is_map());
                 assert_eq!(kind(c), Kind::Node);
-                walk(c, lvl + 1, prefix, count);
+                walk(c, prefix, count);
             }
             prefix.pop();
         }
     }
-    walk(m, 0, &mut Vec::new(), &mut count);
+    walk(m, &mut Vec::new(), &mut count);
     assert_eq!(count, n);
 }
 
