@@ -20,6 +20,8 @@ use crate::term::Term;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub mod maps;
+
 /// The signature of a BIF.
 pub type BifFn = fn(&mut Process, &[Term]) -> BifResult;
 
@@ -79,6 +81,7 @@ fn register_all(r: &mut Registry) {
     control::register(r);
     modules::register(r);
     process::register(r);
+    maps::register(r);
 }
 
 /// OTP 25's BIFs (`erlang:is_builtin/3`), one `M:F/A` per line.
