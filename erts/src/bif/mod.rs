@@ -7,6 +7,7 @@
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
 pub mod control;
+pub mod iodata;
 pub mod modules;
 pub mod process;
 
@@ -77,6 +78,7 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 
 fn register_all(r: &mut Registry) {
     control::register(r);
+    iodata::register(r);
     modules::register(r);
     process::register(r);
 }
