@@ -517,12 +517,18 @@ pub(crate) mod tests {
         assert_eq!(bytes_of(r), Vec::<u8>::new());
         let b2 = bin(&mut p, &[2]);
         let l = boxed::list_with_tail(&mut p.heap, &[Term::small(1)], b2);
-        assert_eq!(bytes_of(list_to_binary_1(&mut p, &[l]).unwrap()), vec![1, 2]);
+        assert_eq!(
+            bytes_of(list_to_binary_1(&mut p, &[l]).unwrap()),
+            vec![1, 2]
+        );
         // A large result goes off-heap.
         let big = vec![7u8; 1000];
         let bb = bin(&mut p, &big);
         let l = boxed::list(&mut p.heap, &[bb, bb]);
-        assert_eq!(bytes_of(list_to_binary_1(&mut p, &[l]).unwrap()).len(), 2000);
+        assert_eq!(
+            bytes_of(list_to_binary_1(&mut p, &[l]).unwrap()).len(),
+            2000
+        );
     }
 
     #[test]
@@ -614,7 +620,10 @@ pub(crate) mod tests {
         // Sizes as OTP 25 prints them.
         let c100 = bin(&mut p, &[1; 100]);
         let c70 = bin(&mut p, &[2; 70]);
-        let l = boxed::list(&mut p.heap, &[c100, Term::small(1), Term::small(2), c70, b3]);
+        let l = boxed::list(
+            &mut p.heap,
+            &[c100, Term::small(1), Term::small(2), c70, b3],
+        );
         assert_eq!(iovec_sizes(&mut p, l), vec![173]);
         let run = ints(&mut p, &[1; 10000]);
         let c65 = bin(&mut p, &[2; 65]);
