@@ -136,7 +136,13 @@ pub struct FunEntry {
 
 impl std::fmt::Debug for FunEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "fun {}:{}/{}", self.module.name(), self.function.name(), self.arity)
+        write!(
+            f,
+            "fun {}:{}/{}",
+            self.module.name(),
+            self.function.name(),
+            self.arity
+        )
     }
 }
 
@@ -236,7 +242,9 @@ impl Module {
         if loc.line == 0 {
             return None;
         }
-        self.files.get(loc.file as usize).map(|f| (f.as_str(), loc.line))
+        self.files
+            .get(loc.file as usize)
+            .map(|f| (f.as_str(), loc.line))
     }
 }
 

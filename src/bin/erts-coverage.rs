@@ -108,7 +108,10 @@ fn main() {
             erts::bif::lookup(atom::atom(m), atom::atom(f), a.parse().unwrap_or(0)).is_some()
         })
         .count();
-    println!("| all OTP 25 BIFs of these modules | {registered} | {all_otp} | {} |", all_otp - registered);
+    println!(
+        "| all OTP 25 BIFs of these modules | {registered} | {all_otp} | {} |",
+        all_otp - registered
+    );
     println!("\n## Opcodes not implemented\n");
     if missing_ops.is_empty() {
         println!("None.");
@@ -138,7 +141,11 @@ fn main() {
         let name = genop::info(*op).map(|i| i.name).unwrap_or("?");
         println!(
             "| `{name}` | {n} | {} |",
-            if transform::is_supported(*op) { "yes" } else { "no" }
+            if transform::is_supported(*op) {
+                "yes"
+            } else {
+                "no"
+            }
         );
     }
 }

@@ -6,7 +6,10 @@
 //! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
+pub mod atoms;
+pub mod binary;
 pub mod control;
+pub mod iodata;
 pub mod modules;
 pub mod process;
 
@@ -78,7 +81,10 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 }
 
 fn register_all(r: &mut Registry) {
+    atoms::register(r);
+    binary::register(r);
     control::register(r);
+    iodata::register(r);
     modules::register(r);
     process::register(r);
     maps::register(r);

@@ -161,7 +161,11 @@ pub fn get_integer(heap: &mut Heap, c: Term, size: Term, unit: u32, flags: u32) 
     }
     let neg = signed && (be[0] >> ((n - 1) % 8)) & 1 == 1;
     let mag = BigInt::from_bytes_be(Sign::Plus, &be);
-    let v = if neg { mag - (BigInt::from(1) << n) } else { mag };
+    let v = if neg {
+        mag - (BigInt::from(1) << n)
+    } else {
+        mag
+    };
     Some(bignum::from_bigint(heap, &v))
 }
 

@@ -156,20 +156,49 @@ pub const BSF_NATIVE: u32 = 0x10;
 #[derive(Clone, Debug)]
 pub enum Instr {
     /// Start of a function: raises `function_clause` when reached.
-    FuncInfo { mfa: Mfa },
+    FuncInfo {
+        mfa: Mfa,
+    },
     IntCodeEnd,
 
     // ----- calls
-    Call { arity: u32, target: Lbl },
-    CallLast { arity: u32, target: Lbl, dealloc: u32 },
-    CallOnly { arity: u32, target: Lbl },
-    CallExt { export: &'static Export },
-    CallExtLast { export: &'static Export, dealloc: u32 },
-    CallExtOnly { export: &'static Export },
+    Call {
+        arity: u32,
+        target: Lbl,
+    },
+    CallLast {
+        arity: u32,
+        target: Lbl,
+        dealloc: u32,
+    },
+    CallOnly {
+        arity: u32,
+        target: Lbl,
+    },
+    CallExt {
+        export: &'static Export,
+    },
+    CallExtLast {
+        export: &'static Export,
+        dealloc: u32,
+    },
+    CallExtOnly {
+        export: &'static Export,
+    },
     /// A BIF called as a function (`call_ext` to a BIF): arguments in X registers.
-    CallBif { bif: BifFn, export: &'static Export },
-    CallBifLast { bif: BifFn, export: &'static Export, dealloc: u32 },
-    CallBifOnly { bif: BifFn, export: &'static Export },
+    CallBif {
+        bif: BifFn,
+        export: &'static Export,
+    },
+    CallBifLast {
+        bif: BifFn,
+        export: &'static Export,
+        dealloc: u32,
+    },
+    CallBifOnly {
+        bif: BifFn,
+        export: &'static Export,
+    },
     /// A guard or body BIF with operands (`bif0..2`, `gc_bif1..3`).
     Bif {
         bif: BifFn,
@@ -179,57 +208,177 @@ pub enum Instr {
         arity: u8,
         dst: Dst,
     },
-    Apply { arity: u32 },
-    ApplyLast { arity: u32, dealloc: u32 },
-    CallFun { arity: u32 },
-    CallFun2 { arity: u32, fun: Src },
-    MakeFun { entry: &'static FunEntry, dst: Dst, env: Box<[Src]> },
+    Apply {
+        arity: u32,
+    },
+    ApplyLast {
+        arity: u32,
+        dealloc: u32,
+    },
+    CallFun {
+        arity: u32,
+    },
+    CallFun2 {
+        arity: u32,
+        fun: Src,
+    },
+    MakeFun {
+        entry: &'static FunEntry,
+        dst: Dst,
+        env: Box<[Src]>,
+    },
 
     // ----- frames and heap
-    Allocate { stack: u32, live: u32 },
-    AllocateHeap { stack: u32, heap: u32, live: u32 },
-    TestHeap { heap: u32, live: u32 },
-    Deallocate { n: u32 },
+    Allocate {
+        stack: u32,
+        live: u32,
+    },
+    AllocateHeap {
+        stack: u32,
+        heap: u32,
+        live: u32,
+    },
+    TestHeap {
+        heap: u32,
+        live: u32,
+    },
+    Deallocate {
+        n: u32,
+    },
     Return,
-    Trim { n: u32 },
-    InitYregs { regs: Box<[u32]> },
+    Trim {
+        n: u32,
+    },
+    InitYregs {
+        regs: Box<[u32]>,
+    },
 
     // ----- data movement
-    Move { src: Src, dst: Dst },
-    Swap { a: Dst, b: Dst },
-    GetList { src: Src, head: Dst, tail: Dst },
-    GetHd { src: Src, dst: Dst },
-    GetTl { src: Src, dst: Dst },
-    GetTupleElement { src: Src, index: u32, dst: Dst },
-    SetTupleElement { val: Src, tuple: Src, index: u32 },
-    PutList { head: Src, tail: Src, dst: Dst },
-    PutTuple2 { dst: Dst, elems: Box<[Src]> },
+    Move {
+        src: Src,
+        dst: Dst,
+    },
+    Swap {
+        a: Dst,
+        b: Dst,
+    },
+    GetList {
+        src: Src,
+        head: Dst,
+        tail: Dst,
+    },
+    GetHd {
+        src: Src,
+        dst: Dst,
+    },
+    GetTl {
+        src: Src,
+        dst: Dst,
+    },
+    GetTupleElement {
+        src: Src,
+        index: u32,
+        dst: Dst,
+    },
+    SetTupleElement {
+        val: Src,
+        tuple: Src,
+        index: u32,
+    },
+    PutList {
+        head: Src,
+        tail: Src,
+        dst: Dst,
+    },
+    PutTuple2 {
+        dst: Dst,
+        elems: Box<[Src]>,
+    },
 
     // ----- tests and branches
-    Cmp { op: CmpOp, fail: Lbl, a: Src, b: Src },
-    Test { test: TypeTest, fail: Lbl, src: Src },
-    IsFunction2 { fail: Lbl, src: Src, arity: Src },
-    TestArity { fail: Lbl, src: Src, arity: u32 },
-    IsTaggedTuple { fail: Lbl, src: Src, arity: u32, tag: Term },
+    Cmp {
+        op: CmpOp,
+        fail: Lbl,
+        a: Src,
+        b: Src,
+    },
+    Test {
+        test: TypeTest,
+        fail: Lbl,
+        src: Src,
+    },
+    IsFunction2 {
+        fail: Lbl,
+        src: Src,
+        arity: Src,
+    },
+    TestArity {
+        fail: Lbl,
+        src: Src,
+        arity: u32,
+    },
+    IsTaggedTuple {
+        fail: Lbl,
+        src: Src,
+        arity: u32,
+        tag: Term,
+    },
     /// `select_val` over immediates: sorted by raw word for binary search.
-    SelectValImm { src: Src, fail: Lbl, table: Box<[(u64, Lbl)]> },
+    SelectValImm {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(u64, Lbl)]>,
+    },
     /// `select_val` over other literals (floats, bignums): linear exact comparison.
-    SelectVal { src: Src, fail: Lbl, table: Box<[(Term, Lbl)]> },
-    SelectTupleArity { src: Src, fail: Lbl, table: Box<[(u32, Lbl)]> },
-    Jump { target: Lbl },
+    SelectVal {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(Term, Lbl)]>,
+    },
+    SelectTupleArity {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(u32, Lbl)]>,
+    },
+    Jump {
+        target: Lbl,
+    },
 
     // ----- exceptions
-    Catch { y: u32, handler: Lbl },
-    CatchEnd { y: u32 },
-    Try { y: u32, handler: Lbl },
-    TryEnd { y: u32 },
-    TryCase { y: u32 },
-    TryCaseEnd { src: Src },
-    Badmatch { src: Src },
+    Catch {
+        y: u32,
+        handler: Lbl,
+    },
+    CatchEnd {
+        y: u32,
+    },
+    Try {
+        y: u32,
+        handler: Lbl,
+    },
+    TryEnd {
+        y: u32,
+    },
+    TryCase {
+        y: u32,
+    },
+    TryCaseEnd {
+        src: Src,
+    },
+    Badmatch {
+        src: Src,
+    },
     IfEnd,
-    CaseEnd { src: Src },
-    Badrecord { src: Src },
-    Raise { trace: Src, value: Src },
+    CaseEnd {
+        src: Src,
+    },
+    Badrecord {
+        src: Src,
+    },
+    Raise {
+        trace: Src,
+        value: Src,
+    },
     BuildStacktrace,
     RawRaise,
 
@@ -237,56 +386,200 @@ pub enum Instr {
     Send,
     RemoveMessage,
     Timeout,
-    LoopRec { fail: Lbl, dst: Dst },
-    LoopRecEnd { target: Lbl },
-    Wait { target: Lbl },
-    WaitTimeout { target: Lbl, timeout: Src },
-    RecvMarkerReserve { dst: Dst },
-    RecvMarkerBind { marker: Src, reference: Src },
-    RecvMarkerClear { reference: Src },
-    RecvMarkerUse { reference: Src },
+    LoopRec {
+        fail: Lbl,
+        dst: Dst,
+    },
+    LoopRecEnd {
+        target: Lbl,
+    },
+    Wait {
+        target: Lbl,
+    },
+    WaitTimeout {
+        target: Lbl,
+        timeout: Src,
+    },
+    RecvMarkerReserve {
+        dst: Dst,
+    },
+    RecvMarkerBind {
+        marker: Src,
+        reference: Src,
+    },
+    RecvMarkerClear {
+        reference: Src,
+    },
+    RecvMarkerUse {
+        reference: Src,
+    },
 
     // ----- floats
     Fclearerror,
-    Fcheckerror { fail: Lbl },
+    Fcheckerror {
+        fail: Lbl,
+    },
     /// Load a float register from a term (a float literal or a register holding a float).
-    FLoad { src: Src, dst: u32 },
+    FLoad {
+        src: Src,
+        dst: u32,
+    },
     /// Store a float register into a term register (boxes a float).
-    FStore { src: u32, dst: Dst },
-    FMove { src: u32, dst: u32 },
-    Fconv { src: Src, dst: u32 },
-    Farith { op: FloatOp, a: u32, b: u32, dst: u32, fail: Lbl },
-    Fnegate { src: u32, dst: u32, fail: Lbl },
+    FStore {
+        src: u32,
+        dst: Dst,
+    },
+    FMove {
+        src: u32,
+        dst: u32,
+    },
+    Fconv {
+        src: Src,
+        dst: u32,
+    },
+    Farith {
+        op: FloatOp,
+        a: u32,
+        b: u32,
+        dst: u32,
+        fail: Lbl,
+    },
+    Fnegate {
+        src: u32,
+        dst: u32,
+        fail: Lbl,
+    },
 
     // ----- maps
-    PutMapAssoc { fail: Lbl, src: Src, dst: Dst, pairs: Box<[(Src, Src)]> },
-    PutMapExact { fail: Lbl, src: Src, dst: Dst, pairs: Box<[(Src, Src)]> },
-    HasMapFields { fail: Lbl, src: Src, keys: Box<[Src]> },
-    GetMapElements { fail: Lbl, src: Src, pairs: Box<[(Src, Dst)]> },
+    PutMapAssoc {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+        pairs: Box<[(Src, Src)]>,
+    },
+    PutMapExact {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+        pairs: Box<[(Src, Src)]>,
+    },
+    HasMapFields {
+        fail: Lbl,
+        src: Src,
+        keys: Box<[Src]>,
+    },
+    GetMapElements {
+        fail: Lbl,
+        src: Src,
+        pairs: Box<[(Src, Dst)]>,
+    },
 
     // ----- binary matching
-    BsStartMatch { fail: Lbl, src: Src, dst: Dst },
-    BsGetPosition { ctx: Src, dst: Dst },
-    BsSetPosition { ctx: Src, pos: Src },
-    BsGetTail { ctx: Src, dst: Dst },
-    BsGetInteger { fail: Lbl, ctx: Src, size: Src, unit: u32, flags: u32, dst: Dst },
-    BsGetFloat { fail: Lbl, ctx: Src, size: Src, unit: u32, flags: u32, dst: Dst },
-    BsGetBinary { fail: Lbl, ctx: Src, size: Src, unit: u32, dst: Dst },
-    BsSkipBits { fail: Lbl, ctx: Src, size: Src, unit: u32 },
-    BsTestTail { fail: Lbl, ctx: Src, bits: u64 },
-    BsTestUnit { fail: Lbl, ctx: Src, unit: u32 },
-    BsMatchString { fail: Lbl, ctx: Src, bits: u64, data: Box<[u8]> },
-    BsGetUtf8 { fail: Lbl, ctx: Src, dst: Dst },
-    BsGetUtf16 { fail: Lbl, ctx: Src, flags: u32, dst: Dst },
-    BsGetUtf32 { fail: Lbl, ctx: Src, flags: u32, dst: Dst },
-    BsSkipUtf8 { fail: Lbl, ctx: Src },
-    BsSkipUtf16 { fail: Lbl, ctx: Src, flags: u32 },
-    BsSkipUtf32 { fail: Lbl, ctx: Src, flags: u32 },
+    BsStartMatch {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+    },
+    BsGetPosition {
+        ctx: Src,
+        dst: Dst,
+    },
+    BsSetPosition {
+        ctx: Src,
+        pos: Src,
+    },
+    BsGetTail {
+        ctx: Src,
+        dst: Dst,
+    },
+    BsGetInteger {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetFloat {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetBinary {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        dst: Dst,
+    },
+    BsSkipBits {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+    },
+    BsTestTail {
+        fail: Lbl,
+        ctx: Src,
+        bits: u64,
+    },
+    BsTestUnit {
+        fail: Lbl,
+        ctx: Src,
+        unit: u32,
+    },
+    BsMatchString {
+        fail: Lbl,
+        ctx: Src,
+        bits: u64,
+        data: Box<[u8]>,
+    },
+    BsGetUtf8 {
+        fail: Lbl,
+        ctx: Src,
+        dst: Dst,
+    },
+    BsGetUtf16 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetUtf32 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+        dst: Dst,
+    },
+    BsSkipUtf8 {
+        fail: Lbl,
+        ctx: Src,
+    },
+    BsSkipUtf16 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+    },
+    BsSkipUtf32 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+    },
     /// `bs_start_match2`-era context-to-binary conversion (kept for `bs_context_to_binary`).
-    BsContextToBinary { src: Dst },
+    BsContextToBinary {
+        src: Dst,
+    },
 
     // ----- binary construction
-    BsCreateBin { fail: Lbl, unit: u32, dst: Dst, segs: Box<[BinSeg]> },
+    BsCreateBin {
+        fail: Lbl,
+        unit: u32,
+        dst: Dst,
+        segs: Box<[BinSeg]>,
+    },
     BsInitWritable,
 
     // ----- misc
@@ -296,7 +589,10 @@ pub enum Instr {
     /// Not reachable code filler (never executed).
     Nop,
     /// The entry of a function whose body is a BIF (the code of a BIF export).
-    BifTrampoline { bif: BifFn, export: &'static Export },
+    BifTrampoline {
+        bif: BifFn,
+        export: &'static Export,
+    },
     /// Placeholder referring to an atom (unused at run time).
     Comment(Atom),
 }
@@ -359,6 +655,10 @@ mod tests {
     #[test]
     fn instruction_size_is_bounded() {
         // Keep instructions small: the dispatch loop touches one per step.
-        assert!(std::mem::size_of::<super::Instr>() <= 64, "{}", std::mem::size_of::<super::Instr>());
+        assert!(
+            std::mem::size_of::<super::Instr>() <= 64,
+            "{}",
+            std::mem::size_of::<super::Instr>()
+        );
     }
 }

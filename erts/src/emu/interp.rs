@@ -305,7 +305,11 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 enter!(n, export.mfa.arity, false)
             }
             Instr::CallBif { bif, export } => {
-                enter!(Ok::<Next, CallErr>(Next::Bif(*bif, export)), export.mfa.arity, true)
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    true
+                )
             }
             Instr::CallBifLast {
                 bif,
@@ -314,13 +318,25 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             } => {
                 let len = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(len);
-                enter!(Ok::<Next, CallErr>(Next::Bif(*bif, export)), export.mfa.arity, false)
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
             }
             Instr::CallBifOnly { bif, export } => {
-                enter!(Ok::<Next, CallErr>(Next::Bif(*bif, export)), export.mfa.arity, false)
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
             }
             Instr::BifTrampoline { bif, export } => {
-                enter!(Ok::<Next, CallErr>(Next::Bif(*bif, export)), export.mfa.arity, false)
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
             }
             Instr::Bif {
                 bif,
@@ -591,24 +607,20 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
             Instr::SelectVal { src, fail, table } => {
                 let t = get(proc, *src);
-                pc = lbl(
-                    table
-                        .iter()
-                        .find(|(v, _)| exact_eq(*v, t))
-                        .map(|p| p.1)
-                        .unwrap_or(*fail),
-                );
+                pc = lbl(table
+                    .iter()
+                    .find(|(v, _)| exact_eq(*v, t))
+                    .map(|p| p.1)
+                    .unwrap_or(*fail));
             }
             Instr::SelectTupleArity { src, fail, table } => {
                 let t = get(proc, *src);
                 let a = tuple_arity(t) as u32;
-                pc = lbl(
-                    table
-                        .iter()
-                        .find(|(v, _)| *v == a)
-                        .map(|p| p.1)
-                        .unwrap_or(*fail),
-                );
+                pc = lbl(table
+                    .iter()
+                    .find(|(v, _)| *v == a)
+                    .map(|p| p.1)
+                    .unwrap_or(*fail));
             }
             Instr::Jump { target } => {
                 pc = lbl(*target);

@@ -112,7 +112,12 @@ pub fn raise(
 }
 
 /// `[{file, File}, {line, Line}]` for code offset `off` of the module containing `pc`.
-fn frame_for(proc: &mut Process, pc: *const Instr, back_one: bool, args: Option<Term>) -> Option<Term> {
+fn frame_for(
+    proc: &mut Process,
+    pc: *const Instr,
+    back_one: bool,
+    args: Option<Term>,
+) -> Option<Term> {
     let m = modules().find_by_pc(pc)?;
     let mut off = m.offset_of(pc);
     if back_one && off > 0 {

@@ -150,27 +150,137 @@ pub fn is_supported(op: u8) -> bool {
     use op::*;
     matches!(
         op,
-        LABEL | LINE | FUNC_INFO | INT_CODE_END | CALL | CALL_LAST | CALL_ONLY | CALL_EXT
-            | CALL_EXT_LAST | CALL_EXT_ONLY | BIF0 | BIF1 | BIF2 | GC_BIF1 | GC_BIF2 | GC_BIF3
-            | ALLOCATE | ALLOCATE_ZERO | ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO | TEST_HEAP | INIT
-            | INIT_YREGS | DEALLOCATE | RETURN | TRIM | SEND | REMOVE_MESSAGE | TIMEOUT
-            | LOOP_REC | LOOP_REC_END | WAIT | WAIT_TIMEOUT | RECV_MARK | RECV_SET
-            | RECV_MARKER_RESERVE | RECV_MARKER_BIND | RECV_MARKER_CLEAR | RECV_MARKER_USE
-            | IS_LT | IS_GE | IS_EQ | IS_NE | IS_EQ_EXACT | IS_NE_EXACT | IS_INTEGER | IS_FLOAT
-            | IS_NUMBER | IS_ATOM | IS_PID | IS_REFERENCE | IS_PORT | IS_NIL | IS_BINARY
-            | IS_LIST | IS_NONEMPTY_LIST | IS_TUPLE | IS_BOOLEAN | IS_FUNCTION | IS_BITSTR
-            | IS_MAP | IS_FUNCTION2 | TEST_ARITY | IS_TAGGED_TUPLE | SELECT_VAL
-            | SELECT_TUPLE_ARITY | JUMP | CATCH | TRY | CATCH_END | TRY_END | TRY_CASE
-            | TRY_CASE_END | RAISE | BUILD_STACKTRACE | RAW_RAISE | MOVE | SWAP | GET_LIST
-            | GET_HD | GET_TL | GET_TUPLE_ELEMENT | SET_TUPLE_ELEMENT | PUT_LIST | PUT_TUPLE2
-            | BADMATCH | IF_END | CASE_END | BADRECORD | CALL_FUN | CALL_FUN2 | MAKE_FUN2
-            | MAKE_FUN3 | APPLY | APPLY_LAST | FCLEARERROR | FCHECKERROR | FMOVE | FCONV | FADD
-            | FSUB | FMUL | FDIV | FNEGATE | PUT_MAP_ASSOC | PUT_MAP_EXACT | HAS_MAP_FIELDS
-            | GET_MAP_ELEMENTS | BS_START_MATCH3 | BS_START_MATCH4 | BS_GET_POSITION
-            | BS_SET_POSITION | BS_GET_TAIL | BS_GET_INTEGER2 | BS_GET_FLOAT2 | BS_GET_BINARY2
-            | BS_SKIP_BITS2 | BS_TEST_TAIL2 | BS_TEST_UNIT | BS_MATCH_STRING | BS_GET_UTF8
-            | BS_GET_UTF16 | BS_GET_UTF32 | BS_SKIP_UTF8 | BS_SKIP_UTF16 | BS_SKIP_UTF32
-            | BS_CONTEXT_TO_BINARY | BS_INIT_WRITABLE | BS_CREATE_BIN | ON_LOAD | NIF_START
+        LABEL
+            | LINE
+            | FUNC_INFO
+            | INT_CODE_END
+            | CALL
+            | CALL_LAST
+            | CALL_ONLY
+            | CALL_EXT
+            | CALL_EXT_LAST
+            | CALL_EXT_ONLY
+            | BIF0
+            | BIF1
+            | BIF2
+            | GC_BIF1
+            | GC_BIF2
+            | GC_BIF3
+            | ALLOCATE
+            | ALLOCATE_ZERO
+            | ALLOCATE_HEAP
+            | ALLOCATE_HEAP_ZERO
+            | TEST_HEAP
+            | INIT
+            | INIT_YREGS
+            | DEALLOCATE
+            | RETURN
+            | TRIM
+            | SEND
+            | REMOVE_MESSAGE
+            | TIMEOUT
+            | LOOP_REC
+            | LOOP_REC_END
+            | WAIT
+            | WAIT_TIMEOUT
+            | RECV_MARK
+            | RECV_SET
+            | RECV_MARKER_RESERVE
+            | RECV_MARKER_BIND
+            | RECV_MARKER_CLEAR
+            | RECV_MARKER_USE
+            | IS_LT
+            | IS_GE
+            | IS_EQ
+            | IS_NE
+            | IS_EQ_EXACT
+            | IS_NE_EXACT
+            | IS_INTEGER
+            | IS_FLOAT
+            | IS_NUMBER
+            | IS_ATOM
+            | IS_PID
+            | IS_REFERENCE
+            | IS_PORT
+            | IS_NIL
+            | IS_BINARY
+            | IS_LIST
+            | IS_NONEMPTY_LIST
+            | IS_TUPLE
+            | IS_BOOLEAN
+            | IS_FUNCTION
+            | IS_BITSTR
+            | IS_MAP
+            | IS_FUNCTION2
+            | TEST_ARITY
+            | IS_TAGGED_TUPLE
+            | SELECT_VAL
+            | SELECT_TUPLE_ARITY
+            | JUMP
+            | CATCH
+            | TRY
+            | CATCH_END
+            | TRY_END
+            | TRY_CASE
+            | TRY_CASE_END
+            | RAISE
+            | BUILD_STACKTRACE
+            | RAW_RAISE
+            | MOVE
+            | SWAP
+            | GET_LIST
+            | GET_HD
+            | GET_TL
+            | GET_TUPLE_ELEMENT
+            | SET_TUPLE_ELEMENT
+            | PUT_LIST
+            | PUT_TUPLE2
+            | BADMATCH
+            | IF_END
+            | CASE_END
+            | BADRECORD
+            | CALL_FUN
+            | CALL_FUN2
+            | MAKE_FUN2
+            | MAKE_FUN3
+            | APPLY
+            | APPLY_LAST
+            | FCLEARERROR
+            | FCHECKERROR
+            | FMOVE
+            | FCONV
+            | FADD
+            | FSUB
+            | FMUL
+            | FDIV
+            | FNEGATE
+            | PUT_MAP_ASSOC
+            | PUT_MAP_EXACT
+            | HAS_MAP_FIELDS
+            | GET_MAP_ELEMENTS
+            | BS_START_MATCH3
+            | BS_START_MATCH4
+            | BS_GET_POSITION
+            | BS_SET_POSITION
+            | BS_GET_TAIL
+            | BS_GET_INTEGER2
+            | BS_GET_FLOAT2
+            | BS_GET_BINARY2
+            | BS_SKIP_BITS2
+            | BS_TEST_TAIL2
+            | BS_TEST_UNIT
+            | BS_MATCH_STRING
+            | BS_GET_UTF8
+            | BS_GET_UTF16
+            | BS_GET_UTF32
+            | BS_SKIP_UTF8
+            | BS_SKIP_UTF16
+            | BS_SKIP_UTF32
+            | BS_CONTEXT_TO_BINARY
+            | BS_INIT_WRITABLE
+            | BS_CREATE_BIN
+            | ON_LOAD
+            | NIF_START
     )
 }
 
@@ -467,7 +577,9 @@ impl Ctx<'_> {
             INIT => {
                 let d = self.dst(g, 0)?;
                 match d {
-                    Dst::Y(y) => self.emit(Instr::InitYregs { regs: vec![y].into() }),
+                    Dst::Y(y) => self.emit(Instr::InitYregs {
+                        regs: vec![y].into(),
+                    }),
                     Dst::X(_) => return Err(self.bad("init of an x register")),
                 }
             }
@@ -603,7 +715,9 @@ impl Ctx<'_> {
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     let v = self.src_of(&p[0])?;
-                    let v = v.as_lit().ok_or_else(|| self.bad("select value is a register"))?;
+                    let v = v
+                        .as_lit()
+                        .ok_or_else(|| self.bad("select value is a register"))?;
                     let l = match &p[1] {
                         Operand::Label(l) => self.check_label(*l)?,
                         o => return Err(self.bad(format!("select label {o:?}"))),

@@ -100,9 +100,7 @@ impl Collector<'_> {
                     subtag::MAP => (2, n),
                     subtag::SUB_BINARY => (3, 3),
                     subtag::MATCH_STATE => (1, 1),
-                    subtag::EXTERNAL_PID | subtag::EXTERNAL_PORT | subtag::EXTERNAL_REF => {
-                        (1, 1)
-                    }
+                    subtag::EXTERNAL_PID | subtag::EXTERNAL_PORT | subtag::EXTERNAL_REF => (1, 1),
                     _ => (1, 0),
                 };
                 for i in first..=last.min(n) {

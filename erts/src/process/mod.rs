@@ -67,11 +67,7 @@ impl Process {
     /// Garbage collects with the first `live` X registers as roots, leaving `need` free words.
     pub fn gc(&mut self, live: usize, need: usize) {
         let live = live.min(MAX_REG);
-        let mut dict: Vec<Term> = self
-            .dictionary
-            .iter()
-            .flat_map(|(k, v)| [*k, *v])
-            .collect();
+        let mut dict: Vec<Term> = self.dictionary.iter().flat_map(|(k, v)| [*k, *v]).collect();
         let (a, b) = self.mailbox.as_mut_slices();
         gc::collect(
             &mut self.heap,
