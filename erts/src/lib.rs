@@ -1,3 +1,4 @@
+#![allow(clippy::manual_is_multiple_of)]
 //! The runtime core of the Rust ERTS: terms, atoms, heaps, the `.beam` loader, the
 //! interpreter, processes and BIFs. Knows nothing of C ABIs; `nif-api` and `ports` plug in.
 

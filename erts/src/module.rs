@@ -298,7 +298,8 @@ pub fn fun_entry(
     old_uniq: u32,
     make: impl FnOnce() -> FunEntry,
 ) -> &'static FunEntry {
-    static T: OnceLock<Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>> = OnceLock::new();
+    type Table = Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>;
+    static T: OnceLock<Table> = OnceLock::new();
     let mut t = T.get_or_init(|| Mutex::new(HashMap::new())).lock();
     t.entry((module, index, old_uniq))
         .or_insert_with(|| Box::leak(Box::new(make())))

@@ -810,7 +810,8 @@ mod tests {
     #[test]
     fn matches_lists() {
         let mut p = Process::new(0);
-        let cases: &[(&str, &[&str], &[(i64, i64)])] = &[
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [(i64, i64)]);
+        let cases: &[Case] = &[
             ("abcabc", &["bc"], &[(1, 2), (4, 2)]),
             ("aaaa", &["aa"], &[(0, 2), (2, 2)]),
             ("abcde", &["bcd", "cde", "a"], &[(0, 1), (1, 3)]),

@@ -387,12 +387,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         let nx = resolve_export(e);
                         enter!(nx, n, push)
                     }
-                    _ => {
-                        let args = boxed::list(&mut proc.heap, &proc.x[..n].to_vec());
-                        let mfa = boxed::tuple(&mut proc.heap, &[m, f, args]);
-                        let _ = mfa;
-                        error!(Term::atom(atom::BADARG))
-                    }
+                    _ => error!(Term::atom(atom::BADARG)),
                 }
             }
             Instr::CallFun { arity } => {
