@@ -10,8 +10,10 @@ pub mod atoms;
 pub mod binary;
 pub mod control;
 pub mod iodata;
+pub mod lists;
 pub mod modules;
 pub mod process;
+pub mod tuples;
 
 pub use process::{make_ref, send};
 
@@ -84,10 +86,12 @@ fn register_all(r: &mut Registry) {
     atoms::register(r);
     binary::register(r);
     control::register(r);
+    lists::register(r);
     iodata::register(r);
     modules::register(r);
     process::register(r);
     maps::register(r);
+    tuples::register(r);
 }
 
 /// OTP 25's BIFs (`erlang:is_builtin/3`), one `M:F/A` per line.
