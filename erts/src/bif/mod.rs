@@ -14,6 +14,7 @@ pub mod lists;
 pub mod modules;
 pub mod process;
 pub mod tuples;
+pub mod unicode;
 
 pub use process::{make_ref, send};
 
@@ -92,6 +93,7 @@ fn register_all(r: &mut Registry) {
     process::register(r);
     maps::register(r);
     tuples::register(r);
+    unicode::register(r);
 }
 
 /// OTP 25's BIFs (`erlang:is_builtin/3`), one `M:F/A` per line.
