@@ -51,7 +51,7 @@ pub fn binary_cow<'a>(t: Term) -> Option<Cow<'a, [u8]>> {
 /// Byte `i` of a bitstring view counted from its start (no bounds check beyond the slice's).
 fn view_byte(v: &BitView, i: usize) -> u8 {
     let b = v.offset_bits + 8 * i;
-    if b % 8 == 0 {
+    if b.is_multiple_of(8) {
         v.bytes[b / 8]
     } else {
         let s = b % 8;
@@ -64,12 +64,12 @@ fn view_byte(v: &BitView, i: usize) -> u8 {
 /// a sub binary sharing `bin`'s data.
 pub fn sub_bits(heap: &mut Heap, bin: Term, bit_off: usize, bit_len: usize) -> Term {
     let v = boxed::bitstring_view(bin);
-    if bit_len % 8 == 0 && bit_len / 8 <= HEAP_BIN_LIMIT {
+    if bit_len.is_multiple_of(8) && bit_len / 8 <= HEAP_BIN_LIMIT {
         let n = bit_len / 8;
         let t = boxed::heap_binary_uninit(heap, n);
         let out = boxed::binary_bytes_mut(t);
         let start = v.offset_bits + bit_off;
-        if start % 8 == 0 {
+        if start.is_multiple_of(8) {
             out.copy_from_slice(&v.bytes[start / 8..start / 8 + n]);
         } else {
             crate::bits::copy_bits(v.bytes, start, out, 0, bit_len);
@@ -88,7 +88,7 @@ pub fn sub_binary(heap: &mut Heap, bin: Term, byte_off: usize, byte_len: usize) 
 /// A bitstring term of `bits` bits whose content is the first bits of `bytes`.
 pub fn make_bitstring(heap: &mut Heap, mut bytes: Vec<u8>, bits: usize) -> Term {
     bytes.truncate(bits.div_ceil(8));
-    if bits % 8 == 0 {
+    if bits.is_multiple_of(8) {
         return boxed::binary_from_vec(heap, bytes);
     }
     let base = boxed::binary_from_vec(heap, bytes);
@@ -113,7 +113,7 @@ enum Piece<'a> {
 /// whole bytes are accepted only when `allow_bits` is set. Returns `false` on a malformed
 /// element or tail (after visiting the pieces before it).
 fn walk(t: Term, allow_bits: bool, mut emit: impl FnMut(Piece)) -> bool {
-    let bits_ok = |b: Term| allow_bits || boxed::bitstring_bit_size(b) % 8 == 0;
+    let bits_ok = |b: Term| allow_bits || boxed::bitstring_bit_size(b).is_multiple_of(8);
     let mut stack: Vec<Term> = Vec::new();
     let mut cur = t;
     loop {
@@ -191,7 +191,7 @@ struct BitBuf {
 
 impl BitBuf {
     fn push_byte(&mut self, b: u8) {
-        if self.bits % 8 == 0 {
+        if self.bits.is_multiple_of(8) {
             self.bytes.push(b);
         } else {
             let s = self.bits % 8;
@@ -201,7 +201,7 @@ impl BitBuf {
         self.bits += 8;
     }
     fn push_view(&mut self, v: &BitView) {
-        if self.bits % 8 == 0 && v.size_bits % 8 == 0 {
+        if self.bits.is_multiple_of(8) && v.size_bits.is_multiple_of(8) {
             push_view(&mut self.bytes, v);
             self.bits += v.size_bits;
             return;
