@@ -13,6 +13,7 @@ pub mod iodata;
 pub mod lists;
 pub mod modules;
 pub mod process;
+pub mod strings;
 pub mod tuples;
 pub mod unicode;
 
@@ -92,6 +93,7 @@ fn register_all(r: &mut Registry) {
     modules::register(r);
     process::register(r);
     maps::register(r);
+    strings::register(r);
     tuples::register(r);
     unicode::register(r);
 }
