@@ -139,8 +139,7 @@ fn list_to_float_1(p: &mut Process, a: &[Term]) -> BifResult {
     let mut part = Part::Sign;
     // Position of an `e` that may turn out not to belong to the float.
     let mut saved = (0usize, t);
-    loop {
-        let Some(c) = char_at(cur) else { break };
+    while let Some(c) = char_at(cur) {
         let mut store = true;
         let restore = |buf: &mut Vec<u8>, cur: &mut Term, saved: (usize, Term)| {
             buf.truncate(saved.0);
