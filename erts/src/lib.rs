@@ -9,6 +9,7 @@ pub mod bits;
 pub mod code;
 pub mod display;
 pub mod emu;
+pub mod etf;
 pub mod exception;
 pub mod heap;
 pub mod loader;

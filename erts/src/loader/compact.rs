@@ -1,1 +1,244 @@
-//! TEMPORARY placeholder replaced by the loader branch.
+//! The compact term encoding of the `Code` and `Line` chunks (OTP's `beam_asm:encode_arg` /
+//! `beam_file.c` `get_tag_and_value`): a tag in the low 3 bits of the first byte and a value in
+//! 4 bits, 11 bits, or 2..8 (or more) following bytes; tag `z` introduces extended operands.
+
+use super::{LoadError, Operand};
+use crate::atom::Atom;
+use crate::heap::Heap;
+use crate::term::Term;
+use num_bigint::{BigInt, Sign};
+
+pub const TAG_U: u8 = 0;
+pub const TAG_I: u8 = 1;
+pub const TAG_A: u8 = 2;
+pub const TAG_X: u8 = 3;
+pub const TAG_Y: u8 = 4;
+pub const TAG_F: u8 = 5;
+pub const TAG_H: u8 = 6;
+pub const TAG_Z: u8 = 7;
+
+/// A decoded value: small enough for an i64, or a bignum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Small(i64),
+    Big(BigInt),
+}
+
+/// A bounds-checked reader over a byte slice.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    chunk: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8], chunk: &'static str) -> Reader<'a> {
+        Reader {
+            bytes,
+            pos: 0,
+            chunk,
+        }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub fn err(&self, detail: impl Into<String>) -> LoadError {
+        LoadError::BadChunk {
+            chunk: self.chunk,
+            detail: format!("{} at byte {}", detail.into(), self.pos),
+        }
+    }
+
+    pub fn byte(&mut self) -> Result<u8, LoadError> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| self.err("unexpected end"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], LoadError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| self.err("unexpected end"))?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    pub fn u32(&mut self) -> Result<u32, LoadError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    pub fn u16(&mut self) -> Result<u16, LoadError> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    /// Reads a tag and its value.
+    pub fn tag_value(&mut self) -> Result<(u8, Value), LoadError> {
+        let b = self.byte()?;
+        let tag = b & 7;
+        if b & 0x08 == 0 {
+            return Ok((tag, Value::Small((b >> 4) as i64)));
+        }
+        if b & 0x10 == 0 {
+            let lo = self.byte()? as i64;
+            return Ok((tag, Value::Small((((b >> 5) as i64) << 8) | lo)));
+        }
+        let len_code = (b >> 5) as usize;
+        let n = if len_code < 7 {
+            len_code + 2
+        } else {
+            match self.tag_value()? {
+                (TAG_U, Value::Small(v)) if (0..=1 << 20).contains(&v) => v as usize + 9,
+                _ => return Err(self.err("bad length of a large value")),
+            }
+        };
+        let bytes = self.take(n)?;
+        let v = if tag == TAG_I {
+            BigInt::from_signed_bytes_be(bytes)
+        } else {
+            BigInt::from_bytes_be(Sign::Plus, bytes)
+        };
+        Ok((
+            tag,
+            match i64::try_from(&v) {
+                Ok(s) => Value::Small(s),
+                Err(_) => Value::Big(v),
+            },
+        ))
+    }
+
+    /// Reads an unsigned value with tag `u`.
+    pub fn untagged(&mut self) -> Result<u64, LoadError> {
+        match self.tag_value()? {
+            (TAG_U, Value::Small(v)) if v >= 0 => Ok(v as u64),
+            _ => Err(self.err("expected an unsigned operand")),
+        }
+    }
+}
+
+/// What operand decoding needs from the rest of the file.
+pub struct OperandCtx<'a> {
+    pub atoms: &'a [Atom],
+    pub literals: &'a [Term],
+    pub heap: &'a mut Heap,
+}
+
+fn small_index(r: &Reader, v: &Value) -> Result<u32, LoadError> {
+    match v {
+        Value::Small(i) if (0..=u32::MAX as i64).contains(i) => Ok(*i as u32),
+        _ => Err(r.err("operand value out of range")),
+    }
+}
+
+/// Decodes one operand.
+pub fn operand(r: &mut Reader, cx: &mut OperandCtx) -> Result<Operand, LoadError> {
+    operand_depth(r, cx, 0)
+}
+
+fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Operand, LoadError> {
+    if depth > 4 {
+        return Err(r.err("operands nested too deeply"));
+    }
+    let (tag, v) = r.tag_value()?;
+    Ok(match tag {
+        TAG_U => match v {
+            Value::Small(i) if i >= 0 => Operand::Untagged(i as u64),
+            _ => return Err(r.err("unsigned operand out of range")),
+        },
+        TAG_I => match v {
+            Value::Small(i) => Operand::Int(i),
+            Value::Big(b) => Operand::BigInt(crate::bignum::from_bigint(cx.heap, &b)),
+        },
+        TAG_A => {
+            let i = small_index(r, &v)?;
+            if i == 0 {
+                Operand::Nil
+            } else {
+                let a = cx
+                    .atoms
+                    .get(i as usize - 1)
+                    .ok_or_else(|| r.err(format!("atom index {i} out of range")))?;
+                Operand::Atom(*a)
+            }
+        }
+        TAG_X => Operand::X(small_index(r, &v)?),
+        TAG_Y => Operand::Y(small_index(r, &v)?),
+        TAG_F => Operand::Label(small_index(r, &v)?),
+        TAG_H => Operand::Char(small_index(r, &v)?),
+        _ => {
+            // Extended.
+            match small_index(r, &v)? {
+                1 => {
+                    let n = r.untagged()? as usize;
+                    if n > r.bytes.len() {
+                        return Err(r.err("list operand too long"));
+                    }
+                    let mut items = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        items.push(operand_depth(r, cx, depth + 1)?);
+                    }
+                    Operand::List(items)
+                }
+                2 => Operand::FloatReg(r.untagged()? as u32),
+                3 => {
+                    let n = r.untagged()? as usize;
+                    if n > r.bytes.len() {
+                        return Err(r.err("allocation list too long"));
+                    }
+                    let mut items = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        let kind = r.untagged()? as u32;
+                        let count = r.untagged()?;
+                        items.push((kind, u32::try_from(count).map_err(|_| r.err("count"))?));
+                    }
+                    Operand::AllocList(items)
+                }
+                4 => {
+                    let i = r.untagged()? as usize;
+                    let t = cx
+                        .literals
+                        .get(i)
+                        .ok_or_else(|| r.err(format!("literal {i} out of range")))?;
+                    Operand::Literal(*t)
+                }
+                5 => {
+                    let reg = operand_depth(r, cx, depth + 1)?;
+                    if !matches!(reg, Operand::X(_) | Operand::Y(_)) {
+                        return Err(r.err("typed register is not a register"));
+                    }
+                    let ty = r.untagged()? as u32;
+                    Operand::TypedReg(Box::new(reg), ty)
+                }
+                other => return Err(r.err(format!("unknown extended tag {other}"))),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        let mut r = Reader::new(&[0x31, 0x08 | 0x20 | 1, 0x05, 0x19 | 0x00, 0xFF, 0xFE], "t");
+        assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small(3)));
+        assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small((1 << 8) | 5)));
+        // 0x19: tag i, 2 bytes follow, signed.
+        assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small(-2)));
+        assert!(r.tag_value().is_err());
+    }
+}

@@ -340,3 +340,36 @@ pub fn bitstring_base(t: Term) -> (Term, usize) {
         (t, 0)
     }
 }
+
+// ---------------------------------------------------------------- pid and ref numbering
+
+/// The pid number of a local pid `<0.Id.Serial>` (OTP: 15 bits of id, 13 of serial).
+pub fn pid_number(id: u32, serial: u32) -> u64 {
+    (id as u64 & 0x7FFF) | ((serial as u64 & 0x1FFF) << 15)
+}
+
+/// `(Id, Serial)` of a local pid number.
+pub fn pid_fields(n: u64) -> (u32, u32) {
+    ((n & 0x7FFF) as u32, ((n >> 15) & 0x1FFF) as u32)
+}
+
+/// The three 32-bit words OTP shows for a local reference number (`#Ref<0.W2.W1.W0>`; the
+/// first word has 18 significant bits).
+pub fn ref_words(id: u64) -> [u32; 3] {
+    [
+        (id & 0x3FFFF) as u32,
+        ((id >> 18) & 0xFFFF_FFFF) as u32,
+        (id >> 50) as u32,
+    ]
+}
+
+/// The reference number of external-format words (inverse of `ref_words`).
+pub fn ref_id_from_words(w: &[u32]) -> Option<u64> {
+    let w0 = *w.first()? as u64 & 0x3FFFF;
+    let w1 = *w.get(1).unwrap_or(&0) as u64;
+    let w2 = *w.get(2).unwrap_or(&0) as u64;
+    if w2 >= 1 << 14 {
+        return None;
+    }
+    Some(w0 | (w1 << 18) | (w2 << 50))
+}
