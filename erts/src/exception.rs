@@ -51,6 +51,8 @@ pub enum Fail {
         reason: Term,
         stacktrace: Term,
     },
+    /// The BIF is not implemented by this runtime: raises `undef` (never a guard failure).
+    Undef,
     /// Continue by calling `target` with `args` (as `apply/3` does).
     Trap {
         target: &'static Export,

@@ -6,6 +6,7 @@
 //! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
+pub mod arith_tmp;
 pub mod atoms;
 pub mod binary;
 pub mod control;
@@ -79,12 +80,18 @@ pub fn registry() -> &'static Registry {
     })
 }
 
+/// Stands in for a BIF this runtime does not implement: raises `undef`.
+pub fn undef_bif(_p: &mut Process, _a: &[Term]) -> BifResult {
+    Err(crate::exception::Fail::Undef)
+}
+
 /// Looks up a BIF.
 pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
     registry().get(m, f, a)
 }
 
 fn register_all(r: &mut Registry) {
+    arith_tmp::register(r);
     atoms::register(r);
     binary::register(r);
     control::register(r);

@@ -112,6 +112,21 @@ pub enum CmpOp {
     NeExact,
 }
 
+/// Integer arithmetic with an inline fast path for small integers.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Band,
+    Bor,
+    Bxor,
+    Bsr,
+    Bsl,
+    Div,
+    Rem,
+}
+
 /// Float arithmetic.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum FloatOp {
@@ -207,6 +222,16 @@ pub enum Instr {
         args: [Src; 3],
         arity: u8,
         dst: Dst,
+    },
+    /// `erlang:'+'/2` and friends: inline on small integers, else the BIF.
+    Arith2 {
+        op: ArithOp,
+        fail: Lbl,
+        a: Src,
+        b: Src,
+        dst: Dst,
+        bif: BifFn,
+        export: &'static Export,
     },
     Apply {
         arity: u32,
@@ -603,7 +628,7 @@ impl Instr {
         use Instr::*;
         match self {
             Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
-            Bif { fail, .. } => f(fail),
+            Bif { fail, .. } | Arith2 { fail, .. } => f(fail),
             Cmp { fail, .. }
             | Test { fail, .. }
             | IsFunction2 { fail, .. }

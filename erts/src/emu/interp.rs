@@ -357,7 +357,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         next!();
                     }
                     Err(f) => {
-                        if *fail != 0 {
+                        if *fail != 0 && !matches!(f, Fail::Undef) {
                             pc = lbl(*fail);
                             continue;
                         }
@@ -366,6 +366,43 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                             raise::Ctx::Bif {
                                 export,
                                 args: a[..n].to_vec(),
+                                tail: false
+                            }
+                        )
+                    }
+                }
+            }
+            Instr::Arith2 {
+                op,
+                fail,
+                a,
+                b,
+                dst,
+                bif,
+                export,
+            } => {
+                let (x, y) = (get(proc, *a), get(proc, *b));
+                if x.is_small() && y.is_small() {
+                    if let Some(v) = small_arith(*op, x.small_value(), y.small_value()) {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                }
+                match bif(proc, &[x, y]) {
+                    Ok(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    Err(f) => {
+                        if *fail != 0 && !matches!(f, Fail::Undef) {
+                            pc = lbl(*fail);
+                            continue;
+                        }
+                        raise!(
+                            f,
+                            raise::Ctx::Bif {
+                                export,
+                                args: vec![x, y],
                                 tail: false
                             }
                         )
@@ -1137,6 +1174,55 @@ pub fn apply_fun_export(n: u32) -> &'static Export {
             code.as_ptr(),
         )
     })
+}
+
+/// Small-integer arithmetic when the result is a small integer; `None` sends the operation
+/// to the BIF (overflow, division by zero, large shifts).
+#[inline(always)]
+fn small_arith(op: ArithOp, x: i64, y: i64) -> Option<Term> {
+    let r = match op {
+        ArithOp::Add => x + y,
+        ArithOp::Sub => x - y,
+        ArithOp::Mul => x.checked_mul(y)?,
+        ArithOp::Band => x & y,
+        ArithOp::Bor => x | y,
+        ArithOp::Bxor => x ^ y,
+        ArithOp::Bsr => {
+            if y >= 0 {
+                x >> y.min(63)
+            } else if y > -64 {
+                x.checked_shl((-y) as u32).filter(|v| v >> (-y) == x)?
+            } else {
+                return None;
+            }
+        }
+        ArithOp::Bsl => {
+            if (0..64).contains(&y) {
+                let v = x.checked_shl(y as u32)?;
+                if v >> y != x {
+                    return None;
+                }
+                v
+            } else if y < 0 {
+                x >> (-y).min(63)
+            } else {
+                return None;
+            }
+        }
+        ArithOp::Div => {
+            if y == 0 {
+                return None;
+            }
+            x / y
+        }
+        ArithOp::Rem => {
+            if y == 0 {
+                return None;
+            }
+            x % y
+        }
+    };
+    Term::try_small(r)
 }
 
 /// Pops a return address.

@@ -38,6 +38,12 @@ pub enum Ctx {
     },
     /// Calling an undefined function (arguments in the X registers).
     Undef { export: &'static Export, tail: bool },
+    /// Calling an unimplemented BIF with these arguments.
+    UndefArgs {
+        export: &'static Export,
+        args: Vec<Term>,
+        tail: bool,
+    },
     /// No clause matched: the current function with its arguments.
     FunctionClause,
 }
@@ -63,6 +69,14 @@ pub fn raise(
     ctx: Ctx,
 ) -> Result<*const Instr, Raised> {
     let (class, reason, stacktrace) = match fail {
+        Fail::Undef => {
+            let ctx = match ctx {
+                Ctx::Bif { export, args, tail } => Ctx::UndefArgs { export, args, tail },
+                c => c,
+            };
+            let st = build(proc, pc, &ctx, Term::NONE, None);
+            (Class::Error, Term::atom(atom::UNDEF), st)
+        }
         Fail::Error { reason, cause } => {
             let st = build(proc, pc, &ctx, cause, None);
             (Class::Error, reason, st)
@@ -178,9 +192,14 @@ fn build(
             ));
             include_current = !tail;
         }
-        Ctx::Undef { export, tail } => {
-            let n = export.mfa.arity as usize;
-            let args = proc.x[..n].to_vec();
+        Ctx::Undef { .. } | Ctx::UndefArgs { .. } => {
+            let (export, args, tail) = match ctx {
+                Ctx::Undef { export, tail } => {
+                    (*export, proc.x[..export.mfa.arity as usize].to_vec(), tail)
+                }
+                Ctx::UndefArgs { export, args, tail } => (*export, args.clone(), tail),
+                _ => unreachable!(),
+            };
             let l = boxed::list(&mut proc.heap, &args);
             frames.push(boxed::tuple(
                 &mut proc.heap,

@@ -421,20 +421,11 @@ impl Ctx<'_> {
         self.code.push(i);
     }
 
+    /// The BIF behind an import; an import of a BIF this runtime lacks gets a function that
+    /// raises `undef` when called.
     fn bif_for(&self, import: u32) -> Result<(bif::BifFn, &'static module::Export), LoadError> {
         let imp = self.import(import)?;
-        let f = bif::lookup(imp.module, imp.function, imp.arity).ok_or_else(|| {
-            LoadError::BadInstruction {
-                module: self.module_name.clone(),
-                name: self.op_name,
-                detail: format!(
-                    "unimplemented BIF {}:{}/{}",
-                    imp.module.name(),
-                    imp.function.name(),
-                    imp.arity
-                ),
-            }
-        })?;
+        let f = bif::lookup(imp.module, imp.function, imp.arity).unwrap_or(bif::undef_bif);
         Ok((f, module::export(imp.module, imp.function, imp.arity)))
     }
 
@@ -549,6 +540,33 @@ impl Ctx<'_> {
                     *a = self.src(g, first_arg + k)?;
                 }
                 let dst = self.dst(g, first_arg + n)?;
+                if n == 2 && export.mfa.module == crate::atom::ERLANG {
+                    let op = match export.mfa.function.name() {
+                        "+" => Some(ArithOp::Add),
+                        "-" => Some(ArithOp::Sub),
+                        "*" => Some(ArithOp::Mul),
+                        "band" => Some(ArithOp::Band),
+                        "bor" => Some(ArithOp::Bor),
+                        "bxor" => Some(ArithOp::Bxor),
+                        "bsr" => Some(ArithOp::Bsr),
+                        "bsl" => Some(ArithOp::Bsl),
+                        "div" => Some(ArithOp::Div),
+                        "rem" => Some(ArithOp::Rem),
+                        _ => None,
+                    };
+                    if let Some(op) = op {
+                        self.emit(Instr::Arith2 {
+                            op,
+                            fail,
+                            a: args[0],
+                            b: args[1],
+                            dst,
+                            bif,
+                            export,
+                        });
+                        return Ok(());
+                    }
+                }
                 self.emit(Instr::Bif {
                     bif,
                     export,
