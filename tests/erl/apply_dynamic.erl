@@ -16,9 +16,9 @@ main() ->
     erlang:display(apply(fun(X, Y) -> X * Y end, [6, 7])),
     erlang:display(erlang:apply(erlang, '+', [1, 2])),
     erlang:display(tail_apply(M, F, [a, b, c])),
-    erlang:display(catch apply(M, nope, [])),
-    erlang:display(catch apply(M, F, [1, 2])),
-    erlang:display(catch apply(no_such_module_xyz, f, [])),
+    show(catch apply(M, nope, [])),
+    show(catch apply(M, F, [1, 2])),
+    show(catch apply(no_such_module_xyz, f, [])),
     erlang:display(try apply(1, f, []) catch C:R -> {C, R} end),
     erlang:display(try apply(M, F, improper) catch C2:R2 -> {C2, R2} end),
     Mods = [lists, erlang],
@@ -27,3 +27,8 @@ main() ->
 id(X) -> X.
 
 tail_apply(M, F, Args) -> apply(M, F, Args).
+
+%% Displays a catch result without the frames of init (the real erl's -s caller).
+show({'EXIT', {R, St}}) when is_list(St) ->
+    erlang:display({'EXIT', {R, [F || F <- St, element(1, F) =/= init]}});
+show(X) -> erlang:display(X).

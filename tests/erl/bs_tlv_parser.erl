@@ -14,7 +14,7 @@ main() ->
     erlang:display(lists:last(Dec)),
     erlang:display(lists:nth(31, Dec)),
     erlang:display(sum_ints(Dec)),
-    erlang:display(catch decode(<<1, 0, 5, 1, 2>>)).
+    show(catch decode(<<1, 0, 5, 1, 2>>)).
 
 encode(Recs) -> << <<(enc(R))/binary>> || R <- Recs >>.
 
@@ -33,3 +33,8 @@ dec(3, <<F/float>>) -> {float, F};
 dec(4, Inner) -> {nested, decode(Inner)}.
 
 sum_ints(L) -> lists:sum([case R of {int, I} -> I; {nested, N} -> sum_ints(N); _ -> 0 end || R <- L]).
+
+%% Displays a catch result without the frames of init (the real erl's -s caller).
+show({'EXIT', {R, St}}) when is_list(St) ->
+    erlang:display({'EXIT', {R, [F || F <- St, element(1, F) =/= init]}});
+show(X) -> erlang:display(X).

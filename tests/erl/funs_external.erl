@@ -25,7 +25,12 @@ main() ->
     erlang:display((erlang:make_fun(lists, last, 1))([a, b, c])),
     erlang:display(lists:map(fun erlang:atom_to_list/1, [a, bc])),
     erlang:display(is_function(fun no_such_mod:f/3, 3)),
-    erlang:display(catch (fun no_such_mod:f/0)()),
+    show(catch (fun no_such_mod:f/0)()),
     erlang:display(fun erlang:'+'/2 < fun erlang:'-'/2).
 
 id(X) -> X.
+
+%% Displays a catch result without the frames of init (the real erl's -s caller).
+show({'EXIT', {R, St}}) when is_list(St) ->
+    erlang:display({'EXIT', {R, [F || F <- St, element(1, F) =/= init]}});
+show(X) -> erlang:display(X).

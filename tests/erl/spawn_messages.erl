@@ -34,7 +34,7 @@ main() ->
     erlang:display(whereis(my_name) =:= self()),
     unregister(my_name),
     erlang:display(whereis(my_name)),
-    erlang:display(catch (no_such_name ! x)).
+    show(catch (no_such_name ! x)).
 
 echo() ->
     receive
@@ -43,3 +43,8 @@ echo() ->
     end.
 
 worker(Parent, I) -> Parent ! {self(), I * I}.
+
+%% Displays a catch result without the frames of init (the real erl's -s caller).
+show({'EXIT', {R, St}}) when is_list(St) ->
+    erlang:display({'EXIT', {R, [F || F <- St, element(1, F) =/= init]}});
+show(X) -> erlang:display(X).
