@@ -207,6 +207,9 @@ atoms! {
     ERROR_HANDLER = "error_handler",
     UNDEFINED_FUNCTION = "undefined_function",
     UNDEFINED_LAMBDA = "undefined_lambda",
+    TIMEOUT_VALUE = "timeout_value",
+    ALL = "all",
+    NIF_ERROR = "nif_error",
 }
 
 #[cfg(test)]

@@ -83,6 +83,17 @@ pub fn to_bigint(t: Term) -> Option<BigInt> {
     Some(BigInt::from_biguint(sign, mag))
 }
 
+/// The value of an integer term as a float; `None` if not an integer or too large.
+pub fn to_f64(t: Term) -> Option<f64> {
+    use num_traits::ToPrimitive;
+    let f = to_bigint(t)?.to_f64()?;
+    if f.is_finite() {
+        Some(f)
+    } else {
+        None
+    }
+}
+
 /// The value of an integer term if it fits in an `i64`.
 pub fn to_i64(t: Term) -> Option<i64> {
     if t.is_small() {

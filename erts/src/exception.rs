@@ -40,9 +40,17 @@ pub enum Fail {
     Error { reason: Term, cause: Term },
     /// An exception with an explicit class and reason (`throw/1`, `exit/1`, `error/1,2`).
     /// `args` is `NONE` or the argument list to show in the top frame (`error/2`).
-    Raise { class: Class, reason: Term, args: Term },
+    Raise {
+        class: Class,
+        reason: Term,
+        args: Term,
+    },
     /// `erlang:raise/3`: re-raise with a given stack trace term.
-    ReRaise { class: Class, reason: Term, stacktrace: Term },
+    ReRaise {
+        class: Class,
+        reason: Term,
+        stacktrace: Term,
+    },
     /// Continue by calling `target` with `args` (as `apply/3` does).
     Trap {
         target: &'static Export,

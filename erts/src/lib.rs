@@ -1,3 +1,4 @@
+#![allow(clippy::manual_is_multiple_of)]
 //! The runtime core of the Rust ERTS: terms, atoms, heaps, the `.beam` loader, the
 //! interpreter, processes and BIFs. Knows nothing of C ABIs; `nif-api` and `ports` plug in.
 
@@ -5,10 +6,14 @@ pub mod atom;
 pub mod bif;
 pub mod bignum;
 pub mod bits;
+pub mod code;
+pub mod display;
 pub mod emu;
 pub mod exception;
 pub mod heap;
+pub mod loader;
 pub mod map;
 pub mod module;
 pub mod process;
+pub mod runtime;
 pub mod term;

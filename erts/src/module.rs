@@ -31,6 +31,14 @@ pub struct Export {
 }
 
 impl Export {
+    /// An export entry outside the table, for runtime-internal code (never freed).
+    pub fn synthetic(mfa: Mfa, code: *const Instr) -> &'static Export {
+        Box::leak(Box::new(Export {
+            mfa,
+            address: AtomicPtr::new(code as *mut Instr),
+            bif: None,
+        }))
+    }
     #[inline]
     pub fn address(&self) -> *const Instr {
         self.address.load(Ordering::Acquire)
@@ -124,6 +132,18 @@ pub struct FunEntry {
     pub new_uniq: [u8; 16],
     /// Entry point (the lambda's function with arity + num_free).
     address: AtomicPtr<Instr>,
+}
+
+impl std::fmt::Debug for FunEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "fun {}:{}/{}",
+            self.module.name(),
+            self.function.name(),
+            self.arity
+        )
+    }
 }
 
 impl FunEntry {
@@ -222,7 +242,9 @@ impl Module {
         if loc.line == 0 {
             return None;
         }
-        self.files.get(loc.file as usize).map(|f| (f.as_str(), loc.line))
+        self.files
+            .get(loc.file as usize)
+            .map(|f| (f.as_str(), loc.line))
     }
 }
 
@@ -252,7 +274,7 @@ impl ModuleTable {
     pub fn install(&self, m: Arc<Module>) {
         for &(f, a, off) in &m.exports {
             let e = export(m.name, f, a);
-            if e.bif.is_none() {
+            if e.bif.is_none() && !crate::bif::is_otp_bif(m.name, f, a) {
                 e.set_address(&m.code[off] as *const Instr);
             }
         }
@@ -276,7 +298,8 @@ pub fn fun_entry(
     old_uniq: u32,
     make: impl FnOnce() -> FunEntry,
 ) -> &'static FunEntry {
-    static T: OnceLock<Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>> = OnceLock::new();
+    type Table = Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>;
+    static T: OnceLock<Table> = OnceLock::new();
     let mut t = T.get_or_init(|| Mutex::new(HashMap::new())).lock();
     t.entry((module, index, old_uniq))
         .or_insert_with(|| Box::leak(Box::new(make())))

@@ -1,1 +1,68 @@
-fn main(){}
+//! The `beam` command: an `erl`-compatible front end to the runtime.
+//!
+//! `beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]` runs `Mod:Fun()` (or
+//! `Mod:Fun([Arg...])` with atom arguments, like `erl -s`) in a first process without booting
+//! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
+//! exception.
+
+use erts::runtime::{self, Options};
+use std::path::PathBuf;
+
+fn usage() -> ! {
+    eprintln!("usage: beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]");
+    std::process::exit(2)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut opts = Options::default();
+    let mut bare = false;
+    let mut start: Option<(String, String, Option<Vec<String>>)> = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--bare" | "-bare" => bare = true,
+            "-noshell" | "-noinput" => {}
+            "-root" => {
+                i += 1;
+                opts.root = Some(PathBuf::from(args.get(i).unwrap_or_else(|| usage())));
+            }
+            "-pa" => {
+                while i + 1 < args.len() && !args[i + 1].starts_with('-') {
+                    i += 1;
+                    opts.pa.push(PathBuf::from(&args[i]));
+                }
+            }
+            "-s" => {
+                let m = args.get(i + 1).cloned().unwrap_or_else(|| usage());
+                i += 1;
+                let mut rest = Vec::new();
+                while i + 1 < args.len() && !args[i + 1].starts_with('-') {
+                    i += 1;
+                    rest.push(args[i].clone());
+                }
+                let (f, a) = if rest.is_empty() {
+                    ("start".to_string(), None)
+                } else {
+                    let f = rest.remove(0);
+                    (f, if rest.is_empty() { None } else { Some(rest) })
+                };
+                if start.is_none() {
+                    start = Some((m, f, a));
+                }
+            }
+            other => {
+                eprintln!("beam: unknown option {other}");
+                usage();
+            }
+        }
+        i += 1;
+    }
+    if !bare {
+        eprintln!("beam: booting OTP is not supported yet; use --bare");
+        std::process::exit(2);
+    }
+    let Some((m, f, a)) = start else { usage() };
+    runtime::init(&opts);
+    std::process::exit(runtime::run_bare(&m, &f, a));
+}

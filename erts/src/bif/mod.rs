@@ -6,6 +6,19 @@
 //! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
+pub mod atoms;
+pub mod binary;
+pub mod control;
+pub mod iodata;
+pub mod lists;
+pub mod modules;
+pub mod process;
+pub mod strings;
+pub mod tuples;
+pub mod unicode;
+
+pub use process::{make_ref, send};
+
 use crate::atom::{self, Atom};
 use crate::exception::BifResult;
 use crate::module::Mfa;
@@ -13,6 +26,8 @@ use crate::process::Process;
 use crate::term::Term;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+pub mod maps;
 
 /// The signature of a BIF.
 pub type BifFn = fn(&mut Process, &[Term]) -> BifResult;
@@ -70,5 +85,35 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 }
 
 fn register_all(r: &mut Registry) {
-    let _ = r;
+    atoms::register(r);
+    binary::register(r);
+    control::register(r);
+    lists::register(r);
+    iodata::register(r);
+    modules::register(r);
+    process::register(r);
+    maps::register(r);
+    strings::register(r);
+    tuples::register(r);
+    unicode::register(r);
+}
+
+/// OTP 25's BIFs (`erlang:is_builtin/3`), one `M:F/A` per line.
+const OTP_BIFS: &str = include_str!("../../../docs/otp25_bifs.txt");
+
+/// Whether OTP implements `M:F/A` as a BIF (so its Erlang stub must never run: when this
+/// runtime lacks the BIF, calls raise `undef` instead of running the stub).
+pub fn is_otp_bif(m: Atom, f: Atom, a: u32) -> bool {
+    static SET: OnceLock<std::collections::HashSet<(Atom, Atom, u32)>> = OnceLock::new();
+    SET.get_or_init(|| {
+        OTP_BIFS
+            .lines()
+            .filter_map(|l| {
+                let (m, rest) = l.split_once(':')?;
+                let (f, a) = rest.rsplit_once('/')?;
+                Some((atom::atom(m), atom::atom(f), a.parse().ok()?))
+            })
+            .collect()
+    })
+    .contains(&(m, f, a))
 }

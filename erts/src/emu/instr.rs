@@ -1,2 +1,664 @@
-//! Internal instructions.
-pub enum Instr { Nop }
+//! The interpreter's internal instructions (OTP's specific instructions in `ops.tab`).
+//!
+//! The loader (`loader/transform.rs`) turns generic operations into these, with operands
+//! resolved: labels become absolute code addresses ([`Lbl`]), imports become export entries or
+//! BIF function pointers, literals become term words. Operands are small: a source operand is
+//! one word ([`Src`]): a literal term, or an X or Y register encoded in a header-tagged word
+//! (a header word is never a term value).
+
+use crate::atom::Atom;
+use crate::bif::BifFn;
+use crate::module::{Export, FunEntry, Mfa};
+use crate::term::Term;
+
+/// A code address: a pointer to an `Instr` (0 = no label, i.e. raise on failure).
+pub type Lbl = usize;
+
+/// A source operand: a literal term or a register, in one word.
+#[derive(Copy, Clone, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Src(pub u64);
+
+const REG_Y_FLAG: u64 = 0x40;
+
+impl Src {
+    #[inline]
+    pub fn x(i: u32) -> Src {
+        Src((i as u64) << 8)
+    }
+    #[inline]
+    pub fn y(i: u32) -> Src {
+        Src(((i as u64) << 8) | REG_Y_FLAG)
+    }
+    #[inline]
+    pub fn lit(t: Term) -> Src {
+        debug_assert!(t.primary_tag() != 0);
+        Src(t.0)
+    }
+    /// The operand as a literal term, if it is one.
+    #[inline]
+    pub fn as_lit(self) -> Option<Term> {
+        if self.0 & 3 != 0 {
+            Some(Term(self.0))
+        } else {
+            None
+        }
+    }
+    #[inline]
+    pub fn is_y(self) -> bool {
+        self.0 & 3 == 0 && self.0 & REG_Y_FLAG != 0
+    }
+    #[inline]
+    pub fn reg_index(self) -> usize {
+        (self.0 >> 8) as usize
+    }
+}
+
+impl std::fmt::Debug for Src {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.as_lit() {
+            Some(t) => write!(f, "{t:?}"),
+            None if self.is_y() => write!(f, "y{}", self.reg_index()),
+            None => write!(f, "x{}", self.reg_index()),
+        }
+    }
+}
+
+/// A destination register.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Dst {
+    X(u32),
+    Y(u32),
+}
+
+impl Dst {
+    pub fn as_src(self) -> Src {
+        match self {
+            Dst::X(i) => Src::x(i),
+            Dst::Y(i) => Src::y(i),
+        }
+    }
+}
+
+/// Type tests (`is_integer`, ...).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TypeTest {
+    Integer,
+    Float,
+    Number,
+    Atom,
+    Pid,
+    Reference,
+    Port,
+    Nil,
+    Binary,
+    Bitstring,
+    List,
+    NonemptyList,
+    Tuple,
+    Boolean,
+    Map,
+    Function,
+}
+
+/// Comparison tests.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Ge,
+    Eq,
+    Ne,
+    EqExact,
+    NeExact,
+}
+
+/// Float arithmetic.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// A segment of `bs_create_bin`.
+#[derive(Clone, Debug)]
+pub struct BinSeg {
+    pub kind: SegKind,
+    /// Unit for the size.
+    pub unit: u32,
+    /// Flags: bit 0 aligned(ignored), bit 1 little, bit 2 signed, bit 3 native (= little here).
+    pub flags: u32,
+    pub src: Src,
+    /// Size operand: a literal integer, the atom `all`, `undefined`, or a register.
+    pub size: Src,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SegKind {
+    Integer,
+    Float,
+    Binary,
+    Append,
+    PrivateAppend,
+    String,
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+/// Bit-syntax flag bits (as in the compiler's flag encoding).
+pub const BSF_LITTLE: u32 = 0x02;
+pub const BSF_SIGNED: u32 = 0x04;
+pub const BSF_NATIVE: u32 = 0x10;
+
+/// One instruction.
+#[derive(Clone, Debug)]
+pub enum Instr {
+    /// Start of a function: raises `function_clause` when reached.
+    FuncInfo {
+        mfa: Mfa,
+    },
+    IntCodeEnd,
+
+    // ----- calls
+    Call {
+        arity: u32,
+        target: Lbl,
+    },
+    CallLast {
+        arity: u32,
+        target: Lbl,
+        dealloc: u32,
+    },
+    CallOnly {
+        arity: u32,
+        target: Lbl,
+    },
+    CallExt {
+        export: &'static Export,
+    },
+    CallExtLast {
+        export: &'static Export,
+        dealloc: u32,
+    },
+    CallExtOnly {
+        export: &'static Export,
+    },
+    /// A BIF called as a function (`call_ext` to a BIF): arguments in X registers.
+    CallBif {
+        bif: BifFn,
+        export: &'static Export,
+    },
+    CallBifLast {
+        bif: BifFn,
+        export: &'static Export,
+        dealloc: u32,
+    },
+    CallBifOnly {
+        bif: BifFn,
+        export: &'static Export,
+    },
+    /// A guard or body BIF with operands (`bif0..2`, `gc_bif1..3`).
+    Bif {
+        bif: BifFn,
+        export: &'static Export,
+        fail: Lbl,
+        args: [Src; 3],
+        arity: u8,
+        dst: Dst,
+    },
+    Apply {
+        arity: u32,
+    },
+    ApplyLast {
+        arity: u32,
+        dealloc: u32,
+    },
+    CallFun {
+        arity: u32,
+    },
+    CallFun2 {
+        arity: u32,
+        fun: Src,
+    },
+    MakeFun {
+        entry: &'static FunEntry,
+        dst: Dst,
+        env: Box<[Src]>,
+    },
+
+    // ----- frames and heap
+    Allocate {
+        stack: u32,
+        live: u32,
+    },
+    AllocateHeap {
+        stack: u32,
+        heap: u32,
+        live: u32,
+    },
+    TestHeap {
+        heap: u32,
+        live: u32,
+    },
+    Deallocate {
+        n: u32,
+    },
+    Return,
+    Trim {
+        n: u32,
+    },
+    InitYregs {
+        regs: Box<[u32]>,
+    },
+
+    // ----- data movement
+    Move {
+        src: Src,
+        dst: Dst,
+    },
+    Swap {
+        a: Dst,
+        b: Dst,
+    },
+    GetList {
+        src: Src,
+        head: Dst,
+        tail: Dst,
+    },
+    GetHd {
+        src: Src,
+        dst: Dst,
+    },
+    GetTl {
+        src: Src,
+        dst: Dst,
+    },
+    GetTupleElement {
+        src: Src,
+        index: u32,
+        dst: Dst,
+    },
+    SetTupleElement {
+        val: Src,
+        tuple: Src,
+        index: u32,
+    },
+    PutList {
+        head: Src,
+        tail: Src,
+        dst: Dst,
+    },
+    PutTuple2 {
+        dst: Dst,
+        elems: Box<[Src]>,
+    },
+
+    // ----- tests and branches
+    Cmp {
+        op: CmpOp,
+        fail: Lbl,
+        a: Src,
+        b: Src,
+    },
+    Test {
+        test: TypeTest,
+        fail: Lbl,
+        src: Src,
+    },
+    IsFunction2 {
+        fail: Lbl,
+        src: Src,
+        arity: Src,
+    },
+    TestArity {
+        fail: Lbl,
+        src: Src,
+        arity: u32,
+    },
+    IsTaggedTuple {
+        fail: Lbl,
+        src: Src,
+        arity: u32,
+        tag: Term,
+    },
+    /// `select_val` over immediates: sorted by raw word for binary search.
+    SelectValImm {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(u64, Lbl)]>,
+    },
+    /// `select_val` over other literals (floats, bignums): linear exact comparison.
+    SelectVal {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(Term, Lbl)]>,
+    },
+    SelectTupleArity {
+        src: Src,
+        fail: Lbl,
+        table: Box<[(u32, Lbl)]>,
+    },
+    Jump {
+        target: Lbl,
+    },
+
+    // ----- exceptions
+    Catch {
+        y: u32,
+        handler: Lbl,
+    },
+    CatchEnd {
+        y: u32,
+    },
+    Try {
+        y: u32,
+        handler: Lbl,
+    },
+    TryEnd {
+        y: u32,
+    },
+    TryCase {
+        y: u32,
+    },
+    TryCaseEnd {
+        src: Src,
+    },
+    Badmatch {
+        src: Src,
+    },
+    IfEnd,
+    CaseEnd {
+        src: Src,
+    },
+    Badrecord {
+        src: Src,
+    },
+    Raise {
+        trace: Src,
+        value: Src,
+    },
+    BuildStacktrace,
+    RawRaise,
+
+    // ----- messages
+    Send,
+    RemoveMessage,
+    Timeout,
+    LoopRec {
+        fail: Lbl,
+        dst: Dst,
+    },
+    LoopRecEnd {
+        target: Lbl,
+    },
+    Wait {
+        target: Lbl,
+    },
+    WaitTimeout {
+        target: Lbl,
+        timeout: Src,
+    },
+    RecvMarkerReserve {
+        dst: Dst,
+    },
+    RecvMarkerBind {
+        marker: Src,
+        reference: Src,
+    },
+    RecvMarkerClear {
+        reference: Src,
+    },
+    RecvMarkerUse {
+        reference: Src,
+    },
+
+    // ----- floats
+    Fclearerror,
+    Fcheckerror {
+        fail: Lbl,
+    },
+    /// Load a float register from a term (a float literal or a register holding a float).
+    FLoad {
+        src: Src,
+        dst: u32,
+    },
+    /// Store a float register into a term register (boxes a float).
+    FStore {
+        src: u32,
+        dst: Dst,
+    },
+    FMove {
+        src: u32,
+        dst: u32,
+    },
+    Fconv {
+        src: Src,
+        dst: u32,
+    },
+    Farith {
+        op: FloatOp,
+        a: u32,
+        b: u32,
+        dst: u32,
+        fail: Lbl,
+    },
+    Fnegate {
+        src: u32,
+        dst: u32,
+        fail: Lbl,
+    },
+
+    // ----- maps
+    PutMapAssoc {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+        pairs: Box<[(Src, Src)]>,
+    },
+    PutMapExact {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+        pairs: Box<[(Src, Src)]>,
+    },
+    HasMapFields {
+        fail: Lbl,
+        src: Src,
+        keys: Box<[Src]>,
+    },
+    GetMapElements {
+        fail: Lbl,
+        src: Src,
+        pairs: Box<[(Src, Dst)]>,
+    },
+
+    // ----- binary matching
+    BsStartMatch {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+    },
+    BsGetPosition {
+        ctx: Src,
+        dst: Dst,
+    },
+    BsSetPosition {
+        ctx: Src,
+        pos: Src,
+    },
+    BsGetTail {
+        ctx: Src,
+        dst: Dst,
+    },
+    BsGetInteger {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetFloat {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetBinary {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+        dst: Dst,
+    },
+    BsSkipBits {
+        fail: Lbl,
+        ctx: Src,
+        size: Src,
+        unit: u32,
+    },
+    BsTestTail {
+        fail: Lbl,
+        ctx: Src,
+        bits: u64,
+    },
+    BsTestUnit {
+        fail: Lbl,
+        ctx: Src,
+        unit: u32,
+    },
+    BsMatchString {
+        fail: Lbl,
+        ctx: Src,
+        bits: u64,
+        data: Box<[u8]>,
+    },
+    BsGetUtf8 {
+        fail: Lbl,
+        ctx: Src,
+        dst: Dst,
+    },
+    BsGetUtf16 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+        dst: Dst,
+    },
+    BsGetUtf32 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+        dst: Dst,
+    },
+    BsSkipUtf8 {
+        fail: Lbl,
+        ctx: Src,
+    },
+    BsSkipUtf16 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+    },
+    BsSkipUtf32 {
+        fail: Lbl,
+        ctx: Src,
+        flags: u32,
+    },
+    /// `bs_start_match2`-era context-to-binary conversion (kept for `bs_context_to_binary`).
+    BsContextToBinary {
+        src: Dst,
+    },
+
+    // ----- binary construction
+    BsCreateBin {
+        fail: Lbl,
+        unit: u32,
+        dst: Dst,
+        segs: Box<[BinSeg]>,
+    },
+    BsInitWritable,
+
+    // ----- misc
+    OnLoad,
+    /// Where a process's first function returns to: the process ends normally.
+    NormalExit,
+    /// Not reachable code filler (never executed).
+    Nop,
+    /// The entry of a function whose body is a BIF (the code of a BIF export).
+    BifTrampoline {
+        bif: BifFn,
+        export: &'static Export,
+    },
+    /// Placeholder referring to an atom (unused at run time).
+    Comment(Atom),
+}
+
+impl Instr {
+    /// Visits every label field (for resolving label numbers to addresses).
+    pub fn for_each_label(&mut self, mut f: impl FnMut(&mut Lbl)) {
+        use Instr::*;
+        match self {
+            Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
+            Bif { fail, .. } => f(fail),
+            Cmp { fail, .. }
+            | Test { fail, .. }
+            | IsFunction2 { fail, .. }
+            | TestArity { fail, .. }
+            | IsTaggedTuple { fail, .. } => f(fail),
+            SelectValImm { fail, table, .. } => {
+                f(fail);
+                table.iter_mut().for_each(|(_, l)| f(l));
+            }
+            SelectVal { fail, table, .. } => {
+                f(fail);
+                table.iter_mut().for_each(|(_, l)| f(l));
+            }
+            SelectTupleArity { fail, table, .. } => {
+                f(fail);
+                table.iter_mut().for_each(|(_, l)| f(l));
+            }
+            Jump { target } => f(target),
+            Catch { handler, .. } | Try { handler, .. } => f(handler),
+            LoopRec { fail, .. } => f(fail),
+            LoopRecEnd { target } | Wait { target } | WaitTimeout { target, .. } => f(target),
+            Fcheckerror { fail } | Farith { fail, .. } | Fnegate { fail, .. } => f(fail),
+            PutMapAssoc { fail, .. }
+            | PutMapExact { fail, .. }
+            | HasMapFields { fail, .. }
+            | GetMapElements { fail, .. } => f(fail),
+            BsStartMatch { fail, .. }
+            | BsGetInteger { fail, .. }
+            | BsGetFloat { fail, .. }
+            | BsGetBinary { fail, .. }
+            | BsSkipBits { fail, .. }
+            | BsTestTail { fail, .. }
+            | BsTestUnit { fail, .. }
+            | BsMatchString { fail, .. }
+            | BsGetUtf8 { fail, .. }
+            | BsGetUtf16 { fail, .. }
+            | BsGetUtf32 { fail, .. }
+            | BsSkipUtf8 { fail, .. }
+            | BsSkipUtf16 { fail, .. }
+            | BsSkipUtf32 { fail, .. }
+            | BsCreateBin { fail, .. } => f(fail),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instruction_size_is_bounded() {
+        // Keep instructions small: the dispatch loop touches one per step.
+        assert!(
+            std::mem::size_of::<super::Instr>() <= 64,
+            "{}",
+            std::mem::size_of::<super::Instr>()
+        );
+    }
+}

@@ -1,3 +1,7 @@
-//! The interpreter (OTP's `beam_emu.c`): executes the loaded instruction stream.
+//! The interpreter (OTP's `beam_emu.c`): the internal instruction set, the dispatch loop,
+//! exception raising and the bit syntax.
 
+pub mod bs;
 pub mod instr;
+pub mod interp;
+pub mod raise;

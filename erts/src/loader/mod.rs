@@ -12,6 +12,7 @@
 pub mod beam_file;
 pub mod compact;
 pub mod genop;
+pub mod transform;
 
 use crate::atom::Atom;
 use crate::heap::Heap;
@@ -136,7 +137,11 @@ pub enum LoadError {
     /// An opcode OTP 25's compiler no longer emits.
     ObsoleteOpcode { module: String, name: &'static str },
     /// An instruction with operands the loader cannot use.
-    BadInstruction { module: String, name: &'static str, detail: String },
+    BadInstruction {
+        module: String,
+        name: &'static str,
+        detail: String,
+    },
     /// The file could not be read.
     Io(String),
     /// The module name does not match the file name.

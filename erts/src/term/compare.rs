@@ -223,9 +223,7 @@ fn compare_funs(a: Term, b: Term, exact: bool) -> Ordering {
             )
         };
         return compare_atoms(Term::atom(ea.mfa.module), Term::atom(eb.mfa.module))
-            .then_with(|| {
-                compare_atoms(Term::atom(ea.mfa.function), Term::atom(eb.mfa.function))
-            })
+            .then_with(|| compare_atoms(Term::atom(ea.mfa.function), Term::atom(eb.mfa.function)))
             .then_with(|| ea.mfa.arity.cmp(&eb.mfa.arity));
     }
     // SAFETY: word 1 of a fun object is a `&'static FunEntry`.

@@ -1,0 +1,178 @@
+//! Control-flow BIFs (OTP's `bif.c`): raising exceptions (`error`, `throw`, `exit`,
+//! `raise`), `apply`, `halt`, and `nif_error`.
+
+use super::Registry;
+use crate::atom;
+use crate::exception::{BifResult, Class, Fail};
+use crate::module;
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::Term;
+use std::io::Write;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "error", 1, error_1);
+    r.add("erlang", "error", 2, error_2);
+    r.add("erlang", "error", 3, error_3);
+    r.add("erlang", "throw", 1, throw_1);
+    r.add("erlang", "exit", 1, exit_1);
+    r.add("erlang", "raise", 3, raise_3);
+    r.add("erlang", "apply", 2, apply_2);
+    r.add("erlang", "apply", 3, apply_3);
+    r.add("erlang", "halt", 0, halt_0);
+    r.add("erlang", "halt", 1, halt_1);
+    r.add("erlang", "halt", 2, halt_2);
+    r.add("erlang", "nif_error", 1, nif_error_1);
+    r.add("erlang", "nif_error", 2, nif_error_2);
+}
+
+fn error_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::Raise {
+        class: Class::Error,
+        reason: a[0],
+        args: Term::NONE,
+    })
+}
+
+fn error_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::Raise {
+        class: Class::Error,
+        reason: a[0],
+        args: a[1],
+    })
+}
+
+fn error_3(p: &mut Process, a: &[Term]) -> BifResult {
+    error_2(p, a)
+}
+
+fn throw_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::throw(a[0]))
+}
+
+fn exit_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::exit(a[0]))
+}
+
+/// Whether `t` looks like a stack trace OTP accepts in `raise/3`.
+fn valid_stacktrace(t: Term) -> bool {
+    let Some(items) = boxed::list_to_vec(t) else {
+        return false;
+    };
+    items.iter().all(|e| {
+        e.is_tuple() && {
+            let el = boxed::tuple_elems(*e);
+            match el.len() {
+                4 => el[0].is_atom() && el[1].is_atom(),
+                3 => el[0].is_atom() && el[1].is_atom() || el[0].is_function(),
+                2 => el[0].is_function(),
+                _ => false,
+            }
+        }
+    })
+}
+
+fn raise_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    let class = a[0].as_atom().and_then(Class::from_atom);
+    match class {
+        Some(c) if valid_stacktrace(a[2]) => Err(Fail::ReRaise {
+            class: c,
+            reason: a[1],
+            stacktrace: a[2],
+        }),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn apply_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(m), Some(f)) = (a[0].as_atom(), a[1].as_atom()) else {
+        return Err(Fail::badarg());
+    };
+    let Some(args) = boxed::list_to_vec(a[2]) else {
+        return Err(Fail::badarg());
+    };
+    let target = module::export(m, f, args.len() as u32);
+    Err(Fail::Trap { target, args })
+}
+
+fn apply_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(args) = boxed::list_to_vec(a[1]) else {
+        return Err(Fail::badarg());
+    };
+    let fun = a[0];
+    if fun.is_boxed_with(crate::term::subtag::EXPORT) {
+        let e = crate::emu::interp::export_of(fun);
+        if e.mfa.arity as usize == args.len() {
+            return Err(Fail::Trap { target: e, args });
+        }
+    }
+    // Funs (and arity mismatches) go through `erlang:apply/2`'s Erlang-level helper: call the
+    // fun via a small trampoline that uses `call_fun`.
+    let mut v = args;
+    v.push(fun);
+    let _ = p;
+    Err(Fail::Trap {
+        target: crate::emu::interp::apply_fun_export(v.len() as u32 - 1),
+        args: v,
+    })
+}
+
+fn halt_status(t: Term) -> Option<i32> {
+    if let Some(n) = t.as_small() {
+        if n >= 0 {
+            return Some((n & 0xFF) as i32);
+        }
+    }
+    if t == Term::atom(atom::atom("abort")) {
+        return Some(134);
+    }
+    if t.is_list() || t.is_nil() {
+        return Some(1);
+    }
+    None
+}
+
+fn do_halt(code: i32) -> ! {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    std::process::exit(code)
+}
+
+fn halt_0(_p: &mut Process, _a: &[Term]) -> BifResult {
+    do_halt(0)
+}
+
+fn halt_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    match halt_status(a[0]) {
+        Some(c) => {
+            if let Some(s) = boxed::list_to_vec(a[0]) {
+                let text: String = s
+                    .iter()
+                    .filter_map(|c| c.as_small().and_then(|c| char::from_u32(c as u32)))
+                    .collect();
+                eprintln!("{text}");
+            }
+            do_halt(c)
+        }
+        None => Err(Fail::badarg()),
+    }
+}
+
+fn halt_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if !(a[1].is_list() || a[1].is_nil()) {
+        return Err(Fail::badarg());
+    }
+    halt_1(p, &a[..1])
+}
+
+fn nif_error_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::error(a[0]))
+}
+
+fn nif_error_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    Err(Fail::Raise {
+        class: Class::Error,
+        reason: a[0],
+        args: a[1],
+    })
+}

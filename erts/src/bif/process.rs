@@ -1,0 +1,122 @@
+//! Process BIFs of a single process's own state (OTP's `erl_bif_info.c` / `bif.c` parts):
+//! `self/0`, `make_ref/0`, `send/2`, and the process dictionary.
+
+use super::Registry;
+use crate::exception::{BifResult, Fail};
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::compare::exact_eq;
+use crate::term::Term;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "self", 0, self_0);
+    r.add("erlang", "make_ref", 0, make_ref_0);
+    r.add("erlang", "send", 2, send_2);
+    r.add("erlang", "!", 2, send_2);
+    r.add("erlang", "put", 2, put_2);
+    r.add("erlang", "get", 1, get_1);
+    r.add("erlang", "get", 0, get_0);
+    r.add("erlang", "get_keys", 0, get_keys_0);
+    r.add("erlang", "get_keys", 1, get_keys_1);
+    r.add("erlang", "erase", 0, erase_0);
+    r.add("erlang", "erase", 1, erase_1);
+}
+
+fn self_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(p.pid())
+}
+
+/// A new unique reference on `p`'s heap.
+pub fn make_ref(p: &mut Process) -> Term {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    boxed::reference(&mut p.heap, id)
+}
+
+fn make_ref_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(make_ref(p))
+}
+
+/// Sends `msg` to `to` (a pid or a registered name).
+pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
+    if to == p.pid() {
+        p.mailbox.push_back(msg);
+        return Ok(msg);
+    }
+    if to.is_pid() {
+        // A message to a process that does not exist is dropped.
+        return Ok(msg);
+    }
+    Err(Fail::badarg())
+}
+
+fn send_2(p: &mut Process, a: &[Term]) -> BifResult {
+    send(p, a[0], a[1])
+}
+
+fn find(p: &Process, k: Term) -> Option<usize> {
+    p.dictionary.iter().position(|(key, _)| exact_eq(*key, k))
+}
+
+fn put_2(p: &mut Process, a: &[Term]) -> BifResult {
+    match find(p, a[0]) {
+        Some(i) => {
+            let old = p.dictionary[i].1;
+            p.dictionary[i].1 = a[1];
+            Ok(old)
+        }
+        None => {
+            p.dictionary.push((a[0], a[1]));
+            Ok(Term::atom(crate::atom::UNDEFINED))
+        }
+    }
+}
+
+fn get_1(p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(find(p, a[0])
+        .map(|i| p.dictionary[i].1)
+        .unwrap_or(Term::atom(crate::atom::UNDEFINED)))
+}
+
+fn pairs(p: &mut Process) -> Vec<Term> {
+    let d = p.dictionary.clone();
+    d.iter()
+        .rev()
+        .map(|(k, v)| boxed::tuple(&mut p.heap, &[*k, *v]))
+        .collect()
+}
+
+fn get_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let v = pairs(p);
+    Ok(boxed::list(&mut p.heap, &v))
+}
+
+fn get_keys_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let v: Vec<Term> = p.dictionary.iter().rev().map(|(k, _)| *k).collect();
+    Ok(boxed::list(&mut p.heap, &v))
+}
+
+fn get_keys_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let v: Vec<Term> = p
+        .dictionary
+        .iter()
+        .rev()
+        .filter(|(_, v)| exact_eq(*v, a[0]))
+        .map(|(k, _)| *k)
+        .collect();
+    Ok(boxed::list(&mut p.heap, &v))
+}
+
+fn erase_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let v = pairs(p);
+    p.dictionary.clear();
+    Ok(boxed::list(&mut p.heap, &v))
+}
+
+fn erase_1(p: &mut Process, a: &[Term]) -> BifResult {
+    match find(p, a[0]) {
+        Some(i) => Ok(p.dictionary.remove(i).1),
+        None => Ok(Term::atom(crate::atom::UNDEFINED)),
+    }
+}

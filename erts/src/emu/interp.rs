@@ -1,0 +1,1237 @@
+//! The dispatch loop (OTP's `process_main` in `beam_emu.c`): runs a process's instructions
+//! until it exits, waits for a message, or uses up its reductions.
+//!
+//! Calls push the return address on the stack; `allocate` pushes Y registers above it; `return`
+//! pops the return address. Errors become raised exceptions handled by `emu::raise`.
+
+use super::bs;
+use super::instr::*;
+use super::raise::{self, Raised};
+use crate::atom;
+use crate::bif::BifFn;
+use crate::exception::{Class, Fail};
+use crate::map;
+use crate::module::{Export, FunEntry};
+use crate::process::Process;
+use crate::term::boxed::{self, tuple_arity, tuple_elems};
+use crate::term::compare::{compare, eq, exact_eq};
+use crate::term::{header_arity, make_header, subtag, Term};
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+/// Why `execute` returned.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The process's first function returned this value.
+    Normal(Term),
+    /// The process died from an uncaught exception.
+    Exit(Raised),
+    /// Reductions used up; call `execute` again.
+    Yield,
+    /// Waiting for a message; `timeout` in milliseconds (`None` = infinity).
+    Wait { timeout: Option<u64> },
+}
+
+/// Code that a process's first frame returns to.
+fn exit_code() -> *const Instr {
+    static CODE: OnceLock<Box<[Instr]>> = OnceLock::new();
+    CODE.get_or_init(|| vec![Instr::NormalExit].into_boxed_slice())
+        .as_ptr()
+}
+
+/// Prepares `proc` to call `export` with `args` as its first function.
+pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
+    proc.stack.clear();
+    proc.stack.push(Term(exit_code() as u64));
+    for (i, a) in args.iter().enumerate() {
+        proc.x[i] = *a;
+    }
+    proc.pc = trampoline_for(export);
+}
+
+/// A code address that calls `export` (its own code, or a BIF trampoline).
+fn trampoline_for(export: &'static Export) -> *const Instr {
+    let a = export.address();
+    if !a.is_null() {
+        return a;
+    }
+    // A per-export stub: an external tail call, so undefined functions are handled (loaded or
+    // raised as undef) by the ordinary call path.
+    let code: &'static [Instr] = Box::leak(vec![Instr::CallExtOnly { export }].into_boxed_slice());
+    code.as_ptr()
+}
+
+#[inline(always)]
+fn cp(pc: *const Instr) -> Term {
+    Term(pc as u64)
+}
+
+/// Why a call could not be entered.
+enum CallErr {
+    /// The function is not defined (module missing or not exporting it).
+    Undef(&'static Export),
+    Fail(Fail),
+}
+
+/// Where a call instruction goes on.
+enum Next {
+    Jump(*const Instr),
+    /// A BIF reached through an export: call it with `arity` args in X registers.
+    Bif(BifFn, &'static Export),
+}
+
+macro_rules! y {
+    ($p:expr, $i:expr) => {{
+        let len = $p.stack.len();
+        $p.stack[len - 1 - ($i as usize)]
+    }};
+}
+
+#[inline(always)]
+fn get(p: &Process, s: Src) -> Term {
+    if let Some(t) = s.as_lit() {
+        t
+    } else if s.is_y() {
+        y!(p, s.reg_index())
+    } else {
+        p.x[s.reg_index()]
+    }
+}
+
+#[inline(always)]
+fn put(p: &mut Process, d: Dst, t: Term) {
+    match d {
+        Dst::X(i) => p.x[i as usize] = t,
+        Dst::Y(i) => {
+            let len = p.stack.len();
+            p.stack[len - 1 - i as usize] = t;
+        }
+    }
+}
+
+#[inline(always)]
+fn lbl(l: Lbl) -> *const Instr {
+    l as *const Instr
+}
+
+/// Runs `proc` for at most `reds` reductions.
+pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
+    let mut pc = proc.pc;
+    let mut reds = reds;
+
+    // Raises `$fail` (a `Fail`) at the current instruction; continues at the handler or
+    // returns the exit outcome.
+    macro_rules! raise {
+        ($fail:expr, $ctx:expr) => {{
+            match raise::raise(proc, pc, $fail, $ctx) {
+                Ok(h) => {
+                    pc = h;
+                    continue;
+                }
+                Err(r) => return Outcome::Exit(r),
+            }
+        }};
+    }
+    macro_rules! error {
+        ($reason:expr) => {
+            raise!(Fail::error($reason), raise::Ctx::Plain)
+        };
+    }
+    macro_rules! fail_or {
+        ($fail:expr, $f:expr) => {{
+            if $fail != 0 {
+                pc = lbl($fail);
+                continue;
+            }
+            raise!($f, raise::Ctx::Plain)
+        }};
+    }
+    macro_rules! next {
+        () => {{
+            // SAFETY: code is a contiguous instruction array ending in `IntCodeEnd`; `pc` is
+            // inside it and not at the end marker when advancing.
+            pc = unsafe { pc.add(1) };
+            continue;
+        }};
+    }
+    macro_rules! tuple2 {
+        ($a:expr, $b:expr) => {
+            boxed::tuple(&mut proc.heap, &[$a, $b])
+        };
+    }
+    // Enters a call target: `$push` is true for a call (push the return address), false
+    // for a tail call.
+    macro_rules! enter {
+        ($next:expr, $arity:expr, $push:expr) => {{
+            match $next {
+                Ok(Next::Jump(t)) => {
+                    if $push {
+                        // SAFETY: see `next!`.
+                        proc.stack.push(cp(unsafe { pc.add(1) }));
+                    }
+                    pc = t;
+                    reds -= 1;
+                    if reds <= 0 {
+                        proc.pc = pc;
+                        return Outcome::Yield;
+                    }
+                    continue;
+                }
+                Ok(Next::Bif(f, e)) => {
+                    let n = $arity as usize;
+                    let args: Vec<Term> = proc.x[..n].to_vec();
+                    reds -= 1;
+                    match f(proc, &args) {
+                        Ok(v) => {
+                            proc.x[0] = v;
+                            if $push {
+                                next!();
+                            }
+                            // A tail call: return to the caller.
+                            pc = pop_cp(proc);
+                            continue;
+                        }
+                        Err(Fail::Trap { target, args }) => {
+                            for (i, a) in args.iter().enumerate() {
+                                proc.x[i] = *a;
+                            }
+                            match resolve_export(target) {
+                                Ok(Next::Jump(t)) => {
+                                    if $push {
+                                        // SAFETY: see `next!`.
+                                        proc.stack.push(cp(unsafe { pc.add(1) }));
+                                    }
+                                    pc = t;
+                                    continue;
+                                }
+                                Ok(Next::Bif(..)) | Err(CallErr::Fail(_)) => {
+                                    raise!(Fail::badarg(), raise::Ctx::Plain)
+                                }
+                                Err(CallErr::Undef(e)) => raise!(
+                                    Fail::error_atom(atom::UNDEF),
+                                    raise::Ctx::Undef {
+                                        export: e,
+                                        tail: !$push
+                                    }
+                                ),
+                            }
+                        }
+                        Err(fail) => raise!(
+                            fail,
+                            raise::Ctx::Bif {
+                                export: e,
+                                args,
+                                tail: !$push
+                            }
+                        ),
+                    }
+                }
+                Err(CallErr::Undef(e)) => raise!(
+                    Fail::error_atom(atom::UNDEF),
+                    raise::Ctx::Undef {
+                        export: e,
+                        tail: !$push
+                    }
+                ),
+                Err(CallErr::Fail(f)) => raise!(f, raise::Ctx::Plain),
+            }
+        }};
+    }
+
+    loop {
+        // SAFETY: `pc` always points at a valid instruction of loaded (never freed) code.
+        let ins = unsafe { &*pc };
+        match ins {
+            Instr::Move { src, dst } => {
+                let v = get(proc, *src);
+                put(proc, *dst, v);
+                next!();
+            }
+            Instr::FuncInfo { mfa } => {
+                let _ = mfa;
+                raise!(
+                    Fail::error_atom(atom::FUNCTION_CLAUSE),
+                    raise::Ctx::FunctionClause
+                )
+            }
+            Instr::IntCodeEnd | Instr::Nop | Instr::Comment(_) => {
+                raise!(Fail::error_atom(atom::BADARG), raise::Ctx::Plain)
+            }
+            Instr::NormalExit => {
+                return Outcome::Normal(proc.x[0]);
+            }
+            Instr::Call { target, .. } => {
+                // SAFETY: see `next!`.
+                proc.stack.push(cp(unsafe { pc.add(1) }));
+                pc = lbl(*target);
+                reds -= 1;
+                if reds <= 0 {
+                    proc.pc = pc;
+                    return Outcome::Yield;
+                }
+            }
+            Instr::CallLast {
+                target, dealloc, ..
+            } => {
+                let n = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(n);
+                pc = lbl(*target);
+                reds -= 1;
+                if reds <= 0 {
+                    proc.pc = pc;
+                    return Outcome::Yield;
+                }
+            }
+            Instr::CallOnly { target, .. } => {
+                pc = lbl(*target);
+                reds -= 1;
+                if reds <= 0 {
+                    proc.pc = pc;
+                    return Outcome::Yield;
+                }
+            }
+            Instr::CallExt { export } => {
+                let n = resolve_export(export);
+                enter!(n, export.mfa.arity, true)
+            }
+            Instr::CallExtLast { export, dealloc } => {
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                let n = resolve_export(export);
+                enter!(n, export.mfa.arity, false)
+            }
+            Instr::CallExtOnly { export } => {
+                let n = resolve_export(export);
+                enter!(n, export.mfa.arity, false)
+            }
+            Instr::CallBif { bif, export } => {
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    true
+                )
+            }
+            Instr::CallBifLast {
+                bif,
+                export,
+                dealloc,
+            } => {
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
+            }
+            Instr::CallBifOnly { bif, export } => {
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
+            }
+            Instr::BifTrampoline { bif, export } => {
+                enter!(
+                    Ok::<Next, CallErr>(Next::Bif(*bif, export)),
+                    export.mfa.arity,
+                    false
+                )
+            }
+            Instr::Bif {
+                bif,
+                export,
+                fail,
+                args,
+                arity,
+                dst,
+            } => {
+                let mut a = [Term::NIL; 3];
+                let n = *arity as usize;
+                for i in 0..n {
+                    a[i] = get(proc, args[i]);
+                }
+                match bif(proc, &a[..n]) {
+                    Ok(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    Err(f) => {
+                        if *fail != 0 {
+                            pc = lbl(*fail);
+                            continue;
+                        }
+                        raise!(
+                            f,
+                            raise::Ctx::Bif {
+                                export,
+                                args: a[..n].to_vec(),
+                                tail: false
+                            }
+                        )
+                    }
+                }
+            }
+            Instr::Apply { arity } | Instr::ApplyLast { arity, .. } => {
+                let n = *arity as usize;
+                let m = proc.x[n];
+                let f = proc.x[n + 1];
+                let push = matches!(ins, Instr::Apply { .. });
+                if let Instr::ApplyLast { dealloc, .. } = ins {
+                    let len = proc.stack.len() - *dealloc as usize;
+                    proc.stack.truncate(len);
+                }
+                match (m.as_atom(), f.as_atom()) {
+                    (Some(m), Some(f)) => {
+                        let e = crate::module::export(m, f, *arity);
+                        let nx = resolve_export(e);
+                        enter!(nx, n, push)
+                    }
+                    _ => error!(Term::atom(atom::BADARG)),
+                }
+            }
+            Instr::CallFun { arity } => {
+                let n = *arity as usize;
+                let fun = proc.x[n];
+                let nx = prepare_fun_call(proc, fun, n);
+                enter!(nx, n, true)
+            }
+            Instr::CallFun2 { arity, fun } => {
+                let n = *arity as usize;
+                let fun = get(proc, *fun);
+                let nx = prepare_fun_call(proc, fun, n);
+                enter!(nx, n, true)
+            }
+            Instr::MakeFun { entry, dst, env } => {
+                let nf = env.len();
+                let p = proc.heap.alloc(2 + nf);
+                // SAFETY: `alloc` returned 2 + nf writable words.
+                unsafe {
+                    *p = Term(make_header(subtag::FUN, 1 + nf));
+                    *p.add(1) = Term(*entry as *const FunEntry as u64);
+                    for (i, s) in env.iter().enumerate() {
+                        *p.add(2 + i) = get(proc, *s);
+                    }
+                }
+                put(proc, *dst, Term::make_boxed(p));
+                next!();
+            }
+            Instr::Allocate { stack, live } => {
+                let _ = live;
+                let n = proc.stack.len() + *stack as usize;
+                proc.stack.resize(n, Term::NIL);
+                next!();
+            }
+            Instr::AllocateHeap { stack, heap, live } => {
+                let n = proc.stack.len() + *stack as usize;
+                proc.stack.resize(n, Term::NIL);
+                if proc.heap.needs_gc(*heap as usize) {
+                    proc.gc(*live as usize, *heap as usize);
+                }
+                next!();
+            }
+            Instr::TestHeap { heap, live } => {
+                if proc.heap.needs_gc(*heap as usize) {
+                    proc.gc(*live as usize, *heap as usize);
+                }
+                next!();
+            }
+            Instr::Deallocate { n } => {
+                let len = proc.stack.len() - *n as usize;
+                proc.stack.truncate(len);
+                next!();
+            }
+            Instr::Return => {
+                pc = pop_cp(proc);
+            }
+            Instr::Trim { n } => {
+                let len = proc.stack.len() - *n as usize;
+                proc.stack.truncate(len);
+                next!();
+            }
+            Instr::InitYregs { regs } => {
+                for &r in regs.iter() {
+                    put(proc, Dst::Y(r), Term::NIL);
+                }
+                next!();
+            }
+            Instr::Swap { a, b } => {
+                let va = get(proc, a.as_src());
+                let vb = get(proc, b.as_src());
+                put(proc, *a, vb);
+                put(proc, *b, va);
+                next!();
+            }
+            Instr::GetList { src, head, tail } => {
+                let l = get(proc, *src);
+                put(proc, *head, l.head());
+                put(proc, *tail, l.tail());
+                next!();
+            }
+            Instr::GetHd { src, dst } => {
+                let l = get(proc, *src);
+                put(proc, *dst, l.head());
+                next!();
+            }
+            Instr::GetTl { src, dst } => {
+                let l = get(proc, *src);
+                put(proc, *dst, l.tail());
+                next!();
+            }
+            Instr::GetTupleElement { src, index, dst } => {
+                let t = get(proc, *src);
+                put(proc, *dst, boxed::tuple_element(t, *index as usize));
+                next!();
+            }
+            Instr::SetTupleElement { val, tuple, index } => {
+                let t = get(proc, *tuple);
+                let v = get(proc, *val);
+                boxed::tuple_elems_mut(t)[*index as usize] = v;
+                next!();
+            }
+            Instr::PutList { head, tail, dst } => {
+                let h = get(proc, *head);
+                let t = get(proc, *tail);
+                let l = boxed::cons(&mut proc.heap, h, t);
+                put(proc, *dst, l);
+                next!();
+            }
+            Instr::PutTuple2 { dst, elems } => {
+                let n = elems.len();
+                let p = proc.heap.alloc(1 + n);
+                // SAFETY: `alloc` returned 1 + n writable words.
+                unsafe {
+                    *p = Term(make_header(subtag::TUPLE, n));
+                    for (i, s) in elems.iter().enumerate() {
+                        *p.add(1 + i) = get(proc, *s);
+                    }
+                }
+                put(proc, *dst, Term::make_boxed(p));
+                next!();
+            }
+            Instr::Cmp { op, fail, a, b } => {
+                let (x, y) = (get(proc, *a), get(proc, *b));
+                let ok = match op {
+                    CmpOp::EqExact => exact_eq(x, y),
+                    CmpOp::NeExact => !exact_eq(x, y),
+                    CmpOp::Eq => eq(x, y),
+                    CmpOp::Ne => !eq(x, y),
+                    CmpOp::Lt => {
+                        if x.is_small() && y.is_small() {
+                            x.small_value() < y.small_value()
+                        } else {
+                            compare(x, y, false) == Ordering::Less
+                        }
+                    }
+                    CmpOp::Ge => {
+                        if x.is_small() && y.is_small() {
+                            x.small_value() >= y.small_value()
+                        } else {
+                            compare(x, y, false) != Ordering::Less
+                        }
+                    }
+                };
+                if ok {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::Test { test, fail, src } => {
+                let t = get(proc, *src);
+                let ok = match test {
+                    TypeTest::Integer => t.is_integer(),
+                    TypeTest::Float => t.is_float(),
+                    TypeTest::Number => t.is_number(),
+                    TypeTest::Atom => t.is_atom(),
+                    TypeTest::Pid => t.is_pid(),
+                    TypeTest::Reference => t.is_reference(),
+                    TypeTest::Port => t.is_port(),
+                    TypeTest::Nil => t.is_nil(),
+                    TypeTest::Binary => t.is_binary(),
+                    TypeTest::Bitstring => t.is_bitstring(),
+                    TypeTest::List => t.is_list() || t.is_nil(),
+                    TypeTest::NonemptyList => t.is_list(),
+                    TypeTest::Tuple => t.is_tuple(),
+                    TypeTest::Boolean => t.is_boolean(),
+                    TypeTest::Map => t.is_map(),
+                    TypeTest::Function => t.is_function(),
+                };
+                if ok {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::IsFunction2 { fail, src, arity } => {
+                let t = get(proc, *src);
+                let a = get(proc, *arity);
+                let ok = t.is_function() && a.as_small() == Some(fun_arity(t) as i64);
+                if ok {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::TestArity { fail, src, arity } => {
+                let t = get(proc, *src);
+                if tuple_arity(t) == *arity as usize {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::IsTaggedTuple {
+                fail,
+                src,
+                arity,
+                tag,
+            } => {
+                let t = get(proc, *src);
+                if t.is_tuple()
+                    && tuple_arity(t) == *arity as usize
+                    && *arity > 0
+                    && boxed::tuple_element(t, 0) == *tag
+                {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::SelectValImm { src, fail, table } => {
+                let t = get(proc, *src);
+                pc = match table.binary_search_by_key(&t.0, |p| p.0) {
+                    Ok(i) => lbl(table[i].1),
+                    Err(_) => lbl(*fail),
+                };
+            }
+            Instr::SelectVal { src, fail, table } => {
+                let t = get(proc, *src);
+                pc = lbl(table
+                    .iter()
+                    .find(|(v, _)| exact_eq(*v, t))
+                    .map(|p| p.1)
+                    .unwrap_or(*fail));
+            }
+            Instr::SelectTupleArity { src, fail, table } => {
+                let t = get(proc, *src);
+                let a = tuple_arity(t) as u32;
+                pc = lbl(table
+                    .iter()
+                    .find(|(v, _)| *v == a)
+                    .map(|p| p.1)
+                    .unwrap_or(*fail));
+            }
+            Instr::Jump { target } => {
+                pc = lbl(*target);
+            }
+            Instr::Catch { y, handler } | Instr::Try { y, handler } => {
+                put(proc, Dst::Y(*y), Term::catch(*handler));
+                next!();
+            }
+            Instr::CatchEnd { y } => {
+                put(proc, Dst::Y(*y), Term::NIL);
+                if proc.x[0].is_none() {
+                    let class = proc.x[1];
+                    let reason = proc.x[2];
+                    proc.x[0] = if class == Term::atom(atom::THROW) {
+                        reason
+                    } else if class == Term::atom(atom::ERROR) {
+                        let st = proc.x[3];
+                        let inner = tuple2!(reason, st);
+                        tuple2!(Term::atom(atom::EXIT_UPPER), inner)
+                    } else {
+                        tuple2!(Term::atom(atom::EXIT_UPPER), reason)
+                    };
+                }
+                next!();
+            }
+            Instr::TryEnd { y } => {
+                put(proc, Dst::Y(*y), Term::NIL);
+                next!();
+            }
+            Instr::TryCase { y } => {
+                put(proc, Dst::Y(*y), Term::NIL);
+                proc.x[0] = proc.x[1];
+                proc.x[1] = proc.x[2];
+                proc.x[2] = proc.x[3];
+                next!();
+            }
+            Instr::TryCaseEnd { src } => {
+                let v = get(proc, *src);
+                let r = tuple2!(Term::atom(atom::TRY_CLAUSE), v);
+                error!(r)
+            }
+            Instr::Badmatch { src } => {
+                let v = get(proc, *src);
+                let r = tuple2!(Term::atom(atom::BADMATCH), v);
+                error!(r)
+            }
+            Instr::CaseEnd { src } => {
+                let v = get(proc, *src);
+                let r = tuple2!(Term::atom(atom::CASE_CLAUSE), v);
+                error!(r)
+            }
+            Instr::Badrecord { src } => {
+                let v = get(proc, *src);
+                let r = tuple2!(Term::atom(atom::BADRECORD), v);
+                error!(r)
+            }
+            Instr::IfEnd => error!(Term::atom(atom::IF_CLAUSE)),
+            Instr::Raise { trace, value } => {
+                let st = get(proc, *trace);
+                let v = get(proc, *value);
+                raise!(
+                    Fail::ReRaise {
+                        class: Class::Error,
+                        reason: v,
+                        stacktrace: st
+                    },
+                    raise::Ctx::Plain
+                )
+            }
+            Instr::BuildStacktrace => {
+                next!();
+            }
+            Instr::RawRaise => {
+                let class = proc.x[0];
+                let reason = proc.x[1];
+                let st = proc.x[2];
+                match class.as_atom().and_then(Class::from_atom) {
+                    Some(c) => raise!(
+                        Fail::ReRaise {
+                            class: c,
+                            reason,
+                            stacktrace: st
+                        },
+                        raise::Ctx::Plain
+                    ),
+                    None => error!(Term::atom(atom::BADARG)),
+                }
+            }
+            Instr::Send => {
+                let (to, msg) = (proc.x[0], proc.x[1]);
+                match crate::bif::send(proc, to, msg) {
+                    Ok(v) => {
+                        proc.x[0] = v;
+                        next!();
+                    }
+                    Err(f) => raise!(f, raise::Ctx::Plain),
+                }
+            }
+            Instr::LoopRec { fail, dst } => {
+                if proc.save < proc.mailbox.len() {
+                    let m = proc.mailbox[proc.save];
+                    put(proc, *dst, m);
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::LoopRecEnd { target } => {
+                proc.save += 1;
+                pc = lbl(*target);
+            }
+            Instr::RemoveMessage => {
+                if proc.save < proc.mailbox.len() {
+                    proc.mailbox.remove(proc.save);
+                }
+                proc.save = 0;
+                next!();
+            }
+            Instr::Timeout => {
+                proc.save = 0;
+                next!();
+            }
+            Instr::Wait { target } => {
+                proc.pc = lbl(*target);
+                return Outcome::Wait { timeout: None };
+            }
+            Instr::WaitTimeout { target, timeout } => {
+                let t = get(proc, *timeout);
+                let ms = if t == Term::atom(atom::INFINITY) {
+                    None
+                } else {
+                    match crate::bignum::to_i64(t) {
+                        Some(v) if v >= 0 => Some(v as u64),
+                        _ => error!(Term::atom(atom::TIMEOUT_VALUE)),
+                    }
+                };
+                if ms == Some(0) {
+                    next!();
+                }
+                // Resume at the timeout instruction after the wait unless a message arrives.
+                proc.pc = lbl(*target);
+                // SAFETY: see `next!`.
+                proc.timeout_pc = unsafe { pc.add(1) };
+                return Outcome::Wait { timeout: ms };
+            }
+            Instr::RecvMarkerReserve { dst } => {
+                let r = crate::bif::make_ref(proc);
+                put(proc, *dst, r);
+                next!();
+            }
+            Instr::RecvMarkerBind { .. }
+            | Instr::RecvMarkerClear { .. }
+            | Instr::RecvMarkerUse { .. } => {
+                next!();
+            }
+            Instr::Fclearerror => next!(),
+            Instr::Fcheckerror { .. } => next!(),
+            Instr::FLoad { src, dst } => {
+                let t = get(proc, *src);
+                proc.f[*dst as usize] = boxed::float_value(t);
+                next!();
+            }
+            Instr::FStore { src, dst } => {
+                let v = proc.f[*src as usize];
+                let t = boxed::float(&mut proc.heap, v);
+                put(proc, *dst, t);
+                next!();
+            }
+            Instr::FMove { src, dst } => {
+                proc.f[*dst as usize] = proc.f[*src as usize];
+                next!();
+            }
+            Instr::Fconv { src, dst } => {
+                let t = get(proc, *src);
+                let v = if t.is_small() {
+                    t.small_value() as f64
+                } else if t.is_float() {
+                    boxed::float_value(t)
+                } else if t.is_bignum() {
+                    match crate::bignum::to_f64(t) {
+                        Some(v) => v,
+                        None => error!(Term::atom(atom::BADARITH)),
+                    }
+                } else {
+                    error!(Term::atom(atom::BADARITH))
+                };
+                proc.f[*dst as usize] = v;
+                next!();
+            }
+            Instr::Farith {
+                op,
+                a,
+                b,
+                dst,
+                fail,
+            } => {
+                let (x, y) = (proc.f[*a as usize], proc.f[*b as usize]);
+                let r = match op {
+                    FloatOp::Add => x + y,
+                    FloatOp::Sub => x - y,
+                    FloatOp::Mul => x * y,
+                    FloatOp::Div => x / y,
+                };
+                if !r.is_finite() {
+                    fail_or!(*fail, Fail::badarith())
+                }
+                proc.f[*dst as usize] = r;
+                next!();
+            }
+            Instr::Fnegate { src, dst, .. } => {
+                proc.f[*dst as usize] = -proc.f[*src as usize];
+                next!();
+            }
+            Instr::PutMapAssoc {
+                fail,
+                src,
+                dst,
+                pairs,
+            } => {
+                let m = get(proc, *src);
+                if !m.is_map() {
+                    let r = tuple2!(Term::atom(atom::BADMAP), m);
+                    fail_or!(*fail, Fail::error(r))
+                }
+                let kv: Vec<(Term, Term)> = pairs
+                    .iter()
+                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
+                    .collect();
+                let nm = map::put_many(&mut proc.heap, m, &kv);
+                put(proc, *dst, nm);
+                next!();
+            }
+            Instr::PutMapExact {
+                fail,
+                src,
+                dst,
+                pairs,
+            } => {
+                let mut m = get(proc, *src);
+                if !m.is_map() {
+                    let r = tuple2!(Term::atom(atom::BADMAP), m);
+                    fail_or!(*fail, Fail::error(r))
+                }
+                let kv: Vec<(Term, Term)> = pairs
+                    .iter()
+                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
+                    .collect();
+                let mut missing = None;
+                for &(k, v) in &kv {
+                    match map::update(&mut proc.heap, m, k, v) {
+                        Some(nm) => m = nm,
+                        None => {
+                            missing = Some(k);
+                            break;
+                        }
+                    }
+                }
+                if let Some(k) = missing {
+                    let r = tuple2!(Term::atom(atom::BADKEY), k);
+                    fail_or!(*fail, Fail::error(r))
+                }
+                put(proc, *dst, m);
+                next!();
+            }
+            Instr::HasMapFields { fail, src, keys } => {
+                let m = get(proc, *src);
+                let ok = keys.iter().all(|k| map::get(m, get(proc, *k)).is_some());
+                if ok {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::GetMapElements { fail, src, pairs } => {
+                let m = get(proc, *src);
+                let mut ok = true;
+                for (k, d) in pairs.iter() {
+                    match map::get(m, get(proc, *k)) {
+                        Some(v) => put(proc, *d, v),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if ok {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsStartMatch { fail, src, dst } => {
+                let t = get(proc, *src);
+                match bs::start_match(&mut proc.heap, t) {
+                    Some(ctx) => {
+                        put(proc, *dst, ctx);
+                        next!();
+                    }
+                    None => fail_or!(*fail, Fail::badarg()),
+                }
+            }
+            Instr::BsGetPosition { ctx, dst } => {
+                let c = get(proc, *ctx);
+                put(proc, *dst, Term::small(bs::position(c) as i64));
+                next!();
+            }
+            Instr::BsSetPosition { ctx, pos } => {
+                let c = get(proc, *ctx);
+                let p = get(proc, *pos);
+                bs::set_position(c, p.small_value() as usize);
+                next!();
+            }
+            Instr::BsGetTail { ctx, dst } => {
+                let c = get(proc, *ctx);
+                let t = bs::get_tail(&mut proc.heap, c);
+                put(proc, *dst, t);
+                next!();
+            }
+            Instr::BsGetInteger {
+                fail,
+                ctx,
+                size,
+                unit,
+                flags,
+                dst,
+            } => {
+                let c = get(proc, *ctx);
+                let sz = get(proc, *size);
+                match bs::get_integer(&mut proc.heap, c, sz, *unit, *flags) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsGetFloat {
+                fail,
+                ctx,
+                size,
+                unit,
+                flags,
+                dst,
+            } => {
+                let c = get(proc, *ctx);
+                let sz = get(proc, *size);
+                match bs::get_float(&mut proc.heap, c, sz, *unit, *flags) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsGetBinary {
+                fail,
+                ctx,
+                size,
+                unit,
+                dst,
+            } => {
+                let c = get(proc, *ctx);
+                let sz = get(proc, *size);
+                match bs::get_binary(&mut proc.heap, c, sz, *unit) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsSkipBits {
+                fail,
+                ctx,
+                size,
+                unit,
+            } => {
+                let c = get(proc, *ctx);
+                let sz = get(proc, *size);
+                if bs::skip_bits(c, sz, *unit) {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsTestTail { fail, ctx, bits } => {
+                let c = get(proc, *ctx);
+                if bs::remaining(c) == *bits as usize {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsTestUnit { fail, ctx, unit } => {
+                let c = get(proc, *ctx);
+                if *unit == 0 || bs::remaining(c) % *unit as usize == 0 {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsMatchString {
+                fail,
+                ctx,
+                bits,
+                data,
+            } => {
+                let c = get(proc, *ctx);
+                if bs::match_string(c, *bits as usize, data) {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsGetUtf8 { fail, ctx, dst } => {
+                let c = get(proc, *ctx);
+                match bs::get_utf8(c) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsGetUtf16 {
+                fail,
+                ctx,
+                flags,
+                dst,
+            } => {
+                let c = get(proc, *ctx);
+                match bs::get_utf16(c, *flags) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsGetUtf32 {
+                fail,
+                ctx,
+                flags,
+                dst,
+            } => {
+                let c = get(proc, *ctx);
+                match bs::get_utf32(c, *flags) {
+                    Some(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    None => pc = lbl(*fail),
+                }
+            }
+            Instr::BsSkipUtf8 { fail, ctx } => {
+                let c = get(proc, *ctx);
+                if bs::get_utf8(c).is_some() {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsSkipUtf16 { fail, ctx, flags } => {
+                let c = get(proc, *ctx);
+                if bs::get_utf16(c, *flags).is_some() {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsSkipUtf32 { fail, ctx, flags } => {
+                let c = get(proc, *ctx);
+                if bs::get_utf32(c, *flags).is_some() {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::BsContextToBinary { src } => {
+                let c = get(proc, src.as_src());
+                if c.is_match_state() {
+                    let b = bs::context_to_binary(&mut proc.heap, c);
+                    put(proc, *src, b);
+                }
+                next!();
+            }
+            Instr::BsCreateBin {
+                fail,
+                unit,
+                dst,
+                segs,
+            } => {
+                let vals: Vec<(Term, Term)> = segs
+                    .iter()
+                    .map(|s| (get(proc, s.src), get(proc, s.size)))
+                    .collect();
+                match bs::create_bin(&mut proc.heap, segs, &vals, *unit) {
+                    Ok(b) => {
+                        put(proc, *dst, b);
+                        next!();
+                    }
+                    Err(f) => fail_or!(*fail, f),
+                }
+            }
+            Instr::BsInitWritable => {
+                proc.x[0] = boxed::binary(&mut proc.heap, &[]);
+                next!();
+            }
+            Instr::OnLoad => next!(),
+        }
+    }
+}
+
+/// An internal export whose code calls the fun in `x[n]` with `x[0..n]` (used by
+/// `erlang:apply/2` on funs).
+pub fn apply_fun_export(n: u32) -> &'static Export {
+    static CACHE: OnceLock<parking_lot::Mutex<std::collections::HashMap<u32, &'static Export>>> =
+        OnceLock::new();
+    let mut c = CACHE.get_or_init(Default::default).lock();
+    c.entry(n).or_insert_with(|| {
+        let code: &'static [Instr] =
+            Box::leak(vec![Instr::CallFun { arity: n }, Instr::Return].into_boxed_slice());
+        Export::synthetic(
+            crate::module::Mfa {
+                module: atom::ERLANG,
+                function: atom::APPLY,
+                arity: 2,
+            },
+            code.as_ptr(),
+        )
+    })
+}
+
+/// Pops a return address.
+#[inline(always)]
+fn pop_cp(proc: &mut Process) -> *const Instr {
+    match proc.stack.pop() {
+        Some(t) => t.0 as *const Instr,
+        None => exit_code(),
+    }
+}
+
+/// The arity a fun or export term is called with.
+pub fn fun_arity(t: Term) -> u32 {
+    if t.boxed_subtag() == subtag::EXPORT {
+        export_of(t).mfa.arity
+    } else {
+        fun_entry_of(t).arity
+    }
+}
+
+/// The export entry of an export fun term.
+pub fn export_of(t: Term) -> &'static Export {
+    // SAFETY: word 1 of an export object is a `&'static Export`.
+    unsafe { &*(t.boxed_word(1) as *const Export) }
+}
+
+/// The lambda entry of a local fun term.
+pub fn fun_entry_of(t: Term) -> &'static FunEntry {
+    // SAFETY: word 1 of a fun object is a `&'static FunEntry`.
+    unsafe { &*(t.boxed_word(1) as *const FunEntry) }
+}
+
+/// Resolves an export to code: its loaded code, its BIF, or (after loading the module from
+/// the code path) its code; `undef` otherwise.
+fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
+    let a = e.address();
+    if !a.is_null() {
+        return Ok(Next::Jump(a));
+    }
+    if let Some(b) = e.bif {
+        return Ok(Next::Bif(b, e));
+    }
+    if !crate::module::modules().is_loaded(e.mfa.module) {
+        let _ = crate::code::ensure_loaded(e.mfa.module);
+        let a = e.address();
+        if !a.is_null() {
+            return Ok(Next::Jump(a));
+        }
+    }
+    Err(CallErr::Undef(e))
+}
+
+/// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`.
+fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, CallErr> {
+    if fun.is_boxed_with(subtag::FUN) {
+        let e = fun_entry_of(fun);
+        if e.arity as usize != n {
+            return Err(CallErr::Fail(badarity(proc, fun, n)));
+        }
+        let nf = header_arity(fun.header()) - 1;
+        for i in 0..nf {
+            proc.x[n + i] = Term(fun.boxed_word(2 + i));
+        }
+        let a = e.address();
+        if a.is_null() {
+            let _ = crate::code::ensure_loaded(e.module);
+            let a = e.address();
+            if a.is_null() {
+                let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
+                return Err(CallErr::Fail(Fail::error(r)));
+            }
+            return Ok(Next::Jump(a));
+        }
+        Ok(Next::Jump(a))
+    } else if fun.is_boxed_with(subtag::EXPORT) {
+        let e = export_of(fun);
+        if e.mfa.arity as usize != n {
+            return Err(CallErr::Fail(badarity(proc, fun, n)));
+        }
+        resolve_export(e)
+    } else {
+        let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
+        Err(CallErr::Fail(Fail::error(r)))
+    }
+}
+
+fn badarity(proc: &mut Process, fun: Term, n: usize) -> Fail {
+    let args = proc.x[..n].to_vec();
+    let l = boxed::list(&mut proc.heap, &args);
+    let inner = boxed::tuple(&mut proc.heap, &[fun, l]);
+    let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADARITY), inner]);
+    Fail::error(r)
+}
+
+/// Elements of a tuple (re-exported for BIFs that inspect MFA tuples).
+pub fn elems<'a>(t: Term) -> &'a [Term] {
+    tuple_elems(t)
+}

@@ -1,0 +1,226 @@
+//! Raising exceptions (OTP's `handle_error` / `next_catch` / `save_stacktrace` in
+//! `beam_emu.c`): builds the stack trace, finds the innermost catch tag on the stack, unwinds
+//! to its frame and sets up the handler's registers (`x0 = NONE`, `x1 = Class`,
+//! `x2 = Reason`, `x3 = Stacktrace`).
+//!
+//! Stack traces are built eagerly as OTP's term form `[{M, F, ArityOrArgs, Location}]`, at most
+//! `BACKTRACE_DEPTH` entries, so `build_stacktrace` has nothing left to do.
+
+use super::instr::Instr;
+use crate::atom::{self, Atom};
+use crate::exception::{Class, Fail};
+use crate::map;
+use crate::module::{modules, Export};
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::{Term, TAG_PRIMARY_HEADER};
+
+/// OTP's default `backtrace_depth`.
+pub const BACKTRACE_DEPTH: usize = 8;
+
+/// An exception that no catch handled.
+#[derive(Debug, Clone, Copy)]
+pub struct Raised {
+    pub class: Class,
+    pub reason: Term,
+    pub stacktrace: Term,
+}
+
+/// What the failing instruction was doing, for the top of the stack trace.
+pub enum Ctx {
+    /// An ordinary instruction: the trace starts with the current function.
+    Plain,
+    /// A BIF failed: the trace starts with the BIF and its arguments.
+    Bif {
+        export: &'static Export,
+        args: Vec<Term>,
+        tail: bool,
+    },
+    /// Calling an undefined function (arguments in the X registers).
+    Undef { export: &'static Export, tail: bool },
+    /// No clause matched: the current function with its arguments.
+    FunctionClause,
+}
+
+/// The module that explains errors of BIFs in `module` (OTP's `error_info` convention).
+fn error_info_module(module: Atom) -> Atom {
+    match module.name() {
+        "erlang" | "erts_internal" | "atomics" | "counters" | "persistent_term" => {
+            atom::atom("erl_erts_errors")
+        }
+        "ets" | "lists" | "maps" | "binary" | "math" | "string" | "unicode" | "re" => {
+            atom::atom("erl_stdlib_errors")
+        }
+        _ => atom::atom("erl_kernel_errors"),
+    }
+}
+
+/// Raises `fail` at `pc`; returns the handler's address or the uncaught exception.
+pub fn raise(
+    proc: &mut Process,
+    pc: *const Instr,
+    fail: Fail,
+    ctx: Ctx,
+) -> Result<*const Instr, Raised> {
+    let (class, reason, stacktrace) = match fail {
+        Fail::Error { reason, cause } => {
+            let st = build(proc, pc, &ctx, cause, None);
+            (Class::Error, reason, st)
+        }
+        Fail::Raise {
+            class,
+            reason,
+            args,
+        } => {
+            let top_args = if args.is_none() { None } else { Some(args) };
+            let st = build(proc, pc, &Ctx::Plain, Term::NONE, top_args);
+            (class, reason, st)
+        }
+        Fail::ReRaise {
+            class,
+            reason,
+            stacktrace,
+        } => (class, reason, stacktrace),
+        Fail::Trap { .. } => {
+            let st = build(proc, pc, &ctx, Term::NONE, None);
+            (Class::Error, Term::atom(atom::BADARG), st)
+        }
+    };
+    let raised = Raised {
+        class,
+        reason,
+        stacktrace,
+    };
+    // Find the innermost catch tag.
+    let stack = &proc.stack;
+    let Some(p) = stack.iter().rposition(|t| t.is_catch()) else {
+        return Err(raised);
+    };
+    let handler = stack[p].catch_addr() as *const Instr;
+    // The catch's frame ends at the next return address above it.
+    let end = stack[p + 1..]
+        .iter()
+        .position(|t| t.primary_tag() == TAG_PRIMARY_HEADER)
+        .map(|i| p + 1 + i)
+        .unwrap_or(stack.len());
+    proc.stack.truncate(end);
+    proc.x[0] = Term::NONE;
+    proc.x[1] = Term::atom(class.atom());
+    proc.x[2] = reason;
+    proc.x[3] = stacktrace;
+    Ok(handler)
+}
+
+/// `[{file, File}, {line, Line}]` for code offset `off` of the module containing `pc`.
+fn frame_for(
+    proc: &mut Process,
+    pc: *const Instr,
+    back_one: bool,
+    args: Option<Term>,
+) -> Option<Term> {
+    let m = modules().find_by_pc(pc)?;
+    let mut off = m.offset_of(pc);
+    if back_one && off > 0 {
+        off -= 1;
+    }
+    let (f, a) = m.function_at(off)?;
+    let loc = match m.location_at(off) {
+        Some((file, line)) => {
+            let fs = boxed::string(&mut proc.heap, file.chars().map(|c| c as u32));
+            let ft = boxed::tuple(&mut proc.heap, &[Term::atom(atom::FILE), fs]);
+            let lt = boxed::tuple(
+                &mut proc.heap,
+                &[Term::atom(atom::LINE), Term::small(line as i64)],
+            );
+            boxed::list(&mut proc.heap, &[ft, lt])
+        }
+        None => Term::NIL,
+    };
+    let aa = args.unwrap_or(Term::small(a as i64));
+    Some(boxed::tuple(
+        &mut proc.heap,
+        &[Term::atom(m.name), Term::atom(f), aa, loc],
+    ))
+}
+
+/// Builds the stack trace for an exception raised at `pc`.
+fn build(
+    proc: &mut Process,
+    pc: *const Instr,
+    ctx: &Ctx,
+    cause: Term,
+    top_args: Option<Term>,
+) -> Term {
+    let mut frames: Vec<Term> = Vec::new();
+    let mut include_current = true;
+    match ctx {
+        Ctx::Plain => {}
+        Ctx::Bif { export, args, tail } => {
+            let l = boxed::list(&mut proc.heap, args);
+            let mut pairs = vec![(
+                Term::atom(atom::MODULE),
+                Term::atom(error_info_module(export.mfa.module)),
+            )];
+            if !cause.is_none() {
+                pairs.push((Term::atom(atom::CAUSE), cause));
+            }
+            let info = map::from_pairs(&mut proc.heap, &pairs);
+            let ei = boxed::tuple(&mut proc.heap, &[Term::atom(atom::ERROR_INFO), info]);
+            let loc = boxed::list(&mut proc.heap, &[ei]);
+            frames.push(boxed::tuple(
+                &mut proc.heap,
+                &[
+                    Term::atom(export.mfa.module),
+                    Term::atom(export.mfa.function),
+                    l,
+                    loc,
+                ],
+            ));
+            include_current = !tail;
+        }
+        Ctx::Undef { export, tail } => {
+            let n = export.mfa.arity as usize;
+            let args = proc.x[..n].to_vec();
+            let l = boxed::list(&mut proc.heap, &args);
+            frames.push(boxed::tuple(
+                &mut proc.heap,
+                &[
+                    Term::atom(export.mfa.module),
+                    Term::atom(export.mfa.function),
+                    l,
+                    Term::NIL,
+                ],
+            ));
+            include_current = !tail;
+        }
+        Ctx::FunctionClause => {
+            if let Some(m) = modules().find_by_pc(pc) {
+                if let Instr::FuncInfo { mfa } = &m.code[m.offset_of(pc)] {
+                    let args = proc.x[..mfa.arity as usize].to_vec();
+                    let l = boxed::list(&mut proc.heap, &args);
+                    if let Some(f) = frame_for(proc, pc, false, Some(l)) {
+                        frames.push(f);
+                    }
+                }
+            }
+            include_current = false;
+        }
+    }
+    if include_current {
+        if let Some(f) = frame_for(proc, pc, false, top_args) {
+            frames.push(f);
+        }
+    }
+    let mut i = proc.stack.len();
+    while i > 0 && frames.len() < BACKTRACE_DEPTH {
+        i -= 1;
+        let t = proc.stack[i];
+        if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
+            if let Some(f) = frame_for(proc, t.0 as *const Instr, true, None) {
+                frames.push(f);
+            }
+        }
+    }
+    frames.truncate(BACKTRACE_DEPTH);
+    boxed::list(&mut proc.heap, &frames)
+}

@@ -1,0 +1,1392 @@
+//! Second loader stage (OTP's `beam_load.c` transformations): generic operations of a parsed
+//! [`BeamFile`] become the interpreter's [`Instr`]uctions, with labels resolved to code
+//! addresses, imports to export entries or BIFs, and literals to term words. The result is a
+//! [`Module`] ready to install.
+
+use super::{genop, BeamFile, GenOp, LoadError, Operand};
+use crate::atom::Atom;
+use crate::bif;
+use crate::emu::instr::*;
+use crate::module::{self, FunEntry, Location, Mfa, Module};
+use crate::term::Term;
+
+/// Generic opcode numbers used here (OTP 25's `genop.tab`).
+mod op {
+    pub const LABEL: u8 = 1;
+    pub const FUNC_INFO: u8 = 2;
+    pub const INT_CODE_END: u8 = 3;
+    pub const CALL: u8 = 4;
+    pub const CALL_LAST: u8 = 5;
+    pub const CALL_ONLY: u8 = 6;
+    pub const CALL_EXT: u8 = 7;
+    pub const CALL_EXT_LAST: u8 = 8;
+    pub const BIF0: u8 = 9;
+    pub const BIF1: u8 = 10;
+    pub const BIF2: u8 = 11;
+    pub const ALLOCATE: u8 = 12;
+    pub const ALLOCATE_HEAP: u8 = 13;
+    pub const ALLOCATE_ZERO: u8 = 14;
+    pub const ALLOCATE_HEAP_ZERO: u8 = 15;
+    pub const TEST_HEAP: u8 = 16;
+    pub const INIT: u8 = 17;
+    pub const DEALLOCATE: u8 = 18;
+    pub const RETURN: u8 = 19;
+    pub const SEND: u8 = 20;
+    pub const REMOVE_MESSAGE: u8 = 21;
+    pub const TIMEOUT: u8 = 22;
+    pub const LOOP_REC: u8 = 23;
+    pub const LOOP_REC_END: u8 = 24;
+    pub const WAIT: u8 = 25;
+    pub const WAIT_TIMEOUT: u8 = 26;
+    pub const IS_LT: u8 = 39;
+    pub const IS_GE: u8 = 40;
+    pub const IS_EQ: u8 = 41;
+    pub const IS_NE: u8 = 42;
+    pub const IS_EQ_EXACT: u8 = 43;
+    pub const IS_NE_EXACT: u8 = 44;
+    pub const IS_INTEGER: u8 = 45;
+    pub const IS_FLOAT: u8 = 46;
+    pub const IS_NUMBER: u8 = 47;
+    pub const IS_ATOM: u8 = 48;
+    pub const IS_PID: u8 = 49;
+    pub const IS_REFERENCE: u8 = 50;
+    pub const IS_PORT: u8 = 51;
+    pub const IS_NIL: u8 = 52;
+    pub const IS_BINARY: u8 = 53;
+    pub const IS_LIST: u8 = 55;
+    pub const IS_NONEMPTY_LIST: u8 = 56;
+    pub const IS_TUPLE: u8 = 57;
+    pub const TEST_ARITY: u8 = 58;
+    pub const SELECT_VAL: u8 = 59;
+    pub const SELECT_TUPLE_ARITY: u8 = 60;
+    pub const JUMP: u8 = 61;
+    pub const CATCH: u8 = 62;
+    pub const CATCH_END: u8 = 63;
+    pub const MOVE: u8 = 64;
+    pub const GET_LIST: u8 = 65;
+    pub const GET_TUPLE_ELEMENT: u8 = 66;
+    pub const SET_TUPLE_ELEMENT: u8 = 67;
+    pub const PUT_LIST: u8 = 69;
+    pub const BADMATCH: u8 = 72;
+    pub const IF_END: u8 = 73;
+    pub const CASE_END: u8 = 74;
+    pub const CALL_FUN: u8 = 75;
+    pub const IS_FUNCTION: u8 = 77;
+    pub const CALL_EXT_ONLY: u8 = 78;
+    pub const FCLEARERROR: u8 = 94;
+    pub const FCHECKERROR: u8 = 95;
+    pub const FMOVE: u8 = 96;
+    pub const FCONV: u8 = 97;
+    pub const FADD: u8 = 98;
+    pub const FSUB: u8 = 99;
+    pub const FMUL: u8 = 100;
+    pub const FDIV: u8 = 101;
+    pub const FNEGATE: u8 = 102;
+    pub const MAKE_FUN2: u8 = 103;
+    pub const TRY: u8 = 104;
+    pub const TRY_END: u8 = 105;
+    pub const TRY_CASE: u8 = 106;
+    pub const TRY_CASE_END: u8 = 107;
+    pub const RAISE: u8 = 108;
+    pub const APPLY: u8 = 112;
+    pub const APPLY_LAST: u8 = 113;
+    pub const IS_BOOLEAN: u8 = 114;
+    pub const IS_FUNCTION2: u8 = 115;
+    pub const BS_GET_INTEGER2: u8 = 117;
+    pub const BS_GET_FLOAT2: u8 = 118;
+    pub const BS_GET_BINARY2: u8 = 119;
+    pub const BS_SKIP_BITS2: u8 = 120;
+    pub const BS_TEST_TAIL2: u8 = 121;
+    pub const GC_BIF1: u8 = 124;
+    pub const GC_BIF2: u8 = 125;
+    pub const IS_BITSTR: u8 = 129;
+    pub const BS_CONTEXT_TO_BINARY: u8 = 130;
+    pub const BS_TEST_UNIT: u8 = 131;
+    pub const BS_MATCH_STRING: u8 = 132;
+    pub const BS_INIT_WRITABLE: u8 = 133;
+    pub const TRIM: u8 = 136;
+    pub const BS_GET_UTF8: u8 = 138;
+    pub const BS_SKIP_UTF8: u8 = 139;
+    pub const BS_GET_UTF16: u8 = 140;
+    pub const BS_SKIP_UTF16: u8 = 141;
+    pub const BS_GET_UTF32: u8 = 142;
+    pub const BS_SKIP_UTF32: u8 = 143;
+    pub const ON_LOAD: u8 = 149;
+    pub const RECV_MARK: u8 = 150;
+    pub const RECV_SET: u8 = 151;
+    pub const GC_BIF3: u8 = 152;
+    pub const LINE: u8 = 153;
+    pub const PUT_MAP_ASSOC: u8 = 154;
+    pub const PUT_MAP_EXACT: u8 = 155;
+    pub const IS_MAP: u8 = 156;
+    pub const HAS_MAP_FIELDS: u8 = 157;
+    pub const GET_MAP_ELEMENTS: u8 = 158;
+    pub const IS_TAGGED_TUPLE: u8 = 159;
+    pub const BUILD_STACKTRACE: u8 = 160;
+    pub const RAW_RAISE: u8 = 161;
+    pub const GET_HD: u8 = 162;
+    pub const GET_TL: u8 = 163;
+    pub const PUT_TUPLE2: u8 = 164;
+    pub const BS_GET_TAIL: u8 = 165;
+    pub const BS_START_MATCH3: u8 = 166;
+    pub const BS_GET_POSITION: u8 = 167;
+    pub const BS_SET_POSITION: u8 = 168;
+    pub const SWAP: u8 = 169;
+    pub const BS_START_MATCH4: u8 = 170;
+    pub const MAKE_FUN3: u8 = 171;
+    pub const INIT_YREGS: u8 = 172;
+    pub const RECV_MARKER_BIND: u8 = 173;
+    pub const RECV_MARKER_CLEAR: u8 = 174;
+    pub const RECV_MARKER_RESERVE: u8 = 175;
+    pub const RECV_MARKER_USE: u8 = 176;
+    pub const BS_CREATE_BIN: u8 = 177;
+    pub const CALL_FUN2: u8 = 178;
+    pub const NIF_START: u8 = 179;
+    pub const BADRECORD: u8 = 180;
+}
+
+/// Whether the loader translates generic opcode `op` (used by the coverage report).
+pub fn is_supported(op: u8) -> bool {
+    use op::*;
+    matches!(
+        op,
+        LABEL
+            | LINE
+            | FUNC_INFO
+            | INT_CODE_END
+            | CALL
+            | CALL_LAST
+            | CALL_ONLY
+            | CALL_EXT
+            | CALL_EXT_LAST
+            | CALL_EXT_ONLY
+            | BIF0
+            | BIF1
+            | BIF2
+            | GC_BIF1
+            | GC_BIF2
+            | GC_BIF3
+            | ALLOCATE
+            | ALLOCATE_ZERO
+            | ALLOCATE_HEAP
+            | ALLOCATE_HEAP_ZERO
+            | TEST_HEAP
+            | INIT
+            | INIT_YREGS
+            | DEALLOCATE
+            | RETURN
+            | TRIM
+            | SEND
+            | REMOVE_MESSAGE
+            | TIMEOUT
+            | LOOP_REC
+            | LOOP_REC_END
+            | WAIT
+            | WAIT_TIMEOUT
+            | RECV_MARK
+            | RECV_SET
+            | RECV_MARKER_RESERVE
+            | RECV_MARKER_BIND
+            | RECV_MARKER_CLEAR
+            | RECV_MARKER_USE
+            | IS_LT
+            | IS_GE
+            | IS_EQ
+            | IS_NE
+            | IS_EQ_EXACT
+            | IS_NE_EXACT
+            | IS_INTEGER
+            | IS_FLOAT
+            | IS_NUMBER
+            | IS_ATOM
+            | IS_PID
+            | IS_REFERENCE
+            | IS_PORT
+            | IS_NIL
+            | IS_BINARY
+            | IS_LIST
+            | IS_NONEMPTY_LIST
+            | IS_TUPLE
+            | IS_BOOLEAN
+            | IS_FUNCTION
+            | IS_BITSTR
+            | IS_MAP
+            | IS_FUNCTION2
+            | TEST_ARITY
+            | IS_TAGGED_TUPLE
+            | SELECT_VAL
+            | SELECT_TUPLE_ARITY
+            | JUMP
+            | CATCH
+            | TRY
+            | CATCH_END
+            | TRY_END
+            | TRY_CASE
+            | TRY_CASE_END
+            | RAISE
+            | BUILD_STACKTRACE
+            | RAW_RAISE
+            | MOVE
+            | SWAP
+            | GET_LIST
+            | GET_HD
+            | GET_TL
+            | GET_TUPLE_ELEMENT
+            | SET_TUPLE_ELEMENT
+            | PUT_LIST
+            | PUT_TUPLE2
+            | BADMATCH
+            | IF_END
+            | CASE_END
+            | BADRECORD
+            | CALL_FUN
+            | CALL_FUN2
+            | MAKE_FUN2
+            | MAKE_FUN3
+            | APPLY
+            | APPLY_LAST
+            | FCLEARERROR
+            | FCHECKERROR
+            | FMOVE
+            | FCONV
+            | FADD
+            | FSUB
+            | FMUL
+            | FDIV
+            | FNEGATE
+            | PUT_MAP_ASSOC
+            | PUT_MAP_EXACT
+            | HAS_MAP_FIELDS
+            | GET_MAP_ELEMENTS
+            | BS_START_MATCH3
+            | BS_START_MATCH4
+            | BS_GET_POSITION
+            | BS_SET_POSITION
+            | BS_GET_TAIL
+            | BS_GET_INTEGER2
+            | BS_GET_FLOAT2
+            | BS_GET_BINARY2
+            | BS_SKIP_BITS2
+            | BS_TEST_TAIL2
+            | BS_TEST_UNIT
+            | BS_MATCH_STRING
+            | BS_GET_UTF8
+            | BS_GET_UTF16
+            | BS_GET_UTF32
+            | BS_SKIP_UTF8
+            | BS_SKIP_UTF16
+            | BS_SKIP_UTF32
+            | BS_CONTEXT_TO_BINARY
+            | BS_INIT_WRITABLE
+            | BS_CREATE_BIN
+            | ON_LOAD
+            | NIF_START
+    )
+}
+
+struct Ctx<'a> {
+    file: &'a mut BeamFile,
+    module_name: String,
+    code: Vec<Instr>,
+    label_pos: Vec<usize>,
+    functions: Vec<(usize, Atom, u32)>,
+    lines: Vec<(usize, Location)>,
+    /// Name of the generic operation being translated (for errors).
+    op_name: &'static str,
+    lambda_entries: Vec<&'static FunEntry>,
+}
+
+fn name_of(op: u8) -> &'static str {
+    genop::info(op).map(|i| i.name).unwrap_or("?")
+}
+
+impl Ctx<'_> {
+    fn bad(&self, detail: impl Into<String>) -> LoadError {
+        LoadError::BadInstruction {
+            module: self.module_name.clone(),
+            name: self.op_name,
+            detail: detail.into(),
+        }
+    }
+
+    fn arg<'b>(&self, g: &'b GenOp, i: usize) -> Result<&'b Operand, LoadError> {
+        g.args
+            .get(i)
+            .ok_or_else(|| self.bad(format!("missing operand {i}")))
+    }
+
+    fn untagged(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Untagged(v) if *v <= u32::MAX as u64 => Ok(*v as u32),
+            Operand::Int(v) if *v >= 0 && *v <= u32::MAX as i64 => Ok(*v as u32),
+            o => Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
+        }
+    }
+
+    fn label(&self, g: &GenOp, i: usize) -> Result<Lbl, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Label(l) => self.check_label(*l),
+            // `bs_start_match4` uses the atoms `no_fail` / `resume` in the fail position.
+            Operand::Atom(_) => Ok(0),
+            o => Err(self.bad(format!("expected a label, got {o:?}"))),
+        }
+    }
+
+    fn check_label(&self, l: u32) -> Result<Lbl, LoadError> {
+        if (l as usize) < self.label_pos.len() {
+            Ok(l as usize)
+        } else {
+            Err(self.bad(format!("label {l} out of range")))
+        }
+    }
+
+    fn src_of(&mut self, o: &Operand) -> Result<Src, LoadError> {
+        Ok(match o {
+            Operand::X(i) => Src::x(self.xreg(*i)?),
+            Operand::Y(i) => Src::y(*i),
+            Operand::Atom(a) => Src::lit(Term::atom(*a)),
+            Operand::Nil => Src::lit(Term::NIL),
+            Operand::Int(v) => Src::lit(crate::bignum::from_i64(&mut self.file.literal_heap, *v)),
+            Operand::BigInt(t) | Operand::Literal(t) => Src::lit(*t),
+            Operand::Char(c) => Src::lit(Term::small(*c as i64)),
+            Operand::TypedReg(r, _) => return self.src_of(r),
+            o => return Err(self.bad(format!("bad source operand {o:?}"))),
+        })
+    }
+
+    fn xreg(&self, i: u32) -> Result<u32, LoadError> {
+        if (i as usize) < crate::process::MAX_REG {
+            Ok(i)
+        } else {
+            Err(self.bad(format!("x register {i} out of range")))
+        }
+    }
+
+    fn src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
+        let o = self.arg(g, i)?.clone();
+        self.src_of(&o)
+    }
+
+    fn dst_of(&self, o: &Operand) -> Result<Dst, LoadError> {
+        match o {
+            Operand::X(i) => Ok(Dst::X(self.xreg(*i)?)),
+            Operand::Y(i) => Ok(Dst::Y(*i)),
+            Operand::TypedReg(r, _) => self.dst_of(r),
+            o => Err(self.bad(format!("bad destination operand {o:?}"))),
+        }
+    }
+
+    fn dst(&self, g: &GenOp, i: usize) -> Result<Dst, LoadError> {
+        self.dst_of(self.arg(g, i)?)
+    }
+
+    fn list<'b>(&self, g: &'b GenOp, i: usize) -> Result<&'b [Operand], LoadError> {
+        match self.arg(g, i)? {
+            Operand::List(v) => Ok(v),
+            o => Err(self.bad(format!("expected a list, got {o:?}"))),
+        }
+    }
+
+    fn freg(&self, o: &Operand) -> Result<u32, LoadError> {
+        match o {
+            Operand::FloatReg(i) if (*i as usize) < crate::process::MAX_FREG => Ok(*i),
+            o => Err(self.bad(format!("expected a float register, got {o:?}"))),
+        }
+    }
+
+    fn import(&self, idx: u32) -> Result<super::Import, LoadError> {
+        self.file
+            .imports
+            .get(idx as usize)
+            .copied()
+            .ok_or_else(|| self.bad(format!("import {idx} out of range")))
+    }
+
+    /// Words needed by an allocation operand (a count or an allocation list).
+    fn heap_need(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
+        match self.arg(g, i)? {
+            Operand::AllocList(items) => Ok(items
+                .iter()
+                .map(|&(kind, n)| match kind {
+                    0 => n,
+                    1 => n * 2,
+                    _ => n * 4,
+                })
+                .sum()),
+            _ => self.untagged(g, i),
+        }
+    }
+
+    fn emit(&mut self, i: Instr) {
+        self.code.push(i);
+    }
+
+    fn bif_for(&self, import: u32) -> Result<(bif::BifFn, &'static module::Export), LoadError> {
+        let imp = self.import(import)?;
+        let f = bif::lookup(imp.module, imp.function, imp.arity).ok_or_else(|| {
+            LoadError::BadInstruction {
+                module: self.module_name.clone(),
+                name: self.op_name,
+                detail: format!(
+                    "unimplemented BIF {}:{}/{}",
+                    imp.module.name(),
+                    imp.function.name(),
+                    imp.arity
+                ),
+            }
+        })?;
+        Ok((f, module::export(imp.module, imp.function, imp.arity)))
+    }
+
+    fn translate(&mut self, g: &GenOp) -> Result<(), LoadError> {
+        use op::*;
+        self.op_name = name_of(g.op);
+        if let Some(info) = genop::info(g.op) {
+            if info.obsolete {
+                return Err(LoadError::ObsoleteOpcode {
+                    module: self.module_name.clone(),
+                    name: info.name,
+                });
+            }
+            if g.args.len() != info.arity as usize {
+                return Err(self.bad(format!(
+                    "expected {} operands, got {}",
+                    info.arity,
+                    g.args.len()
+                )));
+            }
+        }
+        match g.op {
+            LABEL => {
+                let l = self.untagged(g, 0)? as usize;
+                if l >= self.label_pos.len() {
+                    return Err(self.bad(format!("label {l} out of range")));
+                }
+                self.label_pos[l] = self.code.len();
+            }
+            LINE => {
+                let idx = self.untagged(g, 0)? as usize;
+                if let Some(item) = self.file.line_items.get(idx) {
+                    let loc = Location {
+                        file: item.file,
+                        line: item.line,
+                    };
+                    self.lines.push((self.code.len(), loc));
+                }
+            }
+            FUNC_INFO => {
+                let m = self.atom_arg(g, 0)?;
+                let f = self.atom_arg(g, 1)?;
+                let a = self.untagged(g, 2)?;
+                self.functions.push((self.code.len(), f, a));
+                self.emit(Instr::FuncInfo {
+                    mfa: Mfa {
+                        module: m,
+                        function: f,
+                        arity: a,
+                    },
+                });
+            }
+            INT_CODE_END => self.emit(Instr::IntCodeEnd),
+            CALL => {
+                let arity = self.untagged(g, 0)?;
+                let target = self.label(g, 1)?;
+                self.emit(Instr::Call { arity, target });
+            }
+            CALL_LAST => {
+                let arity = self.untagged(g, 0)?;
+                let target = self.label(g, 1)?;
+                let dealloc = self.untagged(g, 2)?;
+                self.emit(Instr::CallLast {
+                    arity,
+                    target,
+                    dealloc,
+                });
+            }
+            CALL_ONLY => {
+                let arity = self.untagged(g, 0)?;
+                let target = self.label(g, 1)?;
+                self.emit(Instr::CallOnly { arity, target });
+            }
+            CALL_EXT | CALL_EXT_LAST | CALL_EXT_ONLY => {
+                let idx = self.untagged(g, 1)?;
+                let imp = self.import(idx)?;
+                let export = module::export(imp.module, imp.function, imp.arity);
+                let dealloc = if g.op == CALL_EXT_LAST {
+                    self.untagged(g, 2)?
+                } else {
+                    0
+                };
+                let i = match (export.bif, g.op) {
+                    (Some(bif), CALL_EXT) => Instr::CallBif { bif, export },
+                    (Some(bif), CALL_EXT_LAST) => Instr::CallBifLast {
+                        bif,
+                        export,
+                        dealloc,
+                    },
+                    (Some(bif), _) => Instr::CallBifOnly { bif, export },
+                    (None, CALL_EXT) => Instr::CallExt { export },
+                    (None, CALL_EXT_LAST) => Instr::CallExtLast { export, dealloc },
+                    (None, _) => Instr::CallExtOnly { export },
+                };
+                self.emit(i);
+            }
+            BIF0 | BIF1 | BIF2 | GC_BIF1 | GC_BIF2 | GC_BIF3 => {
+                // bif0 Bif Dst | bif1 Fail Bif A Dst | bif2 Fail Bif A B Dst
+                // gc_bifN Fail Live Bif A.. Dst
+                let (fail, bif_at, first_arg, n) = match g.op {
+                    BIF0 => (0, 0, 1, 0),
+                    BIF1 => (self.label(g, 0)?, 1, 2, 1),
+                    BIF2 => (self.label(g, 0)?, 1, 2, 2),
+                    GC_BIF1 => (self.label(g, 0)?, 2, 3, 1),
+                    GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
+                    _ => (self.label(g, 0)?, 2, 3, 3),
+                };
+                let idx = self.untagged(g, bif_at)?;
+                let (bif, export) = self.bif_for(idx)?;
+                let mut args = [Src::lit(Term::NIL); 3];
+                for (k, a) in args.iter_mut().enumerate().take(n) {
+                    *a = self.src(g, first_arg + k)?;
+                }
+                let dst = self.dst(g, first_arg + n)?;
+                self.emit(Instr::Bif {
+                    bif,
+                    export,
+                    fail,
+                    args,
+                    arity: n as u8,
+                    dst,
+                });
+            }
+            ALLOCATE | ALLOCATE_ZERO => {
+                let stack = self.untagged(g, 0)?;
+                let live = self.untagged(g, 1)?;
+                self.emit(Instr::Allocate { stack, live });
+            }
+            ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO => {
+                let stack = self.untagged(g, 0)?;
+                let heap = self.heap_need(g, 1)?;
+                let live = self.untagged(g, 2)?;
+                self.emit(Instr::AllocateHeap { stack, heap, live });
+            }
+            TEST_HEAP => {
+                let heap = self.heap_need(g, 0)?;
+                let live = self.untagged(g, 1)?;
+                self.emit(Instr::TestHeap { heap, live });
+            }
+            INIT => {
+                let d = self.dst(g, 0)?;
+                match d {
+                    Dst::Y(y) => self.emit(Instr::InitYregs {
+                        regs: vec![y].into(),
+                    }),
+                    Dst::X(_) => return Err(self.bad("init of an x register")),
+                }
+            }
+            INIT_YREGS => {
+                let regs = self
+                    .list(g, 0)?
+                    .iter()
+                    .map(|o| match o {
+                        Operand::Y(y) => Ok(*y),
+                        o => Err(self.bad(format!("init_yregs operand {o:?}"))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.emit(Instr::InitYregs { regs: regs.into() });
+            }
+            DEALLOCATE => {
+                let n = self.untagged(g, 0)?;
+                self.emit(Instr::Deallocate { n });
+            }
+            RETURN => self.emit(Instr::Return),
+            TRIM => {
+                let n = self.untagged(g, 0)?;
+                self.emit(Instr::Trim { n });
+            }
+            SEND => self.emit(Instr::Send),
+            REMOVE_MESSAGE => self.emit(Instr::RemoveMessage),
+            TIMEOUT => self.emit(Instr::Timeout),
+            LOOP_REC => {
+                let fail = self.label(g, 0)?;
+                let dst = self.dst(g, 1)?;
+                self.emit(Instr::LoopRec { fail, dst });
+            }
+            LOOP_REC_END => {
+                let target = self.label(g, 0)?;
+                self.emit(Instr::LoopRecEnd { target });
+            }
+            WAIT => {
+                let target = self.label(g, 0)?;
+                self.emit(Instr::Wait { target });
+            }
+            WAIT_TIMEOUT => {
+                let target = self.label(g, 0)?;
+                let timeout = self.src(g, 1)?;
+                self.emit(Instr::WaitTimeout { target, timeout });
+            }
+            RECV_MARK | RECV_SET => {}
+            RECV_MARKER_RESERVE => {
+                let dst = self.dst(g, 0)?;
+                self.emit(Instr::RecvMarkerReserve { dst });
+            }
+            RECV_MARKER_BIND => {
+                let marker = self.src(g, 0)?;
+                let reference = self.src(g, 1)?;
+                self.emit(Instr::RecvMarkerBind { marker, reference });
+            }
+            RECV_MARKER_CLEAR => {
+                let reference = self.src(g, 0)?;
+                self.emit(Instr::RecvMarkerClear { reference });
+            }
+            RECV_MARKER_USE => {
+                let reference = self.src(g, 0)?;
+                self.emit(Instr::RecvMarkerUse { reference });
+            }
+            IS_LT | IS_GE | IS_EQ | IS_NE | IS_EQ_EXACT | IS_NE_EXACT => {
+                let op = match g.op {
+                    IS_LT => CmpOp::Lt,
+                    IS_GE => CmpOp::Ge,
+                    IS_EQ => CmpOp::Eq,
+                    IS_NE => CmpOp::Ne,
+                    IS_EQ_EXACT => CmpOp::EqExact,
+                    _ => CmpOp::NeExact,
+                };
+                let fail = self.label(g, 0)?;
+                let a = self.src(g, 1)?;
+                let b = self.src(g, 2)?;
+                self.emit(Instr::Cmp { op, fail, a, b });
+            }
+            IS_INTEGER | IS_FLOAT | IS_NUMBER | IS_ATOM | IS_PID | IS_REFERENCE | IS_PORT
+            | IS_NIL | IS_BINARY | IS_LIST | IS_NONEMPTY_LIST | IS_TUPLE | IS_BOOLEAN
+            | IS_FUNCTION | IS_BITSTR | IS_MAP => {
+                let test = match g.op {
+                    IS_INTEGER => TypeTest::Integer,
+                    IS_FLOAT => TypeTest::Float,
+                    IS_NUMBER => TypeTest::Number,
+                    IS_ATOM => TypeTest::Atom,
+                    IS_PID => TypeTest::Pid,
+                    IS_REFERENCE => TypeTest::Reference,
+                    IS_PORT => TypeTest::Port,
+                    IS_NIL => TypeTest::Nil,
+                    IS_BINARY => TypeTest::Binary,
+                    IS_LIST => TypeTest::List,
+                    IS_NONEMPTY_LIST => TypeTest::NonemptyList,
+                    IS_TUPLE => TypeTest::Tuple,
+                    IS_BOOLEAN => TypeTest::Boolean,
+                    IS_FUNCTION => TypeTest::Function,
+                    IS_BITSTR => TypeTest::Bitstring,
+                    _ => TypeTest::Map,
+                };
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                self.emit(Instr::Test { test, fail, src });
+            }
+            IS_FUNCTION2 => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let arity = self.src(g, 2)?;
+                self.emit(Instr::IsFunction2 { fail, src, arity });
+            }
+            TEST_ARITY => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let arity = self.untagged(g, 2)?;
+                self.emit(Instr::TestArity { fail, src, arity });
+            }
+            IS_TAGGED_TUPLE => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let arity = self.untagged(g, 2)?;
+                let tag = Term::atom(self.atom_arg(g, 3)?);
+                self.emit(Instr::IsTaggedTuple {
+                    fail,
+                    src,
+                    arity,
+                    tag,
+                });
+            }
+            SELECT_VAL => {
+                let src = self.src(g, 0)?;
+                let fail = self.label(g, 1)?;
+                let items = self.list(g, 2)?.to_vec();
+                if items.len() % 2 != 0 {
+                    return Err(self.bad("odd select list"));
+                }
+                let mut pairs = Vec::with_capacity(items.len() / 2);
+                for p in items.chunks(2) {
+                    let v = self.src_of(&p[0])?;
+                    let v = v
+                        .as_lit()
+                        .ok_or_else(|| self.bad("select value is a register"))?;
+                    let l = match &p[1] {
+                        Operand::Label(l) => self.check_label(*l)?,
+                        o => return Err(self.bad(format!("select label {o:?}"))),
+                    };
+                    pairs.push((v, l));
+                }
+                if pairs.iter().all(|(t, _)| t.is_immediate() || t.is_nil()) {
+                    let mut table: Vec<(u64, Lbl)> = pairs.iter().map(|(t, l)| (t.0, *l)).collect();
+                    table.sort_by_key(|p| p.0);
+                    self.emit(Instr::SelectValImm {
+                        src,
+                        fail,
+                        table: table.into(),
+                    });
+                } else {
+                    self.emit(Instr::SelectVal {
+                        src,
+                        fail,
+                        table: pairs.into(),
+                    });
+                }
+            }
+            SELECT_TUPLE_ARITY => {
+                let src = self.src(g, 0)?;
+                let fail = self.label(g, 1)?;
+                let items = self.list(g, 2)?.to_vec();
+                if items.len() % 2 != 0 {
+                    return Err(self.bad("odd select list"));
+                }
+                let mut table = Vec::with_capacity(items.len() / 2);
+                for p in items.chunks(2) {
+                    let a = match &p[0] {
+                        Operand::Untagged(a) => *a as u32,
+                        Operand::Int(a) if *a >= 0 => *a as u32,
+                        o => return Err(self.bad(format!("select arity {o:?}"))),
+                    };
+                    let l = match &p[1] {
+                        Operand::Label(l) => self.check_label(*l)?,
+                        o => return Err(self.bad(format!("select label {o:?}"))),
+                    };
+                    table.push((a, l));
+                }
+                self.emit(Instr::SelectTupleArity {
+                    src,
+                    fail,
+                    table: table.into(),
+                });
+            }
+            JUMP => {
+                let target = self.label(g, 0)?;
+                self.emit(Instr::Jump { target });
+            }
+            CATCH | TRY => {
+                let y = self.yreg(g, 0)?;
+                let handler = self.label(g, 1)?;
+                self.emit(if g.op == CATCH {
+                    Instr::Catch { y, handler }
+                } else {
+                    Instr::Try { y, handler }
+                });
+            }
+            CATCH_END => {
+                let y = self.yreg(g, 0)?;
+                self.emit(Instr::CatchEnd { y });
+            }
+            TRY_END => {
+                let y = self.yreg(g, 0)?;
+                self.emit(Instr::TryEnd { y });
+            }
+            TRY_CASE => {
+                let y = self.yreg(g, 0)?;
+                self.emit(Instr::TryCase { y });
+            }
+            TRY_CASE_END => {
+                let src = self.src(g, 0)?;
+                self.emit(Instr::TryCaseEnd { src });
+            }
+            RAISE => {
+                let trace = self.src(g, 0)?;
+                let value = self.src(g, 1)?;
+                self.emit(Instr::Raise { trace, value });
+            }
+            BUILD_STACKTRACE => self.emit(Instr::BuildStacktrace),
+            RAW_RAISE => self.emit(Instr::RawRaise),
+            MOVE => {
+                let src = self.src(g, 0)?;
+                let dst = self.dst(g, 1)?;
+                self.emit(Instr::Move { src, dst });
+            }
+            SWAP => {
+                let a = self.dst(g, 0)?;
+                let b = self.dst(g, 1)?;
+                self.emit(Instr::Swap { a, b });
+            }
+            GET_LIST => {
+                let src = self.src(g, 0)?;
+                let head = self.dst(g, 1)?;
+                let tail = self.dst(g, 2)?;
+                self.emit(Instr::GetList { src, head, tail });
+            }
+            GET_HD | GET_TL => {
+                let src = self.src(g, 0)?;
+                let dst = self.dst(g, 1)?;
+                self.emit(if g.op == GET_HD {
+                    Instr::GetHd { src, dst }
+                } else {
+                    Instr::GetTl { src, dst }
+                });
+            }
+            GET_TUPLE_ELEMENT => {
+                let src = self.src(g, 0)?;
+                let index = self.untagged(g, 1)?;
+                let dst = self.dst(g, 2)?;
+                self.emit(Instr::GetTupleElement { src, index, dst });
+            }
+            SET_TUPLE_ELEMENT => {
+                let val = self.src(g, 0)?;
+                let tuple = self.src(g, 1)?;
+                let index = self.untagged(g, 2)?;
+                self.emit(Instr::SetTupleElement { val, tuple, index });
+            }
+            PUT_LIST => {
+                let head = self.src(g, 0)?;
+                let tail = self.src(g, 1)?;
+                let dst = self.dst(g, 2)?;
+                self.emit(Instr::PutList { head, tail, dst });
+            }
+            PUT_TUPLE2 => {
+                let dst = self.dst(g, 0)?;
+                let items = self.list(g, 1)?.to_vec();
+                let elems = items
+                    .iter()
+                    .map(|o| self.src_of(o))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.emit(Instr::PutTuple2 {
+                    dst,
+                    elems: elems.into(),
+                });
+            }
+            BADMATCH => {
+                let src = self.src(g, 0)?;
+                self.emit(Instr::Badmatch { src });
+            }
+            IF_END => self.emit(Instr::IfEnd),
+            CASE_END => {
+                let src = self.src(g, 0)?;
+                self.emit(Instr::CaseEnd { src });
+            }
+            BADRECORD => {
+                let src = self.src(g, 0)?;
+                self.emit(Instr::Badrecord { src });
+            }
+            CALL_FUN => {
+                let arity = self.untagged(g, 0)?;
+                self.emit(Instr::CallFun { arity });
+            }
+            CALL_FUN2 => {
+                let arity = self.untagged(g, 1)?;
+                let fun = self.src(g, 2)?;
+                self.emit(Instr::CallFun2 { arity, fun });
+            }
+            MAKE_FUN2 | MAKE_FUN3 => {
+                let idx = self.untagged(g, 0)? as usize;
+                let entry = *self
+                    .lambda_entries
+                    .get(idx)
+                    .ok_or_else(|| self.bad(format!("lambda {idx} out of range")))?;
+                let (dst, env) = if g.op == MAKE_FUN3 {
+                    let dst = self.dst(g, 1)?;
+                    let items = self.list(g, 2)?.to_vec();
+                    let env = items
+                        .iter()
+                        .map(|o| self.src_of(o))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    (dst, env)
+                } else {
+                    let env = (0..entry.num_free).map(Src::x).collect();
+                    (Dst::X(0), env)
+                };
+                if env.len() != entry.num_free as usize {
+                    return Err(self.bad("environment size does not match the lambda"));
+                }
+                self.emit(Instr::MakeFun {
+                    entry,
+                    dst,
+                    env: env.into(),
+                });
+            }
+            APPLY => {
+                let arity = self.untagged(g, 0)?;
+                self.emit(Instr::Apply { arity });
+            }
+            APPLY_LAST => {
+                let arity = self.untagged(g, 0)?;
+                let dealloc = self.untagged(g, 1)?;
+                self.emit(Instr::ApplyLast { arity, dealloc });
+            }
+            FCLEARERROR => self.emit(Instr::Fclearerror),
+            FCHECKERROR => {
+                let fail = self.label(g, 0)?;
+                self.emit(Instr::Fcheckerror { fail });
+            }
+            FMOVE => {
+                let a = self.arg(g, 0)?.clone();
+                let b = self.arg(g, 1)?.clone();
+                match (&a, &b) {
+                    (Operand::FloatReg(s), Operand::FloatReg(_)) => {
+                        let (s, d) = (self.freg(&Operand::FloatReg(*s))?, self.freg(&b)?);
+                        self.emit(Instr::FMove { src: s, dst: d });
+                    }
+                    (Operand::FloatReg(_), _) => {
+                        let s = self.freg(&a)?;
+                        let d = self.dst_of(&b)?;
+                        self.emit(Instr::FStore { src: s, dst: d });
+                    }
+                    (_, Operand::FloatReg(_)) => {
+                        let s = self.src_of(&a)?;
+                        let d = self.freg(&b)?;
+                        self.emit(Instr::FLoad { src: s, dst: d });
+                    }
+                    _ => return Err(self.bad("fmove without a float register")),
+                }
+            }
+            FCONV => {
+                let src = self.src(g, 0)?;
+                let dst = self.freg(self.arg(g, 1)?)?;
+                self.emit(Instr::Fconv { src, dst });
+            }
+            FADD | FSUB | FMUL | FDIV => {
+                let op = match g.op {
+                    FADD => FloatOp::Add,
+                    FSUB => FloatOp::Sub,
+                    FMUL => FloatOp::Mul,
+                    _ => FloatOp::Div,
+                };
+                let fail = self.label(g, 0)?;
+                let a = self.freg(self.arg(g, 1)?)?;
+                let b = self.freg(self.arg(g, 2)?)?;
+                let dst = self.freg(self.arg(g, 3)?)?;
+                self.emit(Instr::Farith {
+                    op,
+                    a,
+                    b,
+                    dst,
+                    fail,
+                });
+            }
+            FNEGATE => {
+                let fail = self.label(g, 0)?;
+                let src = self.freg(self.arg(g, 1)?)?;
+                let dst = self.freg(self.arg(g, 2)?)?;
+                self.emit(Instr::Fnegate { src, dst, fail });
+            }
+            PUT_MAP_ASSOC | PUT_MAP_EXACT => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let dst = self.dst(g, 2)?;
+                let items = self.list(g, 4)?.to_vec();
+                if items.len() % 2 != 0 {
+                    return Err(self.bad("odd map pair list"));
+                }
+                let mut pairs = Vec::with_capacity(items.len() / 2);
+                for p in items.chunks(2) {
+                    pairs.push((self.src_of(&p[0])?, self.src_of(&p[1])?));
+                }
+                let pairs = pairs.into_boxed_slice();
+                self.emit(if g.op == PUT_MAP_ASSOC {
+                    Instr::PutMapAssoc {
+                        fail,
+                        src,
+                        dst,
+                        pairs,
+                    }
+                } else {
+                    Instr::PutMapExact {
+                        fail,
+                        src,
+                        dst,
+                        pairs,
+                    }
+                });
+            }
+            HAS_MAP_FIELDS => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let items = self.list(g, 2)?.to_vec();
+                let keys = items
+                    .iter()
+                    .map(|o| self.src_of(o))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.emit(Instr::HasMapFields {
+                    fail,
+                    src,
+                    keys: keys.into(),
+                });
+            }
+            GET_MAP_ELEMENTS => {
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let items = self.list(g, 2)?.to_vec();
+                if items.len() % 2 != 0 {
+                    return Err(self.bad("odd map pair list"));
+                }
+                let mut pairs = Vec::with_capacity(items.len() / 2);
+                for p in items.chunks(2) {
+                    pairs.push((self.src_of(&p[0])?, self.dst_of(&p[1])?));
+                }
+                self.emit(Instr::GetMapElements {
+                    fail,
+                    src,
+                    pairs: pairs.into(),
+                });
+            }
+            BS_START_MATCH3 => {
+                // Fail Src Live Dst
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let dst = self.dst(g, 3)?;
+                self.emit(Instr::BsStartMatch { fail, src, dst });
+            }
+            BS_START_MATCH4 => {
+                // Fail Live Src Dst
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 2)?;
+                let dst = self.dst(g, 3)?;
+                self.emit(Instr::BsStartMatch { fail, src, dst });
+            }
+            BS_GET_POSITION => {
+                let ctx = self.src(g, 0)?;
+                let dst = self.dst(g, 1)?;
+                self.emit(Instr::BsGetPosition { ctx, dst });
+            }
+            BS_SET_POSITION => {
+                let ctx = self.src(g, 0)?;
+                let pos = self.src(g, 1)?;
+                self.emit(Instr::BsSetPosition { ctx, pos });
+            }
+            BS_GET_TAIL => {
+                let ctx = self.src(g, 0)?;
+                let dst = self.dst(g, 1)?;
+                self.emit(Instr::BsGetTail { ctx, dst });
+            }
+            BS_GET_INTEGER2 | BS_GET_FLOAT2 | BS_GET_BINARY2 => {
+                // Fail Ctx Live Size Unit Flags Dst
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let size = self.src(g, 3)?;
+                let unit = self.untagged(g, 4)?;
+                let flags = self.untagged(g, 5)?;
+                let dst = self.dst(g, 6)?;
+                self.emit(match g.op {
+                    BS_GET_INTEGER2 => Instr::BsGetInteger {
+                        fail,
+                        ctx,
+                        size,
+                        unit,
+                        flags,
+                        dst,
+                    },
+                    BS_GET_FLOAT2 => Instr::BsGetFloat {
+                        fail,
+                        ctx,
+                        size,
+                        unit,
+                        flags,
+                        dst,
+                    },
+                    _ => Instr::BsGetBinary {
+                        fail,
+                        ctx,
+                        size,
+                        unit,
+                        dst,
+                    },
+                });
+            }
+            BS_SKIP_BITS2 => {
+                // Fail Ctx Size Unit Flags
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let size = self.src(g, 2)?;
+                let unit = self.untagged(g, 3)?;
+                self.emit(Instr::BsSkipBits {
+                    fail,
+                    ctx,
+                    size,
+                    unit,
+                });
+            }
+            BS_TEST_TAIL2 => {
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let bits = self.untagged(g, 2)? as u64;
+                self.emit(Instr::BsTestTail { fail, ctx, bits });
+            }
+            BS_TEST_UNIT => {
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let unit = self.untagged(g, 2)?;
+                self.emit(Instr::BsTestUnit { fail, ctx, unit });
+            }
+            BS_MATCH_STRING => {
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let bits = self.untagged(g, 2)? as u64;
+                let off = self.untagged(g, 3)? as usize;
+                let data = self.string_bytes(off, bits.div_ceil(8) as usize)?;
+                self.emit(Instr::BsMatchString {
+                    fail,
+                    ctx,
+                    bits,
+                    data: data.into(),
+                });
+            }
+            BS_GET_UTF8 | BS_GET_UTF16 | BS_GET_UTF32 => {
+                // Fail Ctx Live Flags Dst
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let flags = self.untagged(g, 3)?;
+                let dst = self.dst(g, 4)?;
+                self.emit(match g.op {
+                    BS_GET_UTF8 => Instr::BsGetUtf8 { fail, ctx, dst },
+                    BS_GET_UTF16 => Instr::BsGetUtf16 {
+                        fail,
+                        ctx,
+                        flags,
+                        dst,
+                    },
+                    _ => Instr::BsGetUtf32 {
+                        fail,
+                        ctx,
+                        flags,
+                        dst,
+                    },
+                });
+            }
+            BS_SKIP_UTF8 | BS_SKIP_UTF16 | BS_SKIP_UTF32 => {
+                // Fail Ctx Live Flags
+                let fail = self.label(g, 0)?;
+                let ctx = self.src(g, 1)?;
+                let flags = self.untagged(g, 3)?;
+                self.emit(match g.op {
+                    BS_SKIP_UTF8 => Instr::BsSkipUtf8 { fail, ctx },
+                    BS_SKIP_UTF16 => Instr::BsSkipUtf16 { fail, ctx, flags },
+                    _ => Instr::BsSkipUtf32 { fail, ctx, flags },
+                });
+            }
+            BS_CONTEXT_TO_BINARY => {
+                let src = self.dst(g, 0)?;
+                self.emit(Instr::BsContextToBinary { src });
+            }
+            BS_INIT_WRITABLE => self.emit(Instr::BsInitWritable),
+            BS_CREATE_BIN => self.bs_create_bin(g)?,
+            ON_LOAD => self.emit(Instr::OnLoad),
+            NIF_START => {}
+            other => {
+                return Err(LoadError::BadInstruction {
+                    module: self.module_name.clone(),
+                    name: name_of(other),
+                    detail: "opcode not supported by this runtime".into(),
+                })
+            }
+        }
+        Ok(())
+    }
+
+    fn yreg(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Y(y) => Ok(*y),
+            o => Err(self.bad(format!("expected a y register, got {o:?}"))),
+        }
+    }
+
+    fn atom_arg(&self, g: &GenOp, i: usize) -> Result<Atom, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Atom(a) => Ok(*a),
+            o => Err(self.bad(format!("expected an atom, got {o:?}"))),
+        }
+    }
+
+    fn string_bytes(&self, off: usize, len: usize) -> Result<Vec<u8>, LoadError> {
+        self.file
+            .strings
+            .get(off..off.saturating_add(len))
+            .map(|s| s.to_vec())
+            .ok_or_else(|| self.bad("string table offset out of range"))
+    }
+
+    fn bs_create_bin(&mut self, g: &GenOp) -> Result<(), LoadError> {
+        // Fail Alloc Live Unit Dst OpList
+        let fail = self.label(g, 0)?;
+        let unit = self.untagged(g, 3)?;
+        let dst = self.dst(g, 4)?;
+        let items = self.list(g, 5)?.to_vec();
+        if items.len() % 6 != 0 {
+            return Err(self.bad("segment list length is not a multiple of 6"));
+        }
+        let mut segs = Vec::with_capacity(items.len() / 6);
+        for s in items.chunks(6) {
+            let kind_atom = match &s[0] {
+                Operand::Atom(a) => *a,
+                o => return Err(self.bad(format!("segment type {o:?}"))),
+            };
+            let kind = match kind_atom.name() {
+                "integer" => SegKind::Integer,
+                "float" => SegKind::Float,
+                "binary" => SegKind::Binary,
+                "append" => SegKind::Append,
+                "private_append" => SegKind::PrivateAppend,
+                "string" => SegKind::String,
+                "utf8" => SegKind::Utf8,
+                "utf16" => SegKind::Utf16,
+                "utf32" => SegKind::Utf32,
+                other => return Err(self.bad(format!("segment type {other}"))),
+            };
+            let seg_unit = match &s[2] {
+                Operand::Untagged(u) => *u as u32,
+                o => return Err(self.bad(format!("segment unit {o:?}"))),
+            };
+            let flags = self.seg_flags(&s[3])?;
+            let (src, size) = if kind == SegKind::String {
+                let off = match &s[4] {
+                    Operand::Untagged(u) => *u as usize,
+                    o => return Err(self.bad(format!("string segment {o:?}"))),
+                };
+                let len = match &s[5] {
+                    Operand::Int(n) if *n >= 0 => *n as usize,
+                    o => return Err(self.bad(format!("string size {o:?}"))),
+                };
+                let bytes = self.string_bytes(off, len)?;
+                let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
+                (Src::lit(bin), Src::lit(Term::small(len as i64 * 8)))
+            } else {
+                (self.src_of(&s[4])?, self.src_of(&s[5])?)
+            };
+            let seg_unit = if kind == SegKind::String { 1 } else { seg_unit };
+            segs.push(BinSeg {
+                kind,
+                unit: seg_unit,
+                flags,
+                src,
+                size,
+            });
+        }
+        self.emit(Instr::BsCreateBin {
+            fail,
+            unit,
+            dst,
+            segs: segs.into(),
+        });
+        Ok(())
+    }
+
+    fn seg_flags(&self, o: &Operand) -> Result<u32, LoadError> {
+        match o {
+            Operand::Nil => Ok(0),
+            Operand::Untagged(u) => Ok(*u as u32),
+            Operand::Literal(t) => {
+                let mut flags = 0;
+                let items = crate::term::boxed::list_to_vec(*t)
+                    .ok_or_else(|| self.bad("segment flags are not a list"))?;
+                for f in items {
+                    match f.as_atom().map(|a| a.name()) {
+                        Some("little") => flags |= BSF_LITTLE,
+                        Some("native") => flags |= BSF_NATIVE | BSF_LITTLE,
+                        Some("signed") => flags |= BSF_SIGNED,
+                        _ => {}
+                    }
+                }
+                Ok(flags)
+            }
+            o => Err(self.bad(format!("segment flags {o:?}"))),
+        }
+    }
+}
+
+/// Transforms a parsed file into a module (not yet installed).
+pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
+    let module_name = file.module.name().to_string();
+    let md5 = file.md5;
+    let lambda_entries: Vec<&'static FunEntry> = file
+        .lambdas
+        .iter()
+        .map(|l| {
+            let m = file.module;
+            let (f, a, nf, idx, ou) = (l.function, l.arity, l.num_free, l.index, l.old_uniq);
+            module::fun_entry(m, idx, ou, || {
+                FunEntry::new(m, f, a.saturating_sub(nf), nf, idx, ou, md5)
+            })
+        })
+        .collect();
+    let genops = std::mem::take(&mut file.code);
+    let label_count = file.label_count as usize + 1;
+    let mut ctx = Ctx {
+        file: &mut file,
+        module_name,
+        code: Vec::with_capacity(genops.len()),
+        label_pos: vec![usize::MAX; label_count],
+        functions: Vec::new(),
+        lines: Vec::new(),
+        op_name: "",
+        lambda_entries,
+    };
+    for g in &genops {
+        ctx.translate(g)?;
+    }
+    if !matches!(ctx.code.last(), Some(Instr::IntCodeEnd)) {
+        ctx.code.push(Instr::IntCodeEnd);
+    }
+    let Ctx {
+        code,
+        label_pos,
+        functions,
+        lines,
+        lambda_entries,
+        module_name,
+        ..
+    } = ctx;
+    let mut code = code.into_boxed_slice();
+    let base = code.as_ptr() as usize;
+    let size = std::mem::size_of::<Instr>();
+    let mut bad_label = None;
+    for ins in code.iter_mut() {
+        ins.for_each_label(|l| {
+            if *l != 0 {
+                match label_pos.get(*l) {
+                    Some(&p) if p != usize::MAX => *l = base + p * size,
+                    _ => bad_label = Some(*l),
+                }
+            }
+        });
+    }
+    if let Some(l) = bad_label {
+        return Err(LoadError::BadInstruction {
+            module: module_name,
+            name: "label",
+            detail: format!("undefined label {l}"),
+        });
+    }
+    let resolve = |l: u32| -> Result<usize, LoadError> {
+        match label_pos.get(l as usize) {
+            Some(&p) if p != usize::MAX => Ok(p),
+            _ => Err(LoadError::BadChunk {
+                chunk: "ExpT",
+                detail: format!("undefined label {l}"),
+            }),
+        }
+    };
+    let mut exports = Vec::with_capacity(file.exports.len());
+    for e in &file.exports {
+        exports.push((e.function, e.arity, resolve(e.label)?));
+    }
+    for (l, entry) in file.lambdas.iter().zip(lambda_entries.iter()) {
+        let off = resolve(l.label)?;
+        entry.set_address(&code[off] as *const Instr);
+    }
+    let on_load = code.iter().position(|i| matches!(i, Instr::OnLoad));
+    Ok(Module {
+        name: file.module,
+        code,
+        literals: std::mem::take(&mut file.literal_heap),
+        lambdas: lambda_entries,
+        functions,
+        lines,
+        files: std::mem::take(&mut file.files),
+        exports,
+        attributes: file.attributes,
+        compile_info: file.compile_info,
+        md5,
+        on_load,
+    })
+}
