@@ -1,0 +1,12 @@
+-module(nrev).
+-export([main/0]).
+%% Naive reverse of a 500-element list, 2000 times: list cells and GC.
+main() ->
+    L = lists:seq(1, 500),
+    erlang:display(loop(2000, L, 0)).
+loop(0, _, Acc) -> Acc;
+loop(N, L, Acc) -> R = nrev(L), loop(N - 1, L, Acc + hd(R)).
+nrev([]) -> [];
+nrev([H | T]) -> app(nrev(T), [H]).
+app([], L) -> L;
+app([H | T], L) -> [H | app(T, L)].

@@ -1,0 +1,6 @@
+-module(tak).
+-export([main/0]).
+%% Takeuchi function: deep non-tail recursion with three arguments.
+main() -> erlang:display([tak(24, 16, 8), tak(18, 12, 6)]).
+tak(X, Y, Z) when Y < X -> tak(tak(X - 1, Y, Z), tak(Y - 1, Z, X), tak(Z - 1, X, Y));
+tak(_, _, Z) -> Z.

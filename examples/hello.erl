@@ -1,0 +1,12 @@
+-module(hello).
+-export([main/0]).
+%% The demo program: prints a few terms with erlang:display/1, computes fib(25) and sorts a list.
+main() ->
+    erlang:display(hello_world),
+    erlang:display({"a string", <<"a binary">>, [1, 2.5, atom], #{key => value}}),
+    erlang:display({fib, 25, fib(25)}),
+    erlang:display(lists:sort([5, 3, 9, 1, 7, 2, 8])),
+    erlang:display({factorial, 30, lists:foldl(fun(X, Acc) -> X * Acc end, 1, lists:seq(1, 30))}).
+
+fib(N) when N < 2 -> N;
+fib(N) -> fib(N - 1) + fib(N - 2).

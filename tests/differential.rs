@@ -1,0 +1,453 @@
+//! Differential tests: every `tests/erl/*.erl` program is compiled with the system `erlc`, run on
+//! the real `erl` (the oracle) and on our `beam --bare`, and stdout plus exit status must match
+//! byte for byte.
+//!
+//! Environment:
+//! - `DIFF_FILTER=substr`  run only the programs whose name contains `substr`
+//! - `DIFF_JOBS=n`         parallel jobs (default 2)
+//! - `DIFF_TIMEOUT=secs`   per-program timeout (default 30)
+//!
+//! A program may declare its expected exit status (for negative tests) with a line
+//! `%% expect_status: N` (default 0). Real erl's expected outputs are cached in `tests/out/expected`
+//! keyed by a hash of the `.erl` source.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A value set in the environment of both VMs, read by `os_getenv.erl`.
+const ENV_VAR: (&str, &str) = ("BEAM_DIFF_TEST_VAR", "hello from the harness");
+
+struct Program {
+    name: String,
+    expect_status: i32,
+}
+
+struct Outcome {
+    status: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    timed_out: bool,
+}
+
+struct Setup {
+    ebin: PathBuf,
+    rundir: PathBuf,
+    programs: Vec<Program>,
+    /// Real erl's outcome per program name (status, filtered stdout).
+    expected: HashMap<String, (Option<i32>, Vec<u8>, bool)>,
+    /// Problems found while preparing (compile errors).
+    errors: Vec<String>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn jobs() -> usize {
+    std::env::var("DIFF_JOBS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(2)
+}
+
+fn timeout() -> Duration {
+    let secs = std::env::var("DIFF_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30u64);
+    Duration::from_secs(secs)
+}
+
+/// FNV-1a, stable across Rust versions (unlike `DefaultHasher`).
+fn fnv1a(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn expect_status(src: &str) -> i32 {
+    for line in src.lines() {
+        if let Some(rest) = line.trim().strip_prefix("%% expect_status:") {
+            return rest.trim().parse().expect("bad expect_status");
+        }
+    }
+    0
+}
+
+/// Runs a command with a timeout, collecting stdout and stderr.
+fn run_with_timeout(mut cmd: Command, limit: Duration) -> Outcome {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env(ENV_VAR.0, ENV_VAR.1)
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return Outcome {
+                status: None,
+                stdout: Vec::new(),
+                stderr: format!("cannot spawn {cmd:?}: {e}").into_bytes(),
+                timed_out: false,
+            }
+        }
+    };
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let t_err = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st.code(),
+            Ok(None) => {
+                if start.elapsed() > limit {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    timed_out = true;
+                    break None;
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => break None,
+        }
+    };
+    let stdout = t_out.join().unwrap_or_default();
+    let stderr = t_err.join().unwrap_or_default();
+    Outcome {
+        status,
+        stdout,
+        stderr,
+        timed_out,
+    }
+}
+
+/// Real erl prints `{"init terminating in do_boot",...}` on stdout when the start function
+/// crashes; that report is not part of the program's output.
+fn filter_erl_stdout(out: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(out);
+    if !text.contains("{\"init terminating in do_boot\"") {
+        return out.to_vec();
+    }
+    let mut res = String::new();
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with("{\"init terminating in do_boot\"") {
+            res.push_str(line);
+        }
+    }
+    res.into_bytes()
+}
+
+/// Runs `f` over `items` on `jobs()` threads.
+fn par_for<T: Sync>(items: &[T], f: impl Fn(&T) + Sync) {
+    let next = AtomicUsize::new(0);
+    thread::scope(|s| {
+        for _ in 0..jobs().min(items.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() {
+                    break;
+                }
+                f(&items[i]);
+            });
+        }
+    });
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(build_setup)
+}
+
+fn build_setup() -> Setup {
+    let root = root();
+    let src_dir = root.join("tests/erl");
+    let out = root.join("tests/out");
+    let ebin = out.join("ebin");
+    let cache = out.join("expected");
+    let rundir = out.join("run");
+    for d in [&ebin, &cache, &rundir] {
+        fs::create_dir_all(d).expect("create tests/out");
+    }
+    let filter = std::env::var("DIFF_FILTER").unwrap_or_default();
+
+    let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
+        .expect("tests/erl")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "erl"))
+        .filter(|p| p.file_stem().unwrap().to_string_lossy().contains(&filter))
+        .collect();
+    sources.sort();
+
+    // Drop modules whose source is gone (renamed tests must not shadow anything).
+    if filter.is_empty() {
+        if let Ok(rd) = fs::read_dir(&ebin) {
+            for e in rd.flatten() {
+                let p = e.path();
+                let stem = p
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                if !src_dir.join(format!("{stem}.erl")).exists() {
+                    let _ = fs::remove_file(&p);
+                }
+            }
+        }
+    }
+
+    let mut errors = Vec::new();
+    let mut programs = Vec::new();
+    let mut hashes = HashMap::new();
+    let mut stale = Vec::new();
+    for path in &sources {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let src = fs::read(path).expect("read .erl");
+        let hash = fnv1a(&src);
+        let beam = ebin.join(format!("{name}.beam"));
+        let stamp = ebin.join(format!("{name}.hash"));
+        let fresh = beam.exists()
+            && fs::read_to_string(&stamp).ok().as_deref() == Some(&format!("{hash:016x}"));
+        if !fresh {
+            stale.push((path.clone(), stamp, hash));
+        }
+        programs.push(Program {
+            name: name.clone(),
+            expect_status: expect_status(&String::from_utf8_lossy(&src)),
+        });
+        hashes.insert(name, hash);
+    }
+
+    // Compile the stale modules, in chunks, one erlc per chunk, on the worker threads.
+    if !stale.is_empty() {
+        let chunks: Vec<_> = stale.chunks(stale.len().div_ceil(jobs())).collect();
+        let errs = Mutex::new(Vec::new());
+        par_for(&chunks, |chunk| {
+            let mut cmd = Command::new("erlc");
+            cmd.arg("-o").arg(&ebin);
+            for (p, _, _) in chunk.iter() {
+                cmd.arg(p);
+            }
+            let o = run_with_timeout(cmd, Duration::from_secs(300));
+            if o.status != Some(0) {
+                errs.lock().unwrap().push(format!(
+                    "erlc failed:\n{}{}",
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(&o.stderr)
+                ));
+            } else {
+                for (_, stamp, hash) in chunk.iter() {
+                    let _ = fs::write(stamp, format!("{hash:016x}"));
+                }
+            }
+        });
+        errors.extend(errs.into_inner().unwrap());
+    }
+
+    // Expected outputs from real erl (cached by source hash).
+    let expected = Mutex::new(HashMap::new());
+    par_for(&programs, |p| {
+        let hash = hashes[&p.name];
+        let file = cache.join(format!("{}.{hash:016x}", p.name));
+        if let Ok(data) = fs::read(&file) {
+            if let Some(nl) = data.iter().position(|&b| b == b'\n') {
+                let head = String::from_utf8_lossy(&data[..nl]).into_owned();
+                if let Some(code) = head.strip_prefix("status ") {
+                    let status = code.parse().ok();
+                    expected
+                        .lock()
+                        .unwrap()
+                        .insert(p.name.clone(), (status, data[nl + 1..].to_vec(), false));
+                    return;
+                }
+            }
+        }
+        let mut cmd = Command::new("erl");
+        cmd.current_dir(&rundir)
+            .args(["-noshell", "-pa"])
+            .arg(&ebin)
+            .args(["-s", &p.name, "main", "-s", "init", "stop"]);
+        let o = run_with_timeout(cmd, timeout().max(Duration::from_secs(60)));
+        let stdout = filter_erl_stdout(&o.stdout);
+        if !o.timed_out {
+            let mut data = format!("status {}\n", o.status.unwrap_or(-1)).into_bytes();
+            data.extend_from_slice(&stdout);
+            // Remove older cache entries of this program, then write atomically.
+            if let Ok(rd) = fs::read_dir(&cache) {
+                for e in rd.flatten() {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if n.starts_with(&format!("{}.", p.name)) {
+                        let _ = fs::remove_file(e.path());
+                    }
+                }
+            }
+            let tmp = cache.join(format!(".{}.tmp", p.name));
+            if fs::write(&tmp, &data).is_ok() {
+                let _ = fs::rename(&tmp, &file);
+            }
+        }
+        expected
+            .lock()
+            .unwrap()
+            .insert(p.name.clone(), (o.status, stdout, o.timed_out));
+    });
+
+    Setup {
+        ebin,
+        rundir,
+        programs,
+        expected: expected.into_inner().unwrap(),
+        errors,
+    }
+}
+
+fn first_difference(expected: &[u8], got: &[u8]) -> String {
+    let e = String::from_utf8_lossy(expected);
+    let g = String::from_utf8_lossy(got);
+    let el: Vec<&str> = e.split('\n').collect();
+    let gl: Vec<&str> = g.split('\n').collect();
+    for i in 0..el.len().max(gl.len()) {
+        let a = el.get(i).copied();
+        let b = gl.get(i).copied();
+        if a != b {
+            let show = |x: Option<&str>| match x {
+                Some(s) if s.len() > 300 => {
+                    format!("{:?}...", &s[..s.floor_char_boundary_compat(300)])
+                }
+                Some(s) => format!("{s:?}"),
+                None => "<end of output>".to_string(),
+            };
+            return format!(
+                "line {}:\n      expected: {}\n      got:      {}",
+                i + 1,
+                show(a),
+                show(b)
+            );
+        }
+    }
+    "outputs differ".to_string()
+}
+
+trait FloorCharBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+}
+impl FloorCharBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        while i > 0 && !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+fn short(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    let s = s.trim_end();
+    let start = s.len().saturating_sub(600);
+    let start = s.floor_char_boundary_compat(start);
+    s[start..].to_string()
+}
+
+#[test]
+fn erl_programs_run_on_real_erl() {
+    let s = setup();
+    assert!(s.errors.is_empty(), "{}", s.errors.join("\n"));
+    let mut bad = Vec::new();
+    for p in &s.programs {
+        let (status, out, timed_out) = &s.expected[&p.name];
+        if *timed_out {
+            bad.push(format!("{}: timed out on real erl", p.name));
+        } else if *status != Some(p.expect_status) {
+            bad.push(format!(
+                "{}: real erl exit status {:?}, expected {}",
+                p.name, status, p.expect_status
+            ));
+        } else if out.is_empty() {
+            bad.push(format!("{}: no output on real erl", p.name));
+        }
+    }
+    println!("{} programs checked on real erl", s.programs.len());
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn differential() {
+    let s = setup();
+    assert!(s.errors.is_empty(), "{}", s.errors.join("\n"));
+    let beam = env!("CARGO_BIN_EXE_beam");
+    let failures = Mutex::new(Vec::new());
+    let passed = AtomicUsize::new(0);
+    par_for(&s.programs, |p| {
+        let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
+        let mut cmd = Command::new(beam);
+        cmd.current_dir(&s.rundir)
+            .args(["--bare", "-pa"])
+            .arg(&s.ebin)
+            .args(["-s", &p.name, "main"]);
+        let t0 = Instant::now();
+        let o = run_with_timeout(cmd, timeout());
+        let ms = t0.elapsed().as_millis();
+        let got_out = filter_erl_stdout(&o.stdout);
+        let problem = if *exp_timeout {
+            Some("real erl timed out".to_string())
+        } else if o.timed_out {
+            Some(format!("timed out after {:?}", timeout()))
+        } else if got_out != *exp_out {
+            Some(first_difference(exp_out, &got_out))
+        } else if o.status != *exp_status {
+            Some(format!(
+                "exit status: expected {:?}, got {:?}",
+                exp_status, o.status
+            ))
+        } else {
+            None
+        };
+        match problem {
+            None => {
+                passed.fetch_add(1, Ordering::SeqCst);
+                println!("ok   {} ({ms} ms)", p.name);
+            }
+            Some(why) => {
+                let mut msg = format!("FAIL {}: {why}", p.name);
+                if !o.stderr.is_empty() {
+                    msg.push_str(&format!("\n      stderr: {}", short(&o.stderr)));
+                }
+                println!("{msg}");
+                failures.lock().unwrap().push(msg);
+            }
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    let passed = passed.load(Ordering::SeqCst);
+    println!();
+    for f in &failures {
+        println!("{f}");
+    }
+    println!("{} passed, {} failed", passed, failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} differential programs failed",
+        failures.len(),
+        s.programs.len()
+    );
+}

@@ -1,0 +1,30 @@
+-module(bif_erlang_misc).
+-export([main/0]).
+%% Miscellaneous erlang BIFs: max/min, size, is_builtin-free helpers, atom/list conversions, bump.
+main() ->
+    erlang:display([max(1, 2), max(a, 1), min("a", a), min({1}, [])]),
+    erlang:display([size({1, 2}), size(<<1, 2, 3>>)]),
+    erlang:display(erlang:universaltime_to_posixtime({{2000, 1, 1}, {0, 0, 0}})),
+    erlang:display(erlang:posixtime_to_universaltime(946684800)),
+    erlang:display(erlang:external_size({a, [1, 2], <<"bin">>})),
+    erlang:display(erlang:term_to_binary(erlang:make_tuple(2, [])) =:= <<131, 104, 2, 106, 106>>),
+    erlang:display(erlang:list_to_integer("-123")),
+    erlang:display(erlang:integer_to_list(-123, 7)),
+    erlang:display(erlang:binary_to_list(<<"abc">>)),
+    erlang:display(erlang:setelement(1, {x}, y)),
+    erlang:display(erlang:is_map_key(a, #{a => 1})),
+    erlang:display(erlang:atom_to_list(erlang)),
+    erlang:display(erlang:bit_size(<<1:13>>)),
+    erlang:display(erlang:byte_size(<<1:13>>)),
+    erlang:display(erlang:tuple_size({})),
+    erlang:display(erlang:ceil(1.2)),
+    erlang:display(erlang:floor(-1.2)),
+    erlang:display(erlang:unique_integer([positive]) > 0),
+    erlang:display(is_integer(erlang:system_time())),
+    erlang:display(is_integer(erlang:monotonic_time())),
+    erlang:display(erlang:convert_time_unit(1, second, millisecond)),
+    erlang:display(erlang:system_info(wordsize)),
+    erlang:display(erlang:system_info(otp_release)),
+    erlang:display(erlang:decode_packet(1, <<3, "abcde">>, [])),
+    erlang:display(erlang:decode_packet(line, <<"line one\nrest">>, [])),
+    erlang:display(erlang:decode_packet(2, <<0, 9, "short">>, [])).

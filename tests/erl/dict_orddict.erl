@@ -1,0 +1,30 @@
+-module(dict_orddict).
+-export([main/0]).
+%% dict and orddict.
+main() ->
+    D0 = dict:new(),
+    D1 = dict:store(b, 2, dict:store(a, 1, D0)),
+    D2 = dict:append(c, x, dict:append(c, y, D1)),
+    erlang:display(lists:sort(dict:to_list(D2))),
+    erlang:display(dict:find(a, D2)),
+    erlang:display(dict:find(z, D2)),
+    erlang:display(dict:fetch(c, D2)),
+    erlang:display(dict:size(D2)),
+    erlang:display(lists:sort(dict:fetch_keys(D2))),
+    erlang:display(lists:sort(dict:to_list(dict:update_counter(a, 10, D2)))),
+    erlang:display(lists:sort(dict:to_list(dict:erase(a, D2)))),
+    erlang:display(lists:sort(dict:to_list(dict:map(fun(_, V) -> {V} end, D1)))),
+    erlang:display(dict:fold(fun(_, V, A) -> A + V end, 0, D1)),
+    erlang:display(lists:sort(dict:to_list(dict:merge(fun(_, V1, V2) -> V1 + V2 end, D1, dict:from_list([{a, 100}, {z, 0}]))))),
+    Big = dict:from_list([{I, I} || I <- lists:seq(1, 500)]),
+    erlang:display(dict:size(Big)),
+    erlang:display(dict:fetch(250, Big)),
+    O = orddict:from_list([{c, 3}, {a, 1}, {b, 2}]),
+    erlang:display(O),
+    erlang:display(orddict:store(aa, 0, O)),
+    erlang:display(orddict:find(b, O)),
+    erlang:display(orddict:erase(a, O)),
+    erlang:display(orddict:update_counter(c, 1, O)),
+    erlang:display(orddict:merge(fun(_, A, B) -> A * B end, O, [{c, 10}])),
+    erlang:display(orddict:fetch_keys(O)),
+    erlang:display(orddict:append_list(d, [1, 2], O)).

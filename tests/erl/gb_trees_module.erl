@@ -1,0 +1,33 @@
+-module(gb_trees_module).
+-export([main/0]).
+%% gb_trees: insert, lookup, delete, iterators, balance, to_list, take_smallest/largest.
+main() ->
+    T0 = gb_trees:empty(),
+    T1 = lists:foldl(fun(K, T) -> gb_trees:insert(K, K * 10, T) end, T0, [5, 3, 8, 1, 4, 7, 9, 2, 6]),
+    erlang:display(gb_trees:to_list(T1)),
+    erlang:display(gb_trees:size(T1)),
+    erlang:display(gb_trees:lookup(4, T1)),
+    erlang:display(gb_trees:lookup(42, T1)),
+    erlang:display(gb_trees:get(7, T1)),
+    T2 = gb_trees:delete(5, T1),
+    erlang:display(gb_trees:keys(T2)),
+    erlang:display(gb_trees:values(T2)),
+    T3 = gb_trees:enter(5, new, T2),
+    erlang:display(gb_trees:lookup(5, T3)),
+    erlang:display(gb_trees:update(1, one, T3) =/= T3),
+    erlang:display(gb_trees:smallest(T1)),
+    erlang:display(gb_trees:largest(T1)),
+    erlang:display(gb_trees:take_smallest(T1) =/= none),
+    erlang:display(element(1, gb_trees:take_largest(T1))),
+    It = gb_trees:iterator_from(6, T1),
+    {K1, V1, It2} = gb_trees:next(It),
+    {K2, V2, _} = gb_trees:next(It2),
+    erlang:display({K1, V1, K2, V2}),
+    erlang:display(gb_trees:is_defined(3, T1)),
+    erlang:display(gb_trees:to_list(gb_trees:map(fun(_, V) -> V + 1 end, T1))),
+    Big = gb_trees:from_orddict([{I, I} || I <- lists:seq(1, 1000)]),
+    erlang:display(gb_trees:size(Big)),
+    erlang:display(gb_trees:get(777, Big)),
+    erlang:display(T1),
+    erlang:display(gb_trees:balance(T1)),
+    erlang:display(try gb_trees:insert(5, dup, T1) catch error:R -> R end).

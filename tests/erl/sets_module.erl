@@ -1,0 +1,32 @@
+-module(sets_module).
+-export([main/0]).
+%% sets (both version 1 and the map-based version 2) and ordsets.
+main() ->
+    S1 = sets:from_list([3, 1, 2, 3, 1]),
+    S2 = sets:from_list([2, 3, 4]),
+    erlang:display(lists:sort(sets:to_list(S1))),
+    erlang:display(sets:size(S1)),
+    erlang:display(sets:is_element(2, S1)),
+    erlang:display(lists:sort(sets:to_list(sets:union(S1, S2)))),
+    erlang:display(lists:sort(sets:to_list(sets:intersection(S1, S2)))),
+    erlang:display(lists:sort(sets:to_list(sets:subtract(S1, S2)))),
+    erlang:display(sets:is_subset(sets:from_list([1]), S1)),
+    erlang:display(sets:is_disjoint(S1, sets:from_list([9]))),
+    erlang:display(lists:sort(sets:to_list(sets:filter(fun(X) -> X > 1 end, S1)))),
+    erlang:display(sets:fold(fun(X, A) -> X + A end, 0, S1)),
+    V2 = sets:from_list([c, a, b], [{version, 2}]),
+    erlang:display(V2),
+    erlang:display(sets:to_list(sets:add_element(d, V2))),
+    erlang:display(sets:to_list(sets:del_element(a, V2))),
+    erlang:display(sets:is_set(V2)),
+    erlang:display(sets:new([{version, 2}])),
+    O = ordsets:from_list([5, 1, 3, 1]),
+    erlang:display(O),
+    erlang:display(ordsets:add_element(2, O)),
+    erlang:display(ordsets:union(O, [2, 4])),
+    erlang:display(ordsets:intersection(O, [1, 5, 7])),
+    erlang:display(ordsets:subtract(O, [1])),
+    erlang:display(ordsets:is_element(3, O)),
+    Big = sets:from_list(lists:seq(1, 1000), [{version, 2}]),
+    erlang:display(sets:size(Big)),
+    erlang:display(lists:sum(sets:to_list(Big))).

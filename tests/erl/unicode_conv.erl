@@ -1,0 +1,30 @@
+-module(unicode_conv).
+-export([main/0]).
+%% unicode module: characters_to_binary/list with encodings, errors and incomplete input, bom.
+main() ->
+    S = "aé€😀",
+    erlang:display(unicode:characters_to_binary(S)),
+    erlang:display(unicode:characters_to_binary(S, unicode, utf16)),
+    erlang:display(unicode:characters_to_binary(S, unicode, {utf16, little})),
+    erlang:display(unicode:characters_to_binary(S, unicode, utf32)),
+    erlang:display(unicode:characters_to_binary("aé", unicode, latin1)),
+    erlang:display(unicode:characters_to_binary("a€", unicode, latin1)),
+    erlang:display(unicode:characters_to_binary(<<"aé">>, latin1, utf8)),
+    erlang:display(unicode:characters_to_list(<<"aé€"/utf8>>)),
+    erlang:display(unicode:characters_to_list(<<0, 97, 0, 233>>, utf16)),
+    erlang:display(unicode:characters_to_list(<<233>>, latin1)),
+    erlang:display(unicode:characters_to_list([<<"ab"/utf8>>, "cd", [<<"€"/utf8>>]])),
+    erlang:display(unicode:characters_to_binary(<<97, 16#E2, 16#82>>)),
+    erlang:display(unicode:characters_to_binary(<<97, 255, 98>>)),
+    erlang:display(unicode:characters_to_list(<<97, 16#C3>>)),
+    erlang:display(try unicode:characters_to_binary([a]) catch error:R -> R end),
+    erlang:display(unicode:bom_to_encoding(<<16#EF, 16#BB, 16#BF, "x">>)),
+    erlang:display(unicode:bom_to_encoding(<<16#FF, 16#FE, 0, 0>>)),
+    erlang:display(unicode:bom_to_encoding(<<"plain">>)),
+    erlang:display(unicode:encoding_to_bom(utf8)),
+    erlang:display(unicode:characters_to_nfd_list("é")),
+    erlang:display(unicode:characters_to_nfc_list([$e, 16#301])),
+    erlang:display(unicode:characters_to_nfkc_binary(<<"ﬁ"/utf8>>)),
+    erlang:display(io_lib:printable_unicode_list("héllo")),
+    erlang:display(io_lib:printable_latin1_list("héllo")),
+    erlang:display(io_lib:printable_list([16#1F600])).
