@@ -29,7 +29,7 @@ fn ne(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(!eq(a[0], a[1])
 fn xeq(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(exact_eq(a[0], a[1]))) }
 fn xne(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(!exact_eq(a[0], a[1]))) }
 fn display(_p: &mut Process, a: &[Term]) -> BifResult {
-    println!("{}", crate::display::display_string(a[0]));
+    print!("{}\r\n", crate::display::display_string(a[0]));
     Ok(Term::bool(true))
 }
 
