@@ -25,7 +25,13 @@ pub struct Heap {
     fragment_words: usize,
     /// Refcounted binaries referenced from this heap (one strong count each).
     pub(crate) off_heap: Vec<*const Vec<u8>>,
+    /// The previous block of a large heap, kept empty for the next GC's to-space so that big
+    /// heaps do not return their memory to the OS and fault it back in at every collection.
+    spare: Vec<Term>,
 }
+
+/// Blocks at least this large (in words) are kept as the spare to-space.
+const SPARE_MIN_WORDS: usize = 8192;
 
 // SAFETY: a heap is owned by one process at a time; the raw pointers in `off_heap` are strong
 // counts of `Arc`s whose data is immutable and `Sync`.
@@ -44,6 +50,17 @@ impl Heap {
             fragments: Vec::new(),
             fragment_words: 0,
             off_heap: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// An empty block with room for at least `words`, reusing the spare block if it fits.
+    pub(crate) fn take_block(&mut self, words: usize) -> Vec<Term> {
+        if self.spare.capacity() >= words && self.spare.capacity() <= words * 4 {
+            std::mem::take(&mut self.spare)
+        } else {
+            self.spare = Vec::new();
+            Vec::with_capacity(words)
         }
     }
 
@@ -137,7 +154,11 @@ impl Heap {
             // SAFETY: each entry is one strong count taken by `register_binary` or the GC.
             unsafe { drop(Arc::from_raw(p)) };
         }
-        self.block = new_block;
+        let mut old_block = std::mem::replace(&mut self.block, new_block);
+        if old_block.capacity() >= SPARE_MIN_WORDS && self.spare.capacity() == 0 {
+            old_block.clear();
+            self.spare = old_block;
+        }
         self.fragments.clear();
         self.fragment_words = 0;
     }

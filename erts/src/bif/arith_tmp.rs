@@ -15,19 +15,56 @@ fn ints(a: &[Term]) -> Result<(i64, i64), Fail> {
 fn mk(p: &mut Process, v: i64) -> BifResult {
     Ok(crate::bignum::from_i64(&mut p.heap, v))
 }
-fn add(p: &mut Process, a: &[Term]) -> BifResult { let (x, y) = ints(a)?; mk(p, x + y) }
-fn sub(p: &mut Process, a: &[Term]) -> BifResult { let (x, y) = ints(a)?; mk(p, x - y) }
-fn mul(p: &mut Process, a: &[Term]) -> BifResult { let (x, y) = ints(a)?; mk(p, x.wrapping_mul(y)) }
-fn div(p: &mut Process, a: &[Term]) -> BifResult { let (x, y) = ints(a)?; if y == 0 { return Err(Fail::badarith()) } mk(p, x / y) }
-fn rem(p: &mut Process, a: &[Term]) -> BifResult { let (x, y) = ints(a)?; if y == 0 { return Err(Fail::badarith()) } mk(p, x % y) }
-fn lt(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(compare(a[0], a[1], false) == Ordering::Less)) }
-fn gt(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(compare(a[0], a[1], false) == Ordering::Greater)) }
-fn le(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(compare(a[0], a[1], false) != Ordering::Greater)) }
-fn ge(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(compare(a[0], a[1], false) != Ordering::Less)) }
-fn eqq(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(eq(a[0], a[1]))) }
-fn ne(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(!eq(a[0], a[1]))) }
-fn xeq(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(exact_eq(a[0], a[1]))) }
-fn xne(_p: &mut Process, a: &[Term]) -> BifResult { Ok(Term::bool(!exact_eq(a[0], a[1]))) }
+fn add(p: &mut Process, a: &[Term]) -> BifResult {
+    let (x, y) = ints(a)?;
+    mk(p, x + y)
+}
+fn sub(p: &mut Process, a: &[Term]) -> BifResult {
+    let (x, y) = ints(a)?;
+    mk(p, x - y)
+}
+fn mul(p: &mut Process, a: &[Term]) -> BifResult {
+    let (x, y) = ints(a)?;
+    mk(p, x.wrapping_mul(y))
+}
+fn div(p: &mut Process, a: &[Term]) -> BifResult {
+    let (x, y) = ints(a)?;
+    if y == 0 {
+        return Err(Fail::badarith());
+    }
+    mk(p, x / y)
+}
+fn rem(p: &mut Process, a: &[Term]) -> BifResult {
+    let (x, y) = ints(a)?;
+    if y == 0 {
+        return Err(Fail::badarith());
+    }
+    mk(p, x % y)
+}
+fn lt(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(compare(a[0], a[1], false) == Ordering::Less))
+}
+fn gt(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(compare(a[0], a[1], false) == Ordering::Greater))
+}
+fn le(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(compare(a[0], a[1], false) != Ordering::Greater))
+}
+fn ge(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(compare(a[0], a[1], false) != Ordering::Less))
+}
+fn eqq(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(eq(a[0], a[1])))
+}
+fn ne(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(!eq(a[0], a[1])))
+}
+fn xeq(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(exact_eq(a[0], a[1])))
+}
+fn xne(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(!exact_eq(a[0], a[1])))
+}
 fn display(_p: &mut Process, a: &[Term]) -> BifResult {
     print!("{}\r\n", crate::display::display_string(a[0]));
     Ok(Term::bool(true))

@@ -369,7 +369,11 @@ impl Decoder<'_> {
 }
 
 /// Decodes an external term (with its version byte); returns the term and the bytes used.
-pub fn decode(heap: &mut Heap, bytes: &[u8], opts: DecodeOpts) -> Result<(Term, usize), DecodeError> {
+pub fn decode(
+    heap: &mut Heap,
+    bytes: &[u8],
+    opts: DecodeOpts,
+) -> Result<(Term, usize), DecodeError> {
     if bytes.first() != Some(&VERSION_MAGIC) {
         return Err(DecodeError::BadVersion);
     }
@@ -420,7 +424,11 @@ fn inflate(input: &[u8], size: usize) -> Result<(Vec<u8>, usize), DecodeError> {
         }
         let before = z.total_in() as usize;
         let status = z
-            .decompress_vec(&input[before.min(input.len())..], &mut out, FlushDecompress::Finish)
+            .decompress_vec(
+                &input[before.min(input.len())..],
+                &mut out,
+                FlushDecompress::Finish,
+            )
             .map_err(|_| DecodeError::Invalid("zlib data"))?;
         if out.len() > size {
             return Err(DecodeError::Invalid("compressed size"));
@@ -469,7 +477,10 @@ mod tests {
         assert_eq!(boxed::binary_bytes(e[2]).unwrap(), b"ab");
         let xy = boxed::string(&mut h, "xy".chars().map(|c| c as u32));
         assert!(exact_eq(e[5], xy));
-        assert_eq!(map::get(e[6], Term::atom(atom::atom("a"))), Some(Term::small(1)));
+        assert_eq!(
+            map::get(e[6], Term::atom(atom::atom("a"))),
+            Some(Term::small(1))
+        );
     }
 
     #[test]
@@ -484,7 +495,10 @@ mod tests {
             &[130, 97, 1],
             &[131, 200],
         ] {
-            assert!(decode(&mut h, bad, DecodeOpts::default()).is_err(), "{bad:?}");
+            assert!(
+                decode(&mut h, bad, DecodeOpts::default()).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -174,8 +174,8 @@ fn read_literals(data: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
     for _ in 0..n {
         let len = r.u32()? as usize;
         let bytes = r.take(len)?;
-        let t = etf::decode_literal(heap, bytes)
-            .map_err(|e| err(&format!("bad literal: {e:?}")))?;
+        let t =
+            etf::decode_literal(heap, bytes).map_err(|e| err(&format!("bad literal: {e:?}")))?;
         lits.push(t);
     }
     Ok(lits)
@@ -222,23 +222,24 @@ fn read_lines(
     Ok((items, files))
 }
 
-fn read_code(
-    data: &[u8],
-    cx: &mut OperandCtx,
-) -> Result<(Vec<GenOp>, u32, u32), LoadError> {
+fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32), LoadError> {
     let mut r = Reader::new(data, "Code");
     let header_size = r.u32()? as usize;
     let header = r.take(header_size)?;
     if header_size < 16 {
         return Err(chunk_err("Code", "header too short"));
     }
-    let word = |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+    let word =
+        |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
     let instruction_set = word(0);
     let max_opcode = word(4);
     let label_count = word(8);
     let function_count = word(12);
     if instruction_set != 0 {
-        return Err(chunk_err("Code", format!("instruction set {instruction_set}")));
+        return Err(chunk_err(
+            "Code",
+            format!("instruction set {instruction_set}"),
+        ));
     }
     if max_opcode > genop::MAX_OPCODE as u32 {
         return Err(chunk_err(
@@ -357,13 +358,14 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         literals: &literals,
         heap: &mut literal_heap,
     };
-    let (code, label_count, function_count) = read_code(code_chunk, &mut cx).map_err(|e| match e {
-        LoadError::UnknownOpcode { opcode, .. } => LoadError::UnknownOpcode {
-            module: module.name().to_string(),
-            opcode,
-        },
-        e => e,
-    })?;
+    let (code, label_count, function_count) =
+        read_code(code_chunk, &mut cx).map_err(|e| match e {
+            LoadError::UnknownOpcode { opcode, .. } => LoadError::UnknownOpcode {
+                module: module.name().to_string(),
+                opcode,
+            },
+            e => e,
+        })?;
     let md5 = module_md5(&chunks);
     Ok(BeamFile {
         module,
@@ -393,7 +395,9 @@ fn module_md5(chunks: &Chunks) -> [u8; 16] {
     } else {
         b"Atom"
     };
-    for id in [atom_chunk, b"Code", b"StrT", b"ImpT", b"ExpT", b"FunT", b"LitT", b"Meta"] {
+    for id in [
+        atom_chunk, b"Code", b"StrT", b"ImpT", b"ExpT", b"FunT", b"LitT", b"Meta",
+    ] {
         if let Some(d) = chunks.get(id) {
             if id == b"FunT" && d.len() >= 4 {
                 let mut v = d.to_vec();
@@ -439,13 +443,18 @@ mod tests {
         let bytes = std::fs::read(dir.join("lists.beam")).unwrap();
         let f = parse(&bytes).unwrap();
         assert_eq!(f.module.name(), "lists");
-        assert!(f.exports.iter().any(|e| e.function.name() == "seq" && e.arity == 2));
+        assert!(f
+            .exports
+            .iter()
+            .any(|e| e.function.name() == "seq" && e.arity == 2));
         assert!(!f.code.is_empty());
         // Truncations and bit flips never panic.
         let mut seed = 12345u64;
         for i in 0..400 {
             let mut b = bytes.clone();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             if i % 2 == 0 {
                 b.truncate((seed >> 33) as usize % bytes.len());
             } else {

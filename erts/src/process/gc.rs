@@ -120,13 +120,16 @@ impl Collector<'_> {
 
 /// Collects `heap`, treating every term reachable from `roots` as live and updating the roots
 /// in place. Afterwards the block has at least `need` free words.
+///
+/// The to-space is first sized for everything that could be live (the whole from-space);
+/// when the live data turns out to be much smaller, it is moved into a right-sized block.
 pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize) {
     let ranges = heap.ranges();
     let from_used: usize = ranges.iter().map(|(s, e)| (e - s) / 8).sum();
-    let cap = next_heap_size(from_used + need);
+    let bound = next_heap_size(from_used + need);
     let mut c = Collector {
         ranges: &ranges,
-        to: Vec::with_capacity(cap),
+        to: heap.take_block(bound),
         off_heap: Vec::new(),
     };
     for set in roots.iter_mut() {
@@ -137,9 +140,70 @@ pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize) {
         }
     }
     c.scan(0);
-    let Collector { to, off_heap, .. } = c;
-    debug_assert!(to.capacity() == cap);
+    let Collector {
+        mut to, off_heap, ..
+    } = c;
+    let live = to.len();
+    let want = next_heap_size(2 * live + need);
+    if to.capacity() > 4 * want {
+        to = relocate(to, want, roots);
+    }
     heap.install(to, off_heap);
+}
+
+/// Moves a compacted block into a new block of capacity `cap`, adjusting every pointer into
+/// it (in the block and in the roots), as OTP's `offset_heap` does.
+fn relocate(old: Vec<Term>, cap: usize, roots: &mut [&mut [Term]]) -> Vec<Term> {
+    let mut new = Vec::with_capacity(cap.max(old.len()));
+    new.extend_from_slice(&old);
+    let (os, oe) = (
+        old.as_ptr() as u64,
+        old.as_ptr() as u64 + old.len() as u64 * 8,
+    );
+    let delta = new.as_ptr() as u64 as i64 - os as i64;
+    let fix = |t: Term| -> Term {
+        if (t.is_list() || t.is_boxed()) && (os..oe).contains(&(t.0 & !3)) {
+            Term((t.0 as i64 + delta) as u64)
+        } else {
+            t
+        }
+    };
+    let mut i = 0;
+    while i < new.len() {
+        let w = new[i];
+        if w.primary_tag() == TAG_PRIMARY_HEADER {
+            let n = header_arity(w.0);
+            let (first, last) = term_words(w.0, n);
+            for k in first..=last.min(n) {
+                new[i + k] = fix(new[i + k]);
+            }
+            i += 1 + n;
+        } else {
+            new[i] = fix(w);
+            i += 1;
+        }
+    }
+    for set in roots.iter_mut() {
+        for t in set.iter_mut() {
+            if t.primary_tag() != TAG_PRIMARY_HEADER {
+                *t = fix(*t);
+            }
+        }
+    }
+    new
+}
+
+/// The range of words (1-based, inclusive) of a boxed object that hold terms.
+fn term_words(header: u64, n: usize) -> (usize, usize) {
+    match header_subtag(header) {
+        subtag::TUPLE => (1, n),
+        subtag::FUN => (2, n),
+        subtag::MAP => (2, n),
+        subtag::SUB_BINARY => (3, 3),
+        subtag::MATCH_STATE => (1, 1),
+        subtag::EXTERNAL_PID | subtag::EXTERNAL_PORT | subtag::EXTERNAL_REF => (1, 1),
+        _ => (1, 0),
+    }
 }
 
 #[cfg(test)]
