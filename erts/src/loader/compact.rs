@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn values() {
-        let mut r = Reader::new(&[0x31, 0x08 | 0x20 | 1, 0x05, 0x19 | 0x00, 0xFF, 0xFE], "t");
+        let mut r = Reader::new(&[0x31, 0x08 | 0x20 | 1, 0x05, 0x19, 0xFF, 0xFE], "t");
         assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small(3)));
         assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small((1 << 8) | 5)));
         // 0x19: tag i, 2 bytes follow, signed.
