@@ -613,6 +613,28 @@ pub enum Instr {
     NormalExit,
     /// Not reachable code filler (never executed).
     Nop,
+
+    // ----- fused instructions (the loader's peephole pass puts one in place of the first of
+    // the instructions it combines and keeps the rest, so jumps to them still work)
+    /// `deallocate N` + `return`.
+    DeallocateReturn { n: u32 },
+    /// `test_heap` + `put_list` (skips both).
+    TestHeapPutList {
+        heap: u32,
+        live: u32,
+        head: Src,
+        tail: Src,
+        dst: Dst,
+    },
+    /// `is_nonempty_list` + `get_list` of the same source (skips both).
+    IsNonemptyGetList {
+        fail: Lbl,
+        src: Src,
+        head: Dst,
+        tail: Dst,
+    },
+    /// `move` between X registers.
+    MoveXX { src: u32, dst: u32 },
     /// The entry of a function whose body is a BIF (the code of a BIF export).
     BifTrampoline {
         bif: BifFn,
@@ -647,6 +669,7 @@ impl Instr {
                 table.iter_mut().for_each(|(_, l)| f(l));
             }
             Jump { target } => f(target),
+            IsNonemptyGetList { fail, .. } => f(fail),
             Catch { handler, .. } | Try { handler, .. } => f(handler),
             LoopRec { fail, .. } => f(fail),
             LoopRecEnd { target } | Wait { target } | WaitTimeout { target, .. } => f(target),

@@ -242,6 +242,48 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
         // SAFETY: `pc` always points at a valid instruction of loaded (never freed) code.
         let ins = unsafe { &*pc };
         match ins {
+            Instr::MoveXX { src, dst } => {
+                proc.x[*dst as usize] = proc.x[*src as usize];
+                next!();
+            }
+            Instr::IsNonemptyGetList {
+                fail,
+                src,
+                head,
+                tail,
+            } => {
+                let l = get(proc, *src);
+                if l.is_list() {
+                    put(proc, *head, l.head());
+                    put(proc, *tail, l.tail());
+                    // SAFETY: the fused get_list follows this instruction.
+                    pc = unsafe { pc.add(2) };
+                    continue;
+                }
+                pc = lbl(*fail);
+            }
+            Instr::TestHeapPutList {
+                heap,
+                live,
+                head,
+                tail,
+                dst,
+            } => {
+                if proc.heap.needs_gc(*heap as usize) {
+                    proc.gc(*live as usize, *heap as usize);
+                }
+                let h = get(proc, *head);
+                let t = get(proc, *tail);
+                let l = boxed::cons(&mut proc.heap, h, t);
+                put(proc, *dst, l);
+                // SAFETY: the fused put_list follows this instruction.
+                pc = unsafe { pc.add(2) };
+            }
+            Instr::DeallocateReturn { n } => {
+                let len = proc.stack.len() - *n as usize;
+                proc.stack.truncate(len);
+                pc = pop_cp(proc);
+            }
             Instr::Move { src, dst } => {
                 let v = get(proc, *src);
                 put(proc, *dst, v);

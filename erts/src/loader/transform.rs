@@ -1312,6 +1312,54 @@ impl Ctx<'_> {
     }
 }
 
+/// Combines common instruction sequences. A fused instruction replaces the first of the
+/// sequence and the others stay in place (jumps may target them); the fused instruction
+/// skips them when it runs.
+fn peephole(code: &mut [Instr]) {
+    for i in 0..code.len() {
+        let next = code.get(i + 1).cloned();
+        let fused = match (&code[i], next) {
+            (Instr::Deallocate { n }, Some(Instr::Return)) => Some(Instr::DeallocateReturn { n: *n }),
+            (Instr::TestHeap { heap, live }, Some(Instr::PutList { head, tail, dst })) => {
+                Some(Instr::TestHeapPutList {
+                    heap: *heap,
+                    live: *live,
+                    head,
+                    tail,
+                    dst,
+                })
+            }
+            (
+                Instr::Test {
+                    test: TypeTest::NonemptyList,
+                    fail,
+                    src,
+                },
+                Some(Instr::GetList {
+                    src: s2,
+                    head,
+                    tail,
+                }),
+            ) if *src == s2 => Some(Instr::IsNonemptyGetList {
+                fail: *fail,
+                src: *src,
+                head,
+                tail,
+            }),
+            (Instr::Move { src, dst: Dst::X(d) }, _) if src.as_lit().is_none() && !src.is_y() => {
+                Some(Instr::MoveXX {
+                    src: src.reg_index() as u32,
+                    dst: *d,
+                })
+            }
+            _ => None,
+        };
+        if let Some(f) = fused {
+            code[i] = f;
+        }
+    }
+}
+
 /// Transforms a parsed file into a module (not yet installed).
 pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     let module_name = file.module.name().to_string();
@@ -1354,6 +1402,8 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         module_name,
         ..
     } = ctx;
+    let mut code = code;
+    peephole(&mut code);
     let mut code = code.into_boxed_slice();
     let base = code.as_ptr() as usize;
     let size = std::mem::size_of::<Instr>();
