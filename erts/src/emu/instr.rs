@@ -67,15 +67,15 @@ impl std::fmt::Debug for Src {
 /// A destination register.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Dst {
-    X(u32),
-    Y(u32),
+    X(u16),
+    Y(u16),
 }
 
 impl Dst {
     pub fn as_src(self) -> Src {
         match self {
-            Dst::X(i) => Src::x(i),
-            Dst::Y(i) => Src::y(i),
+            Dst::X(i) => Src::x(i as u32),
+            Dst::Y(i) => Src::y(i as u32),
         }
     }
 }
@@ -167,8 +167,9 @@ pub const BSF_LITTLE: u32 = 0x02;
 pub const BSF_SIGNED: u32 = 0x04;
 pub const BSF_NATIVE: u32 = 0x10;
 
-/// One instruction.
+/// One instruction. `repr(u8)` keeps the discriminant a plain byte the dispatch indexes with.
 #[derive(Clone, Debug)]
+#[repr(u8)]
 pub enum Instr {
     /// Start of a function: raises `function_clause` when reached.
     FuncInfo {
@@ -216,12 +217,11 @@ pub enum Instr {
     },
     /// A guard or body BIF with operands (`bif0..2`, `gc_bif1..3`).
     Bif {
-        bif: BifFn,
+        arity: u8,
+        dst: Dst,
         export: &'static Export,
         fail: Lbl,
         args: [Src; 3],
-        arity: u8,
-        dst: Dst,
     },
     /// `erlang:'+'/2` and friends: inline on small integers, else the BIF.
     Arith2 {
@@ -230,7 +230,6 @@ pub enum Instr {
         a: Src,
         b: Src,
         dst: Dst,
-        bif: BifFn,
         export: &'static Export,
     },
     Apply {
@@ -617,7 +616,9 @@ pub enum Instr {
     // ----- fused instructions (the loader's peephole pass puts one in place of the first of
     // the instructions it combines and keeps the rest, so jumps to them still work)
     /// `deallocate N` + `return`.
-    DeallocateReturn { n: u32 },
+    DeallocateReturn {
+        n: u32,
+    },
     /// `test_heap` + `put_list` (skips both).
     TestHeapPutList {
         heap: u32,
@@ -633,8 +634,31 @@ pub enum Instr {
         head: Dst,
         tail: Dst,
     },
-    /// `move` between X registers.
-    MoveXX { src: u32, dst: u32 },
+    /// `move` specialised by operand kind.
+    MoveXX {
+        src: u32,
+        dst: u32,
+    },
+    MoveXY {
+        src: u32,
+        dst: u32,
+    },
+    MoveYX {
+        src: u32,
+        dst: u32,
+    },
+    MoveYY {
+        src: u32,
+        dst: u32,
+    },
+    MoveLitX {
+        lit: Term,
+        dst: u32,
+    },
+    /// A run of consecutive `move`s done in order (skips them all).
+    Moves {
+        moves: Box<[(Src, Dst)]>,
+    },
     /// The entry of a function whose body is a BIF (the code of a BIF export).
     BifTrampoline {
         bif: BifFn,
@@ -704,7 +728,7 @@ mod tests {
     fn instruction_size_is_bounded() {
         // Keep instructions small: the dispatch loop touches one per step.
         assert!(
-            std::mem::size_of::<super::Instr>() <= 64,
+            std::mem::size_of::<super::Instr>() <= 48,
             "{}",
             std::mem::size_of::<super::Instr>()
         );

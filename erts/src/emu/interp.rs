@@ -89,12 +89,12 @@ macro_rules! y {
 
 #[inline(always)]
 fn get(p: &Process, s: Src) -> Term {
-    if let Some(t) = s.as_lit() {
-        t
-    } else if s.is_y() {
-        y!(p, s.reg_index())
-    } else {
+    if s.0 & 0x43 == 0 {
         p.x[s.reg_index()]
+    } else if let Some(t) = s.as_lit() {
+        t
+    } else {
+        y!(p, s.reg_index())
     }
 }
 
@@ -242,8 +242,34 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
         // SAFETY: `pc` always points at a valid instruction of loaded (never freed) code.
         let ins = unsafe { &*pc };
         match ins {
+            Instr::Moves { moves } => {
+                for (s, d) in moves.iter() {
+                    let v = get(proc, *s);
+                    put(proc, *d, v);
+                }
+                // SAFETY: the fused moves follow this instruction.
+                pc = unsafe { pc.add(moves.len()) };
+            }
             Instr::MoveXX { src, dst } => {
                 proc.x[*dst as usize] = proc.x[*src as usize];
+                next!();
+            }
+            Instr::MoveXY { src, dst } => {
+                let v = proc.x[*src as usize];
+                put(proc, Dst::Y(*dst as u16), v);
+                next!();
+            }
+            Instr::MoveYX { src, dst } => {
+                proc.x[*dst as usize] = y!(proc, *src);
+                next!();
+            }
+            Instr::MoveYY { src, dst } => {
+                let v = y!(proc, *src);
+                put(proc, Dst::Y(*dst as u16), v);
+                next!();
+            }
+            Instr::MoveLitX { lit, dst } => {
+                proc.x[*dst as usize] = *lit;
                 next!();
             }
             Instr::IsNonemptyGetList {
@@ -381,13 +407,13 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 )
             }
             Instr::Bif {
-                bif,
                 export,
                 fail,
                 args,
                 arity,
                 dst,
             } => {
+                let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 let mut a = [Term::NIL; 3];
                 let n = *arity as usize;
                 for i in 0..n {
@@ -420,9 +446,9 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 a,
                 b,
                 dst,
-                bif,
                 export,
             } => {
+                let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 if x.is_small() && y.is_small() {
                     if let Some(v) = small_arith(*op, x.small_value(), y.small_value()) {
@@ -530,7 +556,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
             Instr::InitYregs { regs } => {
                 for &r in regs.iter() {
-                    put(proc, Dst::Y(r), Term::NIL);
+                    put(proc, Dst::Y(r as u16), Term::NIL);
                 }
                 next!();
             }
@@ -700,11 +726,11 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 pc = lbl(*target);
             }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
-                put(proc, Dst::Y(*y), Term::catch(*handler));
+                put(proc, Dst::Y(*y as u16), Term::catch(*handler));
                 next!();
             }
             Instr::CatchEnd { y } => {
-                put(proc, Dst::Y(*y), Term::NIL);
+                put(proc, Dst::Y(*y as u16), Term::NIL);
                 if proc.x[0].is_none() {
                     let class = proc.x[1];
                     let reason = proc.x[2];
@@ -721,11 +747,11 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 next!();
             }
             Instr::TryEnd { y } => {
-                put(proc, Dst::Y(*y), Term::NIL);
+                put(proc, Dst::Y(*y as u16), Term::NIL);
                 next!();
             }
             Instr::TryCase { y } => {
-                put(proc, Dst::Y(*y), Term::NIL);
+                put(proc, Dst::Y(*y as u16), Term::NIL);
                 proc.x[0] = proc.x[1];
                 proc.x[1] = proc.x[2];
                 proc.x[2] = proc.x[3];

@@ -5,7 +5,7 @@
 
 use super::{genop, BeamFile, GenOp, LoadError, Operand};
 use crate::atom::Atom;
-use crate::bif;
+
 use crate::emu::instr::*;
 use crate::module::{self, FunEntry, Location, Mfa, Module};
 use crate::term::Term;
@@ -369,8 +369,8 @@ impl Ctx<'_> {
 
     fn dst_of(&self, o: &Operand) -> Result<Dst, LoadError> {
         match o {
-            Operand::X(i) => Ok(Dst::X(self.xreg(*i)?)),
-            Operand::Y(i) => Ok(Dst::Y(*i)),
+            Operand::X(i) => Ok(Dst::X(self.xreg(*i)? as u16)),
+            Operand::Y(i) if *i < 65536 => Ok(Dst::Y(*i as u16)),
             Operand::TypedReg(r, _) => self.dst_of(r),
             o => Err(self.bad(format!("bad destination operand {o:?}"))),
         }
@@ -423,10 +423,9 @@ impl Ctx<'_> {
 
     /// The BIF behind an import; an import of a BIF this runtime lacks gets a function that
     /// raises `undef` when called.
-    fn bif_for(&self, import: u32) -> Result<(bif::BifFn, &'static module::Export), LoadError> {
+    fn bif_for(&self, import: u32) -> Result<&'static module::Export, LoadError> {
         let imp = self.import(import)?;
-        let f = bif::lookup(imp.module, imp.function, imp.arity).unwrap_or(bif::undef_bif);
-        Ok((f, module::export(imp.module, imp.function, imp.arity)))
+        Ok(module::export(imp.module, imp.function, imp.arity))
     }
 
     fn translate(&mut self, g: &GenOp) -> Result<(), LoadError> {
@@ -534,7 +533,7 @@ impl Ctx<'_> {
                     _ => (self.label(g, 0)?, 2, 3, 3),
                 };
                 let idx = self.untagged(g, bif_at)?;
-                let (bif, export) = self.bif_for(idx)?;
+                let export = self.bif_for(idx)?;
                 let mut args = [Src::lit(Term::NIL); 3];
                 for (k, a) in args.iter_mut().enumerate().take(n) {
                     *a = self.src(g, first_arg + k)?;
@@ -561,14 +560,12 @@ impl Ctx<'_> {
                             a: args[0],
                             b: args[1],
                             dst,
-                            bif,
                             export,
                         });
                         return Ok(());
                     }
                 }
                 self.emit(Instr::Bif {
-                    bif,
                     export,
                     fail,
                     args,
@@ -596,7 +593,7 @@ impl Ctx<'_> {
                 let d = self.dst(g, 0)?;
                 match d {
                     Dst::Y(y) => self.emit(Instr::InitYregs {
-                        regs: vec![y].into(),
+                        regs: vec![y as u32].into(),
                     }),
                     Dst::X(_) => return Err(self.bad("init of an x register")),
                 }
@@ -1316,10 +1313,34 @@ impl Ctx<'_> {
 /// sequence and the others stay in place (jumps may target them); the fused instruction
 /// skips them when it runs.
 fn peephole(code: &mut [Instr]) {
+    // Runs of moves first (they see the plain `Move`s before those are specialised).
+    let mut i = 0;
+    while i < code.len() {
+        let mut j = i;
+        while j < code.len() && matches!(code[j], Instr::Move { .. }) {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let moves: Vec<(Src, Dst)> = code[i..j]
+                .iter()
+                .map(|m| match m {
+                    Instr::Move { src, dst } => (*src, *dst),
+                    _ => unreachable!("only moves in the run"),
+                })
+                .collect();
+            // Keep the later moves (as specialised moves, below) for jumps into the run.
+            code[i] = Instr::Moves {
+                moves: moves.into(),
+            };
+        }
+        i = j.max(i + 1);
+    }
     for i in 0..code.len() {
         let next = code.get(i + 1).cloned();
         let fused = match (&code[i], next) {
-            (Instr::Deallocate { n }, Some(Instr::Return)) => Some(Instr::DeallocateReturn { n: *n }),
+            (Instr::Deallocate { n }, Some(Instr::Return)) => {
+                Some(Instr::DeallocateReturn { n: *n })
+            }
             (Instr::TestHeap { heap, live }, Some(Instr::PutList { head, tail, dst })) => {
                 Some(Instr::TestHeapPutList {
                     heap: *heap,
@@ -1346,10 +1367,27 @@ fn peephole(code: &mut [Instr]) {
                 head,
                 tail,
             }),
-            (Instr::Move { src, dst: Dst::X(d) }, _) if src.as_lit().is_none() && !src.is_y() => {
-                Some(Instr::MoveXX {
-                    src: src.reg_index() as u32,
-                    dst: *d,
+            (Instr::Move { src, dst }, _) => {
+                let r = src.reg_index() as u32;
+                Some(match (src.as_lit(), src.is_y(), *dst) {
+                    (Some(lit), _, Dst::X(d)) => Instr::MoveLitX { lit, dst: d as u32 },
+                    (Some(_), _, Dst::Y(_)) => continue,
+                    (None, false, Dst::X(d)) => Instr::MoveXX {
+                        src: r,
+                        dst: d as u32,
+                    },
+                    (None, false, Dst::Y(d)) => Instr::MoveXY {
+                        src: r,
+                        dst: d as u32,
+                    },
+                    (None, true, Dst::X(d)) => Instr::MoveYX {
+                        src: r,
+                        dst: d as u32,
+                    },
+                    (None, true, Dst::Y(d)) => Instr::MoveYY {
+                        src: r,
+                        dst: d as u32,
+                    },
                 })
             }
             _ => None,
