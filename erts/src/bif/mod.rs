@@ -13,6 +13,7 @@ pub mod control;
 pub mod iodata;
 pub mod lists;
 pub mod modules;
+pub mod persistent_term;
 pub mod process;
 pub mod strings;
 pub mod tuples;
@@ -98,6 +99,7 @@ fn register_all(r: &mut Registry) {
     lists::register(r);
     iodata::register(r);
     modules::register(r);
+    persistent_term::register(r);
     process::register(r);
     maps::register(r);
     strings::register(r);

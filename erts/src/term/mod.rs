@@ -21,6 +21,7 @@
 
 pub mod boxed;
 pub mod compare;
+pub mod copy;
 
 use crate::atom::Atom;
 
