@@ -10,6 +10,10 @@
 //! A program may declare its expected exit status (for negative tests) with a line
 //! `%% expect_status: N` (default 0). Real erl's expected outputs are cached in `tests/out/expected`
 //! keyed by a hash of the `.erl` source.
+//!
+//! `tests/known_failures.txt` names the programs that do not match yet (one per line, `#`
+//! comments). They are run and reported but do not fail the test; a listed program that now
+//! passes does fail it, so the list always says exactly what is still missing.
 
 use std::collections::HashMap;
 use std::fs;
@@ -172,6 +176,17 @@ fn par_for<T: Sync>(items: &[T], f: impl Fn(&T) + Sync) {
             });
         }
     });
+}
+
+/// The programs listed in `tests/known_failures.txt`.
+fn known_failures() -> std::collections::HashSet<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/known_failures.txt");
+    fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 fn setup() -> &'static Setup {
@@ -395,7 +410,9 @@ fn differential() {
     let s = setup();
     assert!(s.errors.is_empty(), "{}", s.errors.join("\n"));
     let beam = env!("CARGO_BIN_EXE_beam");
+    let known = known_failures();
     let failures = Mutex::new(Vec::new());
+    let known_failed = AtomicUsize::new(0);
     let passed = AtomicUsize::new(0);
     par_for(&s.programs, |p| {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
@@ -423,9 +440,22 @@ fn differential() {
             None
         };
         match problem {
+            None if known.contains(&p.name) => {
+                passed.fetch_add(1, Ordering::SeqCst);
+                let msg = format!(
+                    "PASS {}: listed in tests/known_failures.txt but passes; remove it",
+                    p.name
+                );
+                println!("{msg}");
+                failures.lock().unwrap().push(msg);
+            }
             None => {
                 passed.fetch_add(1, Ordering::SeqCst);
                 println!("ok   {} ({ms} ms)", p.name);
+            }
+            Some(why) if known.contains(&p.name) => {
+                known_failed.fetch_add(1, Ordering::SeqCst);
+                println!("known {}: {why}", p.name);
             }
             Some(why) => {
                 let mut msg = format!("FAIL {}: {why}", p.name);
@@ -443,7 +473,12 @@ fn differential() {
     for f in &failures {
         println!("{f}");
     }
-    println!("{} passed, {} failed", passed, failures.len());
+    println!(
+        "{} passed, {} failed, {} known failures (tests/known_failures.txt)",
+        passed,
+        failures.len(),
+        known_failed.load(Ordering::SeqCst)
+    );
     assert!(
         failures.is_empty(),
         "{} of {} differential programs failed",

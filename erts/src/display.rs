@@ -49,3 +49,8 @@ pub fn display_string(t: Term) -> String {
     }
     format!("{t:?}")
 }
+
+/// The bytes `erlang:display/1` prints for `t` (without the line end).
+pub fn display_bytes(t: Term) -> Vec<u8> {
+    display_string(t).into_bytes()
+}

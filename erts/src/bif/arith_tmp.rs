@@ -65,10 +65,6 @@ fn xeq(_p: &mut Process, a: &[Term]) -> BifResult {
 fn xne(_p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(!exact_eq(a[0], a[1])))
 }
-fn display(_p: &mut Process, a: &[Term]) -> BifResult {
-    print!("{}\r\n", crate::display::display_string(a[0]));
-    Ok(Term::bool(true))
-}
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "+", 2, add);
@@ -84,5 +80,4 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "/=", 2, ne);
     r.add("erlang", "=:=", 2, xeq);
     r.add("erlang", "=/=", 2, xne);
-    r.add("erlang", "display", 1, display);
 }

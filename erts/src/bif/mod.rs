@@ -10,6 +10,7 @@ pub mod arith_tmp;
 pub mod atoms;
 pub mod binary;
 pub mod control;
+pub mod debug;
 pub mod iodata;
 pub mod lists;
 pub mod modules;
@@ -96,6 +97,7 @@ fn register_all(r: &mut Registry) {
     atoms::register(r);
     binary::register(r);
     control::register(r);
+    debug::register(r);
     lists::register(r);
     iodata::register(r);
     modules::register(r);

@@ -132,7 +132,8 @@ mod tests {
     #[test]
     fn copies_are_equal_and_independent() {
         let mut a = Heap::default();
-        let inner = boxed::tuple(&mut a, &[Term::small(1), boxed::float(&mut a, 2.5)]);
+        let f = boxed::float(&mut a, 2.5);
+        let inner = boxed::tuple(&mut a, &[Term::small(1), f]);
         let big = boxed::binary(&mut a, &[9u8; 200]);
         let sub = boxed::sub_binary(&mut a, big, 8, 20);
         let t = boxed::list(&mut a, &[inner, big, sub, Term::NIL]);
