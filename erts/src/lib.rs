@@ -11,6 +11,7 @@ pub mod display;
 pub mod emu;
 pub mod etf;
 pub mod exception;
+pub mod float_fmt;
 pub mod heap;
 pub mod loader;
 pub mod map;
