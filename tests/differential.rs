@@ -455,7 +455,11 @@ fn differential() {
             }
             Some(why) if known.contains(&p.name) => {
                 known_failed.fetch_add(1, Ordering::SeqCst);
-                println!("known {}: {why}", p.name);
+                let mut msg = format!("known {}: {why}", p.name);
+                if !o.stderr.is_empty() {
+                    msg.push_str(&format!("\n      stderr: {}", short(&o.stderr)));
+                }
+                println!("{msg}");
             }
             Some(why) => {
                 let mut msg = format!("FAIL {}: {why}", p.name);

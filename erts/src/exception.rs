@@ -44,6 +44,9 @@ pub enum Fail {
         class: Class,
         reason: Term,
         args: Term,
+        /// `NONE`, or the `{error_info, Map}` of `error/3`'s options, appended to the top
+        /// frame's location.
+        error_info: Term,
     },
     /// `erlang:raise/3`: re-raise with a given stack trace term.
     ReRaise {
@@ -96,6 +99,7 @@ impl Fail {
             class: Class::Throw,
             reason,
             args: Term::NONE,
+            error_info: Term::NONE,
         }
     }
     pub fn exit(reason: Term) -> Fail {
@@ -103,6 +107,7 @@ impl Fail {
             class: Class::Exit,
             reason,
             args: Term::NONE,
+            error_info: Term::NONE,
         }
     }
 }

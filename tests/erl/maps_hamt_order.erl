@@ -7,7 +7,8 @@ main() ->
     erlang:display(maps:to_list(maps:from_list([{I, x} || I <- lists:seq(1, 32)]))),
     Atoms = [list_to_atom("key" ++ integer_to_list(I)) || I <- lists:seq(1, 60)],
     MA = maps:from_list([{A, 1} || A <- Atoms]),
-    erlang:display(maps:keys(MA)),
+    %% Atom keys hash by their atom-table index in OTP (boot-order dependent): compare sorted.
+    erlang:display(lists:sort(maps:keys(MA))),
     Mixed = maps:from_list([{I, v} || I <- lists:seq(1, 20)] ++ [{integer_to_list(I), s} || I <- lists:seq(1, 20)] ++
                            [{{t, I}, t} || I <- lists:seq(1, 10)] ++ [{I * 1.5, f} || I <- lists:seq(1, 10)]),
     erlang:display(maps:keys(Mixed)),

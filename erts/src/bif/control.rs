@@ -31,6 +31,7 @@ fn error_1(_p: &mut Process, a: &[Term]) -> BifResult {
         class: Class::Error,
         reason: a[0],
         args: Term::NONE,
+        error_info: Term::NONE,
     })
 }
 
@@ -39,11 +40,31 @@ fn error_2(_p: &mut Process, a: &[Term]) -> BifResult {
         class: Class::Error,
         reason: a[0],
         args: a[1],
+        error_info: Term::NONE,
     })
 }
 
-fn error_3(p: &mut Process, a: &[Term]) -> BifResult {
-    error_2(p, a)
+/// `error(Reason, Args, Options)`: `Options` may hold `{error_info, Map}`.
+fn error_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(opts) = boxed::list_to_vec(a[2]) else {
+        return Err(Fail::badarg());
+    };
+    let error_info = opts
+        .iter()
+        .rev()
+        .find(|o| {
+            o.is_tuple()
+                && boxed::tuple_arity(**o) == 2
+                && boxed::tuple_element(**o, 0) == Term::atom(crate::atom::ERROR_INFO)
+        })
+        .copied()
+        .unwrap_or(Term::NONE);
+    Err(Fail::Raise {
+        class: Class::Error,
+        reason: a[0],
+        args: a[1],
+        error_info,
+    })
 }
 
 fn throw_1(_p: &mut Process, a: &[Term]) -> BifResult {
@@ -80,7 +101,8 @@ fn raise_3(_p: &mut Process, a: &[Term]) -> BifResult {
             reason: a[1],
             stacktrace: a[2],
         }),
-        _ => Err(Fail::badarg()),
+        // OTP's raise/3 returns `badarg` (it does not raise) when its arguments are invalid.
+        _ => Ok(Term::atom(crate::atom::BADARG)),
     }
 }
 
@@ -174,5 +196,6 @@ fn nif_error_2(_p: &mut Process, a: &[Term]) -> BifResult {
         class: Class::Error,
         reason: a[0],
         args: a[1],
+        error_info: Term::NONE,
     })
 }

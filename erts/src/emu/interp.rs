@@ -737,7 +737,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     proc.x[0] = if class == Term::atom(atom::THROW) {
                         reason
                     } else if class == Term::atom(atom::ERROR) {
-                        let st = proc.x[3];
+                        let st = raise::split_raw_stacktrace(proc.x[3]).1;
                         let inner = tuple2!(reason, st);
                         tuple2!(Term::atom(atom::EXIT_UPPER), inner)
                     } else {
@@ -779,11 +779,11 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
             Instr::IfEnd => error!(Term::atom(atom::IF_CLAUSE)),
             Instr::Raise { trace, value } => {
-                let st = get(proc, *trace);
+                let (class, st) = raise::split_raw_stacktrace(get(proc, *trace));
                 let v = get(proc, *value);
                 raise!(
                     Fail::ReRaise {
-                        class: Class::Error,
+                        class,
                         reason: v,
                         stacktrace: st
                     },
@@ -791,12 +791,13 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 )
             }
             Instr::BuildStacktrace => {
+                proc.x[0] = raise::split_raw_stacktrace(proc.x[0]).1;
                 next!();
             }
             Instr::RawRaise => {
                 let class = proc.x[0];
                 let reason = proc.x[1];
-                let st = proc.x[2];
+                let st = raise::split_raw_stacktrace(proc.x[2]).1;
                 match class.as_atom().and_then(Class::from_atom) {
                     Some(c) => raise!(
                         Fail::ReRaise {

@@ -85,9 +85,15 @@ pub fn raise(
             class,
             reason,
             args,
+            error_info,
         } => {
-            let top_args = if args.is_none() { None } else { Some(args) };
-            let st = build(proc, pc, &Ctx::Plain, Term::NONE, top_args);
+            // Arguments that are not a list (`none`) show the arity.
+            let top_args = if args.is_list() || args.is_nil() {
+                Some(args)
+            } else {
+                None
+            };
+            let st = build(proc, pc, &Ctx::Plain, error_info, top_args);
             (class, reason, st)
         }
         Fail::ReRaise {
@@ -121,8 +127,21 @@ pub fn raise(
     proc.x[0] = Term::NONE;
     proc.x[1] = Term::atom(class.atom());
     proc.x[2] = reason;
-    proc.x[3] = stacktrace;
+    proc.x[3] = boxed::cons(&mut proc.heap, Term::atom(class.atom()), stacktrace);
     Ok(handler)
+}
+
+/// The "raw stack trace" a catch handler receives in `x3` (OTP keeps the class of the
+/// exception in it so that `raise/2` can re-raise with the original class): here a cons of the
+/// class atom and the built stack trace. Returns the class and the stack trace; a term that is
+/// not a raw stack trace counts as class `error` with itself as the trace.
+pub fn split_raw_stacktrace(raw: Term) -> (Class, Term) {
+    if raw.is_list() {
+        if let Some(c) = raw.head().as_atom().and_then(Class::from_atom) {
+            return (c, raw.tail());
+        }
+    }
+    (Class::Error, raw)
 }
 
 /// `[{file, File}, {line, Line}]` for code offset `off` of the module containing `pc`.
@@ -131,6 +150,7 @@ fn frame_for(
     pc: *const Instr,
     back_one: bool,
     args: Option<Term>,
+    extra_loc: Term,
 ) -> Option<Term> {
     let m = modules().find_by_pc(pc)?;
     let mut off = m.offset_of(pc);
@@ -146,9 +166,14 @@ fn frame_for(
                 &mut proc.heap,
                 &[Term::atom(atom::LINE), Term::small(line as i64)],
             );
-            boxed::list(&mut proc.heap, &[ft, lt])
+            if extra_loc.is_none() {
+                boxed::list(&mut proc.heap, &[ft, lt])
+            } else {
+                boxed::list(&mut proc.heap, &[ft, lt, extra_loc])
+            }
         }
-        None => Term::NIL,
+        None if extra_loc.is_none() => Term::NIL,
+        None => boxed::list(&mut proc.heap, &[extra_loc]),
     };
     let aa = args.unwrap_or(Term::small(a as i64));
     Some(boxed::tuple(
@@ -217,7 +242,7 @@ fn build(
                 if let Instr::FuncInfo { mfa } = &m.code[m.offset_of(pc)] {
                     let args = proc.x[..mfa.arity as usize].to_vec();
                     let l = boxed::list(&mut proc.heap, &args);
-                    if let Some(f) = frame_for(proc, pc, false, Some(l)) {
+                    if let Some(f) = frame_for(proc, pc, false, Some(l), Term::NONE) {
                         frames.push(f);
                     }
                 }
@@ -226,7 +251,13 @@ fn build(
         }
     }
     if include_current {
-        if let Some(f) = frame_for(proc, pc, false, top_args) {
+        // For `Ctx::Plain`, `cause` is `error/3`'s `{error_info, Map}` (or `NONE`).
+        let extra = if matches!(ctx, Ctx::Plain) {
+            cause
+        } else {
+            Term::NONE
+        };
+        if let Some(f) = frame_for(proc, pc, false, top_args, extra) {
             frames.push(f);
         }
     }
@@ -235,7 +266,7 @@ fn build(
         i -= 1;
         let t = proc.stack[i];
         if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
-            if let Some(f) = frame_for(proc, t.0 as *const Instr, true, None) {
+            if let Some(f) = frame_for(proc, t.0 as *const Instr, true, None, Term::NONE) {
                 frames.push(f);
             }
         }
