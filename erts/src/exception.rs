@@ -56,6 +56,9 @@ pub enum Fail {
     },
     /// The BIF is not implemented by this runtime: raises `undef` (never a guard failure).
     Undef,
+    /// The calling process was killed by an exit signal it sent itself (`exit(self(), R)`):
+    /// it terminates with this reason; no catch sees it.
+    Exited(Term),
     /// Continue by calling `target` with `args` (as `apply/3` does).
     Trap {
         target: &'static Export,

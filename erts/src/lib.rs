@@ -18,4 +18,6 @@ pub mod map;
 pub mod module;
 pub mod process;
 pub mod runtime;
+pub mod sched;
 pub mod term;
+pub mod timer;

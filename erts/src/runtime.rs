@@ -3,9 +3,8 @@
 
 use crate::atom;
 use crate::code;
-use crate::emu::interp::{self, Outcome};
 use crate::module;
-use crate::process::Process;
+use crate::sched;
 use crate::term::boxed;
 use crate::term::Term;
 use std::io::Write;
@@ -49,67 +48,44 @@ pub fn init(opts: &Options) {
     code::set_path(&opts.pa, root.as_deref());
 }
 
-/// Runs `module:function(args)` (args as atoms in a list, like `erl -s`) in a first process;
-/// returns the exit status (0 on return, 1 on an uncaught exception).
-pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>) -> i32 {
+/// Runs `module:function(args)` (args as atoms in a list, like `erl -s`) in a first process
+/// on `schedulers` scheduler threads; returns the exit status (0 when it returns, 1 when it
+/// dies). `erlang:halt/1` exits the OS process directly.
+pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedulers: usize) -> i32 {
     let m = atom::atom(module);
     let f = atom::atom(function);
     if let Err(e) = code::ensure_loaded(m) {
         eprintln!("beam: cannot load module {module}: {e:?}");
         return 1;
     }
-    let mut p = Process::new(0);
+    let mut scratch = crate::heap::Heap::default();
     let argv: Vec<Term> = match args {
         None => vec![],
         Some(list) => {
             let items: Vec<Term> = list.iter().map(|a| Term::atom(atom::atom(a))).collect();
-            vec![boxed::list(&mut p.heap, &items)]
+            vec![boxed::list(&mut scratch, &items)]
         }
     };
     let e = module::export(m, f, argv.len() as u32);
-    interp::setup_call(&mut p, e, &argv);
-    let code = loop {
-        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            interp::execute(&mut p, 4000)
-        }));
-        let Ok(step) = step else {
-            eprintln!("beam: internal error in the runtime (a bug); the process was stopped");
-            break 70;
-        };
-        match step {
-            Outcome::Yield => continue,
-            Outcome::Normal(_) => break 0,
-            Outcome::Exit(r) => {
-                let _ = std::io::stdout().flush();
-                let reason = boxed::tuple(&mut p.heap, &[r.reason, r.stacktrace]);
-                eprintln!(
-                    "Error in process {} with exit value:\n{}",
-                    crate::display::display_string(p.pid()),
-                    crate::display::display_string(if r.class == crate::exception::Class::Error {
-                        reason
-                    } else {
-                        r.reason
-                    })
-                );
-                break 1;
-            }
-            Outcome::Wait { timeout } => {
-                if p.save < p.mailbox.len() {
-                    continue;
-                }
-                match timeout {
-                    Some(ms) => {
-                        std::thread::sleep(std::time::Duration::from_millis(ms));
-                        p.pc = p.timeout_pc;
-                    }
-                    None => loop {
-                        // A single process waiting forever: nothing can wake it.
-                        std::thread::sleep(std::time::Duration::from_secs(3600));
-                    },
-                }
-            }
+    sched::start(schedulers);
+    let opts = crate::process::spawn::SpawnOpts::default();
+    // Watch the first process before it can possibly end (no other process exists yet, so
+    // it gets the next pid number).
+    let id = crate::process::table::table().next_id();
+    sched::watch(id);
+    match crate::process::spawn::spawn(None, e, &argv, opts) {
+        Ok(got) if got == id => {}
+        Ok(_) | Err(_) => {
+            eprintln!("beam: cannot start the first process");
+            return 1;
         }
-    };
+    }
+    let normal = sched::wait_watched();
     let _ = std::io::stdout().flush();
-    code
+    let _ = std::io::stderr().flush();
+    if normal {
+        0
+    } else {
+        1
+    }
 }

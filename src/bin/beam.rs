@@ -9,7 +9,7 @@ use erts::runtime::{self, Options};
 use std::path::PathBuf;
 
 fn usage() -> ! {
-    eprintln!("usage: beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]");
+    eprintln!("usage: beam --bare [+S N] [+P N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]");
     std::process::exit(2)
 }
 
@@ -17,12 +17,28 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut opts = Options::default();
     let mut bare = false;
+    let mut schedulers: Option<usize> = None;
     let mut start: Option<(String, String, Option<Vec<String>>)> = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--bare" | "-bare" => bare = true,
             "-noshell" | "-noinput" => {}
+            "+S" => {
+                i += 1;
+                let v = args.get(i).unwrap_or_else(|| usage());
+                // `+S N` or `+S N:M` (schedulers:online).
+                let n = v.split(':').next().and_then(|n| n.parse().ok());
+                schedulers = Some(n.unwrap_or_else(|| usage()));
+            }
+            "+P" => {
+                i += 1;
+                let n: usize = args
+                    .get(i)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage());
+                erts::process::table::table().set_limit(n);
+            }
             "-root" => {
                 i += 1;
                 opts.root = Some(PathBuf::from(args.get(i).unwrap_or_else(|| usage())));
@@ -64,5 +80,10 @@ fn main() {
     }
     let Some((m, f, a)) = start else { usage() };
     runtime::init(&opts);
-    std::process::exit(runtime::run_bare(&m, &f, a));
+    let n = schedulers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    std::process::exit(runtime::run_bare(&m, &f, a, n));
 }

@@ -16,7 +16,11 @@ pub mod lists;
 pub mod modules;
 pub mod persistent_term;
 pub mod process;
+pub mod process_info;
+pub mod signals;
+pub mod spawn;
 pub mod strings;
+pub mod timers;
 pub mod tuples;
 pub mod unicode;
 
@@ -103,6 +107,10 @@ fn register_all(r: &mut Registry) {
     modules::register(r);
     persistent_term::register(r);
     process::register(r);
+    process_info::register(r);
+    signals::register(r);
+    spawn::register(r);
+    timers::register(r);
     maps::register(r);
     strings::register(r);
     tuples::register(r);

@@ -3,6 +3,9 @@
 
 use super::Registry;
 use crate::exception::{BifResult, Fail};
+use crate::process::exit::deliver;
+use crate::process::registry;
+use crate::process::signals::{OwnedTerm, Signal};
 use crate::process::Process;
 use crate::term::boxed;
 use crate::term::compare::exact_eq;
@@ -14,6 +17,7 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "make_ref", 0, make_ref_0);
     r.add("erlang", "send", 2, send_2);
     r.add("erlang", "!", 2, send_2);
+    r.add("erlang", "send", 3, send_3);
     r.add("erlang", "put", 2, put_2);
     r.add("erlang", "get", 1, get_1);
     r.add("erlang", "get", 0, get_0);
@@ -27,10 +31,15 @@ fn self_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(p.pid())
 }
 
+/// A new unique reference number (references, monitors and timers share the sequence).
+pub fn new_ref_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A new unique reference on `p`'s heap.
 pub fn make_ref(p: &mut Process) -> Term {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    let id = new_ref_id();
     boxed::reference(&mut p.heap, id)
 }
 
@@ -38,21 +47,52 @@ fn make_ref_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(make_ref(p))
 }
 
-/// Sends `msg` to `to` (a pid or a registered name).
+/// Sends `msg` to `to` (a pid, a registered name or `{Name, Node}` for this node).
 pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
-    if to == p.pid() {
+    let id = if to.is_local_pid() {
+        to.pid_number()
+    } else if let Some(name) = to.as_atom() {
+        match registry::whereis(name) {
+            Some(id) => id,
+            None => return Err(Fail::badarg()),
+        }
+    } else if to.is_tuple() && boxed::tuple_arity(to) == 2 {
+        let (name, node) = (boxed::tuple_element(to, 0), boxed::tuple_element(to, 1));
+        match (name.as_atom(), node.as_atom()) {
+            (Some(name), Some(node)) if node == crate::atom::NONODE => {
+                match registry::whereis(name) {
+                    Some(id) => id,
+                    // A message to an unregistered name on this node is dropped.
+                    None => return Ok(msg),
+                }
+            }
+            // No distribution: messages to other nodes are dropped.
+            (Some(_), Some(_)) => return Ok(msg),
+            _ => return Err(Fail::badarg()),
+        }
+    } else {
+        return Err(Fail::badarg());
+    };
+    if id == p.id {
         p.mailbox.push_back(msg);
         return Ok(msg);
     }
-    if to.is_pid() {
-        // A message to a process that does not exist is dropped.
-        return Ok(msg);
-    }
-    Err(Fail::badarg())
+    // A message to a process that does not exist is dropped.
+    let _ = deliver(id, Signal::Message(OwnedTerm::copy_of(msg)));
+    Ok(msg)
 }
 
 fn send_2(p: &mut Process, a: &[Term]) -> BifResult {
     send(p, a[0], a[1])
+}
+
+/// `send(Dest, Msg, Options)`: `noconnect`/`nosuspend` change nothing without distribution.
+fn send_3(p: &mut Process, a: &[Term]) -> BifResult {
+    if boxed::list_to_vec(a[2]).is_none() {
+        return Err(Fail::badarg());
+    }
+    send(p, a[0], a[1])?;
+    Ok(Term::atom(crate::atom::OK))
 }
 
 fn find(p: &Process, k: Term) -> Option<usize> {

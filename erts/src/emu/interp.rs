@@ -12,6 +12,7 @@ use crate::bif::BifFn;
 use crate::exception::{Class, Fail};
 use crate::map;
 use crate::module::{Export, FunEntry};
+use crate::process::signal_handling::Handled;
 use crate::process::Process;
 use crate::term::boxed::{self, tuple_arity, tuple_elems};
 use crate::term::compare::{compare, eq, exact_eq};
@@ -28,8 +29,11 @@ pub enum Outcome {
     Exit(Raised),
     /// Reductions used up; call `execute` again.
     Yield,
-    /// Waiting for a message; `timeout` in milliseconds (`None` = infinity).
+    /// Waiting for a message; `timeout` in milliseconds (`None` = infinity, or the timer of
+    /// this receive is already running).
     Wait { timeout: Option<u64> },
+    /// An exit signal killed the process with this reason.
+    Killed(Term),
 }
 
 /// Code that a process's first frame returns to.
@@ -49,16 +53,33 @@ pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
     proc.pc = trampoline_for(export);
 }
 
+/// Prepares a new process (without registers of its own) to call `export` with `args`: the
+/// arguments wait in `saved_x` until a scheduler runs it.
+pub fn setup_spawn(proc: &mut Process, export: &'static Export, args: &[Term]) {
+    proc.stack.clear();
+    proc.stack.push(Term(exit_code() as u64));
+    proc.saved_x.clear();
+    proc.saved_x.extend_from_slice(args);
+    proc.pc = trampoline_for(export);
+}
+
 /// A code address that calls `export` (its own code, or a BIF trampoline).
 fn trampoline_for(export: &'static Export) -> *const Instr {
     let a = export.address();
     if !a.is_null() {
         return a;
     }
-    // A per-export stub: an external tail call, so undefined functions are handled (loaded or
-    // raised as undef) by the ordinary call path.
-    let code: &'static [Instr] = Box::leak(vec![Instr::CallExtOnly { export }].into_boxed_slice());
-    code.as_ptr()
+    // A per-export stub (made once per export): an external tail call, so undefined functions
+    // are handled (loaded or raised as undef) by the ordinary call path.
+    static STUBS: OnceLock<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
+        OnceLock::new();
+    let mut stubs = STUBS.get_or_init(Default::default).lock();
+    let key = export as *const Export as usize;
+    *stubs.entry(key).or_insert_with(|| {
+        let code: &'static [Instr] =
+            Box::leak(vec![Instr::CallExtOnly { export }].into_boxed_slice());
+        code.as_ptr() as usize
+    }) as *const Instr
 }
 
 #[inline(always)]
@@ -173,6 +194,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     reds -= 1;
                     if reds <= 0 {
                         proc.pc = pc;
+                        proc.live = $arity as usize;
                         return Outcome::Yield;
                     }
                     continue;
@@ -185,12 +207,22 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         Ok(v) => {
                             proc.x[0] = v;
                             if $push {
-                                next!();
+                                // SAFETY: see `next!`.
+                                pc = unsafe { pc.add(1) };
+                            } else {
+                                // A tail call: return to the caller.
+                                pc = pop_cp(proc);
                             }
-                            // A tail call: return to the caller.
-                            pc = pop_cp(proc);
+                            if proc.yield_now {
+                                // The BIF asked to end the slice (`erlang:yield/0`, `spawn`).
+                                proc.yield_now = false;
+                                proc.pc = pc;
+                                proc.live = 1;
+                                return Outcome::Yield;
+                            }
                             continue;
                         }
+                        Err(Fail::Exited(r)) => return Outcome::Killed(r),
                         Err(Fail::Trap { target, args }) => {
                             for (i, a) in args.iter().enumerate() {
                                 proc.x[i] = *a;
@@ -328,18 +360,21 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             Instr::NormalExit => {
                 return Outcome::Normal(proc.x[0]);
             }
-            Instr::Call { target, .. } => {
+            Instr::Call { target, arity } => {
                 // SAFETY: see `next!`.
                 proc.stack.push(cp(unsafe { pc.add(1) }));
                 pc = lbl(*target);
                 reds -= 1;
                 if reds <= 0 {
                     proc.pc = pc;
+                    proc.live = *arity as usize;
                     return Outcome::Yield;
                 }
             }
             Instr::CallLast {
-                target, dealloc, ..
+                target,
+                dealloc,
+                arity,
             } => {
                 let n = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(n);
@@ -347,14 +382,16 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 reds -= 1;
                 if reds <= 0 {
                     proc.pc = pc;
+                    proc.live = *arity as usize;
                     return Outcome::Yield;
                 }
             }
-            Instr::CallOnly { target, .. } => {
+            Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
                 reds -= 1;
                 if reds <= 0 {
                     proc.pc = pc;
+                    proc.live = *arity as usize;
                     return Outcome::Yield;
                 }
             }
@@ -817,10 +854,29 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         proc.x[0] = v;
                         next!();
                     }
-                    Err(f) => raise!(f, raise::Ctx::Plain),
+                    Err(f) => {
+                        static SEND: OnceLock<&'static Export> = OnceLock::new();
+                        let export = *SEND.get_or_init(|| {
+                            crate::module::export(atom::atom("erlang"), atom::atom("send"), 2)
+                        });
+                        raise!(
+                            f,
+                            raise::Ctx::Bif {
+                                export,
+                                args: vec![to, msg],
+                                tail: false
+                            }
+                        )
+                    }
                 }
             }
             Instr::LoopRec { fail, dst } => {
+                if proc.save >= proc.mailbox.len() {
+                    // Out of messages: take what has arrived in the inbox.
+                    if let Handled::Killed(r) = proc.handle_signals() {
+                        return Outcome::Killed(r);
+                    }
+                }
                 if proc.save < proc.mailbox.len() {
                     let m = proc.mailbox[proc.save];
                     put(proc, *dst, m);
@@ -837,14 +893,19 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     proc.mailbox.remove(proc.save);
                 }
                 proc.save = 0;
+                proc.timer_active = false;
+                proc.timed_out = false;
                 next!();
             }
             Instr::Timeout => {
                 proc.save = 0;
+                proc.timer_active = false;
+                proc.timed_out = false;
                 next!();
             }
             Instr::Wait { target } => {
                 proc.pc = lbl(*target);
+                proc.live = 0;
                 return Outcome::Wait { timeout: None };
             }
             Instr::WaitTimeout { target, timeout } => {
@@ -857,14 +918,30 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         _ => error!(Term::atom(atom::TIMEOUT_VALUE)),
                     }
                 };
-                if ms == Some(0) {
+                if ms == Some(0) || proc.timed_out {
+                    // Expired: continue with the `timeout` instruction that follows.
+                    proc.timed_out = false;
+                    proc.timer_active = false;
                     next!();
                 }
-                // Resume at the timeout instruction after the wait unless a message arrives.
+                if proc.cell.is_null() {
+                    // Not under the scheduler (unit tests): the wait ends by the timeout.
+                    proc.pc = lbl(*target);
+                    // SAFETY: see `next!`.
+                    proc.timeout_pc = unsafe { pc.add(1) };
+                    return Outcome::Wait { timeout: ms };
+                }
+                // Wait for a message (back to `loop_rec`); the timer, started once per
+                // receive, wakes the process with `timed_out` set.
                 proc.pc = lbl(*target);
-                // SAFETY: see `next!`.
-                proc.timeout_pc = unsafe { pc.add(1) };
-                return Outcome::Wait { timeout: ms };
+                // The timeout operand is read again when the process wakes up.
+                proc.live = if timeout.as_lit().is_none() && !timeout.is_y() {
+                    timeout.reg_index() + 1
+                } else {
+                    0
+                };
+                let start = if proc.timer_active { None } else { ms };
+                return Outcome::Wait { timeout: start };
             }
             Instr::RecvMarkerReserve { dst } => {
                 let r = crate::bif::make_ref(proc);

@@ -69,6 +69,13 @@ pub fn raise(
     ctx: Ctx,
 ) -> Result<*const Instr, Raised> {
     let (class, reason, stacktrace) = match fail {
+        Fail::Exited(reason) => {
+            return Err(Raised {
+                class: Class::Exit,
+                reason,
+                stacktrace: Term::NIL,
+            })
+        }
         Fail::Undef => {
             let ctx = match ctx {
                 Ctx::Bif { export, args, tail } => Ctx::UndefArgs { export, args, tail },

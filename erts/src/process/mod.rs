@@ -1,11 +1,23 @@
 //! A process (OTP's `erl_process.h`): its heap, stack, registers, message queue and the state
-//! the interpreter saves between time slices.
+//! the interpreter saves between time slices. The parts other threads touch (scheduling state,
+//! signal inbox) are in [`cell`]; signals in [`signals`], their handling in [`signal_handling`],
+//! termination in [`exit`]; the pid table in [`table`] and names in [`registry`].
 
+pub mod cell;
+pub mod exit;
 pub mod gc;
+pub mod registry;
+pub mod signal_handling;
+pub mod signals;
+pub mod spawn;
+pub mod table;
 
+use crate::atom::Atom;
 use crate::emu::instr::Instr;
 use crate::heap::Heap;
+use crate::module::Mfa;
 use crate::term::Term;
+use signals::{MonitorTarget, Signal};
 use std::collections::VecDeque;
 
 /// Number of X registers (OTP's `MAX_REG`).
@@ -13,14 +25,37 @@ pub const MAX_REG: usize = 1024;
 /// Number of float registers.
 pub const MAX_FREG: usize = 1024;
 
+/// A monitor this process holds on another (`monitor/2`).
+#[derive(Clone, Copy, Debug)]
+pub struct Monitor {
+    pub reference: u64,
+    /// The monitored process.
+    pub pid: u64,
+    pub target: MonitorTarget,
+}
+
+/// A monitor another process holds on this one.
+#[derive(Clone, Copy, Debug)]
+pub struct MonitoredBy {
+    pub reference: u64,
+    /// The monitoring process.
+    pub pid: u64,
+    pub target: MonitorTarget,
+}
+
 pub struct Process {
     /// Process number (the pid is `Term::pid(id)`).
     pub id: u64,
     pub heap: Heap,
-    /// X registers: arguments and temporaries.
+    /// X registers: arguments and temporaries. While the process is not running these are
+    /// the scheduler's (swapped in for a slice) and the process keeps only `saved_x`.
     pub x: Box<[Term]>,
-    /// Float registers.
+    /// Float registers (also the scheduler's while running).
     pub f: Box<[f64]>,
+    /// The live X registers saved when the process was switched out.
+    pub saved_x: Vec<Term>,
+    /// How many X registers are live when `execute` returns `Yield`.
+    pub live: usize,
     /// The stack. A call pushes its return address (a code pointer: a header-tagged word);
     /// `allocate` pushes Y registers above it; Y register `i` is `stack[len - 1 - i]`.
     /// Catch tags live in Y registers.
@@ -37,6 +72,30 @@ pub struct Process {
     pub dictionary: Vec<(Term, Term)>,
     pub reductions: u64,
     pub group_leader: Term,
+    /// The shared cell holding this process (null for a process run outside the scheduler).
+    pub cell: *const cell::ProcessCell,
+    /// Signals taken from the inbox and not yet handled (scratch space).
+    pub pending: VecDeque<Signal>,
+    /// Linked processes.
+    pub links: Vec<u64>,
+    /// Monitors held by this process.
+    pub monitors: Vec<Monitor>,
+    /// Monitors others hold on this process.
+    pub monitored_by: Vec<MonitoredBy>,
+    pub trap_exit: bool,
+    pub registered_name: Option<Atom>,
+    /// Generation of the current `receive ... after` timer.
+    pub timer_gen: u64,
+    /// A `receive ... after` timer is running for the current receive.
+    pub timer_active: bool,
+    /// The current receive's timer expired.
+    pub timed_out: bool,
+    /// Set by BIFs (`erlang:yield/0`) that want the slice to end after they return.
+    pub yield_now: bool,
+    /// The function the process was spawned with.
+    pub initial_call: Option<Mfa>,
+    /// Set when an exit signal killed the process (the reason, on this heap).
+    pub killed_by: Option<Term>,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -49,6 +108,8 @@ impl Process {
             heap: Heap::default(),
             x: vec![Term::NIL; MAX_REG].into_boxed_slice(),
             f: vec![0.0; MAX_FREG].into_boxed_slice(),
+            saved_x: Vec::new(),
+            live: 0,
             stack: Vec::with_capacity(64),
             pc: std::ptr::null(),
             timeout_pc: std::ptr::null(),
@@ -57,7 +118,43 @@ impl Process {
             dictionary: Vec::new(),
             reductions: 0,
             group_leader: Term::NIL,
+            cell: std::ptr::null(),
+            pending: VecDeque::new(),
+            links: Vec::new(),
+            monitors: Vec::new(),
+            monitored_by: Vec::new(),
+            trap_exit: false,
+            registered_name: None,
+            timer_gen: 0,
+            timer_active: false,
+            timed_out: false,
+            yield_now: false,
+            initial_call: None,
+            killed_by: None,
         }
+    }
+
+    /// A process for the scheduler: it owns no register file (a scheduler lends it one while
+    /// it runs), so an idle process costs little memory.
+    pub fn new_spawned(id: u64) -> Process {
+        let mut p = Process::new_empty_regs(id);
+        p.stack = Vec::new();
+        p
+    }
+
+    fn new_empty_regs(id: u64) -> Process {
+        let mut p = Process::new(0);
+        p.id = id;
+        p.x = Box::new([]);
+        p.f = Box::new([]);
+        p
+    }
+
+    /// The cell of this process, if it runs under the scheduler.
+    pub fn cell(&self) -> Option<&cell::ProcessCell> {
+        // SAFETY: `cell` is null or points at the cell that owns this process, which lives at
+        // least as long as the process.
+        unsafe { self.cell.as_ref() }
     }
     /// This process's pid.
     pub fn pid(&self) -> Term {
@@ -66,8 +163,9 @@ impl Process {
 
     /// Garbage collects with the first `live` X registers as roots, leaving `need` free words.
     pub fn gc(&mut self, live: usize, need: usize) {
-        let live = live.min(MAX_REG);
+        let live = live.min(self.x.len());
         let mut dict: Vec<Term> = self.dictionary.iter().flat_map(|(k, v)| [*k, *v]).collect();
+        let mut killed: Vec<Term> = self.killed_by.into_iter().collect();
         let (a, b) = self.mailbox.as_mut_slices();
         gc::collect(
             &mut self.heap,
@@ -78,9 +176,14 @@ impl Process {
                 a,
                 b,
                 std::slice::from_mut(&mut self.group_leader),
+                &mut self.saved_x[..],
+                &mut killed[..],
             ],
             need,
         );
+        if let Some(k) = killed.first() {
+            self.killed_by = Some(*k);
+        }
         for (i, pair) in self.dictionary.iter_mut().enumerate() {
             *pair = (dict[2 * i], dict[2 * i + 1]);
         }

@@ -1,0 +1,344 @@
+//! `erlang:process_info/1,2` (OTP's `erl_bif_info.c`): facts about a process, read from the
+//! caller itself or, for another process, under that process's lock (taken between its time
+//! slices); terms from the other process's heap are copied to the caller's.
+
+use super::Registry;
+use crate::atom;
+use crate::exception::{BifResult, Fail};
+use crate::module::modules;
+use crate::process::cell::{self, Priority};
+use crate::process::table::table;
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::copy;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "process_info", 1, process_info_1);
+    r.add("erlang", "process_info", 2, process_info_2);
+}
+
+/// The items of `process_info/1`, in OTP's order.
+const DEFAULT_ITEMS: &[&str] = &[
+    "current_function",
+    "initial_call",
+    "status",
+    "message_queue_len",
+    "links",
+    "dictionary",
+    "trap_exit",
+    "error_handler",
+    "priority",
+    "group_leader",
+    "total_heap_size",
+    "heap_size",
+    "stack_size",
+    "reductions",
+    "garbage_collection",
+    "suspending",
+];
+
+/// Whether `process_info/2` knows `item`.
+fn known(item: &str) -> bool {
+    DEFAULT_ITEMS.contains(&item)
+        || matches!(
+            item,
+            "registered_name"
+                | "messages"
+                | "monitors"
+                | "monitored_by"
+                | "memory"
+                | "min_heap_size"
+                | "min_bin_vheap_size"
+                | "current_stacktrace"
+                | "current_location"
+                | "message_queue_data"
+                | "fullsweep_after"
+                | "max_heap_size"
+                | "last_calls"
+                | "binary"
+                | "catchlevel"
+                | "sequential_trace_token"
+                | "parent"
+        )
+}
+
+fn mfa_tuple(out: &mut Process, m: atom::Atom, f: atom::Atom, a: u32) -> Term {
+    boxed::tuple(
+        &mut out.heap,
+        &[Term::atom(m), Term::atom(f), Term::small(a as i64)],
+    )
+}
+
+/// The value of `item` for process `t` (read) as a term on `out`'s heap. `status` is given
+/// by the caller (only it knows whether `t` is running).
+fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Term {
+    // `t` is `None` when the target is `out` itself.
+    macro_rules! src {
+        () => {
+            match t {
+                Some(p) => p,
+                None => &*out,
+            }
+        };
+    }
+    match item {
+        "status" => Term::atom(atom::atom(status)),
+        "message_queue_len" => {
+            let n = src!().mailbox.len() as i64;
+            Term::small(n)
+        }
+        "messages" => {
+            let msgs: Vec<Term> = src!().mailbox.iter().copied().collect();
+            copy_list(out, t.is_some(), &msgs)
+        }
+        "links" => {
+            let l: Vec<Term> = src!().links.iter().map(|&i| Term::pid(i)).collect();
+            boxed::list(&mut out.heap, &l)
+        }
+        "monitors" => {
+            let ms = src!().monitors.clone();
+            let mut items = Vec::new();
+            for m in ms {
+                let v = match m.target {
+                    crate::process::signals::MonitorTarget::Pid(i) => Term::pid(i),
+                    crate::process::signals::MonitorTarget::Name(n) => {
+                        boxed::tuple(&mut out.heap, &[Term::atom(n), Term::atom(atom::NONODE)])
+                    }
+                };
+                items.push(boxed::tuple(
+                    &mut out.heap,
+                    &[Term::atom(atom::atom("process")), v],
+                ));
+            }
+            boxed::list(&mut out.heap, &items)
+        }
+        "monitored_by" => {
+            let l: Vec<Term> = src!()
+                .monitored_by
+                .iter()
+                .map(|m| Term::pid(m.pid))
+                .collect();
+            boxed::list(&mut out.heap, &l)
+        }
+        "dictionary" => {
+            let pairs: Vec<(Term, Term)> = src!().dictionary.iter().rev().copied().collect();
+            let copied = t.is_some();
+            let mut items = Vec::new();
+            for (k, v) in pairs {
+                let (k, v) = if copied {
+                    (copy::copy(&mut out.heap, k), copy::copy(&mut out.heap, v))
+                } else {
+                    (k, v)
+                };
+                items.push(boxed::tuple(&mut out.heap, &[k, v]));
+            }
+            boxed::list(&mut out.heap, &items)
+        }
+        "trap_exit" => Term::bool(src!().trap_exit),
+        "error_handler" => Term::atom(atom::atom("error_handler")),
+        "group_leader" => src!().group_leader,
+        "registered_name" => match src!().registered_name {
+            Some(n) => Term::atom(n),
+            None => Term::NIL,
+        },
+        "heap_size" | "total_heap_size" => {
+            let h = &src!().heap;
+            Term::small((h.capacity() + h.fragment_words()) as i64)
+        }
+        "stack_size" => Term::small(src!().stack.len() as i64),
+        "reductions" => Term::small(src!().reductions as i64),
+        "memory" => {
+            let p = src!();
+            let words = p.heap.capacity() + p.heap.fragment_words() + p.stack.capacity();
+            Term::small((words * 8 + std::mem::size_of::<Process>()) as i64)
+        }
+        "min_heap_size" => Term::small(crate::heap::MIN_HEAP_SIZE as i64),
+        "min_bin_vheap_size" => Term::small(46422),
+        "fullsweep_after" => Term::small(65535),
+        "max_heap_size" => {
+            let pairs = [
+                (Term::atom(atom::atom("error_logger")), Term::bool(true)),
+                (Term::atom(atom::atom("kill")), Term::bool(true)),
+                (Term::atom(atom::atom("size")), Term::small(0)),
+            ];
+            crate::map::from_pairs(&mut out.heap, &pairs)
+        }
+        "message_queue_data" => Term::atom(atom::atom("on_heap")),
+        "suspending" | "binary" | "last_calls" => {
+            if item == "last_calls" {
+                Term::bool(false)
+            } else {
+                Term::NIL
+            }
+        }
+        "catchlevel" => {
+            let n = src!().stack.iter().filter(|t| t.is_catch()).count();
+            Term::small(n as i64)
+        }
+        "sequential_trace_token" => Term::NIL,
+        "parent" => Term::atom(atom::UNDEFINED),
+        "garbage_collection" => {
+            let keys = [
+                ("max_heap_size", Term::small(0)),
+                ("min_bin_vheap_size", Term::small(46422)),
+                (
+                    "min_heap_size",
+                    Term::small(crate::heap::MIN_HEAP_SIZE as i64),
+                ),
+                ("fullsweep_after", Term::small(65535)),
+                ("minor_gcs", Term::small(0)),
+            ];
+            let items: Vec<Term> = keys
+                .iter()
+                .map(|(k, v)| boxed::tuple(&mut out.heap, &[Term::atom(atom::atom(k)), *v]))
+                .collect();
+            boxed::list(&mut out.heap, &items)
+        }
+        "initial_call" => match src!().initial_call {
+            Some(m) => mfa_tuple(out, m.module, m.function, m.arity),
+            None => Term::atom(atom::UNDEFINED),
+        },
+        "current_function" | "current_location" | "current_stacktrace" => {
+            let pc = src!().pc;
+            let found = modules()
+                .find_by_pc(pc)
+                .and_then(|m| m.function_at(m.offset_of(pc)).map(|(f, a)| (m.name, f, a)));
+            match (item, found) {
+                ("current_function", Some((m, f, a))) => mfa_tuple(out, m, f, a),
+                ("current_location", Some((m, f, a))) => {
+                    let mfa = [
+                        Term::atom(m),
+                        Term::atom(f),
+                        Term::small(a as i64),
+                        Term::NIL,
+                    ];
+                    boxed::tuple(&mut out.heap, &mfa)
+                }
+                ("current_stacktrace", _) => Term::NIL,
+                _ => Term::atom(atom::UNDEFINED),
+            }
+        }
+        "priority" => Term::atom(atom::atom("normal")),
+        _ => Term::atom(atom::UNDEFINED),
+    }
+}
+
+fn copy_list(out: &mut Process, copy_terms: bool, items: &[Term]) -> Term {
+    let v: Vec<Term> = if copy_terms {
+        items
+            .iter()
+            .map(|t| copy::copy(&mut out.heap, *t))
+            .collect()
+    } else {
+        items.to_vec()
+    };
+    boxed::list(&mut out.heap, &v)
+}
+
+fn priority_name(p: Priority) -> &'static str {
+    match p {
+        Priority::Max => "max",
+        Priority::High => "high",
+        Priority::Normal => "normal",
+        Priority::Low => "low",
+    }
+}
+
+/// `{Item, Value}` pairs for `items` of process `id`, or `None` when it is not alive.
+fn info(out: &mut Process, id: u64, items: &[&str]) -> Option<Vec<Term>> {
+    let mut result = Vec::new();
+    let mut one = |out: &mut Process, t: Option<&Process>, status: &str, prio: Priority| {
+        for item in items {
+            let v = if *item == "priority" {
+                Term::atom(atom::atom(priority_name(prio)))
+            } else {
+                value(out, t, item, status)
+            };
+            if *item == "registered_name" && v == Term::NIL && items.len() == 1 {
+                // `process_info(P, registered_name)` of an unregistered process is `[]`.
+                result.push(Term::NIL);
+                continue;
+            }
+            result.push(boxed::tuple(
+                &mut out.heap,
+                &[Term::atom(atom::atom(item)), v],
+            ));
+        }
+    };
+    if id == out.id {
+        let prio = out.cell().map(|c| c.priority()).unwrap_or(Priority::Normal);
+        one(out, None, "running", prio);
+        return Some(result);
+    }
+    let c = table().get(id)?;
+    let status = match c.state() {
+        cell::EXITED => return None,
+        cell::RUNNING | cell::NOTIFIED => "running",
+        cell::QUEUED => "runnable",
+        _ => "waiting",
+    };
+    let prio = c.priority();
+    let target = c.process.lock();
+    if c.state() == cell::EXITED {
+        return None;
+    }
+    one(out, Some(&target), status, prio);
+    Some(result)
+}
+
+fn process_info_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let id = a[0].pid_number();
+    let mut items: Vec<&str> = Vec::new();
+    let registered = if id == p.id {
+        p.registered_name.is_some()
+    } else {
+        table()
+            .get(id)
+            .is_some_and(|c| c.process.lock().registered_name.is_some())
+    };
+    if registered {
+        items.push("registered_name");
+    }
+    items.extend_from_slice(DEFAULT_ITEMS);
+    match info(p, id, &items) {
+        Some(v) => Ok(boxed::list(&mut p.heap, &v)),
+        None => Ok(Term::atom(atom::UNDEFINED)),
+    }
+}
+
+fn process_info_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let id = a[0].pid_number();
+    let single = a[1].as_atom();
+    let names: Vec<atom::Atom> = match single {
+        Some(n) => vec![n],
+        None => {
+            let Some(list) = boxed::list_to_vec(a[1]) else {
+                return Err(Fail::badarg());
+            };
+            let mut v = Vec::new();
+            for t in list {
+                v.push(t.as_atom().ok_or_else(Fail::badarg)?);
+            }
+            v
+        }
+    };
+    let items: Vec<&str> = names.iter().map(|n| n.name()).collect();
+    if items.iter().any(|i| !known(i)) {
+        return Err(Fail::badarg());
+    }
+    match info(p, id, &items) {
+        None => Ok(Term::atom(atom::UNDEFINED)),
+        Some(v) if single.is_some() => Ok(v[0]),
+        Some(v) => {
+            // In a list, an unregistered `registered_name` shows as `{registered_name, []}`.
+            Ok(boxed::list(&mut p.heap, &v))
+        }
+    }
+}

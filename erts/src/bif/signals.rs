@@ -1,0 +1,391 @@
+//! BIFs that send signals to other processes or change how this one takes them (OTP's
+//! `bif.c`): `link/1`, `unlink/1`, `monitor/2,3`, `demonitor/1,2`, `exit/2`,
+//! `process_flag/2`, `is_process_alive/1`, `yield/0`, `group_leader`, `processes/0`, and the
+//! name registry BIFs.
+
+use super::Registry;
+use crate::atom::{self, Atom};
+use crate::exception::{BifResult, Fail};
+use crate::process::exit::{deliver, deliver_or_answer, down_message};
+use crate::process::signal_handling::Handled;
+use crate::process::signals::{MonitorTarget, OwnedTerm, Signal};
+use crate::process::table::table;
+use crate::process::{registry, Monitor, Process};
+use crate::term::boxed;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "link", 1, link_1);
+    r.add("erlang", "unlink", 1, unlink_1);
+    r.add("erlang", "monitor", 2, monitor_2);
+    r.add("erlang", "monitor", 3, monitor_3);
+    r.add("erlang", "demonitor", 1, demonitor_1);
+    r.add("erlang", "demonitor", 2, demonitor_2);
+    r.add("erlang", "exit", 2, exit_2);
+    r.add("erlang", "process_flag", 2, process_flag_2);
+    r.add("erlang", "is_process_alive", 1, is_process_alive_1);
+    r.add("erlang", "yield", 0, yield_0);
+    r.add("erlang", "group_leader", 0, group_leader_0);
+    r.add("erts_internal", "group_leader", 2, group_leader_2);
+    r.add("erts_internal", "group_leader", 3, group_leader_3);
+    r.add("erlang", "processes", 0, processes_0);
+    r.add("erlang", "register", 2, register_2);
+    r.add("erlang", "unregister", 1, unregister_1);
+    r.add("erlang", "whereis", 1, whereis_1);
+    r.add("erlang", "registered", 0, registered_0);
+}
+
+fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let to = a[0].pid_number();
+    if to != p.id && !p.links.contains(&to) {
+        p.links.push(to);
+        if let Err(_sig) = deliver(to, Signal::Link { from: p.id }) {
+            // The process is gone: no link, and an exit signal `noproc` to the caller.
+            p.links.retain(|&l| l != to);
+            let _ = deliver(
+                p.id,
+                Signal::Exit {
+                    from: to,
+                    reason: OwnedTerm::immediate(Term::atom(atom::NOPROC)),
+                    linked: false,
+                },
+            );
+        }
+    }
+    Ok(Term::bool(true))
+}
+
+fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let to = a[0].pid_number();
+    if let Some(i) = p.links.iter().position(|&l| l == to) {
+        p.links.swap_remove(i);
+        let _ = deliver(to, Signal::Unlink { from: p.id });
+    }
+    Ok(Term::bool(true))
+}
+
+/// `monitor(process, PidOrName)`.
+fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if a[0] != Term::atom(atom::atom("process")) {
+        return Err(Fail::badarg());
+    }
+    let item = a[1];
+    let reference = super::process::new_ref_id();
+    let rt = boxed::reference(&mut p.heap, reference);
+    let (pid, target) = if item.is_local_pid() {
+        let id = item.pid_number();
+        (Some(id), MonitorTarget::Pid(id))
+    } else {
+        let name = if let Some(n) = item.as_atom() {
+            n
+        } else if item.is_tuple() && boxed::tuple_arity(item) == 2 {
+            match (
+                boxed::tuple_element(item, 0).as_atom(),
+                boxed::tuple_element(item, 1).as_atom(),
+            ) {
+                (Some(n), Some(node)) if node == atom::NONODE => n,
+                _ => return Err(Fail::badarg()),
+            }
+        } else {
+            return Err(Fail::badarg());
+        };
+        (registry::whereis(name), MonitorTarget::Name(name))
+    };
+    let id = pid.unwrap_or(u64::MAX);
+    p.monitors.push(Monitor {
+        reference,
+        pid: id,
+        target,
+    });
+    match pid {
+        Some(id) if id == p.id => {
+            // Monitoring oneself: nothing to watch (the process cannot outlive itself).
+        }
+        Some(id) => {
+            deliver_or_answer(
+                id,
+                Signal::Monitor {
+                    from: p.id,
+                    reference,
+                    target,
+                },
+            );
+        }
+        None => {
+            let msg = down_message(reference, 0, target, Term::atom(atom::NOPROC));
+            let _ = deliver(p.id, Signal::Down { reference, msg });
+        }
+    }
+    Ok(rt)
+}
+
+fn monitor_3(p: &mut Process, a: &[Term]) -> BifResult {
+    if boxed::list_to_vec(a[2]).is_none() {
+        return Err(Fail::badarg());
+    }
+    monitor_2(p, &a[..2])
+}
+
+fn do_demonitor(p: &mut Process, r: Term) -> Result<bool, Fail> {
+    if !r.is_reference() {
+        return Err(Fail::badarg());
+    }
+    let reference = boxed::reference_id(r);
+    match p.monitors.iter().position(|m| m.reference == reference) {
+        Some(i) => {
+            let m = p.monitors.swap_remove(i);
+            let _ = deliver(
+                m.pid,
+                Signal::Demonitor {
+                    from: p.id,
+                    reference,
+                },
+            );
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+fn demonitor_1(p: &mut Process, a: &[Term]) -> BifResult {
+    do_demonitor(p, a[0])?;
+    Ok(Term::bool(true))
+}
+
+/// Removes `{_, Ref, _, _, _}` messages (a flushed `'DOWN'`).
+fn flush_down(p: &mut Process, reference: u64) -> Result<(), Fail> {
+    if let Handled::Killed(r) = p.handle_signals() {
+        return Err(Fail::Exited(r));
+    }
+    p.mailbox.retain(|m| {
+        !(m.is_tuple()
+            && boxed::tuple_arity(*m) == 5
+            && boxed::tuple_element(*m, 0) == Term::atom(atom::DOWN)
+            && boxed::tuple_element(*m, 1).is_reference()
+            && boxed::reference_id(boxed::tuple_element(*m, 1)) == reference)
+    });
+    p.save = 0;
+    Ok(())
+}
+
+fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(opts) = boxed::list_to_vec(a[1]) else {
+        return Err(Fail::badarg());
+    };
+    let (mut flush, mut info) = (false, false);
+    for o in opts {
+        match o.as_atom().map(|a| a.name()) {
+            Some("flush") => flush = true,
+            Some("info") => info = true,
+            _ => return Err(Fail::badarg()),
+        }
+    }
+    let found = do_demonitor(p, a[0])?;
+    let mut result = true;
+    if flush {
+        let had = p.mailbox.len();
+        flush_down(p, boxed::reference_id(a[0]))?;
+        if info && !found {
+            result = p.mailbox.len() != had;
+        }
+    }
+    if info && !flush {
+        result = found;
+    } else if info && found {
+        result = true;
+    }
+    Ok(Term::bool(result))
+}
+
+fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let (to, reason) = (a[0], a[1]);
+    if !to.is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let id = to.pid_number();
+    if id == p.id {
+        return match p.exit_signal(p.id, reason, false) {
+            Handled::Alive => Ok(Term::bool(true)),
+            Handled::Killed(r) => Err(Fail::Exited(r)),
+        };
+    }
+    let _ = deliver(
+        id,
+        Signal::Exit {
+            from: p.id,
+            reason: OwnedTerm::copy_of(reason),
+            linked: false,
+        },
+    );
+    Ok(Term::bool(true))
+}
+
+fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(flag) = a[0].as_atom() else {
+        return Err(Fail::badarg());
+    };
+    match flag.name() {
+        "trap_exit" => {
+            let Some(on) = a[1].as_atom().and_then(|v| match v.name() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }) else {
+                return Err(Fail::badarg());
+            };
+            let old = p.trap_exit;
+            p.trap_exit = on;
+            Ok(Term::bool(old))
+        }
+        "priority" => {
+            let Some(new) = super::spawn::priority_from(a[1]) else {
+                return Err(Fail::badarg());
+            };
+            let cell = p.cell().ok_or_else(Fail::badarg)?;
+            let old = cell.priority();
+            cell.set_priority(new);
+            let name = match old {
+                crate::process::cell::Priority::Max => "max",
+                crate::process::cell::Priority::High => "high",
+                crate::process::cell::Priority::Normal => "normal",
+                crate::process::cell::Priority::Low => "low",
+            };
+            Ok(Term::atom(atom::atom(name)))
+        }
+        "min_heap_size" | "min_bin_vheap_size" | "fullsweep_after" => match a[1].as_small() {
+            Some(n) if n >= 0 => Ok(Term::small(crate::heap::MIN_HEAP_SIZE as i64)),
+            _ => Err(Fail::badarg()),
+        },
+        "max_heap_size" => Ok(Term::small(0)),
+        "message_queue_data" => match a[1].as_atom().map(|a| a.name()) {
+            Some("on_heap") | Some("off_heap") => Ok(Term::atom(atom::atom("on_heap"))),
+            _ => Err(Fail::badarg()),
+        },
+        "sensitive" | "save_calls" => Ok(Term::bool(false)),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn is_process_alive_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let id = a[0].pid_number();
+    if id == p.id {
+        return Ok(Term::bool(true));
+    }
+    let alive = table()
+        .get(id)
+        .is_some_and(|c| c.state() != crate::process::cell::EXITED);
+    Ok(Term::bool(alive))
+}
+
+fn yield_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    p.yield_now = true;
+    Ok(Term::bool(true))
+}
+
+fn group_leader_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(p.group_leader)
+}
+
+/// Sets the group leader of process `a[1]` to `a[0]`.
+fn set_group_leader(p: &mut Process, a: &[Term]) -> Result<bool, Fail> {
+    if !a[0].is_local_pid() || !a[1].is_local_pid() {
+        return Err(Fail::badarg());
+    }
+    let id = a[1].pid_number();
+    if id == p.id {
+        p.group_leader = a[0];
+        return Ok(true);
+    }
+    match table().get(id) {
+        Some(cell) => {
+            cell.process.lock().group_leader = a[0];
+            Ok(true)
+        }
+        None => Err(Fail::badarg()),
+    }
+}
+
+/// `erts_internal:group_leader(GL, Pid)`: `true` when done at once.
+fn group_leader_2(p: &mut Process, a: &[Term]) -> BifResult {
+    set_group_leader(p, a).map(Term::bool)
+}
+
+/// `erts_internal:group_leader(GL, Pid, Ref)`: never needed (done synchronously above).
+fn group_leader_3(p: &mut Process, a: &[Term]) -> BifResult {
+    set_group_leader(p, &a[..2]).map(Term::bool)
+}
+
+fn processes_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let ids: Vec<Term> = table().ids().into_iter().map(Term::pid).collect();
+    Ok(boxed::list(&mut p.heap, &ids))
+}
+
+fn register_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(name), true) = (a[0].as_atom(), a[1].is_local_pid()) else {
+        return Err(Fail::badarg());
+    };
+    if name == atom::UNDEFINED {
+        return Err(Fail::badarg());
+    }
+    let id = a[1].pid_number();
+    if id == p.id {
+        if p.registered_name.is_some() || !registry::register(name, id) {
+            return Err(Fail::badarg());
+        }
+        p.registered_name = Some(name);
+        return Ok(Term::bool(true));
+    }
+    let Some(cell) = table().get(id) else {
+        return Err(Fail::badarg());
+    };
+    let mut other = cell.process.lock();
+    if other.registered_name.is_some() || !registry::register(name, id) {
+        return Err(Fail::badarg());
+    }
+    other.registered_name = Some(name);
+    Ok(Term::bool(true))
+}
+
+fn unregister_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(name) = a[0].as_atom() else {
+        return Err(Fail::badarg());
+    };
+    let Some(id) = registry::unregister(name) else {
+        return Err(Fail::badarg());
+    };
+    if id == p.id {
+        p.registered_name = None;
+    } else if let Some(cell) = table().get(id) {
+        let mut other = cell.process.lock();
+        if other.registered_name == Some(name) {
+            other.registered_name = None;
+        }
+    }
+    Ok(Term::bool(true))
+}
+
+fn whereis_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(name) = a[0].as_atom() else {
+        return Err(Fail::badarg());
+    };
+    Ok(registry::whereis(name)
+        .map(Term::pid)
+        .unwrap_or(Term::atom(atom::UNDEFINED)))
+}
+
+fn registered_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let names: Vec<Term> = registry::registered()
+        .into_iter()
+        .map(|n: Atom| Term::atom(n))
+        .collect();
+    Ok(boxed::list(&mut p.heap, &names))
+}

@@ -1,0 +1,138 @@
+//! Delivering signals to other processes and process termination (OTP's `erts_do_exit_process`
+//! / `erts_continue_exit_process`): a dying process sends exit signals along its links,
+//! `'DOWN'` messages to its monitors, drops its name and leaves the process table. Signals
+//! that reach a process that is already gone get the answers OTP gives: a link gets a `noproc`
+//! exit signal, a monitor a `noproc` `'DOWN'` message.
+
+use super::cell::ProcessCell;
+use super::signal_handling::build_owned;
+use super::signals::{MonitorTarget, OwnedTerm, Signal};
+use super::table::table;
+use super::{registry, Process};
+use crate::atom;
+use crate::term::boxed;
+use crate::term::copy;
+use crate::term::Term;
+use std::sync::Arc;
+
+/// Puts `sig` in the inbox of process `to` and schedules it; gives the signal back when there
+/// is no such process.
+pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
+    match table().get(to) {
+        Some(cell) => deliver_to(&cell, sig),
+        None => Err(sig),
+    }
+}
+
+/// Like [`deliver`], to a known cell.
+pub fn deliver_to(cell: &Arc<ProcessCell>, sig: Signal) -> Result<(), Signal> {
+    match cell.push(sig) {
+        Ok(true) => {
+            crate::sched::enqueue(cell.clone());
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(sig) => Err(sig),
+    }
+}
+
+/// Delivers `sig` to process `to`; when `to` is gone, answers links and
+/// monitors as OTP does.
+pub fn deliver_or_answer(to: u64, sig: Signal) {
+    if let Err(sig) = deliver(to, sig) {
+        answer_dead(to, sig);
+    }
+}
+
+/// The answer of a dead process `dead` to a signal it can no longer take.
+fn answer_dead(dead: u64, sig: Signal) {
+    match sig {
+        Signal::Link { from } => {
+            let _ = deliver(
+                from,
+                Signal::Exit {
+                    from: dead,
+                    reason: OwnedTerm::immediate(Term::atom(atom::NOPROC)),
+                    linked: true,
+                },
+            );
+        }
+        Signal::Monitor {
+            from,
+            reference,
+            target,
+        } => {
+            let msg = down_message(reference, dead, target, Term::atom(atom::NOPROC));
+            let _ = deliver(from, Signal::Down { reference, msg });
+        }
+        _ => {}
+    }
+}
+
+/// `{'DOWN', Ref, process, Item, Reason}` in its own heap; `Item` is the pid, or
+/// `{Name, Node}` for a monitor by name.
+pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Term) -> OwnedTerm {
+    build_owned(|h| {
+        let r = boxed::reference(h, reference);
+        let item = match target {
+            MonitorTarget::Pid(_) => Term::pid(pid),
+            MonitorTarget::Name(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
+        };
+        let reason = copy::copy(h, reason);
+        boxed::tuple(
+            h,
+            &[
+                Term::atom(atom::DOWN),
+                r,
+                Term::atom(atom::atom("process")),
+                item,
+                reason,
+            ],
+        )
+    })
+}
+
+/// Terminates `p` (held by `cell`) with `reason` (a term on its heap): tells linked and
+/// monitoring processes, unregisters its name and removes it from the process table.
+pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
+    let me = p.id;
+    let mut leftovers = std::mem::take(&mut p.pending);
+    leftovers.extend(cell.mark_exited());
+    for sig in leftovers {
+        answer_dead(me, sig);
+    }
+    for &l in &p.links {
+        let sig = Signal::Exit {
+            from: me,
+            reason: OwnedTerm::copy_of(reason),
+            linked: true,
+        };
+        let _ = deliver(l, sig);
+    }
+    p.links.clear();
+    for m in std::mem::take(&mut p.monitored_by) {
+        let msg = down_message(m.reference, me, m.target, reason);
+        let _ = deliver(
+            m.pid,
+            Signal::Down {
+                reference: m.reference,
+                msg,
+            },
+        );
+    }
+    for m in std::mem::take(&mut p.monitors) {
+        let _ = deliver(
+            m.pid,
+            Signal::Demonitor {
+                from: me,
+                reference: m.reference,
+            },
+        );
+    }
+    if let Some(name) = p.registered_name.take() {
+        registry::unregister_if(name, me);
+    }
+    p.mailbox.clear();
+    table().remove(me);
+    crate::sched::process_exited(me, reason);
+}

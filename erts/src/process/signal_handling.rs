@@ -1,0 +1,131 @@
+//! A process handling the signals in its inbox (OTP's `erts_proc_sig_handle_incoming`):
+//! messages join the mailbox, exit signals kill the process or become `{'EXIT', From, Reason}`
+//! messages when it traps exits, links and monitors update its bookkeeping, timer expiries
+//! end a `receive ... after`.
+
+use super::signals::{OwnedTerm, Signal};
+use super::{MonitoredBy, Process};
+use crate::atom;
+use crate::term::boxed;
+use crate::term::Term;
+
+/// What handling the signals decided.
+pub enum Handled {
+    /// The process goes on.
+    Alive,
+    /// An exit signal killed it with this reason (a term on its heap).
+    Killed(Term),
+}
+
+impl Process {
+    /// Takes the signals from the inbox and handles them in order.
+    pub fn handle_signals(&mut self) -> Handled {
+        let Some(cell) = self.cell() else {
+            return Handled::Alive;
+        };
+        // SAFETY: detach the borrow of `self` taken by `cell()`; the cell outlives `self`.
+        let cell: &super::cell::ProcessCell = unsafe { &*(cell as *const _) };
+        let mut pending = std::mem::take(&mut self.pending);
+        cell.take_signals(&mut pending);
+        let mut verdict = Handled::Alive;
+        while let Some(sig) = pending.pop_front() {
+            if let Handled::Killed(r) = self.handle_signal(sig) {
+                verdict = Handled::Killed(r);
+                break;
+            }
+        }
+        // Signals after a fatal one stay in `pending`: the exit code answers them as if they
+        // had arrived after the process died.
+        self.pending = pending;
+        verdict
+    }
+
+    fn handle_signal(&mut self, sig: Signal) -> Handled {
+        match sig {
+            Signal::Message(m) => {
+                let t = m.adopt_into(&mut self.heap);
+                self.mailbox.push_back(t);
+            }
+            Signal::Exit {
+                from,
+                reason,
+                linked,
+            } => {
+                if linked {
+                    // Only a live link delivers an exit signal.
+                    let Some(i) = self.links.iter().position(|&l| l == from) else {
+                        return Handled::Alive;
+                    };
+                    self.links.swap_remove(i);
+                }
+                let reason = reason.adopt_into(&mut self.heap);
+                return self.exit_signal(from, reason, linked);
+            }
+            Signal::Link { from } => {
+                if !self.links.contains(&from) {
+                    self.links.push(from);
+                }
+            }
+            Signal::Unlink { from } => {
+                self.links.retain(|&l| l != from);
+            }
+            Signal::Monitor {
+                from,
+                reference,
+                target,
+            } => self.monitored_by.push(MonitoredBy {
+                reference,
+                pid: from,
+                target,
+            }),
+            Signal::Demonitor { from, reference } => {
+                self.monitored_by
+                    .retain(|m| !(m.reference == reference && m.pid == from));
+            }
+            Signal::Down { reference, msg } => {
+                if let Some(i) = self.monitors.iter().position(|m| m.reference == reference) {
+                    self.monitors.swap_remove(i);
+                    let t = msg.adopt_into(&mut self.heap);
+                    self.mailbox.push_back(t);
+                }
+            }
+            Signal::ReceiveTimeout { generation } => {
+                if self.timer_active && generation == self.timer_gen {
+                    self.timer_active = false;
+                    self.timed_out = true;
+                }
+            }
+        }
+        Handled::Alive
+    }
+
+    /// The effect of an exit signal with `reason` from process `from`.
+    pub fn exit_signal(&mut self, from: u64, reason: Term, linked: bool) -> Handled {
+        let kill = Term::atom(atom::KILL);
+        if !linked && reason == kill {
+            return Handled::Killed(Term::atom(atom::KILLED));
+        }
+        if self.trap_exit {
+            let msg = boxed::tuple(
+                &mut self.heap,
+                &[Term::atom(atom::EXIT_UPPER), Term::pid(from), reason],
+            );
+            self.mailbox.push_back(msg);
+            return Handled::Alive;
+        }
+        if reason == Term::atom(atom::NORMAL) {
+            return Handled::Alive;
+        }
+        Handled::Killed(reason)
+    }
+}
+
+/// Builds a term in a fresh heap.
+pub fn build_owned(f: impl FnOnce(&mut crate::heap::Heap) -> Term) -> OwnedTerm {
+    let mut heap = Box::new(crate::heap::Heap::with_capacity(16));
+    let term = f(&mut heap);
+    OwnedTerm {
+        term,
+        heap: Some(heap),
+    }
+}

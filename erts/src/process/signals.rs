@@ -1,0 +1,92 @@
+//! Signals between processes (OTP's `erl_proc_sig_queue`): messages, exit signals, links,
+//! monitors and timer expiries. Every signal to a process goes through its one FIFO inbox, so
+//! signals from one process to another keep their order, whatever their kind.
+//!
+//! A term carried by a signal lives in its own heap ([`OwnedTerm`]): the sender copies it there
+//! without touching the receiver, and the receiver adopts that heap as a fragment when it takes
+//! the signal (OTP's heap fragments of messages).
+
+use crate::heap::Heap;
+use crate::term::copy;
+use crate::term::Term;
+
+/// A term together with the heap that holds it (none for immediates).
+pub struct OwnedTerm {
+    pub term: Term,
+    pub heap: Option<Box<Heap>>,
+}
+
+// SAFETY: the term points only into `heap` (or is immediate / a refc binary whose data is
+// shared immutably), and the heap moves with it.
+unsafe impl Send for OwnedTerm {}
+
+impl OwnedTerm {
+    /// Copies `t` into a fresh heap of exactly the needed size.
+    pub fn copy_of(t: Term) -> OwnedTerm {
+        if t.is_immediate() {
+            return OwnedTerm {
+                term: t,
+                heap: None,
+            };
+        }
+        let words = copy::size_of(t);
+        let mut heap = Box::new(Heap::with_capacity(words));
+        let term = copy::copy(&mut heap, t);
+        OwnedTerm {
+            term,
+            heap: Some(heap),
+        }
+    }
+    /// An immediate term (atom, small integer, pid, `[]`).
+    pub fn immediate(t: Term) -> OwnedTerm {
+        debug_assert!(t.is_immediate());
+        OwnedTerm {
+            term: t,
+            heap: None,
+        }
+    }
+    /// Moves the term into `heap` (adopting its fragment) and returns it.
+    pub fn adopt_into(self, heap: &mut Heap) -> Term {
+        if let Some(h) = self.heap {
+            heap.absorb(*h);
+        }
+        self.term
+    }
+}
+
+/// What a monitor watches by: a pid or a registered name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MonitorTarget {
+    Pid(u64),
+    Name(crate::atom::Atom),
+}
+
+/// A signal in a process's inbox.
+pub enum Signal {
+    /// An ordinary message.
+    Message(OwnedTerm),
+    /// An exit signal from `from` (a pid number). `linked` is true when it comes from a broken
+    /// link (then `kill` is not special), false for `exit/2`.
+    Exit {
+        from: u64,
+        reason: OwnedTerm,
+        linked: bool,
+    },
+    /// `from` linked itself to the receiver.
+    Link { from: u64 },
+    /// `from` removed its link to the receiver.
+    Unlink { from: u64 },
+    /// `from` monitors the receiver (reference `reference`, as given by `target`).
+    Monitor {
+        from: u64,
+        reference: u64,
+        target: MonitorTarget,
+    },
+    /// `from` removed its monitor `reference`.
+    Demonitor { from: u64, reference: u64 },
+    /// A monitor of the receiver fired: `msg` is the `'DOWN'` message, delivered only if the
+    /// receiver still holds monitor `reference` (a demonitor may have raced with it).
+    Down { reference: u64, msg: OwnedTerm },
+    /// The `receive ... after` timer number `generation` expired.
+    ReceiveTimeout { generation: u64 },
+}

@@ -1,0 +1,74 @@
+//! Creating processes (OTP's `erl_create_process`): a new process gets its own heap with a copy
+//! of the arguments, a pid, optional link and monitor to its parent, and is made runnable.
+
+use super::cell::{Priority, ProcessCell};
+use super::signals::MonitorTarget;
+use super::table::{table, SpawnError};
+use super::{Monitor, MonitoredBy, Process};
+use crate::emu::interp;
+use crate::heap::Heap;
+use crate::module::Export;
+use crate::term::copy;
+use crate::term::Term;
+use std::sync::Arc;
+
+/// Options of `spawn_opt`.
+#[derive(Default, Clone, Copy)]
+pub struct SpawnOpts {
+    pub link: bool,
+    /// Monitor the child from the parent with this reference number.
+    pub monitor: Option<u64>,
+    pub priority: Option<Priority>,
+    /// Initial heap size in words.
+    pub min_heap_size: Option<usize>,
+}
+
+/// Spawns a process running `export(args)`; `parent` (the caller, if any) gets the link or
+/// monitor asked for. Returns the new pid number.
+pub fn spawn(
+    parent: Option<&mut Process>,
+    export: &'static Export,
+    args: &[Term],
+    opts: SpawnOpts,
+) -> Result<u64, SpawnError> {
+    let id = table().reserve()?;
+    let mut p = Process::new_spawned(id);
+    let words: usize = args.iter().map(|a| copy::size_of(*a)).sum();
+    let heap_words = opts
+        .min_heap_size
+        .unwrap_or(crate::heap::MIN_HEAP_SIZE)
+        .max(words + crate::heap::MIN_HEAP_SIZE / 2);
+    p.heap = Heap::with_capacity(heap_words);
+    let copied: Vec<Term> = args.iter().map(|a| copy::copy(&mut p.heap, *a)).collect();
+    interp::setup_spawn(&mut p, export, &copied);
+    p.initial_call = Some(export.mfa);
+    if let Some(parent) = parent {
+        p.group_leader = parent.group_leader;
+        if opts.link {
+            p.links.push(parent.id);
+            parent.links.push(id);
+        }
+        if let Some(reference) = opts.monitor {
+            p.monitored_by.push(MonitoredBy {
+                reference,
+                pid: parent.id,
+                target: MonitorTarget::Pid(id),
+            });
+            parent.monitors.push(Monitor {
+                reference,
+                pid: id,
+                target: MonitorTarget::Pid(id),
+            });
+        }
+    } else {
+        p.group_leader = Term::pid(id);
+    }
+    let cell = Arc::new(ProcessCell::new(p));
+    cell.process.lock().cell = Arc::as_ptr(&cell);
+    if let Some(pr) = opts.priority {
+        cell.set_priority(pr);
+    }
+    table().insert(cell.clone());
+    crate::sched::spawn(cell);
+    Ok(id)
+}

@@ -1,0 +1,106 @@
+//! The process table (OTP's `erl_ptab`): pid number → process, the process limit (`+P`), and
+//! pid allocation. Sharded so that lookups from many schedulers do not contend on one lock.
+
+use super::cell::ProcessCell;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+const SHARDS: usize = 64;
+
+/// OTP's default process limit.
+pub const DEFAULT_PROCESS_LIMIT: usize = 262_144;
+
+pub struct ProcessTable {
+    shards: Vec<RwLock<HashMap<u64, Arc<ProcessCell>>>>,
+    next_id: AtomicU64,
+    live: AtomicUsize,
+    limit: AtomicUsize,
+}
+
+/// Why a process could not be created.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SpawnError {
+    /// The process limit is reached (`system_limit`).
+    Limit,
+}
+
+impl ProcessTable {
+    fn new() -> ProcessTable {
+        ProcessTable {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            next_id: AtomicU64::new(0),
+            live: AtomicUsize::new(0),
+            limit: AtomicUsize::new(DEFAULT_PROCESS_LIMIT),
+        }
+    }
+
+    fn shard(&self, id: u64) -> &RwLock<HashMap<u64, Arc<ProcessCell>>> {
+        &self.shards[(id as usize) % SHARDS]
+    }
+
+    /// Reserves a slot and a new pid number.
+    pub fn reserve(&self) -> Result<u64, SpawnError> {
+        let limit = self.limit.load(Ordering::Relaxed);
+        let prev = self.live.fetch_add(1, Ordering::AcqRel);
+        if prev >= limit {
+            self.live.fetch_sub(1, Ordering::AcqRel);
+            return Err(SpawnError::Limit);
+        }
+        Ok(self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The pid number the next `reserve` hands out (when no other thread spawns meanwhile).
+    pub fn next_id(&self) -> u64 {
+        self.next_id.load(Ordering::Relaxed)
+    }
+
+    /// Makes a reserved process visible.
+    pub fn insert(&self, cell: Arc<ProcessCell>) {
+        self.shard(cell.id).write().insert(cell.id, cell);
+    }
+
+    /// Removes an exited process and frees its slot.
+    pub fn remove(&self, id: u64) {
+        if self.shard(id).write().remove(&id).is_some() {
+            self.live.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    pub fn get(&self, id: u64) -> Option<Arc<ProcessCell>> {
+        self.shard(id).read().get(&id).cloned()
+    }
+
+    /// Number of live processes.
+    pub fn count(&self) -> usize {
+        self.live.load(Ordering::Acquire)
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets the process limit (`+P`), clamped to OTP's bounds.
+    pub fn set_limit(&self, n: usize) {
+        self.limit
+            .store(n.clamp(1024, 134_217_727), Ordering::Relaxed);
+    }
+
+    /// All live pid numbers, in creation order.
+    pub fn ids(&self) -> Vec<u64> {
+        let mut v: Vec<u64> = self
+            .shards
+            .iter()
+            .flat_map(|s| s.read().keys().copied().collect::<Vec<_>>())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// The process table.
+pub fn table() -> &'static ProcessTable {
+    static T: OnceLock<ProcessTable> = OnceLock::new();
+    T.get_or_init(ProcessTable::new)
+}

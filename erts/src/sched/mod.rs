@@ -1,0 +1,108 @@
+//! Schedulers (OTP's `erl_process.c` scheduling part): `+S N` threads, each running processes
+//! from its local queue and the shared queues ([`run_queue`]), stealing work when idle and
+//! parking when there is none ([`park`]); the loop of one thread is in [`worker`].
+//!
+//! Also the spawn path (making a new process runnable) and the watch on the first process,
+//! whose end ends a `--bare` run.
+
+pub mod park;
+pub mod run_queue;
+pub mod worker;
+
+use crate::process::cell::ProcessCell;
+use crate::term::Term;
+use crossbeam_deque::Worker;
+use park::Parker;
+use parking_lot::{Condvar, Mutex};
+use run_queue::{RunQueues, Task};
+use std::sync::{Arc, OnceLock};
+
+pub struct System {
+    pub queues: RunQueues,
+    pub parker: Parker,
+    pub schedulers: usize,
+    /// The process whose exit ends the run, and how it ended (`Some(normal?)`).
+    watch: Mutex<(Option<u64>, Option<bool>)>,
+    watch_cv: Condvar,
+}
+
+static SYSTEM: OnceLock<System> = OnceLock::new();
+
+/// The scheduler system; panics if not started (a bug: processes run only after `start`).
+pub fn system() -> &'static System {
+    SYSTEM.get().expect("schedulers not started")
+}
+
+/// Whether the schedulers are running.
+pub fn started() -> bool {
+    SYSTEM.get().is_some()
+}
+
+/// Starts `n` scheduler threads (once).
+pub fn start(n: usize) {
+    let n = n.max(1);
+    let mut workers = Vec::new();
+    let mut stealers = Vec::new();
+    for _ in 0..n {
+        let w: Worker<Task> = Worker::new_fifo();
+        stealers.push(w.stealer());
+        workers.push(w);
+    }
+    let sys = System {
+        queues: RunQueues::new(stealers),
+        parker: Parker::default(),
+        schedulers: n,
+        watch: Mutex::new((None, None)),
+        watch_cv: Condvar::new(),
+    };
+    if SYSTEM.set(sys).is_err() {
+        return;
+    }
+    for (i, w) in workers.into_iter().enumerate() {
+        std::thread::Builder::new()
+            .name(format!("scheduler-{}", i + 1))
+            .stack_size(8 << 20)
+            .spawn(move || worker::run(i, w))
+            .expect("cannot start a scheduler thread");
+    }
+}
+
+/// Makes a runnable process (state `QUEUED`) visible to the schedulers.
+pub fn enqueue(t: Task) {
+    let sys = system();
+    if let Some(t) = worker::push_local(t) {
+        sys.queues.inject(t);
+    }
+    sys.parker.unpark_one();
+}
+
+/// Called when process `id` has terminated with `reason`.
+pub fn process_exited(id: u64, reason: Term) {
+    let Some(sys) = SYSTEM.get() else { return };
+    let mut w = sys.watch.lock();
+    if w.0 == Some(id) {
+        w.1 = Some(reason == Term::atom(crate::atom::NORMAL));
+        sys.watch_cv.notify_all();
+    }
+}
+
+/// Starts a new process `cell` (already in the process table).
+pub fn spawn(cell: Arc<ProcessCell>) {
+    cell.mark_queued();
+    enqueue(cell);
+}
+
+/// Watches process `id`: [`wait_watched`] returns when it ends.
+pub fn watch(id: u64) {
+    system().watch.lock().0 = Some(id);
+}
+
+/// Blocks until the watched process ends; true when it ended normally.
+pub fn wait_watched() -> bool {
+    let sys = system();
+    let mut w = sys.watch.lock();
+    while w.1.is_none() {
+        sys.watch_cv.wait(&mut w);
+    }
+    w.1.unwrap_or(false)
+}

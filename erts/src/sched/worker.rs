@@ -1,0 +1,154 @@
+//! A scheduler thread (OTP's `erts_schedule` loop): takes runnable processes from the run
+//! queues, handles their signals, runs them for a time slice of `CONTEXT_REDS` reductions with
+//! its own register file, and puts them back, parks them, or terminates them.
+
+use super::run_queue::Task;
+use super::system;
+use crate::emu::interp::{self, Outcome};
+use crate::exception::Class;
+use crate::process::cell::ProcessCell;
+use crate::process::exit::terminate;
+use crate::process::signal_handling::Handled;
+use crate::process::{Process, MAX_FREG, MAX_REG};
+use crate::term::boxed;
+use crate::term::Term;
+use crossbeam_deque::Worker;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+/// Reductions in one time slice (OTP's `CONTEXT_REDS`).
+pub const CONTEXT_REDS: i64 = 4000;
+
+thread_local! {
+    /// The local run queue of the scheduler running on this thread.
+    static LOCAL: RefCell<Option<Worker<Task>>> = const { RefCell::new(None) };
+}
+
+/// Queues `t` on this thread's scheduler when there is one (normal priority), else globally.
+/// Returns `t` back when this thread is not a scheduler.
+pub fn push_local(t: Task) -> Option<Task> {
+    if t.priority() != crate::process::cell::Priority::Normal {
+        return Some(t);
+    }
+    LOCAL.with(|l| match &*l.borrow() {
+        Some(w) => {
+            w.push(t);
+            None
+        }
+        None => Some(t),
+    })
+}
+
+/// The register file a scheduler lends to the process it runs.
+struct Registers {
+    x: Box<[Term]>,
+    f: Box<[f64]>,
+}
+
+/// Runs scheduler number `me` with its local queue `local` forever.
+pub fn run(me: usize, local: Worker<Task>) {
+    LOCAL.with(|l| *l.borrow_mut() = Some(local));
+    let mut regs = Registers {
+        x: vec![Term::NIL; MAX_REG].into_boxed_slice(),
+        f: vec![0.0; MAX_FREG].into_boxed_slice(),
+    };
+    let sys = system();
+    let mut tick: u64 = 0;
+    loop {
+        tick = tick.wrapping_add(1);
+        let next = LOCAL.with(|l| {
+            let l = l.borrow();
+            let w = l.as_ref().expect("scheduler thread has a local queue");
+            sys.queues.pop(w, me, tick)
+        });
+        match next {
+            Some(t) => run_slice(&t, &mut regs),
+            None => sys.parker.park(|| sys.queues.has_work()),
+        }
+    }
+}
+
+/// Runs one time slice of `cell`.
+fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
+    cell.begin_run();
+    let mut guard = cell.process.lock();
+    let p: &mut Process = &mut guard;
+    if let Handled::Killed(r) = p.handle_signals() {
+        terminate(cell, p, r);
+        return;
+    }
+    std::mem::swap(&mut p.x, &mut regs.x);
+    std::mem::swap(&mut p.f, &mut regs.f);
+    for (i, v) in p.saved_x.drain(..).enumerate() {
+        p.x[i] = v;
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        interp::execute(p, CONTEXT_REDS)
+    }));
+    if let Ok(Outcome::Yield | Outcome::Wait { .. }) = outcome {
+        let live = p.live.min(MAX_REG);
+        p.saved_x.extend_from_slice(&p.x[..live]);
+    }
+    std::mem::swap(&mut p.x, &mut regs.x);
+    std::mem::swap(&mut p.f, &mut regs.f);
+    match outcome {
+        Ok(Outcome::Yield) => {
+            drop(guard);
+            cell.end_run_yield();
+            super::enqueue(cell.clone());
+        }
+        Ok(Outcome::Wait { timeout }) => {
+            if let Some(ms) = timeout {
+                p.timer_gen += 1;
+                p.timer_active = true;
+                crate::timer::start_receive_timer(Arc::downgrade(cell), p.timer_gen, ms);
+            }
+            drop(guard);
+            if cell.end_run_waiting() {
+                super::enqueue(cell.clone());
+            }
+        }
+        Ok(Outcome::Normal(_)) => terminate(cell, p, Term::atom(crate::atom::NORMAL)),
+        Ok(Outcome::Killed(r)) => terminate(cell, p, r),
+        Ok(Outcome::Exit(r)) => {
+            let reason = match r.class {
+                Class::Exit => r.reason,
+                Class::Error => boxed::tuple(&mut p.heap, &[r.reason, r.stacktrace]),
+                Class::Throw => {
+                    let nocatch = boxed::tuple(
+                        &mut p.heap,
+                        &[Term::atom(crate::atom::atom("nocatch")), r.reason],
+                    );
+                    boxed::tuple(&mut p.heap, &[nocatch, r.stacktrace])
+                }
+            };
+            if r.class != Class::Exit {
+                crash_report(p.pid(), reason);
+            }
+            terminate(cell, p, reason);
+        }
+        Err(_) => {
+            eprintln!(
+                "beam: internal error in the runtime (a bug) while running {}; the process was stopped",
+                crate::display::display_string(p.pid())
+            );
+            p.stack.clear();
+            let reason = Term::atom(crate::atom::atom("internal_error"));
+            terminate(cell, p, reason);
+        }
+    }
+}
+
+/// BEAM's report for a process that died from an uncaught exception.
+pub fn crash_report(pid: Term, reason: Term) {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let mut msg = format!(
+        "Error in process {} with exit value:\n",
+        crate::display::display_string(pid)
+    )
+    .into_bytes();
+    msg.extend_from_slice(&crate::display::display_bytes(reason));
+    msg.extend_from_slice(b"\n\n");
+    let _ = std::io::stderr().write_all(&msg);
+}

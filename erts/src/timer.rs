@@ -1,0 +1,189 @@
+//! Timers (OTP's `erl_hl_timer.c`): `receive ... after` timeouts and the timers of
+//! `erlang:send_after/3,4` and `erlang:start_timer/3,4`, kept in one deadline-ordered heap
+//! served by a timer thread. A timer never fires before its deadline (monotonic clock).
+//! Timers made by the BIFs are known by their reference, for `cancel_timer` / `read_timer`.
+
+use crate::atom::Atom;
+use crate::process::cell::ProcessCell;
+use crate::process::exit::{deliver, deliver_to};
+use crate::process::registry;
+use crate::process::signal_handling::build_owned;
+use crate::process::signals::{OwnedTerm, Signal};
+use crate::term::{boxed, copy, Term};
+use parking_lot::{Condvar, Mutex};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+/// Where a BIF timer's message goes.
+pub enum Dest {
+    Pid(u64),
+    Name(Atom),
+}
+
+enum Action {
+    /// A `receive ... after` of this process, generation `gen`.
+    Receive { cell: Weak<ProcessCell>, gen: u64 },
+    /// A `send_after` / `start_timer` message (`{timeout, Ref, Msg}` for `start_timer`).
+    Send {
+        dest: Dest,
+        msg: OwnedTerm,
+        start_timer: bool,
+    },
+}
+
+struct Entry {
+    deadline: Instant,
+    action: Action,
+}
+
+#[derive(Default)]
+struct State {
+    queue: BinaryHeap<Reverse<(Instant, u64)>>,
+    entries: HashMap<u64, Entry>,
+    next_id: u64,
+}
+
+struct Service {
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+fn service() -> &'static Service {
+    static S: OnceLock<Service> = OnceLock::new();
+    S.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("timer".into())
+            .spawn(timer_thread)
+            .expect("cannot start the timer thread");
+        Service {
+            state: Mutex::new(State::default()),
+            cv: Condvar::new(),
+        }
+    })
+}
+
+fn add(id: Option<u64>, ms: u64, action: Action) -> u64 {
+    let s = service();
+    let deadline = Instant::now() + Duration::from_millis(ms);
+    let mut st = s.state.lock();
+    let id = id.unwrap_or_else(|| {
+        st.next_id += 1;
+        // Internal ids live above the reference ids used by BIF timers.
+        (1 << 63) | st.next_id
+    });
+    let earliest = st.queue.peek().map(|Reverse((d, _))| *d);
+    st.queue.push(Reverse((deadline, id)));
+    st.entries.insert(id, Entry { deadline, action });
+    if earliest.is_none_or(|e| deadline < e) {
+        s.cv.notify_one();
+    }
+    id
+}
+
+/// Starts the timer of a `receive ... after ms` in `cell`'s process (generation `gen`).
+pub fn start_receive_timer(cell: Weak<ProcessCell>, gen: u64, ms: u64) {
+    add(None, ms, Action::Receive { cell, gen });
+}
+
+/// Starts a BIF timer known by reference number `ref_id`.
+pub fn start_message_timer(ref_id: u64, ms: u64, dest: Dest, msg: Term, start_timer: bool) {
+    let msg = OwnedTerm::copy_of(msg);
+    add(
+        Some(ref_id),
+        ms,
+        Action::Send {
+            dest,
+            msg,
+            start_timer,
+        },
+    );
+}
+
+/// Cancels BIF timer `ref_id`; returns the milliseconds that were left, or `None` when it had
+/// already fired or never existed.
+pub fn cancel(ref_id: u64) -> Option<u64> {
+    let mut st = service().state.lock();
+    st.entries.remove(&ref_id).map(|e| remaining(e.deadline))
+}
+
+/// Milliseconds left of BIF timer `ref_id`.
+pub fn read(ref_id: u64) -> Option<u64> {
+    let st = service().state.lock();
+    st.entries.get(&ref_id).map(|e| remaining(e.deadline))
+}
+
+fn remaining(deadline: Instant) -> u64 {
+    let d = deadline.saturating_duration_since(Instant::now());
+    // OTP rounds the time left up to whole milliseconds.
+    let ms = d.as_millis() as u64;
+    if d > Duration::from_millis(ms) {
+        ms + 1
+    } else {
+        ms
+    }
+}
+
+fn timer_thread() {
+    let s = service();
+    let mut st = s.state.lock();
+    loop {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        while let Some(Reverse((d, id))) = st.queue.peek().copied() {
+            if d > now {
+                break;
+            }
+            st.queue.pop();
+            if let Some(e) = st.entries.remove(&id) {
+                due.push((id, e));
+            }
+        }
+        if !due.is_empty() {
+            drop(st);
+            for (id, e) in due {
+                fire(id, e.action);
+            }
+            st = s.state.lock();
+            continue;
+        }
+        match st.queue.peek().copied() {
+            Some(Reverse((d, _))) => {
+                s.cv.wait_until(&mut st, d);
+            }
+            None => s.cv.wait(&mut st),
+        }
+    }
+}
+
+fn fire(id: u64, action: Action) {
+    match action {
+        Action::Receive { cell, gen } => {
+            if let Some(cell) = cell.upgrade() {
+                let _ = deliver_to(&cell, Signal::ReceiveTimeout { generation: gen });
+            }
+        }
+        Action::Send {
+            dest,
+            msg,
+            start_timer,
+        } => {
+            let to = match dest {
+                Dest::Pid(p) => Some(p),
+                Dest::Name(n) => registry::whereis(n),
+            };
+            let Some(to) = to else { return };
+            let msg = if start_timer {
+                build_owned(|h| {
+                    let r = boxed::reference(h, id);
+                    let m = copy::copy(h, msg.term);
+                    boxed::tuple(h, &[Term::atom(crate::atom::atom("timeout")), r, m])
+                })
+            } else {
+                msg
+            };
+            let _ = deliver(to, Signal::Message(msg));
+        }
+    }
+}
