@@ -510,6 +510,36 @@ pub(crate) fn hash_map_node(m: Term, mut size_fn: impl FnMut(usize), mut push: i
 
 // ---------------------------------------------------------------- public API
 
+/// The raw shape of one map object, for printers that show OTP's internal structure.
+pub enum MapView<'a> {
+    Flat {
+        keys: &'a [Term],
+        values: &'a [Term],
+    },
+    /// A HAMT head (`head`) or inner node: its 16-bit slot bitmap and its children in slot
+    /// order (leaves are `[Key | Value]` cons cells, others are nodes).
+    Hamt {
+        head: bool,
+        bitmap: u32,
+        children: &'a [Term],
+    },
+}
+
+/// The shape of map object `m` (a map term or a HAMT node reached from one).
+pub fn view<'a>(m: Term) -> MapView<'a> {
+    match kind(m) {
+        Kind::Flat => MapView::Flat {
+            keys: flat_keys(m),
+            values: flat_values(m),
+        },
+        k => MapView::Hamt {
+            head: k == Kind::Head,
+            bitmap: bitmap(m),
+            children: children(m),
+        },
+    }
+}
+
 /// Builds a map from pairs; a later pair wins over an earlier one with the same key.
 pub fn from_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
     let mut v: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());

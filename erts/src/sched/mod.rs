@@ -67,13 +67,23 @@ pub fn start(n: usize) {
     }
 }
 
-/// Makes a runnable process (state `QUEUED`) visible to the schedulers.
+/// Makes a runnable process (state `QUEUED`) visible to the schedulers. A process queued
+/// locally wakes a sleeping scheduler only when this scheduler has more than one process
+/// waiting (as OTP, which lets the queue's owner run a lone new process next rather than
+/// handing it to another core at once).
 pub fn enqueue(t: Task) {
     let sys = system();
-    if let Some(t) = worker::push_local(t) {
-        sys.queues.inject(t);
+    match worker::push_local(t) {
+        Ok(len) => {
+            if len > 1 {
+                sys.parker.unpark_one();
+            }
+        }
+        Err(t) => {
+            sys.queues.inject(t);
+            sys.parker.unpark_one();
+        }
     }
-    sys.parker.unpark_one();
 }
 
 /// Called when process `id` has terminated with `reason`.

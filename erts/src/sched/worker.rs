@@ -24,18 +24,19 @@ thread_local! {
     static LOCAL: RefCell<Option<Worker<Task>>> = const { RefCell::new(None) };
 }
 
-/// Queues `t` on this thread's scheduler when there is one (normal priority), else globally.
-/// Returns `t` back when this thread is not a scheduler.
-pub fn push_local(t: Task) -> Option<Task> {
+/// Queues `t` on this thread's scheduler when there is one (normal priority). Returns `t`
+/// back when this thread is not a scheduler; else the length of the local queue after the
+/// push.
+pub fn push_local(t: Task) -> Result<usize, Task> {
     if t.priority() != crate::process::cell::Priority::Normal {
-        return Some(t);
+        return Err(t);
     }
     LOCAL.with(|l| match &*l.borrow() {
         Some(w) => {
             w.push(t);
-            None
+            Ok(w.len())
         }
-        None => Some(t),
+        None => Err(t),
     })
 }
 

@@ -1,0 +1,44 @@
+-module(proc_link_chain).
+-export([main/0]).
+%% Exit storms: a chain of 20,000 linked processes dies from its far end; kill vs killed;
+%% trap_exit at the head sees the propagated reason; monitors of a fan of processes.
+main() ->
+    process_flag(trap_exit, true),
+    Head = self(),
+    Tail = chain(20000, Head),
+    Tail ! {die, storm},
+    erlang:display(receive {'EXIT', _, R} -> {chain_exit, R} after 20000 -> timeout end),
+    %% kill through a link is an ordinary reason; exit(P, kill) gives killed.
+    A = spawn_link(fun() -> receive _ -> ok end end),
+    exit(A, kill),
+    erlang:display(receive {'EXIT', A, R2} -> R2 after 5000 -> timeout end),
+    B = spawn_link(fun() -> exit(kill) end),
+    erlang:display(receive {'EXIT', B, R3} -> R3 after 5000 -> timeout end),
+    %% normal exits do not propagate to non-trapping processes.
+    C = spawn(fun() -> process_flag(trap_exit, false),
+                       D = spawn_link(fun() -> ok end),
+                       receive after 50 -> ok end,
+                       Head ! {c_alive, is_process_alive(D)} end),
+    erlang:display(receive {c_alive, X} -> {c_alive_d_dead, not X} after 5000 -> timeout end),
+    _ = C,
+    %% 1000 monitored processes, all DOWN messages arrive.
+    Ms = [spawn_monitor(fun() -> exit({bye, I}) end) || I <- lists:seq(1, 1000)],
+    Downs = [receive {'DOWN', M, process, P, {bye, I}} -> I after 5000 -> timeout end || {{P, M}, I} <- lists:zip(Ms, lists:seq(1, 1000))],
+    erlang:display(lists:sum(Downs)),
+    %% unlink before the exit: no EXIT message.
+    E = spawn_link(fun() -> receive go -> exit(oops) end end),
+    unlink(E),
+    E ! go,
+    erlang:display(receive {'EXIT', E, _} -> got_exit after 200 -> no_exit end),
+    %% demonitor with flush removes a DOWN already delivered.
+    {F, FM} = spawn_monitor(fun() -> ok end),
+    receive after 100 -> ok end,
+    erlang:display(demonitor(FM, [flush, info])),
+    erlang:display(receive {'DOWN', FM, _, _, _} -> still_there after 0 -> flushed end),
+    _ = F,
+    ok.
+
+chain(0, Prev) -> Prev;
+chain(N, Prev) ->
+    P = spawn(fun() -> link(Prev), receive {die, R} -> exit(R) end end),
+    chain(N - 1, P).
