@@ -1,6 +1,11 @@
 //! Float formatting shared by the printers and conversion BIFs: C's `printf("%.*e")` layout
 //! (`1.500000e+00`: at least two exponent digits, explicit sign), as OTP's `sys_double_to_chars`
-//! and `erts_printf` produce it.
+//! and `erts_printf` produce it; fixed decimals rounded exactly (halfway cases away from zero,
+//! as OTP's `float_to_list(F, [{decimals, N}])`); and the shortest round-trip form of
+//! `float_to_list(F, [short])`.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
 
 /// Formats `f` like C's `%.{precision}e`.
 pub fn format_e(f: f64, precision: usize) -> String {
@@ -18,9 +23,120 @@ pub fn format_e(f: f64, precision: usize) -> String {
     }
 }
 
+/// `f` with exactly `decimals` digits after the point, rounded on its exact binary value with
+/// halfway cases away from zero.
+pub fn format_fixed(f: f64, decimals: usize) -> String {
+    let neg = f.is_sign_negative();
+    let bits = f.abs().to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    // f = mantissa * 2^e exactly.
+    let (mantissa, e) = if exp == 0 {
+        (frac, -1074i64)
+    } else {
+        (frac | (1 << 52), exp - 1075)
+    };
+    let scale = BigInt::from(10u32).pow(decimals as u32);
+    let scaled: BigInt = if e >= 0 {
+        (BigInt::from(mantissa) << (e as usize)) * scale
+    } else {
+        let num = BigInt::from(mantissa) * scale;
+        let den = BigInt::from(1u8) << ((-e) as usize);
+        let (q, r) = num.div_rem(&den);
+        if r * 2u8 >= den {
+            q + 1u8
+        } else {
+            q
+        }
+    };
+    let mut digits = scaled.to_string();
+    if digits.len() <= decimals {
+        digits = format!("{}{}", "0".repeat(decimals + 1 - digits.len()), digits);
+    }
+    let (int, fracp) = digits.split_at(digits.len() - decimals);
+    let sign = if neg { "-" } else { "" };
+    if decimals == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{fracp}")
+    }
+}
+
+/// The shortest text that reads back as `f`, laid out as OTP's `float_to_list(F, [short])`:
+/// decimal notation (`0.001`, `123.0`) unless scientific (`1.0e-5`, `1.0e15`) is shorter, and
+/// always scientific from 2^53 up, where not every integer is a float.
+pub fn format_short(f: f64) -> String {
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let a = f.abs();
+    // Rust's `{:e}` gives the shortest round-trip digits: `d.ddde<x>`.
+    let e = format!("{a:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let sci = {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { "0" } else { rest };
+        format!("{first}.{rest}e{exp}")
+    };
+    if a >= 9007199254740992.0 {
+        return format!("{sign}{sci}");
+    }
+    let dec = if exp >= 0 {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            format!("{}{}.0", digits, "0".repeat(int_len - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..int_len], &digits[int_len..])
+        }
+    } else {
+        format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
+    };
+    if sci.len() < dec.len() {
+        format!("{sign}{sci}")
+    } else {
+        format!("{sign}{dec}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_e;
+    use super::{format_e, format_fixed, format_short};
+
+    #[test]
+    fn fixed_rounds_exactly_half_away() {
+        assert_eq!(format_fixed(0.5, 0), "1");
+        assert_eq!(format_fixed(1.5, 0), "2");
+        assert_eq!(format_fixed(2.5, 0), "3");
+        assert_eq!(format_fixed(1.005, 2), "1.00");
+        assert_eq!(format_fixed(-0.0, 3), "-0.000");
+        assert_eq!(format_fixed(0.0001, 3), "0.000");
+        assert_eq!(format_fixed(1.0e23, 3), "99999999999999991611392.000");
+        assert_eq!(format_fixed(2.71828, 3), "2.718");
+    }
+
+    #[test]
+    fn short_forms_like_otp() {
+        for (f, s) in [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (0.1, "0.1"),
+            (1.0e15, "1.0e15"),
+            (123456789.0, "123456789.0"),
+            (1.0e-4, "0.0001"),
+            (1.0e-5, "1.0e-5"),
+            (1.23e-4, "1.23e-4"),
+            (100.0, "100.0"),
+            (1000.0, "1.0e3"),
+            (1234567.0, "1234567.0"),
+            (9007199254740992.0, "9.007199254740992e15"),
+            (1234567890123456.0, "1234567890123456.0"),
+            (5.0e-324, "5.0e-324"),
+            (0.0015, "0.0015"),
+            (1.5e-4, "1.5e-4"),
+        ] {
+            assert_eq!(format_short(f), s, "{f}");
+        }
+    }
 
     #[test]
     fn c_style_exponent() {

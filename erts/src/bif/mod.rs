@@ -6,14 +6,16 @@
 //! BIFs; `registry()` collects them once. Only functions OTP implements natively belong here
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
-pub mod arith_tmp;
+pub mod arith;
 pub mod atoms;
 pub mod binary;
 pub mod control;
 pub mod debug;
 pub mod iodata;
 pub mod lists;
+pub mod math;
 pub mod modules;
+pub mod numbers;
 pub mod persistent_term;
 pub mod process;
 pub mod process_info;
@@ -97,7 +99,9 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 }
 
 fn register_all(r: &mut Registry) {
-    arith_tmp::register(r);
+    arith::register(r);
+    math::register(r);
+    numbers::register(r);
     atoms::register(r);
     binary::register(r);
     control::register(r);
