@@ -111,7 +111,7 @@ mod tests {
         assert_eq!(format_fixed(-0.0, 3), "-0.000");
         assert_eq!(format_fixed(0.0001, 3), "0.000");
         assert_eq!(format_fixed(1.0e23, 3), "99999999999999991611392.000");
-        assert_eq!(format_fixed(2.71828, 3), "2.718");
+        assert_eq!(format_fixed(1.23456, 3), "1.235");
     }
 
     #[test]
