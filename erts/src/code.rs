@@ -14,8 +14,19 @@ fn path() -> &'static Mutex<Vec<PathBuf>> {
     P.get_or_init(|| Mutex::new(Vec::new()))
 }
 
+fn root_dir() -> &'static Mutex<Option<PathBuf>> {
+    static R: OnceLock<Mutex<Option<PathBuf>>> = OnceLock::new();
+    R.get_or_init(|| Mutex::new(None))
+}
+
+/// The OTP root in use (`code:root_dir()`), if known.
+pub fn root() -> Option<PathBuf> {
+    root_dir().lock().clone()
+}
+
 /// Sets the code path: the `-pa` folders first, then every `lib/*/ebin` under `root`.
 pub fn set_path(pa: &[PathBuf], root: Option<&Path>) {
+    *root_dir().lock() = root.map(Path::to_path_buf);
     let mut p: Vec<PathBuf> = pa.to_vec();
     if let Some(root) = root {
         let lib = root.join("lib");

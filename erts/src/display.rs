@@ -302,9 +302,7 @@ pub fn atom(out: &mut Vec<u8>, name: &str) {
             '\r' => out.extend_from_slice(b"\\r"),
             '\u{8}' => out.extend_from_slice(b"\\b"),
             '\u{b}' => out.extend_from_slice(b"\\v"),
-            c if (c as u32) < 32 || c as u32 == 127 => {
-                out.extend_from_slice(format!("\\{:03o}", c as u32).as_bytes())
-            }
+            c if (c as u32) < 32 => out.extend_from_slice(format!("\\{:03o}", c as u32).as_bytes()),
             c => {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());

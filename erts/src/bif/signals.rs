@@ -154,8 +154,17 @@ fn do_demonitor(p: &mut Process, r: Term) -> Result<bool, Fail> {
 }
 
 fn demonitor_1(p: &mut Process, a: &[Term]) -> BifResult {
+    take_signals(p)?;
     do_demonitor(p, a[0])?;
     Ok(Term::bool(true))
+}
+
+/// Handles the signals that have arrived; an exit signal may end the caller.
+fn take_signals(p: &mut Process) -> Result<(), Fail> {
+    match p.handle_signals() {
+        Handled::Alive => Ok(()),
+        Handled::Killed(r) => Err(Fail::Exited(r)),
+    }
 }
 
 /// Removes `{_, Ref, _, _, _}` messages (a flushed `'DOWN'`).
@@ -186,20 +195,14 @@ fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
             _ => return Err(Fail::badarg()),
         }
     }
+    // A `'DOWN'` already in the inbox means the monitor is gone.
+    take_signals(p)?;
     let found = do_demonitor(p, a[0])?;
-    let mut result = true;
     if flush {
-        let had = p.mailbox.len();
         flush_down(p, boxed::reference_id(a[0]))?;
-        if info && !found {
-            result = p.mailbox.len() != had;
-        }
     }
-    if info && !flush {
-        result = found;
-    } else if info && found {
-        result = true;
-    }
+    // With `info`: whether the monitor was still there.
+    let result = !info || found;
     Ok(Term::bool(result))
 }
 

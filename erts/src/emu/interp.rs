@@ -503,6 +503,13 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                             pc = lbl(*fail);
                             continue;
                         }
+                        if matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Mul)
+                            && (a.as_lit().is_some() || b.as_lit().is_some())
+                        {
+                            // OTP's JIT raises `+ - *` errors with a constant operand from
+                            // inline code: the trace starts with the current function.
+                            raise!(f, raise::Ctx::Plain)
+                        }
                         raise!(
                             f,
                             raise::Ctx::Bif {

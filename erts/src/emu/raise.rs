@@ -222,7 +222,9 @@ fn build(
                     loc,
                 ],
             ));
-            include_current = !tail;
+            // The caller's frame stays even when the BIF was tail-called (OTP keeps the
+            // calling instruction's location).
+            let _ = tail;
         }
         Ctx::Undef { .. } | Ctx::UndefArgs { .. } => {
             let (export, args, tail) = match ctx {

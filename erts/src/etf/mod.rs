@@ -2,6 +2,8 @@
 //! `term_to_binary` encoding (`encode`).
 
 pub mod decode;
+pub mod encode;
 pub mod tags;
 
 pub use decode::{decode, decode_literal, DecodeError, DecodeOpts};
+pub use encode::{encode, EncodeOpts};

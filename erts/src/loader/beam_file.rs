@@ -181,6 +181,34 @@ fn read_literals(data: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
     Ok(lits)
 }
 
+/// OTP 25's preloaded modules (`erts/preloaded`).
+fn is_preloaded(name: &str) -> bool {
+    matches!(
+        name,
+        "erlang"
+            | "erts_internal"
+            | "erts_code_purger"
+            | "erl_init"
+            | "init"
+            | "prim_buffer"
+            | "prim_eval"
+            | "prim_inet"
+            | "prim_file"
+            | "zlib"
+            | "prim_zip"
+            | "erl_prim_loader"
+            | "prim_net"
+            | "prim_socket"
+            | "socket_registry"
+            | "erl_tracer"
+            | "erts_literal_area_collector"
+            | "erts_dirty_process_signal_handler"
+            | "atomics"
+            | "counters"
+            | "persistent_term"
+    )
+}
+
 fn read_lines(
     data: Option<&[u8]>,
     module: Atom,
@@ -340,7 +368,14 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         }
     };
     let strings = chunks.get(b"StrT").unwrap_or(&[]).to_vec();
-    let (line_items, files) = read_lines(chunks.get(b"Line"), module)?;
+    // OTP's preloaded modules are built into the emulator without line information, so
+    // their stack frames carry no location; keep it that way for identical traces.
+    let line_chunk = if is_preloaded(module.name()) {
+        None
+    } else {
+        chunks.get(b"Line")
+    };
+    let (line_items, files) = read_lines(line_chunk, module)?;
     let decode_opt = |id: &[u8; 4], heap: &mut Heap| -> Result<Term, LoadError> {
         match chunks.get(id) {
             None => Ok(Term::NIL),

@@ -1,0 +1,230 @@
+//! Facts about the runtime (OTP's `erl_bif_info.c`): `erlang:system_info/1`,
+//! `statistics/1`, `node/0,1`, `nodes/0,1`, `is_alive/0`, `is_builtin/3`,
+//! `io:printable_range/0`, `erts_internal:garbage_collect/1`, and the `*_to_list` views of
+//! pids, ports, references and funs.
+
+use super::Registry;
+use crate::atom;
+use crate::exception::{BifResult, Fail};
+use crate::process::table::table;
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "system_info", 1, system_info_1);
+    r.add("erlang", "statistics", 1, statistics_1);
+    r.add("erlang", "node", 0, |_, _| Ok(Term::atom(atom::NONODE)));
+    r.add("erlang", "node", 1, |_, a| {
+        let t = a[0];
+        if t.is_pid() || t.is_port() || t.is_reference() {
+            Ok(Term::atom(atom::NONODE))
+        } else {
+            Err(Fail::badarg())
+        }
+    });
+    r.add("erlang", "nodes", 0, |_, _| Ok(Term::NIL));
+    r.add("erlang", "nodes", 1, |_, _| Ok(Term::NIL));
+    r.add("erlang", "is_alive", 0, |_, _| Ok(Term::bool(false)));
+    r.add("erlang", "is_builtin", 3, is_builtin_3);
+    r.add("io", "printable_range", 0, |_, _| {
+        Ok(Term::atom(atom::atom("latin1")))
+    });
+    r.add("erts_internal", "garbage_collect", 1, |p, _| {
+        // Called with one live argument register.
+        p.gc(1, 0);
+        Ok(Term::bool(true))
+    });
+    r.add("erlang", "pid_to_list", 1, |p, a| {
+        text_of(p, a[0], Term::is_pid)
+    });
+    r.add("erlang", "port_to_list", 1, |p, a| {
+        text_of(p, a[0], Term::is_port)
+    });
+    r.add("erlang", "ref_to_list", 1, |p, a| {
+        text_of(p, a[0], Term::is_reference)
+    });
+    r.add("erlang", "fun_to_list", 1, |p, a| {
+        text_of(p, a[0], Term::is_function)
+    });
+    r.add("erlang", "list_to_pid", 1, list_to_pid_1);
+}
+
+fn text_of(p: &mut Process, t: Term, ok: fn(Term) -> bool) -> BifResult {
+    if !ok(t) {
+        return Err(Fail::badarg());
+    }
+    let bytes = crate::display::display_bytes(t);
+    Ok(boxed::string(&mut p.heap, bytes.iter().map(|b| *b as u32)))
+}
+
+fn list_to_pid_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let chars = boxed::list_to_vec(a[0]).ok_or_else(Fail::badarg)?;
+    let s: String = chars
+        .iter()
+        .map(|c| c.as_small().and_then(|c| char::from_u32(c as u32)))
+        .collect::<Option<String>>()
+        .ok_or_else(Fail::badarg)?;
+    let inner = s
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .ok_or_else(Fail::badarg)?;
+    let parts: Vec<u32> = inner
+        .split('.')
+        .map(|x| x.parse::<u32>().ok())
+        .collect::<Option<Vec<u32>>>()
+        .ok_or_else(Fail::badarg)?;
+    match parts[..] {
+        [0, n, s] if n < (1 << 15) && s < (1 << 13) => Ok(Term::pid(boxed::pid_number(n, s))),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn is_builtin_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(m), Some(f), Some(n)) = (a[0].as_atom(), a[1].as_atom(), a[2].as_small()) else {
+        return Err(Fail::badarg());
+    };
+    if n < 0 {
+        return Err(Fail::badarg());
+    }
+    Ok(Term::bool(super::is_otp_bif(m, f, n as u32)))
+}
+
+fn string(p: &mut Process, s: &str) -> Term {
+    boxed::string(&mut p.heap, s.chars().map(|c| c as u32))
+}
+
+/// The erts version of the OTP root (`erts-X.Y.Z` folder), else this build's target.
+fn erts_version() -> String {
+    crate::code::root()
+        .and_then(|r| std::fs::read_dir(r.join("lib")).ok())
+        .and_then(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .find_map(|n| n.strip_prefix("erts-").map(str::to_string))
+        })
+        .unwrap_or_else(|| "13.1.5".to_string())
+}
+
+fn schedulers() -> usize {
+    if crate::sched::started() {
+        crate::sched::system().schedulers
+    } else {
+        1
+    }
+}
+
+fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = a[0];
+    if t.is_tuple() && boxed::tuple_arity(t) == 2 {
+        let (k, v) = (boxed::tuple_element(t, 0), boxed::tuple_element(t, 1));
+        if k == Term::atom(atom::atom("wordsize"))
+            && (v == Term::atom(atom::atom("internal")) || v == Term::atom(atom::atom("external")))
+        {
+            return Ok(Term::small(8));
+        }
+        return Err(Fail::badarg());
+    }
+    let Some(key) = t.as_atom() else {
+        return Err(Fail::badarg());
+    };
+    let n = |v: usize| Term::small(v as i64);
+    let a_ = |s: &str| Term::atom(atom::atom(s));
+    Ok(match key.name() {
+        "otp_release" => string(p, "25"),
+        "version" => string(p, &erts_version()),
+        "system_version" => {
+            let s = format!(
+                "Erlang/OTP 25 [erts-{}] [source] [64-bit] [smp:{}:{}] [ds:{}:{}:10] [async-threads:1]\n",
+                erts_version(),
+                schedulers(),
+                schedulers(),
+                schedulers(),
+                schedulers()
+            );
+            string(p, &s)
+        }
+        "wordsize" => n(8),
+        "os_type" => boxed::tuple(&mut p.heap, &[a_("unix"), a_("linux")]),
+        "os_version" => boxed::tuple(&mut p.heap, &[n(5), n(0), n(0)]),
+        "machine" => string(p, "BEAM"),
+        "smp_support" | "threads" => Term::bool(true),
+        "schedulers"
+        | "schedulers_online"
+        | "dirty_cpu_schedulers"
+        | "dirty_cpu_schedulers_online" => n(schedulers()),
+        "dirty_io_schedulers" => n(10),
+        "logical_processors" | "logical_processors_available" | "logical_processors_online" => {
+            n(std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1))
+        }
+        "thread_pool_size" => n(1),
+        "process_limit" => n(table().limit()),
+        "process_count" => n(table().count()),
+        "atom_limit" => n(1_048_576),
+        "atom_count" => n(crate::atom::count()),
+        "port_limit" => n(65_536),
+        "port_count" => n(0),
+        "ets_limit" => n(8192),
+        "endian" => a_("little"),
+        "hipe_architecture" => a_("undefined"),
+        "debug_compiled" | "kernel_poll" => Term::bool(false),
+        "build_type" | "emu_type" => a_("opt"),
+        "emu_flavor" => a_("emu"),
+        "compat_rel" => n(25),
+        "creation" => n(0),
+        "heap_type" => a_("private"),
+        "min_heap_size" => boxed::tuple(
+            &mut p.heap,
+            &[a_("min_heap_size"), n(crate::heap::MIN_HEAP_SIZE)],
+        ),
+        "fullsweep_after" => boxed::tuple(&mut p.heap, &[a_("fullsweep_after"), n(65535)]),
+        "context_reductions" => n(crate::sched::worker::CONTEXT_REDS as usize),
+        "start_time" => n(0),
+        "nif_version" => string(p, "2.16"),
+        "driver_version" => string(p, "3.3"),
+        _ => return Err(Fail::badarg()),
+    })
+}
+
+fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let key = a[0].as_atom().ok_or_else(Fail::badarg)?;
+    let pair = |p: &mut Process, x: i64, y: i64| {
+        boxed::tuple(&mut p.heap, &[Term::small(x), Term::small(y)])
+    };
+    Ok(match key.name() {
+        "runtime" | "wall_clock" => {
+            let ms = process_start().elapsed().as_millis() as i64;
+            let last = {
+                let mut l = LAST.lock();
+                let d = ms - *l;
+                *l = ms;
+                d
+            };
+            pair(p, ms, last)
+        }
+        "reductions" | "exact_reductions" => pair(p, p.reductions as i64, 0),
+        "run_queue" | "total_run_queue_lengths" | "total_active_tasks" => Term::small(0),
+        "context_switches" => pair(p, 0, 0),
+        "garbage_collection" => boxed::tuple(
+            &mut p.heap,
+            &[Term::small(0), Term::small(0), Term::small(0)],
+        ),
+        "io" => {
+            let i = pair(p, 0, 0);
+            let o = pair(p, 0, 0);
+            let input = boxed::tuple(&mut p.heap, &[Term::atom(atom::atom("input")), i]);
+            let output = boxed::tuple(&mut p.heap, &[Term::atom(atom::atom("output")), o]);
+            boxed::tuple(&mut p.heap, &[input, output])
+        }
+        _ => return Err(Fail::badarg()),
+    })
+}
+
+static LAST: parking_lot::Mutex<i64> = parking_lot::Mutex::new(0);
+
+fn process_start() -> std::time::Instant {
+    static S: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *S.get_or_init(std::time::Instant::now)
+}
