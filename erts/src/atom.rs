@@ -228,3 +228,27 @@ mod tests {
         assert!(intern(&"ä".repeat(255)).is_ok());
     }
 }
+
+/// OTP's hash value of an atom's text (`atom_hash` in `atom.c`): hashpjw over the UTF-8
+/// bytes, with two-byte UTF-8 sequences of latin-1 characters folded to the character first.
+/// `phash/2` and `phash2/1,2` hash atoms by this value.
+pub fn text_hash(name: &str) -> u32 {
+    let b = name.as_bytes();
+    let mut h: u32 = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let mut v = b[i];
+        i += 1;
+        if i < b.len() && (v & 0xFE) == 0xC2 && (b[i] & 0xC0) == 0x80 {
+            v = (v << 6) | (b[i] & 0x3F);
+            i += 1;
+        }
+        h = (h << 4).wrapping_add(v as u32);
+        let g = h & 0xf000_0000;
+        if g != 0 {
+            h ^= g >> 24;
+            h ^= g;
+        }
+    }
+    h
+}

@@ -68,6 +68,15 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     };
     let e = module::export(m, f, argv.len() as u32);
     sched::start(schedulers);
+    let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
+    if let Some(root) = crate::code::root() {
+        args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
+    }
+    if let Ok(home) = std::env::var("HOME") {
+        args.push(("home".to_string(), vec![home]));
+    }
+    crate::process::native::set_arguments(args);
+    crate::process::native::spawn_native("init", crate::process::native::init_handler);
     let opts = crate::process::spawn::SpawnOpts::default();
     // Watch the first process before it can possibly end (no other process exists yet, so
     // it gets the next pid number).

@@ -9,8 +9,9 @@ main() ->
     MA = maps:from_list([{A, 1} || A <- Atoms]),
     %% Atom keys hash by their atom-table index in OTP (boot-order dependent): compare sorted.
     erlang:display(lists:sort(maps:keys(MA))),
+    %% Keys hold no atoms: OTP hashes atoms in map keys by their atom-table index.
     Mixed = maps:from_list([{I, v} || I <- lists:seq(1, 20)] ++ [{integer_to_list(I), s} || I <- lists:seq(1, 20)] ++
-                           [{{t, I}, t} || I <- lists:seq(1, 10)] ++ [{I * 1.5, f} || I <- lists:seq(1, 10)]),
+                           [{{I, I * 3}, t} || I <- lists:seq(1, 10)] ++ [{I * 1.5, f} || I <- lists:seq(1, 10)]),
     erlang:display(maps:keys(Mixed)),
     erlang:display(maps:fold(fun(K, _, Acc) -> [K | Acc] end, [], M33)),
     erlang:display(M33),

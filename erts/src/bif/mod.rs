@@ -20,6 +20,7 @@ pub mod modules;
 pub mod numbers;
 pub mod os;
 pub mod persistent_term;
+pub mod phash;
 pub mod process;
 pub mod process_info;
 pub mod signals;
@@ -108,6 +109,7 @@ fn register_all(r: &mut Registry) {
     math::register(r);
     numbers::register(r);
     os::register(r);
+    phash::register(r);
     system_info::register(r);
     time::register(r);
     atoms::register(r);

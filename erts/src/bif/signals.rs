@@ -25,6 +25,7 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "process_flag", 2, process_flag_2);
     r.add("erlang", "is_process_alive", 1, is_process_alive_1);
     r.add("erlang", "yield", 0, yield_0);
+    r.add("erlang", "bump_reductions", 1, bump_reductions_1);
     r.add("erlang", "group_leader", 0, group_leader_0);
     r.add("erts_internal", "group_leader", 2, group_leader_2);
     r.add("erts_internal", "group_leader", 3, group_leader_3);
@@ -291,6 +292,20 @@ fn is_process_alive_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn yield_0(p: &mut Process, _a: &[Term]) -> BifResult {
     p.yield_now = true;
+    Ok(Term::bool(true))
+}
+
+/// `bump_reductions(N)`: charges `N` reductions; a charge of a whole slice or more ends the
+/// slice.
+fn bump_reductions_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let n = a[0]
+        .as_small()
+        .filter(|n| *n >= 0)
+        .ok_or_else(Fail::badarg)?;
+    p.reductions += n as u64;
+    if n >= crate::sched::worker::CONTEXT_REDS {
+        p.yield_now = true;
+    }
     Ok(Term::bool(true))
 }
 

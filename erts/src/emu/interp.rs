@@ -236,9 +236,16 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                                     pc = t;
                                     continue;
                                 }
-                                Ok(Next::Bif(..)) | Err(CallErr::Fail(_)) => {
-                                    raise!(Fail::badarg(), raise::Ctx::Plain)
+                                Ok(Next::Bif(_, e)) => {
+                                    // Applying a BIF: run it through its call stub.
+                                    if $push {
+                                        // SAFETY: see `next!`.
+                                        proc.stack.push(cp(unsafe { pc.add(1) }));
+                                    }
+                                    pc = trampoline_for(e);
+                                    continue;
                                 }
+                                Err(CallErr::Fail(f)) => raise!(f, raise::Ctx::Plain),
                                 Err(CallErr::Undef(e)) => raise!(
                                     Fail::error_atom(atom::UNDEF),
                                     raise::Ctx::Undef {

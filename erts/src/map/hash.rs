@@ -14,32 +14,32 @@
 use crate::term::boxed;
 use crate::term::{header_arity, subtag, Term};
 
-const HCONST: u32 = 0x9e37_79b9;
-const HCONST_4: u32 = HCONST.wrapping_mul(4);
-const HCONST_5: u32 = HCONST.wrapping_mul(5);
-const HCONST_6: u32 = HCONST.wrapping_mul(6);
-const HCONST_7: u32 = HCONST.wrapping_mul(7);
-const HCONST_8: u32 = HCONST.wrapping_mul(8);
-const HCONST_9: u32 = HCONST.wrapping_mul(9);
-const HCONST_10: u32 = HCONST.wrapping_mul(10);
-const HCONST_11: u32 = HCONST.wrapping_mul(11);
-const HCONST_12: u32 = HCONST.wrapping_mul(12);
-const HCONST_13: u32 = HCONST.wrapping_mul(13);
-const HCONST_14: u32 = HCONST.wrapping_mul(14);
-const HCONST_15: u32 = HCONST.wrapping_mul(15);
-const HCONST_16: u32 = HCONST.wrapping_mul(16);
-const HCONST_17: u32 = HCONST.wrapping_mul(17);
-const HCONST_18: u32 = HCONST.wrapping_mul(18);
-const HCONST_20: u32 = HCONST.wrapping_mul(20);
-const HCONST_21: u32 = HCONST.wrapping_mul(21);
-const HCONST_22: u32 = HCONST.wrapping_mul(22);
+pub(crate) const HCONST: u32 = 0x9e37_79b9;
+pub(crate) const HCONST_4: u32 = HCONST.wrapping_mul(4);
+pub(crate) const HCONST_5: u32 = HCONST.wrapping_mul(5);
+pub(crate) const HCONST_6: u32 = HCONST.wrapping_mul(6);
+pub(crate) const HCONST_7: u32 = HCONST.wrapping_mul(7);
+pub(crate) const HCONST_8: u32 = HCONST.wrapping_mul(8);
+pub(crate) const HCONST_9: u32 = HCONST.wrapping_mul(9);
+pub(crate) const HCONST_10: u32 = HCONST.wrapping_mul(10);
+pub(crate) const HCONST_11: u32 = HCONST.wrapping_mul(11);
+pub(crate) const HCONST_12: u32 = HCONST.wrapping_mul(12);
+pub(crate) const HCONST_13: u32 = HCONST.wrapping_mul(13);
+pub(crate) const HCONST_14: u32 = HCONST.wrapping_mul(14);
+pub(crate) const HCONST_15: u32 = HCONST.wrapping_mul(15);
+pub(crate) const HCONST_16: u32 = HCONST.wrapping_mul(16);
+pub(crate) const HCONST_17: u32 = HCONST.wrapping_mul(17);
+pub(crate) const HCONST_18: u32 = HCONST.wrapping_mul(18);
+pub(crate) const HCONST_20: u32 = HCONST.wrapping_mul(20);
+pub(crate) const HCONST_21: u32 = HCONST.wrapping_mul(21);
+pub(crate) const HCONST_22: u32 = HCONST.wrapping_mul(22);
 
 /// Initial value mixed into every internal hash (OTP's `INTERNAL_HASH_SALT`).
 const INTERNAL_HASH_SALT: u32 = 3_432_918_353;
 
 /// Bob Jenkins' mix of three 32-bit words.
 #[inline(always)]
-fn mix(a: &mut u32, b: &mut u32, c: &mut u32) {
+pub(crate) fn mix(a: &mut u32, b: &mut u32, c: &mut u32) {
     macro_rules! step {
         ($x:ident, $y:ident, $z:ident, $op:tt, $s:expr) => {
             *$x = $x.wrapping_sub(*$y).wrapping_sub(*$z);
@@ -87,7 +87,7 @@ impl Hasher {
 }
 
 /// Jenkins' block hash over bytes (OTP's `block_hash`), starting from `init`.
-fn block_hash(bytes: &[u8], init: u32) -> u32 {
+pub(crate) fn block_hash(bytes: &[u8], init: u32) -> u32 {
     let le = |k: &[u8]| -> u32 {
         k.iter()
             .enumerate()

@@ -15,6 +15,7 @@
 
 use super::signals::Signal;
 use super::Process;
+use crate::term::Term;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -46,9 +47,15 @@ impl Priority {
     }
 }
 
+/// The code of a native system process: called with each message it receives.
+pub type NativeHandler = fn(&mut Process, Term);
+
 pub struct ProcessCell {
     /// The pid number.
     pub id: u64,
+    /// Set for a native system process (see `process::native`), which runs Rust code on
+    /// its messages instead of Erlang code.
+    pub native: Option<NativeHandler>,
     state: AtomicU8,
     priority: AtomicU8,
     inbox: Mutex<VecDeque<Signal>>,
@@ -60,6 +67,7 @@ impl ProcessCell {
     pub fn new(process: Process) -> ProcessCell {
         ProcessCell {
             id: process.id,
+            native: None,
             state: AtomicU8::new(WAITING),
             priority: AtomicU8::new(Priority::Normal as u8),
             inbox: Mutex::new(VecDeque::new()),

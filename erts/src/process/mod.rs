@@ -6,6 +6,7 @@
 pub mod cell;
 pub mod exit;
 pub mod gc;
+pub mod native;
 pub mod registry;
 pub mod signal_handling;
 pub mod signals;

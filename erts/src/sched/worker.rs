@@ -78,6 +78,16 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
         terminate(cell, p, r);
         return;
     }
+    if let Some(handler) = cell.native {
+        while let Some(m) = p.mailbox.pop_front() {
+            handler(p, m);
+        }
+        drop(guard);
+        if cell.end_run_waiting() {
+            super::enqueue(cell.clone());
+        }
+        return;
+    }
     std::mem::swap(&mut p.x, &mut regs.x);
     std::mem::swap(&mut p.f, &mut regs.f);
     for (i, v) in p.saved_x.drain(..).enumerate() {
