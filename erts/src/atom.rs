@@ -212,23 +212,6 @@ atoms! {
     NIF_ERROR = "nif_error",
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn predefined_are_fixed() {
-        assert_eq!(name(OK), "ok");
-        assert_eq!(atom("ok"), OK);
-        assert_eq!(name(FALSE), "false");
-        let a = atom("some_new_atom_xyz");
-        assert_eq!(name(a), "some_new_atom_xyz");
-        assert_eq!(existing("some_new_atom_xyz"), Some(a));
-        assert_eq!(intern(&"a".repeat(256)), Err(AtomError::TooLong));
-        assert!(intern(&"ä".repeat(255)).is_ok());
-    }
-}
-
 /// OTP's hash value of an atom's text (`atom_hash` in `atom.c`): hashpjw over the UTF-8
 /// bytes, with two-byte UTF-8 sequences of latin-1 characters folded to the character first.
 /// `phash/2` and `phash2/1,2` hash atoms by this value.
@@ -251,4 +234,21 @@ pub fn text_hash(name: &str) -> u32 {
         }
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predefined_are_fixed() {
+        assert_eq!(name(OK), "ok");
+        assert_eq!(atom("ok"), OK);
+        assert_eq!(name(FALSE), "false");
+        let a = atom("some_new_atom_xyz");
+        assert_eq!(name(a), "some_new_atom_xyz");
+        assert_eq!(existing("some_new_atom_xyz"), Some(a));
+        assert_eq!(intern(&"a".repeat(256)), Err(AtomError::TooLong));
+        assert!(intern(&"ä".repeat(255)).is_ok());
+    }
 }

@@ -64,8 +64,10 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
     } else {
         &[]
     };
-    match el {
-        [from, req] => {
+    // Anything but `{From, Request}` is not a request: dropped, as OTP's init ignores stray
+    // messages.
+    if let [from, req] = el {
+        {
             let (from, req) = (*from, *req);
             if req == Term::atom(atom::atom("get_arguments")) {
                 reply(from, |h| {
@@ -130,7 +132,5 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
                 });
             }
         }
-        // Anything else is not a request: dropped, as OTP's init ignores stray messages.
-        _ => {}
     }
 }
