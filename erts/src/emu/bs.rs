@@ -226,29 +226,46 @@ fn f16_to_f64(h: u16) -> f64 {
 }
 
 fn f64_to_f16(f: f64) -> Option<u16> {
-    let sign: u16 = if f.is_sign_negative() { 0x8000 } else { 0 };
-    let a = f.abs();
-    if a == 0.0 {
+    // IEEE 754 conversion with round-to-nearest-even; too large values become infinity (as
+    // OTP 25 writes them).
+    let b = f.to_bits();
+    let sign = ((b >> 48) & 0x8000) as u16;
+    let exp = ((b >> 52) & 0x7ff) as i32;
+    let man = b & ((1u64 << 52) - 1);
+    if exp == 0 {
         return Some(sign);
     }
-    if a >= 65520.0 {
-        return None;
-    }
-    let e = a.log2().floor() as i32;
-    if e < -14 {
-        let m = (a / 2f64.powi(-24)).round() as u16;
-        return Some(sign | m);
-    }
-    let mut m = ((a / 2f64.powi(e) - 1.0) * 1024.0).round() as u32;
-    let mut e = e;
-    if m == 1024 {
-        m = 0;
-        e += 1;
-    }
+    let round = |full: u64, shift: u32| -> u64 {
+        if shift >= 64 {
+            return 0;
+        }
+        let m = full >> shift;
+        let rem = full & ((1u64 << shift) - 1);
+        let half = 1u64 << (shift - 1);
+        if rem > half || (rem == half && m & 1 == 1) {
+            m + 1
+        } else {
+            m
+        }
+    };
+    let mut e = exp - 1023;
     if e > 15 {
-        return None;
+        return Some(sign | 0x7c00);
     }
-    Some(sign | (((e + 15) as u16) << 10) | m as u16)
+    if e >= -14 {
+        let mut m = round(man, 42);
+        if m == 1024 {
+            m = 0;
+            e += 1;
+        }
+        if e > 15 {
+            return Some(sign | 0x7c00);
+        }
+        return Some(sign | (((e + 15) as u16) << 10) | m as u16);
+    }
+    let full = man | (1u64 << 52);
+    let m = round(full, (28 - e) as u32);
+    Some(sign | m as u16)
 }
 
 /// Matches a binary segment (`all` takes the rest, which must be a multiple of the unit).
@@ -413,8 +430,55 @@ impl BitWriter {
     }
 }
 
-fn seg_error() -> Fail {
-    Fail::badarg()
+fn seg_error() -> BsErr {
+    BsErr::Type
+}
+
+/// The exception for a failed segment.
+fn bs_fail(heap: &mut Heap, n: usize, kind: SegKind, e: BsErr, v: Term, size: Term) -> Fail {
+    let ty = match kind {
+        SegKind::Integer => "integer",
+        SegKind::Float => "float",
+        SegKind::Binary | SegKind::Append | SegKind::PrivateAppend | SegKind::String => "binary",
+        SegKind::Utf8 => "utf8",
+        SegKind::Utf16 => "utf16",
+        SegKind::Utf32 => "utf32",
+    };
+    let (what, value, reason) = match e {
+        BsErr::Type => ("type", v, atom::BADARG),
+        BsErr::Size => ("size", size, atom::BADARG),
+        BsErr::Limit => ("size", size, atom::SYSTEM_LIMIT),
+    };
+    let cause = boxed::tuple(
+        heap,
+        &[
+            Term::small(n as i64),
+            Term::atom(atom::atom(ty)),
+            Term::atom(atom::atom(what)),
+            value,
+        ],
+    );
+    let info = crate::map::from_pairs(
+        heap,
+        &[
+            (Term::atom(atom::CAUSE), cause),
+            (
+                Term::atom(atom::atom("function")),
+                Term::atom(atom::atom("format_bs_fail")),
+            ),
+            (
+                Term::atom(atom::MODULE),
+                Term::atom(atom::atom("erl_erts_errors")),
+            ),
+        ],
+    );
+    let ei = boxed::tuple(heap, &[Term::atom(atom::ERROR_INFO), info]);
+    Fail::Raise {
+        class: crate::exception::Class::Error,
+        reason: Term::atom(reason),
+        args: Term::NONE,
+        error_info: ei,
+    }
 }
 
 fn utf8_encode(cp: u32) -> Option<Vec<u8>> {
@@ -436,8 +500,156 @@ fn int_bytes(v: &BigInt, n: usize) -> Vec<u8> {
     be
 }
 
+/// Why a segment could not be built (OTP's `format_bs_fail` error kinds).
+#[derive(Clone, Copy)]
+enum BsErr {
+    /// The value has the wrong type or range.
+    Type,
+    /// The size is not a valid size.
+    Size,
+    /// The segment would be too large (`system_limit`).
+    Limit,
+}
+
+/// Segments larger than this many bits are refused with `system_limit`.
+const MAX_SEG_BITS: usize = (u32::MAX as usize) * 8;
+
+/// The size in bits of a segment being built.
+fn build_size(size: Term, unit: u32) -> Result<usize, BsErr> {
+    if size.is_bignum() && !bignum::is_negative(size) {
+        return Err(BsErr::Limit);
+    }
+    let s = size.as_small().filter(|s| *s >= 0).ok_or(BsErr::Size)?;
+    let n = (s as u128) * (unit as u128);
+    if n > MAX_SEG_BITS as u128 {
+        return Err(BsErr::Limit);
+    }
+    Ok(n as usize)
+}
+
+/// Appends one segment to `w`.
+fn encode_seg(w: &mut BitWriter, seg: &BinSeg, v: Term, size: Term) -> Result<(), BsErr> {
+    let all = Term::atom(atom::ALL);
+    match seg.kind {
+        SegKind::Integer => {
+            let n = build_size(size, seg.unit)?;
+            if !v.is_integer() {
+                return Err(seg_error());
+            }
+            if n == 0 {
+                return Ok(());
+            }
+            let little = seg.flags & BSF_LITTLE != 0;
+            if v.is_small() && n <= 64 && !little {
+                let x = v.small_value() as u64;
+                let bytes = x.to_be_bytes();
+                w.put_be_value(&bytes, n);
+                return Ok(());
+            }
+            let b = bignum::to_bigint(v).ok_or_else(seg_error)?;
+            let be = int_bytes(&b, n);
+            if little {
+                // Least significant byte first; a partial top chunk goes last.
+                let rem = n % 8;
+                let mut le: Vec<u8> = be.iter().rev().copied().collect();
+                if rem == 0 {
+                    w.put_bits(&le, 0, n);
+                } else {
+                    let top = le.pop().unwrap_or(0);
+                    w.put_bits(&le, 0, n - rem);
+                    w.put_bits(&[top << (8 - rem)], 0, rem);
+                }
+            } else {
+                w.put_be_value(&be, n);
+            }
+        }
+        SegKind::Float => {
+            let n = build_size(size, seg.unit)?;
+            let f = if v.is_float() {
+                boxed::float_value(v)
+            } else if v.is_small() {
+                v.small_value() as f64
+            } else if v.is_bignum() {
+                bignum::to_f64(v).ok_or_else(seg_error)?
+            } else {
+                return Err(seg_error());
+            };
+            let mut bytes: Vec<u8> = match n {
+                64 => f.to_bits().to_be_bytes().to_vec(),
+                // Values beyond the 32-bit range become infinity, as in OTP 25.
+                32 => (f as f32).to_bits().to_be_bytes().to_vec(),
+                16 => f64_to_f16(f).ok_or_else(seg_error)?.to_be_bytes().to_vec(),
+                _ => return Err(seg_error()),
+            };
+            if seg.flags & BSF_LITTLE != 0 {
+                bytes.reverse();
+            }
+            w.put_bits(&bytes, 0, n);
+        }
+        SegKind::Binary | SegKind::Append | SegKind::PrivateAppend => {
+            if !v.is_bitstring() {
+                return Err(seg_error());
+            }
+            let view = bitstring_view(v);
+            let n = if size == all || size == Term::atom(atom::UNDEFINED) {
+                if seg.unit > 1 && view.size_bits % seg.unit as usize != 0 {
+                    return Err(seg_error());
+                }
+                view.size_bits
+            } else {
+                let n = build_size(size, seg.unit)?;
+                if n > view.size_bits {
+                    return Err(seg_error());
+                }
+                n
+            };
+            w.put_bits(view.bytes, view.offset_bits, n);
+        }
+        SegKind::String => {
+            let view = bitstring_view(v);
+            let n = build_size(size, 1)?;
+            w.put_bits(view.bytes, view.offset_bits, n.min(view.size_bits));
+        }
+        SegKind::Utf8 | SegKind::Utf16 | SegKind::Utf32 => {
+            let cp = v.as_small().ok_or_else(seg_error)?;
+            if !(0..=0x10FFFF).contains(&cp) || (0xD800..=0xDFFF).contains(&cp) {
+                return Err(seg_error());
+            }
+            let cp = cp as u32;
+            let little = seg.flags & BSF_LITTLE != 0;
+            let bytes: Vec<u8> = match seg.kind {
+                SegKind::Utf8 => utf8_encode(cp).ok_or_else(seg_error)?,
+                SegKind::Utf16 => {
+                    let mut units = [0u16; 2];
+                    let ch = char::from_u32(cp).ok_or_else(seg_error)?;
+                    let us = ch.encode_utf16(&mut units);
+                    us.iter()
+                        .flat_map(|u| {
+                            if little {
+                                u.to_le_bytes()
+                            } else {
+                                u.to_be_bytes()
+                            }
+                        })
+                        .collect()
+                }
+                _ => {
+                    if little {
+                        cp.to_le_bytes().to_vec()
+                    } else {
+                        cp.to_be_bytes().to_vec()
+                    }
+                }
+            };
+            w.put_bits(&bytes, 0, bytes.len() * 8);
+        }
+    }
+    Ok(())
+}
+
 /// Builds a binary from segments (`bs_create_bin`). `vals[i]` holds the value and size
-/// operand values of segment `i`.
+/// operand values of segment `i`. A failing segment raises `badarg` (or `system_limit`) with
+/// OTP's `error_info` cause `{SegmentNumber, Type, Kind, Value}`.
 pub fn create_bin(
     heap: &mut Heap,
     segs: &[BinSeg],
@@ -448,126 +660,36 @@ pub fn create_bin(
         buf: Vec::new(),
         bits: 0,
     };
-    let all = Term::atom(atom::ALL);
-    for (seg, &(v, size)) in segs.iter().zip(vals) {
-        match seg.kind {
-            SegKind::Integer => {
-                let n = seg_bits(size, seg.unit).ok_or_else(seg_error)?;
-                if !v.is_integer() {
-                    return Err(seg_error());
-                }
-                if n == 0 {
-                    continue;
-                }
-                let little = seg.flags & BSF_LITTLE != 0;
-                if v.is_small() && n <= 64 && !little {
-                    let x = v.small_value() as u64;
-                    let bytes = x.to_be_bytes();
-                    w.put_be_value(&bytes, n);
-                    continue;
-                }
-                let b = bignum::to_bigint(v).ok_or_else(seg_error)?;
-                let be = int_bytes(&b, n);
-                if little {
-                    // Least significant byte first; a partial top chunk goes last.
-                    let rem = n % 8;
-                    let mut le: Vec<u8> = be.iter().rev().copied().collect();
-                    if rem == 0 {
-                        w.put_bits(&le, 0, n);
-                    } else {
-                        let top = le.pop().unwrap_or(0);
-                        w.put_bits(&le, 0, n - rem);
-                        w.put_bits(&[top << (8 - rem)], 0, rem);
-                    }
-                } else {
-                    w.put_be_value(&be, n);
-                }
+    let appending = matches!(
+        segs.first().map(|s| s.kind),
+        Some(SegKind::Append | SegKind::PrivateAppend)
+    );
+    if appending && vals[0].0.is_binary() {
+        // `<<Acc/binary, ...>>`: try to grow `Acc`'s data in place (OTP's writable binaries),
+        // which makes appending in a loop linear instead of quadratic.
+        for (i, (seg, &(v, size))) in segs.iter().zip(vals).enumerate().skip(1) {
+            if let Err(e) = encode_seg(&mut w, seg, v, size) {
+                return Err(bs_fail(heap, i + 1, seg.kind, e, v, size));
             }
-            SegKind::Float => {
-                let n = seg_bits(size, seg.unit).ok_or_else(seg_error)?;
-                let f = if v.is_float() {
-                    boxed::float_value(v)
-                } else if v.is_small() {
-                    v.small_value() as f64
-                } else if v.is_bignum() {
-                    bignum::to_f64(v).ok_or_else(seg_error)?
-                } else {
-                    return Err(seg_error());
-                };
-                let mut bytes: Vec<u8> = match n {
-                    64 => f.to_bits().to_be_bytes().to_vec(),
-                    32 => {
-                        let g = f as f32;
-                        if g.is_infinite() && f.is_finite() {
-                            return Err(seg_error());
-                        }
-                        g.to_bits().to_be_bytes().to_vec()
-                    }
-                    16 => f64_to_f16(f).ok_or_else(seg_error)?.to_be_bytes().to_vec(),
-                    _ => return Err(seg_error()),
-                };
-                if seg.flags & BSF_LITTLE != 0 {
-                    bytes.reverse();
-                }
-                w.put_bits(&bytes, 0, n);
+        }
+        if w.bits % 8 == 0 {
+            if let Some(t) = boxed::try_append_in_place(heap, vals[0].0, &w.buf) {
+                return Ok(t);
             }
-            SegKind::Binary | SegKind::Append | SegKind::PrivateAppend => {
-                if !v.is_bitstring() {
-                    return Err(seg_error());
-                }
-                let view = bitstring_view(v);
-                let n = if size == all || size == Term::atom(atom::UNDEFINED) {
-                    if seg.unit > 1 && view.size_bits % seg.unit as usize != 0 {
-                        return Err(seg_error());
-                    }
-                    view.size_bits
-                } else {
-                    let n = seg_bits(size, seg.unit).ok_or_else(seg_error)?;
-                    if n > view.size_bits {
-                        return Err(seg_error());
-                    }
-                    n
-                };
-                w.put_bits(view.bytes, view.offset_bits, n);
-            }
-            SegKind::String => {
-                let view = bitstring_view(v);
-                let n = seg_bits(size, 1).ok_or_else(seg_error)?;
-                w.put_bits(view.bytes, view.offset_bits, n.min(view.size_bits));
-            }
-            SegKind::Utf8 | SegKind::Utf16 | SegKind::Utf32 => {
-                let cp = v.as_small().ok_or_else(seg_error)?;
-                if !(0..=0x10FFFF).contains(&cp) || (0xD800..=0xDFFF).contains(&cp) {
-                    return Err(seg_error());
-                }
-                let cp = cp as u32;
-                let little = seg.flags & BSF_LITTLE != 0;
-                let bytes: Vec<u8> = match seg.kind {
-                    SegKind::Utf8 => utf8_encode(cp).ok_or_else(seg_error)?,
-                    SegKind::Utf16 => {
-                        let mut units = [0u16; 2];
-                        let ch = char::from_u32(cp).ok_or_else(seg_error)?;
-                        let us = ch.encode_utf16(&mut units);
-                        us.iter()
-                            .flat_map(|u| {
-                                if little {
-                                    u.to_le_bytes()
-                                } else {
-                                    u.to_be_bytes()
-                                }
-                            })
-                            .collect()
-                    }
-                    _ => {
-                        if little {
-                            cp.to_le_bytes().to_vec()
-                        } else {
-                            cp.to_be_bytes().to_vec()
-                        }
-                    }
-                };
-                w.put_bits(&bytes, 0, bytes.len() * 8);
-            }
+        }
+        let mut all = bitstring_view(vals[0].0).to_vec();
+        if w.bits % 8 == 0 {
+            all.extend_from_slice(&w.buf);
+            return Ok(boxed::appendable_binary(heap, all));
+        }
+        w = BitWriter {
+            buf: Vec::new(),
+            bits: 0,
+        };
+    }
+    for (i, (seg, &(v, size))) in segs.iter().zip(vals).enumerate() {
+        if let Err(e) = encode_seg(&mut w, seg, v, size) {
+            return Err(bs_fail(heap, i + 1, seg.kind, e, v, size));
         }
     }
     let total = w.bits;

@@ -1081,7 +1081,7 @@ impl Ctx<'_> {
                 let ctx = self.src(g, 1)?;
                 let size = self.src(g, 3)?;
                 let unit = self.untagged(g, 4)?;
-                let flags = self.untagged(g, 5)?;
+                let flags = native_endian(self.untagged(g, 5)?);
                 let dst = self.dst(g, 6)?;
                 self.emit(match g.op {
                     BS_GET_INTEGER2 => Instr::BsGetInteger {
@@ -1151,7 +1151,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Flags Dst
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
-                let flags = self.untagged(g, 3)?;
+                let flags = native_endian(self.untagged(g, 3)?);
                 let dst = self.dst(g, 4)?;
                 self.emit(match g.op {
                     BS_GET_UTF8 => Instr::BsGetUtf8 { fail, ctx, dst },
@@ -1173,7 +1173,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Flags
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
-                let flags = self.untagged(g, 3)?;
+                let flags = native_endian(self.untagged(g, 3)?);
                 self.emit(match g.op {
                     BS_SKIP_UTF8 => Instr::BsSkipUtf8 { fail, ctx },
                     BS_SKIP_UTF16 => Instr::BsSkipUtf16 { fail, ctx, flags },
@@ -1495,4 +1495,14 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         md5,
         on_load,
     })
+}
+
+/// Bit-syntax flags with `native` resolved: this runtime runs on little-endian machines.
+fn native_endian(flags: u32) -> u32 {
+    use crate::emu::instr::{BSF_LITTLE, BSF_NATIVE};
+    if flags & BSF_NATIVE != 0 {
+        flags | BSF_LITTLE
+    } else {
+        flags
+    }
 }

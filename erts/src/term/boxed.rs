@@ -225,6 +225,56 @@ pub fn refc_binary(heap: &mut Heap, data: BinaryData) -> Term {
     Term::make_boxed(p)
 }
 
+/// Appends `extra` in place to the refc binary under `t` when that is safe: `t` covers its
+/// data from the start to the current end, and this heap holds the only reference to the data
+/// (so no other process or table can see it change). Returns the new, longer binary object
+/// (sharing the data and the heap's one count), or `None` when the caller must copy.
+pub fn try_append_in_place(heap: &mut Heap, t: Term, extra: &[u8]) -> Option<Term> {
+    let (base, off) = bitstring_base(t);
+    if off != 0 || base.boxed_subtag() != subtag::REFC_BINARY {
+        return None;
+    }
+    let len = base.boxed_word(1) as usize;
+    if bitstring_bit_size(t) != len * 8 {
+        return None;
+    }
+    let raw = base.boxed_word(2) as *const Vec<u8>;
+    // SAFETY: `raw` came from `Arc::into_raw` and this heap holds a strong count, so the Arc
+    // is alive; it is rebuilt only to call `get_mut` and then forgotten, leaving the count as
+    // it was. `get_mut` succeeds only when no other count exists, so no other thread can be
+    // reading the data.
+    let mut arc = unsafe { std::sync::Arc::from_raw(raw) };
+    let grown = match std::sync::Arc::get_mut(&mut arc) {
+        Some(v) if v.len() == len => {
+            v.extend_from_slice(extra);
+            Some(v.len())
+        }
+        _ => None,
+    };
+    std::mem::forget(arc);
+    let new_len = grown?;
+    let p = heap.alloc(3);
+    // SAFETY: three writable words. The new object shares the heap's existing count (the GC
+    // counts each live object it copies).
+    unsafe {
+        *p = Term(make_header(subtag::REFC_BINARY, 2));
+        *p.add(1) = Term(new_len as u64);
+        *p.add(2) = Term(raw as u64);
+    }
+    Some(Term::make_boxed(p))
+}
+
+/// A binary of `bytes` with spare capacity for later in-place appends (the result of an
+/// append that had to copy).
+pub fn appendable_binary(heap: &mut Heap, bytes: Vec<u8>) -> Term {
+    if bytes.len() <= HEAP_BIN_LIMIT / 2 {
+        return binary_from_vec(heap, bytes);
+    }
+    let mut v = Vec::with_capacity((bytes.len() * 2).max(256));
+    v.extend_from_slice(&bytes);
+    refc_binary(heap, std::sync::Arc::new(v))
+}
+
 /// A sub binary of `orig` (a heap or refc binary) at `offset_bits` for `size_bits`.
 pub fn sub_binary(heap: &mut Heap, orig: Term, offset_bits: usize, size_bits: usize) -> Term {
     let p = heap.alloc(4);
@@ -248,8 +298,11 @@ fn base_bytes<'a>(t: Term) -> &'a [u8] {
         }
         subtag::REFC_BINARY => {
             let raw = t.boxed_word(2) as *const Vec<u8>;
-            // SAFETY: the heap holds a strong count of this data while the object is live.
-            unsafe { (*raw).as_slice() }
+            let n = t.boxed_word(1) as usize;
+            // SAFETY: the heap holds a strong count of this data while the object is live;
+            // the data may have grown past this object's length (in-place appends), never
+            // shrunk.
+            unsafe { &(&*raw)[..n] }
         }
         _ => &[],
     }
