@@ -76,6 +76,16 @@ fn load_lock() -> &'static Mutex<()> {
     L.get_or_init(|| Mutex::new(()))
 }
 
+fn loaded_files() -> &'static Mutex<std::collections::HashMap<Atom, PathBuf>> {
+    static F: OnceLock<Mutex<std::collections::HashMap<Atom, PathBuf>>> = OnceLock::new();
+    F.get_or_init(Default::default)
+}
+
+/// The file a loaded module came from (`None` for modules loaded from binaries).
+pub fn loaded_file(module: Atom) -> Option<PathBuf> {
+    loaded_files().lock().get(&module).cloned()
+}
+
 /// Makes sure `module` is loaded, loading it from the code path if needed.
 pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     if let Some(m) = modules().get(module) {
@@ -98,6 +108,7 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
             }
             let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
             modules().install(m.clone());
+            loaded_files().lock().insert(module, f);
             return Ok(m);
         }
     }

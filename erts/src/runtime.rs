@@ -77,6 +77,10 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     }
     crate::process::native::set_arguments(args);
     crate::process::native::spawn_native("init", crate::process::native::init_handler);
+    crate::process::native::spawn_native(
+        "code_server",
+        crate::process::native::code_server_handler,
+    );
     let opts = crate::process::spawn::SpawnOpts::default();
     // Watch the first process before it can possibly end (no other process exists yet, so
     // it gets the next pid number).

@@ -48,6 +48,24 @@ pub fn register(r: &mut Registry) {
         text_of(p, a[0], Term::is_function)
     });
     r.add("erlang", "list_to_pid", 1, list_to_pid_1);
+    r.add("file", "native_name_encoding", 0, |_, _| {
+        Ok(Term::atom(atom::atom(native_name_encoding())))
+    });
+}
+
+/// How file names are encoded (`+fnu`/`+fnl`): OTP's default picks `utf8` when the locale's
+/// character set is UTF-8, else `latin1`.
+pub fn native_name_encoding() -> &'static str {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if locale.contains("utf-8") || locale.contains("utf8") {
+        "utf8"
+    } else {
+        "latin1"
+    }
 }
 
 fn text_of(p: &mut Process, t: Term, ok: fn(Term) -> bool) -> BifResult {

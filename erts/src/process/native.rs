@@ -4,7 +4,9 @@
 //!
 //! `init` answers the requests of OTP's `init:request/1` protocol that library code makes
 //! (`get_arguments`, `get_argument`, `get_plain_arguments`, `get_status`) from the real command
-//! line, and `init:stop/0,1` ends the run.
+//! line, and `init:stop/0,1` ends the run. `code_server` answers the `code_server:call/1`
+//! requests that need no Erlang-side state (`is_loaded`, `ensure_loaded`, `load_file`,
+//! `get_path`, `all_loaded`) from the runtime's own module table and code path.
 
 use super::cell::{NativeHandler, ProcessCell};
 use super::exit::deliver;
@@ -131,6 +133,106 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
                     boxed::tuple(h, &[e, u])
                 });
             }
+        }
+    }
+}
+
+fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
+    if !to.is_local_pid() {
+        return;
+    }
+    let msg = super::signal_handling::build_owned(|h| {
+        let r = build(h);
+        boxed::tuple(h, &[Term::atom(atom::atom("code_server")), r])
+    });
+    let _ = deliver(to.pid_number(), Signal::Message(msg));
+}
+
+/// `{file, Path}` (or `{file, preloaded}`) for a loaded module, else `false`.
+fn is_loaded(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
+    if !crate::module::modules().is_loaded(m) {
+        return Term::bool(false);
+    }
+    let file = match crate::code::loaded_file(m) {
+        Some(p) if !p.to_string_lossy().contains("/erts-") => string(h, &p.to_string_lossy()),
+        _ => Term::atom(atom::atom("preloaded")),
+    };
+    boxed::tuple(h, &[Term::atom(atom::FILE), file])
+}
+
+fn load(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
+    match crate::code::ensure_loaded(m) {
+        Ok(_) => boxed::tuple(h, &[Term::atom(atom::atom("module")), Term::atom(m)]),
+        Err(e) => {
+            let why = match e {
+                crate::code::CodeError::NotFound => "nofile",
+                crate::code::CodeError::Load(_) => "badfile",
+            };
+            boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))])
+        }
+    }
+}
+
+/// `code_server`'s behaviour: `{code_call, From, Request}` → `From ! {code_server, Reply}`.
+pub fn code_server_handler(_p: &mut Process, msg: Term) {
+    if !msg.is_tuple() || boxed::tuple_arity(msg) != 3 {
+        return;
+    }
+    let el = boxed::tuple_elems(msg);
+    if el[0] != Term::atom(atom::atom("code_call")) {
+        return;
+    }
+    let (from, req) = (el[1], el[2]);
+    let tag = |t: Term| -> Option<(String, Term)> {
+        if let Some(a) = t.as_atom() {
+            return Some((a.name().to_string(), Term::NIL));
+        }
+        if t.is_tuple() && boxed::tuple_arity(t) == 2 {
+            let a = boxed::tuple_element(t, 0).as_atom()?;
+            return Some((a.name().to_string(), boxed::tuple_element(t, 1)));
+        }
+        None
+    };
+    match tag(req) {
+        Some((name, arg)) if name == "is_loaded" && arg.is_atom() => {
+            code_reply(from, |h| is_loaded(h, arg.as_atom().unwrap_or(atom::OK)))
+        }
+        Some((name, arg)) if (name == "ensure_loaded" || name == "load_file") && arg.is_atom() => {
+            code_reply(from, |h| load(h, arg.as_atom().unwrap_or(atom::OK)))
+        }
+        Some((name, _)) if name == "get_path" => code_reply(from, |h| {
+            let dirs: Vec<Term> = crate::code::get_path()
+                .iter()
+                .map(|d| string(h, &d.to_string_lossy()))
+                .collect();
+            boxed::list(h, &dirs)
+        }),
+        Some((name, _)) if name == "all_loaded" => code_reply(from, |h| {
+            let mods = crate::module::modules().loaded();
+            let items: Vec<Term> = mods
+                .into_iter()
+                .map(|m| {
+                    let loaded = is_loaded(h, m);
+                    let file = if loaded.is_tuple() {
+                        boxed::tuple_element(loaded, 1)
+                    } else {
+                        Term::atom(atom::atom("preloaded"))
+                    };
+                    boxed::tuple(h, &[Term::atom(m), file])
+                })
+                .collect();
+            boxed::list(h, &items)
+        }),
+        _ => {
+            eprintln!(
+                "beam: code_server (bare mode) cannot answer {}",
+                crate::display::display_string(req)
+            );
+            code_reply(from, |h| {
+                let e = Term::atom(atom::ERROR);
+                let u = Term::atom(atom::atom("unsupported_in_bare_mode"));
+                boxed::tuple(h, &[e, u])
+            });
         }
     }
 }
