@@ -30,6 +30,9 @@ pub struct Heap {
     spare: Vec<Term>,
 }
 
+/// Smallest heap fragment made when the block is full (words).
+const FRAGMENT_MIN_WORDS: usize = 512;
+
 /// Blocks at least this large (in words) are kept as the spare to-space.
 const SPARE_MIN_WORDS: usize = 8192;
 
@@ -85,7 +88,25 @@ impl Heap {
 
     #[cold]
     fn alloc_fragment(&mut self, n: usize) -> *mut Term {
-        let mut frag = vec![Term::NONE; n.max(1)];
+        // Bump-allocate in the last fragment when it has room (fragments never reallocate:
+        // their capacity is fixed when made), else start a new one sized for many such
+        // allocations, so a full block does not turn every allocation into a fragment.
+        if let Some(last) = self.fragments.last_mut() {
+            let len = last.len();
+            if last.capacity() - len >= n {
+                // SAFETY: within capacity, so no reallocation; the words are initialised here.
+                unsafe {
+                    let p = last.as_mut_ptr().add(len);
+                    std::ptr::write_bytes(p, 0, n);
+                    last.set_len(len + n);
+                    self.fragment_words += n;
+                    return p;
+                }
+            }
+        }
+        let cap = n.max(FRAGMENT_MIN_WORDS).max(self.block.capacity() / 4);
+        let mut frag: Vec<Term> = Vec::with_capacity(cap);
+        frag.resize(n.max(1), Term::NONE);
         let p = frag.as_mut_ptr();
         self.fragments.push(frag);
         self.fragment_words += n;

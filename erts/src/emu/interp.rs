@@ -135,6 +135,9 @@ fn lbl(l: Lbl) -> *const Instr {
     l as *const Instr
 }
 
+/// Heap-fragment words that make a call collect (at least; or the block's size).
+const FRAGMENT_GC_WORDS: usize = 16 * 1024;
+
 /// Runs `proc` for at most `reds` reductions.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     let mut pc = proc.pc;
@@ -180,6 +183,16 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             boxed::tuple(&mut proc.heap, &[$a, $b])
         };
     }
+    // At a call, `$live` argument registers are the only live X registers: collect there when
+    // heap fragments (from BIFs and map updates outside `test_heap`) have piled up, so that
+    // loops without `test_heap` do not grow fragments without bound.
+    macro_rules! call_gc {
+        ($live:expr) => {
+            if proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS) {
+                proc.gc($live as usize, 0);
+            }
+        };
+    }
     // Enters a call target: `$push` is true for a call (push the return address), false
     // for a tail call.
     macro_rules! enter {
@@ -192,6 +205,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     }
                     pc = t;
                     reds -= 1;
+                    call_gc!($arity);
                     if reds <= 0 {
                         proc.pc = pc;
                         proc.live = $arity as usize;
@@ -372,6 +386,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 proc.stack.push(cp(unsafe { pc.add(1) }));
                 pc = lbl(*target);
                 reds -= 1;
+                call_gc!(*arity);
                 if reds <= 0 {
                     proc.pc = pc;
                     proc.live = *arity as usize;
@@ -387,6 +402,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 proc.stack.truncate(n);
                 pc = lbl(*target);
                 reds -= 1;
+                call_gc!(*arity);
                 if reds <= 0 {
                     proc.pc = pc;
                     proc.live = *arity as usize;
@@ -396,6 +412,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
                 reds -= 1;
+                call_gc!(*arity);
                 if reds <= 0 {
                     proc.pc = pc;
                     proc.live = *arity as usize;

@@ -32,10 +32,15 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
+    /// Whether `p` is in the from-space (`ranges` is sorted by start address).
     #[inline]
     fn in_from(&self, p: *const Term) -> bool {
         let a = p as usize;
-        self.ranges.iter().any(|&(s, e)| a >= s && a < e)
+        if self.ranges.len() <= 4 {
+            return self.ranges.iter().any(|&(s, e)| a >= s && a < e);
+        }
+        let i = self.ranges.partition_point(|&(s, _)| s <= a);
+        i > 0 && a < self.ranges[i - 1].1
     }
 
     /// Copies the object `t` refers to (if in from-space) and returns the new term.
@@ -124,7 +129,8 @@ impl Collector<'_> {
 /// The to-space is first sized for everything that could be live (the whole from-space);
 /// when the live data turns out to be much smaller, it is moved into a right-sized block.
 pub fn collect(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize) {
-    let ranges = heap.ranges();
+    let mut ranges = heap.ranges();
+    ranges.sort_unstable();
     let from_used: usize = ranges.iter().map(|(s, e)| (e - s) / 8).sum();
     let bound = next_heap_size(from_used + need);
     let mut c = Collector {
