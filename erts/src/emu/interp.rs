@@ -183,9 +183,9 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             boxed::tuple(&mut proc.heap, &[$a, $b])
         };
     }
-    // At a call, `$live` argument registers are the only live X registers: collect there when
-    // heap fragments (from BIFs and map updates outside `test_heap`) have piled up, so that
-    // loops without `test_heap` do not grow fragments without bound.
+    // At the call that ends a slice, `$live` argument registers are the only live X
+    // registers: collect there when heap fragments (from BIFs and map updates outside
+    // `test_heap`) have piled up, so loops without `test_heap` do not grow them without bound.
     macro_rules! call_gc {
         ($live:expr) => {
             if proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS) {
@@ -205,8 +205,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     }
                     pc = t;
                     reds -= 1;
-                    call_gc!($arity);
                     if reds <= 0 {
+                        call_gc!($arity);
                         proc.pc = pc;
                         proc.live = $arity as usize;
                         return Outcome::Yield;
@@ -386,8 +386,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 proc.stack.push(cp(unsafe { pc.add(1) }));
                 pc = lbl(*target);
                 reds -= 1;
-                call_gc!(*arity);
                 if reds <= 0 {
+                    call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;
                     return Outcome::Yield;
@@ -402,8 +402,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 proc.stack.truncate(n);
                 pc = lbl(*target);
                 reds -= 1;
-                call_gc!(*arity);
                 if reds <= 0 {
+                    call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;
                     return Outcome::Yield;
@@ -412,8 +412,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
                 reds -= 1;
-                call_gc!(*arity);
                 if reds <= 0 {
+                    call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;
                     return Outcome::Yield;
