@@ -1,0 +1,119 @@
+//! Stress tests of processes and schedulers: the concurrency programs of `tests/erl/` (ring of
+//! 10,000 processes × 100 laps, 100 senders × 10,000 messages with per-sender order checked,
+//! exit storms through a 20,000-process link chain, 100,000 processes alive at once, busy
+//! loops that must not starve a ping-pong pair) run on `beam` with `+S 1`, `+S 2` and `+S 4`,
+//! and each run must print exactly what the real `erl` prints (no lost message, no deadlock).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const PROGRAMS: &[&str] = &[
+    "proc_ring",
+    "proc_senders",
+    "proc_link_chain",
+    "proc_many",
+    "proc_fairness",
+    "proc_registry_timers",
+    "spawn_messages",
+    "exit_signals",
+    "receive_selective",
+];
+
+fn ebin() -> &'static PathBuf {
+    static E: OnceLock<PathBuf> = OnceLock::new();
+    E.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stress-ebin");
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/erl");
+        for p in PROGRAMS {
+            let st = Command::new("erlc")
+                .arg("-o")
+                .arg(&dir)
+                .arg(root.join(format!("{p}.erl")))
+                .status()
+                .expect("erlc must be installed (see README)");
+            assert!(st.success(), "erlc failed on {p}");
+        }
+        dir
+    })
+}
+
+/// Runs a command with a time limit; returns stdout (with erl's `\r\n` kept) or a failure.
+fn run(mut cmd: Command, limit: Duration) -> Result<String, String> {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let t0 = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            if !st.success() {
+                return Err(format!(
+                    "exit {st}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                        .chars()
+                        .take(2000)
+                        .collect::<String>()
+                ));
+            }
+            return Ok(stdout);
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            return Err(format!("timed out after {limit:?} (deadlock or lost message?)"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn expected(p: &str) -> String {
+    let mut cmd = Command::new("erl");
+    cmd.args(["-noshell", "+P", "2000000", "-pa"])
+        .arg(ebin())
+        .args(["-s", p, "main", "-s", "init", "stop"]);
+    run(cmd, Duration::from_secs(120)).unwrap_or_else(|e| panic!("real erl failed on {p}: {e}"))
+}
+
+fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_beam"));
+    cmd.args(["--bare", "+S", &schedulers.to_string(), "+P", "2000000", "-pa"])
+        .arg(ebin())
+        .args(["-s", p, "main"]);
+    run(cmd, Duration::from_secs(120))
+}
+
+#[test]
+fn concurrency_programs_on_1_2_and_4_schedulers() {
+    let mut failures = Vec::new();
+    for p in PROGRAMS {
+        let want = expected(p);
+        for s in [1, 2, 4] {
+            let t0 = Instant::now();
+            match on_beam(p, s) {
+                Ok(got) if got == want => {
+                    println!("ok   {p} +S {s} ({} ms)", t0.elapsed().as_millis())
+                }
+                Ok(got) => {
+                    let line = want
+                        .lines()
+                        .zip(got.lines())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(want.lines().count().min(got.lines().count()));
+                    failures.push(format!(
+                        "{p} +S {s}: output differs at line {}: expected {:?}, got {:?}",
+                        line + 1,
+                        want.lines().nth(line),
+                        got.lines().nth(line)
+                    ));
+                }
+                Err(e) => failures.push(format!("{p} +S {s}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
