@@ -65,7 +65,9 @@ fn run(mut cmd: Command, limit: Duration) -> Result<String, String> {
         }
         if t0.elapsed() > limit {
             let _ = child.kill();
-            return Err(format!("timed out after {limit:?} (deadlock or lost message?)"));
+            return Err(format!(
+                "timed out after {limit:?} (deadlock or lost message?)"
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -81,9 +83,16 @@ fn expected(p: &str) -> String {
 
 fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_beam"));
-    cmd.args(["--bare", "+S", &schedulers.to_string(), "+P", "2000000", "-pa"])
-        .arg(ebin())
-        .args(["-s", p, "main"]);
+    cmd.args([
+        "--bare",
+        "+S",
+        &schedulers.to_string(),
+        "+P",
+        "2000000",
+        "-pa",
+    ])
+    .arg(ebin())
+    .args(["-s", p, "main"]);
     run(cmd, Duration::from_secs(120))
 }
 

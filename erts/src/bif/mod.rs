@@ -23,6 +23,7 @@ pub mod persistent_term;
 pub mod phash;
 pub mod process;
 pub mod process_info;
+pub mod re;
 pub mod signals;
 pub mod spawn;
 pub mod strings;
@@ -124,6 +125,7 @@ fn register_all(r: &mut Registry) {
     persistent_term::register(r);
     process::register(r);
     process_info::register(r);
+    re::register(r);
     signals::register(r);
     spawn::register(r);
     timers::register(r);
