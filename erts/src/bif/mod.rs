@@ -19,6 +19,7 @@ pub mod math;
 pub mod modules;
 pub mod numbers;
 pub mod os;
+pub mod packet;
 pub mod persistent_term;
 pub mod phash;
 pub mod process;
@@ -110,6 +111,7 @@ fn register_all(r: &mut Registry) {
     math::register(r);
     numbers::register(r);
     os::register(r);
+    packet::register(r);
     phash::register(r);
     system_info::register(r);
     time::register(r);

@@ -270,11 +270,18 @@ fn build(
             frames.push(f);
         }
     }
+    // Return addresses from the top of the stack down; like OTP, a return address equal to
+    // the one recorded just before (body recursion) is recorded once.
     let mut i = proc.stack.len();
+    let mut prev = Term::NONE;
     while i > 0 && frames.len() < BACKTRACE_DEPTH {
         i -= 1;
         let t = proc.stack[i];
         if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
+            if t == prev {
+                continue;
+            }
+            prev = t;
             if let Some(f) = frame_for(proc, t.0 as *const Instr, true, None, Term::NONE) {
                 frames.push(f);
             }
