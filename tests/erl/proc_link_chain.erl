@@ -17,7 +17,8 @@ main() ->
     %% normal exits do not propagate to non-trapping processes.
     C = spawn(fun() -> process_flag(trap_exit, false),
                        D = spawn_link(fun() -> ok end),
-                       receive after 50 -> ok end,
+                       DRef = monitor(process, D),
+                       receive {'DOWN', DRef, process, D, normal} -> ok end,
                        Head ! {c_alive, is_process_alive(D)} end),
     erlang:display(receive {c_alive, X} -> {c_alive_d_dead, not X} after 5000 -> timeout end),
     _ = C,
@@ -32,11 +33,17 @@ main() ->
     erlang:display(receive {'EXIT', E, _} -> got_exit after 200 -> no_exit end),
     %% demonitor with flush removes a DOWN already delivered.
     {F, FM} = spawn_monitor(fun() -> ok end),
-    receive after 100 -> ok end,
+    wait_dead(F),
     erlang:display(demonitor(FM, [flush, info])),
     erlang:display(receive {'DOWN', FM, _, _, _} -> still_there after 0 -> flushed end),
     _ = F,
     ok.
+
+wait_dead(P) ->
+    case is_process_alive(P) of
+        true -> receive after 1 -> wait_dead(P) end;
+        false -> ok
+    end.
 
 chain(0, Prev) -> Prev;
 chain(N, Prev) ->

@@ -17,10 +17,11 @@ main() ->
     erlang:display(r(catch unregister(my_name))),
     erlang:display(r(catch no_such ! x)),
     P = spawn(fun() -> receive {From, ping} -> From ! pong end end),
+    PRef = monitor(process, P),
     register(pinger, P),
     pinger ! {self(), ping},
     erlang:display(receive pong -> pong after 1000 -> timeout end),
-    receive after 50 -> ok end,
+    receive {'DOWN', PRef, process, P, _} -> ok end,
     erlang:display(whereis(pinger)),
     %% timers
     T1 = erlang:send_after(50, self(), t1),
@@ -47,13 +48,12 @@ main() ->
     erlang:display(process_info(self(), dictionary)),
     erlang:display(process_info(self(), [priority, status])),
     erlang:display(process_info(self(), registered_name)),
-    Dead = spawn(fun() -> ok end),
-    receive after 50 -> ok end,
+    {Dead, DeadRef} = spawn_monitor(fun() -> ok end),
+    receive {'DOWN', DeadRef, process, Dead, _} -> ok end,
     erlang:display(process_info(Dead, status)),
     erlang:display(process_info(Dead)),
     W = spawn(fun() -> receive stop -> ok end end),
-    receive after 20 -> ok end,
-    erlang:display(process_info(W, status)),
+    erlang:display(wait_status(W, waiting, 1000)),
     erlang:display(process_info(W, message_queue_len)),
     W ! stop,
     erlang:display(r(catch process_info(self(), no_such_item))),
@@ -63,3 +63,11 @@ main() ->
     erlang:display(erlang:yield()),
     erlang:display(r(catch process_flag(priority, bogus))),
     ok.
+
+%% Polls until process P has status S (a process starts runnable and soon waits).
+wait_status(P, S, 0) -> process_info(P, status) =:= {status, S};
+wait_status(P, S, N) ->
+    case process_info(P, status) of
+        {status, S} -> {status, S};
+        _ -> receive after 1 -> wait_status(P, S, N - 1) end
+    end.

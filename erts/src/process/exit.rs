@@ -96,11 +96,8 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
 /// monitoring processes, unregisters its name and removes it from the process table.
 pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     let me = p.id;
-    let mut leftovers = std::mem::take(&mut p.pending);
-    leftovers.extend(cell.mark_exited());
-    for sig in leftovers {
-        answer_dead(me, sig);
-    }
+    // Tell links and monitors first, so that once others can see this process as dead its
+    // exit signals are already in their inboxes (as with OTP's ordered `is_process_alive`).
     for &l in &p.links {
         let sig = Signal::Exit {
             from: me,
@@ -128,6 +125,12 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
                 reference: m.reference,
             },
         );
+    }
+    // From here on signals are refused; the ones still queued get "no such process" answers.
+    let mut leftovers = std::mem::take(&mut p.pending);
+    leftovers.extend(cell.mark_exited());
+    for sig in leftovers {
+        answer_dead(me, sig);
     }
     if let Some(name) = p.registered_name.take() {
         registry::unregister_if(name, me);
