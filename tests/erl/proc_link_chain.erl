@@ -6,6 +6,9 @@ main() ->
     process_flag(trap_exit, true),
     Head = self(),
     Tail = chain(20000, Head),
+    %% Every link is in place before the storm starts (a process killed before it ran would
+    %% never have linked to its predecessor).
+    ok = await_linked(20000),
     Tail ! {die, storm},
     erlang:display(receive {'EXIT', _, R} -> {chain_exit, R} after 20000 -> timeout end),
     %% kill through a link is an ordinary reason; exit(P, kill) gives killed.
@@ -47,5 +50,9 @@ wait_dead(P) ->
 
 chain(0, Prev) -> Prev;
 chain(N, Prev) ->
-    P = spawn(fun() -> link(Prev), receive {die, R} -> exit(R) end end),
+    Head = self(),
+    P = spawn(fun() -> link(Prev), Head ! linked, receive {die, R} -> exit(R) end end),
     chain(N - 1, P).
+
+await_linked(0) -> ok;
+await_linked(N) -> receive linked -> await_linked(N - 1) after 20000 -> timeout end.
