@@ -196,6 +196,20 @@ impl Heap {
     }
 }
 
+impl Heap {
+    /// Takes the heap apart into its main block and its off-heap binary counts (whose
+    /// ownership passes to the caller), for a term that should live in one allocation (an ETS
+    /// object). `None` when the data spilled into fragments.
+    pub fn into_parts(mut self) -> Option<(Vec<Term>, Vec<*const Vec<u8>>)> {
+        if !self.fragments.is_empty() {
+            return None;
+        }
+        let block = std::mem::take(&mut self.block);
+        let off_heap = std::mem::take(&mut self.off_heap);
+        Some((block, off_heap))
+    }
+}
+
 impl Drop for Heap {
     fn drop(&mut self) {
         for p in self.off_heap.drain(..) {

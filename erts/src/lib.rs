@@ -10,6 +10,7 @@ pub mod code;
 pub mod display;
 pub mod emu;
 pub mod etf;
+pub mod ets;
 pub mod exception;
 pub mod float_fmt;
 pub mod heap;

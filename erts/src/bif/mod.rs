@@ -11,6 +11,7 @@ pub mod atoms;
 pub mod binary;
 pub mod control;
 pub mod debug;
+pub mod ets;
 pub mod external;
 pub mod hash;
 pub mod iodata;
@@ -119,6 +120,7 @@ fn register_all(r: &mut Registry) {
     binary::register(r);
     control::register(r);
     debug::register(r);
+    ets::register(r);
     external::register(r);
     hash::register(r);
     lists::register(r);

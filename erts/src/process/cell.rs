@@ -18,7 +18,7 @@ use super::Process;
 use crate::term::Term;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 pub const WAITING: u8 = 0;
 pub const QUEUED: u8 = 1;
@@ -59,6 +59,9 @@ pub struct ProcessCell {
     state: AtomicU8,
     priority: AtomicU8,
     inbox: Mutex<VecDeque<Signal>>,
+    /// Set once the process owns (or has owned) an ETS table: its exit then asks ETS to
+    /// delete or hand over its tables.
+    owns_ets: AtomicBool,
     /// The process; locked by the scheduler that runs it and briefly by BIFs that inspect it.
     pub process: Mutex<Process>,
 }
@@ -71,6 +74,7 @@ impl ProcessCell {
             state: AtomicU8::new(WAITING),
             priority: AtomicU8::new(Priority::Normal as u8),
             inbox: Mutex::new(VecDeque::new()),
+            owns_ets: AtomicBool::new(false),
             process: Mutex::new(process),
         }
     }
@@ -83,6 +87,15 @@ impl ProcessCell {
     }
     pub fn set_priority(&self, p: Priority) {
         self.priority.store(p as u8, Ordering::Relaxed);
+    }
+
+    /// Records that the process owns ETS tables.
+    pub fn set_owns_ets(&self) {
+        self.owns_ets.store(true, Ordering::Release);
+    }
+    /// Whether the process may own ETS tables.
+    pub fn owns_ets(&self) -> bool {
+        self.owns_ets.load(Ordering::Acquire)
     }
 
     /// Puts `sig` in the inbox. Returns it back when the process has exited. Returns

@@ -136,6 +136,9 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
         registry::unregister_if(name, me);
     }
     p.mailbox.clear();
+    if cell.owns_ets() {
+        crate::ets::owner_exited(me);
+    }
     table().remove(me);
     crate::sched::process_exited(me, reason);
 }

@@ -97,6 +97,8 @@ pub struct Process {
     pub initial_call: Option<Mfa>,
     /// Set when an exit signal killed the process (the reason, on this heap).
     pub killed_by: Option<Term>,
+    /// The ETS table this process used last (saves a registry lookup per ETS call).
+    pub ets_cache: Option<std::sync::Arc<crate::ets::Table>>,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -132,6 +134,7 @@ impl Process {
             yield_now: false,
             initial_call: None,
             killed_by: None,
+            ets_cache: None,
         }
     }
 

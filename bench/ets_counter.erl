@@ -1,0 +1,13 @@
+-module(ets_counter).
+-export([main/0]).
+%% update_counter on one key of a public table from two processes (two schedulers).
+main() ->
+    T = ets:new(t, [public, set, {write_concurrency, true}]),
+    ets:insert(T, {k, 0}),
+    Self = self(),
+    N = 500000,
+    Ps = [spawn(fun() -> bump(T, N), Self ! {done, self()} end) || _ <- [1, 2]],
+    [receive {done, P} -> ok end || P <- Ps],
+    erlang:display(ets:lookup(T, k)).
+bump(_, 0) -> ok;
+bump(T, I) -> ets:update_counter(T, k, 1), bump(T, I - 1).

@@ -1,0 +1,12 @@
+-module(ets_ordered).
+-export([main/0]).
+%% 1M inserts then 1M lookups on an ordered_set table.
+main() ->
+    T = ets:new(t, [ordered_set]),
+    N = 1000000,
+    ins(T, N),
+    erlang:display({size, ets:info(T, size), sum, look(T, N, 0)}).
+ins(_, 0) -> ok;
+ins(T, I) -> ets:insert(T, {I, I * 2}), ins(T, I - 1).
+look(_, 0, S) -> S;
+look(T, I, S) -> [{_, V}] = ets:lookup(T, I), look(T, I - 1, S + V).

@@ -1,0 +1,389 @@
+//! ETS BIFs driven by match specifications: `select/1,2,3`, `select_reverse/1,2,3`,
+//! `select_count/2`, `internal_select_delete/2`, `select_replace/2`, `match/1,2,3`,
+//! `match_object/1,2,3` (with continuations), `match_spec_compile/1`, `match_spec_run_r/3`,
+//! `is_compiled_ms/1` and `erlang:match_spec_test/3`.
+//!
+//! A continuation is `{'$ets_cont', Tab, MatchSpec, Limit, Reverse, Cursor}`: the spec is
+//! compiled again by the next call, and the cursor says where the traversal stopped (the
+//! last key of an ordered set, the bucket position of a hash table), so a continuation stays
+//! valid while the table changes.
+
+use super::{cause, release, table_for};
+use crate::atom;
+use crate::bif::Registry;
+use crate::ets::atoms::am;
+use crate::ets::match_spec::{self, MatchSpec};
+use crate::ets::store::{Cursor, Store};
+use crate::ets::{Kind, Op, Table};
+use crate::exception::{BifResult, Fail};
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::compare::{compare, exact_eq};
+use crate::term::copy;
+use crate::term::Term;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+pub fn register(r: &mut Registry) {
+    r.add("ets", "select", 1, select_1);
+    r.add("ets", "select", 2, select_2);
+    r.add("ets", "select", 3, select_3);
+    r.add("ets", "select_reverse", 1, select_1);
+    r.add("ets", "select_reverse", 2, select_reverse_2);
+    r.add("ets", "select_reverse", 3, select_reverse_3);
+    r.add("ets", "select_count", 2, select_count_2);
+    r.add("ets", "internal_select_delete", 2, internal_select_delete_2);
+    r.add("ets", "select_replace", 2, select_replace_2);
+    r.add("ets", "match", 1, select_1);
+    r.add("ets", "match", 2, match_2);
+    r.add("ets", "match", 3, match_3);
+    r.add("ets", "match_object", 1, select_1);
+    r.add("ets", "match_object", 2, match_object_2);
+    r.add("ets", "match_object", 3, match_object_3);
+    r.add("ets", "match_spec_compile", 1, match_spec_compile_1);
+    r.add("ets", "match_spec_run_r", 3, match_spec_run_r_3);
+    r.add("ets", "is_compiled_ms", 1, is_compiled_ms_1);
+    r.add("erlang", "match_spec_test", 3, match_spec_test_3);
+}
+
+fn compile(ms: Term) -> Result<MatchSpec, Fail> {
+    match_spec::compile(ms).map_err(|_| Fail::badarg())
+}
+
+/// What a select run produced.
+struct Chunk {
+    results: Vec<Term>,
+    /// Where to continue; `None` when the table's end was reached.
+    next: Option<Cursor>,
+}
+
+/// Runs `ms` over the objects of `s` from `from`, collecting at most `limit` results (copied
+/// onto the caller's heap). Hash tables give their results in reverse traversal order, as
+/// OTP's do.
+fn run(
+    p: &mut Process,
+    s: &Store,
+    keypos: usize,
+    ms: &MatchSpec,
+    reverse: bool,
+    limit: Option<usize>,
+    from: Option<Cursor>,
+) -> Chunk {
+    let mut results = Vec::new();
+    let take = |p: &mut Process, obj: Term, results: &mut Vec<Term>| {
+        if let Some(r) = ms.run(p, obj) {
+            results.push(copy::copy(&mut p.heap, r));
+        }
+    };
+    let next = match (limit, from, ms.bound_keys(keypos)) {
+        (None, None, Some(mut keys)) => {
+            if let Store::Tree(_) = s {
+                keys.sort_by(|a, b| compare(*a, *b, false));
+                if reverse {
+                    keys.reverse();
+                }
+            }
+            for k in keys {
+                let mut objs = Vec::new();
+                s.lookup(k, |o| objs.push(o.term()));
+                for o in objs {
+                    take(p, o, &mut results);
+                }
+            }
+            None
+        }
+        _ => s.visit(from, reverse, |o| {
+            take(p, o.term(), &mut results);
+            limit.is_none_or(|l| results.len() < l)
+        }),
+    };
+    if let Store::Hash(_) = s {
+        results.reverse();
+    }
+    Chunk { results, next }
+}
+
+fn limit_arg(t: Term) -> Result<usize, Fail> {
+    match t.as_small() {
+        Some(n) if n >= 1 => Ok(n as usize),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn cursor_term(p: &mut Process, c: Cursor) -> Term {
+    match c {
+        Cursor::Hash((h, i)) => {
+            boxed::tuple(&mut p.heap, &[Term::small(h as i64), Term::small(i as i64)])
+        }
+        Cursor::Tree(k) => {
+            let k = copy::copy(&mut p.heap, k);
+            boxed::tuple(&mut p.heap, &[Term::atom(am().ets_cont), k])
+        }
+    }
+}
+
+fn cursor_from(t: Term) -> Option<Cursor> {
+    if !t.is_tuple() || boxed::tuple_arity(t) != 2 {
+        return None;
+    }
+    let (a, b) = (boxed::tuple_element(t, 0), boxed::tuple_element(t, 1));
+    if a == Term::atom(am().ets_cont) {
+        return Some(Cursor::Tree(b));
+    }
+    match (a.as_small(), b.as_small()) {
+        (Some(h), Some(i)) if (0..=u32::MAX as i64).contains(&h) && i >= 0 => {
+            Some(Cursor::Hash((h as u32, i as usize)))
+        }
+        _ => None,
+    }
+}
+
+/// A limited select: `{Results, Continuation}` or `'$end_of_table'`.
+fn limited(
+    p: &mut Process,
+    tab: Term,
+    t: &Table,
+    ms_term: Term,
+    limit: usize,
+    reverse: bool,
+    from: Option<Cursor>,
+) -> BifResult {
+    let ms = compile(ms_term)?;
+    let s = t.store.read();
+    let chunk = run(p, &s, t.keypos, &ms, reverse, Some(limit), from);
+    let cont = match chunk.next {
+        Some(c) if chunk.results.len() >= limit => {
+            let c = cursor_term(p, c);
+            drop(s);
+            boxed::tuple(
+                &mut p.heap,
+                &[
+                    Term::atom(am().ets_cont),
+                    tab,
+                    ms_term,
+                    Term::small(limit as i64),
+                    Term::bool(reverse),
+                    c,
+                ],
+            )
+        }
+        _ => {
+            drop(s);
+            if chunk.results.is_empty() {
+                return Ok(Term::atom(am().end_of_table));
+            }
+            Term::atom(am().end_of_table)
+        }
+    };
+    let list = boxed::list(&mut p.heap, &chunk.results);
+    Ok(boxed::tuple(&mut p.heap, &[list, cont]))
+}
+
+fn select_all(p: &mut Process, tab: Term, ms_term: Term, reverse: bool) -> BifResult {
+    let t = table_for(p, tab, Op::Read)?;
+    let ms = compile(ms_term)?;
+    let s = t.store.read();
+    let chunk = run(p, &s, t.keypos, &ms, reverse, None, None);
+    drop(s);
+    release(p, t);
+    Ok(boxed::list(&mut p.heap, &chunk.results))
+}
+
+fn select_2(p: &mut Process, a: &[Term]) -> BifResult {
+    select_all(p, a[0], a[1], false)
+}
+
+fn select_reverse_2(p: &mut Process, a: &[Term]) -> BifResult {
+    select_all(p, a[0], a[1], true)
+}
+
+fn select_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Read)?;
+    let limit = limit_arg(a[2])?;
+    limited(p, a[0], &t, a[1], limit, false, None)
+}
+
+fn select_reverse_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Read)?;
+    let limit = limit_arg(a[2])?;
+    limited(p, a[0], &t, a[1], limit, true, None)
+}
+
+/// `select/1`, `select_reverse/1`, `match/1`, `match_object/1`: the next chunk.
+fn select_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let c = a[0];
+    if c == Term::atom(am().end_of_table) {
+        return Ok(c);
+    }
+    if !c.is_tuple()
+        || boxed::tuple_arity(c) != 6
+        || boxed::tuple_element(c, 0) != Term::atom(am().ets_cont)
+    {
+        return Err(Fail::badarg());
+    }
+    let e = boxed::tuple_elems(c);
+    let limit = limit_arg(e[3])?;
+    let reverse = e[4] == Term::atom(atom::TRUE);
+    let cursor = cursor_from(e[5]).ok_or_else(Fail::badarg)?;
+    let t = table_for(p, e[1], Op::Read)?;
+    let ok_kind = matches!(
+        (&cursor, t.kind),
+        (Cursor::Tree(_), Kind::OrderedSet)
+            | (Cursor::Hash(_), Kind::Set | Kind::Bag | Kind::DuplicateBag)
+    );
+    if !ok_kind {
+        return Err(Fail::badarg());
+    }
+    limited(p, e[1], &t, e[2], limit, reverse, Some(cursor))
+}
+
+fn select_count_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Read)?;
+    let ms = compile(a[1])?;
+    let s = t.store.read();
+    let mut n: i64 = 0;
+    let yes = Term::atom(atom::TRUE);
+    s.visit(None, false, |o| {
+        if ms.run(p, o.term()) == Some(yes) {
+            n += 1;
+        }
+        true
+    });
+    Ok(Term::small(n))
+}
+
+fn internal_select_delete_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Write)?;
+    let ms = compile(a[1])?;
+    let yes = Term::atom(atom::TRUE);
+    let n = t.store.write().retain(|o| ms.run(p, o.term()) != Some(yes));
+    Ok(Term::small(n as i64))
+}
+
+fn select_replace_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Write)?;
+    if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
+        return Err(cause(am().table_type));
+    }
+    let ms = compile(a[1])?;
+    let mut s = t.store.write();
+    let keypos = t.keypos;
+    let mut news: Vec<Term> = Vec::new();
+    let mut bad = false;
+    s.visit(None, false, |o| {
+        if let Some(r) = ms.run(p, o.term()) {
+            let same_key = r.is_tuple()
+                && boxed::tuple_arity(r) > keypos
+                && exact_eq(boxed::tuple_element(r, keypos), o.key(keypos));
+            if !same_key {
+                bad = true;
+                return false;
+            }
+            news.push(r);
+        }
+        true
+    });
+    if bad {
+        return Err(Fail::badarg());
+    }
+    for r in &news {
+        s.replace(*r);
+    }
+    Ok(Term::small(news.len() as i64))
+}
+
+/// `[{Pattern, [], [Body]}]` on the caller's heap.
+fn pattern_spec(p: &mut Process, pattern: Term, body: Term) -> Term {
+    let b = boxed::list(&mut p.heap, &[body]);
+    let clause = boxed::tuple(&mut p.heap, &[pattern, Term::NIL, b]);
+    boxed::list(&mut p.heap, &[clause])
+}
+
+fn match_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let ms = pattern_spec(p, a[1], Term::atom(am().dollar_dollar));
+    select_all(p, a[0], ms, false)
+}
+
+fn match_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Read)?;
+    let limit = limit_arg(a[2])?;
+    let ms = pattern_spec(p, a[1], Term::atom(am().dollar_dollar));
+    limited(p, a[0], &t, ms, limit, false, None)
+}
+
+fn match_object_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let ms = pattern_spec(p, a[1], Term::atom(am().dollar_underscore));
+    select_all(p, a[0], ms, false)
+}
+
+fn match_object_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let t = table_for(p, a[0], Op::Read)?;
+    let limit = limit_arg(a[2])?;
+    let ms = pattern_spec(p, a[1], Term::atom(am().dollar_underscore));
+    limited(p, a[0], &t, ms, limit, false, None)
+}
+
+/// Compiled specifications by reference number. A compiled spec is a reference (OTP's is a
+/// magic reference freed by the GC); these are kept for the life of the node.
+fn compiled() -> &'static RwLock<HashMap<u64, Arc<MatchSpec>>> {
+    static C: OnceLock<RwLock<HashMap<u64, Arc<MatchSpec>>>> = OnceLock::new();
+    C.get_or_init(|| RwLock::new(HashMap::new()))
+}
+
+fn compiled_ms(t: Term) -> Option<Arc<MatchSpec>> {
+    if !t.is_reference() || t.is_boxed_with(crate::term::subtag::EXTERNAL_REF) {
+        return None;
+    }
+    compiled().read().get(&boxed::reference_id(t)).cloned()
+}
+
+fn match_spec_compile_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let ms = compile(a[0])?;
+    let id = crate::bif::process::new_ref_id();
+    compiled().write().insert(id, Arc::new(ms));
+    Ok(boxed::reference(&mut p.heap, id))
+}
+
+fn is_compiled_ms_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    Ok(Term::bool(compiled_ms(a[0]).is_some()))
+}
+
+fn match_spec_run_r_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let ms = compiled_ms(a[1]).ok_or_else(Fail::badarg)?;
+    let items = boxed::list_to_vec(a[0]).ok_or_else(Fail::badarg)?;
+    let mut acc = a[2];
+    for it in items {
+        if let Some(r) = ms.run(p, it) {
+            acc = boxed::cons(&mut p.heap, r, acc);
+        }
+    }
+    Ok(acc)
+}
+
+/// `erlang:match_spec_test(Term, MatchSpec, table | trace)`.
+fn match_spec_test_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let kind = a[2];
+    if kind != Term::atom(am().table) && kind != Term::atom(am().trace) {
+        return Err(Fail::badarg());
+    }
+    if kind == Term::atom(am().trace) && !(a[0].is_list() || a[0].is_nil()) {
+        return Err(Fail::badarg());
+    }
+    match match_spec::compile(a[1]) {
+        Ok(ms) => {
+            let r = ms.run(p, a[0]).unwrap_or(Term::atom(atom::FALSE));
+            Ok(boxed::tuple(
+                &mut p.heap,
+                &[Term::atom(atom::OK), r, Term::NIL, Term::NIL],
+            ))
+        }
+        Err(e) => {
+            let msg = e.message();
+            let s = boxed::string(&mut p.heap, msg.chars().map(|c| c as u32));
+            let item = boxed::tuple(&mut p.heap, &[Term::atom(atom::ERROR), s]);
+            let list = boxed::list(&mut p.heap, &[item]);
+            Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::ERROR), list]))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The objects of one table, whatever its type: one interface over the hash storage
+//! ([`HashStore`]) and the ordered storage ([`TreeStore`]).
+
+use super::db_hash::{HashPos, HashStore, NoSuchKey};
+use super::db_term::DbTerm;
+use super::db_tree::TreeStore;
+use super::Kind;
+use crate::term::Term;
+
+pub enum Store {
+    Hash(HashStore),
+    Tree(TreeStore),
+}
+
+/// Where a traversal stopped, to continue from there.
+#[derive(Clone, Copy, Debug)]
+pub enum Cursor {
+    /// Hash tables: the bucket hash and index of the next object.
+    Hash(HashPos),
+    /// Ordered sets: the key of the last object visited.
+    Tree(Term),
+}
+
+impl Store {
+    pub fn new(kind: Kind, keypos: usize) -> Store {
+        match kind {
+            Kind::OrderedSet => Store::Tree(TreeStore::new(keypos)),
+            _ => Store::Hash(HashStore::new(kind, keypos)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Store::Hash(h) => h.len(),
+            Store::Tree(t) => t.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Words used by the objects.
+    pub fn words(&self) -> usize {
+        match self {
+            Store::Hash(h) => h.words(),
+            Store::Tree(t) => t.words(),
+        }
+    }
+
+    pub fn insert(&mut self, obj: Term) {
+        match self {
+            Store::Hash(h) => h.insert(obj),
+            Store::Tree(t) => t.insert(obj),
+        }
+    }
+
+    /// Replaces the object whose key equals that of `obj` (set and ordered set).
+    pub fn replace(&mut self, obj: Term) {
+        match self {
+            Store::Hash(h) => h.replace(obj),
+            Store::Tree(t) => t.replace(obj),
+        }
+    }
+
+    pub fn contains_key(&self, key: Term) -> bool {
+        match self {
+            Store::Hash(h) => h.contains_key(key),
+            Store::Tree(t) => t.contains_key(key),
+        }
+    }
+
+    /// Calls `f` on each object with key `key`, in insertion order.
+    pub fn lookup(&self, key: Term, mut f: impl FnMut(&DbTerm)) {
+        match self {
+            Store::Hash(h) => h.lookup(key).for_each(f),
+            Store::Tree(t) => {
+                if let Some(o) = t.get(key) {
+                    f(o)
+                }
+            }
+        }
+    }
+
+    /// The one object with key `key` (set and ordered set).
+    pub fn get(&self, key: Term) -> Option<&DbTerm> {
+        match self {
+            Store::Hash(h) => h.lookup(key).next(),
+            Store::Tree(t) => t.get(key),
+        }
+    }
+
+    /// The one object with key `key`, to change in place (set and ordered set).
+    pub fn get_mut(&mut self, key: Term) -> Option<&mut DbTerm> {
+        match self {
+            Store::Hash(h) => h.get_mut(key),
+            Store::Tree(t) => t.get_mut(key),
+        }
+    }
+
+    pub fn remove_key(&mut self, key: Term) -> Vec<DbTerm> {
+        match self {
+            Store::Hash(h) => h.remove_key(key),
+            Store::Tree(t) => t.remove_key(key).into_iter().collect(),
+        }
+    }
+
+    pub fn remove_object(&mut self, obj: Term) -> usize {
+        match self {
+            Store::Hash(h) => h.remove_object(obj),
+            Store::Tree(t) => t.remove_object(obj),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        match self {
+            Store::Hash(h) => h.clear(),
+            Store::Tree(t) => t.clear(),
+        }
+    }
+
+    pub fn first_key(&self) -> Option<Term> {
+        match self {
+            Store::Hash(h) => h.first_key(),
+            Store::Tree(t) => t.first_key(),
+        }
+    }
+    pub fn last_key(&self) -> Option<Term> {
+        match self {
+            Store::Hash(h) => h.first_key(),
+            Store::Tree(t) => t.last_key(),
+        }
+    }
+    /// The key after `key`; `Err(())` for a hash table without `key` (unless `lenient`).
+    pub fn next_key(&self, key: Term, lenient: bool) -> Result<Option<Term>, NoSuchKey> {
+        match self {
+            Store::Hash(h) => h.next_key(key, lenient),
+            Store::Tree(t) => Ok(t.next_key(key)),
+        }
+    }
+    /// The key before `key` (hash tables: as `next_key`).
+    pub fn prev_key(&self, key: Term, lenient: bool) -> Result<Option<Term>, NoSuchKey> {
+        match self {
+            Store::Hash(h) => h.next_key(key, lenient),
+            Store::Tree(t) => Ok(t.prev_key(key)),
+        }
+    }
+
+    /// Visits objects in traversal order (descending keys for a reversed ordered set) from
+    /// `from`, until `f` returns false; returns where to continue, `None` at the end.
+    pub fn visit(
+        &self,
+        from: Option<Cursor>,
+        reverse: bool,
+        f: impl FnMut(&DbTerm) -> bool,
+    ) -> Option<Cursor> {
+        match self {
+            Store::Hash(h) => {
+                let pos = match from {
+                    Some(Cursor::Hash(p)) => Some(p),
+                    _ => None,
+                };
+                h.visit(pos, f).map(Cursor::Hash)
+            }
+            Store::Tree(t) => {
+                let after = match from {
+                    Some(Cursor::Tree(k)) => Some(k),
+                    _ => None,
+                };
+                t.visit(after, reverse, f).map(Cursor::Tree)
+            }
+        }
+    }
+
+    pub fn retain(&mut self, f: impl FnMut(&DbTerm) -> bool) -> usize {
+        match self {
+            Store::Hash(h) => h.retain(f),
+            Store::Tree(t) => t.retain(f),
+        }
+    }
+}
