@@ -320,6 +320,25 @@ impl HashStore {
         removed
     }
 
+    /// Replaces objects in traversal order: `f` gives a new object (same key) for one to
+    /// replace.
+    pub fn replace_each(&mut self, mut f: impl FnMut(&DbTerm) -> Option<Term>) -> usize {
+        let mut n = 0;
+        let mut words = self.words;
+        for b in self.buckets.iter_mut() {
+            for e in b.iter_mut() {
+                if let Some(new) = f(&e.obj) {
+                    let new = DbTerm::new(new);
+                    words = words + new.words() - e.obj.words();
+                    e.obj = new;
+                    n += 1;
+                }
+            }
+        }
+        self.words = words;
+        n
+    }
+
     /// The objects of bucket number `i` (`ets:slot/2`); `None` past the last bucket.
     pub fn slot(&self, i: usize) -> Option<Vec<&DbTerm>> {
         self.buckets

@@ -205,6 +205,25 @@ impl TreeStore {
         before - self.map.len()
     }
 
+    /// Replaces objects in key order: `f` gives a new object (with an equal key) for one to
+    /// replace.
+    pub fn replace_each(&mut self, mut f: impl FnMut(&DbTerm) -> Option<Term>) -> usize {
+        let mut n = 0;
+        let keypos = self.keypos;
+        let mut words = self.words;
+        for (k, o) in self.map.iter_mut() {
+            if let Some(new) = f(o) {
+                let new = DbTerm::new(new);
+                k.set(new.key(keypos));
+                words = words + new.words() - o.words();
+                *o = new;
+                n += 1;
+            }
+        }
+        self.words = words;
+        n
+    }
+
     /// The `i`-th object in key order.
     pub fn nth(&self, i: usize) -> Option<&DbTerm> {
         self.map.values().nth(i)

@@ -176,4 +176,13 @@ impl Store {
             Store::Tree(t) => t.retain(f),
         }
     }
+
+    /// Replaces objects in traversal order: `f` gives a new object (with an equal key) for
+    /// one to replace. Returns how many were replaced.
+    pub fn replace_each(&mut self, f: impl FnMut(&DbTerm) -> Option<Term>) -> usize {
+        match self {
+            Store::Hash(h) => h.replace_each(f),
+            Store::Tree(t) => t.replace_each(f),
+        }
+    }
 }

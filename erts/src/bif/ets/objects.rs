@@ -25,11 +25,17 @@ pub fn register(r: &mut Registry) {
 }
 
 /// The objects to insert: one tuple or a proper list of tuples, each with the key position.
+/// A `bag` takes the objects of a list in reverse order (as OTP 25 does: objects with equal
+/// keys from one list end up last-first).
 fn objects(t: &Table, arg: Term) -> Result<Vec<Term>, Fail> {
     let objs = if arg.is_tuple() {
         vec![arg]
     } else {
-        boxed::list_to_vec(arg).ok_or_else(Fail::badarg)?
+        let mut v = boxed::list_to_vec(arg).ok_or_else(Fail::badarg)?;
+        if t.kind == Kind::Bag {
+            v.reverse();
+        }
+        v
     };
     for o in &objs {
         if !o.is_tuple() || boxed::tuple_arity(*o) <= t.keypos {

@@ -263,16 +263,18 @@ fn internal_select_delete_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn select_replace_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
-    if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
+    if t.kind == Kind::Bag {
         return Err(cause(am().table_type));
     }
     let ms = compile(a[1])?;
     let mut s = t.store.write();
     let keypos = t.keypos;
-    let mut news: Vec<Term> = Vec::new();
+    // First pass: every replacement, checked to keep its object's key.
+    let mut news: Vec<Option<Term>> = Vec::new();
     let mut bad = false;
     s.visit(None, false, |o| {
-        if let Some(r) = ms.run(p, o.term()) {
+        let r = ms.run(p, o.term());
+        if let Some(r) = r {
             let same_key = r.is_tuple()
                 && boxed::tuple_arity(r) > keypos
                 && exact_eq(boxed::tuple_element(r, keypos), o.key(keypos));
@@ -280,17 +282,17 @@ fn select_replace_2(p: &mut Process, a: &[Term]) -> BifResult {
                 bad = true;
                 return false;
             }
-            news.push(r);
         }
+        news.push(r);
         true
     });
     if bad {
         return Err(Fail::badarg());
     }
-    for r in &news {
-        s.replace(*r);
-    }
-    Ok(Term::small(news.len() as i64))
+    // Second pass, in the same order: replace.
+    let mut it = news.into_iter();
+    let n = s.replace_each(|_| it.next().flatten());
+    Ok(Term::small(n as i64))
 }
 
 /// `[{Pattern, [], [Body]}]` on the caller's heap.
@@ -372,7 +374,12 @@ fn match_spec_test_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
     match match_spec::compile(a[1]) {
         Ok(ms) => {
-            let r = ms.run(p, a[0]).unwrap_or(Term::atom(atom::FALSE));
+            let r = match ms.run(p, a[0]) {
+                // A trace pattern's result is whether it matched.
+                Some(_) if kind == Term::atom(am().trace) => Term::atom(atom::TRUE),
+                Some(r) => r,
+                None => Term::atom(atom::FALSE),
+            };
             Ok(boxed::tuple(
                 &mut p.heap,
                 &[Term::atom(atom::OK), r, Term::NIL, Term::NIL],

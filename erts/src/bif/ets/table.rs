@@ -68,6 +68,7 @@ fn new_2(p: &mut Process, a: &[Term]) -> BifResult {
         keypos: 0,
         read_concurrency: false,
         write_concurrency: false,
+        write_concurrency_auto: false,
         decentralized_counters: false,
         compressed: false,
         heir: None,
@@ -195,7 +196,8 @@ fn setopts_2(p: &mut Process, a: &[Term]) -> BifResult {
     } else {
         vec![a[1]]
     };
-    let t = owned_table(p, a[0])?;
+    // Unlike `give_away`, a caller that is not the owner gets a plain `badarg`.
+    let t = owned_table(p, a[0]).map_err(|_| Fail::badarg())?;
     let mut heir = None;
     for o in opts {
         match heir_opt(o) {
@@ -236,6 +238,7 @@ fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
         "id" => boxed::reference(&mut p.heap, t.id),
         "decentralized_counters" => Term::bool(t.decentralized_counters),
         "read_concurrency" => Term::bool(t.read_concurrency),
+        "write_concurrency" if t.write_concurrency_auto => Term::atom(m.auto),
         "write_concurrency" => Term::bool(t.write_concurrency),
         "compressed" => Term::bool(t.compressed),
         "memory" => {

@@ -163,7 +163,7 @@ fn update_counter_4(p: &mut Process, a: &[Term]) -> BifResult {
 fn update_element_3(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
     if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
-        return Err(cause(am().table_type));
+        return Err(Fail::badarg());
     }
     let specs = if a[2].is_tuple() {
         vec![a[2]]
