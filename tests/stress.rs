@@ -1,7 +1,7 @@
 //! Stress tests of processes and schedulers: the concurrency programs of `tests/erl/` (ring of
 //! 10,000 processes × 100 laps, 100 senders × 10,000 messages with per-sender order checked,
 //! exit storms through a 20,000-process link chain, 100,000 processes alive at once, busy
-//! loops that must not starve a ping-pong pair) run on `beam` with `+S 1`, `+S 2` and `+S 4`,
+//! loops that must not starve a ping-pong pair, processes sharing ETS tables) run on `beam` with `+S 1`, `+S 2` and `+S 4`,
 //! and each run must print exactly what the real `erl` prints (no lost message, no deadlock).
 
 use std::path::PathBuf;
@@ -19,6 +19,8 @@ const PROGRAMS: &[&str] = &[
     "spawn_messages",
     "exit_signals",
     "receive_selective",
+    "ets_concurrency",
+    "ets_ownership",
 ];
 
 fn ebin() -> &'static PathBuf {

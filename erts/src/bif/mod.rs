@@ -7,9 +7,11 @@
 //! (`erlang:is_builtin/3` is true, or NIFs of preloaded modules).
 
 pub mod arith;
+pub mod atomics;
 pub mod atoms;
 pub mod binary;
 pub mod control;
+pub mod counters;
 pub mod debug;
 pub mod ets;
 pub mod external;
@@ -119,6 +121,8 @@ fn register_all(r: &mut Registry) {
     atoms::register(r);
     binary::register(r);
     control::register(r);
+    atomics::register(r);
+    counters::register(r);
     debug::register(r);
     ets::register(r);
     external::register(r);
