@@ -186,7 +186,10 @@ fn info_1(p: &mut Process, a: &[Term]) -> BifResult {
     let min = crate::bignum::from_i128(&mut p.heap, arr.min());
     let max = crate::bignum::from_i128(&mut p.heap, arr.max());
     let pairs = [
-        (Term::atom(atom::atom("size")), Term::small(arr.cells.len() as i64)),
+        (
+            Term::atom(atom::atom("size")),
+            Term::small(arr.cells.len() as i64),
+        ),
         (Term::atom(atom::atom("max")), max),
         (Term::atom(atom::atom("min")), min),
         (

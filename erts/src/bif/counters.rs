@@ -66,7 +66,10 @@ fn counters_put_3(_p: &mut Process, a: &[Term]) -> BifResult {
 fn counters_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     let arr = array(a[0]).ok_or_else(Fail::badarg)?;
     let pairs = [
-        (Term::atom(atom::atom("size")), Term::small(arr.cells.len() as i64)),
+        (
+            Term::atom(atom::atom("size")),
+            Term::small(arr.cells.len() as i64),
+        ),
         (
             Term::atom(atom::atom("memory")),
             Term::small(arr.memory() as i64),
