@@ -95,6 +95,13 @@ main() ->
     ets:safe_fixtable(F, false),
     erlang:display(ets:info(F, fixed)),
     erlang:display(ets:info(F, size)),
+    %% A fixation ends when the fixing process dies.
+    {Fixer, FM} = spawn_monitor(fun() -> ets:safe_fixtable(F, true), Self ! fixed, receive stop -> ok end end),
+    receive fixed -> ok end,
+    erlang:display(ets:info(F, fixed)),
+    Fixer ! stop,
+    receive {'DOWN', FM, _, _, _} -> ok end,
+    erlang:display(ets:info(F, fixed)),
     %% foldl/foldr on ordered_set give key order and reverse key order.
     O = ets:new(o, [ordered_set]),
     ets:insert(O, [{I, I * I} || I <- [3, 1, 2, 5, 4]]),

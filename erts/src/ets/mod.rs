@@ -322,17 +322,28 @@ impl Registry {
     }
 }
 
-/// Records on the process cell that `pid` owns tables, so its exit looks them up.
-fn mark_owner(pid: u64) {
+/// Records on the process cell that `pid` owns or fixes tables, so its exit looks them up.
+pub fn mark_owner(pid: u64) {
     if let Some(cell) = crate::process::table::table().get(pid) {
         cell.set_owns_ets();
     }
 }
 
-/// Called when process `pid` exits: each table it owns goes to its heir (with an
+/// Called when process `pid` exits (if it ever owned or fixed a table): its fixations end,
+/// and each table it owns goes to its heir (with an
 /// `{'ETS-TRANSFER', Tab, Pid, HeirData}` message) or is deleted.
 pub fn owner_exited(pid: u64) {
     let reg = registry();
+    // Fixations by the dying process end with it.
+    for t in reg.all() {
+        let mut fix = t.fix.lock();
+        if fix.by.iter().any(|(p, _)| *p == pid) {
+            fix.by.retain(|(p, _)| *p != pid);
+            if fix.by.is_empty() {
+                fix.since = None;
+            }
+        }
+    }
     for t in reg.owned_by(pid) {
         let heir = t.heir.lock().as_ref().map(|h| h.pid).filter(|&h| h != pid);
         let cell = heir.and_then(|h| crate::process::table::table().get(h));

@@ -352,6 +352,7 @@ fn safe_fixtable_2(p: &mut Process, a: &[Term]) -> BifResult {
                 fix.since = Some((mono, unix_us));
             }
             fix.by.insert(0, (p.id, 1));
+            crate::ets::mark_owner(p.id);
         }
         None => {}
     }
