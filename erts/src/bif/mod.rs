@@ -19,6 +19,7 @@ pub mod hash;
 pub mod iodata;
 pub mod lists;
 pub mod math;
+pub mod memory;
 pub mod modules;
 pub mod numbers;
 pub mod os;
@@ -112,6 +113,7 @@ pub fn lookup(m: Atom, f: Atom, a: u32) -> Option<BifFn> {
 fn register_all(r: &mut Registry) {
     arith::register(r);
     math::register(r);
+    memory::register(r);
     numbers::register(r);
     os::register(r);
     packet::register(r);

@@ -1,0 +1,158 @@
+//! `erlang:memory/0,1` (OTP's `erts_memory`): memory by category, in bytes, measured from the
+//! runtime's own structures: process heaps and stacks, ETS objects, the atom table, loaded
+//! code and literals, off-heap binaries referenced from process heaps; `total` is the
+//! resident size of the OS process when it can be read (else the sum), and `system` is
+//! `total - processes`.
+//!
+//! A process running on another scheduler at the moment of the call is counted by its
+//! structure's size only (its heap is in use and not read).
+
+use super::Registry;
+use crate::atom::{self, Atom};
+use crate::exception::{BifResult, Fail};
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "memory", 0, memory_0);
+    r.add("erlang", "memory", 1, memory_1);
+}
+
+/// The categories of `memory/0`, in OTP's order.
+const TYPES: [&str; 9] = [
+    "total",
+    "processes",
+    "processes_used",
+    "system",
+    "atom",
+    "atom_used",
+    "binary",
+    "code",
+    "ets",
+];
+
+struct Usage {
+    processes: usize,
+    processes_used: usize,
+    atom: usize,
+    binary: usize,
+    code: usize,
+    ets: usize,
+    total: usize,
+}
+
+/// Heap, stack and structure bytes of a process; the bytes of the binaries it refers to.
+fn process_bytes(p: &Process) -> (usize, usize, usize) {
+    let words = p.heap.capacity() + p.heap.fragment_words() + p.stack.capacity();
+    let used = p.heap.used_words() + p.heap.fragment_words() + p.stack.len();
+    let base = std::mem::size_of::<Process>();
+    let bins: usize = p
+        .heap
+        .off_heap
+        .iter()
+        // SAFETY: each entry is a live strong count held by this heap.
+        .map(|&b| unsafe { (*b).len() })
+        .sum();
+    (base + words * 8, base + used * 8, bins)
+}
+
+fn resident_bytes() -> Option<usize> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+fn measure(me: &Process) -> Usage {
+    let mut u = Usage {
+        processes: 0,
+        processes_used: 0,
+        atom: 0,
+        binary: 0,
+        code: 0,
+        ets: 0,
+        total: 0,
+    };
+    let table = crate::process::table::table();
+    for id in table.ids() {
+        let (all, used, bins) = if id == me.id {
+            process_bytes(me)
+        } else {
+            match table.get(id) {
+                Some(cell) => match cell.process.try_lock() {
+                    Some(p) => process_bytes(&p),
+                    None => {
+                        let base = std::mem::size_of::<Process>();
+                        (base, base, 0)
+                    }
+                },
+                None => continue,
+            }
+        };
+        u.processes += all;
+        u.processes_used += used;
+        u.binary += bins;
+    }
+    let atoms = atom::count();
+    u.atom = (0..atoms)
+        .map(|i| Atom(i as u32).name().len() + 2 * std::mem::size_of::<usize>())
+        .sum();
+    for name in crate::module::modules().loaded() {
+        if let Some(m) = crate::module::modules().get(name) {
+            u.code += std::mem::size_of_val(&*m.code) + m.literals.capacity() * 8;
+        }
+    }
+    for t in crate::ets::registry().all() {
+        let s = t.store.read();
+        u.ets += (305 + s.words() + 4 * s.len()) * 8;
+    }
+    let sum = u.processes + u.atom + u.binary + u.code + u.ets;
+    u.total = resident_bytes().unwrap_or(sum).max(sum);
+    u
+}
+
+fn value(u: &Usage, name: &str) -> Option<usize> {
+    Some(match name {
+        "total" => u.total,
+        "processes" => u.processes,
+        "processes_used" => u.processes_used,
+        "system" => u.total - u.processes,
+        "atom" | "atom_used" => u.atom,
+        "binary" => u.binary,
+        "code" => u.code,
+        "ets" => u.ets,
+        _ => return None,
+    })
+}
+
+fn memory_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let u = measure(p);
+    let items: Vec<Term> = TYPES
+        .iter()
+        .map(|t| {
+            let v = value(&u, t).unwrap_or(0);
+            boxed::tuple(
+                &mut p.heap,
+                &[Term::atom(atom::atom(t)), Term::small(v as i64)],
+            )
+        })
+        .collect();
+    Ok(boxed::list(&mut p.heap, &items))
+}
+
+fn memory_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let u = measure(p);
+    if let Some(t) = a[0].as_atom() {
+        return value(&u, t.name())
+            .map(|v| Term::small(v as i64))
+            .ok_or_else(Fail::badarg);
+    }
+    let names = boxed::list_to_vec(a[0]).ok_or_else(Fail::badarg)?;
+    let mut items = Vec::with_capacity(names.len());
+    for n in names {
+        let t = n.as_atom().ok_or_else(Fail::badarg)?;
+        let v = value(&u, t.name()).ok_or_else(Fail::badarg)?;
+        items.push(boxed::tuple(&mut p.heap, &[n, Term::small(v as i64)]));
+    }
+    Ok(boxed::list(&mut p.heap, &items))
+}
