@@ -25,6 +25,7 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "process_flag", 2, process_flag_2);
     r.add("erlang", "is_process_alive", 1, is_process_alive_1);
     r.add("erlang", "yield", 0, yield_0);
+    r.add("erlang", "hibernate", 3, hibernate_3);
     r.add("erlang", "bump_reductions", 1, bump_reductions_1);
     r.add("erlang", "group_leader", 0, group_leader_0);
     r.add("erts_internal", "group_leader", 2, group_leader_2);
@@ -406,4 +407,16 @@ fn registered_0(p: &mut Process, _a: &[Term]) -> BifResult {
         .map(|n: Atom| Term::atom(n))
         .collect();
     Ok(boxed::list(&mut p.heap, &names))
+}
+
+/// `erlang:hibernate(M, F, A)`: continues in the interpreter's hibernate code, which drops
+/// the stack, compacts the heap, waits for a message and then applies `M:F(A)`.
+fn hibernate_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() || !a[1].is_atom() || boxed::list_length(a[2]).is_none() {
+        return Err(Fail::badarg());
+    }
+    Err(Fail::Trap {
+        target: crate::emu::interp::hibernate_export(),
+        args: a.to_vec(),
+    })
 }

@@ -610,6 +610,10 @@ pub enum Instr {
     OnLoad,
     /// Where a process's first function returns to: the process ends normally.
     NormalExit,
+    /// The code of `erlang:hibernate/3` (reached by a trap with `{M, F, A}` in x0..x2): drops
+    /// the call stack, compacts the heap and waits until a message is queued, then applies
+    /// `M:F(A)` on the empty stack.
+    Hibernate,
     /// Not reachable code filler (never executed).
     Nop,
 

@@ -43,6 +43,28 @@ fn exit_code() -> *const Instr {
         .as_ptr()
 }
 
+/// `erlang:apply/3`.
+fn apply_3() -> &'static Export {
+    static E: OnceLock<&'static Export> = OnceLock::new();
+    E.get_or_init(|| crate::module::export(atom::ERLANG, atom::atom("apply"), 3))
+}
+
+/// The export whose code is [`Instr::Hibernate`]; `erlang:hibernate/3` traps to it.
+pub fn hibernate_export() -> &'static Export {
+    static E: OnceLock<&'static Export> = OnceLock::new();
+    E.get_or_init(|| {
+        let code: &'static [Instr] = Box::leak(vec![Instr::Hibernate].into_boxed_slice());
+        Export::synthetic(
+            crate::module::Mfa {
+                module: atom::ERLANG,
+                function: atom::atom("hibernate"),
+                arity: 3,
+            },
+            code.as_ptr(),
+        )
+    })
+}
+
 /// Prepares `proc` to call `export` with `args` as its first function.
 pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
     proc.stack.clear();
@@ -380,6 +402,24 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
             Instr::NormalExit => {
                 return Outcome::Normal(proc.x[0]);
+            }
+            Instr::Hibernate => {
+                // Only the bottom frame (the process's exit address) survives.
+                proc.stack.truncate(1);
+                proc.save = 0;
+                if proc.mailbox.is_empty() {
+                    if let Handled::Killed(r) = proc.handle_signals() {
+                        return Outcome::Killed(r);
+                    }
+                }
+                if proc.mailbox.is_empty() {
+                    proc.gc(3, 0);
+                    proc.pc = pc;
+                    proc.live = 3;
+                    return Outcome::Wait { timeout: None };
+                }
+                pc = trampoline_for(apply_3());
+                continue;
             }
             Instr::Call { target, arity } => {
                 // SAFETY: see `next!`.
