@@ -132,7 +132,7 @@ fn atomics_new_2(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 /// The array and cell of `(Ref, Ix)` arguments.
-fn cell_args(a: &[Term]) -> Result<(&'static AtomicsArray, &'static AtomicU64), Fail> {
+pub fn cell_args(a: &[Term]) -> Result<(&'static AtomicsArray, &'static AtomicU64), Fail> {
     let arr = array(a[0]).ok_or_else(Fail::badarg)?;
     let c = arr.cell(a[1]).ok_or_else(Fail::badarg)?;
     Ok((arr, c))

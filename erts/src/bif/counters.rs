@@ -3,13 +3,13 @@
 //! [`super::atomics`]; `counters` created with the `atomics` option are atomics arrays
 //! outright (the Erlang module dispatches on the tag).
 
-use super::atomics::{array, int_arg, new_array, AtomicsArray};
+use super::atomics::{array, cell_args, int_arg, new_array};
 use super::Registry;
 use crate::atom;
 use crate::exception::{BifResult, Fail};
 use crate::process::Process;
 use crate::term::Term;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 pub fn register(r: &mut Registry) {
     r.add("erts_internal", "counters_new", 1, counters_new_1);
@@ -28,12 +28,6 @@ fn counters_new_1(p: &mut Process, a: &[Term]) -> BifResult {
         return Err(Fail::badarg());
     }
     Ok(new_array(p, n as usize, true))
-}
-
-fn cell_args(a: &[Term]) -> Result<(&'static AtomicsArray, &'static AtomicU64), Fail> {
-    let arr = array(a[0]).ok_or_else(Fail::badarg)?;
-    let c = arr.cell(a[1]).ok_or_else(Fail::badarg)?;
-    Ok((arr, c))
 }
 
 /// A signed 64-bit argument.
