@@ -22,8 +22,9 @@ main() ->
     ets:insert(T, [{I, lists:seq(1, 20)} || I <- lists:seq(1, 20000)]),
     D(erlang:memory(ets) - E0 > 20000 * 20 * 8),
     Big = lists:seq(1, 300000),
-    B0 = erlang:memory(binary),
     Bin = binary:copy(<<"x">>, 4000000),
-    D(erlang:memory(binary) - B0 >= 4000000),
+    %% Only a lower bound: a difference against an earlier reading is not stable on the real
+    %% erl, where garbage binaries may be freed in between.
+    D(erlang:memory(binary) >= byte_size(Bin)),
     D({length(Big), byte_size(Bin)}),
     ok.
