@@ -71,8 +71,6 @@ enum TypeTest {
     Tuple,
     Map,
     Binary,
-    Bitstring,
-    Boolean,
     Function,
 }
 
@@ -103,8 +101,6 @@ enum Expr {
     Type(TypeTest, Box<Expr>),
     IsRecord(Box<Expr>, Box<Expr>, Box<Expr>),
     Compare(Cmp, Box<Expr>, Box<Expr>),
-    Min(Box<Expr>, Box<Expr>),
-    Max(Box<Expr>, Box<Expr>),
     Call(BifFn, Vec<Expr>),
 }
 
@@ -131,6 +127,11 @@ pub struct MatchSpec {
 unsafe impl Send for MatchSpec {}
 // SAFETY: as above; running a spec only reads it.
 unsafe impl Sync for MatchSpec {}
+
+/// Whether `t` is a match variable `'$N'`.
+pub fn is_variable(t: Term) -> bool {
+    t.as_atom().and_then(var_number).is_some()
+}
 
 /// The variable number of `'$N'`.
 fn var_number(a: Atom) -> Option<u32> {
@@ -254,6 +255,8 @@ fn compile_expr(t: Term, vars: &Vars) -> Result<Expr, MsError> {
     };
     let n = args.len();
     let name = f.name();
+    // The functions OTP 25 accepts in table match specifications (is_boolean,
+    // is_bitstring, tuple_size, min/max, ceil/floor and is_function/2 are not among them).
     let type_test = match (name, n) {
         ("is_atom", 1) => Some(TypeTest::Atom),
         ("is_float", 1) => Some(TypeTest::Float),
@@ -266,8 +269,6 @@ fn compile_expr(t: Term, vars: &Vars) -> Result<Expr, MsError> {
         ("is_tuple", 1) => Some(TypeTest::Tuple),
         ("is_map", 1) => Some(TypeTest::Map),
         ("is_binary", 1) => Some(TypeTest::Binary),
-        ("is_bitstring", 1) => Some(TypeTest::Bitstring),
-        ("is_boolean", 1) => Some(TypeTest::Boolean),
         ("is_function", 1) => Some(TypeTest::Function),
         _ => None,
     };
@@ -293,8 +294,6 @@ fn compile_expr(t: Term, vars: &Vars) -> Result<Expr, MsError> {
         ("orelse", _) => return Ok(Expr::OrElse(all(vars)?)),
         ("and", _) => return Ok(Expr::And(all(vars)?)),
         ("or", _) => return Ok(Expr::Or(all(vars)?)),
-        ("min", 2) => return Ok(Expr::Min(c(0)?, c(1)?)),
-        ("max", 2) => return Ok(Expr::Max(c(0)?, c(1)?)),
         ("is_record", 3) => return Ok(Expr::IsRecord(c(0)?, c(1)?, c(2)?)),
         _ => {}
     }
@@ -304,20 +303,15 @@ fn compile_expr(t: Term, vars: &Vars) -> Result<Expr, MsError> {
         ("tl", 1),
         ("length", 1),
         ("size", 1),
-        ("tuple_size", 1),
         ("byte_size", 1),
         ("bit_size", 1),
         ("map_size", 1),
         ("map_get", 2),
         ("is_map_key", 2),
-        ("is_function", 2),
-        ("is_record", 2),
         ("abs", 1),
         ("round", 1),
         ("trunc", 1),
         ("float", 1),
-        ("ceil", 1),
-        ("floor", 1),
         ("binary_part", 2),
         ("binary_part", 3),
         ("node", 0),
@@ -521,8 +515,6 @@ fn type_test(tt: TypeTest, v: Term) -> bool {
         TypeTest::Tuple => v.is_tuple(),
         TypeTest::Map => v.is_map(),
         TypeTest::Binary => v.is_binary(),
-        TypeTest::Bitstring => v.is_bitstring(),
-        TypeTest::Boolean => v.is_boolean(),
         TypeTest::Function => v.is_function(),
     }
 }
@@ -634,24 +626,6 @@ fn eval(e: &Expr, cx: &mut Ctx) -> Result<Term, ()> {
                 Cmp::Le => compare(a, b, false) != Ordering::Greater,
             };
             Term::bool(r)
-        }
-        Expr::Min(a, b) => {
-            let a = eval(a, cx)?;
-            let b = eval(b, cx)?;
-            if compare(a, b, false) == Ordering::Greater {
-                b
-            } else {
-                a
-            }
-        }
-        Expr::Max(a, b) => {
-            let a = eval(a, cx)?;
-            let b = eval(b, cx)?;
-            if compare(a, b, false) == Ordering::Less {
-                b
-            } else {
-                a
-            }
         }
         Expr::Call(f, args) => {
             let mut vals = [Term::NIL; 3];

@@ -36,9 +36,9 @@ pub enum Kind {
 /// Who may read and write a table.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Access {
-    Public,
-    Protected,
-    Private,
+    Public = 0,
+    Protected = 1,
+    Private = 2,
 }
 
 /// What an operation does to a table, for access checks.
@@ -72,7 +72,8 @@ pub struct Table {
     deleted: std::sync::atomic::AtomicBool,
     pub named: std::sync::atomic::AtomicBool,
     pub kind: Kind,
-    pub access: Access,
+    /// An [`Access`] as a byte: `ets:setopts/2` may change it.
+    access: std::sync::atomic::AtomicU8,
     /// Key position, 0-based.
     pub keypos: usize,
     pub read_concurrency: bool,
@@ -121,9 +122,19 @@ impl Table {
     pub fn is_named(&self) -> bool {
         self.named.load(Ordering::Acquire)
     }
+    pub fn access(&self) -> Access {
+        match self.access.load(Ordering::Relaxed) {
+            0 => Access::Public,
+            1 => Access::Protected,
+            _ => Access::Private,
+        }
+    }
+    pub fn set_access(&self, a: Access) {
+        self.access.store(a as u8, Ordering::Relaxed);
+    }
     /// Whether process `pid` may do `op`.
     pub fn allows(&self, pid: u64, op: Op) -> bool {
-        match (self.access, op) {
+        match (self.access(), op) {
             (Access::Public, _) => true,
             (Access::Protected, Op::Read) => true,
             _ => self.owner() == pid,
@@ -193,7 +204,7 @@ impl Registry {
             deleted: std::sync::atomic::AtomicBool::new(false),
             named: std::sync::atomic::AtomicBool::new(opts.named),
             kind: opts.kind,
-            access: opts.access,
+            access: std::sync::atomic::AtomicU8::new(opts.access as u8),
             keypos: opts.keypos,
             read_concurrency: opts.read_concurrency,
             write_concurrency: opts.write_concurrency,
@@ -268,7 +279,7 @@ impl Registry {
         }
     }
 
-    /// Renames a named table; false when `new` is taken.
+    /// Renames a named table; false when `new` is taken (also by the table itself).
     pub fn rename(&self, t: &Arc<Table>, new: Atom) -> bool {
         if !t.is_named() {
             t.set_name(new);
@@ -276,9 +287,6 @@ impl Registry {
         }
         let mut names = self.by_name.write();
         let old = t.name();
-        if old == new {
-            return true;
-        }
         if names.contains_key(&new) {
             return false;
         }

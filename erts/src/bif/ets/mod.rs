@@ -31,20 +31,30 @@ pub fn cause(cause: Atom) -> Fail {
     Fail::badarg_cause(Term::atom(cause))
 }
 
-/// The table `tab` names, if the caller may do `op` on it: else `badarg` with cause `id`
-/// (no such table) or `access`.
+/// The table `tab` names, if the caller may do `op` on it: else `badarg` with cause `type`
+/// (`tab` is neither an atom nor a reference), `id` (no such table) or `access`.
 ///
 /// The process's last-used table is taken from its cache when `tab` names it; [`release`]
 /// puts a table back in the cache after the call.
 pub fn table_for(p: &mut Process, tab: Term, op: Op) -> Result<Arc<Table>, Fail> {
     let t = match p.ets_cache.take() {
         Some(t) if t.is_named_by(tab) => t,
-        _ => registry().resolve(tab).ok_or_else(|| cause(am().id))?,
+        _ => registry().resolve(tab).ok_or_else(|| no_table(tab))?,
     };
     if !t.allows(p.id, op) {
         return Err(cause(am().access));
     }
     Ok(t)
+}
+
+/// The error for a `tab` that names no table: cause `type` unless it is an atom or a
+/// reference, else `id`.
+pub fn no_table(tab: Term) -> Fail {
+    if tab.is_atom() || tab.is_reference() {
+        cause(am().id)
+    } else {
+        cause(am().type_)
+    }
 }
 
 /// Keeps `t` as the process's cached table.

@@ -216,11 +216,12 @@ fn select_1(p: &mut Process, a: &[Term]) -> BifResult {
     if c == Term::atom(am().end_of_table) {
         return Ok(c);
     }
-    if !c.is_tuple()
-        || boxed::tuple_arity(c) != 6
-        || boxed::tuple_element(c, 0) != Term::atom(am().ets_cont)
-    {
+    if !c.is_tuple() {
         return Err(Fail::badarg());
+    }
+    if boxed::tuple_arity(c) != 6 || boxed::tuple_element(c, 0) != Term::atom(am().ets_cont) {
+        // OTP reports a tuple it cannot read as a continuation as a bad table id.
+        return Err(super::cause(am().id));
     }
     let e = boxed::tuple_elems(c);
     let limit = limit_arg(e[3])?;
@@ -265,6 +266,18 @@ fn select_replace_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
     if t.kind == Kind::Bag {
         return Err(cause(am().table_type));
+    }
+    // OTP refuses a clause whose head is a bare variable: it could not tell that the
+    // replacement keeps the key.
+    if let Some(clauses) = boxed::list_to_vec(a[1]) {
+        let bare = |c: &Term| {
+            c.is_tuple()
+                && boxed::tuple_arity(*c) == 3
+                && crate::ets::match_spec::is_variable(boxed::tuple_element(*c, 0))
+        };
+        if clauses.iter().any(bare) {
+            return Err(Fail::badarg());
+        }
     }
     let ms = compile(a[1])?;
     let mut s = t.store.write();

@@ -74,16 +74,22 @@ fn new_2(p: &mut Process, a: &[Term]) -> BifResult {
         heir: None,
     };
     let mut decentralized: Option<bool> = None;
+    // As in OTP: `set` and `protected` change nothing, the last of the other types and
+    // of public/private wins, and naming `ordered_set` anywhere makes counters
+    // decentralized by default.
+    let mut saw_ordered_set = false;
     let mut wc_auto = false;
     for o in opts {
         if let Some(x) = o.as_atom() {
             match x {
-                _ if x == m.set => nt.kind = Kind::Set,
-                _ if x == m.ordered_set => nt.kind = Kind::OrderedSet,
+                _ if x == m.set || x == m.protected => {}
+                _ if x == m.ordered_set => {
+                    nt.kind = Kind::OrderedSet;
+                    saw_ordered_set = true;
+                }
                 _ if x == m.bag => nt.kind = Kind::Bag,
                 _ if x == m.duplicate_bag => nt.kind = Kind::DuplicateBag,
                 _ if x == m.public => nt.access = Access::Public,
-                _ if x == m.protected => nt.access = Access::Protected,
                 _ if x == m.private => nt.access = Access::Private,
                 _ if x == m.named_table => nt.named = true,
                 _ if x == m.compressed => nt.compressed = true,
@@ -123,9 +129,14 @@ fn new_2(p: &mut Process, a: &[Term]) -> BifResult {
             return Err(Fail::badarg());
         }
     }
-    nt.decentralized_counters =
-        decentralized.unwrap_or(wc_auto || (nt.kind == Kind::OrderedSet && nt.write_concurrency));
-    let _ = wc_auto;
+    // Fine-grained locking (and so write_concurrency as reported) needs a shared table
+    // and more than one scheduler; read_concurrency needs a shared table.
+    let shared = nt.access != Access::Private;
+    let fine_locked = nt.write_concurrency && shared && crate::sched::system().schedulers > 1;
+    nt.write_concurrency = fine_locked;
+    nt.write_concurrency_auto = wc_auto && fine_locked;
+    nt.read_concurrency &= shared;
+    nt.decentralized_counters = fine_locked && decentralized.unwrap_or(saw_ordered_set || wc_auto);
     let named = nt.named;
     let id = crate::bif::process::new_ref_id();
     match registry().create(id, p.id, nt) {
@@ -157,14 +168,15 @@ fn rename_2(p: &mut Process, a: &[Term]) -> BifResult {
     };
     let t = table_for(p, a[0], Op::Write)?;
     if !registry().rename(&t, new) {
-        return Err(cause(am().already_exists));
+        return Err(Fail::badarg());
     }
     Ok(tid_term(&t, &mut p.heap))
 }
 
-/// The table, if the caller owns it (`not_owner` otherwise).
-fn owned_table(p: &Process, tab: Term) -> Result<std::sync::Arc<Table>, Fail> {
-    let t = registry().resolve(tab).ok_or_else(|| cause(am().id))?;
+/// The table, if the caller may write it (`id`/`type`/`access` otherwise) and owns it
+/// (`not_owner`: a public table written by another process).
+fn owned_table(p: &mut Process, tab: Term) -> Result<std::sync::Arc<Table>, Fail> {
+    let t = table_for(p, tab, Op::Write)?;
     if t.owner() != p.id {
         return Err(cause(am().not_owner));
     }
@@ -190,23 +202,50 @@ fn give_away_3(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::atom(atom::TRUE))
 }
 
+/// Parses `{protection, public | protected | private}`.
+fn protection_opt(t: Term) -> Option<Access> {
+    if !t.is_tuple() {
+        return None;
+    }
+    let e = boxed::tuple_elems(t);
+    if e.len() != 2 || e[0] != Term::atom(am().protection) {
+        return None;
+    }
+    let m = am();
+    match e[1].as_atom()? {
+        x if x == m.public => Some(Access::Public),
+        x if x == m.protected => Some(Access::Protected),
+        x if x == m.private => Some(Access::Private),
+        _ => None,
+    }
+}
+
 fn setopts_2(p: &mut Process, a: &[Term]) -> BifResult {
     let opts = if a[1].is_list() || a[1].is_nil() {
         boxed::list_to_vec(a[1]).ok_or_else(Fail::badarg)?
     } else {
         vec![a[1]]
     };
-    // Unlike `give_away`, a caller that is not the owner gets a plain `badarg`.
-    let t = owned_table(p, a[0]).map_err(|_| Fail::badarg())?;
+    // Unlike `give_away`, a caller that is not the owner of a public table gets a plain
+    // `badarg`.
+    let t = owned_table(p, a[0]).map_err(|e| match e {
+        Fail::Error { cause, .. } if cause == Term::atom(am().not_owner) => Fail::badarg(),
+        e => e,
+    })?;
     let mut heir = None;
+    let mut access = None;
     for o in opts {
-        match heir_opt(o) {
-            Some(h) => heir = Some(h),
-            None => return Err(Fail::badarg()),
+        if let Some(h) = heir_opt(o) {
+            heir = Some(h);
+            continue;
         }
+        access = Some(protection_opt(o).ok_or_else(Fail::badarg)?);
     }
     if let Some(h) = heir {
         *t.heir.lock() = h;
+    }
+    if let Some(a) = access {
+        t.set_access(a);
     }
     Ok(Term::atom(atom::TRUE))
 }
@@ -261,7 +300,7 @@ fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
             Kind::DuplicateBag => m.duplicate_bag,
         }),
         "keypos" => Term::small(t.keypos as i64 + 1),
-        "protection" => Term::atom(match t.access {
+        "protection" => Term::atom(match t.access() {
             Access::Public => m.public,
             Access::Protected => m.protected,
             Access::Private => m.private,
@@ -301,7 +340,7 @@ fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
 
 fn info_1(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[0].is_atom() && !a[0].is_reference() {
-        return Err(Fail::badarg());
+        return Err(cause(am().type_));
     }
     let Some(t) = registry().resolve(a[0]) else {
         return Ok(Term::atom(atom::UNDEFINED));
@@ -319,7 +358,7 @@ fn info_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn info_2(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[0].is_atom() && !a[0].is_reference() {
-        return Err(Fail::badarg());
+        return Err(cause(am().type_));
     }
     let Some(item) = a[1].as_atom() else {
         return Err(Fail::badarg());

@@ -45,7 +45,12 @@ fn counter_ops(t: &Table, arg: Term) -> Result<(Vec<CounterOp>, bool), Fail> {
             return Err(Fail::badarg());
         }
         let e = boxed::tuple_elems(op);
-        let pos = position(e[0]).ok_or_else(Fail::badarg)?;
+        let pos = match (position(e[0]), e[0].as_small()) {
+            (Some(pos), _) => pos,
+            // An integer position before the first element.
+            (None, Some(_)) => return Err(cause(am().position)),
+            (None, None) => return Err(Fail::badarg()),
+        };
         match e.len() {
             2 if e[1].is_integer() => Ok(CounterOp {
                 pos,
