@@ -1,11 +1,13 @@
 //! A process heap: the young-generation block that terms are bump-allocated into, the heap
-//! fragments used when the block is full between garbage collections, and the off-heap list
-//! (OTP's MSO list) of refcounted binaries that this heap's terms point to.
+//! fragments used when the block is full between garbage collections, the old generation
+//! (terms that survived two collections), and the off-heap lists (OTP's MSO lists) of
+//! refcounted binaries that the young and old terms point to.
 //!
 //! Allocation never moves terms: when the block has no room, a fragment is allocated and the
-//! next garbage collection (`gc.rs`) copies the live data of block and fragments into a new
-//! block. So BIFs may allocate freely; only instructions at GC safe points collect.
-//! A module's literal area is also a `Heap` that is never collected.
+//! next garbage collection (`process/gc.rs`) copies the live data of block and fragments into
+//! a new block, promoting what had already survived one collection (below the high-water
+//! mark) to the old generation. So BIFs may allocate freely; only instructions at GC safe
+//! points collect. A module's literal area is also a `Heap` that is never collected.
 
 use crate::term::Term;
 use std::sync::Arc;
@@ -28,6 +30,30 @@ pub struct Heap {
     /// The previous block of a large heap, kept empty for the next GC's to-space so that big
     /// heaps do not return their memory to the OS and fault it back in at every collection.
     spare: Vec<Term>,
+    /// Words at the start of `block` that survived the last collection (OTP's high-water
+    /// mark): the next minor collection promotes the live ones to the old generation.
+    pub(crate) hwm: usize,
+    /// The old generation, made by the first minor collection that promotes something.
+    pub(crate) old: Option<Box<OldGen>>,
+    /// Minor collections since the last major one.
+    pub(crate) minor_gcs: u32,
+}
+
+/// The old generation: a block whose capacity is fixed (terms in it never move until a
+/// major collection) and the refcounted binaries its terms point to.
+#[derive(Default)]
+pub(crate) struct OldGen {
+    pub(crate) block: Vec<Term>,
+    pub(crate) off_heap: Vec<*const Vec<u8>>,
+}
+
+impl Drop for OldGen {
+    fn drop(&mut self) {
+        for p in self.off_heap.drain(..) {
+            // SAFETY: each entry is one strong count owned by this generation.
+            unsafe { drop(Arc::from_raw(p)) };
+        }
+    }
 }
 
 /// Smallest heap fragment made when the block is full (words).
@@ -54,7 +80,31 @@ impl Heap {
             fragment_words: 0,
             off_heap: Vec::new(),
             spare: Vec::new(),
+            hwm: 0,
+            old: None,
+            minor_gcs: 0,
         }
+    }
+
+    /// Words the old generation holds and can hold.
+    pub fn old_words(&self) -> (usize, usize) {
+        self.old
+            .as_ref()
+            .map_or((0, 0), |o| (o.block.len(), o.block.capacity()))
+    }
+    /// Bytes of the refcounted binaries this heap's terms (young and old) refer to.
+    pub fn off_heap_bytes(&self) -> usize {
+        let old = self.old.as_ref().map_or(&[][..], |o| &o.off_heap[..]);
+        self.off_heap
+            .iter()
+            .chain(old)
+            // SAFETY: each entry is a live strong count held by this heap.
+            .map(|&b| unsafe { (*b).len() })
+            .sum()
+    }
+    /// Minor collections since the last major one.
+    pub fn minor_gcs(&self) -> u32 {
+        self.minor_gcs
     }
 
     /// An empty block with room for at least `words`, reusing the spare block if it fits.
@@ -143,17 +193,19 @@ impl Heap {
         p
     }
 
-    /// Whether `p` points into this heap's block or fragments (the GC's from-space).
+    /// Whether `p` points into this heap's block, fragments or old generation.
     pub fn contains(&self, p: *const Term) -> bool {
         let inside = |v: &Vec<Term>| {
             let start = v.as_ptr() as usize;
             let end = start + v.len() * 8;
             (start..end).contains(&(p as usize))
         };
-        inside(&self.block) || self.fragments.iter().any(inside)
+        inside(&self.block)
+            || self.fragments.iter().any(inside)
+            || self.old.as_ref().is_some_and(|o| inside(&o.block))
     }
 
-    /// Ranges `[start, end)` of the from-space, for the GC.
+    /// Ranges `[start, end)` of the young generation (block and fragments), for the GC.
     pub(crate) fn ranges(&self) -> Vec<(usize, usize)> {
         let mut r = Vec::with_capacity(1 + self.fragments.len());
         let push = |r: &mut Vec<(usize, usize)>, v: &Vec<Term>| {
@@ -167,9 +219,11 @@ impl Heap {
         r
     }
 
-    /// Replaces the block by `new_block` (the GC's to-space) and drops fragments and the old
-    /// off-heap list (whose entries the GC has already re-counted into `new_off_heap`).
+    /// Replaces the block by `new_block` (the GC's to-space) and drops fragments and the
+    /// young off-heap list (whose entries the GC has already re-counted into `new_off_heap`).
+    /// Everything in the new block has survived a collection: the high-water mark is its top.
     pub(crate) fn install(&mut self, new_block: Vec<Term>, new_off_heap: Vec<*const Vec<u8>>) {
+        self.hwm = new_block.len();
         let old = std::mem::replace(&mut self.off_heap, new_off_heap);
         for p in old {
             // SAFETY: each entry is one strong count taken by `register_binary` or the GC.
@@ -193,6 +247,12 @@ impl Heap {
         self.fragment_words += other.fragment_words;
         self.fragments.append(&mut other.fragments);
         self.off_heap.append(&mut other.off_heap);
+        if let Some(mut old) = other.old.take() {
+            let block = std::mem::take(&mut old.block);
+            self.fragment_words += block.len();
+            self.fragments.push(block);
+            self.off_heap.append(&mut old.off_heap);
+        }
     }
 }
 
@@ -201,7 +261,7 @@ impl Heap {
     /// ownership passes to the caller), for a term that should live in one allocation (an ETS
     /// object). `None` when the data spilled into fragments.
     pub fn into_parts(mut self) -> Option<(Vec<Term>, Vec<*const Vec<u8>>)> {
-        if !self.fragments.is_empty() {
+        if !self.fragments.is_empty() || self.old.is_some() {
             return None;
         }
         let block = std::mem::take(&mut self.block);

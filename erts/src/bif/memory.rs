@@ -44,16 +44,10 @@ struct Usage {
 
 /// Heap, stack and structure bytes of a process; the bytes of the binaries it refers to.
 fn process_bytes(p: &Process) -> (usize, usize, usize) {
-    let words = p.heap.capacity() + p.heap.fragment_words() + p.stack.capacity();
-    let used = p.heap.used_words() + p.heap.fragment_words() + p.stack.len();
+    let words = p.total_heap_words() + p.stack.capacity();
+    let used = p.heap.used_words() + p.heap.fragment_words() + p.heap.old_words().0 + p.stack.len();
     let base = std::mem::size_of::<Process>();
-    let bins: usize = p
-        .heap
-        .off_heap
-        .iter()
-        // SAFETY: each entry is a live strong count held by this heap.
-        .map(|&b| unsafe { (*b).len() })
-        .sum();
+    let bins = p.heap.off_heap_bytes();
     (base + words * 8, base + used * 8, bins)
 }
 

@@ -142,29 +142,30 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             Some(n) => Term::atom(n),
             None => Term::NIL,
         },
-        "heap_size" | "total_heap_size" => {
+        "heap_size" => {
             let h = &src!().heap;
             Term::small((h.capacity() + h.fragment_words()) as i64)
         }
+        "total_heap_size" => Term::small(src!().total_heap_words() as i64),
         "stack_size" => Term::small(src!().stack.len() as i64),
         "reductions" => Term::small(src!().reductions as i64),
         "memory" => {
             let p = src!();
-            let words = p.heap.capacity() + p.heap.fragment_words() + p.stack.capacity();
+            let words = p.total_heap_words() + p.stack.capacity();
             Term::small((words * 8 + std::mem::size_of::<Process>()) as i64)
         }
-        "min_heap_size" => Term::small(crate::heap::MIN_HEAP_SIZE as i64),
+        "min_heap_size" => Term::small(src!().gc_settings.min_heap_size as i64),
         "min_bin_vheap_size" => Term::small(46422),
-        "fullsweep_after" => Term::small(65535),
+        "fullsweep_after" => Term::small(src!().gc_settings.fullsweep_after as i64),
         "max_heap_size" => {
-            let pairs = [
-                (Term::atom(atom::atom("error_logger")), Term::bool(true)),
-                (Term::atom(atom::atom("kill")), Term::bool(true)),
-                (Term::atom(atom::atom("size")), Term::small(0)),
-            ];
-            crate::map::from_pairs(&mut out.heap, &pairs)
+            let m = src!().max_heap;
+            m.to_term(&mut out.heap)
         }
-        "message_queue_data" => Term::atom(atom::atom("on_heap")),
+        "message_queue_data" => Term::atom(atom::atom(if src!().message_queue_off_heap {
+            "off_heap"
+        } else {
+            "on_heap"
+        })),
         "suspending" | "binary" | "last_calls" => {
             if item == "last_calls" {
                 Term::bool(false)
@@ -179,15 +180,19 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
         "sequential_trace_token" => Term::NIL,
         "parent" => Term::atom(atom::UNDEFINED),
         "garbage_collection" => {
+            let (settings, max_heap, minor) = {
+                let p = src!();
+                (p.gc_settings, p.max_heap, p.heap.minor_gcs())
+            };
             let keys = [
-                ("max_heap_size", Term::small(0)),
+                ("max_heap_size", max_heap.to_term(&mut out.heap)),
                 ("min_bin_vheap_size", Term::small(46422)),
+                ("min_heap_size", Term::small(settings.min_heap_size as i64)),
                 (
-                    "min_heap_size",
-                    Term::small(crate::heap::MIN_HEAP_SIZE as i64),
+                    "fullsweep_after",
+                    Term::small(settings.fullsweep_after as i64),
                 ),
-                ("fullsweep_after", Term::small(65535)),
-                ("minor_gcs", Term::small(0)),
+                ("minor_gcs", Term::small(minor as i64)),
             ];
             let items: Vec<Term> = keys
                 .iter()

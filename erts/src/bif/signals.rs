@@ -7,6 +7,7 @@ use super::Registry;
 use crate::atom::{self, Atom};
 use crate::exception::{BifResult, Fail};
 use crate::process::exit::{deliver, deliver_or_answer, down_message};
+use crate::process::gc::{heap_size_for, MaxHeap};
 use crate::process::signal_handling::Handled;
 use crate::process::signals::{MonitorTarget, OwnedTerm, Signal};
 use crate::process::table::table;
@@ -231,6 +232,14 @@ fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(true))
 }
 
+/// A heap-size flag value: a non-negative small integer, not absurdly large.
+fn heap_size_arg(t: Term) -> Result<usize, Fail> {
+    match t.as_small() {
+        Some(n) if (0..1 << 40).contains(&n) => Ok(n as usize),
+        _ => Err(Fail::badarg()),
+    }
+}
+
 fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(flag) = a[0].as_atom() else {
         return Err(Fail::badarg());
@@ -263,15 +272,46 @@ fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
             };
             Ok(Term::atom(atom::atom(name)))
         }
-        "min_heap_size" | "min_bin_vheap_size" | "fullsweep_after" => match a[1].as_small() {
-            Some(n) if n >= 0 => Ok(Term::small(crate::heap::MIN_HEAP_SIZE as i64)),
-            _ => Err(Fail::badarg()),
-        },
-        "max_heap_size" => Ok(Term::small(0)),
-        "message_queue_data" => match a[1].as_atom().map(|a| a.name()) {
-            Some("on_heap") | Some("off_heap") => Ok(Term::atom(atom::atom("on_heap"))),
-            _ => Err(Fail::badarg()),
-        },
+        "min_heap_size" => {
+            let n = heap_size_arg(a[1])?;
+            let min = heap_size_for(n);
+            if p.max_heap.size != 0 && p.max_heap.size < min {
+                return Err(Fail::badarg());
+            }
+            let old = std::mem::replace(&mut p.gc_settings.min_heap_size, min);
+            Ok(Term::small(old as i64))
+        }
+        "fullsweep_after" => {
+            let n = heap_size_arg(a[1])?;
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let old = std::mem::replace(&mut p.gc_settings.fullsweep_after, n);
+            Ok(Term::small(old as i64))
+        }
+        "min_bin_vheap_size" => {
+            heap_size_arg(a[1])?;
+            Ok(Term::small(46422))
+        }
+        "max_heap_size" => {
+            let m = MaxHeap::parse(a[1], p.max_heap).ok_or_else(Fail::badarg)?;
+            if m.size != 0 && m.size < p.gc_settings.min_heap_size {
+                return Err(Fail::badarg());
+            }
+            let old = std::mem::replace(&mut p.max_heap, m);
+            Ok(old.to_term(&mut p.heap))
+        }
+        "message_queue_data" => {
+            let off = match a[1].as_atom().map(|a| a.name()) {
+                Some("on_heap") => false,
+                Some("off_heap") => true,
+                _ => return Err(Fail::badarg()),
+            };
+            let old = std::mem::replace(&mut p.message_queue_off_heap, off);
+            Ok(Term::atom(atom::atom(if old {
+                "off_heap"
+            } else {
+                "on_heap"
+            })))
+        }
         "sensitive" | "save_calls" => Ok(Term::bool(false)),
         _ => Err(Fail::badarg()),
     }

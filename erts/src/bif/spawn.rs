@@ -6,6 +6,7 @@ use super::Registry;
 use crate::exception::{BifResult, Fail};
 use crate::module;
 use crate::process::cell::Priority;
+use crate::process::gc::{heap_size_for, MaxHeap};
 use crate::process::spawn::{spawn, SpawnOpts};
 use crate::process::table::SpawnError;
 use crate::process::Process;
@@ -75,19 +76,32 @@ fn parse_opts(list: Term) -> Option<SpawnOpts> {
         let (k, v) = (boxed::tuple_element(opt, 0), boxed::tuple_element(opt, 1));
         match k.as_atom()?.name() {
             "priority" => o.priority = Some(priority_from(v)?),
-            "min_heap_size" if is_size(v) => {
+            "min_heap_size" if is_size(v) && v.as_small()? < 1 << 40 => {
                 o.min_heap_size = Some(v.as_small()? as usize);
             }
-            "min_bin_vheap_size" | "fullsweep_after" if is_size(v) => {}
-            "max_heap_size" if is_size(v) || v.is_map() => {}
+            "fullsweep_after" if is_size(v) => {
+                o.fullsweep_after = Some(u32::try_from(v.as_small()?).unwrap_or(u32::MAX));
+            }
+            "min_bin_vheap_size" if is_size(v) => {}
+            "max_heap_size" => {
+                o.max_heap = Some(MaxHeap::parse(v, MaxHeap::default())?);
+            }
             "message_queue_data" => match v.as_atom()?.name() {
-                "off_heap" | "on_heap" => {}
+                "off_heap" => o.message_queue_off_heap = Some(true),
+                "on_heap" => o.message_queue_off_heap = Some(false),
                 _ => return None,
             },
             "monitor" if boxed::list_to_vec(v).is_some() => {
                 o.monitor = Some(super::process::new_ref_id());
             }
             _ => return None,
+        }
+    }
+    // A limit below the minimum heap size cannot be met.
+    if let Some(m) = o.max_heap {
+        let min = heap_size_for(o.min_heap_size.unwrap_or(0));
+        if m.size != 0 && m.size < min {
+            return None;
         }
     }
     Some(o)

@@ -30,9 +30,14 @@ pub fn register(r: &mut Registry) {
     r.add("io", "printable_range", 0, |_, _| {
         Ok(Term::atom(atom::atom("latin1")))
     });
-    r.add("erts_internal", "garbage_collect", 1, |p, _| {
-        // Called with one live argument register.
-        p.gc(1, 0);
+    r.add("erts_internal", "garbage_collect", 1, |p, a| {
+        // Called with one live argument register. A heap over `max_heap_size` is dealt with
+        // at the next collection at a safe point.
+        let _ = if a[0] == Term::atom(atom::atom("minor")) {
+            p.gc(1, 0)
+        } else {
+            p.gc_major(1, 0)
+        };
         Ok(Term::bool(true))
     });
     r.add("erlang", "pid_to_list", 1, |p, a| {

@@ -210,8 +210,10 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     // `test_heap`) have piled up, so loops without `test_heap` do not grow them without bound.
     macro_rules! call_gc {
         ($live:expr) => {
-            if proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS) {
-                proc.gc($live as usize, 0);
+            if proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
+                && proc.gc($live as usize, 0)
+            {
+                return Outcome::Killed(Term::atom(atom::KILLED));
             }
         };
     }
@@ -370,8 +372,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 tail,
                 dst,
             } => {
-                if proc.heap.needs_gc(*heap as usize) {
-                    proc.gc(*live as usize, *heap as usize);
+                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
+                    return Outcome::Killed(Term::atom(atom::KILLED));
                 }
                 let h = get(proc, *head);
                 let t = get(proc, *tail);
@@ -413,7 +415,9 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     }
                 }
                 if proc.mailbox.is_empty() {
-                    proc.gc(3, 0);
+                    if proc.gc_major(3, 0) {
+                        return Outcome::Killed(Term::atom(atom::KILLED));
+                    }
                     proc.pc = pc;
                     proc.live = 3;
                     return Outcome::Wait { timeout: None };
@@ -638,14 +642,14 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             Instr::AllocateHeap { stack, heap, live } => {
                 let n = proc.stack.len() + *stack as usize;
                 proc.stack.resize(n, Term::NIL);
-                if proc.heap.needs_gc(*heap as usize) {
-                    proc.gc(*live as usize, *heap as usize);
+                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
+                    return Outcome::Killed(Term::atom(atom::KILLED));
                 }
                 next!();
             }
             Instr::TestHeap { heap, live } => {
-                if proc.heap.needs_gc(*heap as usize) {
-                    proc.gc(*live as usize, *heap as usize);
+                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
+                    return Outcome::Killed(Term::atom(atom::KILLED));
                 }
                 next!();
             }

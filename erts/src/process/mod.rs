@@ -99,6 +99,13 @@ pub struct Process {
     pub killed_by: Option<Term>,
     /// The ETS table this process used last (saves a registry lookup per ETS call).
     pub ets_cache: Option<std::sync::Arc<crate::ets::Table>>,
+    /// `min_heap_size` and `fullsweep_after`.
+    pub gc_settings: gc::GcSettings,
+    /// `max_heap_size`.
+    pub max_heap: gc::MaxHeap,
+    /// `message_queue_data` is `off_heap` (kept for `process_info`; messages are always
+    /// built outside the heap and absorbed on receipt).
+    pub message_queue_off_heap: bool,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -135,6 +142,9 @@ impl Process {
             initial_call: None,
             killed_by: None,
             ets_cache: None,
+            gc_settings: gc::GcSettings::default(),
+            max_heap: gc::MaxHeap::default(),
+            message_queue_off_heap: false,
         }
     }
 
@@ -165,8 +175,21 @@ impl Process {
         Term::pid(self.id)
     }
 
-    /// Garbage collects with the first `live` X registers as roots, leaving `need` free words.
-    pub fn gc(&mut self, live: usize, need: usize) {
+    /// Garbage collects (minor or major, as [`gc::collect`] decides) with the first `live` X
+    /// registers as roots, leaving `need` free words. True when the heap has grown past
+    /// `max_heap_size` and the process is to be killed.
+    #[must_use]
+    pub fn gc(&mut self, live: usize, need: usize) -> bool {
+        self.collect(live, need, gc::GcKind::Auto)
+    }
+
+    /// A major collection (`erlang:garbage_collect/0`, hibernation); see [`Process::gc`].
+    #[must_use]
+    pub fn gc_major(&mut self, live: usize, need: usize) -> bool {
+        self.collect(live, need, gc::GcKind::Major)
+    }
+
+    fn collect(&mut self, live: usize, need: usize, kind: gc::GcKind) -> bool {
         let live = live.min(self.x.len());
         let mut dict: Vec<Term> = self.dictionary.iter().flat_map(|(k, v)| [*k, *v]).collect();
         let mut killed: Vec<Term> = self.killed_by.into_iter().collect();
@@ -184,6 +207,8 @@ impl Process {
                 &mut killed[..],
             ],
             need,
+            &self.gc_settings,
+            kind,
         );
         if let Some(k) = killed.first() {
             self.killed_by = Some(*k);
@@ -191,5 +216,47 @@ impl Process {
         for (i, pair) in self.dictionary.iter_mut().enumerate() {
             *pair = (dict[2 * i], dict[2 * i + 1]);
         }
+        self.check_max_heap()
     }
+
+    /// Words of heap the process holds: young block, fragments and old generation (OTP's
+    /// `total_heap_size`).
+    pub fn total_heap_words(&self) -> usize {
+        self.heap.capacity() + self.heap.fragment_words() + self.heap.old_words().1
+    }
+
+    /// After a collection: reports a heap over `max_heap_size`; true if it is to be killed.
+    fn check_max_heap(&self) -> bool {
+        let m = self.max_heap;
+        let total = self.total_heap_words();
+        if m.size == 0 || total <= m.size {
+            return false;
+        }
+        if m.error_logger {
+            max_heap_report(self, total);
+        }
+        m.kill
+    }
+}
+
+/// OTP's error report for a process whose heap passed `max_heap_size`.
+fn max_heap_report(p: &Process, total: usize) {
+    use std::io::Write;
+    let m = p.max_heap;
+    let (old_used, old_cap) = p.heap.old_words();
+    let report = format!(
+        "=ERROR REPORT====\n     Process:            {} \n     Context:            maximum heap size reached\n     Max Heap Size:      {}\n     Total Heap Size:    {}\n     Kill:               {}\n     Error Logger:       {}\n     Message Queue Len:  {}\n     GC Info:            [{{old_heap_block_size,{}}},\n                          {{heap_block_size,{}}},\n                          {{old_heap_size,{}}},\n                          {{heap_size,{}}}]\n\n",
+        crate::display::display_string(p.pid()),
+        m.size,
+        total,
+        m.kill,
+        m.error_logger,
+        p.mailbox.len(),
+        old_cap,
+        p.heap.capacity(),
+        old_used,
+        p.heap.used_words(),
+    );
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(report.as_bytes());
 }

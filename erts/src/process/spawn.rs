@@ -21,6 +21,10 @@ pub struct SpawnOpts {
     pub priority: Option<Priority>,
     /// Initial heap size in words.
     pub min_heap_size: Option<usize>,
+    pub fullsweep_after: Option<u32>,
+    pub max_heap: Option<super::gc::MaxHeap>,
+    /// `{message_queue_data, off_heap}`.
+    pub message_queue_off_heap: Option<bool>,
 }
 
 /// Spawns a process running `export(args)`; `parent` (the caller, if any) gets the link or
@@ -34,9 +38,21 @@ pub fn spawn(
     let id = table().reserve()?;
     let mut p = Process::new_spawned(id);
     let words: usize = args.iter().map(|a| copy::size_of(*a)).sum();
-    let heap_words = opts
+    if let Some(n) = opts.min_heap_size {
+        p.gc_settings.min_heap_size = super::gc::heap_size_for(n);
+    }
+    if let Some(n) = opts.fullsweep_after {
+        p.gc_settings.fullsweep_after = n;
+    }
+    if let Some(m) = opts.max_heap {
+        p.max_heap = m;
+    }
+    if let Some(off) = opts.message_queue_off_heap {
+        p.message_queue_off_heap = off;
+    }
+    let heap_words = p
+        .gc_settings
         .min_heap_size
-        .unwrap_or(crate::heap::MIN_HEAP_SIZE)
         .max(words + crate::heap::MIN_HEAP_SIZE / 2);
     p.heap = Heap::with_capacity(heap_words);
     let copied: Vec<Term> = args.iter().map(|a| copy::copy(&mut p.heap, *a)).collect();
