@@ -631,6 +631,57 @@ pub enum Instr {
         tail: Src,
         dst: Dst,
     },
+    /// `test_heap` + `put_list` + `deallocate` + `return`: the end of a body-recursive list
+    /// builder (`[H | f(T)]`).
+    PutListReturn {
+        heap: u32,
+        live: u32,
+        head: Src,
+        tail: Src,
+        dst: Dst,
+        dealloc: u32,
+    },
+    /// `is_lt` specialised (the operator is known; two small integers compare inline).
+    CmpLt {
+        fail: Lbl,
+        a: Src,
+        b: Src,
+    },
+    /// `is_ge` specialised.
+    CmpGe {
+        fail: Lbl,
+        a: Src,
+        b: Src,
+    },
+    /// `is_eq_exact` against an immediate literal: a word comparison.
+    EqImm {
+        fail: Lbl,
+        a: Src,
+        imm: Term,
+    },
+    /// `is_ne_exact` against an immediate literal.
+    NeImm {
+        fail: Lbl,
+        a: Src,
+        imm: Term,
+    },
+    /// `+` with a small-integer literal operand (`export` is `erlang:'+'/2`, for the slow
+    /// path and errors).
+    AddImm {
+        fail: Lbl,
+        a: Src,
+        imm: Term,
+        dst: Dst,
+        export: &'static Export,
+    },
+    /// `-` with a small-integer literal second operand.
+    SubImm {
+        fail: Lbl,
+        a: Src,
+        imm: Term,
+        dst: Dst,
+        export: &'static Export,
+    },
     /// `is_nonempty_list` + `get_list` of the same source (skips both).
     IsNonemptyGetList {
         fail: Lbl,
@@ -678,7 +729,12 @@ impl Instr {
         use Instr::*;
         match self {
             Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
-            Bif { fail, .. } | Arith2 { fail, .. } => f(fail),
+            Bif { fail, .. } | Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => {
+                f(fail)
+            }
+            CmpLt { fail, .. } | CmpGe { fail, .. } | EqImm { fail, .. } | NeImm { fail, .. } => {
+                f(fail)
+            }
             Cmp { fail, .. }
             | Test { fail, .. }
             | IsFunction2 { fail, .. }

@@ -382,6 +382,110 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 // SAFETY: the fused put_list follows this instruction.
                 pc = unsafe { pc.add(2) };
             }
+            Instr::PutListReturn {
+                heap,
+                live,
+                head,
+                tail,
+                dst,
+                dealloc,
+            } => {
+                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
+                    return Outcome::Killed(Term::atom(atom::KILLED));
+                }
+                let h = get(proc, *head);
+                let t = get(proc, *tail);
+                let l = boxed::cons(&mut proc.heap, h, t);
+                put(proc, *dst, l);
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                pc = pop_cp(proc);
+            }
+            Instr::CmpLt { fail, a, b } => {
+                let (x, y) = (get(proc, *a), get(proc, *b));
+                let lt = if x.is_small() && y.is_small() {
+                    // Tagged small integers order as their values.
+                    (x.0 as i64) < (y.0 as i64)
+                } else {
+                    compare(x, y, false) == Ordering::Less
+                };
+                if lt {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::CmpGe { fail, a, b } => {
+                let (x, y) = (get(proc, *a), get(proc, *b));
+                let ge = if x.is_small() && y.is_small() {
+                    (x.0 as i64) >= (y.0 as i64)
+                } else {
+                    compare(x, y, false) != Ordering::Less
+                };
+                if ge {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::EqImm { fail, a, imm } => {
+                if get(proc, *a) == *imm {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::NeImm { fail, a, imm } => {
+                if get(proc, *a) != *imm {
+                    next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::AddImm {
+                fail,
+                a,
+                imm,
+                dst,
+                export,
+            } => {
+                let x = get(proc, *a);
+                // Tagged arithmetic: (v << 4 | 15) + (w << 4) overflows exactly when v + w
+                // leaves the small range.
+                if x.is_small() {
+                    if let Some(r) = (x.0 as i64).checked_add(imm.0 as i64 - 15) {
+                        put(proc, *dst, Term(r as u64));
+                        next!();
+                    }
+                }
+                match imm_arith_slow(proc, export, x, *imm) {
+                    Ok(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    Err(f) if *fail != 0 && !matches!(f, Fail::Undef) => pc = lbl(*fail),
+                    Err(f) => raise!(f, raise::Ctx::Plain),
+                }
+            }
+            Instr::SubImm {
+                fail,
+                a,
+                imm,
+                dst,
+                export,
+            } => {
+                let x = get(proc, *a);
+                if x.is_small() {
+                    if let Some(r) = (x.0 as i64).checked_sub(imm.0 as i64 - 15) {
+                        put(proc, *dst, Term(r as u64));
+                        next!();
+                    }
+                }
+                match imm_arith_slow(proc, export, x, *imm) {
+                    Ok(v) => {
+                        put(proc, *dst, v);
+                        next!();
+                    }
+                    Err(f) if *fail != 0 && !matches!(f, Fail::Undef) => pc = lbl(*fail),
+                    Err(f) => raise!(f, raise::Ctx::Plain),
+                }
+            }
             Instr::DeallocateReturn { n } => {
                 let len = proc.stack.len() - *n as usize;
                 proc.stack.truncate(len);
@@ -1444,6 +1548,13 @@ fn small_arith(op: ArithOp, x: i64, y: i64) -> Option<Term> {
         }
     };
     Term::try_small(r)
+}
+
+/// The general case of `AddImm`/`SubImm`: the BIF on `x` and the literal.
+#[cold]
+fn imm_arith_slow(proc: &mut Process, export: &Export, x: Term, imm: Term) -> Result<Term, Fail> {
+    let bif = export.bif.unwrap_or(crate::bif::undef_bif);
+    bif(proc, &[x, imm])
 }
 
 /// Pops a return address.

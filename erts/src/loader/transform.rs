@@ -1309,6 +1309,65 @@ impl Ctx<'_> {
     }
 }
 
+/// A comparison with a known operator: `<` and `>=` get their own instructions, exact
+/// (in)equality with an immediate literal becomes a word comparison.
+fn specialise_cmp(op: CmpOp, fail: Lbl, a: Src, b: Src) -> Option<Instr> {
+    let imm = |s: Src| s.as_lit().filter(|t| t.is_immediate());
+    match op {
+        CmpOp::Lt => Some(Instr::CmpLt { fail, a, b }),
+        CmpOp::Ge => Some(Instr::CmpGe { fail, a, b }),
+        CmpOp::EqExact | CmpOp::NeExact => {
+            let (a, imm) = match (imm(a), imm(b)) {
+                (_, Some(t)) => (a, t),
+                (Some(t), None) => (b, t),
+                (None, None) => return None,
+            };
+            Some(if op == CmpOp::EqExact {
+                Instr::EqImm { fail, a, imm }
+            } else {
+                Instr::NeImm { fail, a, imm }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `+`/`-` with a small-integer literal operand.
+fn specialise_arith(
+    op: ArithOp,
+    fail: Lbl,
+    a: Src,
+    b: Src,
+    dst: Dst,
+    export: &'static module::Export,
+) -> Option<Instr> {
+    let small = |s: Src| s.as_lit().filter(|t| t.is_small());
+    match (op, small(a), small(b)) {
+        (ArithOp::Add, _, Some(imm)) => Some(Instr::AddImm {
+            fail,
+            a,
+            imm,
+            dst,
+            export,
+        }),
+        (ArithOp::Add, Some(imm), None) => Some(Instr::AddImm {
+            fail,
+            a: b,
+            imm,
+            dst,
+            export,
+        }),
+        (ArithOp::Sub, _, Some(imm)) => Some(Instr::SubImm {
+            fail,
+            a,
+            imm,
+            dst,
+            export,
+        }),
+        _ => None,
+    }
+}
+
 /// Combines common instruction sequences. A fused instruction replaces the first of the
 /// sequence and the others stay in place (jumps may target them); the fused instruction
 /// skips them when it runs.
@@ -1337,7 +1396,37 @@ fn peephole(code: &mut [Instr]) {
     }
     for i in 0..code.len() {
         let next = code.get(i + 1).cloned();
+        // `test_heap, put_list, deallocate, return`.
+        if let (
+            Instr::TestHeap { heap, live },
+            Some(Instr::PutList { head, tail, dst }),
+            Some(Instr::Deallocate { n }),
+            Some(Instr::Return),
+        ) = (&code[i], &next, code.get(i + 2), code.get(i + 3))
+        {
+            code[i] = Instr::PutListReturn {
+                heap: *heap,
+                live: *live,
+                head: *head,
+                tail: *tail,
+                dst: *dst,
+                dealloc: *n,
+            };
+            continue;
+        }
         let fused = match (&code[i], next) {
+            (Instr::Cmp { op, fail, a, b }, _) => specialise_cmp(*op, *fail, *a, *b),
+            (
+                Instr::Arith2 {
+                    op,
+                    fail,
+                    a,
+                    b,
+                    dst,
+                    export,
+                },
+                _,
+            ) => specialise_arith(*op, *fail, *a, *b, *dst, export),
             (Instr::Deallocate { n }, Some(Instr::Return)) => {
                 Some(Instr::DeallocateReturn { n: *n })
             }
