@@ -167,6 +167,15 @@ pub const BSF_LITTLE: u32 = 0x02;
 pub const BSF_SIGNED: u32 = 0x04;
 pub const BSF_NATIVE: u32 = 0x10;
 
+/// The kind of a local call: `call` (pushes a return address), `call_last` (drops `n`
+/// stack words) or `call_only`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LocalCall {
+    Call,
+    Last(u32),
+    Only,
+}
+
 /// One instruction. `repr(u8)` keeps the discriminant a plain byte the dispatch indexes with.
 #[derive(Clone, Debug)]
 #[repr(u8)]
@@ -631,6 +640,14 @@ pub enum Instr {
         tail: Src,
         dst: Dst,
     },
+    /// Moves (in order) followed by a local call of `kind` (the call stays in place after
+    /// the moves; this skips them all): setting up arguments and calling in one dispatch.
+    MovesCall {
+        moves: Box<[(Src, Dst)]>,
+        kind: LocalCall,
+        arity: u32,
+        target: Lbl,
+    },
     /// `test_heap` + `put_list` + `deallocate` + `return`: the end of a body-recursive list
     /// builder (`[H | f(T)]`).
     PutListReturn {
@@ -728,7 +745,10 @@ impl Instr {
     pub fn for_each_label(&mut self, mut f: impl FnMut(&mut Lbl)) {
         use Instr::*;
         match self {
-            Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
+            Call { target, .. }
+            | CallLast { target, .. }
+            | CallOnly { target, .. }
+            | MovesCall { target, .. } => f(target),
             Bif { fail, .. } | Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => {
                 f(fail)
             }

@@ -382,6 +382,34 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 // SAFETY: the fused put_list follows this instruction.
                 pc = unsafe { pc.add(2) };
             }
+            Instr::MovesCall {
+                moves,
+                kind,
+                arity,
+                target,
+            } => {
+                for (s, d) in moves.iter() {
+                    let v = get(proc, *s);
+                    put(proc, *d, v);
+                }
+                match kind {
+                    // SAFETY: the call follows the fused moves.
+                    LocalCall::Call => proc.stack.push(cp(unsafe { pc.add(moves.len() + 1) })),
+                    LocalCall::Last(n) => {
+                        let len = proc.stack.len() - *n as usize;
+                        proc.stack.truncate(len);
+                    }
+                    LocalCall::Only => {}
+                }
+                pc = lbl(*target);
+                reds -= 1;
+                if reds <= 0 {
+                    call_gc!(*arity);
+                    proc.pc = pc;
+                    proc.live = *arity as usize;
+                    return Outcome::Yield;
+                }
+            }
             Instr::PutListReturn {
                 heap,
                 live,

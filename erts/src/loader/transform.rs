@@ -1394,6 +1394,30 @@ fn peephole(code: &mut [Instr]) {
         }
         i = j.max(i + 1);
     }
+    // Moves followed by a local call (before single moves are specialised below).
+    for i in 0..code.len() {
+        let moves: Box<[(Src, Dst)]> = match &code[i] {
+            Instr::Moves { moves } => moves.clone(),
+            Instr::Move { src, dst } => Box::new([(*src, *dst)]),
+            _ => continue,
+        };
+        let (kind, arity, target) = match code.get(i + moves.len()) {
+            Some(Instr::Call { arity, target }) => (LocalCall::Call, *arity, *target),
+            Some(Instr::CallLast {
+                arity,
+                target,
+                dealloc,
+            }) => (LocalCall::Last(*dealloc), *arity, *target),
+            Some(Instr::CallOnly { arity, target }) => (LocalCall::Only, *arity, *target),
+            _ => continue,
+        };
+        code[i] = Instr::MovesCall {
+            moves,
+            kind,
+            arity,
+            target,
+        };
+    }
     for i in 0..code.len() {
         let next = code.get(i + 1).cloned();
         // `test_heap, put_list, deallocate, return`.
