@@ -648,6 +648,19 @@ pub enum Instr {
         arity: u32,
         target: Lbl,
     },
+    /// `get_list` followed by a local call of `kind` (skips both).
+    GetListCall {
+        src: Src,
+        head: Dst,
+        tail: Dst,
+        kind: LocalCall,
+        arity: u32,
+        target: Lbl,
+    },
+    /// `move Src, x0` + `return`.
+    MoveReturn {
+        src: Src,
+    },
     /// `test_heap` + `put_list` + `deallocate` + `return`: the end of a body-recursive list
     /// builder (`[H | f(T)]`).
     PutListReturn {
@@ -748,7 +761,8 @@ impl Instr {
             Call { target, .. }
             | CallLast { target, .. }
             | CallOnly { target, .. }
-            | MovesCall { target, .. } => f(target),
+            | MovesCall { target, .. }
+            | GetListCall { target, .. } => f(target),
             Bif { fail, .. } | Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => {
                 f(fail)
             }

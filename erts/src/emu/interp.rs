@@ -217,6 +217,27 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
         };
     }
+    // A local call of kind `$kind` to `$target`, returning to `$ret`.
+    macro_rules! local_call {
+        ($kind:expr, $arity:expr, $target:expr, $ret:expr) => {{
+            match $kind {
+                LocalCall::Call => proc.stack.push(cp($ret)),
+                LocalCall::Last(n) => {
+                    let len = proc.stack.len() - *n as usize;
+                    proc.stack.truncate(len);
+                }
+                LocalCall::Only => {}
+            }
+            pc = lbl(*$target);
+            reds -= 1;
+            if reds <= 0 {
+                call_gc!(*$arity);
+                proc.pc = pc;
+                proc.live = *$arity as usize;
+                return Outcome::Yield;
+            }
+        }};
+    }
     // Enters a call target: `$push` is true for a call (push the return address), false
     // for a tail call.
     macro_rules! enter {
@@ -392,23 +413,26 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                     let v = get(proc, *s);
                     put(proc, *d, v);
                 }
-                match kind {
-                    // SAFETY: the call follows the fused moves.
-                    LocalCall::Call => proc.stack.push(cp(unsafe { pc.add(moves.len() + 1) })),
-                    LocalCall::Last(n) => {
-                        let len = proc.stack.len() - *n as usize;
-                        proc.stack.truncate(len);
-                    }
-                    LocalCall::Only => {}
-                }
-                pc = lbl(*target);
-                reds -= 1;
-                if reds <= 0 {
-                    call_gc!(*arity);
-                    proc.pc = pc;
-                    proc.live = *arity as usize;
-                    return Outcome::Yield;
-                }
+                // SAFETY: the call follows the fused moves.
+                local_call!(kind, arity, target, unsafe { pc.add(moves.len() + 1) });
+            }
+            Instr::GetListCall {
+                src,
+                head,
+                tail,
+                kind,
+                arity,
+                target,
+            } => {
+                let l = get(proc, *src);
+                put(proc, *head, l.head());
+                put(proc, *tail, l.tail());
+                // SAFETY: the call follows the fused get_list.
+                local_call!(kind, arity, target, unsafe { pc.add(2) });
+            }
+            Instr::MoveReturn { src } => {
+                proc.x[0] = get(proc, *src);
+                pc = pop_cp(proc);
             }
             Instr::PutListReturn {
                 heap,

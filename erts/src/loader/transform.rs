@@ -1394,14 +1394,15 @@ fn peephole(code: &mut [Instr]) {
         }
         i = j.max(i + 1);
     }
-    // Moves followed by a local call (before single moves are specialised below).
+    // Moves or a get_list followed by a local call (before single moves are specialised
+    // below).
     for i in 0..code.len() {
-        let moves: Box<[(Src, Dst)]> = match &code[i] {
-            Instr::Moves { moves } => moves.clone(),
-            Instr::Move { src, dst } => Box::new([(*src, *dst)]),
+        let skip = match &code[i] {
+            Instr::Moves { moves } => moves.len(),
+            Instr::Move { .. } | Instr::GetList { .. } => 1,
             _ => continue,
         };
-        let (kind, arity, target) = match code.get(i + moves.len()) {
+        let (kind, arity, target) = match code.get(i + skip) {
             Some(Instr::Call { arity, target }) => (LocalCall::Call, *arity, *target),
             Some(Instr::CallLast {
                 arity,
@@ -1411,11 +1412,28 @@ fn peephole(code: &mut [Instr]) {
             Some(Instr::CallOnly { arity, target }) => (LocalCall::Only, *arity, *target),
             _ => continue,
         };
-        code[i] = Instr::MovesCall {
-            moves,
-            kind,
-            arity,
-            target,
+        code[i] = match &code[i] {
+            Instr::Moves { moves } => Instr::MovesCall {
+                moves: moves.clone(),
+                kind,
+                arity,
+                target,
+            },
+            Instr::Move { src, dst } => Instr::MovesCall {
+                moves: Box::new([(*src, *dst)]),
+                kind,
+                arity,
+                target,
+            },
+            Instr::GetList { src, head, tail } => Instr::GetListCall {
+                src: *src,
+                head: *head,
+                tail: *tail,
+                kind,
+                arity,
+                target,
+            },
+            _ => unreachable!("matched above"),
         };
     }
     for i in 0..code.len() {
@@ -1480,6 +1498,13 @@ fn peephole(code: &mut [Instr]) {
                 head,
                 tail,
             }),
+            (
+                Instr::Move {
+                    src,
+                    dst: Dst::X(0),
+                },
+                Some(Instr::Return),
+            ) => Some(Instr::MoveReturn { src: *src }),
             (Instr::Move { src, dst }, _) => {
                 let r = src.reg_index() as u32;
                 Some(match (src.as_lit(), src.is_y(), *dst) {
