@@ -647,8 +647,13 @@ pub enum Instr {
         kind: LocalCall,
         arity: u32,
         target: Lbl,
+        /// Stack words to allocate first (a fused `allocate` before the moves; 0: none).
+        alloc: u32,
+        /// Instructions from this one to the one after the call (the return address).
+        ret: u32,
     },
-    /// `get_list` followed by a local call of `kind` (skips both).
+    /// `get_list` followed by a local call of `kind` (skips both), with fields as in
+    /// `MovesCall`.
     GetListCall {
         src: Src,
         head: Dst,
@@ -656,6 +661,8 @@ pub enum Instr {
         kind: LocalCall,
         arity: u32,
         target: Lbl,
+        alloc: u32,
+        ret: u32,
     },
     /// `move Src, x0` + `return`.
     MoveReturn {

@@ -408,13 +408,19 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 kind,
                 arity,
                 target,
+                alloc,
+                ret,
             } => {
+                if *alloc != 0 {
+                    let n = proc.stack.len() + *alloc as usize;
+                    proc.stack.resize(n, Term::NIL);
+                }
                 for (s, d) in moves.iter() {
                     let v = get(proc, *s);
                     put(proc, *d, v);
                 }
-                // SAFETY: the call follows the fused moves.
-                local_call!(kind, arity, target, unsafe { pc.add(moves.len() + 1) });
+                // SAFETY: the call and the instruction after it follow the fused ones.
+                local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
             }
             Instr::GetListCall {
                 src,
@@ -423,12 +429,18 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 kind,
                 arity,
                 target,
+                alloc,
+                ret,
             } => {
+                if *alloc != 0 {
+                    let n = proc.stack.len() + *alloc as usize;
+                    proc.stack.resize(n, Term::NIL);
+                }
                 let l = get(proc, *src);
                 put(proc, *head, l.head());
                 put(proc, *tail, l.tail());
-                // SAFETY: the call follows the fused get_list.
-                local_call!(kind, arity, target, unsafe { pc.add(2) });
+                // SAFETY: the call and the instruction after it follow the fused ones.
+                local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
             }
             Instr::MoveReturn { src } => {
                 proc.x[0] = get(proc, *src);

@@ -1418,12 +1418,16 @@ fn peephole(code: &mut [Instr]) {
                 kind,
                 arity,
                 target,
+                alloc: 0,
+                ret: skip as u32 + 1,
             },
             Instr::Move { src, dst } => Instr::MovesCall {
                 moves: Box::new([(*src, *dst)]),
                 kind,
                 arity,
                 target,
+                alloc: 0,
+                ret: 2,
             },
             Instr::GetList { src, head, tail } => Instr::GetListCall {
                 src: *src,
@@ -1432,9 +1436,26 @@ fn peephole(code: &mut [Instr]) {
                 kind,
                 arity,
                 target,
+                alloc: 0,
+                ret: 2,
             },
             _ => unreachable!("matched above"),
         };
+    }
+    // An `allocate` (without heap) just before such a call sequence joins it.
+    for i in 0..code.len().saturating_sub(1) {
+        let Instr::Allocate { stack, .. } = code[i] else {
+            continue;
+        };
+        let mut fused = code[i + 1].clone();
+        match &mut fused {
+            Instr::MovesCall { alloc, ret, .. } | Instr::GetListCall { alloc, ret, .. } => {
+                *alloc = stack;
+                *ret += 1;
+            }
+            _ => continue,
+        }
+        code[i] = fused;
     }
     for i in 0..code.len() {
         let next = code.get(i + 1).cloned();
