@@ -649,6 +649,8 @@ pub enum Instr {
         target: Lbl,
         /// Stack words to allocate first (a fused `allocate` before the moves; 0: none).
         alloc: u32,
+        /// Stack words to drop after the moves (a fused `trim`; 0: none).
+        trim: u32,
         /// Instructions from this one to the one after the call (the return address).
         ret: u32,
     },

@@ -409,6 +409,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 arity,
                 target,
                 alloc,
+                trim,
                 ret,
             } => {
                 if *alloc != 0 {
@@ -418,6 +419,10 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 for (s, d) in moves.iter() {
                     let v = get(proc, *s);
                     put(proc, *d, v);
+                }
+                if *trim != 0 {
+                    let len = proc.stack.len() - *trim as usize;
+                    proc.stack.truncate(len);
                 }
                 // SAFETY: the call and the instruction after it follow the fused ones.
                 local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
@@ -721,14 +726,24 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 dst,
                 export,
             } => {
-                let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 if x.is_small() && y.is_small() {
-                    if let Some(v) = small_arith(*op, x.small_value(), y.small_value()) {
+                    // `+` and `-` on tagged words (see `AddImm`), the others on values.
+                    let v = match op {
+                        ArithOp::Add => (x.0 as i64)
+                            .checked_add(y.0 as i64 - 15)
+                            .map(|r| Term(r as u64)),
+                        ArithOp::Sub => (x.0 as i64)
+                            .checked_sub(y.0 as i64 - 15)
+                            .map(|r| Term(r as u64)),
+                        _ => small_arith(*op, x.small_value(), y.small_value()),
+                    };
+                    if let Some(v) = v {
                         put(proc, *dst, v);
                         next!();
                     }
                 }
+                let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 match bif(proc, &[x, y]) {
                     Ok(v) => {
                         put(proc, *dst, v);

@@ -1402,6 +1402,11 @@ fn peephole(code: &mut [Instr]) {
             Instr::Move { .. } | Instr::GetList { .. } => 1,
             _ => continue,
         };
+        // A `trim` may sit between the moves and the call.
+        let (trim, skip) = match code.get(i + skip) {
+            Some(Instr::Trim { n }) if !matches!(code[i], Instr::GetList { .. }) => (*n, skip + 1),
+            _ => (0, skip),
+        };
         let (kind, arity, target) = match code.get(i + skip) {
             Some(Instr::Call { arity, target }) => (LocalCall::Call, *arity, *target),
             Some(Instr::CallLast {
@@ -1419,6 +1424,7 @@ fn peephole(code: &mut [Instr]) {
                 arity,
                 target,
                 alloc: 0,
+                trim,
                 ret: skip as u32 + 1,
             },
             Instr::Move { src, dst } => Instr::MovesCall {
@@ -1427,7 +1433,8 @@ fn peephole(code: &mut [Instr]) {
                 arity,
                 target,
                 alloc: 0,
-                ret: 2,
+                trim,
+                ret: skip as u32 + 1,
             },
             Instr::GetList { src, head, tail } => Instr::GetListCall {
                 src: *src,
@@ -1442,16 +1449,23 @@ fn peephole(code: &mut [Instr]) {
             _ => unreachable!("matched above"),
         };
     }
-    // An `allocate` (without heap) just before such a call sequence joins it.
-    for i in 0..code.len().saturating_sub(1) {
+    // An `allocate` (without heap) just before such a call sequence joins it; `init_yregs`
+    // in between are skipped (a new frame is all `[]` already).
+    for i in 0..code.len() {
         let Instr::Allocate { stack, .. } = code[i] else {
             continue;
         };
-        let mut fused = code[i + 1].clone();
+        let mut k = i + 1;
+        while matches!(code.get(k), Some(Instr::InitYregs { .. })) {
+            k += 1;
+        }
+        let Some(mut fused) = code.get(k).cloned() else {
+            continue;
+        };
         match &mut fused {
             Instr::MovesCall { alloc, ret, .. } | Instr::GetListCall { alloc, ret, .. } => {
                 *alloc = stack;
-                *ret += 1;
+                *ret += (k - i) as u32;
             }
             _ => continue,
         }
