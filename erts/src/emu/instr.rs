@@ -655,8 +655,9 @@ pub enum Instr {
         ret: u32,
     },
     /// `get_list` followed by a local call of `kind` (skips both), with fields as in
-    /// `MovesCall`.
+    /// `MovesCall`; with a `fail` label, a fused `is_nonempty_list` test of `src` comes first.
     GetListCall {
+        fail: Lbl,
         src: Src,
         head: Dst,
         tail: Dst,
@@ -770,8 +771,11 @@ impl Instr {
             Call { target, .. }
             | CallLast { target, .. }
             | CallOnly { target, .. }
-            | MovesCall { target, .. }
-            | GetListCall { target, .. } => f(target),
+            | MovesCall { target, .. } => f(target),
+            GetListCall { target, fail, .. } => {
+                f(target);
+                f(fail);
+            }
             Bif { fail, .. } | Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => {
                 f(fail)
             }

@@ -428,6 +428,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
             }
             Instr::GetListCall {
+                fail,
                 src,
                 head,
                 tail,
@@ -437,6 +438,10 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 alloc,
                 ret,
             } => {
+                if *fail != 0 && !get(proc, *src).is_list() {
+                    pc = lbl(*fail);
+                    continue;
+                }
                 if *alloc != 0 {
                     let n = proc.stack.len() + *alloc as usize;
                     proc.stack.resize(n, Term::NIL);

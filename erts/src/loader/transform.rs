@@ -1437,6 +1437,7 @@ fn peephole(code: &mut [Instr]) {
                 ret: skip as u32 + 1,
             },
             Instr::GetList { src, head, tail } => Instr::GetListCall {
+                fail: 0,
                 src: *src,
                 head: *head,
                 tail: *tail,
@@ -1466,6 +1467,31 @@ fn peephole(code: &mut [Instr]) {
             Instr::MovesCall { alloc, ret, .. } | Instr::GetListCall { alloc, ret, .. } => {
                 *alloc = stack;
                 *ret += (k - i) as u32;
+            }
+            _ => continue,
+        }
+        code[i] = fused;
+    }
+    // An `is_nonempty_list` test of an X register just before a fused get_list and call of it.
+    for i in 0..code.len().saturating_sub(1) {
+        let Instr::Test {
+            test: TypeTest::NonemptyList,
+            fail: test_fail,
+            src: test_src,
+        } = code[i]
+        else {
+            continue;
+        };
+        let mut fused = code[i + 1].clone();
+        match &mut fused {
+            Instr::GetListCall { fail, src, ret, .. }
+                if *fail == 0
+                    && *src == test_src
+                    && !test_src.is_y()
+                    && test_src.as_lit().is_none() =>
+            {
+                *fail = test_fail;
+                *ret += 1;
             }
             _ => continue,
         }
