@@ -32,7 +32,9 @@ pub mod re;
 pub mod signals;
 pub mod spawn;
 pub mod strings;
+pub mod system_flag;
 pub mod system_info;
+pub mod system_task;
 pub mod time;
 pub mod timers;
 pub mod tuples;
@@ -41,7 +43,7 @@ pub mod unicode;
 pub use process::{make_ref, send};
 
 use crate::atom::{self, Atom};
-use crate::exception::BifResult;
+use crate::exception::{BifResult, Fail};
 use crate::module::Mfa;
 use crate::process::Process;
 use crate::term::Term;
@@ -101,6 +103,17 @@ pub fn registry() -> &'static Registry {
 }
 
 /// Stands in for a BIF this runtime does not implement: raises `undef`.
+/// The failure that makes the interpreter end the caller's time slice and then call
+/// `module:function(args)` again: for a BIF that found another process busy (see
+/// `ProcessCell::try_lock_other`).
+pub fn retry_after_yield(p: &mut Process, module: &str, function: &str, args: &[Term]) -> Fail {
+    p.yield_now = true;
+    Fail::Trap {
+        target: crate::module::export(atom::atom(module), atom::atom(function), args.len() as u32),
+        args: args.to_vec(),
+    }
+}
+
 pub fn undef_bif(_p: &mut Process, _a: &[Term]) -> BifResult {
     Err(crate::exception::Fail::Undef)
 }
@@ -119,6 +132,8 @@ fn register_all(r: &mut Registry) {
     packet::register(r);
     phash::register(r);
     system_info::register(r);
+    system_flag::register(r);
+    system_task::register(r);
     time::register(r);
     atoms::register(r);
     binary::register(r);

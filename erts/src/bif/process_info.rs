@@ -251,7 +251,15 @@ fn priority_name(p: Priority) -> &'static str {
 }
 
 /// `{Item, Value}` pairs for `items` of process `id`, or `None` when it is not alive.
-fn info(out: &mut Process, id: u64, items: &[&str]) -> Option<Vec<Term>> {
+/// Why `info` has no answer.
+enum NoInfo {
+    /// The process is not alive.
+    Dead,
+    /// A scheduler is running it: ask again after yielding.
+    Busy,
+}
+
+fn info(out: &mut Process, id: u64, items: &[&str]) -> Result<Vec<Term>, NoInfo> {
     let mut result = Vec::new();
     let mut one = |out: &mut Process, t: Option<&Process>, status: &str, prio: Priority| {
         for item in items {
@@ -274,22 +282,22 @@ fn info(out: &mut Process, id: u64, items: &[&str]) -> Option<Vec<Term>> {
     if id == out.id {
         let prio = out.cell().map(|c| c.priority()).unwrap_or(Priority::Normal);
         one(out, None, "running", prio);
-        return Some(result);
+        return Ok(result);
     }
-    let c = table().get(id)?;
+    let c = table().get(id).ok_or(NoInfo::Dead)?;
     let status = match c.state() {
-        cell::EXITED => return None,
+        cell::EXITED => return Err(NoInfo::Dead),
         cell::RUNNING | cell::NOTIFIED => "running",
         cell::QUEUED => "runnable",
         _ => "waiting",
     };
     let prio = c.priority();
-    let target = c.process.lock();
+    let target = c.try_lock_other().ok_or(NoInfo::Busy)?;
     if c.state() == cell::EXITED {
-        return None;
+        return Err(NoInfo::Dead);
     }
     one(out, Some(&target), status, prio);
-    Some(result)
+    Ok(result)
 }
 
 fn process_info_1(p: &mut Process, a: &[Term]) -> BifResult {
@@ -301,17 +309,22 @@ fn process_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     let registered = if id == p.id {
         p.registered_name.is_some()
     } else {
-        table()
-            .get(id)
-            .is_some_and(|c| c.process.lock().registered_name.is_some())
+        match table().get(id) {
+            Some(c) => match c.try_lock_other() {
+                Some(other) => other.registered_name.is_some(),
+                None => return Err(super::retry_after_yield(p, "erlang", "process_info", a)),
+            },
+            None => false,
+        }
     };
     if registered {
         items.push("registered_name");
     }
     items.extend_from_slice(DEFAULT_ITEMS);
     match info(p, id, &items) {
-        Some(v) => Ok(boxed::list(&mut p.heap, &v)),
-        None => Ok(Term::atom(atom::UNDEFINED)),
+        Ok(v) => Ok(boxed::list(&mut p.heap, &v)),
+        Err(NoInfo::Dead) => Ok(Term::atom(atom::UNDEFINED)),
+        Err(NoInfo::Busy) => Err(super::retry_after_yield(p, "erlang", "process_info", a)),
     }
 }
 
@@ -339,9 +352,10 @@ fn process_info_2(p: &mut Process, a: &[Term]) -> BifResult {
         return Err(Fail::badarg());
     }
     match info(p, id, &items) {
-        None => Ok(Term::atom(atom::UNDEFINED)),
-        Some(v) if single.is_some() => Ok(v[0]),
-        Some(v) => {
+        Err(NoInfo::Dead) => Ok(Term::atom(atom::UNDEFINED)),
+        Err(NoInfo::Busy) => Err(super::retry_after_yield(p, "erlang", "process_info", a)),
+        Ok(v) if single.is_some() => Ok(v[0]),
+        Ok(v) => {
             // In a list, an unregistered `registered_name` shows as `{registered_name, []}`.
             Ok(boxed::list(&mut p.heap, &v))
         }

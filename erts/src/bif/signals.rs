@@ -354,7 +354,8 @@ fn group_leader_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(p.group_leader)
 }
 
-/// Sets the group leader of process `a[1]` to `a[0]`.
+/// Sets the group leader of process `a[1]` to `a[0]` (`a` are the arguments of
+/// `erts_internal:group_leader/2,3`, called again after yielding if the process is busy).
 fn set_group_leader(p: &mut Process, a: &[Term]) -> Result<bool, Fail> {
     if !a[0].is_local_pid() || !a[1].is_local_pid() {
         return Err(Fail::badarg());
@@ -365,10 +366,18 @@ fn set_group_leader(p: &mut Process, a: &[Term]) -> Result<bool, Fail> {
         return Ok(true);
     }
     match table().get(id) {
-        Some(cell) => {
-            cell.process.lock().group_leader = a[0];
-            Ok(true)
-        }
+        Some(cell) => match cell.try_lock_other() {
+            Some(mut other) => {
+                other.group_leader = a[0];
+                Ok(true)
+            }
+            None => Err(super::retry_after_yield(
+                p,
+                "erts_internal",
+                "group_leader",
+                a,
+            )),
+        },
         None => Err(Fail::badarg()),
     }
 }
@@ -380,7 +389,7 @@ fn group_leader_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `erts_internal:group_leader(GL, Pid, Ref)`: never needed (done synchronously above).
 fn group_leader_3(p: &mut Process, a: &[Term]) -> BifResult {
-    set_group_leader(p, &a[..2]).map(Term::bool)
+    set_group_leader(p, a).map(Term::bool)
 }
 
 fn processes_0(p: &mut Process, _a: &[Term]) -> BifResult {
@@ -406,7 +415,9 @@ fn register_2(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(cell) = table().get(id) else {
         return Err(Fail::badarg());
     };
-    let mut other = cell.process.lock();
+    let Some(mut other) = cell.try_lock_other() else {
+        return Err(super::retry_after_yield(p, "erlang", "register", a));
+    };
     if other.registered_name.is_some() || !registry::register(name, id) {
         return Err(Fail::badarg());
     }
@@ -418,16 +429,25 @@ fn unregister_1(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(name) = a[0].as_atom() else {
         return Err(Fail::badarg());
     };
-    let Some(id) = registry::unregister(name) else {
+    let Some(id) = registry::whereis(name) else {
         return Err(Fail::badarg());
     };
     if id == p.id {
+        registry::unregister(name);
         p.registered_name = None;
     } else if let Some(cell) = table().get(id) {
-        let mut other = cell.process.lock();
+        // Lock first, so that a retry finds the name still registered.
+        let Some(mut other) = cell.try_lock_other() else {
+            return Err(super::retry_after_yield(p, "erlang", "unregister", a));
+        };
+        if registry::unregister(name).is_none() {
+            return Err(Fail::badarg());
+        }
         if other.registered_name == Some(name) {
             other.registered_name = None;
         }
+    } else if registry::unregister(name).is_none() {
+        return Err(Fail::badarg());
     }
     Ok(Term::bool(true))
 }

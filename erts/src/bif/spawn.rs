@@ -84,7 +84,7 @@ fn parse_opts(list: Term) -> Option<SpawnOpts> {
             }
             "min_bin_vheap_size" if is_size(v) => {}
             "max_heap_size" => {
-                o.max_heap = Some(MaxHeap::parse(v, MaxHeap::default())?);
+                o.max_heap = Some(MaxHeap::parse(v, MaxHeap::system_default())?);
             }
             "message_queue_data" => match v.as_atom()?.name() {
                 "off_heap" => o.message_queue_off_heap = Some(true),
@@ -99,7 +99,10 @@ fn parse_opts(list: Term) -> Option<SpawnOpts> {
     }
     // A limit below the minimum heap size cannot be met.
     if let Some(m) = o.max_heap {
-        let min = heap_size_for(o.min_heap_size.unwrap_or(0));
+        let min = heap_size_for(
+            o.min_heap_size
+                .unwrap_or(crate::process::gc::GcSettings::default().min_heap_size),
+        );
         if m.size != 0 && m.size < min {
             return None;
         }

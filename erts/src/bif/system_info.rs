@@ -198,11 +198,18 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "compat_rel" => n(25),
         "creation" => n(0),
         "heap_type" => a_("private"),
-        "min_heap_size" => boxed::tuple(
-            &mut p.heap,
-            &[a_("min_heap_size"), n(crate::heap::MIN_HEAP_SIZE)],
-        ),
-        "fullsweep_after" => boxed::tuple(&mut p.heap, &[a_("fullsweep_after"), n(65535)]),
+        "min_heap_size" => {
+            let s = crate::process::gc::GcSettings::default();
+            boxed::tuple(&mut p.heap, &[a_("min_heap_size"), n(s.min_heap_size)])
+        }
+        "fullsweep_after" => {
+            let s = crate::process::gc::GcSettings::default();
+            boxed::tuple(
+                &mut p.heap,
+                &[a_("fullsweep_after"), n(s.fullsweep_after as usize)],
+            )
+        }
+        "max_heap_size" => crate::process::gc::MaxHeap::system_default().to_term(&mut p.heap),
         "context_reductions" => n(crate::sched::worker::CONTEXT_REDS as usize),
         "start_time" => n(0),
         "nif_version" => string(p, "2.16"),

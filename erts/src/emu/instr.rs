@@ -172,7 +172,7 @@ pub const BSF_NATIVE: u32 = 0x10;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LocalCall {
     Call,
-    Last(u32),
+    Last(u16),
     Only,
 }
 
@@ -645,14 +645,14 @@ pub enum Instr {
     MovesCall {
         moves: Box<[(Src, Dst)]>,
         kind: LocalCall,
-        arity: u32,
+        arity: u16,
         target: Lbl,
         /// Stack words to allocate first (a fused `allocate` before the moves; 0: none).
-        alloc: u32,
+        alloc: u16,
         /// Stack words to drop after the moves (a fused `trim`; 0: none).
-        trim: u32,
+        trim: u16,
         /// Instructions from this one to the one after the call (the return address).
-        ret: u32,
+        ret: u16,
     },
     /// `get_list` followed by a local call of `kind` (skips both), with fields as in
     /// `MovesCall`; with a `fail` label, a fused `is_nonempty_list` test of `src` comes first.
@@ -662,10 +662,10 @@ pub enum Instr {
         head: Dst,
         tail: Dst,
         kind: LocalCall,
-        arity: u32,
+        arity: u16,
         target: Lbl,
-        alloc: u32,
-        ret: u32,
+        alloc: u16,
+        ret: u16,
     },
     /// `move Src, x0` + `return`.
     MoveReturn {

@@ -217,6 +217,17 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
         };
     }
+    // After a BIF trapped: ends the slice first if it asked to (it retries after yielding).
+    macro_rules! trap_yield {
+        ($live:expr) => {
+            if proc.yield_now {
+                proc.yield_now = false;
+                proc.pc = pc;
+                proc.live = $live;
+                return Outcome::Yield;
+            }
+        };
+    }
     // A local call of kind `$kind` to `$target`, returning to `$ret`.
     macro_rules! local_call {
         ($kind:expr, $arity:expr, $target:expr, $ret:expr) => {{
@@ -293,6 +304,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                                         proc.stack.push(cp(unsafe { pc.add(1) }));
                                     }
                                     pc = t;
+                                    trap_yield!(args.len());
                                     continue;
                                 }
                                 Ok(Next::Bif(_, e)) => {
@@ -302,6 +314,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                                         proc.stack.push(cp(unsafe { pc.add(1) }));
                                     }
                                     pc = trampoline_for(e);
+                                    trap_yield!(args.len());
                                     continue;
                                 }
                                 Err(CallErr::Fail(f)) => raise!(f, raise::Ctx::Plain),

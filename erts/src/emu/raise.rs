@@ -4,7 +4,7 @@
 //! `x2 = Reason`, `x3 = Stacktrace`).
 //!
 //! Stack traces are built eagerly as OTP's term form `[{M, F, ArityOrArgs, Location}]`, at most
-//! `BACKTRACE_DEPTH` entries, so `build_stacktrace` has nothing left to do.
+//! `backtrace_depth` entries, so `build_stacktrace` has nothing left to do.
 
 use super::instr::Instr;
 use crate::atom::{self, Atom};
@@ -17,6 +17,19 @@ use crate::term::{Term, TAG_PRIMARY_HEADER};
 
 /// OTP's default `backtrace_depth`.
 pub const BACKTRACE_DEPTH: usize = 8;
+
+/// The current `backtrace_depth` (`erlang:system_flag/2`).
+static DEPTH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(BACKTRACE_DEPTH);
+
+/// The maximum number of stack trace entries.
+pub fn backtrace_depth() -> usize {
+    DEPTH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets `backtrace_depth` (capped at OTP's maximum, 10 000); returns the old value.
+pub fn set_backtrace_depth(n: usize) -> usize {
+    DEPTH.swap(n.min(10_000), std::sync::atomic::Ordering::Relaxed)
+}
 
 /// An exception that no catch handled.
 #[derive(Debug, Clone, Copy)]
@@ -274,7 +287,8 @@ fn build(
     // the one recorded just before (body recursion) is recorded once.
     let mut i = proc.stack.len();
     let mut prev = Term::NONE;
-    while i > 0 && frames.len() < BACKTRACE_DEPTH {
+    let depth = backtrace_depth();
+    while i > 0 && frames.len() < depth {
         i -= 1;
         let t = proc.stack[i];
         if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
@@ -287,6 +301,6 @@ fn build(
             }
         }
     }
-    frames.truncate(BACKTRACE_DEPTH);
+    frames.truncate(depth);
     boxed::list(&mut proc.heap, &frames)
 }

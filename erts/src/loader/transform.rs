@@ -1413,9 +1413,20 @@ fn peephole(code: &mut [Instr]) {
                 arity,
                 target,
                 dealloc,
-            }) => (LocalCall::Last(*dealloc), *arity, *target),
+            }) => match u16::try_from(*dealloc) {
+                Ok(d) => (LocalCall::Last(d), *arity, *target),
+                Err(_) => continue,
+            },
             Some(Instr::CallOnly { arity, target }) => (LocalCall::Only, *arity, *target),
             _ => continue,
+        };
+        // The fused instruction keeps its counts in 16 bits.
+        let (Ok(arity), Ok(trim), Ok(ret)) = (
+            u16::try_from(arity),
+            u16::try_from(trim),
+            u16::try_from(skip + 1),
+        ) else {
+            continue;
         };
         code[i] = match &code[i] {
             Instr::Moves { moves } => Instr::MovesCall {
@@ -1425,7 +1436,7 @@ fn peephole(code: &mut [Instr]) {
                 target,
                 alloc: 0,
                 trim,
-                ret: skip as u32 + 1,
+                ret,
             },
             Instr::Move { src, dst } => Instr::MovesCall {
                 moves: Box::new([(*src, *dst)]),
@@ -1434,7 +1445,7 @@ fn peephole(code: &mut [Instr]) {
                 target,
                 alloc: 0,
                 trim,
-                ret: skip as u32 + 1,
+                ret,
             },
             Instr::GetList { src, head, tail } => Instr::GetListCall {
                 fail: 0,
@@ -1456,6 +1467,9 @@ fn peephole(code: &mut [Instr]) {
         let Instr::Allocate { stack, .. } = code[i] else {
             continue;
         };
+        let Ok(stack) = u16::try_from(stack) else {
+            continue;
+        };
         let mut k = i + 1;
         while matches!(code.get(k), Some(Instr::InitYregs { .. })) {
             k += 1;
@@ -1465,8 +1479,11 @@ fn peephole(code: &mut [Instr]) {
         };
         match &mut fused {
             Instr::MovesCall { alloc, ret, .. } | Instr::GetListCall { alloc, ret, .. } => {
+                let Some(r) = u16::try_from(k - i).ok().and_then(|m| ret.checked_add(m)) else {
+                    continue;
+                };
                 *alloc = stack;
-                *ret += (k - i) as u32;
+                *ret = r;
             }
             _ => continue,
         }
@@ -1490,8 +1507,11 @@ fn peephole(code: &mut [Instr]) {
                     && !test_src.is_y()
                     && test_src.as_lit().is_none() =>
             {
+                let Some(r) = ret.checked_add(1) else {
+                    continue;
+                };
                 *fail = test_fail;
-                *ret += 1;
+                *ret = r;
             }
             _ => continue,
         }

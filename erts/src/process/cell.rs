@@ -67,6 +67,20 @@ pub struct ProcessCell {
 }
 
 impl ProcessCell {
+    /// Locks another process for a BIF that inspects or changes it, if it can be had at
+    /// once (spinning briefly): `None` while a scheduler runs it. The caller holds its own
+    /// process's lock, so it must not block here (two processes doing this to each other
+    /// would deadlock); it retries after yielding instead (`bif::retry_after_yield`).
+    pub fn try_lock_other(&self) -> Option<parking_lot::MutexGuard<'_, Process>> {
+        for _ in 0..64 {
+            if let Some(g) = self.process.try_lock() {
+                return Some(g);
+            }
+            std::hint::spin_loop();
+        }
+        None
+    }
+
     pub fn new(process: Process) -> ProcessCell {
         ProcessCell {
             id: process.id,

@@ -12,6 +12,7 @@
 
 use crate::heap::{Heap, MIN_HEAP_SIZE};
 use crate::term::{header_arity, header_subtag, subtag, Term, TAG_PRIMARY_HEADER};
+use std::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
 /// Heap sizes grow along OTP's sequence: Fibonacci plus one word (…, 233, 376, 610, 987,
 /// 1598, …) up to 1347865 words, then by 20% a step.
@@ -38,13 +39,31 @@ pub struct GcSettings {
     pub fullsweep_after: u32,
 }
 
+/// The system-wide defaults of new processes (`erlang:system_flag/2`).
+static DEFAULT_MIN_HEAP: AtomicUsize = AtomicUsize::new(MIN_HEAP_SIZE);
+static DEFAULT_FULLSWEEP: AtomicU32 = AtomicU32::new(65535);
+static DEFAULT_MAX_HEAP_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// Bit 0: kill, bit 1: error_logger.
+static DEFAULT_MAX_HEAP_FLAGS: AtomicU8 = AtomicU8::new(3);
+
 impl Default for GcSettings {
+    /// The system defaults.
     fn default() -> Self {
         GcSettings {
-            min_heap_size: MIN_HEAP_SIZE,
-            fullsweep_after: 65535,
+            min_heap_size: DEFAULT_MIN_HEAP.load(Ordering::Relaxed),
+            fullsweep_after: DEFAULT_FULLSWEEP.load(Ordering::Relaxed),
         }
     }
+}
+
+/// Sets the system default `min_heap_size` (rounded up to a heap size); returns the old one.
+pub fn set_default_min_heap_size(words: usize) -> usize {
+    DEFAULT_MIN_HEAP.swap(next_heap_size(words), Ordering::Relaxed)
+}
+
+/// Sets the system default `fullsweep_after`; returns the old one.
+pub fn set_default_fullsweep_after(n: u32) -> u32 {
+    DEFAULT_FULLSWEEP.swap(n, Ordering::Relaxed)
 }
 
 /// The `max_heap_size` process option: a process whose heap grows past `size` words (0: no
@@ -67,6 +86,27 @@ impl Default for MaxHeap {
 }
 
 impl MaxHeap {
+    /// The system default of new processes.
+    pub fn system_default() -> MaxHeap {
+        let flags = DEFAULT_MAX_HEAP_FLAGS.load(Ordering::Relaxed);
+        MaxHeap {
+            size: DEFAULT_MAX_HEAP_SIZE.load(Ordering::Relaxed),
+            kill: flags & 1 != 0,
+            error_logger: flags & 2 != 0,
+        }
+    }
+
+    /// Makes `self` the system default; returns the old one.
+    pub fn set_system_default(self) -> MaxHeap {
+        let old = MaxHeap::system_default();
+        DEFAULT_MAX_HEAP_SIZE.store(self.size, Ordering::Relaxed);
+        DEFAULT_MAX_HEAP_FLAGS.store(
+            u8::from(self.kill) | (u8::from(self.error_logger) << 1),
+            Ordering::Relaxed,
+        );
+        old
+    }
+
     /// Parses a `max_heap_size` option value (a size, or a map with `size` and optionally
     /// `kill` and `error_logger`, those missing taken from `base`).
     pub fn parse(t: Term, base: MaxHeap) -> Option<MaxHeap> {

@@ -143,7 +143,7 @@ impl Process {
             killed_by: None,
             ets_cache: None,
             gc_settings: gc::GcSettings::default(),
-            max_heap: gc::MaxHeap::default(),
+            max_heap: gc::MaxHeap::system_default(),
             message_queue_off_heap: false,
         }
     }

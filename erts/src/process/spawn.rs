@@ -39,7 +39,9 @@ pub fn spawn(
     let mut p = Process::new_spawned(id);
     let words: usize = args.iter().map(|a| copy::size_of(*a)).sum();
     if let Some(n) = opts.min_heap_size {
-        p.gc_settings.min_heap_size = super::gc::heap_size_for(n);
+        // Never below the system default (OTP's `H_MIN_SIZE`).
+        let n = super::gc::heap_size_for(n);
+        p.gc_settings.min_heap_size = p.gc_settings.min_heap_size.max(n);
     }
     if let Some(n) = opts.fullsweep_after {
         p.gc_settings.fullsweep_after = n;

@@ -1,0 +1,56 @@
+//! `erlang:system_flag/2` (OTP's `erts_bif_system_flag` in `erl_bif_info.c`), for the flags
+//! this runtime honours: the heap defaults of new processes (`min_heap_size`,
+//! `fullsweep_after`, `max_heap_size`) and `backtrace_depth`. Any other flag raises `badarg`
+//! (cause `badopt`) rather than being accepted and ignored.
+
+use super::Registry;
+use crate::atom;
+use crate::emu::raise;
+use crate::exception::{BifResult, Fail};
+use crate::process::gc::{self, GcSettings, MaxHeap};
+use crate::process::Process;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add("erlang", "system_flag", 2, system_flag_2);
+}
+
+/// A size argument: a non-negative small integer, not absurdly large.
+fn size_arg(t: Term) -> Result<usize, Fail> {
+    match t.as_small() {
+        Some(n) if (0..1 << 40).contains(&n) => Ok(n as usize),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn system_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(flag) = a[0].as_atom() else {
+        return Err(Fail::badarg());
+    };
+    match flag.name() {
+        "min_heap_size" => {
+            let n = size_arg(a[1])?;
+            let max = MaxHeap::system_default();
+            if max.size != 0 && max.size < gc::heap_size_for(n) {
+                return Err(Fail::badarg());
+            }
+            Ok(Term::small(gc::set_default_min_heap_size(n) as i64))
+        }
+        "fullsweep_after" => {
+            let n = u32::try_from(size_arg(a[1])?).unwrap_or(u32::MAX);
+            Ok(Term::small(gc::set_default_fullsweep_after(n) as i64))
+        }
+        "max_heap_size" => {
+            let m = MaxHeap::parse(a[1], MaxHeap::system_default()).ok_or_else(Fail::badarg)?;
+            if m.size != 0 && m.size < GcSettings::default().min_heap_size {
+                return Err(Fail::badarg());
+            }
+            Ok(m.set_system_default().to_term(&mut p.heap))
+        }
+        "backtrace_depth" => {
+            let n = size_arg(a[1])?;
+            Ok(Term::small(raise::set_backtrace_depth(n) as i64))
+        }
+        _ => Err(Fail::badarg_cause(Term::atom(atom::atom("badopt")))),
+    }
+}

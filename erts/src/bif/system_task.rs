@@ -1,0 +1,80 @@
+//! `erts_internal:request_system_task/3` (OTP's `erts_internal_request_system_task_3` in
+//! `erl_process.c`), behind `erlang:garbage_collect/1,2` of another process (or of the caller,
+//! asynchronously): the target is collected between its time slices and the requester gets
+//! `{garbage_collect, RequestId, Done}`, `Done` being `false` when the process is gone.
+//! Other system tasks (`check_process_code`, `copy_literals`, ...) raise `badarg`: this
+//! runtime does not do them yet.
+
+use super::Registry;
+use crate::atom;
+use crate::exception::{BifResult, Fail};
+use crate::process::cell;
+use crate::process::table::table;
+use crate::process::Process;
+use crate::term::boxed;
+use crate::term::Term;
+
+pub fn register(r: &mut Registry) {
+    r.add(
+        "erts_internal",
+        "request_system_task",
+        3,
+        request_system_task_3,
+    );
+}
+
+fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let (pid, req) = (a[0], a[2]);
+    if !pid.is_local_pid() || !req.is_tuple() || boxed::tuple_arity(req) != 3 {
+        return Err(Fail::badarg());
+    }
+    let e = boxed::tuple_elems(req);
+    if e[0] != Term::atom(atom::atom("garbage_collect")) {
+        return Err(Fail::badarg());
+    }
+    let major = match e[2].as_atom().map(|t| t.name()) {
+        Some("major") => true,
+        Some("minor") => false,
+        _ => return Err(Fail::badarg()),
+    };
+    let id = pid.pid_number();
+    // The reply is built first: collecting the caller itself moves its terms (the mailbox is
+    // one of the roots, so the queued reply stays valid).
+    let reply = |p: &mut Process, done: bool| {
+        let r = boxed::tuple(&mut p.heap, &[e[0], e[1], Term::bool(done)]);
+        p.mailbox.push_back(r);
+    };
+    if id == p.id {
+        reply(p, true);
+        // The three argument registers are live; a heap over `max_heap_size` is dealt with
+        // at the next collection at a safe point.
+        let _ = if major { p.gc_major(3, 0) } else { p.gc(3, 0) };
+        return Ok(Term::atom(atom::atom("ok")));
+    }
+    let done = match table().get(id) {
+        Some(c) if c.state() != cell::EXITED => {
+            let Some(mut target) = c.try_lock_other() else {
+                return Err(super::retry_after_yield(
+                    p,
+                    "erts_internal",
+                    "request_system_task",
+                    a,
+                ));
+            };
+            if c.state() == cell::EXITED {
+                false
+            } else {
+                // Between slices, the live registers are kept in `saved_x` (a root).
+                let _ = if major {
+                    target.gc_major(0, 0)
+                } else {
+                    target.gc(0, 0)
+                };
+                true
+            }
+        }
+        _ => false,
+    };
+    reply(p, done);
+    Ok(Term::atom(atom::atom("ok")))
+}
