@@ -344,6 +344,7 @@ fn bump_reductions_1(p: &mut Process, a: &[Term]) -> BifResult {
         .filter(|n| *n >= 0)
         .ok_or_else(Fail::badarg)?;
     p.reductions += n as u64;
+    crate::sched::stats::add_reductions(n as u64);
     if n >= crate::sched::worker::CONTEXT_REDS {
         p.yield_now = true;
     }

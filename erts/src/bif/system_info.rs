@@ -10,6 +10,7 @@ use crate::process::table::table;
 use crate::process::Process;
 use crate::term::boxed;
 use crate::term::Term;
+use std::sync::atomic::AtomicU64;
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "system_info", 1, system_info_1);
@@ -218,32 +219,70 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     })
 }
 
+/// The "last call" values of `statistics/1`'s `{Total, SinceLastCall}` items.
+static LAST_RUNTIME: AtomicU64 = AtomicU64::new(0);
+static LAST_WALL_CLOCK: AtomicU64 = AtomicU64::new(0);
+static LAST_REDUCTIONS: AtomicU64 = AtomicU64::new(0);
+static LAST_EXACT_REDUCTIONS: AtomicU64 = AtomicU64::new(0);
+
 fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
+    use crate::sched::stats;
     let key = a[0].as_atom().ok_or_else(Fail::badarg)?;
-    let pair = |p: &mut Process, x: i64, y: i64| {
-        boxed::tuple(&mut p.heap, &[Term::small(x), Term::small(y)])
+    let int = |p: &mut Process, v: u64| crate::bignum::from_i128(&mut p.heap, v as i128);
+    let pair = |p: &mut Process, (x, y): (u64, u64)| {
+        let (x, y) = (int(p, x), int(p, y));
+        boxed::tuple(&mut p.heap, &[x, y])
+    };
+    let list = |p: &mut Process, v: &[usize]| {
+        let items: Vec<Term> = v.iter().map(|&n| Term::small(n as i64)).collect();
+        boxed::list(&mut p.heap, &items)
+    };
+    // Per run queue (one per scheduler, then the dirty CPU and, for `_all`, dirty I/O ones,
+    // which stay empty here): waiting processes, and for `active_tasks` also running ones.
+    let queues = |active: bool, all: bool| -> Vec<usize> {
+        let mut v = crate::sched::system().queues.lengths();
+        if active {
+            for (i, n) in v.iter_mut().enumerate() {
+                *n += usize::from(stats::is_running(i));
+            }
+        }
+        v.push(0);
+        if all {
+            v.push(0);
+        }
+        v
     };
     Ok(match key.name() {
-        "runtime" | "wall_clock" => {
-            let ms = process_start().elapsed().as_millis() as i64;
-            let last = {
-                let mut l = LAST.lock();
-                let d = ms - *l;
-                *l = ms;
-                d
-            };
-            pair(p, ms, last)
+        "runtime" => pair(p, stats::since_last(&LAST_RUNTIME, stats::cpu_time_ms())),
+        "wall_clock" => {
+            let ms = process_start().elapsed().as_millis() as u64;
+            pair(p, stats::since_last(&LAST_WALL_CLOCK, ms))
         }
-        "reductions" | "exact_reductions" => pair(p, p.reductions as i64, 0),
-        "run_queue" | "total_run_queue_lengths" | "total_active_tasks" => Term::small(0),
-        "context_switches" => pair(p, 0, 0),
-        "garbage_collection" => boxed::tuple(
-            &mut p.heap,
-            &[Term::small(0), Term::small(0), Term::small(0)],
+        "reductions" => pair(p, stats::since_last(&LAST_REDUCTIONS, stats::reductions())),
+        "exact_reductions" => pair(
+            p,
+            stats::since_last(&LAST_EXACT_REDUCTIONS, stats::reductions()),
         ),
+        "context_switches" => pair(p, (stats::context_switches(), 0)),
+        "garbage_collection" => {
+            let (n, words) = stats::gcs();
+            let (n, words) = (int(p, n), int(p, words));
+            boxed::tuple(&mut p.heap, &[n, words, Term::small(0)])
+        }
+        "run_queue" => Term::small(queues(false, false).iter().sum::<usize>() as i64),
+        "total_run_queue_lengths" => Term::small(queues(false, false).iter().sum::<usize>() as i64),
+        "total_run_queue_lengths_all" => {
+            Term::small(queues(false, true).iter().sum::<usize>() as i64)
+        }
+        "total_active_tasks" => Term::small(queues(true, false).iter().sum::<usize>() as i64),
+        "total_active_tasks_all" => Term::small(queues(true, true).iter().sum::<usize>() as i64),
+        "run_queue_lengths" => list(p, &queues(false, false)),
+        "run_queue_lengths_all" => list(p, &queues(false, true)),
+        "active_tasks" => list(p, &queues(true, false)),
+        "active_tasks_all" => list(p, &queues(true, true)),
         "io" => {
-            let i = pair(p, 0, 0);
-            let o = pair(p, 0, 0);
+            // Bytes through ports: this runtime has no port I/O yet.
+            let (i, o) = (Term::small(0), Term::small(0));
             let input = boxed::tuple(&mut p.heap, &[Term::atom(atom::atom("input")), i]);
             let output = boxed::tuple(&mut p.heap, &[Term::atom(atom::atom("output")), o]);
             boxed::tuple(&mut p.heap, &[input, output])
@@ -251,8 +290,6 @@ fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
         _ => return Err(Fail::badarg()),
     })
 }
-
-static LAST: parking_lot::Mutex<i64> = parking_lot::Mutex::new(0);
 
 fn process_start() -> std::time::Instant {
     static S: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

@@ -160,10 +160,21 @@ fn lbl(l: Lbl) -> *const Instr {
 /// Heap-fragment words that make a call collect (at least; or the block's size).
 const FRAGMENT_GC_WORDS: usize = 16 * 1024;
 
-/// Runs `proc` for at most `reds` reductions.
+/// Runs `proc` for at most `reds` reductions, adding those it used to its count and to the
+/// system's.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
+    let mut left = reds;
+    let out = run(proc, &mut left);
+    let used = (reds - left).max(0) as u64;
+    proc.reductions += used;
+    crate::sched::stats::add_reductions(used);
+    out
+}
+
+/// The interpreter loop: runs until `*reds` reductions are used up (or the process waits or
+/// exits).
+fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     let mut pc = proc.pc;
-    let mut reds = reds;
 
     // Raises `$fail` (a `Fail`) at the current instruction; continues at the handler or
     // returns the exit outcome.
@@ -240,8 +251,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 LocalCall::Only => {}
             }
             pc = lbl(*$target);
-            reds -= 1;
-            if reds <= 0 {
+            *reds -= 1;
+            if *reds <= 0 {
                 call_gc!(*$arity);
                 proc.pc = pc;
                 proc.live = *$arity as usize;
@@ -260,8 +271,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                         proc.stack.push(cp(unsafe { pc.add(1) }));
                     }
                     pc = t;
-                    reds -= 1;
-                    if reds <= 0 {
+                    *reds -= 1;
+                    if *reds <= 0 {
                         call_gc!($arity);
                         proc.pc = pc;
                         proc.live = $arity as usize;
@@ -272,7 +283,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 Ok(Next::Bif(f, e)) => {
                     let n = $arity as usize;
                     let args: Vec<Term> = proc.x[..n].to_vec();
-                    reds -= 1;
+                    *reds -= 1;
                     match f(proc, &args) {
                         Ok(v) => {
                             proc.x[0] = v;
@@ -620,8 +631,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 // SAFETY: see `next!`.
                 proc.stack.push(cp(unsafe { pc.add(1) }));
                 pc = lbl(*target);
-                reds -= 1;
-                if reds <= 0 {
+                *reds -= 1;
+                if *reds <= 0 {
                     call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;
@@ -636,8 +647,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
                 let n = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(n);
                 pc = lbl(*target);
-                reds -= 1;
-                if reds <= 0 {
+                *reds -= 1;
+                if *reds <= 0 {
                     call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;
@@ -646,8 +657,8 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
             }
             Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
-                reds -= 1;
-                if reds <= 0 {
+                *reds -= 1;
+                if *reds <= 0 {
                     call_gc!(*arity);
                     proc.pc = pc;
                     proc.live = *arity as usize;

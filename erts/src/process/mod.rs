@@ -190,6 +190,7 @@ impl Process {
     }
 
     fn collect(&mut self, live: usize, need: usize, kind: gc::GcKind) -> bool {
+        let before = self.heap_words_used();
         let live = live.min(self.x.len());
         let mut dict: Vec<Term> = self.dictionary.iter().flat_map(|(k, v)| [*k, *v]).collect();
         let mut killed: Vec<Term> = self.killed_by.into_iter().collect();
@@ -216,7 +217,14 @@ impl Process {
         for (i, pair) in self.dictionary.iter_mut().enumerate() {
             *pair = (dict[2 * i], dict[2 * i + 1]);
         }
+        let after = self.heap_words_used();
+        crate::sched::stats::add_gc(before.saturating_sub(after) as u64);
         self.check_max_heap()
+    }
+
+    /// Words of terms on the heap (young block, fragments, old generation).
+    fn heap_words_used(&self) -> usize {
+        self.heap.used_words() + self.heap.fragment_words() + self.heap.old_words().0
     }
 
     /// Words of heap the process holds: young block, fragments and old generation (OTP's

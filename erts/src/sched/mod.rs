@@ -7,6 +7,7 @@
 
 pub mod park;
 pub mod run_queue;
+pub mod stats;
 pub mod worker;
 
 use crate::process::cell::ProcessCell;

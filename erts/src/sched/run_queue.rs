@@ -39,6 +39,16 @@ impl RunQueues {
         }
     }
 
+    /// Processes waiting to run, per scheduler's local queue; the shared queues are counted
+    /// with the first scheduler's.
+    pub fn lengths(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.stealers.iter().map(|s| s.len()).collect();
+        if let Some(first) = v.first_mut() {
+            *first += self.max.len() + self.high.len() + self.normal.len() + self.low.len();
+        }
+        v
+    }
+
     /// Whether any queue visible to all schedulers has work.
     pub fn has_work(&self) -> bool {
         !self.max.is_empty()

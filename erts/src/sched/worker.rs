@@ -63,7 +63,11 @@ pub fn run(me: usize, local: Worker<Task>) {
             sys.queues.pop(w, me, tick)
         });
         match next {
-            Some(t) => run_slice(&t, &mut regs),
+            Some(t) => {
+                super::stats::set_running(me, true);
+                run_slice(&t, &mut regs);
+                super::stats::set_running(me, false);
+            }
             None => sys.parker.park(|| sys.queues.has_work()),
         }
     }
@@ -71,6 +75,7 @@ pub fn run(me: usize, local: Worker<Task>) {
 
 /// Runs one time slice of `cell`.
 fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
+    super::stats::add_context_switch();
     cell.begin_run();
     let mut guard = cell.process.lock();
     let p: &mut Process = &mut guard;
