@@ -176,6 +176,15 @@ pub enum LocalCall {
     Only,
 }
 
+/// What a specialised comparison does when it passes: go on, or (fused with the
+/// instructions after it) return, possibly moving a value into `x0` first.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OnPass {
+    Next,
+    Return,
+    MoveReturn(Src),
+}
+
 /// One instruction. `repr(u8)` keeps the discriminant a plain byte the dispatch indexes with.
 #[derive(Clone, Debug)]
 #[repr(u8)]
@@ -686,12 +695,14 @@ pub enum Instr {
         fail: Lbl,
         a: Src,
         b: Src,
+        then: OnPass,
     },
     /// `is_ge` specialised.
     CmpGe {
         fail: Lbl,
         a: Src,
         b: Src,
+        then: OnPass,
     },
     /// `is_eq_exact` against an immediate literal: a word comparison.
     EqImm {

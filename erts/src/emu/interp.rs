@@ -228,6 +228,23 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
         };
     }
+    // A specialised test passed: go on, or return as the fused instructions after it do.
+    macro_rules! on_pass {
+        ($then:expr) => {{
+            match $then {
+                OnPass::Next => next!(),
+                OnPass::Return => {
+                    pc = pop_cp(proc);
+                    continue;
+                }
+                OnPass::MoveReturn(s) => {
+                    proc.x[0] = get(proc, *s);
+                    pc = pop_cp(proc);
+                    continue;
+                }
+            }
+        }};
+    }
     // After a BIF trapped: ends the slice first if it asked to (it retries after yielding).
     macro_rules! trap_yield {
         ($live:expr) => {
@@ -499,7 +516,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 proc.stack.truncate(len);
                 pc = pop_cp(proc);
             }
-            Instr::CmpLt { fail, a, b } => {
+            Instr::CmpLt { fail, a, b, then } => {
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 let lt = if x.is_small() && y.is_small() {
                     // Tagged small integers order as their values.
@@ -508,11 +525,11 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     compare(x, y, false) == Ordering::Less
                 };
                 if lt {
-                    next!();
+                    on_pass!(then);
                 }
                 pc = lbl(*fail);
             }
-            Instr::CmpGe { fail, a, b } => {
+            Instr::CmpGe { fail, a, b, then } => {
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 let ge = if x.is_small() && y.is_small() {
                     (x.0 as i64) >= (y.0 as i64)
@@ -520,7 +537,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     compare(x, y, false) != Ordering::Less
                 };
                 if ge {
-                    next!();
+                    on_pass!(then);
                 }
                 pc = lbl(*fail);
             }

@@ -1314,8 +1314,18 @@ impl Ctx<'_> {
 fn specialise_cmp(op: CmpOp, fail: Lbl, a: Src, b: Src) -> Option<Instr> {
     let imm = |s: Src| s.as_lit().filter(|t| t.is_immediate());
     match op {
-        CmpOp::Lt => Some(Instr::CmpLt { fail, a, b }),
-        CmpOp::Ge => Some(Instr::CmpGe { fail, a, b }),
+        CmpOp::Lt => Some(Instr::CmpLt {
+            fail,
+            a,
+            b,
+            then: OnPass::Next,
+        }),
+        CmpOp::Ge => Some(Instr::CmpGe {
+            fail,
+            a,
+            b,
+            then: OnPass::Next,
+        }),
         CmpOp::EqExact | CmpOp::NeExact => {
             let (a, imm) = match (imm(a), imm(b)) {
                 (_, Some(t)) => (a, t),
@@ -1617,6 +1627,28 @@ fn peephole(code: &mut [Instr]) {
     }
 }
 
+/// A `<`/`>=` test followed by `return` (or `move S, x0` + `return`) returns by itself when
+/// it passes (the base case of a recursion).
+fn fuse_test_return(code: &mut [Instr]) {
+    for i in 0..code.len() {
+        let then = match (code.get(i + 1), code.get(i + 2)) {
+            (Some(Instr::Return), _) => OnPass::Return,
+            (
+                Some(Instr::Move {
+                    src,
+                    dst: Dst::X(0),
+                }),
+                Some(Instr::Return),
+            ) => OnPass::MoveReturn(*src),
+            (Some(Instr::MoveReturn { src }), _) => OnPass::MoveReturn(*src),
+            _ => continue,
+        };
+        if let Instr::CmpLt { then: t, .. } | Instr::CmpGe { then: t, .. } = &mut code[i] {
+            *t = then;
+        }
+    }
+}
+
 /// Transforms a parsed file into a module (not yet installed).
 pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     let module_name = file.module.name().to_string();
@@ -1661,6 +1693,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     } = ctx;
     let mut code = code;
     peephole(&mut code);
+    fuse_test_return(&mut code);
     let mut code = code.into_boxed_slice();
     let base = code.as_ptr() as usize;
     let size = std::mem::size_of::<Instr>();
