@@ -4,6 +4,7 @@
 
 use super::Registry;
 use crate::atom;
+use crate::emu::raise;
 use crate::exception::{BifResult, Fail};
 use crate::module::modules;
 use crate::process::cell::{self, Priority};
@@ -60,6 +61,7 @@ fn known(item: &str) -> bool {
                 | "catchlevel"
                 | "sequential_trace_token"
                 | "parent"
+                | "magic_ref"
         )
 }
 
@@ -178,7 +180,9 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             Term::small(n as i64)
         }
         "sequential_trace_token" => Term::NIL,
-        "parent" => Term::atom(atom::UNDEFINED),
+        "parent" => src!().parent.map_or(Term::atom(atom::UNDEFINED), Term::pid),
+        // This runtime has no magic references (OTP lists the ones the process holds).
+        "magic_ref" => Term::NIL,
         "garbage_collection" => {
             let (settings, max_heap, minor) = {
                 let p = src!();
@@ -204,25 +208,26 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             Some(m) => mfa_tuple(out, m.module, m.function, m.arity),
             None => Term::atom(atom::UNDEFINED),
         },
-        "current_function" | "current_location" | "current_stacktrace" => {
+        "current_function" => {
             let pc = src!().pc;
             let found = modules()
                 .find_by_pc(pc)
                 .and_then(|m| m.function_at(m.offset_of(pc)).map(|(f, a)| (m.name, f, a)));
-            match (item, found) {
-                ("current_function", Some((m, f, a))) => mfa_tuple(out, m, f, a),
-                ("current_location", Some((m, f, a))) => {
-                    let mfa = [
-                        Term::atom(m),
-                        Term::atom(f),
-                        Term::small(a as i64),
-                        Term::NIL,
-                    ];
-                    boxed::tuple(&mut out.heap, &mfa)
-                }
-                ("current_stacktrace", _) => Term::NIL,
-                _ => Term::atom(atom::UNDEFINED),
+            match found {
+                Some((m, f, a)) => mfa_tuple(out, m, f, a),
+                None => Term::atom(atom::UNDEFINED),
             }
+        }
+        "current_location" => {
+            let pc = src!().pc;
+            raise::location_of(&mut out.heap, pc).unwrap_or(Term::atom(atom::UNDEFINED))
+        }
+        "current_stacktrace" => {
+            let (pc, stack) = {
+                let p = src!();
+                (p.pc, p.stack.clone())
+            };
+            raise::stacktrace_of(&mut out.heap, pc, &stack)
         }
         "priority" => Term::atom(atom::atom("normal")),
         _ => Term::atom(atom::UNDEFINED),

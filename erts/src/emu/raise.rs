@@ -172,6 +172,17 @@ fn frame_for(
     args: Option<Term>,
     extra_loc: Term,
 ) -> Option<Term> {
+    frame_on(&mut proc.heap, pc, back_one, args, extra_loc)
+}
+
+/// `frame_for` building on `heap`.
+fn frame_on(
+    heap: &mut crate::heap::Heap,
+    pc: *const Instr,
+    back_one: bool,
+    args: Option<Term>,
+    extra_loc: Term,
+) -> Option<Term> {
     let m = modules().find_by_pc(pc)?;
     let mut off = m.offset_of(pc);
     if back_one && off > 0 {
@@ -180,26 +191,56 @@ fn frame_for(
     let (f, a) = m.function_at(off)?;
     let loc = match m.location_at(off) {
         Some((file, line)) => {
-            let fs = boxed::string(&mut proc.heap, file.chars().map(|c| c as u32));
-            let ft = boxed::tuple(&mut proc.heap, &[Term::atom(atom::FILE), fs]);
-            let lt = boxed::tuple(
-                &mut proc.heap,
-                &[Term::atom(atom::LINE), Term::small(line as i64)],
-            );
+            let fs = boxed::string(heap, file.chars().map(|c| c as u32));
+            let ft = boxed::tuple(heap, &[Term::atom(atom::FILE), fs]);
+            let lt = boxed::tuple(heap, &[Term::atom(atom::LINE), Term::small(line as i64)]);
             if extra_loc.is_none() {
-                boxed::list(&mut proc.heap, &[ft, lt])
+                boxed::list(heap, &[ft, lt])
             } else {
-                boxed::list(&mut proc.heap, &[ft, lt, extra_loc])
+                boxed::list(heap, &[ft, lt, extra_loc])
             }
         }
         None if extra_loc.is_none() => Term::NIL,
-        None => boxed::list(&mut proc.heap, &[extra_loc]),
+        None => boxed::list(heap, &[extra_loc]),
     };
     let aa = args.unwrap_or(Term::small(a as i64));
     Some(boxed::tuple(
-        &mut proc.heap,
+        heap,
         &[Term::atom(m.name), Term::atom(f), aa, loc],
     ))
+}
+
+/// `{M, F, Arity, Location}` of the code at `pc` (a process's current position), on `heap`.
+pub fn location_of(heap: &mut crate::heap::Heap, pc: *const Instr) -> Option<Term> {
+    frame_on(heap, pc, false, None, Term::NONE)
+}
+
+/// The stack trace of a process that is at `pc` with stack `stack` (for
+/// `process_info(P, current_stacktrace)`): its current function, then the functions its
+/// return addresses lead back to, at most `backtrace_depth` of them.
+pub fn stacktrace_of(heap: &mut crate::heap::Heap, pc: *const Instr, stack: &[Term]) -> Term {
+    let depth = backtrace_depth();
+    let mut frames: Vec<Term> = Vec::new();
+    if let Some(f) = frame_on(heap, pc, false, None, Term::NONE) {
+        frames.push(f);
+    }
+    let mut prev = Term::NONE;
+    for &t in stack.iter().rev() {
+        if frames.len() >= depth {
+            break;
+        }
+        if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
+            if t == prev {
+                continue;
+            }
+            prev = t;
+            if let Some(f) = frame_on(heap, t.0 as *const Instr, true, None, Term::NONE) {
+                frames.push(f);
+            }
+        }
+    }
+    frames.truncate(depth);
+    boxed::list(heap, &frames)
 }
 
 /// Builds the stack trace for an exception raised at `pc`.

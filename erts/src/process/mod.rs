@@ -95,6 +95,8 @@ pub struct Process {
     pub yield_now: bool,
     /// The function the process was spawned with.
     pub initial_call: Option<Mfa>,
+    /// The process that spawned it.
+    pub parent: Option<u64>,
     /// Set when an exit signal killed the process (the reason, on this heap).
     pub killed_by: Option<Term>,
     /// The ETS table this process used last (saves a registry lookup per ETS call).
@@ -140,6 +142,7 @@ impl Process {
             timed_out: false,
             yield_now: false,
             initial_call: None,
+            parent: None,
             killed_by: None,
             ets_cache: None,
             gc_settings: gc::GcSettings::default(),

@@ -61,6 +61,7 @@ pub fn spawn(
     interp::setup_spawn(&mut p, export, &copied);
     p.initial_call = Some(export.mfa);
     if let Some(parent) = parent {
+        p.parent = Some(parent.id);
         p.group_leader = parent.group_leader;
         if opts.link {
             p.links.push(parent.id);
