@@ -92,6 +92,24 @@ impl Heap {
             .as_ref()
             .map_or((0, 0), |o| (o.block.len(), o.block.capacity()))
     }
+    /// The refcounted binaries this heap holds counts of (young and old generation): an
+    /// identifier (the data's address), the size in bytes and the number of references.
+    pub fn binaries(&self) -> Vec<(usize, usize, usize)> {
+        let old = self.old.as_ref().map_or(&[][..], |o| &o.off_heap[..]);
+        self.off_heap
+            .iter()
+            .chain(old)
+            .map(|&b| {
+                // SAFETY: each entry is a live strong count held by this heap, so the Arc is
+                // alive; it is rebuilt only to read its counts and then forgotten.
+                let arc = unsafe { Arc::from_raw(b) };
+                let r = (b as usize, arc.len(), Arc::strong_count(&arc));
+                std::mem::forget(arc);
+                r
+            })
+            .collect()
+    }
+
     /// Bytes of the refcounted binaries this heap's terms (young and old) refer to.
     pub fn off_heap_bytes(&self) -> usize {
         let old = self.old.as_ref().map_or(&[][..], |o| &o.off_heap[..]);

@@ -168,12 +168,20 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
         } else {
             "on_heap"
         })),
-        "suspending" | "binary" | "last_calls" => {
-            if item == "last_calls" {
-                Term::bool(false)
-            } else {
-                Term::NIL
-            }
+        // Nothing suspends processes here, and calls are not saved.
+        "suspending" => Term::NIL,
+        "last_calls" => Term::bool(false),
+        "binary" => {
+            let bins = src!().heap.binaries();
+            let items: Vec<Term> = bins
+                .iter()
+                .map(|&(id, size, refs)| {
+                    let id = crate::bignum::from_i128(&mut out.heap, id as i128);
+                    let size = crate::bignum::from_i128(&mut out.heap, size as i128);
+                    boxed::tuple(&mut out.heap, &[id, size, Term::small(refs as i64)])
+                })
+                .collect();
+            boxed::list(&mut out.heap, &items)
         }
         "catchlevel" => {
             let n = src!().stack.iter().filter(|t| t.is_catch()).count();
