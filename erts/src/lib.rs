@@ -14,6 +14,7 @@ pub mod ets;
 pub mod exception;
 pub mod float_fmt;
 pub mod heap;
+pub mod id_hash;
 pub mod loader;
 pub mod map;
 pub mod module;

@@ -12,7 +12,7 @@ use crate::process::signals::{OwnedTerm, Signal};
 use crate::term::{boxed, copy, Term};
 use parking_lot::{Condvar, Mutex};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::{OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,7 @@ struct Entry {
 #[derive(Default)]
 struct State {
     queue: BinaryHeap<Reverse<(Instant, u64)>>,
-    entries: HashMap<u64, Entry>,
+    entries: crate::id_hash::IdHashMap<u64, Entry>,
     next_id: u64,
 }
 

@@ -20,14 +20,14 @@ use crate::term::copy;
 use crate::term::Term;
 use crossbeam_epoch::{self as epoch, Atomic, Owned};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+
 use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 
 /// One version of the table: key hash → (key, value) pairs.
 #[derive(Clone, Default)]
 struct Snapshot {
-    by_hash: HashMap<u32, Vec<(Term, Term)>>,
+    by_hash: crate::id_hash::IdHashMap<u32, Vec<(Term, Term)>>,
     count: usize,
     words: usize,
 }

@@ -2,8 +2,8 @@
 //! pid allocation. Sharded so that lookups from many schedulers do not contend on one lock.
 
 use super::cell::ProcessCell;
+use crate::id_hash::IdHashMap;
 use parking_lot::RwLock;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -13,7 +13,7 @@ const SHARDS: usize = 64;
 pub const DEFAULT_PROCESS_LIMIT: usize = 262_144;
 
 pub struct ProcessTable {
-    shards: Vec<RwLock<HashMap<u64, Arc<ProcessCell>>>>,
+    shards: Vec<RwLock<IdHashMap<u64, Arc<ProcessCell>>>>,
     next_id: AtomicU64,
     live: AtomicUsize,
     limit: AtomicUsize,
@@ -29,14 +29,16 @@ pub enum SpawnError {
 impl ProcessTable {
     fn new() -> ProcessTable {
         ProcessTable {
-            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| RwLock::new(IdHashMap::default()))
+                .collect(),
             next_id: AtomicU64::new(0),
             live: AtomicUsize::new(0),
             limit: AtomicUsize::new(DEFAULT_PROCESS_LIMIT),
         }
     }
 
-    fn shard(&self, id: u64) -> &RwLock<HashMap<u64, Arc<ProcessCell>>> {
+    fn shard(&self, id: u64) -> &RwLock<IdHashMap<u64, Arc<ProcessCell>>> {
         &self.shards[(id as usize) % SHARDS]
     }
 
