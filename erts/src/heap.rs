@@ -274,6 +274,48 @@ impl Heap {
     }
 }
 
+/// Terms built outside any process heap (a message or signal in flight): one block and the
+/// binary counts its terms hold, adopted by the receiving heap as a fragment.
+pub struct Fragment {
+    block: Vec<Term>,
+    off_heap: Vec<*const Vec<u8>>,
+}
+
+impl Drop for Fragment {
+    fn drop(&mut self) {
+        for p in self.off_heap.drain(..) {
+            // SAFETY: each entry is one strong count owned by this fragment.
+            unsafe { drop(Arc::from_raw(p)) };
+        }
+    }
+}
+
+impl Heap {
+    /// The heap as a single-block fragment, or the heap back when it spilled into fragments
+    /// or has an old generation.
+    pub fn into_fragment(mut self) -> Result<Fragment, Box<Heap>> {
+        if !self.fragments.is_empty() || self.old.is_some() {
+            return Err(Box::new(self));
+        }
+        Ok(Fragment {
+            block: std::mem::take(&mut self.block),
+            off_heap: std::mem::take(&mut self.off_heap),
+        })
+    }
+
+    /// Adopts a fragment: its terms stay where they are and are merged into the block at the
+    /// next GC.
+    pub fn absorb_fragment(&mut self, mut f: Fragment) {
+        let block = std::mem::take(&mut f.block);
+        if block.is_empty() {
+            return;
+        }
+        self.fragment_words += block.len();
+        self.fragments.push(block);
+        self.off_heap.append(&mut f.off_heap);
+    }
+}
+
 impl Heap {
     /// Takes the heap apart into its main block and its off-heap binary counts (whose
     /// ownership passes to the caller), for a term that should live in one allocation (an ETS

@@ -122,10 +122,5 @@ impl Process {
 
 /// Builds a term in a fresh heap.
 pub fn build_owned(f: impl FnOnce(&mut crate::heap::Heap) -> Term) -> OwnedTerm {
-    let mut heap = Box::new(crate::heap::Heap::with_capacity(16));
-    let term = f(&mut heap);
-    OwnedTerm {
-        term,
-        heap: Some(heap),
-    }
+    OwnedTerm::build(f)
 }

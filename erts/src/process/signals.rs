@@ -6,35 +6,60 @@
 //! without touching the receiver, and the receiver adopts that heap as a fragment when it takes
 //! the signal (OTP's heap fragments of messages).
 
-use crate::heap::Heap;
+use crate::heap::{Fragment, Heap};
 use crate::term::copy;
 use crate::term::Term;
 
-/// A term together with the heap that holds it (none for immediates).
+/// A term together with the storage that holds it (none for immediates).
 pub struct OwnedTerm {
     pub term: Term,
-    pub heap: Option<Box<Heap>>,
+    storage: Storage,
 }
 
-// SAFETY: the term points only into `heap` (or is immediate / a refc binary whose data is
-// shared immutably), and the heap moves with it.
+/// Where an [`OwnedTerm`] lives.
+enum Storage {
+    /// An immediate needs none.
+    None,
+    /// One block (one allocation: the common case).
+    Block(Fragment),
+    /// A heap that spilled into fragments while the term was built.
+    Heap(Box<Heap>),
+}
+
+impl Storage {
+    fn of(heap: Heap) -> Storage {
+        match heap.into_fragment() {
+            Ok(f) => Storage::Block(f),
+            Err(h) => Storage::Heap(h),
+        }
+    }
+}
+
+// SAFETY: the term points only into its storage (or is immediate / a refc binary whose data
+// is shared immutably), and the storage moves with it.
 unsafe impl Send for OwnedTerm {}
 
 impl OwnedTerm {
     /// Copies `t` into a fresh heap of exactly the needed size.
     pub fn copy_of(t: Term) -> OwnedTerm {
         if t.is_immediate() {
-            return OwnedTerm {
-                term: t,
-                heap: None,
-            };
+            return OwnedTerm::immediate(t);
         }
         let words = copy::size_of(t);
-        let mut heap = Box::new(Heap::with_capacity(words));
+        let mut heap = Heap::with_capacity(words);
         let term = copy::copy(&mut heap, t);
         OwnedTerm {
             term,
-            heap: Some(heap),
+            storage: Storage::of(heap),
+        }
+    }
+    /// A term built by `f` in a fresh heap.
+    pub fn build(f: impl FnOnce(&mut Heap) -> Term) -> OwnedTerm {
+        let mut heap = Heap::with_capacity(16);
+        let term = f(&mut heap);
+        OwnedTerm {
+            term,
+            storage: Storage::of(heap),
         }
     }
     /// An immediate term (atom, small integer, pid, `[]`).
@@ -42,13 +67,15 @@ impl OwnedTerm {
         debug_assert!(t.is_immediate());
         OwnedTerm {
             term: t,
-            heap: None,
+            storage: Storage::None,
         }
     }
-    /// Moves the term into `heap` (adopting its fragment) and returns it.
+    /// Moves the term into `heap` (adopting its storage as a fragment) and returns it.
     pub fn adopt_into(self, heap: &mut Heap) -> Term {
-        if let Some(h) = self.heap {
-            heap.absorb(*h);
+        match self.storage {
+            Storage::None => {}
+            Storage::Block(f) => heap.absorb_fragment(f),
+            Storage::Heap(h) => heap.absorb(*h),
         }
         self.term
     }
