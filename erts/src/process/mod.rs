@@ -114,15 +114,29 @@ pub struct Process {
 unsafe impl Send for Process {}
 
 impl Process {
+    /// A process with its own register file (one not run by a scheduler, e.g. in tests).
     pub fn new(id: u64) -> Process {
+        let mut p = Process::bare(
+            id,
+            vec![Term::NIL; MAX_REG].into_boxed_slice(),
+            vec![0.0; MAX_FREG].into_boxed_slice(),
+        );
+        p.stack = Vec::with_capacity(64);
+        p.heap = Heap::default();
+        p
+    }
+
+    /// A process without heap, stack or (when `x` and `f` are empty) registers yet: the
+    /// spawner gives it a heap sized for its arguments, a scheduler lends it registers.
+    fn bare(id: u64, x: Box<[Term]>, f: Box<[f64]>) -> Process {
         Process {
             id,
-            heap: Heap::default(),
-            x: vec![Term::NIL; MAX_REG].into_boxed_slice(),
-            f: vec![0.0; MAX_FREG].into_boxed_slice(),
+            heap: Heap::with_capacity(0),
+            x,
+            f,
             saved_x: Vec::new(),
             live: 0,
-            stack: Vec::with_capacity(64),
+            stack: Vec::new(),
             pc: std::ptr::null(),
             timeout_pc: std::ptr::null(),
             mailbox: VecDeque::new(),
@@ -154,17 +168,7 @@ impl Process {
     /// A process for the scheduler: it owns no register file (a scheduler lends it one while
     /// it runs), so an idle process costs little memory.
     pub fn new_spawned(id: u64) -> Process {
-        let mut p = Process::new_empty_regs(id);
-        p.stack = Vec::new();
-        p
-    }
-
-    fn new_empty_regs(id: u64) -> Process {
-        let mut p = Process::new(0);
-        p.id = id;
-        p.x = Box::new([]);
-        p.f = Box::new([]);
-        p
+        Process::bare(id, Box::new([]), Box::new([]))
     }
 
     /// The cell of this process, if it runs under the scheduler.

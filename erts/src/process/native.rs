@@ -22,6 +22,7 @@ use std::sync::{Arc, OnceLock};
 pub fn spawn_native(name: &str, handler: NativeHandler) -> Option<u64> {
     let id = table().reserve().ok()?;
     let mut p = Process::new_spawned(id);
+    p.heap = crate::heap::Heap::default();
     p.registered_name = Some(atom::atom(name));
     let mut cell = ProcessCell::new(p);
     cell.native = Some(handler);
