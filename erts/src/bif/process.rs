@@ -70,6 +70,19 @@ pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
             (Some(_), Some(_)) => return Ok(msg),
             _ => return Err(Fail::badarg()),
         }
+    } else if to.is_reference() {
+        // An alias: dropped unless active; the receiver checks again on arrival.
+        let reference = boxed::reference_id(to);
+        if let Some(owner) = crate::process::alias::owner(reference) {
+            let _ = deliver(
+                owner,
+                Signal::AliasMessage {
+                    alias: reference,
+                    msg: OwnedTerm::copy_of(msg),
+                },
+            );
+        }
+        return Ok(msg);
     } else {
         return Err(Fail::badarg());
     };

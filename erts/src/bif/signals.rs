@@ -6,6 +6,7 @@
 use super::Registry;
 use crate::atom::{self, Atom};
 use crate::exception::{BifResult, Fail};
+use crate::process::alias::{self, AliasMode};
 use crate::process::exit::{deliver, deliver_or_answer, down_message};
 use crate::process::gc::{heap_size_for, MaxHeap};
 use crate::process::signal_handling::Handled;
@@ -20,6 +21,9 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "unlink", 1, unlink_1);
     r.add("erlang", "monitor", 2, monitor_2);
     r.add("erlang", "monitor", 3, monitor_3);
+    r.add("erlang", "alias", 0, alias_0);
+    r.add("erlang", "alias", 1, alias_1);
+    r.add("erlang", "unalias", 1, unalias_1);
     r.add("erlang", "demonitor", 1, demonitor_1);
     r.add("erlang", "demonitor", 2, demonitor_2);
     r.add("erlang", "exit", 2, exit_2);
@@ -128,32 +132,95 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(rt)
 }
 
+/// `monitor(process, Item, Options)`: `{alias, Mode}` makes the monitor's reference an alias
+/// of the caller (ending as `Mode` says), `{tag, Tag}` replaces `'DOWN'` in its message.
 fn monitor_3(p: &mut Process, a: &[Term]) -> BifResult {
-    if boxed::list_to_vec(a[2]).is_none() {
+    let Some(opts) = boxed::list_to_vec(a[2]) else {
+        return Err(Fail::badarg());
+    };
+    let mut alias_mode = None;
+    let mut tag = None;
+    for o in opts {
+        if !o.is_tuple() || boxed::tuple_arity(o) != 2 {
+            return Err(Fail::badarg());
+        }
+        let (k, v) = (boxed::tuple_element(o, 0), boxed::tuple_element(o, 1));
+        match k.as_atom().map(|k| k.name()) {
+            Some("alias") => {
+                alias_mode = match v.as_atom().map(|v| v.name()) {
+                    Some("explicit_unalias") => Some(AliasMode::Explicit),
+                    Some("demonitor") => Some(AliasMode::Demonitor),
+                    Some("reply_demonitor") => Some(AliasMode::ReplyDemonitor),
+                    _ => return Err(Fail::badarg()),
+                }
+            }
+            Some("tag") => tag = Some(v),
+            _ => return Err(Fail::badarg()),
+        }
+    }
+    // The alias and tag are in place before any `'DOWN'` (even an immediate `noproc` one)
+    // is handled.
+    let r = monitor_2(p, &a[..2])?;
+    let reference = boxed::reference_id(r);
+    if let Some(mode) = alias_mode {
+        alias::activate(reference, p.id);
+        p.aliases.push((reference, mode));
+    }
+    if let Some(t) = tag {
+        p.monitor_tags.push((reference, OwnedTerm::copy_of(t)));
+    }
+    Ok(r)
+}
+
+/// `alias()` / `alias(Options)`: a new reference that addresses the caller until
+/// `unalias/1` (or, with `[reply]`, until a message arrives through it).
+fn alias_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    new_alias(p, AliasMode::Explicit)
+}
+
+fn alias_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(opts) = boxed::list_to_vec(a[0]) else {
+        return Err(Fail::badarg());
+    };
+    let mut mode = AliasMode::Explicit;
+    for o in opts {
+        match o.as_atom().map(|o| o.name()) {
+            Some("explicit_unalias") => mode = AliasMode::Explicit,
+            Some("reply") => mode = AliasMode::Reply,
+            _ => return Err(Fail::badarg()),
+        }
+    }
+    new_alias(p, mode)
+}
+
+fn new_alias(p: &mut Process, mode: AliasMode) -> BifResult {
+    let reference = super::process::new_ref_id();
+    alias::activate(reference, p.id);
+    p.aliases.push((reference, mode));
+    Ok(boxed::reference(&mut p.heap, reference))
+}
+
+/// `unalias(Alias)`: true if it was an active alias of the caller.
+fn unalias_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_reference() {
         return Err(Fail::badarg());
     }
-    monitor_2(p, &a[..2])
+    let reference = boxed::reference_id(a[0]);
+    match p.aliases.iter().position(|&(r, _)| r == reference) {
+        Some(i) => {
+            p.aliases.swap_remove(i);
+            alias::deactivate(reference);
+            Ok(Term::bool(true))
+        }
+        None => Ok(Term::bool(false)),
+    }
 }
 
 fn do_demonitor(p: &mut Process, r: Term) -> Result<bool, Fail> {
     if !r.is_reference() {
         return Err(Fail::badarg());
     }
-    let reference = boxed::reference_id(r);
-    match p.monitors.iter().position(|m| m.reference == reference) {
-        Some(i) => {
-            let m = p.monitors.swap_remove(i);
-            let _ = deliver(
-                m.pid,
-                Signal::Demonitor {
-                    from: p.id,
-                    reference,
-                },
-            );
-            Ok(true)
-        }
-        None => Ok(false),
-    }
+    Ok(p.drop_monitor(boxed::reference_id(r)))
 }
 
 fn demonitor_1(p: &mut Process, a: &[Term]) -> BifResult {

@@ -96,6 +96,9 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
 /// monitoring processes, unregisters its name and removes it from the process table.
 pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     let me = p.id;
+    for (r, _) in std::mem::take(&mut p.aliases) {
+        super::alias::deactivate(r);
+    }
     // Tell links and monitors first, so that once others can see this process as dead its
     // exit signals are already in their inboxes (as with OTP's ordered `is_process_alive`).
     for &l in &p.links {

@@ -3,6 +3,7 @@
 //! signal inbox) are in [`cell`]; signals in [`signals`], their handling in [`signal_handling`],
 //! termination in [`exit`]; the pid table in [`table`] and names in [`registry`].
 
+pub mod alias;
 pub mod cell;
 pub mod exit;
 pub mod gc;
@@ -81,6 +82,10 @@ pub struct Process {
     pub links: Vec<u64>,
     /// Monitors held by this process.
     pub monitors: Vec<Monitor>,
+    /// The active aliases this process made, and what ends each (see [`alias`]).
+    pub aliases: Vec<(u64, alias::AliasMode)>,
+    /// Monitors (by reference) whose `'DOWN'` message has a custom tag (`{tag, T}`).
+    pub monitor_tags: Vec<(u64, signals::OwnedTerm)>,
     /// Monitors others hold on this process.
     pub monitored_by: Vec<MonitoredBy>,
     pub trap_exit: bool,
@@ -148,6 +153,8 @@ impl Process {
             pending: VecDeque::new(),
             links: Vec::new(),
             monitors: Vec::new(),
+            aliases: Vec::new(),
+            monitor_tags: Vec::new(),
             monitored_by: Vec::new(),
             trap_exit: false,
             registered_name: None,
@@ -232,6 +239,22 @@ impl Process {
     /// Words of terms on the heap (young block, fragments, old generation).
     fn heap_words_used(&self) -> usize {
         self.heap.used_words() + self.heap.fragment_words() + self.heap.old_words().0
+    }
+
+    /// A monitor is gone (demonitored or fired): its alias ends if made to end with it, and
+    /// its tag is dropped.
+    pub fn monitor_removed(&mut self, reference: u64) {
+        if let Some(i) = self.aliases.iter().position(|&(r, m)| {
+            r == reference
+                && matches!(
+                    m,
+                    alias::AliasMode::Demonitor | alias::AliasMode::ReplyDemonitor
+                )
+        }) {
+            self.aliases.swap_remove(i);
+            alias::deactivate(reference);
+        }
+        self.monitor_tags.retain(|(r, _)| *r != reference);
     }
 
     /// Words of heap the process holds: young block, fragments and old generation (OTP's

@@ -3,6 +3,7 @@
 //! messages when it traps exits, links and monitors update its bookkeeping, timer expiries
 //! end a `receive ... after`.
 
+use super::alias::AliasMode;
 use super::signals::{OwnedTerm, Signal};
 use super::{MonitoredBy, Process};
 use crate::atom;
@@ -85,9 +86,37 @@ impl Process {
             Signal::Down { reference, msg } => {
                 if let Some(i) = self.monitors.iter().position(|m| m.reference == reference) {
                     self.monitors.swap_remove(i);
-                    let t = msg.adopt_into(&mut self.heap);
+                    let mut t = msg.adopt_into(&mut self.heap);
+                    if let Some(j) = self.monitor_tags.iter().position(|(r, _)| *r == reference) {
+                        // `{tag, Tag}`: the message is `{Tag, Ref, Type, Object, Info}`.
+                        let (_, tag) = self.monitor_tags.swap_remove(j);
+                        let tag = tag.adopt_into(&mut self.heap);
+                        let mut elems = crate::term::boxed::tuple_elems(t).to_vec();
+                        elems[0] = tag;
+                        t = crate::term::boxed::tuple(&mut self.heap, &elems);
+                    }
+                    self.monitor_removed(reference);
                     self.mailbox.push_back(t);
                 }
+            }
+            Signal::AliasMessage {
+                alias: reference,
+                msg,
+            } => {
+                let Some(i) = self.aliases.iter().position(|&(r, _)| r == reference) else {
+                    // The alias ended before the message arrived: it is dropped.
+                    return Handled::Alive;
+                };
+                let mode = self.aliases[i].1;
+                if matches!(mode, AliasMode::Reply | AliasMode::ReplyDemonitor) {
+                    self.aliases.swap_remove(i);
+                    super::alias::deactivate(reference);
+                    if mode == AliasMode::ReplyDemonitor {
+                        self.drop_monitor(reference);
+                    }
+                }
+                let t = msg.adopt_into(&mut self.heap);
+                self.mailbox.push_back(t);
             }
             Signal::ReceiveTimeout { generation } => {
                 if self.timer_active && generation == self.timer_gen {
@@ -97,6 +126,24 @@ impl Process {
             }
         }
         Handled::Alive
+    }
+
+    /// Removes monitor `reference` (telling the monitored process), as `demonitor/1` does.
+    /// True if it was there.
+    pub fn drop_monitor(&mut self, reference: u64) -> bool {
+        let Some(i) = self.monitors.iter().position(|m| m.reference == reference) else {
+            return false;
+        };
+        let m = self.monitors.swap_remove(i);
+        let _ = super::exit::deliver(
+            m.pid,
+            Signal::Demonitor {
+                from: self.id,
+                reference,
+            },
+        );
+        self.monitor_removed(reference);
+        true
     }
 
     /// The effect of an exit signal with `reason` from process `from`.

@@ -116,4 +116,7 @@ pub enum Signal {
     Down { reference: u64, msg: OwnedTerm },
     /// The `receive ... after` timer number `generation` expired.
     ReceiveTimeout { generation: u64 },
+    /// A message sent to alias `alias` of the receiver: delivered only if the alias is still
+    /// active when it arrives.
+    AliasMessage { alias: u64, msg: OwnedTerm },
 }
