@@ -104,17 +104,16 @@ fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResu
     if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
         return Err(cause(am().table_type));
     }
-    if default.is_none_or(|d| d.is_tuple() && boxed::tuple_arity(d) > t.keypos) {
+    if default.is_none_or(|d| d.is_tuple()) {
         if let Some(r) = update_small(&t, a[1], a[2]) {
             release(p, t);
             return Ok(r);
         }
     }
     let (ops, as_list) = counter_ops(&t, a[2])?;
-    if let Some(d) = default {
-        if !d.is_tuple() || boxed::tuple_arity(d) <= t.keypos {
-            return Err(Fail::badarg());
-        }
+    // The default object must be a tuple; its size matters only when it is used.
+    if default.is_some_and(|d| !d.is_tuple()) {
+        return Err(Fail::badarg());
     }
     let key = a[1];
     let add = add_bif().ok_or(Fail::Undef)?;
@@ -124,6 +123,7 @@ fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResu
     let mut elems: Vec<Term> = match existing {
         Some(o) => boxed::tuple_elems(o).to_vec(),
         None => match default {
+            Some(d) if boxed::tuple_arity(d) <= t.keypos => return Err(Fail::badarg()),
             Some(d) => {
                 let mut e = boxed::tuple_elems(d).to_vec();
                 e[t.keypos] = key;
