@@ -123,3 +123,51 @@ impl Drop for DbTerm {
 pub fn key_of(obj: Term, keypos: usize) -> Term {
     boxed::tuple_element(obj, keypos)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::compare::exact_eq;
+
+    /// Strong count of the refcounted binary `bin`.
+    fn count(bin: Term) -> usize {
+        let raw = bin.boxed_word(2) as *const Vec<u8>;
+        // SAFETY: `bin` is alive, so `raw` is a live `Arc`; it is not released here.
+        let a = ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
+        Arc::strong_count(&a)
+    }
+
+    #[test]
+    fn objects_are_independent_copies() {
+        let mut h = Heap::default();
+        let big = boxed::binary(&mut h, &[7u8; 300]);
+        let f = boxed::float(&mut h, 1.5);
+        let l = boxed::list_with_tail(&mut h, &[Term::small(1), f, Term::NIL], big);
+        let obj = boxed::tuple(
+            &mut h,
+            &[Term::small(1), l, big, Term::atom(crate::atom::TRUE)],
+        );
+        let flat = boxed::tuple(&mut h, &[Term::small(2), Term::NIL, Term::small(-5)]);
+        assert_eq!(count(big), 1);
+        let o = DbTerm::new(obj);
+        let p = DbTerm::new(flat);
+        assert_eq!(count(big), 3);
+        assert!(exact_eq(o.term(), obj) && exact_eq(p.term(), flat));
+        assert_eq!(o.words(), copy::size_of(obj));
+        assert_eq!(p.words(), copy::size_of(flat));
+        assert!(exact_eq(o.key(0), Term::small(1)) && exact_eq(p.key(2), Term::small(-5)));
+        // The objects stay valid when the source heap is gone.
+        let mut h2 = Heap::default();
+        let expect = copy::copy(&mut h2, obj);
+        drop(h);
+        assert!(exact_eq(o.term(), expect));
+        let mut p = p;
+        p.set_immediate(2, Term::small(6));
+        assert_eq!(boxed::tuple_element(p.term(), 2), Term::small(6));
+        // Counts: two for the object's references, two for the copy's.
+        let bin = boxed::tuple_element(o.term(), 2);
+        assert_eq!(count(bin), 4);
+        drop(o);
+        assert_eq!(count(boxed::tuple_element(expect, 2)), 2);
+    }
+}

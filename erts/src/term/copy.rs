@@ -189,3 +189,27 @@ mod tests {
         assert_eq!(boxed::binary_bytes(v[1]).unwrap(), &[9u8; 200][..]);
     }
 }
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use crate::term::compare::exact_eq;
+
+    #[test]
+    fn lists_copy_with_their_tails_and_exact_sizes() {
+        let mut a = Heap::default();
+        let f = boxed::float(&mut a, -0.5);
+        let inner = boxed::list_with_tail(&mut a, &[f, Term::small(3)], Term::small(4));
+        let t = boxed::tuple(&mut a, &[inner, Term::NIL]);
+        let improper = boxed::list_with_tail(&mut a, &[Term::small(1), t], t);
+        let proper = boxed::list(&mut a, &[improper, Term::NIL, inner]);
+        for x in [inner, improper, proper, t] {
+            let need = size_of(x);
+            let mut b = Heap::with_capacity(need);
+            let c = copy(&mut b, x);
+            assert!(exact_eq(c, x));
+            assert_eq!(b.used_words(), need);
+            assert_eq!(b.fragment_words(), 0);
+        }
+    }
+}
