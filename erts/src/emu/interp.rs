@@ -299,7 +299,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
                 Ok(Next::Bif(f, e)) => {
                     let n = $arity as usize;
-                    let args: Vec<Term> = proc.x[..n].to_vec();
+                    // The arguments, off the X registers (which the BIF may overwrite);
+                    // on the stack for all but the rare BIF with many arguments.
+                    let args: smallvec::SmallVec<[Term; 8]> =
+                        smallvec::SmallVec::from_slice(&proc.x[..n]);
                     *reds -= 1;
                     match f(proc, &args) {
                         Ok(v) => {
@@ -359,7 +362,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             fail,
                             raise::Ctx::Bif {
                                 export: e,
-                                args,
+                                args: args.to_vec(),
                                 tail: !$push
                             }
                         ),

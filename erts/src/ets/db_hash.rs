@@ -66,6 +66,12 @@ fn hash(key: Term) -> u32 {
     internal_hash(key, 0)
 }
 
+/// The hash that places key `key` in a hash table.
+#[inline]
+pub fn key_hash(key: Term) -> u32 {
+    hash(key)
+}
+
 fn empty_buckets(bits: u32) -> Vec<Bucket> {
     (0..1usize << bits).map(|_| SmallVec::new()).collect()
 }
@@ -176,7 +182,12 @@ impl HashStore {
 
     /// The first object with key `key`, to change in place.
     pub fn get_mut(&mut self, key: Term) -> Option<&mut DbTerm> {
-        let h = hash(key);
+        self.get_mut_hashed(key, hash(key))
+    }
+
+    /// As [`HashStore::get_mut`], with the key's hash ([`key_hash`]) computed beforehand
+    /// (outside the table's lock).
+    pub fn get_mut_hashed(&mut self, key: Term, h: u32) -> Option<&mut DbTerm> {
         let keypos = self.keypos;
         let i = self.index(h);
         self.buckets[i]

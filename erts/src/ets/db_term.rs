@@ -1,82 +1,120 @@
 //! A stored ETS object (OTP's `DbTerm`): a tuple copied into one allocation of its own, so a
 //! table never points into a process heap and a reader copies the object out under the table
 //! lock. Refcounted binaries the object refers to hold one count each, released with it.
+//!
+//! An object is one pointer wide (so a table's index stays small): its block starts with two
+//! words of bookkeeping, the block's length and the off-heap binary counts (a pointer to a
+//! boxed vector, or 0 when there are none), followed by the tuple's words, header first.
 
 use crate::heap::Heap;
 use crate::term::boxed;
 use crate::term::copy;
 use crate::term::Term;
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
 use std::sync::Arc;
+
+/// Words of bookkeeping before the tuple in an object's block.
+const PREFIX: usize = 2;
+
+/// Off-heap binary counts of an object.
+type OffHeap = Vec<*const Vec<u8>>;
 
 /// An object in a table.
 pub struct DbTerm {
-    term: Term,
-    /// The object's words; `term` points into them.
-    words: Box<[Term]>,
-    /// Counts of the off-heap binaries the object refers to (rarely any).
-    off_heap: Option<Box<[*const Vec<u8>]>>,
+    /// The block: `[length, off-heap counts, tuple words...]`, owned by this object (made
+    /// from a `Vec<Term>` whose length and capacity are both `length`).
+    block: NonNull<Term>,
 }
 
-// SAFETY: an object is never changed after it is made (updates replace it whole); its words
-// and binary counts move with it.
+// SAFETY: the object owns its block (no other pointer to it exists outside the object's own
+// words); its words and binary counts move with it.
 unsafe impl Send for DbTerm {}
-// SAFETY: as above: only the table's write-lock holder replaces or frees an object, readers
-// under the read lock only read its words, and binary refcounts are atomic.
+// SAFETY: words change only through `&mut self` (the table's write-lock holder); readers
+// under the read lock only read them, and binary refcounts are atomic.
 unsafe impl Sync for DbTerm {}
 
 impl DbTerm {
     /// Copies the tuple `obj` into a new object.
     pub fn new(obj: Term) -> DbTerm {
-        let need = copy::size_of(obj);
-        let mut heap = Heap::with_capacity(need);
-        let term = copy::copy(&mut heap, obj);
-        match heap.into_parts() {
-            Some((block, off_heap)) => {
-                debug_assert_eq!(block.len(), block.capacity());
-                DbTerm {
-                    term,
-                    words: block.into_boxed_slice(),
-                    off_heap: if off_heap.is_empty() {
-                        None
-                    } else {
-                        Some(off_heap.into_boxed_slice())
-                    },
-                }
-            }
-            // `size_of` is exact, so the copy always fits in the block.
-            None => unreachable!("ETS object copy spilled out of its exact-size block"),
+        debug_assert!(obj.is_tuple());
+        let elems = boxed::tuple_elems(obj);
+        let (mut block, off_heap) = if elems.iter().all(|e| e.is_immediate() || e.is_nil()) {
+            // A tuple of immediates (the usual `{Key, Value}`) is its header and elements.
+            let mut block = Vec::with_capacity(PREFIX + 1 + elems.len());
+            block.extend_from_slice(&[Term::NONE; PREFIX]);
+            block.push(Term(obj.header()));
+            block.extend_from_slice(elems);
+            (block, Vec::new())
+        } else {
+            let need = copy::size_of(obj);
+            let mut heap = Heap::with_capacity(PREFIX + need);
+            heap.alloc(PREFIX);
+            let term = copy::copy(&mut heap, obj);
+            let Some(parts) = heap.into_parts() else {
+                // `size_of` is exact, so the copy always fits in the block.
+                unreachable!("ETS object copy spilled out of its exact-size block")
+            };
+            // The copy allocates a tuple's own words before its elements'.
+            assert_eq!(term.boxed_ptr(), parts.0[PREFIX..].as_ptr() as *mut Term);
+            parts
+        };
+        assert_eq!(block.len(), block.capacity());
+        let len = block.len();
+        block[0] = Term(len as u64);
+        block[1] = Term(if off_heap.is_empty() {
+            0
+        } else {
+            Box::into_raw(Box::new(off_heap)) as u64
+        });
+        let mut block = ManuallyDrop::new(block);
+        DbTerm {
+            block: NonNull::new(block.as_mut_ptr()).expect("a vector's pointer is not null"),
         }
+    }
+    /// Word `i` of the block.
+    #[inline]
+    fn word(&self, i: usize) -> u64 {
+        // SAFETY: callers read the two bookkeeping words, which every block has.
+        unsafe { (*self.block.as_ptr().add(i)).raw() }
     }
     /// The stored tuple.
     #[inline]
     pub fn term(&self) -> Term {
-        self.term
+        // SAFETY: the tuple's header is the first word after the bookkeeping, inside the block.
+        Term::make_boxed(unsafe { self.block.as_ptr().add(PREFIX) })
     }
     /// The key at 0-based position `keypos`.
     #[inline]
     pub fn key(&self, keypos: usize) -> Term {
-        boxed::tuple_element(self.term, keypos)
+        boxed::tuple_element(self.term(), keypos)
     }
     /// Sets element `i` (0-based) of the stored tuple to the immediate `v` (a counter update
     /// in place, under the table's write lock).
     pub fn set_immediate(&mut self, i: usize, v: Term) {
         debug_assert!(v.is_immediate());
-        boxed::tuple_elems_mut(self.term)[i] = v;
+        boxed::tuple_elems_mut(self.term())[i] = v;
     }
     /// Heap words used by the object.
     pub fn words(&self) -> usize {
-        self.words.len()
+        self.word(0) as usize - PREFIX
     }
 }
 
 impl Drop for DbTerm {
     fn drop(&mut self) {
-        if let Some(bins) = self.off_heap.take() {
+        let (len, bins) = (self.word(0) as usize, self.word(1));
+        if bins != 0 {
+            // SAFETY: made by `Box::into_raw` in `new` and released only here.
+            let bins = unsafe { Box::from_raw(bins as *mut OffHeap) };
             for &p in bins.iter() {
                 // SAFETY: each entry is one strong count taken when the object was copied.
                 unsafe { drop(Arc::from_raw(p)) };
             }
         }
+        // SAFETY: the block came from a vector with this pointer, length and capacity, and is
+        // freed only here.
+        drop(unsafe { Vec::from_raw_parts(self.block.as_ptr(), len, len) });
     }
 }
 
@@ -84,4 +122,52 @@ impl Drop for DbTerm {
 #[inline]
 pub fn key_of(obj: Term, keypos: usize) -> Term {
     boxed::tuple_element(obj, keypos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::compare::exact_eq;
+
+    /// Strong count of the refcounted binary `bin`.
+    fn count(bin: Term) -> usize {
+        let raw = bin.boxed_word(2) as *const Vec<u8>;
+        // SAFETY: `bin` is alive, so `raw` is a live `Arc`; it is not released here.
+        let a = ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
+        Arc::strong_count(&a)
+    }
+
+    #[test]
+    fn objects_are_independent_copies() {
+        let mut h = Heap::default();
+        let big = boxed::binary(&mut h, &[7u8; 300]);
+        let f = boxed::float(&mut h, 1.5);
+        let l = boxed::list_with_tail(&mut h, &[Term::small(1), f, Term::NIL], big);
+        let obj = boxed::tuple(
+            &mut h,
+            &[Term::small(1), l, big, Term::atom(crate::atom::TRUE)],
+        );
+        let flat = boxed::tuple(&mut h, &[Term::small(2), Term::NIL, Term::small(-5)]);
+        assert_eq!(count(big), 1);
+        let o = DbTerm::new(obj);
+        let p = DbTerm::new(flat);
+        assert_eq!(count(big), 3);
+        assert!(exact_eq(o.term(), obj) && exact_eq(p.term(), flat));
+        assert_eq!(o.words(), copy::size_of(obj));
+        assert_eq!(p.words(), copy::size_of(flat));
+        assert!(exact_eq(o.key(0), Term::small(1)) && exact_eq(p.key(2), Term::small(-5)));
+        // The objects stay valid when the source heap is gone.
+        let mut h2 = Heap::default();
+        let expect = copy::copy(&mut h2, obj);
+        drop(h);
+        assert!(exact_eq(o.term(), expect));
+        let mut p = p;
+        p.set_immediate(2, Term::small(6));
+        assert_eq!(boxed::tuple_element(p.term(), 2), Term::small(6));
+        // Counts: two for the object's references, two for the copy's.
+        let bin = boxed::tuple_element(o.term(), 2);
+        assert_eq!(count(bin), 4);
+        drop(o);
+        assert_eq!(count(boxed::tuple_element(expect, 2)), 2);
+    }
 }

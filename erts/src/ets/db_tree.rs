@@ -9,6 +9,7 @@ use super::db_term::{key_of, DbTerm};
 use crate::term::compare::compare;
 use crate::term::Term;
 use std::cmp::Ordering as CmpOrdering;
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,14 +85,16 @@ impl TreeStore {
         let new = DbTerm::new(obj);
         let key = new.key(self.keypos);
         self.words += new.words();
-        if let Some((k, _)) = self.map.get_key_value(&TreeKey::new(key)) {
-            // Point the tree's key at the new object before the old one is freed.
-            k.set(key);
-            if let Some(old) = self.map.insert(TreeKey::new(key), new) {
+        match self.map.entry(TreeKey::new(key)) {
+            Entry::Occupied(mut e) => {
+                // Point the tree's key at the new object before the old one is freed.
+                e.key().set(key);
+                let old = e.insert(new);
                 self.words -= old.words();
             }
-        } else {
-            self.map.insert(TreeKey::new(key), new);
+            Entry::Vacant(e) => {
+                e.insert(new);
+            }
         }
     }
 

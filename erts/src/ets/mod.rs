@@ -85,8 +85,22 @@ pub struct Table {
     owner: AtomicU64,
     pub heir: Mutex<Option<Heir>>,
     pub fix: Mutex<Fixations>,
-    /// The objects.
-    pub store: RwLock<Store>,
+    /// The objects, under a lock on cache lines of its own, so that writers taking it do not
+    /// slow down readers of the fields above (every call reads them).
+    pub store: Padded<RwLock<Store>>,
+}
+
+/// A value aligned to (and filling whole) 128-byte blocks: two cache lines, as adjacent-line
+/// prefetching moves them together.
+#[repr(align(128))]
+pub struct Padded<T>(pub T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 impl Table {
@@ -214,7 +228,7 @@ impl Registry {
             owner: AtomicU64::new(owner),
             heir: Mutex::new(opts.heir),
             fix: Mutex::new(Fixations::default()),
-            store: RwLock::new(Store::new(opts.kind, opts.keypos)),
+            store: Padded(RwLock::new(Store::new(opts.kind, opts.keypos))),
         });
         if opts.named {
             let mut names = self.by_name.write();

@@ -96,6 +96,24 @@ impl Store {
         }
     }
 
+    /// As [`Store::get_mut`] with `hash` from [`Store::key_hash`] (computed before the
+    /// table's lock is taken).
+    pub fn get_mut_hashed(&mut self, key: Term, hash: u32) -> Option<&mut DbTerm> {
+        match self {
+            Store::Hash(h) => h.get_mut_hashed(key, hash),
+            Store::Tree(t) => t.get_mut(key),
+        }
+    }
+
+    /// What [`Store::get_mut_hashed`] needs of key `key` in a table of kind `kind`: its hash
+    /// in a hash table (ordered sets do not hash).
+    pub fn key_hash(kind: Kind, key: Term) -> u32 {
+        match kind {
+            Kind::OrderedSet => 0,
+            _ => super::db_hash::key_hash(key),
+        }
+    }
+
     pub fn remove_key(&mut self, key: Term) -> Vec<DbTerm> {
         match self {
             Store::Hash(h) => h.remove_key(key),

@@ -47,6 +47,15 @@ fn objects(t: &Table, arg: Term) -> Result<Vec<Term>, Fail> {
 
 fn insert_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
+    if a[1].is_tuple() {
+        // One object: no list of objects to collect.
+        if boxed::tuple_arity(a[1]) <= t.keypos {
+            return Err(Fail::badarg());
+        }
+        t.store.write().insert(a[1]);
+        release(p, t);
+        return Ok(Term::atom(atom::TRUE));
+    }
     let objs = objects(&t, a[1])?;
     let mut s = t.store.write();
     for o in objs {
@@ -76,6 +85,16 @@ fn insert_new_2(p: &mut Process, a: &[Term]) -> BifResult {
 fn lookup_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Read)?;
     let s = t.store.read();
+    if matches!(t.kind, Kind::Set | Kind::OrderedSet) {
+        // At most one object.
+        let found = s.get(a[1]).map(|o| copy::copy(&mut p.heap, o.term()));
+        drop(s);
+        release(p, t);
+        return Ok(match found {
+            Some(o) => boxed::list(&mut p.heap, &[o]),
+            None => Term::NIL,
+        });
+    }
     let mut found: Vec<Term> = Vec::new();
     s.lookup(a[1], |o| found.push(copy::copy(&mut p.heap, o.term())));
     drop(s);

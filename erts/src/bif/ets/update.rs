@@ -5,6 +5,7 @@ use super::{cause, position, release, table_for};
 use crate::atom;
 use crate::bif::Registry;
 use crate::ets::atoms::am;
+use crate::ets::store::Store;
 use crate::ets::{Kind, Op, Table};
 use crate::exception::{BifResult, Fail};
 use crate::process::Process;
@@ -73,16 +74,46 @@ fn counter_ops(t: &Table, arg: Term) -> Result<(Vec<CounterOp>, bool), Fail> {
     Ok((ops?, true))
 }
 
+/// The common update: one small increment of an element that holds a small integer and
+/// stays one, changed in place under the write lock with no allocation. `None` (and the table
+/// unchanged) when the general path must decide: no such object, another operation form, a
+/// position that is not a counter, or a sum that is not a small integer.
+fn update_small(t: &Table, key: Term, arg: Term) -> Option<Term> {
+    let (pos, incr) = match arg.as_small() {
+        Some(incr) => (t.keypos + 2, incr),
+        None if arg.is_tuple() && boxed::tuple_arity(arg) == 2 => {
+            let e = boxed::tuple_elems(arg);
+            (position(e[0])?, e[1].as_small()?)
+        }
+        None => return None,
+    };
+    if pos == t.keypos + 1 {
+        return None;
+    }
+    let hash = Store::key_hash(t.kind, key);
+    let mut s = t.store.write();
+    let o = s.get_mut_hashed(key, hash)?;
+    let old = boxed::tuple_elems(o.term()).get(pos - 1)?.as_small()?;
+    let new = Term::try_small(old.checked_add(incr)?)?;
+    o.set_immediate(pos - 1, new);
+    Some(new)
+}
+
 fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
     if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
         return Err(cause(am().table_type));
     }
-    let (ops, as_list) = counter_ops(&t, a[2])?;
-    if let Some(d) = default {
-        if !d.is_tuple() || boxed::tuple_arity(d) <= t.keypos {
-            return Err(Fail::badarg());
+    if default.is_none_or(|d| d.is_tuple()) {
+        if let Some(r) = update_small(&t, a[1], a[2]) {
+            release(p, t);
+            return Ok(r);
         }
+    }
+    let (ops, as_list) = counter_ops(&t, a[2])?;
+    // The default object must be a tuple; its size matters only when it is used.
+    if default.is_some_and(|d| !d.is_tuple()) {
+        return Err(Fail::badarg());
     }
     let key = a[1];
     let add = add_bif().ok_or(Fail::Undef)?;
@@ -92,6 +123,7 @@ fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResu
     let mut elems: Vec<Term> = match existing {
         Some(o) => boxed::tuple_elems(o).to_vec(),
         None => match default {
+            Some(d) if boxed::tuple_arity(d) <= t.keypos => return Err(Fail::badarg()),
             Some(d) => {
                 let mut e = boxed::tuple_elems(d).to_vec();
                 e[t.keypos] = key;
