@@ -20,6 +20,13 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "time_offset", 0, |p, _| time_offset(p, native()));
     r.add("erlang", "time_offset", 1, |p, a| time_offset(p, a[0]));
     r.add("erlang", "timestamp", 0, |p, _| timestamp(p));
+    // Units per second of `native` and `perf_counter` (for `erlang:convert_time_unit/3`).
+    r.add("erts_internal", "time_unit", 0, |_, _| {
+        Ok(Term::small(1_000_000_000))
+    });
+    r.add("erts_internal", "perf_counter_unit", 0, |_, _| {
+        Ok(Term::small(1_000_000_000))
+    });
     r.add("erlang", "now", 0, now_0);
     r.add("erlang", "unique_integer", 0, |p, _| unique(p, Term::NIL));
     r.add("erlang", "unique_integer", 1, |p, a| unique(p, a[0]));
