@@ -228,6 +228,28 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
         };
     }
+    // `+`/`-` (`$op` is `checked_add`/`checked_sub`) of a register and a small literal.
+    // Tagged arithmetic: (v << 4 | 15) ± (w << 4) overflows exactly when v ± w leaves the
+    // small range; anything else goes through the BIF.
+    macro_rules! imm_arith {
+        ($op:ident, $fail:expr, $a:expr, $imm:expr, $dst:expr, $export:expr) => {{
+            let x = get(proc, *$a);
+            if x.is_small() {
+                if let Some(r) = (x.0 as i64).$op($imm.0 as i64 - 15) {
+                    put(proc, *$dst, Term(r as u64));
+                    next!();
+                }
+            }
+            match imm_arith_slow(proc, $export, x, *$imm) {
+                Ok(v) => {
+                    put(proc, *$dst, v);
+                    next!();
+                }
+                Err(f) if *$fail != 0 && !matches!(f, Fail::Undef) => pc = lbl(*$fail),
+                Err(f) => raise!(f, raise::Ctx::Plain),
+            }
+        }};
+    }
     // A specialised test passed: go on, or return as the fused instructions after it do.
     macro_rules! on_pass {
         ($then:expr) => {{
@@ -562,48 +584,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 imm,
                 dst,
                 export,
-            } => {
-                let x = get(proc, *a);
-                // Tagged arithmetic: (v << 4 | 15) + (w << 4) overflows exactly when v + w
-                // leaves the small range.
-                if x.is_small() {
-                    if let Some(r) = (x.0 as i64).checked_add(imm.0 as i64 - 15) {
-                        put(proc, *dst, Term(r as u64));
-                        next!();
-                    }
-                }
-                match imm_arith_slow(proc, export, x, *imm) {
-                    Ok(v) => {
-                        put(proc, *dst, v);
-                        next!();
-                    }
-                    Err(f) if *fail != 0 && !matches!(f, Fail::Undef) => pc = lbl(*fail),
-                    Err(f) => raise!(f, raise::Ctx::Plain),
-                }
-            }
+            } => imm_arith!(checked_add, fail, a, imm, dst, export),
             Instr::SubImm {
                 fail,
                 a,
                 imm,
                 dst,
                 export,
-            } => {
-                let x = get(proc, *a);
-                if x.is_small() {
-                    if let Some(r) = (x.0 as i64).checked_sub(imm.0 as i64 - 15) {
-                        put(proc, *dst, Term(r as u64));
-                        next!();
-                    }
-                }
-                match imm_arith_slow(proc, export, x, *imm) {
-                    Ok(v) => {
-                        put(proc, *dst, v);
-                        next!();
-                    }
-                    Err(f) if *fail != 0 && !matches!(f, Fail::Undef) => pc = lbl(*fail),
-                    Err(f) => raise!(f, raise::Ctx::Plain),
-                }
-            }
+            } => imm_arith!(checked_sub, fail, a, imm, dst, export),
             Instr::DeallocateReturn { n } => {
                 let len = proc.stack.len() - *n as usize;
                 proc.stack.truncate(len);
