@@ -228,6 +228,28 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
         };
     }
+    // `test_heap` + `put_list`: collects if the cell does not fit (a heap past
+    // `max_heap_size` ends the process), then conses.
+    macro_rules! test_heap_put_list {
+        ($heap:expr, $live:expr, $head:expr, $tail:expr, $dst:expr) => {{
+            if proc.heap.needs_gc(*$heap as usize) && proc.gc(*$live as usize, *$heap as usize) {
+                return Outcome::Killed(Term::atom(atom::KILLED));
+            }
+            let h = get(proc, *$head);
+            let t = get(proc, *$tail);
+            let l = boxed::cons(&mut proc.heap, h, t);
+            put(proc, *$dst, l);
+        }};
+    }
+    // A fused `allocate` of `$n` stack words (none when 0), initialised to `[]`.
+    macro_rules! allocate_frame {
+        ($n:expr) => {
+            if $n != 0 {
+                let n = proc.stack.len() + $n as usize;
+                proc.stack.resize(n, Term::NIL);
+            }
+        };
+    }
     // `+`/`-` (`$op` is `checked_add`/`checked_sub`) of a register and a small literal.
     // Tagged arithmetic: (v << 4 | 15) ± (w << 4) overflows exactly when v ± w leaves the
     // small range; anything else goes through the BIF.
@@ -459,13 +481,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 tail,
                 dst,
             } => {
-                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
-                    return Outcome::Killed(Term::atom(atom::KILLED));
-                }
-                let h = get(proc, *head);
-                let t = get(proc, *tail);
-                let l = boxed::cons(&mut proc.heap, h, t);
-                put(proc, *dst, l);
+                test_heap_put_list!(heap, live, head, tail, dst);
                 // SAFETY: the fused put_list follows this instruction.
                 pc = unsafe { pc.add(2) };
             }
@@ -478,10 +494,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 trim,
                 ret,
             } => {
-                if *alloc != 0 {
-                    let n = proc.stack.len() + *alloc as usize;
-                    proc.stack.resize(n, Term::NIL);
-                }
+                allocate_frame!(*alloc);
                 for (s, d) in moves.iter() {
                     let v = get(proc, *s);
                     put(proc, *d, v);
@@ -508,10 +521,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     pc = lbl(*fail);
                     continue;
                 }
-                if *alloc != 0 {
-                    let n = proc.stack.len() + *alloc as usize;
-                    proc.stack.resize(n, Term::NIL);
-                }
+                allocate_frame!(*alloc);
                 let l = get(proc, *src);
                 put(proc, *head, l.head());
                 put(proc, *tail, l.tail());
@@ -530,13 +540,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
                 dealloc,
             } => {
-                if proc.heap.needs_gc(*heap as usize) && proc.gc(*live as usize, *heap as usize) {
-                    return Outcome::Killed(Term::atom(atom::KILLED));
-                }
-                let h = get(proc, *head);
-                let t = get(proc, *tail);
-                let l = boxed::cons(&mut proc.heap, h, t);
-                put(proc, *dst, l);
+                test_heap_put_list!(heap, live, head, tail, dst);
                 let len = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(len);
                 pc = pop_cp(proc);

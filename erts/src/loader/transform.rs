@@ -1438,9 +1438,14 @@ fn peephole(code: &mut [Instr]) {
         ) else {
             continue;
         };
-        code[i] = match &code[i] {
-            Instr::Moves { moves } => Instr::MovesCall {
-                moves: moves.clone(),
+        let moves: Option<Box<[(Src, Dst)]>> = match &code[i] {
+            Instr::Moves { moves } => Some(moves.clone()),
+            Instr::Move { src, dst } => Some(Box::new([(*src, *dst)])),
+            _ => None,
+        };
+        code[i] = match (moves, &code[i]) {
+            (Some(moves), _) => Instr::MovesCall {
+                moves,
                 kind,
                 arity,
                 target,
@@ -1448,16 +1453,7 @@ fn peephole(code: &mut [Instr]) {
                 trim,
                 ret,
             },
-            Instr::Move { src, dst } => Instr::MovesCall {
-                moves: Box::new([(*src, *dst)]),
-                kind,
-                arity,
-                target,
-                alloc: 0,
-                trim,
-                ret,
-            },
-            Instr::GetList { src, head, tail } => Instr::GetListCall {
+            (None, Instr::GetList { src, head, tail }) => Instr::GetListCall {
                 fail: 0,
                 src: *src,
                 head: *head,
