@@ -39,6 +39,7 @@ pub mod time;
 pub mod timers;
 pub mod tuples;
 pub mod unicode;
+pub mod zlib;
 
 pub use process::{make_ref, send};
 
@@ -134,6 +135,7 @@ fn register_all(r: &mut Registry) {
     system_info::register(r);
     system_flag::register(r);
     system_task::register(r);
+    zlib::register(r);
     time::register(r);
     atoms::register(r);
     binary::register(r);
