@@ -1,8 +1,8 @@
 -module(map_loop).
 -export([main/0]).
-%% Map-heavy loop: word-count style updates of a map with 5000 keys, 1M operations.
+%% Map-heavy loop: word-count style updates of a map with 5000 keys, 3M operations.
 main() ->
-    M = loop(1000000, 7, #{}),
+    M = loop(3000000, 7, #{}),
     erlang:display({map_size(M), maps:fold(fun(K, V, A) -> (A + K * V) rem 1000000007 end, 0, M)}).
 
 loop(0, _, M) -> M;
