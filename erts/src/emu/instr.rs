@@ -249,6 +249,9 @@ pub enum Instr {
         b: Src,
         dst: Dst,
         export: &'static Export,
+        /// With a value (stack words to drop), a fused `deallocate` + `return` follows (the
+        /// result is in `x0`).
+        ret: Option<u16>,
     },
     Apply {
         arity: u32,

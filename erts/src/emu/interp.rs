@@ -272,6 +272,20 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
         }};
     }
+    // After an arithmetic instruction: go on, or do the fused `deallocate` + `return`.
+    macro_rules! arith_then {
+        ($ret:expr) => {{
+            match $ret {
+                None => next!(),
+                Some(n) => {
+                    let len = proc.stack.len() - *n as usize;
+                    proc.stack.truncate(len);
+                    pc = pop_cp(proc);
+                    continue;
+                }
+            }
+        }};
+    }
     // A specialised test passed: go on, or return as the fused instructions after it do.
     macro_rules! on_pass {
         ($then:expr) => {{
@@ -766,6 +780,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 b,
                 dst,
                 export,
+                ret,
             } => {
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 if x.is_small() && y.is_small() {
@@ -781,14 +796,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     };
                     if let Some(v) = v {
                         put(proc, *dst, v);
-                        next!();
+                        arith_then!(ret);
                     }
                 }
                 let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 match bif(proc, &[x, y]) {
                     Ok(v) => {
                         put(proc, *dst, v);
-                        next!();
+                        arith_then!(ret);
                     }
                     Err(f) => {
                         if *fail != 0 && !matches!(f, Fail::Undef) {

@@ -561,6 +561,7 @@ impl Ctx<'_> {
                             b: args[1],
                             dst,
                             export,
+                            ret: None,
                         });
                         return Ok(());
                     }
@@ -1553,9 +1554,26 @@ fn peephole(code: &mut [Instr]) {
                     b,
                     dst,
                     export,
+                    ret: None,
                 },
                 _,
-            ) => specialise_arith(*op, *fail, *a, *b, *dst, export),
+            ) => specialise_arith(*op, *fail, *a, *b, *dst, export).or_else(|| {
+                // An arithmetic result returned at once: `..., deallocate N, return`.
+                let ret = match (code.get(i + 1), code.get(i + 2)) {
+                    (Some(Instr::Deallocate { n }), Some(Instr::Return)) => u16::try_from(*n).ok(),
+                    (Some(Instr::Return), _) => Some(0),
+                    _ => None,
+                };
+                ret.filter(|_| *dst == Dst::X(0)).map(|r| Instr::Arith2 {
+                    op: *op,
+                    fail: *fail,
+                    a: *a,
+                    b: *b,
+                    dst: *dst,
+                    export,
+                    ret: Some(r),
+                })
+            }),
             (Instr::Deallocate { n }, Some(Instr::Return)) => {
                 Some(Instr::DeallocateReturn { n: *n })
             }
