@@ -16,6 +16,11 @@ main() ->
     D(try dec(foo) catch error:R:St -> {R, setelement(4, hd(St), loc)} end),
     D(try inc_l(foo) catch error:R2:St2 -> {R2, setelement(4, hd(St2), loc)} end),
     D(count(10, 0)),
+    %% two-register arithmetic whose result is returned at once
+    D([{add2(X, Y), sub2(X, Y), mul2(X, Y)} || X <- Vals, Y <- [3, Max, 2.5, 1 bsl 64]]),
+    D(try add2(a, 1) catch error:R3:St3 -> {R3, setelement(4, hd(St3), loc)} end),
+    D(try mul2(1, {}) catch error:R4:St4 -> {R4, setelement(4, hd(St4), loc)} end),
+    D(sum_rec(lists:seq(1, 1000))),
     ok.
 
 inc(X) when is_number(X) -> X + 1.
@@ -35,5 +40,10 @@ guarded(X) when X + 1 > 2 -> big;
 guarded(X) when X - 1 < 5 -> small;
 guarded(_) -> other.
 catch_inc(X) -> try X + 1 catch error:E -> E end.
+add2(A, B) -> A + B.
+sub2(A, B) -> A - B.
+mul2(A, B) -> A * B.
+sum_rec([]) -> 0;
+sum_rec([H | T]) -> H + sum_rec(T).
 count(0, Acc) -> Acc;
 count(N, Acc) when N >= 0, Acc =/= x -> count(N - 1, Acc + 2).
