@@ -178,6 +178,19 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         | "dirty_cpu_schedulers"
         | "dirty_cpu_schedulers_online" => n(schedulers()),
         "dirty_io_schedulers" => n(10),
+        // Every scheduler runs, none is bound to a core, nothing blocks multi-scheduling.
+        "multi_scheduling" => a_("enabled"),
+        "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" => Term::NIL,
+        "scheduler_bind_type" => a_("unbound"),
+        "scheduler_bindings" => {
+            let unbound = vec![a_("unbound"); schedulers()];
+            boxed::tuple(&mut p.heap, &unbound)
+        }
+        "schedulers_state" => {
+            let s = n(schedulers());
+            boxed::tuple(&mut p.heap, &[s, s, s])
+        }
+        "scheduler_id" => n(crate::sched::worker::scheduler_id().max(1)),
         "logical_processors" | "logical_processors_available" | "logical_processors_online" => {
             n(std::thread::available_parallelism()
                 .map(|n| n.get())

@@ -22,6 +22,13 @@ pub const CONTEXT_REDS: i64 = 4000;
 thread_local! {
     /// The local run queue of the scheduler running on this thread.
     static LOCAL: RefCell<Option<Worker<Task>>> = const { RefCell::new(None) };
+    /// The number (1-based) of the scheduler running on this thread; 0 elsewhere.
+    static SCHEDULER_ID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The number (1-based) of the scheduler running the caller (`system_info(scheduler_id)`).
+pub fn scheduler_id() -> usize {
+    SCHEDULER_ID.with(|c| c.get())
 }
 
 /// Queues `t` on this thread's scheduler when there is one (normal priority). Returns `t`
@@ -49,6 +56,7 @@ struct Registers {
 /// Runs scheduler number `me` with its local queue `local` forever.
 pub fn run(me: usize, local: Worker<Task>) {
     LOCAL.with(|l| *l.borrow_mut() = Some(local));
+    SCHEDULER_ID.with(|c| c.set(me + 1));
     let mut regs = Registers {
         x: vec![Term::NIL; MAX_REG].into_boxed_slice(),
         f: vec![0.0; MAX_FREG].into_boxed_slice(),
