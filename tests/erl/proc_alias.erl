@@ -73,6 +73,16 @@ main() ->
     %% a reference that is no alias: the message is dropped
     make_ref() ! nobody,
     D(Flush([])),
+    %% spawn_opt's monitor options
+    {W, WM} = spawn_opt(fun() -> receive go -> exit(done) end end,
+                        [{monitor, [{tag, spawned_down}, {alias, demonitor}]}]),
+    WM ! via_spawn_alias,
+    D(Flush([])),
+    W ! go,
+    D(receive {spawned_down, WM, process, W, Why2} -> Why2 end),
+    WM ! after_spawned_down,
+    D(Flush([])),
+    D(try spawn_opt(F, [{monitor, [bad]}]) catch error:E2 -> E2 end),
     %% bad arguments
     T = fun(G) -> try G() catch error:E -> E end end,
     D([T(fun() -> alias(bad) end), T(fun() -> alias([bad]) end),

@@ -132,43 +132,55 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(rt)
 }
 
-/// `monitor(process, Item, Options)`: `{alias, Mode}` makes the monitor's reference an alias
-/// of the caller (ending as `Mode` says), `{tag, Tag}` replaces `'DOWN'` in its message.
-fn monitor_3(p: &mut Process, a: &[Term]) -> BifResult {
-    let Some(opts) = boxed::list_to_vec(a[2]) else {
-        return Err(Fail::badarg());
-    };
-    let mut alias_mode = None;
-    let mut tag = None;
-    for o in opts {
-        if !o.is_tuple() || boxed::tuple_arity(o) != 2 {
-            return Err(Fail::badarg());
+/// Options of a monitor (`monitor/3`, `spawn_opt`'s `{monitor, Options}`).
+#[derive(Clone, Copy, Default)]
+pub struct MonitorOpts {
+    /// `{alias, Mode}`: the monitor's reference is an alias of the monitoring process.
+    pub alias: Option<AliasMode>,
+    /// `{tag, Tag}`: replaces `'DOWN'` in the message.
+    pub tag: Option<Term>,
+}
+
+/// Parses a monitor option list.
+pub fn parse_monitor_opts(list: Term) -> Option<MonitorOpts> {
+    let mut o = MonitorOpts::default();
+    for opt in boxed::list_to_vec(list)? {
+        if !opt.is_tuple() || boxed::tuple_arity(opt) != 2 {
+            return None;
         }
-        let (k, v) = (boxed::tuple_element(o, 0), boxed::tuple_element(o, 1));
-        match k.as_atom().map(|k| k.name()) {
-            Some("alias") => {
-                alias_mode = match v.as_atom().map(|v| v.name()) {
-                    Some("explicit_unalias") => Some(AliasMode::Explicit),
-                    Some("demonitor") => Some(AliasMode::Demonitor),
-                    Some("reply_demonitor") => Some(AliasMode::ReplyDemonitor),
-                    _ => return Err(Fail::badarg()),
-                }
+        let (k, v) = (boxed::tuple_element(opt, 0), boxed::tuple_element(opt, 1));
+        match k.as_atom()?.name() {
+            "alias" => {
+                o.alias = Some(match v.as_atom()?.name() {
+                    "explicit_unalias" => AliasMode::Explicit,
+                    "demonitor" => AliasMode::Demonitor,
+                    "reply_demonitor" => AliasMode::ReplyDemonitor,
+                    _ => return None,
+                })
             }
-            Some("tag") => tag = Some(v),
-            _ => return Err(Fail::badarg()),
+            "tag" => o.tag = Some(v),
+            _ => return None,
         }
     }
-    // The alias and tag are in place before any `'DOWN'` (even an immediate `noproc` one)
-    // is handled.
-    let r = monitor_2(p, &a[..2])?;
-    let reference = boxed::reference_id(r);
-    if let Some(mode) = alias_mode {
+    Some(o)
+}
+
+/// Gives monitor `reference` of `p` its options (before any `'DOWN'` of it is handled).
+pub fn apply_monitor_opts(p: &mut Process, reference: u64, o: MonitorOpts) {
+    if let Some(mode) = o.alias {
         alias::activate(reference, p.id);
         p.aliases.push((reference, mode));
     }
-    if let Some(t) = tag {
+    if let Some(t) = o.tag {
         p.monitor_tags.push((reference, OwnedTerm::copy_of(t)));
     }
+}
+
+/// `monitor(process, Item, Options)`: see [`MonitorOpts`].
+fn monitor_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let opts = parse_monitor_opts(a[2]).ok_or_else(Fail::badarg)?;
+    let r = monitor_2(p, &a[..2])?;
+    apply_monitor_opts(p, boxed::reference_id(r), opts);
     Ok(r)
 }
 

@@ -2,6 +2,7 @@
 //! `spawn_opt/4` with its options. (`spawn/1`, `spawn_monitor/1,3` and friends are Erlang code
 //! in `erlang.beam` that calls these.)
 
+use super::signals::MonitorOpts;
 use super::Registry;
 use crate::exception::{BifResult, Fail};
 use crate::module;
@@ -59,8 +60,10 @@ fn is_size(t: Term) -> bool {
     t.as_small().is_some_and(|n| n >= 0)
 }
 
-fn parse_opts(list: Term) -> Option<SpawnOpts> {
+/// The options of `spawn_opt`, and those of its monitor (`{monitor, Options}`).
+fn parse_opts(list: Term) -> Option<(SpawnOpts, MonitorOpts)> {
     let mut o = SpawnOpts::default();
+    let mut monitor_opts = MonitorOpts::default();
     for opt in boxed::list_to_vec(list)? {
         if let Some(a) = opt.as_atom() {
             match a.name() {
@@ -91,8 +94,9 @@ fn parse_opts(list: Term) -> Option<SpawnOpts> {
                 "on_heap" => o.message_queue_off_heap = Some(false),
                 _ => return None,
             },
-            "monitor" if boxed::list_to_vec(v).is_some() => {
+            "monitor" => {
                 o.monitor = Some(super::process::new_ref_id());
+                monitor_opts = super::signals::parse_monitor_opts(v)?;
             }
             _ => return None,
         }
@@ -107,16 +111,17 @@ fn parse_opts(list: Term) -> Option<SpawnOpts> {
             return None;
         }
     }
-    Some(o)
+    Some((o, monitor_opts))
 }
 
 fn spawn_opt_4(p: &mut Process, a: &[Term]) -> BifResult {
-    let Some(opts) = parse_opts(a[3]) else {
+    let Some((opts, monitor_opts)) = parse_opts(a[3]) else {
         return Err(Fail::badarg());
     };
     let id = start(p, a, opts)?;
     match opts.monitor {
         Some(r) => {
+            super::signals::apply_monitor_opts(p, r, monitor_opts);
             let rt = boxed::reference(&mut p.heap, r);
             Ok(boxed::tuple(&mut p.heap, &[Term::pid(id), rt]))
         }
