@@ -9,6 +9,7 @@ use crate::term::Term;
 
 pub fn register(r: &mut Registry) {
     r.add("os", "getenv", 0, getenv_0);
+    r.add("os", "env", 0, env_0);
     r.add("os", "getenv", 1, getenv_1);
     r.add("os", "putenv", 2, putenv_2);
     r.add("os", "unsetenv", 1, unsetenv_1);
@@ -46,18 +47,34 @@ fn text(t: Term) -> Option<String> {
     c.is_nil().then_some(s)
 }
 
-fn getenv_0(p: &mut Process, _a: &[Term]) -> BifResult {
-    let vars: Vec<(String, String)> = std::env::vars_os()
+/// The environment as (name, value) text.
+fn env_vars() -> Vec<(String, String)> {
+    std::env::vars_os()
         .map(|(k, v)| {
             (
                 k.to_string_lossy().into_owned(),
                 v.to_string_lossy().into_owned(),
             )
         })
-        .collect();
-    let items: Vec<Term> = vars
+        .collect()
+}
+
+fn getenv_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let items: Vec<Term> = env_vars()
         .iter()
         .map(|(k, v)| string(p, &format!("{k}={v}")))
+        .collect();
+    Ok(boxed::list(&mut p.heap, &items))
+}
+
+/// `os:env/0`: `[{Name, Value}]`.
+fn env_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let items: Vec<Term> = env_vars()
+        .iter()
+        .map(|(k, v)| {
+            let (k, v) = (string(p, k), string(p, v));
+            boxed::tuple(&mut p.heap, &[k, v])
+        })
         .collect();
     Ok(boxed::list(&mut p.heap, &items))
 }
