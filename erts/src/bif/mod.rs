@@ -35,6 +35,7 @@ pub mod strings;
 pub mod system_flag;
 pub mod system_info;
 pub mod system_task;
+pub mod term_info;
 pub mod time;
 pub mod timers;
 pub mod tuples;
@@ -135,6 +136,7 @@ fn register_all(r: &mut Registry) {
     system_info::register(r);
     system_flag::register(r);
     system_task::register(r);
+    term_info::register(r);
     zlib::register(r);
     time::register(r);
     atoms::register(r);

@@ -16,6 +16,64 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "module_loaded", 1, module_loaded_1);
     r.add("erlang", "make_fun", 3, make_fun_3);
     r.add("erlang", "fun_info", 2, fun_info_2);
+    r.add("erlang", "fun_info_mfa", 1, fun_info_mfa_1);
+    r.add("erlang", "loaded", 0, |p, _| {
+        let names: Vec<Term> = modules().loaded().into_iter().map(Term::atom).collect();
+        Ok(boxed::list(&mut p.heap, &names))
+    });
+    r.add("erlang", "pre_loaded", 0, |p, _| {
+        let names: Vec<Term> = PRE_LOADED
+            .iter()
+            .map(|n| Term::atom(atom::atom(n)))
+            .collect();
+        Ok(boxed::list(&mut p.heap, &names))
+    });
+}
+
+/// The modules OTP 25 preloads into the emulator (here loaded from erts's `ebin` on first
+/// use, like any other).
+const PRE_LOADED: &[&str] = &[
+    "erts_code_purger",
+    "erl_init",
+    "init",
+    "prim_buffer",
+    "prim_eval",
+    "prim_inet",
+    "prim_file",
+    "zlib",
+    "socket_registry",
+    "prim_socket",
+    "prim_net",
+    "prim_zip",
+    "erl_prim_loader",
+    "erlang",
+    "erts_internal",
+    "erl_tracer",
+    "erts_literal_area_collector",
+    "erts_dirty_process_signal_handler",
+    "atomics",
+    "counters",
+    "persistent_term",
+];
+
+/// `{Module, Name, Arity}` of a fun (for a local fun, its generated function and the arity
+/// it is called with).
+fn fun_info_mfa_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let fun = a[0];
+    if !fun.is_function() {
+        return Err(Fail::badarg());
+    }
+    let (m, f, n) = if fun.boxed_subtag() == subtag::EXPORT {
+        let e = crate::emu::interp::export_of(fun);
+        (e.mfa.module, e.mfa.function, e.mfa.arity)
+    } else {
+        let e = crate::emu::interp::fun_entry_of(fun);
+        (e.module, e.function, e.arity)
+    };
+    Ok(boxed::tuple(
+        &mut p.heap,
+        &[Term::atom(m), Term::atom(f), Term::small(n as i64)],
+    ))
 }
 
 fn info_item(p: &mut Process, m: &module::Module, item: Term) -> BifResult {
