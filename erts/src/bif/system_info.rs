@@ -15,6 +15,31 @@ use std::sync::atomic::AtomicU64;
 pub fn register(r: &mut Registry) {
     r.add("erlang", "system_info", 1, system_info_1);
     r.add("erlang", "statistics", 1, statistics_1);
+    // This runtime has no ports yet.
+    r.add("erlang", "ports", 0, |_, _| Ok(Term::NIL));
+    // No process is a system process (`erts_internal:spawn_system_process/3` is not here).
+    r.add("erts_internal", "is_system_process", 1, |_, a| {
+        if a[0].is_local_pid() {
+            Ok(Term::bool(false))
+        } else {
+            Err(Fail::badarg())
+        }
+    });
+    // Without dynamic tracing (as OTP built without DTrace): no tag to spread or restore.
+    r.add("erlang", "dt_spread_tag", 1, |_, a| {
+        if a[0].is_boolean() {
+            Ok(Term::bool(true))
+        } else {
+            Err(Fail::badarg())
+        }
+    });
+    r.add("erlang", "dt_restore_tag", 1, |_, a| {
+        if a[0] == Term::bool(true) {
+            Ok(Term::bool(true))
+        } else {
+            Err(Fail::badarg())
+        }
+    });
     r.add("erlang", "node", 0, |_, _| Ok(Term::atom(atom::NONODE)));
     r.add("erlang", "node", 1, |_, a| {
         let t = a[0];
