@@ -79,6 +79,8 @@ pub fn register(r: &mut Registry) {
         text_of(p, a[0], Term::is_function)
     });
     r.add("erlang", "list_to_pid", 1, list_to_pid_1);
+    r.add("erlang", "list_to_ref", 1, list_to_ref_1);
+    r.add("erlang", "list_to_port", 1, list_to_port_1);
     r.add("file", "native_name_encoding", 0, |_, _| {
         Ok(Term::atom(atom::atom(native_name_encoding())))
     });
@@ -107,22 +109,49 @@ fn text_of(p: &mut Process, t: Term, ok: fn(Term) -> bool) -> BifResult {
     Ok(boxed::string(&mut p.heap, bytes.iter().map(|b| *b as u32)))
 }
 
-fn list_to_pid_1(_p: &mut Process, a: &[Term]) -> BifResult {
-    let chars = boxed::list_to_vec(a[0]).ok_or_else(Fail::badarg)?;
+/// The dot-separated numbers of `Prefix<N.N...>` written as a string (`list_to_pid/1`,
+/// `list_to_ref/1`, `list_to_port/1`).
+fn printed_numbers(t: Term, prefix: &str) -> Result<Vec<u32>, Fail> {
+    let chars = boxed::list_to_vec(t).ok_or_else(Fail::badarg)?;
     let s: String = chars
         .iter()
         .map(|c| c.as_small().and_then(|c| char::from_u32(c as u32)))
         .collect::<Option<String>>()
         .ok_or_else(Fail::badarg)?;
     let inner = s
-        .strip_prefix('<')
+        .strip_prefix(prefix)
         .and_then(|s| s.strip_suffix('>'))
         .ok_or_else(Fail::badarg)?;
-    let parts: Vec<u32> = inner
+    inner
         .split('.')
         .map(|x| x.parse::<u32>().ok())
         .collect::<Option<Vec<u32>>>()
-        .ok_or_else(Fail::badarg)?;
+        .ok_or_else(Fail::badarg)
+}
+
+/// `list_to_ref("#Ref<0.A.B.C>")`: a local reference (no other nodes here). Reference
+/// numbers here are 64 bits, so text naming a reference this runtime cannot have made (a
+/// first number of 2^14 or more) is refused with `badarg`.
+fn list_to_ref_1(p: &mut Process, a: &[Term]) -> BifResult {
+    match printed_numbers(a[0], "#Ref<")?[..] {
+        [0, w2, w1, w0] if w0 < 1 << 18 => {
+            let id = boxed::ref_id_from_words(&[w0, w1, w2]).ok_or_else(Fail::badarg)?;
+            Ok(boxed::reference(&mut p.heap, id))
+        }
+        _ => Err(Fail::badarg()),
+    }
+}
+
+/// `list_to_port("#Port<0.N>")`.
+fn list_to_port_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    match printed_numbers(a[0], "#Port<")?[..] {
+        [0, n] => Ok(Term::port(n as u64)),
+        _ => Err(Fail::badarg()),
+    }
+}
+
+fn list_to_pid_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let parts = printed_numbers(a[0], "<")?;
     match parts[..] {
         [0, n, s] if n < (1 << 15) && s < (1 << 13) => Ok(Term::pid(boxed::pid_number(n, s))),
         _ => Err(Fail::badarg()),
