@@ -35,6 +35,10 @@ main() ->
     [persistent_term:erase(K) || {{M, _} = K, _} <- persistent_term:get(), M =:= ?MODULE],
     #{count := C3} = persistent_term:info(),
     D(C3 - C0),
+    %% init:restart/0's way to forget them all
+    persistent_term:put({?MODULE, last}, here),
+    D(erts_internal:erase_persistent_terms()),
+    D({persistent_term:get({?MODULE, last}, gone), maps:get(count, persistent_term:info())}),
     ok.
 
 read_loop(0, _) -> monotonic;

@@ -68,6 +68,14 @@ pub fn register(r: &mut Registry) {
     r.add("persistent_term", "get", 0, get_0);
     r.add("persistent_term", "erase", 1, erase_1);
     r.add("persistent_term", "info", 0, info_0);
+    // `init:restart/0` forgets every persistent term.
+    r.add("erts_internal", "erase_persistent_terms", 0, |_, _| {
+        update(|s| {
+            *s = Snapshot::default();
+            true
+        });
+        Ok(Term::bool(true))
+    });
 }
 
 /// Calls `f` on the current snapshot.
