@@ -13,6 +13,7 @@ pub mod binary;
 pub mod control;
 pub mod counters;
 pub mod debug;
+pub mod dist;
 pub mod ets;
 pub mod external;
 pub mod hash;
@@ -136,6 +137,7 @@ fn register_all(r: &mut Registry) {
     system_info::register(r);
     system_flag::register(r);
     system_task::register(r);
+    dist::register(r);
     term_info::register(r);
     zlib::register(r);
     time::register(r);

@@ -49,8 +49,6 @@ pub fn register(r: &mut Registry) {
             Err(Fail::badarg())
         }
     });
-    r.add("erlang", "nodes", 0, |_, _| Ok(Term::NIL));
-    r.add("erlang", "nodes", 1, |_, _| Ok(Term::NIL));
     r.add("erlang", "is_alive", 0, |_, _| Ok(Term::bool(false)));
     r.add("erlang", "is_builtin", 3, is_builtin_3);
     r.add("io", "printable_range", 0, |_, _| {
