@@ -311,14 +311,6 @@ fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(true))
 }
 
-/// A heap-size flag value: a non-negative small integer, not absurdly large.
-fn heap_size_arg(t: Term) -> Result<usize, Fail> {
-    match t.as_small() {
-        Some(n) if (0..1 << 40).contains(&n) => Ok(n as usize),
-        _ => Err(Fail::badarg()),
-    }
-}
-
 fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(flag) = a[0].as_atom() else {
         return Err(Fail::badarg());
@@ -352,7 +344,7 @@ fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
             Ok(Term::atom(atom::atom(name)))
         }
         "min_heap_size" => {
-            let n = heap_size_arg(a[1])?;
+            let n = super::system_flag::size_arg(a[1])?;
             let min = heap_size_for(n);
             if p.max_heap.size != 0 && p.max_heap.size < min {
                 return Err(Fail::badarg());
@@ -361,13 +353,13 @@ fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
             Ok(Term::small(old as i64))
         }
         "fullsweep_after" => {
-            let n = heap_size_arg(a[1])?;
+            let n = super::system_flag::size_arg(a[1])?;
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             let old = std::mem::replace(&mut p.gc_settings.fullsweep_after, n);
             Ok(Term::small(old as i64))
         }
         "min_bin_vheap_size" => {
-            heap_size_arg(a[1])?;
+            super::system_flag::size_arg(a[1])?;
             Ok(Term::small(46422))
         }
         "max_heap_size" => {

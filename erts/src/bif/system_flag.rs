@@ -15,8 +15,9 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "system_flag", 2, system_flag_2);
 }
 
-/// A size argument: a non-negative small integer, not absurdly large.
-fn size_arg(t: Term) -> Result<usize, Fail> {
+/// A size argument (of `system_flag/2` and `process_flag/2`): a non-negative small integer,
+/// not absurdly large.
+pub fn size_arg(t: Term) -> Result<usize, Fail> {
     match t.as_small() {
         Some(n) if (0..1 << 40).contains(&n) => Ok(n as usize),
         _ => Err(Fail::badarg()),

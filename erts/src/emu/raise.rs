@@ -224,6 +224,19 @@ pub fn stacktrace_of(heap: &mut crate::heap::Heap, pc: *const Instr, stack: &[Te
     if let Some(f) = frame_on(heap, pc, false, None, Term::NONE) {
         frames.push(f);
     }
+    push_return_frames(heap, stack, &mut frames, depth);
+    boxed::list(heap, &frames)
+}
+
+/// Adds to `frames` (up to `depth` in all) the functions the return addresses on `stack`
+/// lead back to, from the top down; like OTP, a return address equal to the one recorded just
+/// before (body recursion) is recorded once.
+fn push_return_frames(
+    heap: &mut crate::heap::Heap,
+    stack: &[Term],
+    frames: &mut Vec<Term>,
+    depth: usize,
+) {
     let mut prev = Term::NONE;
     for &t in stack.iter().rev() {
         if frames.len() >= depth {
@@ -240,7 +253,6 @@ pub fn stacktrace_of(heap: &mut crate::heap::Heap, pc: *const Instr, stack: &[Te
         }
     }
     frames.truncate(depth);
-    boxed::list(heap, &frames)
 }
 
 /// Builds the stack trace for an exception raised at `pc`.
@@ -324,24 +336,7 @@ fn build(
             frames.push(f);
         }
     }
-    // Return addresses from the top of the stack down; like OTP, a return address equal to
-    // the one recorded just before (body recursion) is recorded once.
-    let mut i = proc.stack.len();
-    let mut prev = Term::NONE;
     let depth = backtrace_depth();
-    while i > 0 && frames.len() < depth {
-        i -= 1;
-        let t = proc.stack[i];
-        if t.primary_tag() == TAG_PRIMARY_HEADER && !t.is_none() {
-            if t == prev {
-                continue;
-            }
-            prev = t;
-            if let Some(f) = frame_for(proc, t.0 as *const Instr, true, None, Term::NONE) {
-                frames.push(f);
-            }
-        }
-    }
-    frames.truncate(depth);
+    push_return_frames(&mut proc.heap, &proc.stack, &mut frames, depth);
     boxed::list(&mut proc.heap, &frames)
 }
