@@ -5,7 +5,7 @@ main() ->
     T = ets:new(t, [public, set, {write_concurrency, true}]),
     ets:insert(T, {k, 0}),
     Self = self(),
-    N = 500000,
+    N = 4000000,
     Ps = [spawn(fun() -> bump(T, N), Self ! {done, self()} end) || _ <- [1, 2]],
     [receive {done, P} -> ok end || P <- Ps],
     erlang:display(ets:lookup(T, k)).

@@ -1,9 +1,9 @@
 -module(ets_ordered).
 -export([main/0]).
-%% 1M inserts then 1M lookups on an ordered_set table.
+%% 2M inserts then 2M lookups on an ordered_set table.
 main() ->
     T = ets:new(t, [ordered_set]),
-    N = 1000000,
+    N = 2000000,
     ins(T, N),
     erlang:display({size, ets:info(T, size), sum, look(T, N, 0)}).
 ins(_, 0) -> ok;

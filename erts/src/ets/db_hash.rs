@@ -304,9 +304,35 @@ impl HashStore {
         from: Option<HashPos>,
         mut f: impl FnMut(&DbTerm) -> bool,
     ) -> Option<HashPos> {
-        for (e, after) in self.entries_from(from) {
-            if !f(&e.obj) {
-                return Some(after);
+        // Objects live in blocks of their own: the objects of the bucket a few places ahead
+        // are asked to be loaded before the walk reaches them.
+        const AHEAD: usize = 8;
+        let (h0, skip0) = from.unwrap_or((0, 0));
+        let first = if from.is_some() { self.index(h0) } else { 0 };
+        let n = self.buckets.len();
+        for b in &self.buckets[first..(first + AHEAD).min(n)] {
+            b.iter().for_each(|e| e.obj.prefetch());
+        }
+        for i in first..n {
+            if let Some(b) = self.buckets.get(i + AHEAD) {
+                b.iter().for_each(|e| e.obj.prefetch());
+            }
+            // Objects with equal hashes sit together; `nth` counts them for the position.
+            let mut prev_hash = None;
+            let mut nth = 0;
+            for e in self.buckets[i].iter() {
+                if prev_hash == Some(e.hash) {
+                    nth += 1;
+                } else {
+                    prev_hash = Some(e.hash);
+                    nth = 1;
+                }
+                if from.is_some() && (e.hash < h0 || (e.hash == h0 && nth <= skip0)) {
+                    continue;
+                }
+                if !f(&e.obj) {
+                    return Some((e.hash, nth));
+                }
             }
         }
         None

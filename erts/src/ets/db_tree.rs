@@ -177,14 +177,30 @@ impl TreeStore {
                 .map
                 .range((Bound::Unbounded, Bound::Excluded(TreeKey::new(k)))),
         };
+        // A second cursor a few objects ahead asks for their blocks to be loaded early.
+        const AHEAD: usize = 4;
         if reverse {
+            let mut ahead = range.clone().rev().map(|(_, o)| o);
+            for o in ahead.by_ref().take(AHEAD) {
+                o.prefetch();
+            }
             for (k, o) in range.rev() {
+                if let Some(a) = ahead.next() {
+                    a.prefetch();
+                }
                 if !f(o) {
                     return Some(k.term());
                 }
             }
         } else {
+            let mut ahead = range.clone().map(|(_, o)| o);
+            for o in ahead.by_ref().take(AHEAD) {
+                o.prefetch();
+            }
             for (k, o) in range {
+                if let Some(a) = ahead.next() {
+                    a.prefetch();
+                }
                 if !f(o) {
                     return Some(k.term());
                 }

@@ -438,17 +438,27 @@ impl MatchSpec {
     /// Runs the spec on `t`: the body's result of the first clause whose head and guards
     /// match, or `None`. Terms built go on `p`'s heap; the result may point into `t`.
     pub fn run(&self, p: &mut Process, t: Term) -> Option<Term> {
-        let mut vars: Vec<Term> = Vec::new();
+        // Variables live on the stack for the usual few; a spec with many gets a vector.
+        const INLINE: usize = 16;
+        let mut inline = [Term::NONE; INLINE];
+        let mut spill: Vec<Term> = Vec::new();
         for c in &self.clauses {
-            vars.clear();
-            vars.resize(c.nslots, Term::NONE);
-            if !match_pat(&c.head, t, &mut vars) {
+            let vars: &mut [Term] = if c.nslots <= INLINE {
+                let v = &mut inline[..c.nslots];
+                v.fill(Term::NONE);
+                v
+            } else {
+                spill.clear();
+                spill.resize(c.nslots, Term::NONE);
+                &mut spill
+            };
+            if !match_pat(&c.head, t, vars) {
                 continue;
             }
             let mut ctx = Ctx {
                 p,
                 whole: t,
-                vars: &vars,
+                vars,
                 clause: c,
             };
             let ok = c
@@ -615,6 +625,17 @@ fn eval(e: &Expr, cx: &mut Ctx) -> Result<Term, ()> {
         Expr::Compare(op, a, b) => {
             let a = eval(a, cx)?;
             let b = eval(b, cx)?;
+            if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+                // Two small integers, the common guard: compared directly.
+                return Ok(Term::bool(match op {
+                    Cmp::ExactEq | Cmp::Eq => x == y,
+                    Cmp::ExactNe | Cmp::Ne => x != y,
+                    Cmp::Gt => x > y,
+                    Cmp::Ge => x >= y,
+                    Cmp::Lt => x < y,
+                    Cmp::Le => x <= y,
+                }));
+            }
             let r = match op {
                 Cmp::ExactEq => exact_eq(a, b),
                 Cmp::ExactNe => !exact_eq(a, b),
