@@ -82,6 +82,11 @@ impl TreeStore {
 
     /// Inserts the tuple `obj`, replacing an object with an equal key.
     pub fn insert(&mut self, obj: Term) {
+        drop(self.put(obj));
+    }
+
+    /// Inserts `obj`; returns the object with an equal key that it replaced.
+    fn put(&mut self, obj: Term) -> Option<DbTerm> {
         let new = DbTerm::new(obj);
         let key = new.key(self.keypos);
         self.words += new.words();
@@ -91,16 +96,19 @@ impl TreeStore {
                 e.key().set(key);
                 let old = e.insert(new);
                 self.words -= old.words();
+                Some(old)
             }
             Entry::Vacant(e) => {
                 e.insert(new);
+                None
             }
         }
     }
 
-    /// Replaces the object with the key of `obj` (which must exist) by `obj`.
-    pub fn replace(&mut self, obj: Term) {
-        self.insert(obj);
+    /// Replaces the object with the key of `obj` (which must exist) by `obj`; returns the
+    /// old object.
+    pub fn replace(&mut self, obj: Term) -> Option<DbTerm> {
+        self.put(obj)
     }
 
     pub fn contains_key(&self, key: Term) -> bool {
@@ -121,21 +129,21 @@ impl TreeStore {
         Some(o)
     }
 
-    /// Removes the object equal to `obj` (exactly); returns how many (0 or 1).
-    pub fn remove_object(&mut self, obj: Term) -> usize {
+    /// Removes the object equal to `obj` (exactly); returns it.
+    pub fn remove_object(&mut self, obj: Term) -> Vec<DbTerm> {
         let key = key_of(obj, self.keypos);
         match self.map.get(&TreeKey::new(key)) {
             Some(o) if crate::term::compare::exact_eq(o.term(), obj) => {
-                self.remove_key(key);
-                1
+                self.remove_key(key).into_iter().collect()
             }
-            _ => 0,
+            _ => Vec::new(),
         }
     }
 
-    pub fn clear(&mut self) {
-        self.map.clear();
+    /// Removes every object; returns them (to be freed outside the table's lock).
+    pub fn clear(&mut self) -> Box<dyn Send> {
         self.words = 0;
+        Box::new(std::mem::take(&mut self.map))
     }
 
     pub fn first_key(&self) -> Option<Term> {
@@ -210,7 +218,7 @@ impl TreeStore {
     }
 
     /// Keeps the objects for which `f` is true; returns how many were removed.
-    pub fn retain(&mut self, mut f: impl FnMut(&DbTerm) -> bool) -> usize {
+    pub fn retain(&mut self, mut f: impl FnMut(&DbTerm) -> bool) -> (usize, Vec<DbTerm>) {
         let before = self.map.len();
         let mut freed = 0;
         self.map.retain(|_, o| {
@@ -221,7 +229,7 @@ impl TreeStore {
             keep
         });
         self.words -= freed;
-        before - self.map.len()
+        (before - self.map.len(), Vec::new())
     }
 
     /// Replaces objects in key order: `f` gives a new object (with an equal key) for one to

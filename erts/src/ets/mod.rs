@@ -82,6 +82,8 @@ pub struct Table {
     pub write_concurrency_auto: bool,
     pub decentralized_counters: bool,
     pub compressed: bool,
+    /// How the hash storage is laid out (fine-grained locking as OTP would use it).
+    pub hash_shape: db_hash::HashShape,
     owner: AtomicU64,
     pub heir: Mutex<Option<Heir>>,
     pub fix: Mutex<Fixations>,
@@ -158,6 +160,12 @@ impl Table {
     pub fn is_fixed(&self) -> bool {
         !self.fix.lock().by.is_empty()
     }
+    /// Tells the storage whether the table is fixed, after `fix` (held) changed; objects
+    /// deleted while it was fixed are freed when it no longer is.
+    pub fn fixation_changed(&self, fix: &Fixations) {
+        let freed = self.store.write().set_fixed(!fix.by.is_empty());
+        drop(freed);
+    }
 }
 
 /// Options of a new table.
@@ -212,6 +220,16 @@ impl Registry {
 
     /// Creates a table owned by `owner` with reference number `id`.
     pub fn create(&self, id: u64, owner: u64, opts: NewTable) -> Result<Arc<Table>, NewError> {
+        // OTP locks a shared table with write concurrency by stripes of buckets (not with a
+        // single scheduler), and that decides the order its objects are visited in.
+        let fine_locked = (opts.write_concurrency || opts.write_concurrency_auto)
+            && opts.access != Access::Private
+            && crate::sched::started()
+            && crate::sched::system().schedulers > 1;
+        let hash_shape = db_hash::HashShape {
+            fine_locked,
+            decentralized: opts.decentralized_counters,
+        };
         let t = Arc::new(Table {
             id,
             name: std::sync::atomic::AtomicU32::new(opts.name.0),
@@ -225,10 +243,11 @@ impl Registry {
             write_concurrency_auto: opts.write_concurrency_auto,
             decentralized_counters: opts.decentralized_counters,
             compressed: opts.compressed,
+            hash_shape,
             owner: AtomicU64::new(owner),
             heir: Mutex::new(opts.heir),
             fix: Mutex::new(Fixations::default()),
-            store: Padded(RwLock::new(Store::new(opts.kind, opts.keypos))),
+            store: Padded(RwLock::new(Store::new(opts.kind, opts.keypos, hash_shape))),
         });
         if opts.named {
             let mut names = self.by_name.write();
@@ -284,7 +303,10 @@ impl Registry {
         }
         // Free the objects; a big table is freed on a thread of its own so that the
         // deleting process (or the exit of its owner) does not wait for it.
-        let old = std::mem::replace(&mut *t.store.write(), Store::new(t.kind, t.keypos));
+        let old = std::mem::replace(
+            &mut *t.store.write(),
+            Store::new(t.kind, t.keypos, t.hash_shape),
+        );
         if old.len() >= BACKGROUND_FREE {
             let freed = std::thread::Builder::new()
                 .name("ets-free".into())
@@ -364,6 +386,7 @@ pub fn owner_exited(pid: u64) {
             if fix.by.is_empty() {
                 fix.since = None;
             }
+            t.fixation_changed(&fix);
         }
     }
     for t in reg.owned_by(pid) {

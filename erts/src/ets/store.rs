@@ -1,7 +1,7 @@
 //! The objects of one table, whatever its type: one interface over the hash storage
 //! ([`HashStore`]) and the ordered storage ([`TreeStore`]).
 
-use super::db_hash::{HashPos, HashStore, NoSuchKey};
+use super::db_hash::{HashShape, HashStore, NoSuchKey};
 use super::db_term::DbTerm;
 use super::db_tree::TreeStore;
 use super::Kind;
@@ -15,17 +15,17 @@ pub enum Store {
 /// Where a traversal stopped, to continue from there.
 #[derive(Clone, Copy, Debug)]
 pub enum Cursor {
-    /// Hash tables: the bucket hash and index of the next object.
-    Hash(HashPos),
+    /// Hash tables: the bucket to continue from.
+    Hash(usize),
     /// Ordered sets: the key of the last object visited.
     Tree(Term),
 }
 
 impl Store {
-    pub fn new(kind: Kind, keypos: usize) -> Store {
+    pub fn new(kind: Kind, keypos: usize, shape: HashShape) -> Store {
         match kind {
             Kind::OrderedSet => Store::Tree(TreeStore::new(keypos)),
-            _ => Store::Hash(HashStore::new(kind, keypos)),
+            _ => Store::Hash(HashStore::new(kind, keypos, shape)),
         }
     }
 
@@ -53,8 +53,9 @@ impl Store {
         }
     }
 
-    /// Replaces the object whose key equals that of `obj` (set and ordered set).
-    pub fn replace(&mut self, obj: Term) {
+    /// Replaces, in place, the object whose key equals that of `obj` (set and ordered
+    /// set); returns the old object (to be freed outside the table's lock).
+    pub fn replace(&mut self, obj: Term) -> Option<DbTerm> {
         match self {
             Store::Hash(h) => h.replace(obj),
             Store::Tree(t) => t.replace(obj),
@@ -114,24 +115,43 @@ impl Store {
         }
     }
 
-    pub fn remove_key(&mut self, key: Term) -> Vec<DbTerm> {
+    /// Deletes the objects with key `key`, calling `seen` on each first (in lookup order);
+    /// returns those removed from memory (to be freed outside the table's lock).
+    pub fn remove_key(&mut self, key: Term, mut seen: impl FnMut(&DbTerm)) -> Vec<DbTerm> {
         match self {
-            Store::Hash(h) => h.remove_key(key),
-            Store::Tree(t) => t.remove_key(key).into_iter().collect(),
+            Store::Hash(h) => h.remove_key(key, seen),
+            Store::Tree(t) => {
+                let o = t.remove_key(key);
+                if let Some(o) = &o {
+                    seen(o);
+                }
+                o.into_iter().collect()
+            }
         }
     }
 
-    pub fn remove_object(&mut self, obj: Term) -> usize {
+    /// Deletes the objects equal to `obj`; returns those removed from memory.
+    pub fn remove_object(&mut self, obj: Term) -> Vec<DbTerm> {
         match self {
             Store::Hash(h) => h.remove_object(obj),
             Store::Tree(t) => t.remove_object(obj),
         }
     }
 
-    pub fn clear(&mut self) {
+    /// Deletes every object; returns what is to be freed outside the table's lock.
+    pub fn clear(&mut self) -> Box<dyn Send> {
         match self {
-            Store::Hash(h) => h.clear(),
+            Store::Hash(h) => Box::new(h.clear()),
             Store::Tree(t) => t.clear(),
+        }
+    }
+
+    /// Records whether the table is fixed (`ets:safe_fixtable/2`); returns the objects
+    /// freed when it stops being fixed.
+    pub fn set_fixed(&mut self, fixed: bool) -> Vec<DbTerm> {
+        match self {
+            Store::Hash(h) => h.set_fixed(fixed),
+            Store::Tree(_) => Vec::new(),
         }
     }
 
@@ -147,36 +167,47 @@ impl Store {
             Store::Tree(t) => t.last_key(),
         }
     }
-    /// The key after `key`; `Err(())` for a hash table without `key` (unless `lenient`).
-    pub fn next_key(&self, key: Term, lenient: bool) -> Result<Option<Term>, NoSuchKey> {
+    /// The key after `key`; `Err(NoSuchKey)` for a hash table without `key`.
+    pub fn next_key(&self, key: Term) -> Result<Option<Term>, NoSuchKey> {
         match self {
-            Store::Hash(h) => h.next_key(key, lenient),
+            Store::Hash(h) => h.next_key(key),
             Store::Tree(t) => Ok(t.next_key(key)),
         }
     }
     /// The key before `key` (hash tables: as `next_key`).
-    pub fn prev_key(&self, key: Term, lenient: bool) -> Result<Option<Term>, NoSuchKey> {
+    pub fn prev_key(&self, key: Term) -> Result<Option<Term>, NoSuchKey> {
         match self {
-            Store::Hash(h) => h.next_key(key, lenient),
+            Store::Hash(h) => h.next_key(key),
             Store::Tree(t) => Ok(t.prev_key(key)),
         }
     }
 
     /// Visits objects in traversal order (descending keys for a reversed ordered set) from
-    /// `from`, until `f` returns false; returns where to continue, `None` at the end.
+    /// `from`, until `f` returns false (a hash table finishes the bucket it is in, without
+    /// calling `f` again); returns where to continue, `None` at the end.
     pub fn visit(
         &self,
         from: Option<Cursor>,
         reverse: bool,
-        f: impl FnMut(&DbTerm) -> bool,
+        mut f: impl FnMut(&DbTerm) -> bool,
     ) -> Option<Cursor> {
         match self {
             Store::Hash(h) => {
-                let pos = match from {
-                    Some(Cursor::Hash(p)) => Some(p),
-                    _ => None,
+                let start = match from {
+                    Some(Cursor::Hash(ix)) => ix,
+                    _ => 0,
                 };
-                h.visit(pos, f).map(Cursor::Hash)
+                let go = std::cell::Cell::new(true);
+                h.visit_buckets(
+                    start,
+                    |o| {
+                        if go.get() {
+                            go.set(f(o));
+                        }
+                    },
+                    || !go.get(),
+                )
+                .map(Cursor::Hash)
             }
             Store::Tree(t) => {
                 let after = match from {
@@ -188,7 +219,9 @@ impl Store {
         }
     }
 
-    pub fn retain(&mut self, f: impl FnMut(&DbTerm) -> bool) -> usize {
+    /// Deletes the objects for which `f` is false; returns how many, and what is to be
+    /// freed outside the table's lock.
+    pub fn retain(&mut self, f: impl FnMut(&DbTerm) -> bool) -> (usize, Vec<DbTerm>) {
         match self {
             Store::Hash(h) => h.retain(f),
             Store::Tree(t) => t.retain(f),

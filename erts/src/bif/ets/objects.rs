@@ -142,7 +142,7 @@ fn member_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn delete_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
-    let removed = t.store.write().remove_key(a[1]);
+    let removed = t.store.write().remove_key(a[1], |_| {});
     drop(removed);
     release(p, t);
     Ok(Term::atom(atom::TRUE))
@@ -153,17 +153,17 @@ fn delete_object_2(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[1].is_tuple() || boxed::tuple_arity(a[1]) <= t.keypos {
         return Err(Fail::badarg());
     }
-    t.store.write().remove_object(a[1]);
+    let removed = t.store.write().remove_object(a[1]);
+    drop(removed);
     Ok(Term::atom(atom::TRUE))
 }
 
 fn take_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
-    let removed = t.store.write().remove_key(a[1]);
-    let items: Vec<Term> = removed
-        .iter()
-        .map(|o| copy::copy(&mut p.heap, o.term()))
-        .collect();
+    let mut items: Vec<Term> = Vec::new();
+    let mut s = t.store.write();
+    let removed = s.remove_key(a[1], |o| items.push(copy::copy(&mut p.heap, o.term())));
+    drop(s);
     drop(removed);
     Ok(boxed::list(&mut p.heap, &items))
 }
@@ -173,6 +173,8 @@ fn internal_delete_all_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
     let mut s = t.store.write();
     let n = s.len();
-    s.clear();
+    let old = s.clear();
+    drop(s);
+    drop(old);
     Ok(Term::small(n as i64))
 }

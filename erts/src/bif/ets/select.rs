@@ -3,15 +3,16 @@
 //! `match_object/1,2,3` (with continuations), `match_spec_compile/1`, `match_spec_run_r/3`,
 //! `is_compiled_ms/1` and `erlang:match_spec_test/3`.
 //!
-//! A continuation is `{'$ets_cont', Tab, MatchSpec, Limit, Reverse, Cursor}`: the spec is
-//! compiled again by the next call, and the cursor says where the traversal stopped (the
-//! last key of an ordered set, the bucket position of a hash table), so a continuation stays
-//! valid while the table changes.
+//! A continuation is `{'$ets_cont', Tab, MatchSpec, Limit, Reverse, Where}`: the spec is
+//! compiled again by the next call. For an ordered set `Where` is `{'$ets_cont', LastKey}`;
+//! for a hash table it is OTP's `{Bucket, Surplus}` (the bucket to go on from, `-1` at the
+//! end, and the results found beyond the last chunk), so chunks hold what OTP's hold.
 
 use super::{cause, release, table_for};
 use crate::atom;
 use crate::bif::Registry;
 use crate::ets::atoms::am;
+use crate::ets::db_hash::HashStore;
 use crate::ets::match_spec::{self, MatchSpec};
 use crate::ets::store::{Cursor, Store};
 use crate::ets::{Kind, Op, Table};
@@ -22,7 +23,8 @@ use crate::term::compare::{compare, exact_eq};
 use crate::term::copy;
 use crate::term::Term;
 use parking_lot::RwLock;
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
 pub fn register(r: &mut Registry) {
@@ -51,24 +53,32 @@ fn compile(ms: Term) -> Result<MatchSpec, Fail> {
     match_spec::compile(ms).map_err(|_| Fail::badarg())
 }
 
-/// What a select run produced.
-struct Chunk {
-    results: Vec<Term>,
-    /// Where to continue; `None` when the table's end was reached.
-    next: Option<Cursor>,
+/// Where a limited select stopped, as its continuation carries it.
+enum Resume {
+    /// Ordered sets: after this key.
+    Tree(Term),
+    /// Hash tables (OTP's continuation): the bucket to go on from (`None`: the end was
+    /// reached) and the results found beyond the last chunk, as a list.
+    Hash(Option<usize>, Term),
 }
 
-/// Runs `ms` over the objects of `s` from `from`, collecting at most `limit` results (copied
-/// onto the caller's heap). Hash tables give their results in reverse traversal order, as
-/// OTP's do.
-fn run(
+/// What a select run produced: the results in the order returned, and where to go on.
+struct Chunk {
+    results: Vec<Term>,
+    /// Where to continue; `None` when nothing is left.
+    next: Option<Resume>,
+}
+
+/// An ordered set's select: at most `limit` results (copied onto the caller's heap) from
+/// the key after `from` on, in key order (descending when `reverse`).
+fn run_tree(
     p: &mut Process,
     s: &Store,
     keypos: usize,
     ms: &MatchSpec,
     reverse: bool,
     limit: Option<usize>,
-    from: Option<Cursor>,
+    from: Option<Term>,
 ) -> Chunk {
     let mut results = Vec::new();
     let take = |p: &mut Process, obj: Term, results: &mut Vec<Term>| {
@@ -78,30 +88,114 @@ fn run(
     };
     let next = match (limit, from, ms.bound_keys(keypos)) {
         (None, None, Some(mut keys)) => {
-            if let Store::Tree(_) = s {
-                keys.sort_by(|a, b| compare(*a, *b, false));
-                if reverse {
-                    keys.reverse();
-                }
+            keys.sort_by(|a, b| compare(*a, *b, false));
+            if reverse {
+                keys.reverse();
             }
             for k in keys {
-                let mut objs = Vec::new();
-                s.lookup(k, |o| objs.push(o.term()));
-                for o in objs {
-                    take(p, o, &mut results);
+                if let Some(o) = s.get(k) {
+                    take(p, o.term(), &mut results);
                 }
             }
             None
         }
-        _ => s.visit(from, reverse, |o| {
-            take(p, o.term(), &mut results);
-            limit.is_none_or(|l| results.len() < l)
-        }),
+        _ => s
+            .visit(from.map(Cursor::Tree), reverse, |o| {
+                take(p, o.term(), &mut results);
+                limit.is_none_or(|l| results.len() < l)
+            })
+            .and_then(|c| match c {
+                Cursor::Tree(k) if limit.is_some_and(|l| results.len() >= l) => {
+                    Some(Resume::Tree(k))
+                }
+                _ => None,
+            }),
     };
-    if let Store::Hash(_) = s {
-        results.reverse();
-    }
     Chunk { results, next }
+}
+
+/// A hash table's select as OTP's match traversal does it: whole buckets at a time, the
+/// results consed as found (so in reverse traversal order); with a `limit`, a bucket is
+/// finished even past the limit and the results beyond it are carried in the continuation
+/// (`from`: where the last call stopped, and those results).
+fn run_hash(
+    p: &mut Process,
+    h: &HashStore,
+    keypos: usize,
+    ms: &MatchSpec,
+    limit: Option<usize>,
+    from: Option<(Option<usize>, Term)>,
+) -> Result<Chunk, Fail> {
+    let first_call = from.is_none();
+    let (mut slot, carried) = from.unwrap_or((Some(0), Term::NIL));
+    // The result list, head first.
+    let mut list: VecDeque<Term> = boxed::list_to_vec(carried).ok_or_else(Fail::badarg)?.into();
+    let got = Cell::new(list.len());
+    let enough = || limit.is_some_and(|l| got.get() >= l);
+    let take = |p: &mut Process, list: &mut VecDeque<Term>, o: &crate::ets::db_term::DbTerm| {
+        if let Some(r) = ms.run(p, o.term()) {
+            list.push_front(copy::copy(&mut p.heap, r));
+            got.set(got.get() + 1);
+        }
+    };
+    match (first_call, ms.bound_keys(keypos)) {
+        (true, Some(keys)) => {
+            for ix in h.buckets_of(&keys) {
+                h.visit_bucket(ix, |o| take(p, &mut list, o));
+            }
+            slot = None;
+        }
+        _ => {
+            if let Some(ix) = slot.filter(|_| !enough()) {
+                if ix >= h.slots() {
+                    return Err(Fail::badarg());
+                }
+                slot = h.visit_buckets(ix, |o| take(p, &mut list, o), enough);
+            }
+        }
+    }
+    let mut rest = Vec::new();
+    if let Some(l) = limit {
+        if list.len() > l {
+            rest = list.drain(..list.len() - l).collect();
+            // A continued call conses the surplus onto a new list, reversing it.
+            if !first_call {
+                rest.reverse();
+            }
+        }
+    }
+    let next = if limit.is_some() && (!rest.is_empty() || slot.is_some()) {
+        Some(Resume::Hash(slot, boxed::list(&mut p.heap, &rest)))
+    } else {
+        None
+    };
+    Ok(Chunk {
+        results: list.into(),
+        next,
+    })
+}
+
+/// Runs `ms` over table `t` (its storage `s`), from `from` on, with at most `limit` results.
+fn run(
+    p: &mut Process,
+    t: &Table,
+    s: &Store,
+    ms: &MatchSpec,
+    reverse: bool,
+    limit: Option<usize>,
+    from: Option<Resume>,
+) -> Result<Chunk, Fail> {
+    match (s, from) {
+        (Store::Tree(_), None) => Ok(run_tree(p, s, t.keypos, ms, reverse, limit, None)),
+        (Store::Tree(_), Some(Resume::Tree(k))) => {
+            Ok(run_tree(p, s, t.keypos, ms, reverse, limit, Some(k)))
+        }
+        (Store::Hash(h), None) => run_hash(p, h, t.keypos, ms, limit, None),
+        (Store::Hash(h), Some(Resume::Hash(slot, rest))) => {
+            run_hash(p, h, t.keypos, ms, limit, Some((slot, rest)))
+        }
+        _ => Err(Fail::badarg()),
+    }
 }
 
 fn limit_arg(t: Term) -> Result<usize, Fail> {
@@ -111,30 +205,30 @@ fn limit_arg(t: Term) -> Result<usize, Fail> {
     }
 }
 
-fn cursor_term(p: &mut Process, c: Cursor) -> Term {
-    match c {
-        Cursor::Hash((h, i)) => {
-            boxed::tuple(&mut p.heap, &[Term::small(h as i64), Term::small(i as i64)])
+fn resume_term(p: &mut Process, r: Resume) -> Term {
+    match r {
+        Resume::Hash(slot, rest) => {
+            let slot = Term::small(slot.map_or(-1, |s| s as i64));
+            boxed::tuple(&mut p.heap, &[slot, rest])
         }
-        Cursor::Tree(k) => {
+        Resume::Tree(k) => {
             let k = copy::copy(&mut p.heap, k);
             boxed::tuple(&mut p.heap, &[Term::atom(am().ets_cont), k])
         }
     }
 }
 
-fn cursor_from(t: Term) -> Option<Cursor> {
+fn resume_from(t: Term) -> Option<Resume> {
     if !t.is_tuple() || boxed::tuple_arity(t) != 2 {
         return None;
     }
     let (a, b) = (boxed::tuple_element(t, 0), boxed::tuple_element(t, 1));
     if a == Term::atom(am().ets_cont) {
-        return Some(Cursor::Tree(b));
+        return Some(Resume::Tree(b));
     }
-    match (a.as_small(), b.as_small()) {
-        (Some(h), Some(i)) if (0..=u32::MAX as i64).contains(&h) && i >= 0 => {
-            Some(Cursor::Hash((h as u32, i as usize)))
-        }
+    match a.as_small() {
+        Some(-1) => Some(Resume::Hash(None, b)),
+        Some(s) if s >= 0 => Some(Resume::Hash(Some(s as usize), b)),
         _ => None,
     }
 }
@@ -147,15 +241,15 @@ fn limited(
     ms_term: Term,
     limit: usize,
     reverse: bool,
-    from: Option<Cursor>,
+    from: Option<Resume>,
 ) -> BifResult {
     let ms = compile(ms_term)?;
     let s = t.store.read();
-    let chunk = run(p, &s, t.keypos, &ms, reverse, Some(limit), from);
+    let chunk = run(p, t, &s, &ms, reverse, Some(limit), from)?;
+    drop(s);
     let cont = match chunk.next {
-        Some(c) if chunk.results.len() >= limit => {
-            let c = cursor_term(p, c);
-            drop(s);
+        Some(r) => {
+            let c = resume_term(p, r);
             boxed::tuple(
                 &mut p.heap,
                 &[
@@ -168,8 +262,7 @@ fn limited(
                 ],
             )
         }
-        _ => {
-            drop(s);
+        None => {
             if chunk.results.is_empty() {
                 return Ok(Term::atom(am().end_of_table));
             }
@@ -184,7 +277,7 @@ fn select_all(p: &mut Process, tab: Term, ms_term: Term, reverse: bool) -> BifRe
     let t = table_for(p, tab, Op::Read)?;
     let ms = compile(ms_term)?;
     let s = t.store.read();
-    let chunk = run(p, &s, t.keypos, &ms, reverse, None, None);
+    let chunk = run(p, &t, &s, &ms, reverse, None, None)?;
     drop(s);
     release(p, t);
     Ok(boxed::list(&mut p.heap, &chunk.results))
@@ -226,17 +319,9 @@ fn select_1(p: &mut Process, a: &[Term]) -> BifResult {
     let e = boxed::tuple_elems(c);
     let limit = limit_arg(e[3])?;
     let reverse = e[4] == Term::atom(atom::TRUE);
-    let cursor = cursor_from(e[5]).ok_or_else(Fail::badarg)?;
+    let resume = resume_from(e[5]).ok_or_else(Fail::badarg)?;
     let t = table_for(p, e[1], Op::Read)?;
-    let ok_kind = matches!(
-        (&cursor, t.kind),
-        (Cursor::Tree(_), Kind::OrderedSet)
-            | (Cursor::Hash(_), Kind::Set | Kind::Bag | Kind::DuplicateBag)
-    );
-    if !ok_kind {
-        return Err(Fail::badarg());
-    }
-    limited(p, e[1], &t, e[2], limit, reverse, Some(cursor))
+    limited(p, e[1], &t, e[2], limit, reverse, Some(resume))
 }
 
 fn select_count_2(p: &mut Process, a: &[Term]) -> BifResult {
@@ -258,7 +343,10 @@ fn internal_select_delete_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Write)?;
     let ms = compile(a[1])?;
     let yes = Term::atom(atom::TRUE);
-    let n = t.store.write().retain(|o| ms.run(p, o.term()) != Some(yes));
+    let mut s = t.store.write();
+    let (n, freed) = s.retain(|o| ms.run(p, o.term()) != Some(yes));
+    drop(s);
+    drop(freed);
     Ok(Term::small(n as i64))
 }
 

@@ -398,6 +398,7 @@ fn safe_fixtable_2(p: &mut Process, a: &[Term]) -> BifResult {
     if fix.by.is_empty() {
         fix.since = None;
     }
+    t.fixation_changed(&fix);
     Ok(Term::atom(atom::TRUE))
 }
 

@@ -40,17 +40,15 @@ fn last_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn next_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Read)?;
-    let fixed = t.is_fixed();
     let s = t.store.read();
-    let k = s.next_key(a[1], fixed).map_err(|_| Fail::badarg())?;
+    let k = s.next_key(a[1]).map_err(|_| Fail::badarg())?;
     Ok(key_or_end(p, k))
 }
 
 fn prev_2(p: &mut Process, a: &[Term]) -> BifResult {
     let t = table_for(p, a[0], Op::Read)?;
-    let fixed = t.is_fixed();
     let s = t.store.read();
-    let k = s.prev_key(a[1], fixed).map_err(|_| Fail::badarg())?;
+    let k = s.prev_key(a[1]).map_err(|_| Fail::badarg())?;
     Ok(key_or_end(p, k))
 }
 

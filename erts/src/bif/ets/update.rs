@@ -165,9 +165,13 @@ fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResu
         None
     } else {
         let obj = boxed::tuple(&mut p.heap, &elems);
-        let old = s.remove_key(key);
-        s.insert(obj);
-        Some(old)
+        if existing.is_some() {
+            // In place, as OTP updates an object: its position in the table stays.
+            s.replace(obj)
+        } else {
+            s.insert(obj);
+            None
+        }
     };
     drop(s);
     drop(old);
@@ -230,6 +234,8 @@ fn update_element_3(p: &mut Process, a: &[Term]) -> BifResult {
         elems[pos - 1] = v;
     }
     let obj = boxed::tuple(&mut p.heap, &elems);
-    s.replace(obj);
+    let old = s.replace(obj);
+    drop(s);
+    drop(old);
     Ok(Term::atom(atom::TRUE))
 }
