@@ -160,6 +160,24 @@ impl HashStore {
         self.words
     }
 
+    /// Words OTP's layout of this storage takes, for `ets:info(T, memory)`: the objects
+    /// with their four-word chain links (objects marked deleted included, with a record
+    /// each), the bucket
+    /// segments beyond the first, and the tables of segments (one for 256 segments, then
+    /// 128 more in each next one, the old ones kept).
+    pub fn memory_words(&self) -> usize {
+        // A deletion while fixed also keeps a two-word record of its bucket.
+        let objects = self.words + 4 * (self.len + self.dead) + 2 * self.dead;
+        let extra = self.nslots - FIRST_SEGSZ;
+        let segments = 1 + extra / EXT_SEGSZ;
+        let (mut cap, mut tables) = (1, 0);
+        while segments > cap {
+            cap = if cap == 1 { 256 } else { cap + 128 };
+            tables += 6 + cap;
+        }
+        objects + extra + tables
+    }
+
     #[inline]
     fn index(&self, h: u32) -> usize {
         let ix = h as usize & self.szm;
@@ -285,7 +303,7 @@ impl HashStore {
             (Kind::Set | Kind::OrderedSet, Some(i)) => {
                 let e = &mut b[i];
                 let new = DbTerm::new(obj);
-                self.words = self.words + new.words() - e.obj.words();
+                self.words = self.words + new.otp_words() - e.obj.otp_words();
                 e.obj = new;
                 if e.dead {
                     e.dead = false;
@@ -319,7 +337,7 @@ impl HashStore {
             (_, None) => 0,
         };
         let new = DbTerm::new(obj);
-        self.words += new.words();
+        self.words += new.otp_words();
         b.insert(at, Entry::new(h, new));
         self.count(h, 1);
         self.after_insert(h);
@@ -372,7 +390,7 @@ impl HashStore {
             .rev()
             .find(|e| e.has_live_key(key, h, keypos))?;
         let new = DbTerm::new(obj);
-        let (nw, ow) = (new.words(), e.obj.words());
+        let (nw, ow) = (new.otp_words(), e.obj.otp_words());
         let old = std::mem::replace(&mut e.obj, new);
         self.words = self.words + nw - ow;
         Some(old)
@@ -392,7 +410,7 @@ impl HashStore {
                 freed.push(b.remove(i).obj);
             }
         }
-        self.words -= freed.iter().map(|o| o.words()).sum::<usize>();
+        self.words -= freed.iter().map(|o| o.otp_words()).sum::<usize>();
         self.count(h, -(idx.len() as isize));
         self.after_remove(h);
         freed
@@ -483,7 +501,7 @@ impl HashStore {
             }
         }
         self.dead = 0;
-        self.words -= freed.iter().map(|o| o.words()).sum::<usize>();
+        self.words -= freed.iter().map(|o| o.otp_words()).sum::<usize>();
         freed
     }
 
@@ -614,7 +632,7 @@ impl HashStore {
             ix = self.next_slot(i);
         }
         self.len -= removed;
-        self.words -= freed.iter().map(|o| o.words()).sum::<usize>();
+        self.words -= freed.iter().map(|o| o.otp_words()).sum::<usize>();
         let n = if self.shape.decentralized {
             self.estimate(0)
         } else {
@@ -639,7 +657,7 @@ impl HashStore {
                 }
                 if let Some(new) = f(&e.obj) {
                     let new = DbTerm::new(new);
-                    words = words + new.words() - e.obj.words();
+                    words = words + new.otp_words() - e.obj.otp_words();
                     e.obj = new;
                     n += 1;
                 }

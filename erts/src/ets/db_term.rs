@@ -112,6 +112,19 @@ impl DbTerm {
     pub fn words(&self) -> usize {
         self.word(0) as usize - PREFIX
     }
+    /// Words the object takes in OTP (for `ets:info(T, memory)`): its heap words, where each
+    /// refcounted binary is OTP's six-word `ProcBin` rather than this VM's three words.
+    pub fn otp_words(&self) -> usize {
+        let bins = self.word(1);
+        let nbins = if bins == 0 {
+            0
+        } else {
+            // SAFETY: a non-zero second word is the `Box<OffHeap>` made in `new`, alive
+            // until `drop`.
+            unsafe { (*(bins as *const OffHeap)).len() }
+        };
+        self.words() + 3 * nbins
+    }
 }
 
 impl Drop for DbTerm {

@@ -89,13 +89,13 @@ impl TreeStore {
     fn put(&mut self, obj: Term) -> Option<DbTerm> {
         let new = DbTerm::new(obj);
         let key = new.key(self.keypos);
-        self.words += new.words();
+        self.words += new.otp_words();
         match self.map.entry(TreeKey::new(key)) {
             Entry::Occupied(mut e) => {
                 // Point the tree's key at the new object before the old one is freed.
                 e.key().set(key);
                 let old = e.insert(new);
-                self.words -= old.words();
+                self.words -= old.otp_words();
                 Some(old)
             }
             Entry::Vacant(e) => {
@@ -125,7 +125,7 @@ impl TreeStore {
 
     pub fn remove_key(&mut self, key: Term) -> Option<DbTerm> {
         let o = self.map.remove(&TreeKey::new(key))?;
-        self.words -= o.words();
+        self.words -= o.otp_words();
         Some(o)
     }
 
@@ -224,7 +224,7 @@ impl TreeStore {
         self.map.retain(|_, o| {
             let keep = f(o);
             if !keep {
-                freed += o.words();
+                freed += o.otp_words();
             }
             keep
         });
@@ -242,7 +242,7 @@ impl TreeStore {
             if let Some(new) = f(o) {
                 let new = DbTerm::new(new);
                 k.set(new.key(keypos));
-                words = words + new.words() - o.words();
+                words = words + new.otp_words() - o.otp_words();
                 *o = new;
                 n += 1;
             }

@@ -45,6 +45,14 @@ impl Store {
             Store::Tree(t) => t.words(),
         }
     }
+    /// Words OTP's layout of the objects takes (hash: see
+    /// [`HashStore::memory_words`]; tree: each object with five words of tree node).
+    pub fn memory_words(&self) -> usize {
+        match self {
+            Store::Hash(h) => h.memory_words(),
+            Store::Tree(t) => t.words() + 5 * t.len(),
+        }
+    }
 
     pub fn insert(&mut self, obj: Term) {
         match self {
