@@ -7,7 +7,6 @@ use crate::atom::Atom;
 use crate::process::cell::ProcessCell;
 use crate::process::exit::{deliver, deliver_to};
 use crate::process::registry;
-use crate::process::signal_handling::build_owned;
 use crate::process::signals::{OwnedTerm, Signal};
 use crate::term::{boxed, copy, Term};
 use parking_lot::{Condvar, Mutex};
@@ -175,7 +174,7 @@ fn fire(id: u64, action: Action) {
             };
             let Some(to) = to else { return };
             let msg = if start_timer {
-                build_owned(|h| {
+                OwnedTerm::build(|h| {
                     let r = boxed::reference(h, id);
                     let m = copy::copy(h, msg.term);
                     boxed::tuple(h, &[Term::atom(crate::atom::atom("timeout")), r, m])

@@ -97,7 +97,7 @@ fn measure(me: &Process) -> Usage {
         }
     }
     for t in crate::ets::registry().all() {
-        u.ets += crate::bif::ets::table::memory_words(&t) * 8;
+        u.ets += t.memory_words() * 8;
     }
     let sum = u.processes + u.atom + u.binary + u.code + u.ets;
     u.total = resident_bytes().unwrap_or(sum).max(sum);

@@ -100,7 +100,6 @@ pub struct HashStore {
     szm: usize,
     /// Buckets allocated (whole segments), which sets the shrink limit.
     nslots: usize,
-    shrink_limit: usize,
     /// Live objects per lock stripe (decentralized counters only).
     stripe_items: Vec<isize>,
     fixed: bool,
@@ -137,7 +136,6 @@ impl HashStore {
             buckets: first_segment(),
             szm: FIRST_SEGSZ - 1,
             nslots: FIRST_SEGSZ,
-            shrink_limit: 0,
             stripe_items: if shape.decentralized {
                 vec![0; LOCK_CNT]
             } else {
@@ -155,9 +153,6 @@ impl HashStore {
     }
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-    pub fn words(&self) -> usize {
-        self.words
     }
 
     /// Words OTP's layout of this storage takes, for `ets:info(T, memory)`: the objects
@@ -218,13 +213,15 @@ impl HashStore {
         }
     }
 
-    fn calc_shrink_limit(&mut self) {
+    /// Fewer objects than this make the table shrink: none until it has two extra
+    /// segments (and, with decentralized counters, enough buckets for a fair estimate).
+    fn shrink_limit(&self) -> usize {
         let sample_ok = !self.shape.decentralized || self.nslots >= 100 * LOCK_CNT;
-        self.shrink_limit = if sample_ok && self.nslots >= FIRST_SEGSZ + 2 * EXT_SEGSZ {
+        if sample_ok && self.nslots >= FIRST_SEGSZ + 2 * EXT_SEGSZ {
             (self.nslots - EXT_SEGSZ) / 2
         } else {
             0
-        };
+        }
     }
 
     /// Splits buckets while there are more than `nitems` of them (at most five).
@@ -236,7 +233,6 @@ impl HashStore {
             }
             if nactive == self.nslots {
                 self.nslots += EXT_SEGSZ;
-                self.calc_shrink_limit();
             }
             let (from, szm) = if nactive <= self.szm {
                 (nactive & (self.szm >> 1), self.szm)
@@ -256,7 +252,7 @@ impl HashStore {
     /// most five).
     fn shrink(&mut self, nitems: usize) {
         for _ in 0..MAX_RESIZE_STEPS {
-            if nitems >= self.shrink_limit {
+            if nitems >= self.shrink_limit() {
                 return;
             }
             let src_ix = self.buckets.len() - 1;
@@ -268,7 +264,6 @@ impl HashStore {
             }
             if self.nslots - src_ix >= EXT_SEGSZ {
                 self.nslots -= EXT_SEGSZ;
-                self.calc_shrink_limit();
             }
             // The joined chain is the source chain followed by the destination chain.
             self.buckets[dst].extend(src);
@@ -284,7 +279,7 @@ impl HashStore {
 
     fn after_remove(&mut self, h: u32) {
         let n = self.estimate(h);
-        if !self.fixed && n < self.shrink_limit {
+        if !self.fixed && n < self.shrink_limit() {
             self.shrink(n);
         }
     }
@@ -612,16 +607,14 @@ impl HashStore {
         let mut ix = Some(0);
         while let Some(i) = ix {
             let b = &mut self.buckets[i];
+            let mut gone: SmallVec<[u32; 4]> = SmallVec::new();
             let mut j = b.len();
             while j > 0 {
                 j -= 1;
                 if b[j].dead || f(&b[j].obj) {
                     continue;
                 }
-                removed += 1;
-                if self.shape.decentralized {
-                    self.stripe_items[b[j].hash as usize & (LOCK_CNT - 1)] -= 1;
-                }
+                gone.push(b[j].hash);
                 if fixed {
                     b[j].dead = true;
                     self.dead += 1;
@@ -629,18 +622,16 @@ impl HashStore {
                     freed.push(b.remove(j).obj);
                 }
             }
+            removed += gone.len();
+            for h in gone {
+                self.count(h, -1);
+            }
             ix = self.next_slot(i);
         }
-        self.len -= removed;
         self.words -= freed.iter().map(|o| o.otp_words()).sum::<usize>();
-        let n = if self.shape.decentralized {
-            self.estimate(0)
-        } else {
-            self.len
-        };
-        if !self.fixed && n < self.shrink_limit {
-            self.shrink(n);
-        }
+        // No one hash stands for the whole walk: decentralized counters estimate from
+        // the first stripe's count.
+        self.after_remove(0);
         (removed, freed)
     }
 

@@ -156,6 +156,27 @@ impl Table {
             _ => self.owner() == pid,
         }
     }
+    /// Words of `ets:info(T, memory)`: OTP's fixed part of a table of its kind and options
+    /// (the table structure with its locks and counters, a hash table's first 256 buckets),
+    /// a record per process fixing it, and what its objects take in OTP's layout.
+    pub fn memory_words(&self) -> usize {
+        let wc = self.write_concurrency || self.write_concurrency_auto;
+        let fixed = match self.kind {
+            Kind::OrderedSet => {
+                let base = if wc { 133 } else { 139 };
+                base + if self.read_concurrency { 32 } else { 0 }
+            }
+            _ if self.hash_shape.fine_locked => {
+                // 64 stripe locks; read-optimised ones take 32 words more each.
+                let locks = if self.read_concurrency { 64 * 32 } else { 0 };
+                let counters = if self.hash_shape.decentralized { 34 } else { 0 };
+                1361 + locks + counters
+            }
+            _ => 305 + if self.read_concurrency { 32 } else { 0 },
+        };
+        let fixers = self.fix.lock().by.len();
+        fixed + 9 * fixers + self.store.read().memory_words()
+    }
     /// Whether any process has the table fixed.
     pub fn is_fixed(&self) -> bool {
         !self.fix.lock().by.is_empty()
@@ -427,7 +448,7 @@ pub fn tid_term(t: &Table, heap: &mut crate::heap::Heap) -> Term {
 
 /// `{'ETS-TRANSFER', Tab, From, Data}` in its own heap.
 pub fn transfer_message(t: &Table, from: u64, data: Term) -> OwnedTerm {
-    crate::process::signal_handling::build_owned(|h| {
+    crate::process::signals::OwnedTerm::build(|h| {
         let tab = tid_term(t, h);
         let data = crate::term::copy::copy(h, data);
         crate::term::boxed::tuple(

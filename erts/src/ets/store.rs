@@ -12,15 +12,6 @@ pub enum Store {
     Tree(TreeStore),
 }
 
-/// Where a traversal stopped, to continue from there.
-#[derive(Clone, Copy, Debug)]
-pub enum Cursor {
-    /// Hash tables: the bucket to continue from.
-    Hash(usize),
-    /// Ordered sets: the key of the last object visited.
-    Tree(Term),
-}
-
 impl Store {
     pub fn new(kind: Kind, keypos: usize, shape: HashShape) -> Store {
         match kind {
@@ -37,13 +28,6 @@ impl Store {
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-    /// Words used by the objects.
-    pub fn words(&self) -> usize {
-        match self {
-            Store::Hash(h) => h.words(),
-            Store::Tree(t) => t.words(),
-        }
     }
     /// Words OTP's layout of the objects takes (hash: see
     /// [`HashStore::memory_words`]; tree: each object with five words of tree node).
@@ -190,39 +174,15 @@ impl Store {
         }
     }
 
-    /// Visits objects in traversal order (descending keys for a reversed ordered set) from
-    /// `from`, until `f` returns false (a hash table finishes the bucket it is in, without
-    /// calling `f` again); returns where to continue, `None` at the end.
-    pub fn visit(
-        &self,
-        from: Option<Cursor>,
-        reverse: bool,
-        mut f: impl FnMut(&DbTerm) -> bool,
-    ) -> Option<Cursor> {
+    /// Calls `f` on every object, in traversal order.
+    pub fn for_each(&self, mut f: impl FnMut(&DbTerm)) {
         match self {
-            Store::Hash(h) => {
-                let start = match from {
-                    Some(Cursor::Hash(ix)) => ix,
-                    _ => 0,
-                };
-                let go = std::cell::Cell::new(true);
-                h.visit_buckets(
-                    start,
-                    |o| {
-                        if go.get() {
-                            go.set(f(o));
-                        }
-                    },
-                    || !go.get(),
-                )
-                .map(Cursor::Hash)
-            }
+            Store::Hash(h) => h.visit_all(f),
             Store::Tree(t) => {
-                let after = match from {
-                    Some(Cursor::Tree(k)) => Some(k),
-                    _ => None,
-                };
-                t.visit(after, reverse, f).map(Cursor::Tree)
+                t.visit(None, false, |o| {
+                    f(o);
+                    true
+                });
             }
         }
     }

@@ -5,7 +5,6 @@
 //! exit signal, a monitor a `noproc` `'DOWN'` message.
 
 use super::cell::ProcessCell;
-use super::signal_handling::build_owned;
 use super::signals::{MonitorTarget, OwnedTerm, Signal};
 use super::table::table;
 use super::{registry, Process};
@@ -72,7 +71,7 @@ fn answer_dead(dead: u64, sig: Signal) {
 /// `{'DOWN', Ref, process, Item, Reason}` in its own heap; `Item` is the pid, or
 /// `{Name, Node}` for a monitor by name.
 pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Term) -> OwnedTerm {
-    build_owned(|h| {
+    OwnedTerm::build(|h| {
         let r = boxed::reference(h, reference);
         let item = match target {
             MonitorTarget::Pid(_) => Term::pid(pid),

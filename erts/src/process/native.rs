@@ -53,7 +53,7 @@ fn reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
     if !to.is_local_pid() {
         return;
     }
-    let msg = super::signal_handling::build_owned(|h| {
+    let msg = super::signals::OwnedTerm::build(|h| {
         let r = build(h);
         boxed::tuple(h, &[Term::atom(atom::atom("init")), r])
     });
@@ -142,7 +142,7 @@ fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
     if !to.is_local_pid() {
         return;
     }
-    let msg = super::signal_handling::build_owned(|h| {
+    let msg = super::signals::OwnedTerm::build(|h| {
         let r = build(h);
         boxed::tuple(h, &[Term::atom(atom::atom("code_server")), r])
     });

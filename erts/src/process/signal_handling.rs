@@ -4,7 +4,7 @@
 //! end a `receive ... after`.
 
 use super::alias::AliasMode;
-use super::signals::{OwnedTerm, Signal};
+use super::signals::Signal;
 use super::{MonitoredBy, Process};
 use crate::atom;
 use crate::term::boxed;
@@ -165,9 +165,4 @@ impl Process {
         }
         Handled::Killed(reason)
     }
-}
-
-/// Builds a term in a fresh heap.
-pub fn build_owned(f: impl FnOnce(&mut crate::heap::Heap) -> Term) -> OwnedTerm {
-    OwnedTerm::build(f)
 }

@@ -13,8 +13,9 @@ use crate::atom;
 use crate::bif::Registry;
 use crate::ets::atoms::am;
 use crate::ets::db_hash::HashStore;
+use crate::ets::db_tree::TreeStore;
 use crate::ets::match_spec::{self, MatchSpec};
-use crate::ets::store::{Cursor, Store};
+use crate::ets::store::Store;
 use crate::ets::{Kind, Op, Table};
 use crate::exception::{BifResult, Fail};
 use crate::process::Process;
@@ -73,7 +74,7 @@ struct Chunk {
 /// the key after `from` on, in key order (descending when `reverse`).
 fn run_tree(
     p: &mut Process,
-    s: &Store,
+    s: &TreeStore,
     keypos: usize,
     ms: &MatchSpec,
     reverse: bool,
@@ -100,16 +101,12 @@ fn run_tree(
             None
         }
         _ => s
-            .visit(from.map(Cursor::Tree), reverse, |o| {
+            .visit(from, reverse, |o| {
                 take(p, o.term(), &mut results);
                 limit.is_none_or(|l| results.len() < l)
             })
-            .and_then(|c| match c {
-                Cursor::Tree(k) if limit.is_some_and(|l| results.len() >= l) => {
-                    Some(Resume::Tree(k))
-                }
-                _ => None,
-            }),
+            .filter(|_| limit.is_some_and(|l| results.len() >= l))
+            .map(Resume::Tree),
     };
     Chunk { results, next }
 }
@@ -186,9 +183,9 @@ fn run(
     from: Option<Resume>,
 ) -> Result<Chunk, Fail> {
     match (s, from) {
-        (Store::Tree(_), None) => Ok(run_tree(p, s, t.keypos, ms, reverse, limit, None)),
-        (Store::Tree(_), Some(Resume::Tree(k))) => {
-            Ok(run_tree(p, s, t.keypos, ms, reverse, limit, Some(k)))
+        (Store::Tree(tree), None) => Ok(run_tree(p, tree, t.keypos, ms, reverse, limit, None)),
+        (Store::Tree(tree), Some(Resume::Tree(k))) => {
+            Ok(run_tree(p, tree, t.keypos, ms, reverse, limit, Some(k)))
         }
         (Store::Hash(h), None) => run_hash(p, h, t.keypos, ms, limit, None),
         (Store::Hash(h), Some(Resume::Hash(slot, rest))) => {
@@ -330,11 +327,10 @@ fn select_count_2(p: &mut Process, a: &[Term]) -> BifResult {
     let s = t.store.read();
     let mut n: i64 = 0;
     let yes = Term::atom(atom::TRUE);
-    s.visit(None, false, |o| {
+    s.for_each(|o| {
         if ms.run(p, o.term()) == Some(yes) {
             n += 1;
         }
-        true
     });
     Ok(Term::small(n))
 }
@@ -373,19 +369,18 @@ fn select_replace_2(p: &mut Process, a: &[Term]) -> BifResult {
     // First pass: every replacement, checked to keep its object's key.
     let mut news: Vec<Option<Term>> = Vec::new();
     let mut bad = false;
-    s.visit(None, false, |o| {
+    s.for_each(|o| {
+        if bad {
+            return;
+        }
         let r = ms.run(p, o.term());
         if let Some(r) = r {
             let same_key = r.is_tuple()
                 && boxed::tuple_arity(r) > keypos
                 && exact_eq(boxed::tuple_element(r, keypos), o.key(keypos));
-            if !same_key {
-                bad = true;
-                return false;
-            }
+            bad |= !same_key;
         }
         news.push(r);
-        true
     });
     if bad {
         return Err(Fail::badarg());

@@ -268,28 +268,6 @@ const INFO_ITEMS: [&str; 15] = [
     "protection",
 ];
 
-/// Words of `ets:info(T, memory)` for table `t`: OTP's fixed part of a table of its kind
-/// and options (the table structure with its locks and counters, a hash table's first 256
-/// buckets), a record per process fixing it, and what its objects take in OTP's layout.
-pub fn memory_words(t: &Table) -> usize {
-    let wc = t.write_concurrency || t.write_concurrency_auto;
-    let fixed = match t.kind {
-        Kind::OrderedSet => {
-            let base = if wc { 133 } else { 139 };
-            base + if t.read_concurrency { 32 } else { 0 }
-        }
-        _ if t.hash_shape.fine_locked => {
-            // 64 stripe locks; read-optimised ones take 32 words more each.
-            let locks = if t.read_concurrency { 64 * 32 } else { 0 };
-            let counters = if t.hash_shape.decentralized { 34 } else { 0 };
-            1361 + locks + counters
-        }
-        _ => 305 + if t.read_concurrency { 32 } else { 0 },
-    };
-    let fixers = t.fix.lock().by.len();
-    fixed + 9 * fixers + t.store.read().memory_words()
-}
-
 fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
     let m = am();
     Some(match item {
@@ -299,7 +277,7 @@ fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
         "write_concurrency" if t.write_concurrency_auto => Term::atom(m.auto),
         "write_concurrency" => Term::bool(t.write_concurrency),
         "compressed" => Term::bool(t.compressed),
-        "memory" => Term::small(memory_words(t) as i64),
+        "memory" => Term::small(t.memory_words() as i64),
         "owner" => Term::pid(t.owner()),
         "heir" => match &*t.heir.lock() {
             Some(h) => Term::pid(h.pid),
