@@ -30,6 +30,8 @@ enum Action {
         msg: OwnedTerm,
         start_timer: bool,
     },
+    /// A runtime callback (driver timers: `driver_set_timer`).
+    Call(Box<dyn FnOnce() + Send>),
 }
 
 struct Entry {
@@ -100,6 +102,17 @@ pub fn start_message_timer(ref_id: u64, ms: u64, dest: Dest, msg: Term, start_ti
     );
 }
 
+/// Runs `f` on the timer thread after `ms` milliseconds; returns the timer's id for
+/// [`cancel_callback`] and [`read`].
+pub fn start_callback_timer(ms: u64, f: Box<dyn FnOnce() + Send>) -> u64 {
+    add(None, ms, Action::Call(f))
+}
+
+/// Cancels a callback timer; true if it had not fired.
+pub fn cancel_callback(id: u64) -> bool {
+    service().state.lock().entries.remove(&id).is_some()
+}
+
 /// Cancels BIF timer `ref_id`; returns the milliseconds that were left, or `None` when it had
 /// already fired or never existed.
 pub fn cancel(ref_id: u64) -> Option<u64> {
@@ -158,6 +171,7 @@ fn timer_thread() {
 
 fn fire(id: u64, action: Action) {
     match action {
+        Action::Call(f) => f(),
         Action::Receive { cell, gen } => {
             if let Some(cell) = cell.upgrade() {
                 let _ = deliver_to(&cell, Signal::ReceiveTimeout { generation: gen });

@@ -79,6 +79,8 @@ fn main() {
         std::process::exit(2);
     }
     let Some((m, f, a)) = start else { usage() };
+    // Before any thread starts: the port-program helper is forked from this process.
+    ports::init();
     runtime::init(&opts);
     let n = schedulers.unwrap_or_else(|| {
         std::thread::available_parallelism()

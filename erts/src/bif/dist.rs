@@ -11,6 +11,14 @@ use crate::term::Term;
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "nodes", 0, |_, _| Ok(Term::NIL));
+    // Whether the node of a pid takes unicode I/O requests: always, without distribution.
+    r.add("net_kernel", "dflag_unicode_io", 1, |_, a| {
+        if a[0].is_pid() {
+            Ok(Term::bool(true))
+        } else {
+            Err(crate::exception::Fail::badarg())
+        }
+    });
     r.add("erlang", "nodes", 1, |p, a| {
         let this = includes_this(a[0])?;
         Ok(node_list(p, this, None))

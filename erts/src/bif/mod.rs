@@ -27,6 +27,7 @@ pub mod os;
 pub mod packet;
 pub mod persistent_term;
 pub mod phash;
+pub mod port;
 pub mod process;
 pub mod process_info;
 pub mod re;
@@ -134,6 +135,7 @@ fn register_all(r: &mut Registry) {
     os::register(r);
     packet::register(r);
     phash::register(r);
+    port::register(r);
     system_info::register(r);
     system_flag::register(r);
     system_task::register(r);

@@ -51,8 +51,15 @@ fn make_ref_0(p: &mut Process, _a: &[Term]) -> BifResult {
 pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
     let id = if to.is_local_pid() {
         to.pid_number()
+    } else if to.is_local_port() {
+        crate::port::signals::send_message(to.port_number(), msg);
+        return Ok(msg);
     } else if let Some(name) = to.as_atom() {
         match registry::whereis(name) {
+            Some(id) if crate::port::is_port_id(id) => {
+                crate::port::signals::send_message(id & !crate::port::PORT_BIT, msg);
+                return Ok(msg);
+            }
             Some(id) => id,
             None => return Err(Fail::badarg()),
         }

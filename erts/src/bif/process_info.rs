@@ -95,7 +95,11 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             copy_list(out, t.is_some(), &msgs)
         }
         "links" => {
-            let l: Vec<Term> = src!().links.iter().map(|&i| Term::pid(i)).collect();
+            let l: Vec<Term> = src!()
+                .links
+                .iter()
+                .map(|&i| crate::port::entity_term(i))
+                .collect();
             boxed::list(&mut out.heap, &l)
         }
         "monitors" => {
@@ -103,15 +107,19 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             let mut items = Vec::new();
             for m in ms {
                 let v = match m.target {
-                    crate::process::signals::MonitorTarget::Pid(i) => Term::pid(i),
+                    crate::process::signals::MonitorTarget::Pid(i) => {
+                        crate::port::entity_term(i)
+                    }
                     crate::process::signals::MonitorTarget::Name(n) => {
                         boxed::tuple(&mut out.heap, &[Term::atom(n), Term::atom(atom::NONODE)])
                     }
                 };
-                items.push(boxed::tuple(
-                    &mut out.heap,
-                    &[Term::atom(atom::atom("process")), v],
-                ));
+                let kind = if crate::port::is_port_id(m.pid) {
+                    "port"
+                } else {
+                    "process"
+                };
+                items.push(boxed::tuple(&mut out.heap, &[Term::atom(atom::atom(kind)), v]));
             }
             boxed::list(&mut out.heap, &items)
         }

@@ -43,10 +43,9 @@ pub fn register(r: &mut Registry) {
 }
 
 fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
-    if !a[0].is_local_pid() {
+    let Some(to) = crate::port::entity_id(a[0]) else {
         return Err(Fail::badarg());
-    }
-    let to = a[0].pid_number();
+    };
     if to != p.id && !p.links.contains(&to) {
         p.links.push(to);
         if let Err(_sig) = deliver(to, Signal::Link { from: p.id }) {
@@ -66,10 +65,9 @@ fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
-    if !a[0].is_local_pid() {
+    let Some(to) = crate::port::entity_id(a[0]) else {
         return Err(Fail::badarg());
-    }
-    let to = a[0].pid_number();
+    };
     if let Some(i) = p.links.iter().position(|&l| l == to) {
         p.links.swap_remove(i);
         let _ = deliver(to, Signal::Unlink { from: p.id });
@@ -77,16 +75,22 @@ fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(true))
 }
 
-/// `monitor(process, PidOrName)`.
+/// `monitor(process, PidOrName)`, `monitor(port, PortOrName)`.
 fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
-    if a[0] != Term::atom(atom::atom("process")) {
+    let port = if a[0] == Term::atom(atom::atom("process")) {
+        false
+    } else if a[0] == Term::atom(atom::atom("port")) {
+        true
+    } else {
+        return Err(Fail::badarg());
+    };
+    let item = a[1];
+    if (port && item.is_pid()) || (!port && item.is_port()) {
         return Err(Fail::badarg());
     }
-    let item = a[1];
     let reference = super::process::new_ref_id();
     let rt = boxed::reference(&mut p.heap, reference);
-    let (pid, target) = if item.is_local_pid() {
-        let id = item.pid_number();
+    let (pid, target) = if let Some(id) = crate::port::entity_id(item) {
         (Some(id), MonitorTarget::Pid(id))
     } else {
         let name = if let Some(n) = item.as_atom() {
@@ -102,7 +106,9 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
         } else {
             return Err(Fail::badarg());
         };
-        (registry::whereis(name), MonitorTarget::Name(name))
+        // A name monitors only what it names of the asked kind.
+        let id = registry::whereis(name).filter(|&id| crate::port::is_port_id(id) == port);
+        (id, MonitorTarget::Name(name))
     };
     let id = pid.unwrap_or(u64::MAX);
     p.monitors.push(Monitor {
@@ -123,6 +129,15 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
                     target,
                 },
             );
+        }
+        None if port => {
+            let name = match target {
+                MonitorTarget::Name(n) => Some(n),
+                MonitorTarget::Pid(_) => None,
+            };
+            let noproc = Term::atom(atom::NOPROC);
+            let msg = crate::port::signals::port_down_message(reference, 0, name, noproc);
+            let _ = deliver(p.id, Signal::Down { reference, msg });
         }
         None => {
             let msg = down_message(reference, 0, target, Term::atom(atom::NOPROC));
@@ -290,10 +305,9 @@ fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (to, reason) = (a[0], a[1]);
-    if !to.is_local_pid() {
+    let Some(id) = crate::port::entity_id(to) else {
         return Err(Fail::badarg());
-    }
-    let id = to.pid_number();
+    };
     if id == p.id {
         return match p.exit_signal(p.id, reason, false) {
             Handled::Alive => Ok(Term::bool(true)),
@@ -470,6 +484,9 @@ fn processes_0(p: &mut Process, _a: &[Term]) -> BifResult {
 }
 
 fn register_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if let (Some(name), true) = (a[0].as_atom(), a[1].is_local_port()) {
+        return register_port(name, a[1].port_number());
+    }
     let (Some(name), true) = (a[0].as_atom(), a[1].is_local_pid()) else {
         return Err(Fail::badarg());
     };
@@ -507,6 +524,11 @@ fn unregister_1(p: &mut Process, a: &[Term]) -> BifResult {
     if id == p.id {
         registry::unregister(name);
         p.registered_name = None;
+    } else if crate::port::is_port_id(id) {
+        registry::unregister(name);
+        if let Some(cell) = crate::port::lookup(id & !crate::port::PORT_BIT) {
+            cell.lock().core.registered_name = None;
+        }
     } else if let Some(cell) = table().get(id) {
         // Lock first, so that a retry finds the name still registered.
         let Some(mut other) = cell.try_lock_other() else {
@@ -524,12 +546,27 @@ fn unregister_1(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(true))
 }
 
+/// `register(Name, Port)`.
+fn register_port(name: Atom, n: u64) -> BifResult {
+    let cell = crate::port::lookup(n).ok_or_else(Fail::badarg)?;
+    let mut st = cell.lock();
+    if name == atom::UNDEFINED
+        || st.core.registered_name.is_some()
+        || st.core.life == crate::port::Life::Dead
+        || !registry::register(name, crate::port::port_id(n))
+    {
+        return Err(Fail::badarg());
+    }
+    st.core.registered_name = Some(name);
+    Ok(Term::bool(true))
+}
+
 fn whereis_1(_p: &mut Process, a: &[Term]) -> BifResult {
     let Some(name) = a[0].as_atom() else {
         return Err(Fail::badarg());
     };
     Ok(registry::whereis(name)
-        .map(Term::pid)
+        .map(crate::port::entity_term)
         .unwrap_or(Term::atom(atom::UNDEFINED)))
 }
 

@@ -16,7 +16,6 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "system_info", 1, system_info_1);
     r.add("erlang", "statistics", 1, statistics_1);
     // This runtime has no ports yet.
-    r.add("erlang", "ports", 0, |_, _| Ok(Term::NIL));
     // No process is a system process (`erts_internal:spawn_system_process/3` is not here).
     r.add("erts_internal", "is_system_process", 1, |_, a| {
         if a[0].is_local_pid() {
@@ -254,7 +253,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "atom_limit" => n(1_048_576),
         "atom_count" => n(crate::atom::count()),
         "port_limit" => n(65_536),
-        "port_count" => n(0),
+        "port_count" => n(crate::port::table::table().count()),
         "ets_limit" => n(8192),
         "endian" => a_("little"),
         "hipe_architecture" => a_("undefined"),

@@ -17,6 +17,9 @@ use std::sync::Arc;
 /// Puts `sig` in the inbox of process `to` and schedules it; gives the signal back when there
 /// is no such process.
 pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
+    if crate::port::is_port_id(to) {
+        return crate::port::signals::deliver_to_port(to, sig);
+    }
     match table().get(to) {
         Some(cell) => deliver_to(&cell, sig),
         None => Err(sig),
@@ -61,7 +64,17 @@ fn answer_dead(dead: u64, sig: Signal) {
             reference,
             target,
         } => {
-            let msg = down_message(reference, dead, target, Term::atom(atom::NOPROC));
+            let noproc = Term::atom(atom::NOPROC);
+            let msg = if crate::port::is_port_id(dead) {
+                let name = match target {
+                    MonitorTarget::Name(n) => Some(n),
+                    MonitorTarget::Pid(_) => None,
+                };
+                let n = dead & !crate::port::PORT_BIT;
+                crate::port::signals::port_down_message(reference, n, name, noproc)
+            } else {
+                down_message(reference, dead, target, noproc)
+            };
             let _ = deliver(from, Signal::Down { reference, msg });
         }
         _ => {}

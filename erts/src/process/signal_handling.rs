@@ -155,7 +155,11 @@ impl Process {
         if self.trap_exit {
             let msg = boxed::tuple(
                 &mut self.heap,
-                &[Term::atom(atom::EXIT_UPPER), Term::pid(from), reason],
+                &[
+                    Term::atom(atom::EXIT_UPPER),
+                    crate::port::entity_term(from),
+                    reason,
+                ],
             );
             self.mailbox.push_back(msg);
             return Handled::Alive;

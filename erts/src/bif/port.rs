@@ -1,0 +1,296 @@
+//! Port BIFs (OTP's `erl_bif_port.c`): the `erts_internal:open_port/2` and `port_*` natives
+//! that `erlang:open_port/2`, `port_command/2,3`, `port_close/1`, `port_connect/2`,
+//! `port_control/3`, `port_call/3` and `port_info/1,2` call (they return an error atom,
+//! which the Erlang side raises with `error_info`), and `erlang:ports/0`,
+//! `port_set_data/2`, `port_get_data/1`.
+//!
+//! Operations run at once in the caller (see `crate::port::signals`); none returns the
+//! reference of a scheduled operation.
+
+use super::Registry;
+use crate::atom::{self, Atom};
+use crate::exception::{BifResult, Fail};
+use crate::port::driver::{self, OpenError};
+use crate::port::open_opts::{self, OptError, PortKind};
+use crate::port::signals::{self as port_sig, PortOpError};
+use crate::port::{self, entity_term, Life, PortCell};
+use crate::process::{registry, Process};
+use crate::term::boxed;
+use crate::term::Term;
+use std::sync::Arc;
+
+pub fn register(r: &mut Registry) {
+    r.add("erts_internal", "open_port", 2, open_port_2);
+    r.add("erts_internal", "port_command", 3, port_command_3);
+    r.add("erts_internal", "port_close", 1, port_close_1);
+    r.add("erts_internal", "port_connect", 2, port_connect_2);
+    r.add("erts_internal", "port_control", 3, port_control_3);
+    r.add("erts_internal", "port_call", 3, port_call_3);
+    r.add("erts_internal", "port_info", 1, port_info_1);
+    r.add("erts_internal", "port_info", 2, port_info_2);
+    r.add("erlang", "ports", 0, ports_0);
+    r.add("erlang", "port_set_data", 2, port_set_data_2);
+    r.add("erlang", "port_get_data", 1, port_get_data_1);
+}
+
+fn am(name: &str) -> Term {
+    Term::atom(atom::atom(name))
+}
+
+/// The live port that `t` (a port or a registered name) names.
+fn lookup(t: Term) -> Option<Arc<PortCell>> {
+    if t.is_local_port() {
+        port::lookup(t.port_number())
+    } else if let Some(name) = t.as_atom() {
+        let id = registry::whereis(name)?;
+        port::is_port_id(id)
+            .then(|| port::lookup(id & !port::PORT_BIT))
+            .flatten()
+    } else {
+        None
+    }
+}
+
+fn op_error(e: PortOpError) -> Term {
+    match e {
+        PortOpError::Badarg | PortOpError::Busy => Term::atom(atom::BADARG),
+        PortOpError::NotSup => am("notsup"),
+    }
+}
+
+fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let spec = match open_opts::parse(a[0], a[1]) {
+        Ok(s) => s,
+        Err(OptError::Badopt) => return Ok(am("badopt")),
+        Err(OptError::Badarg) => return Ok(Term::atom(atom::BADARG)),
+    };
+    let word = String::from_utf8_lossy(spec.first_word()).into_owned();
+    let factory = match spec.kind {
+        PortKind::Fd(..) => driver::lookup("fd"),
+        PortKind::SpawnExecutable => driver::lookup("spawn"),
+        PortKind::Spawn => driver::lookup(&word)
+            .filter(|_| !matches!(word.as_str(), "spawn" | "fd"))
+            .or_else(|| driver::lookup("spawn")),
+        PortKind::SpawnDriver => driver::lookup(&word),
+    };
+    let Some(factory) = factory else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let name = spec.command_text();
+    let created = port::create(
+        p.id,
+        name,
+        factory.name().to_string(),
+        spec.binary,
+        spec.line,
+        spec.eof,
+        spec.parallelism,
+        |core| factory.start(core, &spec),
+    );
+    match created {
+        Ok(cell) => {
+            p.links.push(port::port_id(cell.id));
+            Ok(Term::port(cell.id))
+        }
+        Err(OpenError::Badarg) => Ok(Term::atom(atom::BADARG)),
+        Err(OpenError::SystemLimit) => Ok(Term::atom(atom::SYSTEM_LIMIT)),
+        Err(OpenError::Errno(e)) => Ok(am(crate::errno::errno_id(e))),
+        Err(OpenError::Atom(a)) => Ok(am(a)),
+        Err(OpenError::Failed) => Ok(am("einval")),
+    }
+}
+
+fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(flags) = boxed::list_to_vec(a[2]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let (mut force, mut nosuspend) = (false, false);
+    for f in flags {
+        match f.as_atom().map(Atom::name) {
+            Some("force") => force = true,
+            Some("nosuspend") => nosuspend = true,
+            _ => return Ok(am("badopt")),
+        }
+    }
+    let Some(cell) = lookup(a[0]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let Some(bytes) = super::iodata::iodata_to_bytes(a[1]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    match port_sig::command(&cell, &bytes, force, nosuspend) {
+        Ok(done) => Ok(Term::bool(done)),
+        // Busy without `nosuspend`: the caller waits and tries again.
+        Err(PortOpError::Busy) => Err(super::retry_after_yield(
+            p,
+            "erts_internal",
+            "port_command",
+            a,
+        )),
+        Err(e) => Ok(op_error(e)),
+    }
+}
+
+fn port_close_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(cell) = lookup(a[0]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    Ok(match port_sig::close(&cell) {
+        Ok(()) => Term::bool(true),
+        Err(e) => op_error(e),
+    })
+}
+
+fn port_connect_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(cell), true) = (lookup(a[0]), a[1].is_local_pid()) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    Ok(match port_sig::connect(&cell, a[1].pid_number()) {
+        Ok(()) => Term::bool(true),
+        Err(e) => op_error(e),
+    })
+}
+
+fn operation(t: Term) -> Option<u32> {
+    t.as_small().and_then(|n| u32::try_from(n).ok())
+}
+
+fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(cell), Some(op)) = (lookup(a[0]), operation(a[1])) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let Some(data) = super::iodata::iodata_to_bytes(a[2]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    Ok(match port_sig::control(&cell, op, &data) {
+        Ok((reply, true)) => boxed::binary(&mut p.heap, &reply),
+        Ok((reply, false)) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
+        Err(e) => op_error(e),
+    })
+}
+
+fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(cell), Some(op)) = (lookup(a[0]), operation(a[1])) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let arg = crate::etf::encode::encode(a[2], Default::default());
+    match port_sig::call(&cell, op, &arg) {
+        Ok(reply) => match crate::etf::decode::decode(&mut p.heap, &reply, Default::default()) {
+            Ok((t, _)) => Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::OK), t])),
+            Err(_) => Ok(Term::atom(atom::BADARG)),
+        },
+        Err(e) => Ok(op_error(e)),
+    }
+}
+
+/// The items of `port_info/1`, in OTP's order.
+const INFO_ITEMS: [&str; 7] = ["name", "links", "id", "connected", "input", "output", "os_pid"];
+
+/// The value of one `port_info/2` item; `None` for an unknown item.
+fn info_item(p: &mut Process, cell: &PortCell, item: &str) -> Option<Term> {
+    let st = cell.lock();
+    if st.core.life == Life::Dead {
+        return Some(Term::atom(atom::UNDEFINED));
+    }
+    let c = &st.core;
+    let h = &mut p.heap;
+    let v = match item {
+        "id" => Term::small(c.id as i64),
+        "name" => boxed::string(h, c.name.chars().map(|ch| ch as u32)),
+        "connected" => Term::pid(c.connected),
+        "links" => {
+            let l: Vec<Term> = c.links.iter().map(|&i| entity_term(i)).collect();
+            boxed::list(h, &l)
+        }
+        "monitors" => {
+            let proc_atom = am("process");
+            let l: Vec<Term> = c
+                .monitors
+                .iter()
+                .map(|&(_, pid)| boxed::tuple(h, &[proc_atom, Term::pid(pid)]))
+                .collect();
+            boxed::list(h, &l)
+        }
+        "monitored_by" => {
+            let l: Vec<Term> = c.monitored_by.iter().map(|m| Term::pid(m.pid)).collect();
+            boxed::list(h, &l)
+        }
+        "input" => crate::bignum::from_i128(h, c.input as i128),
+        "output" => crate::bignum::from_i128(h, c.output as i128),
+        "os_pid" => match cell.os_pid() {
+            Some(n) => Term::small(n as i64),
+            None => Term::atom(atom::UNDEFINED),
+        },
+        "queue_size" => Term::small(c.queue_size as i64),
+        "memory" => Term::small((40 + c.extra_memory) as i64),
+        "parallelism" => Term::bool(c.parallelism),
+        "locking" => {
+            let l = st.driver.as_ref().map(|d| d.locking()).unwrap_or("false");
+            am(l)
+        }
+        "registered_name" => match c.registered_name {
+            Some(n) => Term::atom(n),
+            None => return Some(Term::NIL),
+        },
+        _ => return None,
+    };
+    Some(boxed::tuple(&mut p.heap, &[am(item), v]))
+}
+
+fn port_info_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_port() && !a[0].is_atom() {
+        return Ok(Term::atom(atom::BADARG));
+    }
+    let Some(cell) = lookup(a[0]) else {
+        return Ok(Term::atom(atom::UNDEFINED));
+    };
+    let mut items = Vec::with_capacity(8);
+    let reg = info_item(p, &cell, "registered_name");
+    if let Some(r) = reg.filter(|r| r.is_tuple()) {
+        items.push(r);
+    }
+    for it in INFO_ITEMS {
+        match info_item(p, &cell, it) {
+            Some(t) if t == Term::atom(atom::UNDEFINED) => {
+                return Ok(Term::atom(atom::UNDEFINED))
+            }
+            Some(t) => items.push(t),
+            None => {}
+        }
+    }
+    Ok(boxed::list(&mut p.heap, &items))
+}
+
+fn port_info_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_port() && !a[0].is_atom() {
+        return Ok(am("badtype"));
+    }
+    let Some(item) = a[1].as_atom() else {
+        return Ok(Term::atom(atom::BADARG));
+    };
+    let Some(cell) = lookup(a[0]) else {
+        return Ok(Term::atom(atom::UNDEFINED));
+    };
+    Ok(info_item(p, &cell, item.name()).unwrap_or(Term::atom(atom::BADARG)))
+}
+
+fn ports_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    let ports: Vec<Term> = port::table::table()
+        .all()
+        .into_iter()
+        .filter(|c| !c.is_dead())
+        .map(|c| Term::port(c.id))
+        .collect();
+    Ok(boxed::list(&mut p.heap, &ports))
+}
+
+fn port_set_data_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    let cell = lookup(a[0]).ok_or_else(Fail::badarg)?;
+    cell.set_data(a[1]);
+    Ok(Term::bool(true))
+}
+
+fn port_get_data_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let cell = lookup(a[0]).ok_or_else(Fail::badarg)?;
+    Ok(cell.get_data(&mut p.heap))
+}

@@ -1,0 +1,447 @@
+//! Ports (OTP's `erl_port.h`, `io.c`): the port entity that connects Erlang processes to a
+//! driver. A port has an id (`#Port<0.N>`), a connected process (its owner), links, monitors,
+//! and a [`Driver`](driver::Driver) that does the work (the spawn and fd drivers of the
+//! `ports` crate, or a C driver loaded through the erl_driver ABI).
+//!
+//! Concurrency: a port's state sits behind one lock ([`PortCell::lock`]). A process that
+//! operates on a port (`port_command`, `port_control`, a link, an exit signal...) takes that
+//! lock and runs the operation at once, in its own thread, so operations from one process
+//! keep their order; the I/O poller takes the same lock to run the driver's `ready_input` /
+//! `ready_output`. A port never takes a process lock: what it tells a process goes to that
+//! process's signal inbox. Operations from the driver that end the port (`driver_failure`,
+//! end of file) are recorded in [`PortCore`] and carried out when the callback returns.
+//!
+//! Links and monitors between processes and ports share the processes' bookkeeping: a port
+//! is named there by its number with [`PORT_BIT`] set (see [`entity_term`]).
+
+pub mod driver;
+pub mod open_opts;
+pub mod output;
+pub mod signals;
+pub mod table;
+
+use crate::atom;
+use crate::process::signals::{OwnedTerm, Signal};
+use crate::term::Term;
+use driver::Driver;
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+/// Marks a port number among the pid numbers kept in link, monitor and name tables.
+pub const PORT_BIT: u64 = 1 << 63;
+
+/// Whether a link/monitor/registry id names a port.
+#[inline]
+pub fn is_port_id(id: u64) -> bool {
+    id & PORT_BIT != 0
+}
+
+/// The link/monitor id of port number `n`.
+#[inline]
+pub fn port_id(n: u64) -> u64 {
+    n | PORT_BIT
+}
+
+/// The pid or port that a link/monitor/registry id names.
+#[inline]
+pub fn entity_term(id: u64) -> Term {
+    if is_port_id(id) {
+        Term::port(id & !PORT_BIT)
+    } else {
+        Term::pid(id)
+    }
+}
+
+/// The link/monitor id of a local pid or port term.
+pub fn entity_id(t: Term) -> Option<u64> {
+    if t.is_local_pid() {
+        Some(t.pid_number())
+    } else if t.is_local_port() {
+        Some(port_id(t.port_number()))
+    } else {
+        None
+    }
+}
+
+/// A monitor that a process holds on a port (`monitor(port, P)`).
+#[derive(Clone, Copy, Debug)]
+pub struct PortMonitor {
+    pub reference: u64,
+    /// The monitoring process.
+    pub pid: u64,
+    /// Monitored by registered name (the `'DOWN'` then names `{Name, Node}`).
+    pub name: Option<atom::Atom>,
+}
+
+/// The shared part of a port.
+pub struct PortCell {
+    /// The port number (`#Port<0.N>`).
+    pub id: u64,
+    /// The connected process (readable without the lock, for `driver_connected` and senders
+    /// on other threads).
+    connected: AtomicU64,
+    /// Set once the port has terminated.
+    dead: AtomicBool,
+    /// The OS pid of the port program, when there is one (`u64::MAX` otherwise).
+    os_pid: AtomicU64,
+    state: Mutex<PortState>,
+    /// `erlang:port_set_data/2` (not a signal to the port: a table keyed by the port).
+    data: Mutex<Option<OwnedTerm>>,
+}
+
+/// A port's locked state: the bookkeeping and the driver instance.
+pub struct PortState {
+    pub core: PortCore,
+    /// `None` once the port has terminated.
+    pub driver: Option<Box<dyn Driver>>,
+}
+
+/// Where the port is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Life {
+    Open,
+    /// `port_close` while output was queued: the driver flushes, then the port closes.
+    Closing,
+    Dead,
+}
+
+/// The port's bookkeeping, passed to every driver callback.
+pub struct PortCore {
+    /// The port number.
+    pub id: u64,
+    /// What `port_info(P, name)` reports: the command or driver name.
+    pub name: String,
+    /// The driver's name (for the loaded-driver reference counts).
+    pub driver_name: String,
+    pub connected: u64,
+    /// Linked processes (pid numbers).
+    pub links: Vec<u64>,
+    /// Processes monitoring this port.
+    pub monitored_by: Vec<PortMonitor>,
+    /// Processes this port monitors (`driver_monitor_process`): (reference, pid).
+    pub monitors: Vec<(u64, u64)>,
+    /// Data is delivered as binaries (`binary` option) rather than lists.
+    pub binary: bool,
+    /// `{line, L}`: the line length, and the bytes of an unfinished line.
+    pub line: Option<usize>,
+    pub line_buf: Vec<u8>,
+    /// `eof` option: end of input is a message, not the end of the port.
+    pub soft_eof: bool,
+    /// Bytes received from and sent to the port (`port_info` `input`/`output`).
+    pub input: u64,
+    pub output: u64,
+    /// `set_busy_port`.
+    pub busy: bool,
+    /// `{parallelism, B}`.
+    pub parallelism: bool,
+    /// `set_port_control_flags(PORT_CONTROL_FLAG_BINARY)`: `port_control` replies are
+    /// binaries.
+    pub control_binary: bool,
+    /// Byte size of the driver queue (`port_info` `queue_size`).
+    pub queue_size: usize,
+    /// A termination requested by the driver during a callback, carried out after it.
+    pending_exit: Option<OwnedTerm>,
+    pub life: Life,
+    /// Registered name.
+    pub registered_name: Option<atom::Atom>,
+    /// Driver timer (`driver_set_timer`): the timer id.
+    pub timer: Option<u64>,
+    /// Weak self-reference, for registrations (poller, timers) that call back into the port.
+    pub cell: Weak<PortCell>,
+    /// Driver words of port memory (`port_info` `memory`) beyond the fixed size.
+    pub extra_memory: usize,
+    /// The fds this port has selected in the poller (deselected when it terminates).
+    pub selected: Vec<std::os::fd::RawFd>,
+}
+
+impl PortCell {
+    /// Locks the port's state.
+    pub fn lock(&self) -> MutexGuard<'_, PortState> {
+        self.state.lock()
+    }
+    /// The connected process.
+    pub fn connected(&self) -> u64 {
+        self.connected.load(Ordering::Acquire)
+    }
+    /// Whether the port has terminated.
+    pub fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::Acquire)
+    }
+    /// The OS pid of the port program.
+    pub fn os_pid(&self) -> Option<u64> {
+        match self.os_pid.load(Ordering::Acquire) {
+            u64::MAX => None,
+            n => Some(n),
+        }
+    }
+    /// Records the OS pid of the port program (`erl_drv_set_os_pid`).
+    pub fn set_os_pid(&self, pid: u64) {
+        self.os_pid.store(pid, Ordering::Release);
+    }
+    /// `port_set_data/2`.
+    pub fn set_data(&self, t: Term) {
+        *self.data.lock() = Some(OwnedTerm::copy_of(t));
+    }
+    /// `port_get_data/1`, copied onto `heap`.
+    pub fn get_data(&self, heap: &mut crate::heap::Heap) -> Term {
+        match &*self.data.lock() {
+            Some(o) => crate::term::copy::copy(heap, o.term),
+            None => Term::atom(atom::UNDEFINED),
+        }
+    }
+
+    /// Runs `f` on the port's driver and bookkeeping under the lock, then carries out a
+    /// termination the driver asked for. Does nothing on a dead port.
+    pub fn with_driver<R>(
+        &self,
+        f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R,
+    ) -> Option<R> {
+        let mut st = self.lock();
+        let r = st.call(f);
+        st.after_callback(self);
+        r
+    }
+}
+
+impl PortState {
+    /// Calls `f` on the driver (if the port is alive).
+    pub fn call<R>(&mut self, f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R) -> Option<R> {
+        let d = self.driver.as_mut()?;
+        Some(f(d.as_mut(), &mut self.core))
+    }
+
+    /// After a driver callback: carries out the termination it asked for, or finishes a
+    /// close once the driver's queue has drained.
+    pub fn after_callback(&mut self, cell: &PortCell) {
+        if let Some(reason) = self.core.pending_exit.take() {
+            self.terminate(cell, reason);
+        } else if self.core.life == Life::Closing && self.core.queue_size == 0 {
+            self.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
+        }
+    }
+
+    /// Ends the port with `reason`: stops the driver, tells links and monitors, and removes
+    /// the port from the table. A second termination does nothing.
+    pub fn terminate(&mut self, cell: &PortCell, reason: OwnedTerm) {
+        if self.core.life == Life::Dead {
+            return;
+        }
+        self.core.life = Life::Dead;
+        if let Some(mut d) = self.driver.take() {
+            if self.core.line.is_some() && !self.core.line_buf.is_empty() {
+                self.core.flush_line();
+            }
+            d.stop(&mut self.core);
+        }
+        if let Some(t) = self.core.timer.take() {
+            crate::timer::cancel_callback(t);
+        }
+        for fd in std::mem::take(&mut self.core.selected) {
+            crate::check_io::forget(fd);
+        }
+        cell.dead.store(true, Ordering::Release);
+        signals::port_exited(&mut self.core, reason.term);
+        *cell.data.lock() = None;
+        table::table().remove(cell.id);
+    }
+}
+
+impl PortCore {
+    /// The port as a term.
+    pub fn port_term(&self) -> Term {
+        Term::port(self.id)
+    }
+
+    /// Asks for the port to end with `reason` once the current callback returns
+    /// (`driver_failure*`, `driver_exit`, end of input without `eof`).
+    pub fn exit(&mut self, reason: Term) {
+        if self.pending_exit.is_none() && self.life != Life::Dead {
+            self.pending_exit = Some(OwnedTerm::copy_of(reason));
+        }
+    }
+
+    /// Whether the port is ending (a termination is pending or done).
+    pub fn is_exiting(&self) -> bool {
+        self.pending_exit.is_some() || self.life == Life::Dead
+    }
+
+    /// Changes the connected process (`port_connect`, `{connect, Pid}`).
+    pub fn set_connected(&mut self, pid: u64) {
+        self.connected = pid;
+        if let Some(c) = self.cell.upgrade() {
+            c.connected.store(pid, Ordering::Release);
+        }
+    }
+
+    /// Adds `which` to the poller interest of `fd` for this port (`driver_select` on).
+    pub fn select(
+        &mut self,
+        fd: std::os::fd::RawFd,
+        which: crate::check_io::Ready,
+    ) -> Result<(), crate::check_io::SelectError> {
+        let Some(cell) = self.cell.upgrade() else {
+            return Ok(());
+        };
+        crate::check_io::select(fd, which, cell)?;
+        if !self.selected.contains(&fd) {
+            self.selected.push(fd);
+        }
+        Ok(())
+    }
+
+    /// Removes `which` from the interest of `fd` (`driver_select` off); with both, the fd
+    /// is forgotten by the poller.
+    pub fn deselect(&mut self, fd: std::os::fd::RawFd, which: crate::check_io::Ready) {
+        crate::check_io::deselect(fd, which);
+        if which.read && which.write {
+            self.selected.retain(|&f| f != fd);
+        }
+    }
+
+    /// `driver_set_timer`: the driver's `timeout` event after `ms` milliseconds (replacing
+    /// a running timer).
+    pub fn set_timer(&mut self, ms: u64) {
+        self.cancel_timer();
+        let weak = self.cell.clone();
+        let id = std::sync::Arc::new(AtomicU64::new(0));
+        let id2 = id.clone();
+        let t = crate::timer::start_callback_timer(
+            ms,
+            Box::new(move || {
+                let Some(cell) = weak.upgrade() else { return };
+                let mine = id2.load(Ordering::Acquire);
+                cell.with_driver(|d, core| {
+                    if core.timer == Some(mine) {
+                        core.timer = None;
+                        d.event(core, driver::PortEvent::Timeout);
+                    }
+                });
+            }),
+        );
+        id.store(t, Ordering::Release);
+        self.timer = Some(t);
+    }
+
+    /// `driver_cancel_timer`.
+    pub fn cancel_timer(&mut self) {
+        if let Some(t) = self.timer.take() {
+            crate::timer::cancel_callback(t);
+        }
+    }
+
+    /// Sends `msg` to process `to`.
+    pub fn send_to(&self, to: u64, msg: OwnedTerm) {
+        let _ = crate::process::exit::deliver(to, Signal::Message(msg));
+    }
+
+    /// Sends `msg` (built by `f`) to the connected process.
+    pub fn send_to_connected(&self, f: impl FnOnce(&mut crate::heap::Heap) -> Term) {
+        self.send_to(self.connected, OwnedTerm::build(f));
+    }
+}
+
+impl crate::check_io::PollTarget for PortCell {
+    fn ready(&self, fd: std::os::fd::RawFd, ready: crate::check_io::Ready) {
+        self.with_driver(|d, core| {
+            if ready.read {
+                d.ready_input(core, fd);
+            }
+            if ready.write && !core.is_exiting() {
+                d.ready_output(core, fd);
+            }
+        });
+    }
+}
+
+/// Creates a port connected to `owner` (linked to it) with a driver made by `start`; the
+/// port is in the table before `start` runs, so the driver can register fds and timers.
+pub fn create(
+    owner: u64,
+    name: String,
+    driver_name: String,
+    binary: bool,
+    line: Option<usize>,
+    soft_eof: bool,
+    parallelism: bool,
+    start: impl FnOnce(&mut PortCore) -> Result<Box<dyn Driver>, driver::OpenError>,
+) -> Result<Arc<PortCell>, driver::OpenError> {
+    let id = table::table()
+        .reserve()
+        .ok_or(driver::OpenError::SystemLimit)?;
+    let cell = Arc::new_cyclic(|weak| PortCell {
+        id,
+        connected: AtomicU64::new(owner),
+        dead: AtomicBool::new(false),
+        os_pid: AtomicU64::new(u64::MAX),
+        state: Mutex::new(PortState {
+            core: PortCore {
+                id,
+                name,
+                driver_name,
+                connected: owner,
+                links: vec![owner],
+                monitored_by: Vec::new(),
+                monitors: Vec::new(),
+                binary,
+                line,
+                line_buf: Vec::new(),
+                soft_eof,
+                input: 0,
+                output: 0,
+                busy: false,
+                parallelism,
+                control_binary: false,
+                queue_size: 0,
+                pending_exit: None,
+                life: Life::Open,
+                registered_name: None,
+                timer: None,
+                cell: weak.clone(),
+                extra_memory: 0,
+                selected: Vec::new(),
+            },
+            driver: None,
+        }),
+        data: Mutex::new(None),
+    });
+    let mut st = cell.lock();
+    table::table().insert(cell.clone());
+    match start(&mut st.core) {
+        Ok(d) => {
+            st.driver = Some(d);
+            // A driver may fail in `start` after all (e.g. its program is gone at once).
+            st.after_callback(&cell);
+            drop(st);
+            Ok(cell)
+        }
+        Err(e) => {
+            st.core.life = Life::Dead;
+            cell.dead.store(true, Ordering::Release);
+            drop(st);
+            table::table().remove(id);
+            Err(e)
+        }
+    }
+}
+
+/// Looks up a live port by number.
+pub fn lookup(n: u64) -> Option<Arc<PortCell>> {
+    table::table().get(n).filter(|c| !c.is_dead())
+}
+
+/// Waits (up to `limit`) until no port has queued output: called before the runtime exits
+/// so that what was written to a port reaches its file descriptor.
+pub fn flush_all(limit: std::time::Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let busy = table::table().all().into_iter().any(|c| {
+            let st = c.lock();
+            st.core.life != Life::Dead && st.core.queue_size > 0
+        });
+        if !busy || std::time::Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}

@@ -1,0 +1,299 @@
+//! Signals between processes and ports (OTP's `erl_port_task` signal part of `io.c`): the
+//! operations a process performs on a port (command, control, call, close, connect, info),
+//! link/monitor/exit signals that reach a port, the port message interface
+//! (`Port ! {Pid, {command, D}}` ...), and what a terminating port tells its links and
+//! monitors.
+//!
+//! Every operation runs at once in the calling thread under the port lock, so operations of
+//! one process on a port keep their order.
+
+use super::{Life, PortCell, PortCore, PortMonitor, PORT_BIT};
+use crate::atom;
+use crate::process::exit::deliver;
+use crate::process::signals::{MonitorTarget, OwnedTerm, Signal};
+use crate::term::{boxed, copy, Term};
+
+/// Why a port operation failed (the atom `erts_internal:port_*` returns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortOpError {
+    /// No such port, or a bad argument (`badarg`).
+    Badarg,
+    /// `port_command` on a busy port with `nosuspend`.
+    Busy,
+    /// `force` on a driver that cannot take it (`notsup`).
+    NotSup,
+}
+
+/// A signal from a process to the port with link/monitor id `id` ([`PORT_BIT`] set). Gives
+/// the signal back when the port is gone, so the caller can answer as for a dead process.
+pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
+    let Some(cell) = super::lookup(id & !PORT_BIT) else {
+        return Err(sig);
+    };
+    let mut st = cell.lock();
+    if st.core.life == Life::Dead {
+        return Err(sig);
+    }
+    match sig {
+        Signal::Link { from } => {
+            if !st.core.links.contains(&from) {
+                st.core.links.push(from);
+            }
+        }
+        Signal::Unlink { from } => st.core.links.retain(|&l| l != from),
+        Signal::Monitor {
+            from,
+            reference,
+            target,
+        } => st.core.monitored_by.push(PortMonitor {
+            reference,
+            pid: from,
+            name: match target {
+                MonitorTarget::Name(n) => Some(n),
+                MonitorTarget::Pid(_) => None,
+            },
+        }),
+        Signal::Demonitor { from, reference } => st
+            .core
+            .monitored_by
+            .retain(|m| !(m.reference == reference && m.pid == from)),
+        Signal::Exit {
+            from,
+            reason,
+            linked,
+        } => {
+            if linked {
+                let Some(i) = st.core.links.iter().position(|&l| l == from) else {
+                    return Ok(());
+                };
+                st.core.links.swap_remove(i);
+                // A broken link with reason `normal` ends the port only when it comes from
+                // the connected process.
+                if reason.term == Term::atom(atom::NORMAL) && from != st.core.connected {
+                    return Ok(());
+                }
+            }
+            let reason = if !linked && reason.term == Term::atom(atom::KILL) {
+                OwnedTerm::immediate(Term::atom(atom::KILLED))
+            } else {
+                reason
+            };
+            st.terminate(&cell, reason);
+        }
+        Signal::Down { reference, .. } => {
+            // A process the driver monitors has exited.
+            if let Some(i) = st.core.monitors.iter().position(|m| m.0 == reference) {
+                st.core.monitors.swap_remove(i);
+                st.call(|d, core| d.process_exit(core, reference));
+                st.after_callback(&cell);
+            }
+        }
+        // Messages go through `send_message`; timer signals never reach ports.
+        Signal::Message(_) | Signal::AliasMessage { .. } | Signal::ReceiveTimeout { .. } => {}
+    }
+    Ok(())
+}
+
+/// Tells the links and monitors of a terminated port; its monitors of processes end.
+pub(super) fn port_exited(core: &mut PortCore, reason: Term) {
+    let me = core.id | PORT_BIT;
+    for l in std::mem::take(&mut core.links) {
+        let _ = deliver(
+            l,
+            Signal::Exit {
+                from: me,
+                reason: OwnedTerm::copy_of(reason),
+                linked: true,
+            },
+        );
+    }
+    for m in std::mem::take(&mut core.monitored_by) {
+        let msg = port_down_message(m.reference, core.id, m.name, reason);
+        let _ = deliver(
+            m.pid,
+            Signal::Down {
+                reference: m.reference,
+                msg,
+            },
+        );
+    }
+    for (reference, pid) in std::mem::take(&mut core.monitors) {
+        let _ = deliver(pid, Signal::Demonitor { from: me, reference });
+    }
+    if let Some(name) = core.registered_name.take() {
+        crate::process::registry::unregister_if(name, me);
+    }
+}
+
+/// `{'DOWN', Ref, port, Item, Reason}`: `Item` is the port, or `{Name, Node}` for a monitor
+/// by registered name.
+pub fn port_down_message(
+    reference: u64,
+    port: u64,
+    name: Option<atom::Atom>,
+    reason: Term,
+) -> OwnedTerm {
+    OwnedTerm::build(|h| {
+        let r = boxed::reference(h, reference);
+        let item = match name {
+            None => Term::port(port),
+            Some(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
+        };
+        let reason = copy::copy(h, reason);
+        boxed::tuple(
+            h,
+            &[
+                Term::atom(atom::DOWN),
+                r,
+                Term::atom(atom::atom("port")),
+                item,
+                reason,
+            ],
+        )
+    })
+}
+
+/// `Port ! Msg` from process `from`: `{Pid, {command, Data}}`, `{Pid, close}`,
+/// `{Pid, {connect, NewPid}}`; anything else, or a command from a process other than the
+/// connected one, ends the port with `badsig`. A message to a closed port is dropped.
+pub fn send_message(port: u64, msg: Term) {
+    let Some(cell) = super::lookup(port) else {
+        return;
+    };
+    let mut st = cell.lock();
+    if st.core.life == Life::Dead {
+        return;
+    }
+    let badsig = || OwnedTerm::immediate(Term::atom(atom::atom("badsig")));
+    let parts = (msg.is_tuple() && boxed::tuple_arity(msg) == 2)
+        .then(|| (boxed::tuple_element(msg, 0), boxed::tuple_element(msg, 1)));
+    let Some((sender, what)) = parts.filter(|(s, _)| s.is_local_pid()) else {
+        st.terminate(&cell, badsig());
+        return;
+    };
+    let sender = sender.pid_number();
+    if sender != st.core.connected {
+        st.terminate(&cell, badsig());
+        return;
+    }
+    if what == Term::atom(atom::atom("close")) {
+        let port_term = st.core.port_term();
+        st.terminate(&cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
+        let m = OwnedTerm::build(|h| boxed::tuple(h, &[port_term, Term::atom(atom::atom("closed"))]));
+        let _ = deliver(sender, Signal::Message(m));
+        return;
+    }
+    if what.is_tuple() && boxed::tuple_arity(what) == 2 {
+        let (tag, arg) = (boxed::tuple_element(what, 0), boxed::tuple_element(what, 1));
+        if tag == Term::atom(atom::atom("command")) {
+            match crate::bif::iodata::iodata_to_bytes(arg) {
+                Some(bytes) => {
+                    st.core.output += bytes.len() as u64;
+                    st.call(|d, core| d.output(core, &bytes));
+                    st.after_callback(&cell);
+                }
+                None => st.terminate(&cell, badsig()),
+            }
+            return;
+        }
+        if tag == Term::atom(atom::atom("connect")) && arg.is_local_pid() {
+            let new = arg.pid_number();
+            st.core.set_connected(new);
+            let port_term = st.core.port_term();
+            let m = OwnedTerm::build(|h| {
+                boxed::tuple(h, &[port_term, Term::atom(atom::atom("connected"))])
+            });
+            let _ = deliver(sender, Signal::Message(m));
+            return;
+        }
+    }
+    st.terminate(&cell, badsig());
+}
+
+/// `port_command(Port, Data, Flags)` from process `caller`: true when done, `Busy` when the
+/// port is busy and `nosuspend` was given (the caller suspends otherwise).
+pub fn command(
+    cell: &PortCell,
+    bytes: &[u8],
+    force: bool,
+    nosuspend: bool,
+) -> Result<bool, PortOpError> {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    if st.core.busy && !force {
+        return if nosuspend {
+            Ok(false)
+        } else {
+            Err(PortOpError::Busy)
+        };
+    }
+    st.core.output += bytes.len() as u64;
+    st.call(|d, core| d.output(core, bytes));
+    st.after_callback(cell);
+    Ok(true)
+}
+
+/// `port_close(Port)`: the port ends with `normal` (after its queued output is written).
+pub fn close(cell: &PortCell) -> Result<(), PortOpError> {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    let pending = st.call(|d, core| d.flush(core)).unwrap_or(false);
+    if pending && st.core.queue_size > 0 {
+        // Links see the port end only once the output is gone, but to Erlang it is
+        // closed now.
+        st.core.life = Life::Closing;
+        st.after_callback(cell);
+    } else {
+        st.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
+    }
+    Ok(())
+}
+
+/// `port_connect(Port, Pid)`.
+pub fn connect(cell: &PortCell, pid: u64) -> Result<(), PortOpError> {
+    if crate::process::table::table().get(pid).is_none() {
+        return Err(PortOpError::Badarg);
+    }
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    st.core.set_connected(pid);
+    if !st.core.links.contains(&pid) {
+        st.core.links.push(pid);
+        let _ = deliver(
+            pid,
+            Signal::Link {
+                from: cell.id | PORT_BIT,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// `port_control(Port, Op, Data)`: the reply bytes and whether they go back as a binary.
+pub fn control(cell: &PortCell, op: u32, data: &[u8]) -> Result<(Vec<u8>, bool), PortOpError> {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    let r = st.call(|d, core| d.control(core, op, data)).flatten();
+    let binary = st.core.control_binary;
+    st.after_callback(cell);
+    r.map(|v| (v, binary)).ok_or(PortOpError::Badarg)
+}
+
+/// `erlang:port_call(Port, Op, Data)`: the reply in external term format.
+pub fn call(cell: &PortCell, op: u32, data: &[u8]) -> Result<Vec<u8>, PortOpError> {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    let r = st.call(|d, core| d.call(core, op, data)).flatten();
+    st.after_callback(cell);
+    r.ok_or(PortOpError::Badarg)
+}

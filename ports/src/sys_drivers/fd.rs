@@ -1,0 +1,203 @@
+//! The `fd` driver (OTP's `fd_driver` in `sys_drivers.c`): `{fd, In, Out}` ports over file
+//! descriptors the VM already has, such as 0 and 1 for OTP's `user` I/O server.
+//!
+//! These descriptors are shared with other processes (the shell's terminal, a pipe of the
+//! caller), so they are left in blocking mode: making them non-blocking would change them for
+//! everyone who shares them. Instead a reader thread blocks in `read` and hands the data to
+//! the port, and a writer thread writes the port's queued output; the port's queue size
+//! counts what the writer has not written yet, and the port is busy above its high
+//! watermark. Neither thread ever blocks a scheduler.
+
+use super::framing::{frame, Deframer};
+use super::pipe_io::errno_term;
+use erts::port::driver::{Driver, DriverFactory, OpenError, PortEvent};
+use erts::port::open_opts::{OpenSpec, PortKind};
+use erts::port::{PortCell, PortCore};
+use std::os::fd::RawFd;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Weak;
+
+pub struct FdFactory;
+
+struct FdDriver {
+    packet: u8,
+    deframer: Deframer,
+    writer: Option<Sender<Vec<u8>>>,
+    queued: usize,
+    limits: Option<(u64, u64)>,
+}
+
+fn last_errno() -> i32 {
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
+}
+
+/// Whether `fd` is an open descriptor.
+fn valid(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD only queries the descriptor table.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) >= 0 }
+}
+
+fn event(cell: &Weak<PortCell>, ev: PortEvent) -> bool {
+    match cell.upgrade() {
+        Some(c) if !c.is_dead() => {
+            c.with_driver(|d, core| d.event(core, ev));
+            true
+        }
+        _ => false,
+    }
+}
+
+fn reader(fd: RawFd, cell: Weak<PortCell>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        // SAFETY: `buf` is a live buffer of its length; `fd` was valid when the port opened
+        // (reading a descriptor closed since only fails).
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        let ev = if n > 0 {
+            PortEvent::Input(buf[..n as usize].to_vec())
+        } else if n == 0 {
+            PortEvent::InputEof
+        } else {
+            match last_errno() {
+                libc::EINTR | libc::EAGAIN => continue,
+                e => PortEvent::IoError(e),
+            }
+        };
+        let last = !matches!(ev, PortEvent::Input(_));
+        if !event(&cell, ev) || last {
+            return;
+        }
+    }
+}
+
+fn writer(fd: RawFd, cell: Weak<PortCell>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
+    while let Ok(data) = rx.recv() {
+        let mut done = 0;
+        while done < data.len() {
+            // SAFETY: `data` is a live buffer; see `reader` on `fd`.
+            let n = unsafe { libc::write(fd, data[done..].as_ptr().cast(), data.len() - done) };
+            if n >= 0 {
+                done += n as usize;
+                continue;
+            }
+            match last_errno() {
+                libc::EINTR | libc::EAGAIN => continue,
+                e => {
+                    event(&cell, PortEvent::IoError(e));
+                    return;
+                }
+            }
+        }
+        if !event(&cell, PortEvent::Written(data.len())) {
+            return;
+        }
+    }
+}
+
+impl DriverFactory for FdFactory {
+    fn name(&self) -> &str {
+        "fd"
+    }
+
+    fn start(&self, core: &mut PortCore, spec: &OpenSpec) -> Result<Box<dyn Driver>, OpenError> {
+        let PortKind::Fd(fd_in, fd_out) = spec.kind else {
+            return Err(OpenError::Badarg);
+        };
+        if (spec.read && !valid(fd_in)) || (spec.write && !valid(fd_out)) {
+            return Err(OpenError::Errno(libc::EBADF));
+        }
+        let weak = core.cell.clone();
+        let writer_tx = if spec.write {
+            let (tx, rx) = channel();
+            let w = weak.clone();
+            std::thread::Builder::new()
+                .name(format!("fd_writer_{fd_out}"))
+                .spawn(move || writer(fd_out, w, rx))
+                .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+            Some(tx)
+        } else {
+            None
+        };
+        if spec.read {
+            let w = weak.clone();
+            std::thread::Builder::new()
+                .name(format!("fd_reader_{fd_in}"))
+                .spawn(move || reader(fd_in, w))
+                .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+        }
+        Ok(Box::new(FdDriver {
+            packet: spec.packet,
+            deframer: Deframer::new(spec.packet),
+            writer: writer_tx,
+            queued: 0,
+            limits: spec.busy_port,
+        }))
+    }
+}
+
+impl FdDriver {
+    fn update_queue(&self, core: &mut PortCore) {
+        core.queue_size = self.queued;
+        if let Some((low, high)) = self.limits {
+            if !core.busy && self.queued as u64 > high {
+                core.busy = true;
+            } else if core.busy && self.queued as u64 <= low {
+                core.busy = false;
+            }
+        }
+    }
+}
+
+impl Driver for FdDriver {
+    fn output(&mut self, core: &mut PortCore, data: &[u8]) {
+        let Some(tx) = &self.writer else {
+            core.exit(errno_term(libc::EBADF));
+            return;
+        };
+        let Ok(framed) = frame(self.packet, data) else {
+            core.exit(errno_term(libc::EINVAL));
+            return;
+        };
+        if framed.is_empty() {
+            return;
+        }
+        self.queued += framed.len();
+        if tx.send(framed).is_err() {
+            core.exit(errno_term(libc::EPIPE));
+            return;
+        }
+        self.update_queue(core);
+    }
+
+    fn event(&mut self, core: &mut PortCore, ev: PortEvent) {
+        match ev {
+            PortEvent::Input(data) => {
+                if self.packet == 0 {
+                    core.output(&data);
+                } else {
+                    self.deframer.feed(&data, |m| core.output(m));
+                }
+            }
+            PortEvent::InputEof => core.input_eof(),
+            PortEvent::Written(n) => {
+                self.queued = self.queued.saturating_sub(n);
+                self.update_queue(core);
+            }
+            PortEvent::IoError(e) => core.exit(errno_term(e)),
+            _ => {}
+        }
+    }
+
+    fn flush(&mut self, _core: &mut PortCore) -> bool {
+        self.queued > 0
+    }
+
+    fn stop(&mut self, core: &mut PortCore) {
+        // The writer thread ends when its channel closes; the descriptors stay open.
+        self.writer = None;
+        self.queued = 0;
+        core.queue_size = 0;
+    }
+}

@@ -1,0 +1,15 @@
+//! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs) and `fd` (ports
+//! over existing file descriptors), with their shared `{packet, N}` framing and pipe I/O.
+
+pub mod fd;
+pub mod framing;
+pub mod pipe_io;
+pub mod spawn;
+
+use std::sync::Arc;
+
+/// Makes the built-in drivers available to `open_port`.
+pub fn register() {
+    erts::port::driver::register(Arc::new(spawn::SpawnFactory));
+    erts::port::driver::register(Arc::new(fd::FdFactory));
+}

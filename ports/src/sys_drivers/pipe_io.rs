@@ -1,0 +1,266 @@
+//! Non-blocking pipe I/O of the spawn driver, on the runtime's poller: writes go out at once
+//! when the pipe takes them and wait in a queue otherwise (the port turns busy above its
+//! high watermark), reads are framed and delivered to the connected process.
+
+use super::framing::{frame, Deframer};
+use erts::check_io::Ready;
+use erts::port::PortCore;
+use erts::term::Term;
+use std::collections::VecDeque;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// The most bytes read in one `ready_input` before the poller moves on (bounded steps).
+const READ_BUDGET: usize = 1 << 20;
+const READ_CHUNK: usize = 64 * 1024;
+
+/// What reading found.
+pub enum ReadOutcome {
+    /// Data delivered, more may come.
+    More,
+    /// End of input.
+    Eof,
+}
+
+/// One direction pair of a port program's pipes.
+pub struct PipeIo {
+    pub read: Option<OwnedFd>,
+    pub write: Option<OwnedFd>,
+    packet: u8,
+    deframer: Deframer,
+    queue: VecDeque<Vec<u8>>,
+    /// Bytes of the queue's front already written.
+    front_done: usize,
+    queued: usize,
+    write_selected: bool,
+    /// `{busy_limits_port, {Low, High}}`; `None` = disabled.
+    limits: Option<(u64, u64)>,
+    buf: Vec<u8>,
+}
+
+/// The errno atom for `e`.
+pub fn errno_term(e: i32) -> Term {
+    Term::atom(erts::atom::atom(erts::errno::errno_id(e)))
+}
+
+pub fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on a descriptor this driver owns; no memory is passed.
+    unsafe {
+        let fl = libc::fcntl(fd, libc::F_GETFL);
+        if fl >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
+        }
+    }
+}
+
+fn last_errno() -> i32 {
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
+}
+
+impl PipeIo {
+    pub fn new(
+        read: Option<OwnedFd>,
+        write: Option<OwnedFd>,
+        packet: u8,
+        limits: Option<(u64, u64)>,
+    ) -> PipeIo {
+        for fd in read.iter().chain(write.iter()) {
+            set_nonblocking(fd.as_raw_fd());
+        }
+        PipeIo {
+            read,
+            write,
+            packet,
+            deframer: Deframer::new(packet),
+            queue: VecDeque::new(),
+            front_done: 0,
+            queued: 0,
+            write_selected: false,
+            limits,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Starts watching the read side.
+    pub fn select_read(&self, core: &mut PortCore) -> std::io::Result<()> {
+        if let Some(fd) = &self.read {
+            core.select(fd.as_raw_fd(), Ready::READ)
+                .map_err(|erts::check_io::SelectError::Io(e)| e)?;
+        }
+        Ok(())
+    }
+
+    /// Bytes waiting to be written.
+    pub fn queued(&self) -> usize {
+        self.queued
+    }
+
+    /// Writes `data` (framed), queueing what the pipe does not take now.
+    pub fn output(&mut self, core: &mut PortCore, data: &[u8]) {
+        let Some(fd) = self.write.as_ref().map(|f| f.as_raw_fd()) else {
+            core.exit(errno_term(libc::EBADF));
+            return;
+        };
+        let framed = match frame(self.packet, data) {
+            Ok(f) => f,
+            Err(_) => {
+                core.exit(errno_term(libc::EINVAL));
+                return;
+            }
+        };
+        if framed.is_empty() {
+            return;
+        }
+        let mut done = 0;
+        if self.queue.is_empty() {
+            match write_some(fd, &framed) {
+                Ok(n) => done = n,
+                Err(e) => {
+                    core.exit(errno_term(e));
+                    return;
+                }
+            }
+        }
+        if done < framed.len() {
+            self.queued += framed.len() - done;
+            if done == 0 {
+                self.queue.push_back(framed);
+            } else {
+                self.queue.push_back(framed[done..].to_vec());
+            }
+            if !self.write_selected {
+                self.write_selected = true;
+                let _ = core.select(fd, Ready::WRITE);
+            }
+        }
+        self.update_queue(core);
+    }
+
+    /// The pipe takes more: writes from the queue.
+    pub fn ready_output(&mut self, core: &mut PortCore) {
+        let Some(fd) = self.write.as_ref().map(|f| f.as_raw_fd()) else {
+            return;
+        };
+        while let Some(front) = self.queue.front() {
+            match write_some(fd, &front[self.front_done..]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.front_done += n;
+                    self.queued -= n;
+                    if self.front_done == front.len() {
+                        self.queue.pop_front();
+                        self.front_done = 0;
+                    }
+                }
+                Err(e) => {
+                    core.exit(errno_term(e));
+                    return;
+                }
+            }
+        }
+        if self.queue.is_empty() && self.write_selected {
+            self.write_selected = false;
+            core.deselect(fd, Ready::WRITE);
+        }
+        self.update_queue(core);
+    }
+
+    /// Keeps `queue_size` and the busy state in step with the queue.
+    fn update_queue(&self, core: &mut PortCore) {
+        core.queue_size = self.queued;
+        if let Some((low, high)) = self.limits {
+            if !core.busy && self.queued as u64 > high {
+                core.busy = true;
+            } else if core.busy && self.queued as u64 <= low {
+                core.busy = false;
+            }
+        }
+    }
+
+    /// Reads what is there (up to a budget) and delivers it.
+    pub fn ready_input(&mut self, core: &mut PortCore) -> ReadOutcome {
+        let Some(fd) = self.read.as_ref().map(|f| f.as_raw_fd()) else {
+            return ReadOutcome::Eof;
+        };
+        let mut total = 0;
+        if self.buf.len() < READ_CHUNK {
+            self.buf.resize(READ_CHUNK, 0);
+        }
+        while total < READ_BUDGET && !core.is_exiting() {
+            // SAFETY: `buf` is a live buffer of `buf.len()` bytes owned by this driver.
+            let n = unsafe { libc::read(fd, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+            if n > 0 {
+                let n = n as usize;
+                total += n;
+                let chunk = &self.buf[..n];
+                if self.packet == 0 {
+                    core.output(chunk);
+                } else {
+                    self.deframer.feed(chunk, |m| core.output(m));
+                }
+                continue;
+            }
+            if n == 0 {
+                return self.eof(core);
+            }
+            match last_errno() {
+                libc::EINTR => continue,
+                libc::EAGAIN => break,
+                // A pipe whose writer is gone may also say so with an error.
+                libc::EIO | libc::EPIPE | libc::ECONNRESET => return self.eof(core),
+                e => {
+                    core.exit(errno_term(e));
+                    break;
+                }
+            }
+        }
+        ReadOutcome::More
+    }
+
+    fn eof(&mut self, core: &mut PortCore) -> ReadOutcome {
+        if let Some(fd) = self.read.as_ref().map(|f| f.as_raw_fd()) {
+            core.deselect(
+                fd,
+                Ready {
+                    read: true,
+                    write: false,
+                },
+            );
+        }
+        ReadOutcome::Eof
+    }
+
+    /// Closes both pipes (forgetting them in the poller first).
+    pub fn close(&mut self, core: &mut PortCore) {
+        for fd in [self.read.take(), self.write.take()].into_iter().flatten() {
+            core.deselect(
+                fd.as_raw_fd(),
+                Ready {
+                    read: true,
+                    write: true,
+                },
+            );
+            drop(fd);
+        }
+        self.queue.clear();
+        self.queued = 0;
+        core.queue_size = 0;
+    }
+}
+
+/// One `write`: bytes written (0 when the pipe is full), or the errno.
+fn write_some(fd: RawFd, data: &[u8]) -> Result<usize, i32> {
+    loop {
+        // SAFETY: `data` is a live slice; `fd` is a descriptor this driver owns.
+        let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        match last_errno() {
+            libc::EINTR => continue,
+            libc::EAGAIN => return Ok(0),
+            e => return Err(e),
+        }
+    }
+}
