@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -27,6 +27,9 @@ use std::time::{Duration, Instant};
 
 /// A value set in the environment of both VMs, read by `os_getenv.erl`.
 const ENV_VAR: (&str, &str) = ("BEAM_DIFF_TEST_VAR", "hello from the harness");
+
+/// Set for both VMs to the folder of the compiled `c-tests/port_progs/*.c`, read by `port_*.erl`.
+const PORT_BIN_VAR: &str = "BEAM_TEST_PORT_BIN";
 
 struct Program {
     name: String,
@@ -43,6 +46,8 @@ struct Outcome {
 struct Setup {
     ebin: PathBuf,
     rundir: PathBuf,
+    /// The compiled port programs (`PORT_BIN_VAR`).
+    port_bin: PathBuf,
     programs: Vec<Program>,
     /// Real erl's outcome per program name (status, filtered stdout).
     expected: HashMap<String, (Option<i32>, Vec<u8>, bool)>,
@@ -189,6 +194,40 @@ fn known_failures() -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// Compiles every `c-tests/port_progs/NAME.c` with `cc -O2 -o DIR/NAME` into `tests/out/port_bin`
+/// and returns that folder's absolute path, or why a program did not compile. (Expected outputs
+/// are cached by `.erl` source only: after changing a C program, delete
+/// `tests/out/expected/port_*`.)
+fn build_port_programs(out: &Path) -> Result<PathBuf, String> {
+    let dir = out.join("port_bin");
+    fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let src_dir = root().join("c-tests/port_progs");
+    let rd = fs::read_dir(&src_dir).map_err(|e| format!("{}: {e}", src_dir.display()))?;
+    for src in rd.flatten().map(|e| e.path()) {
+        if src.extension().is_none_or(|x| x != "c") {
+            continue;
+        }
+        let mut cmd = Command::new("cc");
+        cmd.arg("-O2")
+            .arg("-o")
+            .arg(dir.join(src.file_stem().unwrap()))
+            .arg(&src);
+        let o = run_with_timeout(cmd, Duration::from_secs(120));
+        if o.status != Some(0) {
+            return Err(format!(
+                "cc failed on {}:\n{}{}",
+                src.display(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    Ok(dir)
+}
+
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(build_setup)
@@ -205,6 +244,11 @@ fn build_setup() -> Setup {
         fs::create_dir_all(d).expect("create tests/out");
     }
     let filter = std::env::var("DIFF_FILTER").unwrap_or_default();
+    let mut errors = Vec::new();
+    let port_bin = build_port_programs(&out).unwrap_or_else(|e| {
+        errors.push(e);
+        PathBuf::new()
+    });
 
     let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
         .expect("tests/erl")
@@ -231,7 +275,6 @@ fn build_setup() -> Setup {
         }
     }
 
-    let mut errors = Vec::new();
     let mut programs = Vec::new();
     let mut hashes = HashMap::new();
     let mut stale = Vec::new();
@@ -301,7 +344,8 @@ fn build_setup() -> Setup {
         cmd.current_dir(&rundir)
             .args(["-noshell", "-pa"])
             .arg(&ebin)
-            .args(["-s", &p.name, "main", "-s", "init", "stop"]);
+            .args(["-s", &p.name, "main", "-s", "init", "stop"])
+            .env(PORT_BIN_VAR, &port_bin);
         let o = run_with_timeout(cmd, timeout().max(Duration::from_secs(60)));
         let stdout = filter_erl_stdout(&o.stdout);
         if !o.timed_out {
@@ -330,6 +374,7 @@ fn build_setup() -> Setup {
     Setup {
         ebin,
         rundir,
+        port_bin,
         programs,
         expected: expected.into_inner().unwrap(),
         errors,
@@ -420,7 +465,8 @@ fn differential() {
         cmd.current_dir(&s.rundir)
             .args(["--bare", "-pa"])
             .arg(&s.ebin)
-            .args(["-s", &p.name, "main"]);
+            .args(["-s", &p.name, "main"])
+            .env(PORT_BIN_VAR, &s.port_bin);
         let t0 = Instant::now();
         let o = run_with_timeout(cmd, timeout());
         let ms = t0.elapsed().as_millis();

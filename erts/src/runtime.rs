@@ -48,6 +48,38 @@ pub fn init(opts: &Options) {
     code::set_path(&opts.pa, root.as_deref());
 }
 
+/// Starts OTP's own I/O servers over the fd driver, as `erl -noshell` has them: `user` on
+/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`).
+/// Returns `user`'s pid, the group leader of the first process; `None` (the first process
+/// is then its own group leader) when they cannot start, e.g. without the `spawn`/`fd`
+/// drivers or OTP's kernel.
+fn start_io_servers() -> Option<u64> {
+    if crate::port::driver::lookup("fd").is_none() {
+        return None;
+    }
+    let spawn = |m: &str, f: &str, args: &[Term]| {
+        let m = atom::atom(m);
+        code::ensure_loaded(m).ok()?;
+        let e = module::export(m, atom::atom(f), args.len() as u32);
+        let opts = crate::process::spawn::SpawnOpts::default();
+        crate::process::spawn::spawn(None, e, args, opts).ok()
+    };
+    spawn("user", "start", &[])?;
+    spawn("standard_error", "init", &[Term::NIL]);
+    // `user:start/0` registers the server it spawns; wait for it (it runs at once).
+    let user = atom::atom("user");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if let Some(id) = crate::process::registry::whereis(user) {
+            return Some(id);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+}
+
 /// Runs `module:function(args)` (args as atoms in a list, like `erl -s`) in a first process
 /// on `schedulers` scheduler threads; returns the exit status (0 when it returns, 1 when it
 /// dies). `erlang:halt/1` exits the OS process directly.
@@ -75,15 +107,20 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     if let Ok(home) = std::env::var("HOME") {
         args.push(("home".to_string(), vec![home]));
     }
+    // OTP's `user` reads this to run without a shell.
+    args.push(("noshell".to_string(), vec![]));
     crate::process::native::set_arguments(args);
     crate::process::native::spawn_native("init", crate::process::native::init_handler);
     crate::process::native::spawn_native(
         "code_server",
         crate::process::native::code_server_handler,
     );
-    let opts = crate::process::spawn::SpawnOpts::default();
-    // Watch the first process before it can possibly end (no other process exists yet, so
-    // it gets the next pid number).
+    let opts = crate::process::spawn::SpawnOpts {
+        group_leader: start_io_servers(),
+        ..Default::default()
+    };
+    // Watch the first process before it can possibly end (no other process spawns
+    // meanwhile, so it gets the next pid number).
     let id = crate::process::table::table().next_id();
     sched::watch(id);
     match crate::process::spawn::spawn(None, e, &argv, opts) {
@@ -94,6 +131,8 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         }
     }
     let normal = sched::wait_watched();
+    // What was written to ports (`io:format` through `user`) reaches its descriptor first.
+    crate::port::flush_all(std::time::Duration::from_secs(5));
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     if normal {

@@ -155,6 +155,7 @@ fn halt_status(t: Term) -> Option<i32> {
 }
 
 fn do_halt(code: i32) -> ! {
+    crate::port::flush_all(std::time::Duration::from_secs(5));
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     std::process::exit(code)

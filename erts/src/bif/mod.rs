@@ -94,14 +94,33 @@ impl Registry {
     }
 }
 
+/// BIFs implemented outside `erts` (the `ports` and `nif-api` crates: `erl_ddll`, NIF
+/// loading), added by [`register_extension`] before the registry is built.
+static EXTENSIONS: parking_lot::Mutex<Vec<fn(&mut Registry)>> = parking_lot::Mutex::new(Vec::new());
+
+/// Adds BIFs from another crate. Call it at start-up, before any code is loaded (the
+/// registry is built on first use); returns false when it is too late.
+pub fn register_extension(f: fn(&mut Registry)) -> bool {
+    let mut ext = EXTENSIONS.lock();
+    if REGISTRY.get().is_some() {
+        return false;
+    }
+    ext.push(f);
+    true
+}
+
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+
 /// The BIF registry, built on first use.
 pub fn registry() -> &'static Registry {
-    static R: OnceLock<Registry> = OnceLock::new();
-    R.get_or_init(|| {
+    REGISTRY.get_or_init(|| {
         let mut r = Registry {
             map: HashMap::new(),
         };
         register_all(&mut r);
+        for f in EXTENSIONS.lock().iter() {
+            f(&mut r);
+        }
         r
     })
 }

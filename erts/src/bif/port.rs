@@ -67,9 +67,10 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
     let word = String::from_utf8_lossy(spec.first_word()).into_owned();
     let factory = match spec.kind {
         PortKind::Fd(..) => driver::lookup("fd"),
+        PortKind::Vanilla => driver::lookup("vanilla"),
         PortKind::SpawnExecutable => driver::lookup("spawn"),
         PortKind::Spawn => driver::lookup(&word)
-            .filter(|_| !matches!(word.as_str(), "spawn" | "fd"))
+            .filter(|_| !matches!(word.as_str(), "spawn" | "fd" | "vanilla"))
             .or_else(|| driver::lookup("spawn")),
         PortKind::SpawnDriver => driver::lookup(&word),
     };
@@ -77,16 +78,18 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(Term::atom(atom::BADARG));
     };
     let name = spec.command_text();
-    let created = port::create(
-        p.id,
-        name,
-        factory.name().to_string(),
-        spec.binary,
-        spec.line,
-        spec.eof,
-        spec.parallelism,
-        |core| factory.start(core, &spec),
-    );
+    let created = port::with_caller(p.id, || {
+        port::create(
+            p.id,
+            name,
+            factory.name().to_string(),
+            spec.binary,
+            spec.line,
+            spec.eof,
+            spec.parallelism,
+            |core| factory.start(core, &spec),
+        )
+    });
     match created {
         Ok(cell) => {
             p.links.push(port::port_id(cell.id));
@@ -102,7 +105,7 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(flags) = boxed::list_to_vec(a[2]) else {
-        return Ok(Term::atom(atom::BADARG));
+        return Ok(am("badopt"));
     };
     let (mut force, mut nosuspend) = (false, false);
     for f in flags {
@@ -115,10 +118,10 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(cell) = lookup(a[0]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    let Some(bytes) = super::iodata::iodata_to_bytes(a[1]) else {
+    let Some(bytes) = command_bytes(a[1]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    match port_sig::command(&cell, &bytes, force, nosuspend) {
+    match port::with_caller(p.id, || port_sig::command(&cell, &bytes, force, nosuspend)) {
         Ok(done) => Ok(Term::bool(done)),
         // Busy without `nosuspend`: the caller waits and tries again.
         Err(PortOpError::Busy) => Err(super::retry_after_yield(
@@ -129,6 +132,20 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
         )),
         Err(e) => Ok(op_error(e)),
     }
+}
+
+/// The bytes of `port_command` data: iodata, or (as OTP takes it) a bitstring's whole bytes.
+fn command_bytes(t: Term) -> Option<Vec<u8>> {
+    if t.is_bitstring() && !t.is_binary() {
+        let v = boxed::bitstring_view(t);
+        let whole = v.size_bits / 8 * 8;
+        let bits = boxed::BitView {
+            size_bits: whole,
+            ..v
+        };
+        return Some(bits.to_vec());
+    }
+    super::iodata::iodata_to_bytes(t)
 }
 
 fn port_close_1(_p: &mut Process, a: &[Term]) -> BifResult {
@@ -162,7 +179,7 @@ fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(data) = super::iodata::iodata_to_bytes(a[2]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    Ok(match port_sig::control(&cell, op, &data) {
+    Ok(match port::with_caller(p.id, || port_sig::control(&cell, op, &data)) {
         Ok((reply, true)) => boxed::binary(&mut p.heap, &reply),
         Ok((reply, false)) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
         Err(e) => op_error(e),
@@ -174,7 +191,7 @@ fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(Term::atom(atom::BADARG));
     };
     let arg = crate::etf::encode::encode(a[2], Default::default());
-    match port_sig::call(&cell, op, &arg) {
+    match port::with_caller(p.id, || port_sig::call(&cell, op, &arg)) {
         Ok(reply) => match crate::etf::decode::decode(&mut p.heap, &reply, Default::default()) {
             Ok((t, _)) => Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::OK), t])),
             Err(_) => Ok(Term::atom(atom::BADARG)),

@@ -74,6 +74,11 @@ pub trait Driver: Send {
     }
     /// The port terminates: release everything.
     fn stop(&mut self, _port: &mut PortCore) {}
+    /// Whether `port_command(P, D, [force])` is allowed (OTP's `ERL_DRV_FLAG_SOFT_BUSY`):
+    /// the driver takes data even while busy. Otherwise `force` is `notsup`.
+    fn soft_busy(&self) -> bool {
+        false
+    }
     /// `port_info(P, locking)`: `port_level` or `driver_level` (or `false`).
     fn locking(&self) -> &'static str {
         "port_level"

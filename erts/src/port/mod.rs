@@ -126,6 +126,8 @@ pub struct PortCore {
     /// `{line, L}`: the line length, and the bytes of an unfinished line.
     pub line: Option<usize>,
     pub line_buf: Vec<u8>,
+    /// A `\r` ended the last data in line mode (it may start a `\r\n`).
+    pub line_cr: bool,
     /// `eof` option: end of input is a message, not the end of the port.
     pub soft_eof: bool,
     /// Bytes received from and sent to the port (`port_info` `input`/`output`).
@@ -153,12 +155,45 @@ pub struct PortCore {
     pub extra_memory: usize,
     /// The fds this port has selected in the poller (deselected when it terminates).
     pub selected: Vec<std::os::fd::RawFd>,
+    /// Signals to processes, sent when the port lock is released: consecutive signals to one
+    /// process arrive together, so a port's last data and its exit are seen at once.
+    outbox: Vec<(u64, Signal)>,
+}
+
+/// The locked state of a port. Releasing it carries out a termination the driver asked for
+/// and sends what the port has for processes.
+pub struct PortGuard<'a> {
+    cell: &'a PortCell,
+    st: MutexGuard<'a, PortState>,
+}
+
+impl std::ops::Deref for PortGuard<'_> {
+    type Target = PortState;
+    fn deref(&self) -> &PortState {
+        &self.st
+    }
+}
+
+impl std::ops::DerefMut for PortGuard<'_> {
+    fn deref_mut(&mut self) -> &mut PortState {
+        &mut self.st
+    }
+}
+
+impl Drop for PortGuard<'_> {
+    fn drop(&mut self) {
+        self.st.after_callback(self.cell);
+        self.st.core.flush_outbox();
+    }
 }
 
 impl PortCell {
     /// Locks the port's state.
-    pub fn lock(&self) -> MutexGuard<'_, PortState> {
-        self.state.lock()
+    pub fn lock(&self) -> PortGuard<'_> {
+        PortGuard {
+            cell: self,
+            st: self.state.lock(),
+        }
     }
     /// The connected process.
     pub fn connected(&self) -> u64 {
@@ -197,10 +232,7 @@ impl PortCell {
         &self,
         f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R,
     ) -> Option<R> {
-        let mut st = self.lock();
-        let r = st.call(f);
-        st.after_callback(self);
-        r
+        self.lock().call(f)
     }
 }
 
@@ -229,9 +261,6 @@ impl PortState {
         }
         self.core.life = Life::Dead;
         if let Some(mut d) = self.driver.take() {
-            if self.core.line.is_some() && !self.core.line_buf.is_empty() {
-                self.core.flush_line();
-            }
             d.stop(&mut self.core);
         }
         if let Some(t) = self.core.timer.take() {
@@ -330,14 +359,32 @@ impl PortCore {
         }
     }
 
-    /// Sends `msg` to process `to`.
-    pub fn send_to(&self, to: u64, msg: OwnedTerm) {
-        let _ = crate::process::exit::deliver(to, Signal::Message(msg));
+    /// Sends `msg` to process `to` (when the port lock is released).
+    pub fn send_to(&mut self, to: u64, msg: OwnedTerm) {
+        self.signal(to, Signal::Message(msg));
+    }
+
+    /// Sends a signal to process `to` (when the port lock is released).
+    pub fn signal(&mut self, to: u64, sig: Signal) {
+        self.outbox.push((to, sig));
+    }
+
+    /// Sends the signals of the outbox, each run of signals to one process in one step.
+    fn flush_outbox(&mut self) {
+        let mut pending = std::mem::take(&mut self.outbox).into_iter().peekable();
+        while let Some((to, first)) = pending.next() {
+            let mut run = vec![first];
+            while let Some((_, sig)) = pending.next_if(|(t, _)| *t == to) {
+                run.push(sig);
+            }
+            crate::process::exit::deliver_all(to, run);
+        }
     }
 
     /// Sends `msg` (built by `f`) to the connected process.
-    pub fn send_to_connected(&self, f: impl FnOnce(&mut crate::heap::Heap) -> Term) {
-        self.send_to(self.connected, OwnedTerm::build(f));
+    pub fn send_to_connected(&mut self, f: impl FnOnce(&mut crate::heap::Heap) -> Term) {
+        let to = self.connected;
+        self.send_to(to, OwnedTerm::build(f));
     }
 }
 
@@ -386,6 +433,7 @@ pub fn create(
                 binary,
                 line,
                 line_buf: Vec::new(),
+                line_cr: false,
                 soft_eof,
                 input: 0,
                 output: 0,
@@ -400,6 +448,7 @@ pub fn create(
                 cell: weak.clone(),
                 extra_memory: 0,
                 selected: Vec::new(),
+                outbox: Vec::new(),
             },
             driver: None,
         }),
@@ -423,6 +472,25 @@ pub fn create(
             Err(e)
         }
     }
+}
+
+thread_local! {
+    /// The process making the current port operation (`driver_caller`), or `u64::MAX`.
+    static CALLER: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) };
+}
+
+/// Runs `f` (a port operation: open, command, control, call) with `pid` recorded as the
+/// process making it, for drivers that ask who called them (`driver_caller`).
+pub fn with_caller<R>(pid: u64, f: impl FnOnce() -> R) -> R {
+    let old = CALLER.with(|c| c.replace(pid));
+    let r = f();
+    CALLER.with(|c| c.set(old));
+    r
+}
+
+/// The process making the port operation running on this thread, if any.
+pub fn current_caller() -> Option<u64> {
+    CALLER.with(|c| Some(c.get()).filter(|&p| p != u64::MAX))
 }
 
 /// Looks up a live port by number.

@@ -16,8 +16,10 @@ pub enum PortKind {
     SpawnDriver,
     /// `{spawn_executable, File}`: run this file directly.
     SpawnExecutable,
-    /// `{fd, In, Out}`.
+    /// `{fd, In, Out}` (-1 stands for a number that is no descriptor).
     Fd(i32, i32),
+    /// An atom or string name: OTP's `vanilla` driver, a port over that file.
+    Vanilla,
 }
 
 /// OTP's busy limits bounds (`ERL_DRV_BUSY_MSGQ_LIM_MIN/MAX`).
@@ -49,6 +51,8 @@ pub struct OpenSpec {
     /// `{env, List}`: `(name, Some(value))` sets, `(name, None)` unsets.
     pub env: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     pub cd: Option<Vec<u8>>,
+    /// The `{cd, Dir}` term as given: checked with the name, as OTP does.
+    cd_term: Option<Term>,
     pub parallelism: bool,
     /// `{busy_limits_port, {Low, High}}` (`None` = disabled).
     pub busy_port: Option<(u64, u64)>,
@@ -108,6 +112,22 @@ fn collect_chars(mut t: Term, out: &mut Vec<u8>) -> Option<()> {
     t.is_nil().then_some(())
 }
 
+/// A flat list of bytes (what OTP's `is_string` takes as a port name).
+fn flat_string(mut t: Term) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    while t.is_list() {
+        let c = t.head().as_small()?;
+        out.push(u8::try_from(c).ok()?);
+        t = t.tail();
+    }
+    t.is_nil().then_some(out)
+}
+
+/// The settings that make no sense for a file port.
+fn vanilla_checks(spec: &OpenSpec) -> Option<()> {
+    (spec.args.is_none() && spec.arg0.is_none() && !spec.exit_status).then_some(())
+}
+
 /// A flat character list or binary (the command of `{spawn, Cmd}`).
 fn command_bytes(t: Term) -> Option<Vec<u8>> {
     filename_bytes(t)
@@ -141,12 +161,17 @@ fn env_list(t: Term) -> Option<Vec<(Vec<u8>, Option<Vec<u8>>)>> {
             return None;
         }
         let (k, v) = (boxed::tuple_element(it, 0), boxed::tuple_element(it, 1));
+        if k.is_atom() {
+            return None;
+        }
         let key = filename_bytes(k)?;
-        if key.is_empty() || key.contains(&b'=') {
+        if key.contains(&b'=') {
             return None;
         }
         if v == Term::NIL || v == Term::atom(atom::FALSE) {
             out.push((key, None));
+        } else if v.is_atom() {
+            return None;
         } else {
             out.push((key, Some(filename_bytes(v)?)));
         }
@@ -188,6 +213,7 @@ fn parse_settings(settings: Term) -> Option<OpenSpec> {
         arg0: None,
         env: Vec::new(),
         cd: None,
+        cd_term: None,
         parallelism: false,
         busy_port: Some((4096, 8192)),
         busy_msgq: None,
@@ -224,7 +250,7 @@ fn parse_settings(settings: Term) -> Option<OpenSpec> {
                     spec.args = Some(args);
                 }
                 "arg0" => spec.arg0 = Some(filename_bytes(v)?),
-                "cd" => spec.cd = Some(filename_bytes(v)?),
+                "cd" => spec.cd_term = Some(v),
                 "parallelism" => {
                     spec.parallelism = match v {
                         _ if v == Term::atom(atom::TRUE) => true,
@@ -267,6 +293,22 @@ fn parse_settings(settings: Term) -> Option<OpenSpec> {
 
 /// The port name, and the checks that combine it with the settings.
 fn parse_name(name: Term, spec: &mut OpenSpec) -> Option<()> {
+    if let Some(cd) = spec.cd_term.take() {
+        spec.cd = Some(filename_bytes(cd)?);
+    }
+    // An atom or a string names a file for the `vanilla` driver.
+    if let Some(a) = name.as_atom() {
+        spec.kind = PortKind::Vanilla;
+        spec.command = a.name().as_bytes().to_vec();
+        return vanilla_checks(spec);
+    }
+    if name.is_list() {
+        if let Some(text) = flat_string(name) {
+            spec.kind = PortKind::Vanilla;
+            spec.command = text;
+            return vanilla_checks(spec);
+        }
+    }
     if !name.is_tuple() || boxed::tuple_arity(name) == 0 {
         return None;
     }
@@ -278,6 +320,9 @@ fn parse_name(name: Term, spec: &mut OpenSpec) -> Option<()> {
                 return None;
             }
             spec.command = command_bytes(el[1])?;
+            if spec.command.is_empty() {
+                return None;
+            }
             spec.kind = match tag.name() {
                 "spawn" => PortKind::Spawn,
                 "spawn_driver" => PortKind::SpawnDriver,
@@ -288,13 +333,11 @@ fn parse_name(name: Term, spec: &mut OpenSpec) -> Option<()> {
             if el.len() != 3 {
                 return None;
             }
+            // Any small integer: a descriptor that does not exist fails in the driver.
             let fd_in = el[1].as_small()?;
             let fd_out = el[2].as_small()?;
-            if !(0..=i32::MAX as i64).contains(&fd_in) || !(0..=i32::MAX as i64).contains(&fd_out)
-            {
-                return None;
-            }
-            spec.kind = PortKind::Fd(fd_in as i32, fd_out as i32);
+            let fd = |n: i64| i32::try_from(n).unwrap_or(-1);
+            spec.kind = PortKind::Fd(fd(fd_in), fd(fd_out));
             spec.command = format!("{fd_in}/{fd_out}").into_bytes();
         }
         _ => return None,

@@ -15,28 +15,28 @@ fn byte_list(h: &mut Heap, bytes: &[u8], tail: Term) -> Term {
     boxed::list_with_tail(h, &items, tail)
 }
 
-impl PortCore {
-    /// `Data` in the port's mode: the header bytes as list elements, then the rest as a
-    /// binary (binary mode) or as more list elements.
-    fn data_term(&self, h: &mut Heap, hdr: &[u8], data: &[u8]) -> Term {
-        if self.binary {
-            let bin = boxed::binary(h, data);
-            if hdr.is_empty() {
-                bin
-            } else {
-                byte_list(h, hdr, bin)
-            }
+/// `Data` in the port's mode: the header bytes as list elements, then the rest as a binary
+/// (binary mode) or as more list elements.
+fn data_term(binary: bool, h: &mut Heap, hdr: &[u8], data: &[u8]) -> Term {
+    if binary {
+        let bin = boxed::binary(h, data);
+        if hdr.is_empty() {
+            bin
         } else {
-            let tail = byte_list(h, data, Term::NIL);
-            byte_list(h, hdr, tail)
+            byte_list(h, hdr, bin)
         }
+    } else {
+        let tail = byte_list(h, data, Term::NIL);
+        byte_list(h, hdr, tail)
     }
+}
 
+impl PortCore {
     /// Sends `{Port, {data, Msg}}` to the connected process.
-    fn send_data(&self, build: impl FnOnce(&Self, &mut Heap) -> Term) {
-        let port = self.port_term();
+    fn send_data(&mut self, build: impl FnOnce(bool, &mut Heap) -> Term) {
+        let (port, binary) = (self.port_term(), self.binary);
         self.send_to_connected(|h| {
-            let d = build(self, h);
+            let d = build(binary, h);
             let inner = boxed::tuple(h, &[Term::atom(atom::atom("data")), d]);
             boxed::tuple(h, &[port, inner])
         });
@@ -53,54 +53,78 @@ impl PortCore {
         self.input += (hdr.len() + data.len()) as u64;
         match self.line {
             Some(max) if hdr.is_empty() => self.output_lines(data, max),
-            _ => self.send_data(|me, h| me.data_term(h, hdr, data)),
+            _ => self.send_data(|binary, h| data_term(binary, h, hdr, data)),
         }
     }
 
-    fn send_line(&self, eol: bool, line: &[u8]) {
-        self.send_data(|me, h| {
-            let l = me.data_term(h, &[], line);
+    fn send_line(&mut self, eol: bool) {
+        let line = std::mem::take(&mut self.line_buf);
+        self.send_data(|binary, h| {
+            let l = data_term(binary, h, &[], &line);
             let tag = Term::atom(atom::atom(if eol { "eol" } else { "noeol" }));
             boxed::tuple(h, &[tag, l])
         });
     }
 
-    /// Line mode: a newline ends a line (`eol`); a full buffer followed by anything but a
-    /// newline goes out as `noeol`. Bytes after the last newline wait for more input.
+    /// Line mode, as OTP's line buffer: `\n` or `\r\n` ends a line (`eol`, without the
+    /// terminator); a full buffer followed by anything else goes out as `noeol`. A `\r` that
+    /// ends the data waits for the next byte.
     fn output_lines(&mut self, data: &[u8], max: usize) {
-        let mut rest = data;
-        while !rest.is_empty() {
-            match rest.iter().position(|&b| b == b'\n') {
-                Some(i) if self.line_buf.len() + i <= max => {
-                    let mut line = std::mem::take(&mut self.line_buf);
-                    line.extend_from_slice(&rest[..i]);
-                    self.send_line(true, &line);
-                    rest = &rest[i + 1..];
-                }
-                _ => {
-                    let room = max - self.line_buf.len();
-                    if room == 0 {
-                        let line = std::mem::take(&mut self.line_buf);
-                        self.send_line(false, &line);
+        let held;
+        let bytes: &[u8] = if self.line_cr {
+            self.line_cr = false;
+            let mut v = Vec::with_capacity(data.len() + 1);
+            v.push(b'\r');
+            v.extend_from_slice(data);
+            held = v;
+            &held
+        } else {
+            data
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'\n' {
+                self.send_line(true);
+                i += 1;
+                continue;
+            }
+            if b == b'\r' {
+                match bytes.get(i + 1) {
+                    Some(b'\n') => {
+                        self.send_line(true);
+                        i += 2;
                         continue;
                     }
-                    let take = room.min(rest.len());
-                    self.line_buf.extend_from_slice(&rest[..take]);
-                    rest = &rest[take..];
+                    None => {
+                        self.line_cr = true;
+                        break;
+                    }
+                    Some(_) => {}
                 }
             }
+            if self.line_buf.len() >= max {
+                self.send_line(false);
+                continue;
+            }
+            self.line_buf.push(b);
+            i += 1;
         }
     }
 
-    /// Delivers an unfinished line as `{noeol, Part}` (at end of input).
+    /// Delivers an unfinished line as `{noeol, Part}` (when the port closes, or at end of
+    /// input with `eof`).
     pub fn flush_line(&mut self) {
+        if std::mem::take(&mut self.line_cr) {
+            self.line_buf.push(b'\r');
+        }
         if !self.line_buf.is_empty() {
-            let line = std::mem::take(&mut self.line_buf);
-            self.send_line(false, &line);
+            self.send_line(false);
         }
     }
 
-    /// End of input: `{Port, eof}` with the `eof` option, else the port closes (`normal`).
+    /// End of input: an unfinished line goes out, then `{Port, eof}` with the `eof` option,
+    /// else the port closes (`normal`). (`port_close` drops an unfinished line.)
     pub fn input_eof(&mut self) {
         if self.line.is_some() {
             self.flush_line();
@@ -114,7 +138,7 @@ impl PortCore {
     }
 
     /// `{Port, {exit_status, Status}}`.
-    pub fn send_exit_status(&self, status: i32) {
+    pub fn send_exit_status(&mut self, status: i32) {
         let port = self.port_term();
         self.send_to_connected(|h| {
             let inner = boxed::tuple(

@@ -98,7 +98,7 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
 pub(super) fn port_exited(core: &mut PortCore, reason: Term) {
     let me = core.id | PORT_BIT;
     for l in std::mem::take(&mut core.links) {
-        let _ = deliver(
+        core.signal(
             l,
             Signal::Exit {
                 from: me,
@@ -109,7 +109,7 @@ pub(super) fn port_exited(core: &mut PortCore, reason: Term) {
     }
     for m in std::mem::take(&mut core.monitored_by) {
         let msg = port_down_message(m.reference, core.id, m.name, reason);
-        let _ = deliver(
+        core.signal(
             m.pid,
             Signal::Down {
                 reference: m.reference,
@@ -118,7 +118,7 @@ pub(super) fn port_exited(core: &mut PortCore, reason: Term) {
         );
     }
     for (reference, pid) in std::mem::take(&mut core.monitors) {
-        let _ = deliver(pid, Signal::Demonitor { from: me, reference });
+        core.signal(pid, Signal::Demonitor { from: me, reference });
     }
     if let Some(name) = core.registered_name.take() {
         crate::process::registry::unregister_if(name, me);
@@ -139,13 +139,19 @@ pub fn port_down_message(
             None => Term::port(port),
             Some(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
         };
+        // As OTP 25: the type is `process` when the reason is not an immediate.
+        let kind = if reason.is_immediate() {
+            "port"
+        } else {
+            "process"
+        };
         let reason = copy::copy(h, reason);
         boxed::tuple(
             h,
             &[
                 Term::atom(atom::DOWN),
                 r,
-                Term::atom(atom::atom("port")),
+                Term::atom(atom::atom(kind)),
                 item,
                 reason,
             ],
@@ -153,61 +159,71 @@ pub fn port_down_message(
     })
 }
 
-/// `Port ! Msg` from process `from`: `{Pid, {command, Data}}`, `{Pid, close}`,
-/// `{Pid, {connect, NewPid}}`; anything else, or a command from a process other than the
-/// connected one, ends the port with `badsig`. A message to a closed port is dropped.
+/// `Port ! Msg`: `{Pid, {command, Data}}`, `{Pid, close}`, `{Pid, {connect, NewPid}}` from
+/// the connected process. Anything else (another sender, another shape) makes the port send
+/// the exit signal `badsig` to its connected process, as OTP does; the port stays open. A
+/// message to a closed port is dropped.
 pub fn send_message(port: u64, msg: Term) {
     let Some(cell) = super::lookup(port) else {
         return;
     };
     let mut st = cell.lock();
-    if st.core.life == Life::Dead {
+    if st.core.life != Life::Open {
         return;
     }
-    let badsig = || OwnedTerm::immediate(Term::atom(atom::atom("badsig")));
-    let parts = (msg.is_tuple() && boxed::tuple_arity(msg) == 2)
-        .then(|| (boxed::tuple_element(msg, 0), boxed::tuple_element(msg, 1)));
-    let Some((sender, what)) = parts.filter(|(s, _)| s.is_local_pid()) else {
-        st.terminate(&cell, badsig());
-        return;
-    };
+    if !port_message(&cell, &mut st, msg) {
+        let (to, from) = (st.core.connected, st.core.id | PORT_BIT);
+        let reason = OwnedTerm::immediate(Term::atom(atom::atom("badsig")));
+        st.core.signal(
+            to,
+            Signal::Exit {
+                from,
+                reason,
+                linked: false,
+            },
+        );
+    }
+}
+
+/// Carries out a port message; false when it is not one the port takes.
+fn port_message(cell: &PortCell, st: &mut super::PortGuard<'_>, msg: Term) -> bool {
+    if !msg.is_tuple() || boxed::tuple_arity(msg) != 2 {
+        return false;
+    }
+    let (sender, what) = (boxed::tuple_element(msg, 0), boxed::tuple_element(msg, 1));
+    if !sender.is_local_pid() || sender.pid_number() != st.core.connected {
+        return false;
+    }
     let sender = sender.pid_number();
-    if sender != st.core.connected {
-        st.terminate(&cell, badsig());
-        return;
-    }
     if what == Term::atom(atom::atom("close")) {
         let port_term = st.core.port_term();
-        st.terminate(&cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
+        st.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
         let m = OwnedTerm::build(|h| boxed::tuple(h, &[port_term, Term::atom(atom::atom("closed"))]));
-        let _ = deliver(sender, Signal::Message(m));
-        return;
+        st.core.send_to(sender, m);
+        return true;
     }
-    if what.is_tuple() && boxed::tuple_arity(what) == 2 {
-        let (tag, arg) = (boxed::tuple_element(what, 0), boxed::tuple_element(what, 1));
-        if tag == Term::atom(atom::atom("command")) {
-            match crate::bif::iodata::iodata_to_bytes(arg) {
-                Some(bytes) => {
-                    st.core.output += bytes.len() as u64;
-                    st.call(|d, core| d.output(core, &bytes));
-                    st.after_callback(&cell);
-                }
-                None => st.terminate(&cell, badsig()),
-            }
-            return;
-        }
-        if tag == Term::atom(atom::atom("connect")) && arg.is_local_pid() {
-            let new = arg.pid_number();
-            st.core.set_connected(new);
-            let port_term = st.core.port_term();
-            let m = OwnedTerm::build(|h| {
-                boxed::tuple(h, &[port_term, Term::atom(atom::atom("connected"))])
-            });
-            let _ = deliver(sender, Signal::Message(m));
-            return;
-        }
+    if !what.is_tuple() || boxed::tuple_arity(what) != 2 {
+        return false;
     }
-    st.terminate(&cell, badsig());
+    let (tag, arg) = (boxed::tuple_element(what, 0), boxed::tuple_element(what, 1));
+    if tag == Term::atom(atom::atom("command")) {
+        let Some(bytes) = crate::bif::iodata::iodata_to_bytes(arg) else {
+            return false;
+        };
+        st.core.output += bytes.len() as u64;
+        super::with_caller(sender, || st.call(|d, core| d.output(core, &bytes)));
+        return true;
+    }
+    if tag == Term::atom(atom::atom("connect")) && arg.is_local_pid() {
+        st.core.set_connected(arg.pid_number());
+        let port_term = st.core.port_term();
+        let m = OwnedTerm::build(|h| {
+            boxed::tuple(h, &[port_term, Term::atom(atom::atom("connected"))])
+        });
+        st.core.send_to(sender, m);
+        return true;
+    }
+    false
 }
 
 /// `port_command(Port, Data, Flags)` from process `caller`: true when done, `Busy` when the
@@ -221,6 +237,9 @@ pub fn command(
     let mut st = cell.lock();
     if st.core.life != Life::Open {
         return Err(PortOpError::Badarg);
+    }
+    if force && !st.driver.as_ref().is_some_and(|d| d.soft_busy()) {
+        return Err(PortOpError::NotSup);
     }
     if st.core.busy && !force {
         return if nosuspend {

@@ -125,6 +125,19 @@ impl ProcessCell {
         Ok(self.notify())
     }
 
+    /// Puts several signals in the inbox at once (nothing can come between them). Gives them
+    /// back when the process has exited; `Ok(true)` when the caller must enqueue it.
+    pub fn push_all(&self, sigs: impl IntoIterator<Item = Signal>) -> Result<bool, Vec<Signal>> {
+        {
+            let mut q = self.inbox.lock();
+            if self.state.load(Ordering::Acquire) == EXITED {
+                return Err(sigs.into_iter().collect());
+            }
+            q.extend(sigs);
+        }
+        Ok(self.notify())
+    }
+
     /// Records that the process has work; returns true when the caller must enqueue it.
     fn notify(&self) -> bool {
         let mut s = self.state.load(Ordering::Acquire);

@@ -38,6 +38,22 @@ pub fn deliver_to(cell: &Arc<ProcessCell>, sig: Signal) -> Result<(), Signal> {
     }
 }
 
+/// Delivers signals to one process in one step, so that it sees all of them or none (a
+/// port's data followed by its exit). Signals to a process that is gone are dropped.
+pub fn deliver_all(to: u64, sigs: Vec<Signal>) {
+    if crate::port::is_port_id(to) {
+        for s in sigs {
+            let _ = crate::port::signals::deliver_to_port(to, s);
+        }
+        return;
+    }
+    if let Some(cell) = table().get(to) {
+        if let Ok(true) = cell.push_all(sigs) {
+            crate::sched::enqueue(cell.clone());
+        }
+    }
+}
+
 /// Delivers `sig` to process `to`; when `to` is gone, answers links and
 /// monitors as OTP does.
 pub fn deliver_or_answer(to: u64, sig: Signal) {

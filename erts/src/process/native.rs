@@ -121,6 +121,7 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
                     0
                 };
                 use std::io::Write;
+                crate::port::flush_all(std::time::Duration::from_secs(5));
                 let _ = std::io::stdout().flush();
                 std::process::exit(status as i32);
             } else {

@@ -25,6 +25,8 @@ pub struct SpawnOpts {
     pub max_heap: Option<super::gc::MaxHeap>,
     /// `{message_queue_data, off_heap}`.
     pub message_queue_off_heap: Option<bool>,
+    /// The group leader of a process without parent (default: itself).
+    pub group_leader: Option<u64>,
 }
 
 /// Spawns a process running `export(args)`; `parent` (the caller, if any) gets the link or
@@ -80,7 +82,7 @@ pub fn spawn(
             });
         }
     } else {
-        p.group_leader = Term::pid(id);
+        p.group_leader = Term::pid(opts.group_leader.unwrap_or(id));
     }
     let cell = Arc::new(ProcessCell::new(p));
     cell.process.lock().cell = Arc::as_ptr(&cell);

@@ -13,11 +13,32 @@ use super::pipe_io::errno_term;
 use erts::port::driver::{Driver, DriverFactory, OpenError, PortEvent};
 use erts::port::open_opts::{OpenSpec, PortKind};
 use erts::port::{PortCell, PortCore};
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 pub struct FdFactory;
+
+/// OTP's `vanilla` driver: `open_port(FileName, Opts)` with an atom or string name is a port
+/// over that file, opened for reading and/or writing as the `in`/`out` settings say.
+pub struct VanillaFactory;
+
+/// A descriptor the threads use: one the VM had (never closed here) or one the port opened
+/// (closed when the port and both threads are done with it).
+#[derive(Clone)]
+enum FdRef {
+    Shared(RawFd),
+    Owned(Arc<OwnedFd>),
+}
+
+impl FdRef {
+    fn raw(&self) -> RawFd {
+        match self {
+            FdRef::Shared(fd) => *fd,
+            FdRef::Owned(f) => f.as_raw_fd(),
+        }
+    }
+}
 
 struct FdDriver {
     packet: u8,
@@ -49,8 +70,10 @@ fn event(cell: &Weak<PortCell>, ev: PortEvent) -> bool {
     }
 }
 
-fn reader(fd: RawFd, cell: Weak<PortCell>) {
+fn reader(fd: FdRef, cell: Weak<PortCell>) {
     let mut buf = vec![0u8; 64 * 1024];
+    let fd_ref = fd;
+    let fd = fd_ref.raw();
     loop {
         // SAFETY: `buf` is a live buffer of its length; `fd` was valid when the port opened
         // (reading a descriptor closed since only fails).
@@ -72,7 +95,9 @@ fn reader(fd: RawFd, cell: Weak<PortCell>) {
     }
 }
 
-fn writer(fd: RawFd, cell: Weak<PortCell>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
+fn writer(fd: FdRef, cell: Weak<PortCell>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
+    let fd_ref = fd;
+    let fd = fd_ref.raw();
     while let Ok(data) = rx.recv() {
         let mut done = 0;
         while done < data.len() {
@@ -105,36 +130,70 @@ impl DriverFactory for FdFactory {
         let PortKind::Fd(fd_in, fd_out) = spec.kind else {
             return Err(OpenError::Badarg);
         };
+        // A number that is no open descriptor makes the driver's start fail (`einval`).
         if (spec.read && !valid(fd_in)) || (spec.write && !valid(fd_out)) {
-            return Err(OpenError::Errno(libc::EBADF));
+            return Err(OpenError::Failed);
         }
-        let weak = core.cell.clone();
-        let writer_tx = if spec.write {
-            let (tx, rx) = channel();
-            let w = weak.clone();
-            std::thread::Builder::new()
-                .name(format!("fd_writer_{fd_out}"))
-                .spawn(move || writer(fd_out, w, rx))
-                .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
-            Some(tx)
-        } else {
-            None
-        };
-        if spec.read {
-            let w = weak.clone();
-            std::thread::Builder::new()
-                .name(format!("fd_reader_{fd_in}"))
-                .spawn(move || reader(fd_in, w))
-                .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
-        }
-        Ok(Box::new(FdDriver {
-            packet: spec.packet,
-            deframer: Deframer::new(spec.packet),
-            writer: writer_tx,
-            queued: 0,
-            limits: spec.busy_port,
-        }))
+        start_threads(core, spec, FdRef::Shared(fd_in), FdRef::Shared(fd_out))
     }
+}
+
+impl DriverFactory for VanillaFactory {
+    fn name(&self) -> &str {
+        "vanilla"
+    }
+
+    fn start(&self, core: &mut PortCore, spec: &OpenSpec) -> Result<Box<dyn Driver>, OpenError> {
+        let flags = match (spec.read, spec.write) {
+            (true, false) => libc::O_RDONLY,
+            (false, true) => libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+            _ => libc::O_RDWR | libc::O_CREAT,
+        };
+        let path = std::ffi::CString::new(spec.command.clone()).map_err(|_| OpenError::Badarg)?;
+        // SAFETY: `path` is NUL-terminated; the mode argument is read for O_CREAT.
+        let fd = unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
+        if fd < 0 {
+            return Err(OpenError::Failed);
+        }
+        // SAFETY: `open` just returned this descriptor, owned by nobody else.
+        let owned = FdRef::Owned(Arc::new(unsafe { OwnedFd::from_raw_fd(fd) }));
+        start_threads(core, spec, owned.clone(), owned)
+    }
+}
+
+/// Starts the reader and writer threads the settings ask for.
+fn start_threads(
+    core: &mut PortCore,
+    spec: &OpenSpec,
+    input: FdRef,
+    output: FdRef,
+) -> Result<Box<dyn Driver>, OpenError> {
+    let weak = core.cell.clone();
+    let writer_tx = if spec.write {
+        let (tx, rx) = channel();
+        let w = weak.clone();
+        std::thread::Builder::new()
+            .name(format!("fd_writer_{}", output.raw()))
+            .spawn(move || writer(output, w, rx))
+            .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+        Some(tx)
+    } else {
+        None
+    };
+    if spec.read {
+        let w = weak.clone();
+        std::thread::Builder::new()
+            .name(format!("fd_reader_{}", input.raw()))
+            .spawn(move || reader(input, w))
+            .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+    }
+    Ok(Box::new(FdDriver {
+        packet: spec.packet,
+        deframer: Deframer::new(spec.packet),
+        writer: writer_tx,
+        queued: 0,
+        limits: spec.busy_port,
+    }))
 }
 
 impl FdDriver {
@@ -192,6 +251,10 @@ impl Driver for FdDriver {
 
     fn flush(&mut self, _core: &mut PortCore) -> bool {
         self.queued > 0
+    }
+
+    fn soft_busy(&self) -> bool {
+        true
     }
 
     fn stop(&mut self, core: &mut PortCore) {

@@ -75,7 +75,9 @@ impl Deframer {
     fn length(packet: u8, b: &[u8]) -> Option<usize> {
         match packet {
             1 => b.first().map(|&n| n as usize),
-            2 => b.get(..2).map(|h| u16::from_be_bytes([h[0], h[1]]) as usize),
+            2 => b
+                .get(..2)
+                .map(|h| u16::from_be_bytes([h[0], h[1]]) as usize),
             _ => b
                 .get(..4)
                 .map(|h| u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize),

@@ -1,5 +1,6 @@
-//! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs) and `fd` (ports
-//! over existing file descriptors), with their shared `{packet, N}` framing and pipe I/O.
+//! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs), `fd` (ports
+//! over existing file descriptors) and `vanilla` (ports over files), with their shared
+//! `{packet, N}` framing and pipe I/O.
 
 pub mod fd;
 pub mod framing;
@@ -12,4 +13,5 @@ use std::sync::Arc;
 pub fn register() {
     erts::port::driver::register(Arc::new(spawn::SpawnFactory));
     erts::port::driver::register(Arc::new(fd::FdFactory));
+    erts::port::driver::register(Arc::new(fd::VanillaFactory));
 }

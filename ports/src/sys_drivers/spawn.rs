@@ -74,6 +74,13 @@ impl DriverFactory for SpawnFactory {
         let (program, argv) = match spec.kind {
             PortKind::SpawnExecutable => {
                 let program = cstring(&spec.command)?;
+                // As OTP: a missing or non-executable file fails `open_port` itself; later
+                // failures (a directory, a bad `cd`) are the program's exit status.
+                // SAFETY: `program` is a NUL-terminated path.
+                if unsafe { libc::access(program.as_ptr(), libc::X_OK) } != 0 {
+                    let e = std::io::Error::last_os_error();
+                    return Err(OpenError::Errno(e.raw_os_error().unwrap_or(libc::ENOENT)));
+                }
                 let arg0 = spec.arg0.as_deref().unwrap_or(&spec.command);
                 let mut argv = vec![cstring(arg0)?];
                 for a in spec.args.iter().flatten() {
@@ -103,9 +110,9 @@ impl DriverFactory for SpawnFactory {
         let from_child = if spec.read {
             let (r, w) = pipe()?;
             if spec.stderr_to_stdout {
-                let dup = w.try_clone().map_err(|e| {
-                    OpenError::Errno(e.raw_os_error().unwrap_or(libc::EMFILE))
-                })?;
+                let dup = w
+                    .try_clone()
+                    .map_err(|e| OpenError::Errno(e.raw_os_error().unwrap_or(libc::EMFILE)))?;
                 fds.push((2, dup));
             }
             fds.push((out_fd, w));
@@ -127,9 +134,26 @@ impl DriverFactory for SpawnFactory {
                 cell.with_driver(|d, core| d.event(core, PortEvent::ChildExited(status)));
             }
         });
-        let os_pid = child_setup::spawn(req, on_exit).map_err(OpenError::Errno)?;
-        if let Some(cell) = core.cell.upgrade() {
-            cell.set_os_pid(os_pid as u64);
+        // A program that could not start (exec or chdir failed) is, as in OTP, a program
+        // that exited at once with the errno as its status; failures of the helper itself
+        // fail `open_port`.
+        let mut status = None;
+        match child_setup::spawn(req, on_exit) {
+            Ok(os_pid) => {
+                if let Some(cell) = core.cell.upgrade() {
+                    cell.set_os_pid(os_pid as u64);
+                }
+            }
+            Err(
+                e @ (libc::EMFILE
+                | libc::ENFILE
+                | libc::EAGAIN
+                | libc::ENOMEM
+                | libc::EPIPE
+                | libc::EINVAL
+                | libc::EDEADLK),
+            ) => return Err(OpenError::Errno(e)),
+            Err(e) => status = Some(e),
         }
         let has_input = from_child.is_some();
         let io = PipeIo::new(from_child, to_child, spec.packet, spec.busy_port);
@@ -138,7 +162,7 @@ impl DriverFactory for SpawnFactory {
         Ok(Box::new(SpawnDriver {
             io,
             exit_status: spec.exit_status,
-            status: None,
+            status,
             input_done: !has_input,
             finished: false,
         }))
