@@ -31,6 +31,28 @@ const ENV_VAR: (&str, &str) = ("BEAM_DIFF_TEST_VAR", "hello from the harness");
 /// Set for both VMs to the folder of the compiled `c-tests/port_progs/*.c`, read by `port_*.erl`.
 const PORT_BIN_VAR: &str = "BEAM_TEST_PORT_BIN";
 
+/// Set for both VMs to the folder of the compiled `c-tests/drivers/*.c`, read by `drv_*.erl`.
+const DRIVER_DIR_VAR: &str = "BEAM_TEST_DRIVER_DIR";
+
+/// Set for both VMs to the `priv/lib` folder of the installed megaco application (its flex
+/// scanner driver), read by `drv_megaco.erl`.
+const MEGACO_LIB_VAR: &str = "BEAM_TEST_MEGACO_LIB";
+
+/// The `priv/lib` folder of the installed megaco (empty when there is none).
+fn megaco_lib_dir() -> PathBuf {
+    let lib = Path::new("/usr/lib/erlang/lib");
+    let mut found: Vec<PathBuf> = fs::read_dir(lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("megaco-"))
+        .map(|e| e.path().join("priv/lib"))
+        .filter(|p| p.is_dir())
+        .collect();
+    found.sort();
+    found.pop().unwrap_or_default()
+}
+
 struct Program {
     name: String,
     expect_status: i32,
@@ -48,6 +70,8 @@ struct Setup {
     rundir: PathBuf,
     /// The compiled port programs (`PORT_BIN_VAR`).
     port_bin: PathBuf,
+    /// The compiled test drivers (`DRIVER_DIR_VAR`).
+    driver_dir: PathBuf,
     programs: Vec<Program>,
     /// Real erl's outcome per program name (status, filtered stdout).
     expected: HashMap<String, (Option<i32>, Vec<u8>, bool)>,
@@ -228,6 +252,51 @@ fn build_port_programs(out: &Path) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// Compiles every `c-tests/drivers/NAME.c` with `cc -shared -fPIC -O2 -I<OTP include dir>` into
+/// `tests/out/drivers/NAME.so` and returns that folder's absolute path and a hash of the driver
+/// sources (part of the cache key of the `drv_*` programs' expected outputs).
+fn build_test_drivers(out: &Path) -> Result<(PathBuf, u64), String> {
+    let dir = out.join("drivers");
+    fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let include = [
+        "/usr/lib/erlang/usr/include",
+        "/usr/local/lib/erlang/usr/include",
+    ]
+    .into_iter()
+    .find(|d| Path::new(d).join("erl_driver.h").exists())
+    .ok_or("erl_driver.h of OTP not found")?;
+    let src_dir = root().join("c-tests/drivers");
+    let rd = fs::read_dir(&src_dir).map_err(|e| format!("{}: {e}", src_dir.display()))?;
+    let mut sources: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    sources.sort();
+    let mut all = Vec::new();
+    for src in &sources {
+        all.extend(fs::read(src).map_err(|e| format!("{}: {e}", src.display()))?);
+        let so = dir.join(format!("{}.so", src.file_stem().unwrap().to_string_lossy()));
+        let mut cmd = Command::new("cc");
+        cmd.args(["-shared", "-fPIC", "-O2", "-I", include, "-o"])
+            .arg(&so)
+            .arg(src);
+        let o = run_with_timeout(cmd, Duration::from_secs(120));
+        if o.status != Some(0) {
+            return Err(format!(
+                "cc failed on {}:\n{}{}",
+                src.display(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    Ok((dir, fnv1a(&all)))
+}
+
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(build_setup)
@@ -248,6 +317,10 @@ fn build_setup() -> Setup {
     let port_bin = build_port_programs(&out).unwrap_or_else(|e| {
         errors.push(e);
         PathBuf::new()
+    });
+    let (driver_dir, drivers_hash) = build_test_drivers(&out).unwrap_or_else(|e| {
+        errors.push(e);
+        (PathBuf::new(), 0)
     });
 
     let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
@@ -281,7 +354,10 @@ fn build_setup() -> Setup {
     for path in &sources {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let src = fs::read(path).expect("read .erl");
-        let hash = fnv1a(&src);
+        let mut hash = fnv1a(&src);
+        if name.starts_with("drv_") {
+            hash ^= drivers_hash;
+        }
         let beam = ebin.join(format!("{name}.beam"));
         let stamp = ebin.join(format!("{name}.hash"));
         let fresh = beam.exists()
@@ -345,7 +421,9 @@ fn build_setup() -> Setup {
             .args(["-noshell", "-pa"])
             .arg(&ebin)
             .args(["-s", &p.name, "main", "-s", "init", "stop"])
-            .env(PORT_BIN_VAR, &port_bin);
+            .env(PORT_BIN_VAR, &port_bin)
+            .env(DRIVER_DIR_VAR, &driver_dir)
+            .env(MEGACO_LIB_VAR, megaco_lib_dir());
         let o = run_with_timeout(cmd, timeout().max(Duration::from_secs(60)));
         let stdout = filter_erl_stdout(&o.stdout);
         if !o.timed_out {
@@ -375,6 +453,7 @@ fn build_setup() -> Setup {
         ebin,
         rundir,
         port_bin,
+        driver_dir,
         programs,
         expected: expected.into_inner().unwrap(),
         errors,
@@ -466,7 +545,9 @@ fn differential() {
             .args(["--bare", "-pa"])
             .arg(&s.ebin)
             .args(["-s", &p.name, "main"])
-            .env(PORT_BIN_VAR, &s.port_bin);
+            .env(PORT_BIN_VAR, &s.port_bin)
+            .env(DRIVER_DIR_VAR, &s.driver_dir)
+            .env(MEGACO_LIB_VAR, megaco_lib_dir());
         let t0 = Instant::now();
         let o = run_with_timeout(cmd, timeout());
         let ms = t0.elapsed().as_millis();

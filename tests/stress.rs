@@ -3,6 +3,9 @@
 //! exit storms through a 20,000-process link chain, 100,000 processes alive at once, busy
 //! loops that must not starve a ping-pong pair, processes sharing ETS tables) run on `beam` with `+S 1`, `+S 2` and `+S 4`,
 //! and each run must print exactly what the real `erl` prints (no lost message, no deadlock).
+//! The port programs of `tests/port_stress/` run the same way: 1,000 port programs at once,
+//! owners killed while data streams (no port, program or file descriptor left behind), and
+//! 1 GB through one port.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -23,20 +26,31 @@ const PROGRAMS: &[&str] = &[
     "ets_ownership",
 ];
 
+/// Stress programs of ports, in `tests/port_stress/`.
+const PORT_PROGRAMS: &[&str] = &["port_thousand", "port_owner_killed", "port_gigabyte"];
+
 fn ebin() -> &'static PathBuf {
     static E: OnceLock<PathBuf> = OnceLock::new();
     E.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stress-ebin");
         std::fs::create_dir_all(&dir).unwrap();
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/erl");
-        for p in PROGRAMS {
+        let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let sources = PROGRAMS
+            .iter()
+            .map(|p| tests.join("erl").join(format!("{p}.erl")))
+            .chain(
+                PORT_PROGRAMS
+                    .iter()
+                    .map(|p| tests.join("port_stress").join(format!("{p}.erl"))),
+            );
+        for p in sources {
             let st = Command::new("erlc")
                 .arg("-o")
                 .arg(&dir)
-                .arg(root.join(format!("{p}.erl")))
+                .arg(&p)
                 .status()
                 .expect("erlc must be installed (see README)");
-            assert!(st.success(), "erlc failed on {p}");
+            assert!(st.success(), "erlc failed on {}", p.display());
         }
         dir
     })
@@ -100,8 +114,18 @@ fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {
 
 #[test]
 fn concurrency_programs_on_1_2_and_4_schedulers() {
+    run_all(PROGRAMS);
+}
+
+#[test]
+fn port_stress_programs_on_1_2_and_4_schedulers() {
+    run_all(PORT_PROGRAMS);
+}
+
+/// Runs each program on real erl once and on beam with 1, 2 and 4 schedulers.
+fn run_all(programs: &[&str]) {
     let mut failures = Vec::new();
-    for p in PROGRAMS {
+    for p in programs {
         let want = expected(p);
         for s in [1, 2, 4] {
             let t0 = Instant::now();

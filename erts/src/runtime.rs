@@ -54,9 +54,7 @@ pub fn init(opts: &Options) {
 /// is then its own group leader) when they cannot start, e.g. without the `spawn`/`fd`
 /// drivers or OTP's kernel.
 fn start_io_servers() -> Option<u64> {
-    if crate::port::driver::lookup("fd").is_none() {
-        return None;
-    }
+    crate::port::driver::lookup("fd")?;
     let spawn = |m: &str, f: &str, args: &[Term]| {
         let m = atom::atom(m);
         code::ensure_loaded(m).ok()?;
@@ -66,15 +64,18 @@ fn start_io_servers() -> Option<u64> {
     };
     spawn("user", "start", &[])?;
     spawn("standard_error", "init", &[Term::NIL]);
-    // `user:start/0` registers the server it spawns; wait for it (it runs at once).
-    let user = atom::atom("user");
+    // Both register the servers they spawn, which open their fd ports; wait for the names
+    // and the two ports, so the first process starts with its I/O ready.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
     loop {
-        if let Some(id) = crate::process::registry::whereis(user) {
-            return Some(id);
+        if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
+            if crate::port::table::table().count() >= 2 {
+                return Some(user);
+            }
         }
         if std::time::Instant::now() >= deadline {
-            return None;
+            return registered("user");
         }
         std::thread::sleep(std::time::Duration::from_micros(200));
     }

@@ -10,9 +10,11 @@ pub fn init() {
         eprintln!("beam: cannot start the port program helper: {e}");
     }
     sys_drivers::register();
+    driver_api::ddll::init();
 }
 
 pub mod driver_abi;
 
 pub mod child_setup;
+pub mod driver_api;
 pub mod sys_drivers;

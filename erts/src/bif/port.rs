@@ -77,18 +77,16 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(factory) = factory else {
         return Ok(Term::atom(atom::BADARG));
     };
-    let name = spec.command_text();
+    let settings = port::PortSettings {
+        name: spec.command_text(),
+        driver_name: factory.name().to_string(),
+        binary: spec.binary,
+        line: spec.line,
+        soft_eof: spec.eof,
+        parallelism: spec.parallelism,
+    };
     let created = port::with_caller(p.id, || {
-        port::create(
-            p.id,
-            name,
-            factory.name().to_string(),
-            spec.binary,
-            spec.line,
-            spec.eof,
-            spec.parallelism,
-            |core| factory.start(core, &spec),
-        )
+        port::create(p.id, settings, |core| factory.start(core, &spec))
     });
     match created {
         Ok(cell) => {
@@ -134,18 +132,21 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
 }
 
-/// The bytes of `port_command` data: iodata, or (as OTP takes it) a bitstring's whole bytes.
-fn command_bytes(t: Term) -> Option<Vec<u8>> {
-    if t.is_bitstring() && !t.is_binary() {
+/// The bytes of `port_command` data: iodata (a binary is borrowed, not copied), or (as OTP
+/// takes it) a bitstring's whole bytes.
+fn command_bytes<'a>(t: Term) -> Option<std::borrow::Cow<'a, [u8]>> {
+    if t.is_bitstring() {
         let v = boxed::bitstring_view(t);
-        let whole = v.size_bits / 8 * 8;
         let bits = boxed::BitView {
-            size_bits: whole,
+            size_bits: v.size_bits / 8 * 8,
             ..v
         };
-        return Some(bits.to_vec());
+        return Some(match bits.as_bytes() {
+            Some(b) => std::borrow::Cow::Borrowed(b),
+            None => std::borrow::Cow::Owned(bits.to_vec()),
+        });
     }
-    super::iodata::iodata_to_bytes(t)
+    super::iodata::iodata_to_bytes(t).map(std::borrow::Cow::Owned)
 }
 
 fn port_close_1(_p: &mut Process, a: &[Term]) -> BifResult {
@@ -179,11 +180,13 @@ fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(data) = super::iodata::iodata_to_bytes(a[2]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    Ok(match port::with_caller(p.id, || port_sig::control(&cell, op, &data)) {
-        Ok((reply, true)) => boxed::binary(&mut p.heap, &reply),
-        Ok((reply, false)) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
-        Err(e) => op_error(e),
-    })
+    Ok(
+        match port::with_caller(p.id, || port_sig::control(&cell, op, &data)) {
+            Ok((reply, true)) => boxed::binary(&mut p.heap, &reply),
+            Ok((reply, false)) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
+            Err(e) => op_error(e),
+        },
+    )
 }
 
 fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
@@ -201,7 +204,15 @@ fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 /// The items of `port_info/1`, in OTP's order.
-const INFO_ITEMS: [&str; 7] = ["name", "links", "id", "connected", "input", "output", "os_pid"];
+const INFO_ITEMS: [&str; 7] = [
+    "name",
+    "links",
+    "id",
+    "connected",
+    "input",
+    "output",
+    "os_pid",
+];
 
 /// The value of one `port_info/2` item; `None` for an unknown item.
 fn info_item(p: &mut Process, cell: &PortCell, item: &str) -> Option<Term> {
@@ -268,9 +279,7 @@ fn port_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     }
     for it in INFO_ITEMS {
         match info_item(p, &cell, it) {
-            Some(t) if t == Term::atom(atom::UNDEFINED) => {
-                return Ok(Term::atom(atom::UNDEFINED))
-            }
+            Some(t) if t == Term::atom(atom::UNDEFINED) => return Ok(Term::atom(atom::UNDEFINED)),
             Some(t) => items.push(t),
             None => {}
         }

@@ -107,9 +107,7 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             let mut items = Vec::new();
             for m in ms {
                 let v = match m.target {
-                    crate::process::signals::MonitorTarget::Pid(i) => {
-                        crate::port::entity_term(i)
-                    }
+                    crate::process::signals::MonitorTarget::Pid(i) => crate::port::entity_term(i),
                     crate::process::signals::MonitorTarget::Name(n) => {
                         boxed::tuple(&mut out.heap, &[Term::atom(n), Term::atom(atom::NONODE)])
                     }
@@ -119,7 +117,10 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
                 } else {
                     "process"
                 };
-                items.push(boxed::tuple(&mut out.heap, &[Term::atom(atom::atom(kind)), v]));
+                items.push(boxed::tuple(
+                    &mut out.heap,
+                    &[Term::atom(atom::atom(kind)), v],
+                ));
             }
             boxed::list(&mut out.heap, &items)
         }

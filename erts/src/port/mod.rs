@@ -228,10 +228,7 @@ impl PortCell {
 
     /// Runs `f` on the port's driver and bookkeeping under the lock, then carries out a
     /// termination the driver asked for. Does nothing on a dead port.
-    pub fn with_driver<R>(
-        &self,
-        f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R,
-    ) -> Option<R> {
+    pub fn with_driver<R>(&self, f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R) -> Option<R> {
         self.lock().call(f)
     }
 }
@@ -401,18 +398,34 @@ impl crate::check_io::PollTarget for PortCell {
     }
 }
 
+/// How a new port delivers data, as `open_port`'s settings say.
+#[derive(Clone, Debug, Default)]
+pub struct PortSettings {
+    /// What `port_info(P, name)` reports: the command or driver name.
+    pub name: String,
+    /// The driver's name.
+    pub driver_name: String,
+    pub binary: bool,
+    pub line: Option<usize>,
+    pub soft_eof: bool,
+    pub parallelism: bool,
+}
+
 /// Creates a port connected to `owner` (linked to it) with a driver made by `start`; the
 /// port is in the table before `start` runs, so the driver can register fds and timers.
 pub fn create(
     owner: u64,
-    name: String,
-    driver_name: String,
-    binary: bool,
-    line: Option<usize>,
-    soft_eof: bool,
-    parallelism: bool,
+    settings: PortSettings,
     start: impl FnOnce(&mut PortCore) -> Result<Box<dyn Driver>, driver::OpenError>,
 ) -> Result<Arc<PortCell>, driver::OpenError> {
+    let PortSettings {
+        name,
+        driver_name,
+        binary,
+        line,
+        soft_eof,
+        parallelism,
+    } = settings;
     let id = table::table()
         .reserve()
         .ok_or(driver::OpenError::SystemLimit)?;

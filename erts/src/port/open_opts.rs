@@ -49,7 +49,7 @@ pub struct OpenSpec {
     pub args: Option<Vec<Vec<u8>>>,
     pub arg0: Option<Vec<u8>>,
     /// `{env, List}`: `(name, Some(value))` sets, `(name, None)` unsets.
-    pub env: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    pub env: Vec<EnvChange>,
     pub cd: Option<Vec<u8>>,
     /// The `{cd, Dir}` term as given: checked with the name, as OTP does.
     cd_term: Option<Term>,
@@ -153,7 +153,10 @@ fn busy_limits(v: Term) -> Option<Option<(u64, u64)>> {
     Some(Some((low.min(high), high)))
 }
 
-fn env_list(t: Term) -> Option<Vec<(Vec<u8>, Option<Vec<u8>>)>> {
+/// One `{env, _}` change: a name and its new value (`None` unsets it).
+pub type EnvChange = (Vec<u8>, Option<Vec<u8>>);
+
+fn env_list(t: Term) -> Option<Vec<EnvChange>> {
     let items = boxed::list_to_vec(t)?;
     let mut out = Vec::new();
     for it in items {

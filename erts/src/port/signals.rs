@@ -118,7 +118,13 @@ pub(super) fn port_exited(core: &mut PortCore, reason: Term) {
         );
     }
     for (reference, pid) in std::mem::take(&mut core.monitors) {
-        core.signal(pid, Signal::Demonitor { from: me, reference });
+        core.signal(
+            pid,
+            Signal::Demonitor {
+                from: me,
+                reference,
+            },
+        );
     }
     if let Some(name) = core.registered_name.take() {
         crate::process::registry::unregister_if(name, me);
@@ -198,7 +204,8 @@ fn port_message(cell: &PortCell, st: &mut super::PortGuard<'_>, msg: Term) -> bo
     if what == Term::atom(atom::atom("close")) {
         let port_term = st.core.port_term();
         st.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
-        let m = OwnedTerm::build(|h| boxed::tuple(h, &[port_term, Term::atom(atom::atom("closed"))]));
+        let m =
+            OwnedTerm::build(|h| boxed::tuple(h, &[port_term, Term::atom(atom::atom("closed"))]));
         st.core.send_to(sender, m);
         return true;
     }

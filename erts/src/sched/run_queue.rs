@@ -60,9 +60,12 @@ impl RunQueues {
 
     /// The next process for the scheduler that owns `local` (its index is `me`). Higher
     /// priorities first; `low` processes get a turn every `LOW_EVERY` picks so they are not
-    /// starved by `normal` ones (as OTP does).
+    /// starved by `normal` ones (as OTP does), and the shared `normal` queue (processes woken
+    /// by the timer, the I/O poller or port threads) every `SHARED_EVERY` picks, so that a
+    /// local process that keeps yielding cannot starve them.
     pub fn pop(&self, local: &Worker<Task>, me: usize, tick: u64) -> Option<Task> {
         const LOW_EVERY: u64 = 8;
+        const SHARED_EVERY: u64 = 4;
         if let Some(t) = take(&self.max) {
             return Some(t);
         }
@@ -71,6 +74,11 @@ impl RunQueues {
         }
         if tick % LOW_EVERY == 0 {
             if let Some(t) = take(&self.low) {
+                return Some(t);
+            }
+        }
+        if tick % SHARED_EVERY == 0 {
+            if let Some(t) = take(&self.normal) {
                 return Some(t);
             }
         }

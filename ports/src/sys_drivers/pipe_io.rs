@@ -102,11 +102,19 @@ impl PipeIo {
             core.exit(errno_term(libc::EBADF));
             return;
         };
-        let framed = match frame(self.packet, data) {
-            Ok(f) => f,
-            Err(_) => {
-                core.exit(errno_term(libc::EINVAL));
-                return;
+        let framed_buf;
+        let framed: &[u8] = if self.packet == 0 {
+            data
+        } else {
+            match frame(self.packet, data) {
+                Ok(f) => {
+                    framed_buf = f;
+                    &framed_buf
+                }
+                Err(_) => {
+                    core.exit(errno_term(libc::EINVAL));
+                    return;
+                }
             }
         };
         if framed.is_empty() {
@@ -114,7 +122,7 @@ impl PipeIo {
         }
         let mut done = 0;
         if self.queue.is_empty() {
-            match write_some(fd, &framed) {
+            match write_some(fd, framed) {
                 Ok(n) => done = n,
                 Err(e) => {
                     core.exit(errno_term(e));
@@ -124,11 +132,7 @@ impl PipeIo {
         }
         if done < framed.len() {
             self.queued += framed.len() - done;
-            if done == 0 {
-                self.queue.push_back(framed);
-            } else {
-                self.queue.push_back(framed[done..].to_vec());
-            }
+            self.queue.push_back(framed[done..].to_vec());
             if !self.write_selected {
                 self.write_selected = true;
                 let _ = core.select(fd, Ready::WRITE);
