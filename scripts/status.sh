@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(erl -noshell -eval 'io:format("~s", [code:root_dir()]), halt().')
 cargo run --quiet --release --bin erts-coverage -- \
+  --driver-header="$root/usr/include/erl_driver.h" \
   "$root"/lib/erts-*/ebin "$root"/lib/kernel-*/ebin "$root"/lib/stdlib-*/ebin "$root"/lib/compiler-*/ebin \
   > docs/STATUS.md
 echo "wrote docs/STATUS.md"

@@ -55,6 +55,21 @@ pub fn get_path() -> Vec<PathBuf> {
     path().lock().clone()
 }
 
+/// The folder of application `app` (`code:lib_dir/1`): the parent of a code path folder
+/// `.../App/ebin` or `.../App-Vsn/ebin` (the first on the path).
+pub fn lib_dir(app: &str) -> Option<PathBuf> {
+    get_path().into_iter().find_map(|ebin| {
+        let dir = ebin.parent()?;
+        let name = dir.file_name()?.to_str()?;
+        let matches = name == app
+            || name.strip_prefix(app).is_some_and(|rest| {
+                rest.strip_prefix('-')
+                    .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+            });
+        matches.then(|| dir.to_path_buf())
+    })
+}
+
 /// Why a module could not be made available.
 #[derive(Debug)]
 pub enum CodeError {

@@ -1,7 +1,8 @@
 //! Coverage report: for the `.beam` files of the given folders, lists the generic opcodes and
 //! the imported BIFs (OTP's `erlang:is_builtin/3` list, `docs/otp25_bifs.txt`) that this
-//! runtime does not implement, with totals. `scripts/status.sh` writes its output to
-//! `docs/STATUS.md`.
+//! runtime does not implement, with totals; with `--driver-header=PATH` (OTP's
+//! `erl_driver.h`), also the functions of the erl_driver API that this executable exports.
+//! `scripts/status.sh` writes its output to `docs/STATUS.md`.
 
 use erts::atom;
 use erts::loader::{beam_file, genop, transform};
@@ -9,8 +10,53 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const OTP_BIFS: &str = include_str!("../../docs/otp25_bifs.txt");
 
+/// The functions an `erl_driver.h` declares (its `EXTERN` prototypes).
+fn driver_api(header: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(header).unwrap_or_else(|e| {
+        eprintln!("erts-coverage: cannot read {header}: {e}");
+        std::process::exit(2)
+    });
+    // Each prototype starts at `EXTERN ` (at the start of a line); the name is the last
+    // identifier before its first `(`, which may be on a later line.
+    let mut names: Vec<String> = text
+        .split("\nEXTERN ")
+        .skip(1)
+        .filter_map(|decl| {
+            let before = decl[..decl.find('(')?].trim_end();
+            let name = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()?;
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether this executable exports `name` dynamically (as a driver would find it).
+fn exported(name: &str) -> bool {
+    let Ok(c) = std::ffi::CString::new(name) else {
+        return false;
+    };
+    // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only looks the symbol up.
+    !unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) }.is_null()
+}
+
 fn main() {
-    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    // BIFs of the `ports` crate (`erl_ddll`) join the registry.
+    ports::driver_api::ddll::init();
+    let mut header = None;
+    let dirs: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| match a.strip_prefix("--driver-header=") {
+            Some(h) => {
+                header = Some(h.to_string());
+                false
+            }
+            None => true,
+        })
+        .collect();
     if dirs.is_empty() {
         eprintln!("usage: erts-coverage DIR...");
         std::process::exit(2);
@@ -99,6 +145,16 @@ fn main() {
         modules,
         load_errors.len()
     );
+    let drv = header.as_deref().map(driver_api).unwrap_or_default();
+    let drv_missing: Vec<&String> = drv.iter().filter(|n| !exported(n)).collect();
+    if !drv.is_empty() {
+        println!(
+            "| erl_driver API functions (OTP 25 `erl_driver.h`) | {} | {} | {} |",
+            drv.len() - drv_missing.len(),
+            drv.len(),
+            drv_missing.len()
+        );
+    }
     let all_otp: usize = otp_bifs.len();
     let registered = otp_bifs
         .iter()
@@ -126,6 +182,15 @@ fn main() {
     }
     for b in &missing_bifs {
         println!("- `{b}` (imported by {} modules)", bif_imports[*b]);
+    }
+    if !drv.is_empty() {
+        println!("\n## erl_driver API functions not exported\n");
+        if drv_missing.is_empty() {
+            println!("None.");
+        }
+        for n in &drv_missing {
+            println!("- `{n}`");
+        }
     }
     println!("\n## Modules that fail to load\n");
     if load_errors.is_empty() {

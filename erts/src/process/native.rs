@@ -175,6 +175,39 @@ fn load(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
     }
 }
 
+/// `{dir, What}`: `root_dir`, `{lib_dir, App}`, `{lib_dir, App, SubDir}`, `{priv_dir, App}`
+/// (what `code:root_dir/0`, `lib_dir/1,2` and `priv_dir/1` ask).
+fn dir_request(h: &mut crate::heap::Heap, what: Term) -> Term {
+    let bad_name = |h: &mut crate::heap::Heap| {
+        let e = Term::atom(atom::ERROR);
+        boxed::tuple(h, &[e, Term::atom(atom::atom("bad_name"))])
+    };
+    let path = |h: &mut crate::heap::Heap, p: std::path::PathBuf| string(h, &p.to_string_lossy());
+    if what == Term::atom(atom::atom("root_dir")) {
+        return match crate::code::root() {
+            Some(r) => path(h, r),
+            None => bad_name(h),
+        };
+    }
+    let el = if what.is_tuple() {
+        boxed::tuple_elems(what)
+    } else {
+        &[]
+    };
+    let kind = el.first().and_then(|k| k.as_atom()).map(|k| k.name());
+    let app = el.get(1).and_then(|a| a.as_atom());
+    let dir = app.and_then(|a| crate::code::lib_dir(a.name()));
+    match (kind, dir, el.len()) {
+        (Some("lib_dir"), Some(d), 2) => path(h, d),
+        (Some("priv_dir"), Some(d), 2) => path(h, d.join("priv")),
+        (Some("lib_dir"), Some(d), 3) => match el[2].as_atom() {
+            Some(sub) => path(h, d.join(sub.name())),
+            None => bad_name(h),
+        },
+        _ => bad_name(h),
+    }
+}
+
 /// `code_server`'s behaviour: `{code_call, From, Request}` → `From ! {code_server, Reply}`.
 pub fn code_server_handler(_p: &mut Process, msg: Term) {
     if !msg.is_tuple() || boxed::tuple_arity(msg) != 3 {
@@ -202,6 +235,7 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
         Some((name, arg)) if (name == "ensure_loaded" || name == "load_file") && arg.is_atom() => {
             code_reply(from, |h| load(h, arg.as_atom().unwrap_or(atom::OK)))
         }
+        Some((name, arg)) if name == "dir" => code_reply(from, |h| dir_request(h, arg)),
         Some((name, _)) if name == "get_path" => code_reply(from, |h| {
             let dirs: Vec<Term> = crate::code::get_path()
                 .iter()

@@ -44,59 +44,9 @@ impl<T> Mutex<T> {
     }
 }
 
-/// A mutex the holding thread may take again (the driver lock: a callback may cause another
-/// callback of the same driver, as `driver_select` calling `stop_select`).
-pub struct ReentrantMutex {
-    state: std::sync::Mutex<(Option<std::thread::ThreadId>, usize)>,
-    cond: std::sync::Condvar,
-}
-
-/// Holds a [`ReentrantMutex`] until dropped.
-pub struct ReentrantGuard<'a>(&'a ReentrantMutex);
-
-impl ReentrantMutex {
-    pub fn new() -> Self {
-        ReentrantMutex {
-            state: std::sync::Mutex::new((None, 0)),
-            cond: std::sync::Condvar::new(),
-        }
-    }
-    pub fn lock(&self) -> ReentrantGuard<'_> {
-        let me = std::thread::current().id();
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            match st.0 {
-                None => {
-                    *st = (Some(me), 1);
-                    break;
-                }
-                Some(o) if o == me => {
-                    st.1 += 1;
-                    break;
-                }
-                Some(_) => st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner()),
-            }
-        }
-        ReentrantGuard(self)
-    }
-}
-
-impl Default for ReentrantMutex {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Drop for ReentrantGuard<'_> {
-    fn drop(&mut self) {
-        let mut st = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.1 -= 1;
-        if st.1 == 0 {
-            st.0 = None;
-            self.0.cond.notify_one();
-        }
-    }
-}
+/// The lock of a driver with driver-level locking: held around its callbacks, and taken
+/// again (re-entrantly) when a callback calls back into the driver on the same thread.
+pub type ReentrantMutex = parking_lot::ReentrantMutex<()>;
 
 /// The size of the reply buffer given to `control` and `call` (OTP's on-heap binary limit).
 const RESULT_BUF: usize = 64;
@@ -145,7 +95,7 @@ impl LoadedDriver {
             name,
             entry,
             dl,
-            lock: (flags & ERL_DRV_FLAG_USE_PORT_LOCKING == 0).then(ReentrantMutex::new),
+            lock: (flags & ERL_DRV_FLAG_USE_PORT_LOCKING == 0).then(|| ReentrantMutex::new(())),
             ports: Mutex::new(Vec::new()),
             permanent: AtomicBool::new(false),
             static_entry,
