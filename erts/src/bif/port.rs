@@ -119,15 +119,20 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(bytes) = command_bytes(a[1]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    match port::with_caller(p.id, || port_sig::command(&cell, &bytes, force, nosuspend)) {
+    let me = p.id;
+    match port::with_caller(me, || {
+        port_sig::command(&cell, me, &bytes, force, nosuspend)
+    }) {
         Ok(done) => Ok(Term::bool(done)),
-        // Busy without `nosuspend`: the caller waits and tries again.
-        Err(PortOpError::Busy) => Err(super::retry_after_yield(
-            p,
-            "erts_internal",
-            "port_command",
-            a,
-        )),
+        // Busy without `nosuspend`: the caller is suspended until the port is not busy, then
+        // tries again.
+        Err(PortOpError::Busy) => {
+            p.port_suspended = true;
+            Err(Fail::Trap {
+                target: crate::emu::interp::port_busy_wait_export(),
+                args: a.to_vec(),
+            })
+        }
         Err(e) => Ok(op_error(e)),
     }
 }

@@ -635,6 +635,9 @@ pub enum Instr {
     /// the call stack, compacts the heap and waits until a message is queued, then applies
     /// `M:F(A)` on the empty stack.
     Hibernate,
+    /// Waits while the process is suspended on a busy port (`Process::port_suspended`), then
+    /// goes on (to a retry of `erts_internal:port_command/3`, x0..x2 its arguments).
+    AwaitPortResume,
     /// Not reachable code filler (never executed).
     Nop,
 

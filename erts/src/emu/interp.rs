@@ -65,6 +65,25 @@ pub fn hibernate_export() -> &'static Export {
     })
 }
 
+/// The export that `port_command` on a busy port traps to, with its own arguments: the
+/// process waits until the port resumes it ([`Instr::AwaitPortResume`]), then calls
+/// `erts_internal:port_command/3` again.
+pub fn port_busy_wait_export() -> &'static Export {
+    static E: OnceLock<&'static Export> = OnceLock::new();
+    E.get_or_init(|| {
+        let mfa = crate::module::Mfa {
+            module: atom::atom("erts_internal"),
+            function: atom::atom("port_command"),
+            arity: 3,
+        };
+        let retry = crate::module::export(mfa.module, mfa.function, mfa.arity);
+        let code: &'static [Instr] = Box::leak(
+            vec![Instr::AwaitPortResume, Instr::CallExtOnly { export: retry }].into_boxed_slice(),
+        );
+        Export::synthetic(mfa, code.as_ptr())
+    })
+}
+
 /// Prepares `proc` to call `export` with `args` as its first function.
 pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
     proc.stack.clear();
@@ -652,6 +671,20 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
                 pc = trampoline_for(apply_3());
                 continue;
+            }
+            Instr::AwaitPortResume => {
+                if proc.port_suspended {
+                    if let Handled::Killed(r) = proc.handle_signals() {
+                        return Outcome::Killed(r);
+                    }
+                }
+                if proc.port_suspended {
+                    proc.pc = pc;
+                    proc.live = 3;
+                    return Outcome::Wait { timeout: None };
+                }
+                // SAFETY: see `next!`.
+                pc = unsafe { pc.add(1) };
             }
             Instr::Call { target, arity } => {
                 // SAFETY: see `next!`.

@@ -133,8 +133,10 @@ pub struct PortCore {
     /// Bytes received from and sent to the port (`port_info` `input`/`output`).
     pub input: u64,
     pub output: u64,
-    /// `set_busy_port`.
-    pub busy: bool,
+    /// `set_busy_port`, or the driver queue above its high watermark.
+    busy: bool,
+    /// Processes suspended in `port_command` until the port is no longer busy.
+    busy_waiters: Vec<u64>,
     /// `{parallelism, B}`.
     pub parallelism: bool,
     /// `set_port_control_flags(PORT_CONTROL_FLAG_BINARY)`: `port_control` replies are
@@ -267,6 +269,7 @@ impl PortState {
             crate::check_io::forget(fd);
         }
         cell.dead.store(true, Ordering::Release);
+        self.core.resume_waiters();
         signals::port_exited(&mut self.core, reason.term);
         *cell.data.lock() = None;
         table::table().remove(cell.id);
@@ -290,6 +293,47 @@ impl PortCore {
     /// Whether the port is ending (a termination is pending or done).
     pub fn is_exiting(&self) -> bool {
         self.pending_exit.is_some() || self.life == Life::Dead
+    }
+
+    /// Whether the port is busy (`port_command` suspends its caller).
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    /// Sets the busy state (`set_busy_port`); when it ends, the processes suspended on the
+    /// port go on.
+    pub fn set_busy(&mut self, on: bool) {
+        self.busy = on;
+        if !on {
+            self.resume_waiters();
+        }
+    }
+
+    /// Records a driver queue of `bytes` (`port_info(P, queue_size)`) and turns the port
+    /// busy above `limits`' high watermark and not busy at or below its low one
+    /// (`{busy_limits_port, {Low, High}}`; `None` = disabled).
+    pub fn set_queue_size(&mut self, bytes: usize, limits: Option<(u64, u64)>) {
+        self.queue_size = bytes;
+        if let Some((low, high)) = limits {
+            if !self.busy && bytes as u64 > high {
+                self.set_busy(true);
+            } else if self.busy && bytes as u64 <= low {
+                self.set_busy(false);
+            }
+        }
+    }
+
+    /// Suspends process `pid` until the port is no longer busy (or gone).
+    pub fn add_busy_waiter(&mut self, pid: u64) {
+        if !self.busy_waiters.contains(&pid) {
+            self.busy_waiters.push(pid);
+        }
+    }
+
+    fn resume_waiters(&mut self) {
+        for pid in std::mem::take(&mut self.busy_waiters) {
+            self.signal(pid, Signal::Resume);
+        }
     }
 
     /// Changes the connected process (`port_connect`, `{connect, Pid}`).
@@ -451,6 +495,7 @@ pub fn create(
                 input: 0,
                 output: 0,
                 busy: false,
+                busy_waiters: Vec::new(),
                 parallelism,
                 control_binary: false,
                 queue_size: 0,

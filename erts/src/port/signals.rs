@@ -89,7 +89,10 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
             }
         }
         // Messages go through `send_message`; timer signals never reach ports.
-        Signal::Message(_) | Signal::AliasMessage { .. } | Signal::ReceiveTimeout { .. } => {}
+        Signal::Message(_)
+        | Signal::AliasMessage { .. }
+        | Signal::ReceiveTimeout { .. }
+        | Signal::Resume => {}
     }
     Ok(())
 }
@@ -233,10 +236,12 @@ fn port_message(cell: &PortCell, st: &mut super::PortGuard<'_>, msg: Term) -> bo
     false
 }
 
-/// `port_command(Port, Data, Flags)` from process `caller`: true when done, `Busy` when the
-/// port is busy and `nosuspend` was given (the caller suspends otherwise).
+/// `port_command(Port, Data, Flags)` from process `caller`: true when done, false when the
+/// port is busy and `nosuspend` was given. `Busy` otherwise: the caller is recorded as
+/// waiting and suspends until the port is no longer busy (it is sent `Signal::Resume`).
 pub fn command(
     cell: &PortCell,
+    caller: u64,
     bytes: &[u8],
     force: bool,
     nosuspend: bool,
@@ -248,12 +253,12 @@ pub fn command(
     if force && !st.driver.as_ref().is_some_and(|d| d.soft_busy()) {
         return Err(PortOpError::NotSup);
     }
-    if st.core.busy && !force {
-        return if nosuspend {
-            Ok(false)
-        } else {
-            Err(PortOpError::Busy)
-        };
+    if st.core.is_busy() && !force {
+        if nosuspend {
+            return Ok(false);
+        }
+        st.core.add_busy_waiter(caller);
+        return Err(PortOpError::Busy);
     }
     st.core.output += bytes.len() as u64;
     st.call(|d, core| d.output(core, bytes));

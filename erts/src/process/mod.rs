@@ -98,6 +98,8 @@ pub struct Process {
     pub timed_out: bool,
     /// Set by BIFs (`erlang:yield/0`) that want the slice to end after they return.
     pub yield_now: bool,
+    /// Suspended in `port_command` on a busy port until a `Signal::Resume`.
+    pub port_suspended: bool,
     /// The function the process was spawned with.
     pub initial_call: Option<Mfa>,
     /// The process that spawned it.
@@ -162,6 +164,7 @@ impl Process {
             timer_active: false,
             timed_out: false,
             yield_now: false,
+            port_suspended: false,
             initial_call: None,
             parent: None,
             killed_by: None,

@@ -118,6 +118,7 @@ impl Process {
                 let t = msg.adopt_into(&mut self.heap);
                 self.mailbox.push_back(t);
             }
+            Signal::Resume => self.port_suspended = false,
             Signal::ReceiveTimeout { generation } => {
                 if self.timer_active && generation == self.timer_gen {
                     self.timer_active = false;

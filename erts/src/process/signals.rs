@@ -119,4 +119,6 @@ pub enum Signal {
     /// A message sent to alias `alias` of the receiver: delivered only if the alias is still
     /// active when it arrives.
     AliasMessage { alias: u64, msg: OwnedTerm },
+    /// A busy port the receiver was suspended on (in `port_command`) is no longer busy.
+    Resume,
 }

@@ -452,7 +452,7 @@ pub unsafe extern "C" fn driver_read_timer(port: ErlDrvPort, time_left: *mut c_u
 /// `port` must be a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn set_busy_port(port: ErlDrvPort, on: c_int) {
-    on_port(port, (), |_, core| core.busy = on != 0);
+    on_port(port, (), |_, core| core.set_busy(on != 0));
 }
 
 /// `set_port_control_flags`: `PORT_CONTROL_FLAG_BINARY` makes `port_control` replies binaries.

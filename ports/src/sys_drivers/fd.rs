@@ -198,14 +198,7 @@ fn start_threads(
 
 impl FdDriver {
     fn update_queue(&self, core: &mut PortCore) {
-        core.queue_size = self.queued;
-        if let Some((low, high)) = self.limits {
-            if !core.busy && self.queued as u64 > high {
-                core.busy = true;
-            } else if core.busy && self.queued as u64 <= low {
-                core.busy = false;
-            }
-        }
+        core.set_queue_size(self.queued, self.limits);
     }
 }
 

@@ -172,14 +172,7 @@ impl PipeIo {
 
     /// Keeps `queue_size` and the busy state in step with the queue.
     fn update_queue(&self, core: &mut PortCore) {
-        core.queue_size = self.queued;
-        if let Some((low, high)) = self.limits {
-            if !core.busy && self.queued as u64 > high {
-                core.busy = true;
-            } else if core.busy && self.queued as u64 <= low {
-                core.busy = false;
-            }
-        }
+        core.set_queue_size(self.queued, self.limits);
     }
 
     /// Reads what is there (up to a budget) and delivers it.
