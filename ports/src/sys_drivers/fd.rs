@@ -43,6 +43,8 @@ impl FdRef {
 struct FdDriver {
     packet: u8,
     deframer: Deframer,
+    /// The descriptor written to (for writes made at once), with the writer thread's queue.
+    out: Option<FdRef>,
     writer: Option<Sender<Vec<u8>>>,
     queued: usize,
     limits: Option<(u64, u64)>,
@@ -93,6 +95,26 @@ fn reader(fd: FdRef, cell: Weak<PortCell>) {
             return;
         }
     }
+}
+
+/// Writes what `fd` takes without blocking: it is polled first, and at most `PIPE_BUF` bytes
+/// are written (a pipe that polls writable takes that many at once). Returns the bytes
+/// written (0 on any error: the writer thread meets it again and reports it).
+fn write_now(fd: RawFd, data: &[u8]) -> usize {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout.
+    let ready = unsafe { libc::poll(&mut pfd, 1, 0) };
+    if ready != 1 || pfd.revents & libc::POLLOUT == 0 {
+        return 0;
+    }
+    let len = data.len().min(libc::PIPE_BUF);
+    // SAFETY: `data` is live for `len` bytes; `fd` is the port's descriptor.
+    let n = unsafe { libc::write(fd, data.as_ptr().cast(), len) };
+    n.max(0) as usize
 }
 
 fn writer(fd: FdRef, cell: Weak<PortCell>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
@@ -169,6 +191,7 @@ fn start_threads(
     output: FdRef,
 ) -> Result<Box<dyn Driver>, OpenError> {
     let weak = core.cell.clone();
+    let out = spec.write.then(|| output.clone());
     let writer_tx = if spec.write {
         let (tx, rx) = channel();
         let w = weak.clone();
@@ -190,6 +213,7 @@ fn start_threads(
     Ok(Box::new(FdDriver {
         packet: spec.packet,
         deframer: Deframer::new(spec.packet),
+        out,
         writer: writer_tx,
         queued: 0,
         limits: spec.busy_port,
@@ -214,6 +238,19 @@ impl Driver for FdDriver {
         };
         if framed.is_empty() {
             return;
+        }
+        // With nothing queued, what the descriptor takes at once is written now (as OTP's
+        // fd driver does), so that output keeps its order with the VM's own writes to the
+        // same descriptor; the rest goes to the writer thread.
+        let mut framed = framed;
+        if self.queued == 0 {
+            if let Some(fd) = &self.out {
+                let n = write_now(fd.raw(), &framed);
+                if n == framed.len() {
+                    return;
+                }
+                framed.drain(..n);
+            }
         }
         self.queued += framed.len();
         if tx.send(framed).is_err() {
