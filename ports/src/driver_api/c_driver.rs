@@ -607,8 +607,28 @@ impl Driver for CPort {
             });
         }
         let h = self.h();
+        // Events still in use when the port goes are released as `driver_select(.., USE, 0)`
+        // would: deselected, then handed to `stop_select`.
+        let used = std::mem::take(&mut *h.used_events.lock());
+        let stop_select = h.driver.entry().stop_select;
+        for fd in used {
+            core.deselect(
+                fd,
+                erts::check_io::Ready {
+                    read: true,
+                    write: true,
+                },
+            );
+            if let Some(f) = stop_select {
+                let event = fd as usize as ErlDrvEvent;
+                self.call_c(core, |_, _| {
+                    // SAFETY: the driver's stop_select with an event it had in use.
+                    unsafe { f(event, std::ptr::null_mut()) }
+                });
+            }
+        }
         h.queue.lock().clear();
-        core.queue_size = 0;
+        core.set_queue_size(0, None);
         super::queue::release_pdl(h);
     }
 
