@@ -9,7 +9,9 @@ use erts::runtime::{self, Options};
 use std::path::PathBuf;
 
 fn usage() -> ! {
-    eprintln!("usage: beam --bare [+S N] [+P N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]");
+    eprintln!(
+        "usage: beam --bare [+S N] [+P N] [+A N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]"
+    );
     std::process::exit(2)
 }
 
@@ -30,6 +32,16 @@ fn main() {
                 // `+S N` or `+S N:M` (schedulers:online).
                 let n = v.split(':').next().and_then(|n| n.parse().ok());
                 schedulers = Some(n.unwrap_or_else(|| usage()));
+            }
+            "+A" => {
+                i += 1;
+                let n: usize = args
+                    .get(i)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage());
+                if !ports::driver_api::async_pool::set_thread_count(n) {
+                    usage();
+                }
             }
             "+P" => {
                 i += 1;

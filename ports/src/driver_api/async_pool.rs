@@ -22,13 +22,22 @@ struct Job {
     free: Option<DrvAsyncFn>,
 }
 
+/// The `+A` setting: number of async threads (OTP's default is 1).
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// Sets the number of async threads (`+A N`, 1 to 1024) before the pool starts; false when
+/// out of range.
+pub fn set_thread_count(n: usize) -> bool {
+    if !(1..=1024).contains(&n) {
+        return false;
+    }
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+    true
+}
+
 /// Number of async threads (`+A`).
 pub fn thread_count() -> usize {
-    std::env::var("BEAM_ASYNC_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n: &usize| (1..=1024).contains(n))
-        .unwrap_or(1)
+    THREADS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn pool() -> &'static Vec<Mutex<Sender<Job>>> {

@@ -24,8 +24,6 @@ const NIF_MAJOR: c_int = 2;
 const NIF_MINOR: c_int = 16;
 /// The erts version when the OTP root has no `erts-*` folder.
 const DEFAULT_ERTS_VERSION: &CStr = c"13.1.5";
-/// Async threads reported (`erlang:system_info(thread_pool_size)`).
-const ASYNC_THREADS: c_int = 1;
 
 /// The erts version of the OTP root, as `erlang:system_info(version)` finds it: the
 /// `erts-X.Y.Z` folder under `<root>/lib` (or `<root>`).
@@ -99,7 +97,7 @@ pub unsafe extern "C" fn driver_system_info(sip: *mut ErlDrvSysInfo, si_size: us
     put!(otp_release, c"25".as_ptr().cast_mut());
     put!(thread_support, 1 as c_int);
     put!(smp_support, 1 as c_int);
-    put!(async_threads, ASYNC_THREADS);
+    put!(async_threads, super::async_pool::thread_count() as c_int);
     put!(scheduler_threads, scheduler_threads());
     put!(nif_major_version, NIF_MAJOR);
     put!(nif_minor_version, NIF_MINOR);
@@ -170,7 +168,10 @@ mod tests {
             "{erts}"
         );
         assert_eq!((si.thread_support, si.smp_support), (1, 1));
-        assert_eq!(si.async_threads, ASYNC_THREADS);
+        assert_eq!(
+            si.async_threads,
+            super::super::async_pool::thread_count() as c_int
+        );
         assert!(si.scheduler_threads >= 1);
         assert_eq!((si.nif_major_version, si.nif_minor_version), (2, 16));
         assert_eq!(si.dirty_scheduler_support, 1);
