@@ -183,6 +183,20 @@ pub fn iodata_to_bytes(t: Term) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Appends the bytes of iodata `t` to `out` in one walk; false (with `out` as it was) if `t`
+/// is not iodata.
+pub fn iodata_append(t: Term, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    let ok = walk(t, false, |p| match p {
+        Piece::Byte(b) => out.push(b),
+        Piece::Bits(v) => push_view(out, &v),
+    });
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
 /// A growing bit buffer.
 struct BitBuf {
     bytes: Vec<u8>,

@@ -37,17 +37,33 @@ fn am(name: &str) -> Term {
     Term::atom(atom::atom(name))
 }
 
-/// The live port that `t` (a port or a registered name) names.
-fn lookup(t: Term) -> Option<Arc<PortCell>> {
-    if t.is_local_port() {
-        port::lookup(t.port_number())
-    } else if let Some(name) = t.as_atom() {
-        let id = registry::whereis(name)?;
-        port::is_port_id(id)
-            .then(|| port::lookup(id & !port::PORT_BIT))
-            .flatten()
+/// The live port that `t` (a port or a registered name) names. The port a process used
+/// last is kept in the process (`Process::port_cache`), so repeated operations on one port
+/// touch no shared table.
+fn lookup(p: &mut Process, t: Term) -> Option<Arc<PortCell>> {
+    let cell = take_port(p, t)?;
+    p.port_cache = Some(cell.clone());
+    Some(cell)
+}
+
+/// Like [`lookup`], but moves the port out of the process's cache (no reference count
+/// traffic on the hot path); give it back with `p.port_cache = Some(cell)`.
+fn take_port(p: &mut Process, t: Term) -> Option<Arc<PortCell>> {
+    let n = if t.is_local_port() {
+        t.port_number()
     } else {
-        None
+        let id = registry::whereis(t.as_atom()?)?;
+        if !port::is_port_id(id) {
+            return None;
+        }
+        id & !port::PORT_BIT
+    };
+    match p.port_cache.take() {
+        Some(c) if c.id == n => (!c.is_dead()).then_some(c),
+        other => {
+            p.port_cache = other;
+            port::lookup(n)
+        }
     }
 }
 
@@ -113,16 +129,18 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
             _ => return Ok(am("badopt")),
         }
     }
-    let Some(cell) = lookup(a[0]) else {
-        return Ok(Term::atom(atom::BADARG));
-    };
     let Some(bytes) = command_bytes(a[1]) else {
         return Ok(Term::atom(atom::BADARG));
     };
+    let Some(cell) = take_port(p, a[0]) else {
+        return Ok(Term::atom(atom::BADARG));
+    };
     let me = p.id;
-    match port::with_caller(me, || {
+    let r = port::with_caller(me, || {
         port_sig::command(&cell, me, &bytes, force, nosuspend)
-    }) {
+    });
+    p.port_cache = Some(cell);
+    match r {
         Ok(done) => Ok(Term::bool(done)),
         // Busy without `nosuspend`: the caller is suspended until the port is not busy, then
         // tries again.
@@ -154,8 +172,8 @@ fn command_bytes<'a>(t: Term) -> Option<std::borrow::Cow<'a, [u8]>> {
     super::iodata::iodata_to_bytes(t).map(std::borrow::Cow::Owned)
 }
 
-fn port_close_1(_p: &mut Process, a: &[Term]) -> BifResult {
-    let Some(cell) = lookup(a[0]) else {
+fn port_close_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let Some(cell) = lookup(p, a[0]) else {
         return Ok(Term::atom(atom::BADARG));
     };
     Ok(match port_sig::close(&cell) {
@@ -164,8 +182,8 @@ fn port_close_1(_p: &mut Process, a: &[Term]) -> BifResult {
     })
 }
 
-fn port_connect_2(_p: &mut Process, a: &[Term]) -> BifResult {
-    let (Some(cell), true) = (lookup(a[0]), a[1].is_local_pid()) else {
+fn port_connect_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let (Some(cell), true) = (lookup(p, a[0]), a[1].is_local_pid()) else {
         return Ok(Term::atom(atom::BADARG));
     };
     Ok(match port_sig::connect(&cell, a[1].pid_number()) {
@@ -178,24 +196,39 @@ fn operation(t: Term) -> Option<u32> {
     t.as_small().and_then(|n| u32::try_from(n).ok())
 }
 
+thread_local! {
+    /// Buffers for `port_control` data and replies, reused from call to call.
+    static CONTROL_BUFS: std::cell::Cell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
 fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
-    let (Some(cell), Some(op)) = (lookup(a[0]), operation(a[1])) else {
+    let Some(op) = operation(a[1]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    let Some(data) = super::iodata::iodata_to_bytes(a[2]) else {
+    let Some(cell) = take_port(p, a[0]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    Ok(
-        match port::with_caller(p.id, || port_sig::control(&cell, op, &data)) {
-            Ok((reply, true)) => boxed::binary(&mut p.heap, &reply),
-            Ok((reply, false)) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
+    // Taken out of the thread-local (not borrowed), so a nested use finds fresh buffers.
+    let (mut data, mut reply) = CONTROL_BUFS.take();
+    data.clear();
+    reply.clear();
+    let r = if super::iodata::iodata_append(a[2], &mut data) {
+        match port::with_caller(p.id, || port_sig::control(&cell, op, &mut data, &mut reply)) {
+            Ok(true) => boxed::binary(&mut p.heap, &reply),
+            Ok(false) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
             Err(e) => op_error(e),
-        },
-    )
+        }
+    } else {
+        Term::atom(atom::BADARG)
+    };
+    CONTROL_BUFS.set((data, reply));
+    p.port_cache = Some(cell);
+    Ok(r)
 }
 
 fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
-    let (Some(cell), Some(op)) = (lookup(a[0]), operation(a[1])) else {
+    let (Some(cell), Some(op)) = (lookup(p, a[0]), operation(a[1])) else {
         return Ok(Term::atom(atom::BADARG));
     };
     let arg = crate::etf::encode::encode(a[2], Default::default());
@@ -274,7 +307,7 @@ fn port_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[0].is_port() && !a[0].is_atom() {
         return Ok(Term::atom(atom::BADARG));
     }
-    let Some(cell) = lookup(a[0]) else {
+    let Some(cell) = lookup(p, a[0]) else {
         return Ok(Term::atom(atom::UNDEFINED));
     };
     let mut items = Vec::with_capacity(8);
@@ -299,7 +332,7 @@ fn port_info_2(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(item) = a[1].as_atom() else {
         return Ok(Term::atom(atom::BADARG));
     };
-    let Some(cell) = lookup(a[0]) else {
+    let Some(cell) = lookup(p, a[0]) else {
         return Ok(Term::atom(atom::UNDEFINED));
     };
     Ok(info_item(p, &cell, item.name()).unwrap_or(Term::atom(atom::BADARG)))
@@ -315,13 +348,13 @@ fn ports_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(boxed::list(&mut p.heap, &ports))
 }
 
-fn port_set_data_2(_p: &mut Process, a: &[Term]) -> BifResult {
-    let cell = lookup(a[0]).ok_or_else(Fail::badarg)?;
+fn port_set_data_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let cell = lookup(p, a[0]).ok_or_else(Fail::badarg)?;
     cell.set_data(a[1]);
     Ok(Term::bool(true))
 }
 
 fn port_get_data_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let cell = lookup(a[0]).ok_or_else(Fail::badarg)?;
+    let cell = lookup(p, a[0]).ok_or_else(Fail::badarg)?;
     Ok(cell.get_data(&mut p.heap))
 }

@@ -50,9 +50,17 @@ pub enum PortEvent {
 pub trait Driver: Send {
     /// `port_command/2`, `Port ! {Pid, {command, Data}}`: the flattened iodata.
     fn output(&mut self, port: &mut PortCore, data: &[u8]);
-    /// `port_control/3`: `None` raises `badarg` (a driver without control).
-    fn control(&mut self, _port: &mut PortCore, _op: u32, _data: &[u8]) -> Option<Vec<u8>> {
-        None
+    /// `port_control/3`: the driver may change `data` (C drivers get it as `char *`) and
+    /// appends its reply to `reply` (empty on entry). False raises `badarg` (a driver
+    /// without control).
+    fn control(
+        &mut self,
+        _port: &mut PortCore,
+        _op: u32,
+        _data: &mut [u8],
+        _reply: &mut Vec<u8>,
+    ) -> bool {
+        false
     }
     /// `erlang:port_call/3`: `data` is the argument in external format; the reply is a
     /// term in external format. `None` raises `badarg`.

@@ -306,16 +306,21 @@ pub fn connect(cell: &PortCell, pid: u64) -> Result<(), PortOpError> {
     Ok(())
 }
 
-/// `port_control(Port, Op, Data)`: the reply bytes and whether they go back as a binary.
-pub fn control(cell: &PortCell, op: u32, data: &[u8]) -> Result<(Vec<u8>, bool), PortOpError> {
+/// `port_control(Port, Op, Data)`: the reply bytes are appended to `reply`; returns whether
+/// they go back as a binary.
+pub fn control(
+    cell: &PortCell,
+    op: u32,
+    data: &mut [u8],
+    reply: &mut Vec<u8>,
+) -> Result<bool, PortOpError> {
     let mut st = cell.lock();
     if st.core.life != Life::Open {
         return Err(PortOpError::Badarg);
     }
-    let r = st.call(|d, core| d.control(core, op, data)).flatten();
+    let ok = st.call(|d, core| d.control(core, op, data, reply)) == Some(true);
     let binary = st.core.control_binary;
-    st.after_callback(cell);
-    r.map(|v| (v, binary)).ok_or(PortOpError::Badarg)
+    ok.then_some(binary).ok_or(PortOpError::Badarg)
 }
 
 /// `erlang:port_call(Port, Op, Data)`: the reply in external term format.

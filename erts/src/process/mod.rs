@@ -108,6 +108,8 @@ pub struct Process {
     pub killed_by: Option<Term>,
     /// The ETS table this process used last (saves a registry lookup per ETS call).
     pub ets_cache: Option<std::sync::Arc<crate::ets::Table>>,
+    /// The port this process used last (saves a port table lookup per port operation).
+    pub port_cache: Option<std::sync::Arc<crate::port::PortCell>>,
     /// `min_heap_size` and `fullsweep_after`.
     pub gc_settings: gc::GcSettings,
     /// `max_heap_size`.
@@ -169,6 +171,7 @@ impl Process {
             parent: None,
             killed_by: None,
             ets_cache: None,
+            port_cache: None,
             gc_settings: gc::GcSettings::default(),
             max_heap: gc::MaxHeap::system_default(),
             message_queue_off_heap: false,

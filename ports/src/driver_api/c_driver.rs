@@ -136,6 +136,9 @@ pub struct PortHandle {
     pub data: std::sync::atomic::AtomicPtr<ErlDrvDataOpaque>,
     /// The driver queue.
     pub queue: Mutex<super::queue::DrvQueue>,
+    /// The queue's size in bytes, kept in step by every change of the queue (read after each
+    /// callback without taking the queue lock).
+    pub queue_bytes: std::sync::atomic::AtomicUsize,
     /// The port data lock (`driver_pdl_create`), or null.
     pub pdl: std::sync::atomic::AtomicPtr<super::queue::Pdl>,
     /// Monitors of processes (`driver_monitor_process`): reference → pid.
@@ -153,6 +156,11 @@ pub struct PortHandle {
 }
 
 impl PortHandle {
+    /// Empties the driver queue.
+    pub fn clear_queue(&self) {
+        self.queue.lock().clear();
+        self.queue_bytes.store(0, Ordering::Release);
+    }
     /// The `ErlDrvPort` of this handle.
     pub fn as_port(&self) -> ErlDrvPort {
         self as *const PortHandle as ErlDrvPort
@@ -235,7 +243,7 @@ pub fn with_core<R>(h: &PortHandle, f: impl FnOnce(&mut PortCore) -> R) -> Optio
 /// Keeps the port's `queue_size` in step with its driver queue (when the port is current).
 pub fn sync_queue_size(h: &PortHandle) {
     if let Some(core) = current_core(h) {
-        let size = h.queue.lock().size();
+        let size = h.queue_bytes.load(Ordering::Acquire);
         // SAFETY: see `with_core`.
         unsafe { (*core).queue_size = size };
     }
@@ -308,6 +316,7 @@ fn new_handle(core: &PortCore, drv: Arc<LoadedDriver>) -> Box<PortHandle> {
         driver: drv,
         data: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
         queue: Mutex::new(super::queue::DrvQueue::default()),
+        queue_bytes: std::sync::atomic::AtomicUsize::new(0),
         pdl: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
         monitors: Mutex::new(HashMap::new()),
         exiting: Mutex::new(None),
@@ -375,7 +384,7 @@ impl CPort {
         let h = self.h();
         let data = h.drv_data();
         let r = enter(h, core as *mut PortCore, || h.driver.locked(|| f(h, data)));
-        core.queue_size = h.queue.lock().size();
+        core.queue_size = h.queue_bytes.load(Ordering::Acquire);
         r
     }
 }
@@ -436,48 +445,48 @@ impl Driver for CPort {
         }
     }
 
-    fn control(&mut self, core: &mut PortCore, op: u32, data: &[u8]) -> Option<Vec<u8>> {
-        let ctl = self.h().driver.entry().control?;
-        let mut inbuf = data.to_vec();
+    fn control(
+        &mut self,
+        core: &mut PortCore,
+        op: u32,
+        data: &mut [u8],
+        reply: &mut Vec<u8>,
+    ) -> bool {
+        let Some(ctl) = self.h().driver.entry().control else {
+            return false;
+        };
+        let len = data.len();
+        let inp = data.as_mut_ptr() as *mut c_char;
         let mut res = [0u8; RESULT_BUF];
         let resp = res.as_mut_ptr() as *mut c_char;
         let mut rbuf = resp;
-        let n = self.call_c(core, |_, d| {
-            // SAFETY: input copy and reply buffer are live for the call.
-            unsafe {
-                ctl(
-                    d,
-                    op as c_uint,
-                    inbuf.as_mut_ptr() as *mut c_char,
-                    data.len(),
-                    &mut rbuf,
-                    RESULT_BUF,
-                )
-            }
-        })?;
+        let Some(n) = self.call_c(core, |_, d| {
+            // SAFETY: the data and the reply buffer are live for the call.
+            unsafe { ctl(d, op as c_uint, inp, len, &mut rbuf, RESULT_BUF) }
+        }) else {
+            return false;
+        };
         if n < 0 {
-            return None;
+            return false;
         }
         let n = n as usize;
         if rbuf.is_null() {
-            return Some(Vec::new());
+            return true;
         }
         if rbuf == resp {
-            return Some(res[..n.min(RESULT_BUF)].to_vec());
-        }
-        if core.control_binary {
+            reply.extend_from_slice(&res[..n.min(RESULT_BUF)]);
+        } else if core.control_binary {
             let bin = rbuf as *mut ErlDrvBinary;
             // SAFETY: with PORT_CONTROL_FLAG_BINARY the driver returns a driver binary.
-            let bytes = unsafe { super::binary::bytes(bin) }.to_vec();
+            reply.extend_from_slice(unsafe { super::binary::bytes(bin) });
             super::binary::release(bin);
-            Some(bytes)
         } else {
             // SAFETY: the driver allocated `n` bytes at `rbuf` with `driver_alloc`.
-            let v = unsafe { std::slice::from_raw_parts(rbuf as *const u8, n) }.to_vec();
+            reply.extend_from_slice(unsafe { std::slice::from_raw_parts(rbuf as *const u8, n) });
             // SAFETY: the reply buffer is the runtime's to free.
             unsafe { driver_free(rbuf as *mut c_void) };
-            Some(v)
         }
+        true
     }
 
     fn call(&mut self, core: &mut PortCore, op: u32, data: &[u8]) -> Option<Vec<u8>> {
@@ -627,7 +636,7 @@ impl Driver for CPort {
                 });
             }
         }
-        h.queue.lock().clear();
+        h.clear_queue();
         core.set_queue_size(0, None);
         super::queue::release_pdl(h);
     }

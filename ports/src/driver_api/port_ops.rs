@@ -241,7 +241,7 @@ pub unsafe extern "C" fn driver_caller(port: ErlDrvPort) -> ErlDrvTermData {
 /// Ends the port: `eof` semantics (the `eof` option keeps it open) or with `reason`.
 fn fail(port: ErlDrvPort, reason: Option<Term>) -> c_int {
     on_port(port, -1, |h, core| {
-        h.queue.lock().clear();
+        h.clear_queue();
         core.queue_size = 0;
         match reason {
             None => core.input_eof(),
@@ -319,7 +319,7 @@ pub unsafe extern "C" fn driver_exit(port: ErlDrvPort, err: c_int) -> c_int {
                 },
             );
         }
-        h.queue.lock().clear();
+        h.clear_queue();
         core.queue_size = 0;
         core.exit(reason);
         0

@@ -190,7 +190,13 @@ fn with_queue<R>(port: ErlDrvPort, dflt: R, f: impl FnOnce(&mut DrvQueue) -> R) 
     let Some(h) = (unsafe { handle(port) }) else {
         return dflt;
     };
-    let r = f(&mut h.queue.lock());
+    let r = {
+        let mut q = h.queue.lock();
+        let r = f(&mut q);
+        h.queue_bytes
+            .store(q.size(), std::sync::atomic::Ordering::Release);
+        r
+    };
     sync_queue_size(h);
     r
 }
