@@ -34,6 +34,9 @@ const PORT_BIN_VAR: &str = "BEAM_TEST_PORT_BIN";
 /// Set for both VMs to the folder of the compiled `c-tests/drivers/*.c`, read by `drv_*.erl`.
 const DRIVER_DIR_VAR: &str = "BEAM_TEST_DRIVER_DIR";
 
+/// Set for both VMs to the folder of the compiled `c-tests/nifs/*.c`, read by `nif_*.erl`.
+const NIF_DIR_VAR: &str = "BEAM_TEST_NIF_DIR";
+
 /// Set for both VMs to the `priv/lib` folder of the installed megaco application (its flex
 /// scanner driver), read by `drv_megaco.erl`.
 const MEGACO_LIB_VAR: &str = "BEAM_TEST_MEGACO_LIB";
@@ -72,6 +75,8 @@ struct Setup {
     port_bin: PathBuf,
     /// The compiled test drivers (`DRIVER_DIR_VAR`).
     driver_dir: PathBuf,
+    /// The compiled test NIF libraries (`NIF_DIR_VAR`).
+    nif_dir: PathBuf,
     programs: Vec<Program>,
     /// Real erl's outcome per program name (status, filtered stdout).
     expected: HashMap<String, (Option<i32>, Vec<u8>, bool)>,
@@ -256,7 +261,19 @@ fn build_port_programs(out: &Path) -> Result<PathBuf, String> {
 /// `tests/out/drivers/NAME.so` and returns that folder's absolute path and a hash of the driver
 /// sources (part of the cache key of the `drv_*` programs' expected outputs).
 fn build_test_drivers(out: &Path) -> Result<(PathBuf, u64), String> {
-    let dir = out.join("drivers");
+    build_c_libraries(out, "drivers")
+}
+
+/// Compiles every `c-tests/nifs/NAME.c` as [`build_test_drivers`] does the drivers, into
+/// `tests/out/nifs/NAME.so`; returns that folder and a hash of the sources (part of the cache
+/// key of the `nif_*` programs' expected outputs).
+fn build_test_nifs(out: &Path) -> Result<(PathBuf, u64), String> {
+    build_c_libraries(out, "nifs")
+}
+
+/// Compiles `c-tests/KIND/*.c` into shared libraries in `tests/out/KIND` against OTP's headers.
+fn build_c_libraries(out: &Path, kind: &str) -> Result<(PathBuf, u64), String> {
+    let dir = out.join(kind);
     fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     let dir = dir
         .canonicalize()
@@ -268,7 +285,7 @@ fn build_test_drivers(out: &Path) -> Result<(PathBuf, u64), String> {
     .into_iter()
     .find(|d| Path::new(d).join("erl_driver.h").exists())
     .ok_or("erl_driver.h of OTP not found")?;
-    let src_dir = root().join("c-tests/drivers");
+    let src_dir = root().join("c-tests").join(kind);
     let rd = fs::read_dir(&src_dir).map_err(|e| format!("{}: {e}", src_dir.display()))?;
     let mut sources: Vec<PathBuf> = rd
         .flatten()
@@ -322,6 +339,10 @@ fn build_setup() -> Setup {
         errors.push(e);
         (PathBuf::new(), 0)
     });
+    let (nif_dir, nifs_hash) = build_test_nifs(&out).unwrap_or_else(|e| {
+        errors.push(e);
+        (PathBuf::new(), 0)
+    });
 
     let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
         .expect("tests/erl")
@@ -357,6 +378,9 @@ fn build_setup() -> Setup {
         let mut hash = fnv1a(&src);
         if name.starts_with("drv_") {
             hash ^= drivers_hash;
+        }
+        if name.starts_with("nif_") {
+            hash ^= nifs_hash;
         }
         let beam = ebin.join(format!("{name}.beam"));
         let stamp = ebin.join(format!("{name}.hash"));
@@ -423,6 +447,7 @@ fn build_setup() -> Setup {
             .args(["-s", &p.name, "main", "-s", "init", "stop"])
             .env(PORT_BIN_VAR, &port_bin)
             .env(DRIVER_DIR_VAR, &driver_dir)
+            .env(NIF_DIR_VAR, &nif_dir)
             .env(MEGACO_LIB_VAR, megaco_lib_dir());
         let o = run_with_timeout(cmd, timeout().max(Duration::from_secs(60)));
         let stdout = filter_erl_stdout(&o.stdout);
@@ -454,6 +479,7 @@ fn build_setup() -> Setup {
         rundir,
         port_bin,
         driver_dir,
+        nif_dir,
         programs,
         expected: expected.into_inner().unwrap(),
         errors,
@@ -547,6 +573,7 @@ fn differential() {
             .args(["-s", &p.name, "main"])
             .env(PORT_BIN_VAR, &s.port_bin)
             .env(DRIVER_DIR_VAR, &s.driver_dir)
+            .env(NIF_DIR_VAR, &s.nif_dir)
             .env(MEGACO_LIB_VAR, megaco_lib_dir());
         let t0 = Instant::now();
         let o = run_with_timeout(cmd, timeout());

@@ -75,6 +75,163 @@ pub fn lib_dir(app: &str) -> Option<PathBuf> {
 pub enum CodeError {
     NotFound,
     Load(LoadError),
+    /// The module is loaded but its `-on_load` function has not finished yet: it becomes
+    /// current (or is dropped) when it does. Callers wait ([`on_load_pending`]).
+    OnLoadPending,
+    /// The module's `-on_load` function did not return `ok`: the module was not installed
+    /// (OTP's `on_load_failure`).
+    OnLoadFailed,
+}
+
+/// A module whose `-on_load` function is running or about to run (OTP keeps such a module
+/// loaded but not current, and makes its callers wait).
+struct PendingOnLoad {
+    module: Arc<Module>,
+    file: Option<PathBuf>,
+    /// The process running the `on_load` function, once spawned.
+    runner: Option<u64>,
+    /// Called with the outcome (`true`: the module is now current).
+    waiters: Vec<Box<dyn FnOnce(bool) + Send>>,
+}
+
+fn pending() -> &'static Mutex<std::collections::HashMap<Atom, PendingOnLoad>> {
+    static P: OnceLock<Mutex<std::collections::HashMap<Atom, PendingOnLoad>>> = OnceLock::new();
+    P.get_or_init(Default::default)
+}
+
+/// Modules whose `on_load` failed; autoloading does not retry them (an explicit
+/// `code:load_file/1` does).
+fn failed() -> &'static Mutex<std::collections::HashSet<Atom>> {
+    static F: OnceLock<Mutex<std::collections::HashSet<Atom>>> = OnceLock::new();
+    F.get_or_init(Default::default)
+}
+
+/// Whether `module` waits for its `on_load` function; starts that function (in a new
+/// process) the first time it is asked. Callers of the module retry while this is true.
+pub fn on_load_pending(module: Atom) -> bool {
+    let mut p = pending().lock();
+    let Some(entry) = p.get_mut(&module) else {
+        return false;
+    };
+    match entry.runner {
+        None => {
+            let m = entry.module.clone();
+            drop(p);
+            match start_on_load(&m) {
+                Some(pid) => {
+                    if let Some(e) = pending().lock().get_mut(&module) {
+                        e.runner = Some(pid);
+                    }
+                }
+                None => finish_on_load(module, crate::term::Term::atom(crate::atom::ERROR)),
+            }
+        }
+        Some(pid) => {
+            // The runner died (an exception) without finishing: the load failed.
+            if crate::process::table::table().get(pid).is_none() {
+                drop(p);
+                finish_on_load(module, crate::term::Term::atom(crate::atom::ERROR));
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The module version waiting for its `on_load` function, if `module` has one (for
+/// `erlang:load_nif/2`, which is called from that function).
+pub fn on_load_pending_module(module: Atom) -> Option<Arc<Module>> {
+    pending().lock().get(&module).map(|e| e.module.clone())
+}
+
+/// Calls `f` with the outcome of `module`'s pending `on_load` (at once with `true` when the
+/// module is not pending).
+pub fn when_on_load_done(module: Atom, f: Box<dyn FnOnce(bool) + Send>) {
+    let mut p = pending().lock();
+    match p.get_mut(&module) {
+        Some(e) => e.waiters.push(f),
+        None => {
+            drop(p);
+            f(modules().is_loaded(module))
+        }
+    }
+    on_load_pending(module);
+}
+
+/// Spawns the process that runs `m`'s `on_load` function and then [`finish_on_load`]
+/// (through [`Instr::OnLoadFinish`]).
+fn start_on_load(m: &Arc<Module>) -> Option<u64> {
+    use crate::emu::instr::Instr;
+    let off = m.on_load?;
+    let (f, _) = m.function_at(off).unwrap_or((crate::atom::OK, 0));
+    let code: &'static [Instr] = Box::leak(
+        vec![
+            Instr::Call {
+                arity: 0,
+                target: &m.code[off] as *const Instr as usize,
+            },
+            Instr::OnLoadFinish { module: m.name },
+            Instr::Return,
+        ]
+        .into_boxed_slice(),
+    );
+    let mfa = crate::module::Mfa {
+        module: m.name,
+        function: f,
+        arity: 0,
+    };
+    let e = crate::module::Export::synthetic(mfa, code.as_ptr());
+    let opts = crate::process::spawn::SpawnOpts::default();
+    crate::process::spawn::spawn(None, e, &[], opts).ok()
+}
+
+/// Ends `module`'s pending `on_load`: `ok` makes it current; anything else drops it (OTP's
+/// `on_load_failure`). Wakes the waiters.
+pub fn finish_on_load(module: Atom, result: crate::term::Term) {
+    let Some(entry) = pending().lock().remove(&module) else {
+        return;
+    };
+    let ok = result == crate::term::Term::atom(crate::atom::OK);
+    if ok {
+        modules().install(entry.module.clone());
+        if let Some(f) = entry.file {
+            loaded_files().lock().insert(module, f);
+        }
+    } else {
+        failed().lock().insert(module);
+    }
+    for w in entry.waiters {
+        w(ok);
+    }
+}
+
+/// Installs `m`, or parks it until its `on_load` function has run.
+fn install_or_park(m: Arc<Module>, file: Option<PathBuf>) -> Result<Arc<Module>, CodeError> {
+    if m.on_load.is_none() {
+        modules().install(m.clone());
+        if let Some(f) = file {
+            loaded_files().lock().insert(m.name, f);
+        }
+        return Ok(m);
+    }
+    failed().lock().remove(&m.name);
+    modules().add_version(m.clone());
+    pending().lock().insert(
+        m.name,
+        PendingOnLoad {
+            module: m,
+            file,
+            runner: None,
+            waiters: Vec::new(),
+        },
+    );
+    Err(CodeError::OnLoadPending)
+}
+
+/// Like [`ensure_loaded`], but after a failed `on_load` it tries again (`code:load_file/1`).
+pub fn load_again(module: Atom) -> Result<Arc<Module>, CodeError> {
+    failed().lock().remove(&module);
+    ensure_loaded(module)
 }
 
 /// Loads `bytes` as module code and installs it.
@@ -110,6 +267,12 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     if let Some(m) = modules().get(module) {
         return Ok(m);
     }
+    if pending().lock().contains_key(&module) {
+        return Err(CodeError::OnLoadPending);
+    }
+    if failed().lock().contains(&module) {
+        return Err(CodeError::OnLoadFailed);
+    }
     let file_name = format!("{}.beam", module.name());
     for dir in get_path() {
         let f = dir.join(&file_name);
@@ -122,9 +285,7 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
                 }));
             }
             let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
-            modules().install(m.clone());
-            loaded_files().lock().insert(module, f);
-            return Ok(m);
+            return install_or_park(m, Some(f));
         }
     }
     Err(CodeError::NotFound)

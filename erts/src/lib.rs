@@ -20,6 +20,7 @@ pub mod id_hash;
 pub mod loader;
 pub mod map;
 pub mod module;
+pub mod nif;
 pub mod port;
 pub mod process;
 pub mod runtime;

@@ -278,8 +278,16 @@ impl ModuleTable {
                 e.set_address(&m.code[off] as *const Instr);
             }
         }
-        self.all.write().push(m.clone());
+        self.add_version(m.clone());
         self.modules.write().insert(m.name, m);
+    }
+    /// Records `m` as a loaded version (so its code addresses map back to it) without making
+    /// it current: a module waiting for its `on_load` function (`crate::code`).
+    pub fn add_version(&self, m: Arc<Module>) {
+        let mut all = self.all.write();
+        if !all.iter().any(|v| Arc::ptr_eq(v, &m)) {
+            all.push(m);
+        }
     }
     /// The module version whose code contains `pc`.
     pub fn find_by_pc(&self, pc: *const Instr) -> Option<Arc<Module>> {

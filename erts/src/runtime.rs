@@ -87,7 +87,12 @@ fn start_io_servers() -> Option<u64> {
 pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedulers: usize) -> i32 {
     let m = atom::atom(module);
     let f = atom::atom(function);
-    if let Err(e) = code::ensure_loaded(m) {
+    // A module with an `on_load` function runs it when first called (the first process
+    // waits for it).
+    if let Err(e) = code::ensure_loaded(m).map(|_| ()).or_else(|e| match e {
+        code::CodeError::OnLoadPending => Ok(()),
+        e => Err(e),
+    }) {
         eprintln!("beam: cannot load module {module}: {e:?}");
         return 1;
     }

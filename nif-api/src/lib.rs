@@ -1,3 +1,37 @@
-//! The erl_nif C ABI (`enif_*`), NIF library loading, resources and dirty NIFs.
+//! The erl_nif C ABI (`enif_*`) and NIF library loading, on the extension points of `erts`.
 //!
-//! Not implemented yet: a later issue builds it on the extension points of `erts`.
+//! - `abi`: the `repr(C)` types and constants of OTP 25's `erl_nif.h` (NIF 2.16);
+//! - `env`: `ErlNifEnv` and the hook through which `erts` calls an installed NIF;
+//! - `load`: `erlang:load_nif/2`;
+//! - `terms`, `binary`, `maps`, `misc`: the exported `enif_*` functions;
+//! - `csrc/nif_shim.c`: the variadic functions (`enif_make_tuple`, `enif_make_list`,
+//!   `enif_fprintf`, `enif_snprintf`, `enif_vfprintf`, `enif_vsnprintf`), with `%T` printing a
+//!   term as `erlang:display/1` does ([`shim::nif_api_display_term`]).
+//!
+//! `init()` registers the BIF and the call hook; the `beam` binary calls it at start-up and
+//! exports every `enif_*` symbol (its `build.rs`).
+//!
+//! # Safety
+//! Every exported `enif_*` function has the safety contract of the function of the same name
+//! in OTP's `erl_nif` documentation (valid environments, terms of that environment, valid
+//! pointers to the documented structures); it is not repeated on each function.
+
+// The per-function contract is OTP's documented one (see above).
+#![allow(clippy::missing_safety_doc)]
+
+pub mod abi;
+pub mod binary;
+pub mod env;
+pub mod load;
+pub mod maps;
+pub mod misc;
+pub mod shim;
+pub mod stubs;
+pub mod terms;
+
+/// Registers `erlang:load_nif/2` and the NIF call hook; call once at start-up, before any
+/// code is loaded.
+pub fn init() {
+    erts::bif::register_extension(load::register);
+    erts::nif::set_hook(env::call_nif);
+}

@@ -93,6 +93,7 @@ fn main() {
     let Some((m, f, a)) = start else { usage() };
     // Before any thread starts: the port-program helper is forked from this process.
     ports::init();
+    nif_api::init();
     runtime::init(&opts);
     let n = schedulers.unwrap_or_else(|| {
         std::thread::available_parallelism()

@@ -114,6 +114,18 @@ fn in_unit(p: &mut Process, nanos: i128, unit: Term) -> BifResult {
     Ok(crate::bignum::from_i128(&mut p.heap, r))
 }
 
+/// Erlang monotonic time in nanoseconds (what `erlang:monotonic_time(nanosecond)` returns),
+/// for native code (`enif_monotonic_time`).
+pub fn monotonic_nanos() -> i128 {
+    const BASE: i128 = -576_460_752_303_423_488;
+    start().elapsed().as_nanos() as i128 + BASE
+}
+
+/// The time offset in nanoseconds (`erlang:time_offset(nanosecond)`), for native code.
+pub fn time_offset_nanos() -> i128 {
+    unix_nanos() - monotonic_nanos()
+}
+
 /// Erlang monotonic time: nanoseconds since an arbitrary point (here, shifted negative like
 /// OTP's so that it never looks like a system time).
 pub fn monotonic(p: &mut Process, unit: Term) -> BifResult {

@@ -629,6 +629,24 @@ pub enum Instr {
 
     // ----- misc
     OnLoad,
+    /// A native function installed in place of an Erlang function's body (`crate::nif`):
+    /// calls the NIF hook with `data` and the `export.mfa.arity` arguments in the X registers,
+    /// then returns to the caller.
+    CallNif {
+        export: &'static Export,
+        data: crate::nif::NifData,
+    },
+    /// The return point of a module's `on_load` function run by `crate::code`: finishes
+    /// loading `module` with the function's result in `x0`.
+    OnLoadFinish {
+        module: Atom,
+    },
+    /// The entry of a call to a function of a module whose `on_load` function is still
+    /// running: yields (arguments in the X registers) until the module is current, then calls
+    /// `export` (or raises `undef` if the `on_load` failed).
+    AwaitOnLoad {
+        export: &'static Export,
+    },
     /// Where a process's first function returns to: the process ends normally.
     NormalExit,
     /// The code of `erlang:hibernate/3` (reached by a trap with `{M, F, A}` in x0..x2): drops

@@ -381,6 +381,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     let args: smallvec::SmallVec<[Term; 8]> =
                         smallvec::SmallVec::from_slice(&proc.x[..n]);
                     *reds -= 1;
+                    // The calling instruction, for BIFs that look at their caller's module
+                    // (`erlang:load_nif/2`).
+                    proc.pc = pc;
                     match f(proc, &args) {
                         Ok(v) => {
                             proc.x[0] = v;
@@ -1645,6 +1648,55 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 next!();
             }
             Instr::OnLoad => next!(),
+            Instr::CallNif { export, data } => {
+                let n = export.mfa.arity as usize;
+                let args: smallvec::SmallVec<[Term; 8]> =
+                    smallvec::SmallVec::from_slice(&proc.x[..n]);
+                *reds -= 1;
+                proc.pc = pc;
+                match (crate::nif::hook())(proc, data.0, &args) {
+                    Ok(v) => {
+                        proc.x[0] = v;
+                        pc = pop_cp(proc);
+                        if proc.yield_now || *reds <= 0 {
+                            proc.yield_now = false;
+                            proc.pc = pc;
+                            proc.live = 1;
+                            return Outcome::Yield;
+                        }
+                    }
+                    Err(Fail::Exited(r)) => return Outcome::Killed(r),
+                    Err(Fail::Trap { target, args }) => {
+                        // A NIF continuing in other code (a tail call): as a BIF's trap.
+                        for (i, a) in args.iter().enumerate() {
+                            proc.x[i] = *a;
+                        }
+                        pc = trampoline_for(target);
+                        trap_yield!(args.len());
+                    }
+                    Err(fail) => raise!(
+                        fail,
+                        raise::Ctx::Nif {
+                            export,
+                            args: args.to_vec()
+                        }
+                    ),
+                }
+            }
+            Instr::OnLoadFinish { module } => {
+                crate::code::finish_on_load(*module, proc.x[0]);
+                next!();
+            }
+            Instr::AwaitOnLoad { export } => {
+                if crate::code::on_load_pending(export.mfa.module) {
+                    let n = export.mfa.arity as usize;
+                    call_gc!(n);
+                    proc.pc = pc;
+                    proc.live = n;
+                    return Outcome::Yield;
+                }
+                pc = trampoline_for(export);
+            }
         }
     }
 }
@@ -1766,13 +1818,30 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
         return Ok(Next::Bif(b, e));
     }
     if !crate::module::modules().is_loaded(e.mfa.module) {
-        let _ = crate::code::ensure_loaded(e.mfa.module);
+        if let Err(crate::code::CodeError::OnLoadPending) = crate::code::ensure_loaded(e.mfa.module)
+        {
+            return Ok(Next::Jump(await_on_load_stub(e)));
+        }
         let a = e.address();
         if !a.is_null() {
             return Ok(Next::Jump(a));
         }
     }
     Err(CallErr::Undef(e))
+}
+
+/// A code address that waits for `e`'s module to finish its `on_load` function, then calls
+/// `e` (one stub per export, made once).
+fn await_on_load_stub(e: &'static Export) -> *const Instr {
+    static STUBS: OnceLock<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
+        OnceLock::new();
+    let mut stubs = STUBS.get_or_init(Default::default).lock();
+    let key = e as *const Export as usize;
+    *stubs.entry(key).or_insert_with(|| {
+        let code: &'static [Instr] =
+            Box::leak(vec![Instr::AwaitOnLoad { export: e }].into_boxed_slice());
+        code.as_ptr() as usize
+    }) as *const Instr
 }
 
 /// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`.

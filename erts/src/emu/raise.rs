@@ -59,6 +59,12 @@ pub enum Ctx {
     },
     /// No clause matched: the current function with its arguments.
     FunctionClause,
+    /// A native function (`crate::nif`) failed: the trace starts with its own function and
+    /// arguments (no location, no `error_info`), then the callers.
+    Nif {
+        export: &'static Export,
+        args: Vec<Term>,
+    },
 }
 
 /// The module that explains errors of BIFs in `module` (OTP's `error_info` convention).
@@ -311,6 +317,19 @@ fn build(
                 ],
             ));
             include_current = !tail;
+        }
+        Ctx::Nif { export, args } => {
+            let l = boxed::list(&mut proc.heap, args);
+            frames.push(boxed::tuple(
+                &mut proc.heap,
+                &[
+                    Term::atom(export.mfa.module),
+                    Term::atom(export.mfa.function),
+                    l,
+                    Term::NIL,
+                ],
+            ));
+            include_current = false;
         }
         Ctx::FunctionClause => {
             if let Some(m) = modules().find_by_pc(pc) {

@@ -162,17 +162,38 @@ fn is_loaded(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
     boxed::tuple(h, &[Term::atom(atom::FILE), file])
 }
 
-fn load(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
-    match crate::code::ensure_loaded(m) {
-        Ok(_) => boxed::tuple(h, &[Term::atom(atom::atom("module")), Term::atom(m)]),
-        Err(e) => {
-            let why = match e {
-                crate::code::CodeError::NotFound => "nofile",
-                crate::code::CodeError::Load(_) => "badfile",
-            };
-            boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))])
-        }
+fn load_reply(h: &mut crate::heap::Heap, m: atom::Atom, r: Result<(), &str>) -> Term {
+    match r {
+        Ok(()) => boxed::tuple(h, &[Term::atom(atom::atom("module")), Term::atom(m)]),
+        Err(why) => boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))]),
     }
+}
+
+/// Answers `ensure_loaded`/`load_file` to `from`: at once, or, for a module whose `on_load`
+/// function is running, when it has finished (as OTP's code server makes the caller wait).
+fn load(from: Term, m: atom::Atom, again: bool) {
+    let r = if again {
+        crate::code::load_again(m)
+    } else {
+        crate::code::ensure_loaded(m)
+    };
+    let r = match r {
+        Ok(_) => Ok(()),
+        Err(crate::code::CodeError::NotFound) => Err("nofile"),
+        Err(crate::code::CodeError::Load(_)) => Err("badfile"),
+        Err(crate::code::CodeError::OnLoadFailed) => Err("on_load_failure"),
+        Err(crate::code::CodeError::OnLoadPending) => {
+            crate::code::when_on_load_done(
+                m,
+                Box::new(move |ok| {
+                    let r = if ok { Ok(()) } else { Err("on_load_failure") };
+                    code_reply(from, |h| load_reply(h, m, r))
+                }),
+            );
+            return;
+        }
+    };
+    code_reply(from, |h| load_reply(h, m, r))
 }
 
 /// `{dir, What}`: `root_dir`, `{lib_dir, App}`, `{lib_dir, App, SubDir}`, `{priv_dir, App}`
@@ -233,7 +254,7 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
             code_reply(from, |h| is_loaded(h, arg.as_atom().unwrap_or(atom::OK)))
         }
         Some((name, arg)) if (name == "ensure_loaded" || name == "load_file") && arg.is_atom() => {
-            code_reply(from, |h| load(h, arg.as_atom().unwrap_or(atom::OK)))
+            load(from, arg.as_atom().unwrap_or(atom::OK), name == "load_file")
         }
         Some((name, arg)) if name == "dir" => code_reply(from, |h| dir_request(h, arg)),
         Some((name, _)) if name == "get_path" => code_reply(from, |h| {

@@ -1,0 +1,345 @@
+//! NIF library loading (OTP's `erlang:load_nif/2` in `erl_nif.c`): `dlopen(Path ++ ".so",
+//! RTLD_NOW)`, the `nif_init` entry (or `_nif_init`), the checks of the entry in OTP's order
+//! with OTP's error tuples, the `load`/`upgrade` callbacks, and the installation of each
+//! function into the calling module's code (`erts::nif::install`).
+//!
+//! Functions flagged `ERL_NIF_DIRTY_JOB_CPU_BOUND`/`IO_BOUND` are accepted and, for now, run
+//! on the normal scheduler like any other NIF. Libraries are never unloaded (purging a
+//! module does not call `unload` yet).
+
+use crate::abi::*;
+use crate::env::{ErlNifEnv, ON_SCHEDULER};
+use erts::atom::{self, Atom};
+use erts::bif::Registry;
+use erts::exception::{BifResult, Fail};
+use erts::module::{modules, Module};
+use erts::process::Process;
+use erts::term::{boxed, Term};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::ffi::{c_void, CStr, CString};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Arc;
+
+/// A loaded NIF library (never freed: installed code points at its functions).
+pub struct NifLib {
+    /// The module the library belongs to.
+    pub module: Atom,
+    /// The `dlopen` handle.
+    pub handle: *mut c_void,
+    /// The library's `priv_data` (`enif_priv_data`).
+    pub(crate) priv_data: AtomicPtr<c_void>,
+}
+
+// SAFETY: the handle is only used to keep the library open; `priv_data` is atomic.
+unsafe impl Send for NifLib {}
+// SAFETY: as above.
+unsafe impl Sync for NifLib {}
+
+/// One installed function: what `erts` passes back to [`crate::env::call_nif`].
+pub struct NifFn {
+    pub(crate) fptr: NifCFn,
+    pub(crate) lib: *const NifLib,
+    /// `ERL_NIF_DIRTY_JOB_*` (0 for a normal NIF); dirty NIFs run on the normal scheduler
+    /// for now.
+    pub flags: u32,
+}
+
+/// The library loaded for each module version (keyed by the address of its code).
+fn libs() -> &'static Mutex<HashMap<usize, &'static NifLib>> {
+    static L: std::sync::OnceLock<Mutex<HashMap<usize, &'static NifLib>>> =
+        std::sync::OnceLock::new();
+    L.get_or_init(Default::default)
+}
+
+fn module_key(m: &Module) -> usize {
+    m.code.as_ptr() as usize
+}
+
+pub(crate) fn register(r: &mut Registry) {
+    r.add("erlang", "load_nif", 2, load_nif_2);
+}
+
+/// `{error, {Kind, Text}}`.
+fn error(p: &mut Process, kind: &str, text: &str) -> BifResult {
+    let t = boxed::string(&mut p.heap, text.chars().map(|c| c as u32));
+    let inner = boxed::tuple(&mut p.heap, &[Term::atom(atom::atom(kind)), t]);
+    Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::ERROR), inner]))
+}
+
+fn dl_error() -> String {
+    // SAFETY: dlerror returns null or a NUL-terminated string valid until the next dl call.
+    unsafe {
+        let e = libc::dlerror();
+        if e.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(e).to_string_lossy().into_owned()
+        }
+    }
+}
+
+/// A string argument (a flat or deep list of characters, or a binary), as OTP converts file
+/// names.
+fn path_arg(t: Term) -> Option<String> {
+    if let Some(b) = boxed::binary_bytes(t) {
+        return String::from_utf8(b.to_vec()).ok();
+    }
+    let mut out = String::new();
+    let mut stack = vec![t];
+    while let Some(t) = stack.pop() {
+        if t.is_nil() {
+            continue;
+        }
+        if t.is_list() {
+            stack.push(t.tail());
+            stack.push(t.head());
+        } else if let Some(c) = t.as_small() {
+            out.push(char::from_u32(u32::try_from(c).ok()?)?);
+        } else if let Some(a) = t.as_atom() {
+            out.push_str(a.name());
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
+    let path = path_arg(args[0]).ok_or_else(Fail::badarg)?;
+    let load_info = args[1];
+    let caller = modules().find_by_pc(p.pc).ok_or_else(Fail::badarg)?;
+    let name = caller.name;
+    let current = modules().get(name);
+    let is_current = current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &caller));
+    let pending =
+        erts::code::on_load_pending_module(name).is_some_and(|m| Arc::ptr_eq(&m, &caller));
+    if !is_current && !pending {
+        return error(
+            p,
+            "old_code",
+            &format!(
+                "Calling load_nif from old module '{}' not allowed",
+                name.name()
+            ),
+        );
+    }
+    // The previous version (for `upgrade`): the current one when the caller runs its on_load.
+    let prev = if pending { current } else { None };
+    if libs().lock().contains_key(&module_key(&caller)) {
+        return error(
+            p,
+            "reload",
+            "NIF library already loaded (reload disallowed since OTP 20).",
+        );
+    }
+    let lib_name = format!("{path}.so");
+    let Ok(c_name) = CString::new(lib_name.clone()) else {
+        return Err(Fail::badarg());
+    };
+    // SAFETY: a NUL-terminated path; the library's constructors run here, as with OTP.
+    let handle = unsafe { libc::dlopen(c_name.as_ptr(), libc::RTLD_NOW) };
+    if handle.is_null() {
+        let e = dl_error();
+        let text = if e.contains(&lib_name) {
+            format!("Failed to load NIF library: '{e}'")
+        } else {
+            format!("Failed to load NIF library {lib_name}: '{e}'")
+        };
+        return error(p, "load_failed", &text);
+    }
+    let close = |h| {
+        // SAFETY: `h` is the handle opened above, used by nothing else.
+        unsafe { libc::dlclose(h) };
+    };
+    // SAFETY: `handle` is a valid dlopen handle; the names are NUL-terminated.
+    let mut init = unsafe { libc::dlsym(handle, c"nif_init".as_ptr()) };
+    if init.is_null() {
+        // SAFETY: as above.
+        init = unsafe { libc::dlsym(handle, c"_nif_init".as_ptr()) };
+    }
+    if init.is_null() {
+        let e = dl_error();
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!("Failed to find library init function: '{e}'"),
+        );
+    }
+    // SAFETY: `nif_init` has the signature `ErlNifEntry* (void)` in every NIF library.
+    let init: unsafe extern "C" fn() -> *mut ErlNifEntry = unsafe { std::mem::transmute(init) };
+    // SAFETY: calling the library's init, which returns a pointer to its static entry.
+    let entry = unsafe { init() };
+    // SAFETY: null or the library's static entry, alive while the library is loaded.
+    let Some(entry) = (unsafe { entry.as_ref() }) else {
+        close(handle);
+        return error(p, "bad_lib", "Library init-call unsuccessful");
+    };
+    if entry.major < 2
+        || entry.major > ERL_NIF_MAJOR_VERSION
+        || (entry.major == ERL_NIF_MAJOR_VERSION && entry.minor > ERL_NIF_MINOR_VERSION)
+        || (entry.major == 2 && entry.minor == 5)
+    {
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!(
+                "Library version ({}.{}) not compatible (with {}.{}).",
+                entry.major, entry.minor, ERL_NIF_MAJOR_VERSION, ERL_NIF_MINOR_VERSION
+            ),
+        );
+    }
+    // SAFETY: the entry's strings are NUL-terminated static strings of the library.
+    let cstr = |s: *const std::ffi::c_char| unsafe {
+        if s.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(s).to_string_lossy().into_owned()
+        }
+    };
+    let variant = cstr(entry.vm_variant);
+    if (entry.major > 2 || entry.minor >= 1) && variant != ERL_NIF_VM_VARIANT {
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!(
+                "Library ({variant}) not compiled for this vm variant ({ERL_NIF_VM_VARIANT})."
+            ),
+        );
+    }
+    let lib_mod = cstr(entry.name);
+    if lib_mod != name.name() {
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!(
+                "Library module name '{lib_mod}' does not match calling module '{}'",
+                name.name()
+            ),
+        );
+    }
+    let funcs: &[ErlNifFunc] = if entry.num_of_funcs <= 0 || entry.funcs.is_null() {
+        &[]
+    } else {
+        // SAFETY: the entry describes `num_of_funcs` functions at `funcs`.
+        unsafe { std::slice::from_raw_parts(entry.funcs, entry.num_of_funcs as usize) }
+    };
+    let mut resolved = Vec::with_capacity(funcs.len());
+    for (i, f) in funcs.iter().enumerate() {
+        let fname = cstr(f.name);
+        let fatom = atom::existing(&fname);
+        let found = fatom.and_then(|a| erts::nif::function_entry(&caller, a, f.arity).map(|_| a));
+        let Some(fatom) = found else {
+            close(handle);
+            return error(
+                p,
+                "bad_lib",
+                &format!("Function not found {}:{}/{}", name.name(), fname, f.arity),
+            );
+        };
+        if f.flags != 0
+            && f.flags != ERL_NIF_DIRTY_JOB_CPU_BOUND
+            && f.flags != ERL_NIF_DIRTY_JOB_IO_BOUND
+        {
+            close(handle);
+            return error(
+                p,
+                "bad_lib",
+                &format!(
+                    "Illegal flags field value {} for NIF {}:{}/{}",
+                    f.flags,
+                    name.name(),
+                    fname,
+                    f.arity
+                ),
+            );
+        }
+        if funcs[..i]
+            .iter()
+            .any(|g| g.arity == f.arity && cstr(g.name) == fname)
+        {
+            close(handle);
+            return error(
+                p,
+                "bad_lib",
+                &format!(
+                    "Duplicate NIF entry for {}:{}/{}",
+                    name.name(),
+                    fname,
+                    f.arity
+                ),
+            );
+        }
+        let Some(fptr) = f.fptr else {
+            close(handle);
+            return error(
+                p,
+                "bad_lib",
+                &format!("Function not found {}:{}/{}", name.name(), fname, f.arity),
+            );
+        };
+        resolved.push((fatom, f.arity, fptr, f.flags));
+    }
+    let lib: &'static NifLib = Box::leak(Box::new(NifLib {
+        module: name,
+        handle,
+        priv_data: AtomicPtr::new(std::ptr::null_mut()),
+    }));
+    let prev_lib = prev
+        .as_ref()
+        .and_then(|m| libs().lock().get(&module_key(m)).copied());
+    let mut env = ErlNifEnv::for_process(p, lib);
+    let mut priv_data: *mut c_void = std::ptr::null_mut();
+    let was = ON_SCHEDULER.with(|s| s.replace(true));
+    let result = if let Some(prev_lib) = prev_lib {
+        match entry.upgrade {
+            None => Err((
+                "upgrade",
+                "Upgrade not supported by this NIF library.".to_string(),
+            )),
+            Some(up) => {
+                let mut old = prev_lib.priv_data.load(Ordering::Acquire);
+                // SAFETY: the library's upgrade callback with a valid env and pointers.
+                let veto = unsafe { up(&mut env, &mut priv_data, &mut old, load_info.0) };
+                prev_lib.priv_data.store(old, Ordering::Release);
+                if veto != 0 {
+                    Err((
+                        "upgrade",
+                        format!("Library upgrade-call unsuccessful ({veto})."),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    } else if let Some(load) = entry.load {
+        // SAFETY: the library's load callback with a valid env and pointer.
+        let veto = unsafe { load(&mut env, &mut priv_data, load_info.0) };
+        if veto != 0 {
+            Err(("load", format!("Library load-call unsuccessful ({veto}).")))
+        } else {
+            Ok(())
+        }
+    } else {
+        Ok(())
+    };
+    ON_SCHEDULER.with(|s| s.set(was));
+    drop(env);
+    if let Err((kind, text)) = result {
+        close(handle);
+        return error(p, kind, &text);
+    }
+    lib.priv_data.store(priv_data, Ordering::Release);
+    for (fatom, arity, fptr, flags) in resolved {
+        let f: &'static NifFn = Box::leak(Box::new(NifFn { fptr, lib, flags }));
+        if erts::nif::install(&caller, fatom, arity, f as *const NifFn as *const ()).is_err() {
+            return Err(Fail::badarg());
+        }
+    }
+    libs().lock().insert(module_key(&caller), lib);
+    Ok(Term::atom(atom::OK))
+}

@@ -1,0 +1,301 @@
+//! Parts of the API not implemented yet, exported so that libraries importing them still
+//! load (most Debian NIFs are linked `BIND_NOW`): each reports failure the way OTP's does
+//! for a refused request (NULL, 0, or an error code), never crashing.
+//!
+//! Not implemented: resources (types, objects, resource terms and their destruction), process
+//! monitors from resources, `enif_select`, I/O vectors and queues, `enif_port_command`.
+//! `enif_schedule_nif` is implemented: it calls the function at once on the same scheduler.
+
+use crate::abi::*;
+use crate::env::ErlNifEnv;
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+/// `ErlNifResourceType` (opaque); never created yet.
+pub enum ErlNifResourceType {}
+/// `ErlNifIOQueue` (opaque); never created yet.
+pub enum ErlNifIOQueue {}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_open_resource_type(
+    _env: *mut ErlNifEnv,
+    _module_str: *const c_char,
+    _name_str: *const c_char,
+    _dtor: Option<ErlNifResourceDtor>,
+    _flags: c_int,
+    _tried: *mut c_int,
+) -> *mut ErlNifResourceType {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_open_resource_type_x(
+    _env: *mut ErlNifEnv,
+    _name_str: *const c_char,
+    _init: *const ErlNifResourceTypeInit,
+    _flags: c_int,
+    _tried: *mut c_int,
+) -> *mut ErlNifResourceType {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_init_resource_type(
+    _env: *mut ErlNifEnv,
+    _name_str: *const c_char,
+    _init: *const ErlNifResourceTypeInit,
+    _flags: c_int,
+    _tried: *mut c_int,
+) -> *mut ErlNifResourceType {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_alloc_resource(
+    _type: *mut ErlNifResourceType,
+    _size: usize,
+) -> *mut c_void {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_release_resource(_obj: *mut c_void) {}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_keep_resource(_obj: *mut c_void) {}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_make_resource(
+    env: *mut ErlNifEnv,
+    _obj: *mut c_void,
+) -> ERL_NIF_TERM {
+    // SAFETY: forwarded contract.
+    unsafe { crate::misc::enif_make_badarg(env) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_make_resource_binary(
+    env: *mut ErlNifEnv,
+    _obj: *mut c_void,
+    _data: *const c_void,
+    _size: usize,
+) -> ERL_NIF_TERM {
+    // SAFETY: forwarded contract.
+    unsafe { crate::misc::enif_make_badarg(env) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_get_resource(
+    _env: *mut ErlNifEnv,
+    _term: ERL_NIF_TERM,
+    _type: *mut ErlNifResourceType,
+    _objp: *mut *mut c_void,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_sizeof_resource(_obj: *mut c_void) -> usize {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_dynamic_resource_call(
+    _env: *mut ErlNifEnv,
+    _module: ERL_NIF_TERM,
+    _name: ERL_NIF_TERM,
+    _rsrc: ERL_NIF_TERM,
+    _call_data: *mut c_void,
+) -> c_int {
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_monitor_process(
+    _env: *mut ErlNifEnv,
+    _obj: *mut c_void,
+    _pid: *const ErlNifPid,
+    _mon: *mut ErlNifMonitor,
+) -> c_int {
+    -1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_demonitor_process(
+    _env: *mut ErlNifEnv,
+    _obj: *mut c_void,
+    _mon: *const ErlNifMonitor,
+) -> c_int {
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_compare_monitors(
+    a: *const ErlNifMonitor,
+    b: *const ErlNifMonitor,
+) -> c_int {
+    // SAFETY: valid monitors by the API contract.
+    match unsafe { (a.as_ref(), b.as_ref()) } {
+        (Some(a), Some(b)) => match a.data.cmp(&b.data) {
+            std::cmp::Ordering::Less => -1,
+            std::cmp::Ordering::Equal => 0,
+            std::cmp::Ordering::Greater => 1,
+        },
+        _ => 0,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_make_monitor_term(
+    env: *mut ErlNifEnv,
+    _mon: *const ErlNifMonitor,
+) -> ERL_NIF_TERM {
+    // SAFETY: forwarded contract.
+    unsafe { crate::misc::enif_make_badarg(env) }
+}
+
+/// `ERL_NIF_SELECT_FAILED` (bit 3 of the result): the request was not carried out.
+const SELECT_FAILED: c_int = 1 << 3;
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_select(
+    _env: *mut ErlNifEnv,
+    _e: c_int,
+    _flags: c_int,
+    _obj: *mut c_void,
+    _pid: *const ErlNifPid,
+    _ref: ERL_NIF_TERM,
+) -> c_int {
+    SELECT_FAILED
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_select_x(
+    _env: *mut ErlNifEnv,
+    _e: c_int,
+    _flags: c_int,
+    _obj: *mut c_void,
+    _pid: *const ErlNifPid,
+    _msg: ERL_NIF_TERM,
+    _msg_env: *mut ErlNifEnv,
+) -> c_int {
+    SELECT_FAILED
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_port_command(
+    _env: *mut ErlNifEnv,
+    _to_port: *const ErlNifPort,
+    _msg_env: *mut ErlNifEnv,
+    _msg: ERL_NIF_TERM,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_inspect_iovec(
+    _env: *mut ErlNifEnv,
+    _max_length: usize,
+    _iovec_term: ERL_NIF_TERM,
+    _tail: *mut ERL_NIF_TERM,
+    _iovec: *mut *mut ErlNifIOVec,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_free_iovec(_iov: *mut ErlNifIOVec) {}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_create(_opts: c_uint) -> *mut ErlNifIOQueue {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_destroy(_q: *mut ErlNifIOQueue) {}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_enq_binary(
+    _q: *mut ErlNifIOQueue,
+    _bin: *mut ErlNifBinary,
+    _skip: usize,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_enqv(
+    _q: *mut ErlNifIOQueue,
+    _iov: *mut ErlNifIOVec,
+    _skip: usize,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_size(_q: *mut ErlNifIOQueue) -> usize {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_deq(
+    _q: *mut ErlNifIOQueue,
+    _count: usize,
+    _size: *mut usize,
+) -> c_int {
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_peek(
+    _q: *mut ErlNifIOQueue,
+    iovlen: *mut c_int,
+) -> *mut SysIOVec {
+    if !iovlen.is_null() {
+        // SAFETY: valid out pointer by the API contract.
+        unsafe { iovlen.write(0) };
+    }
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn enif_ioq_peek_head(
+    _env: *mut ErlNifEnv,
+    _q: *mut ErlNifIOQueue,
+    _size: *mut usize,
+    _head: *mut ERL_NIF_TERM,
+) -> c_int {
+    0
+}
+
+/// `enif_schedule_nif`: runs `fp` at once, on this scheduler, in place of the caller (its
+/// result is what the calling NIF returns). Dirty flags are accepted and ignored.
+#[no_mangle]
+pub unsafe extern "C" fn enif_schedule_nif(
+    env: *mut ErlNifEnv,
+    _fun_name: *const c_char,
+    flags: c_int,
+    fp: Option<NifCFn>,
+    argc: c_int,
+    argv: *const ERL_NIF_TERM,
+) -> ERL_NIF_TERM {
+    let Some(f) = fp else {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::misc::enif_make_badarg(env) };
+    };
+    if flags != 0
+        && flags != ERL_NIF_DIRTY_JOB_CPU_BOUND as c_int
+        && flags != ERL_NIF_DIRTY_JOB_IO_BOUND as c_int
+    {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::misc::enif_make_badarg(env) };
+    }
+    let args: Vec<ERL_NIF_TERM> = if argc > 0 && !argv.is_null() {
+        // SAFETY: `argc` terms at `argv` by the API contract (copied: they may live in the
+        // caller's frame).
+        unsafe { std::slice::from_raw_parts(argv, argc as usize) }.to_vec()
+    } else {
+        Vec::new()
+    };
+    // SAFETY: calling the library's function with the caller's environment.
+    unsafe { f(env, args.len() as c_int, args.as_ptr()) }
+}
