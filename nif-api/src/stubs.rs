@@ -1,6 +1,7 @@
 //! Parts of the API not implemented yet, exported so that libraries importing them still
-//! load (most Debian NIFs are linked `BIND_NOW`): each reports failure the way OTP's does
-//! for a refused request (NULL, 0, or an error code), never crashing.
+//! load (most Debian NIFs are linked `BIND_NOW`): each says on stderr, once, that it is not
+//! implemented, and reports failure the way OTP's does for a refused request (NULL, 0, or
+//! an error code), never crashing.
 //!
 //! Not implemented: resources (types, objects, resource terms and their destruction), process
 //! monitors from resources, `enif_select`, I/O vectors and queues, `enif_port_command`.
@@ -9,6 +10,16 @@
 use crate::abi::*;
 use crate::env::ErlNifEnv;
 use std::ffi::{c_char, c_int, c_uint, c_void};
+
+/// Says once per function that a NIF called an `enif_*` function this runtime lacks.
+fn missing(name: &'static str) {
+    static SAID: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.contains(&name) {
+        said.push(name);
+        eprintln!("beam: {name} is not implemented yet; the NIF gets a failure result");
+    }
+}
 
 /// `ErlNifResourceType` (opaque); never created yet.
 pub enum ErlNifResourceType {}
@@ -24,6 +35,7 @@ pub unsafe extern "C" fn enif_open_resource_type(
     _flags: c_int,
     _tried: *mut c_int,
 ) -> *mut ErlNifResourceType {
+    missing("enif_open_resource_type");
     std::ptr::null_mut()
 }
 
@@ -35,6 +47,7 @@ pub unsafe extern "C" fn enif_open_resource_type_x(
     _flags: c_int,
     _tried: *mut c_int,
 ) -> *mut ErlNifResourceType {
+    missing("enif_open_resource_type_x");
     std::ptr::null_mut()
 }
 
@@ -46,6 +59,7 @@ pub unsafe extern "C" fn enif_init_resource_type(
     _flags: c_int,
     _tried: *mut c_int,
 ) -> *mut ErlNifResourceType {
+    missing("enif_init_resource_type");
     std::ptr::null_mut()
 }
 
@@ -54,6 +68,7 @@ pub unsafe extern "C" fn enif_alloc_resource(
     _type: *mut ErlNifResourceType,
     _size: usize,
 ) -> *mut c_void {
+    missing("enif_alloc_resource");
     std::ptr::null_mut()
 }
 
@@ -68,6 +83,7 @@ pub unsafe extern "C" fn enif_make_resource(
     env: *mut ErlNifEnv,
     _obj: *mut c_void,
 ) -> ERL_NIF_TERM {
+    missing("enif_make_resource");
     // SAFETY: forwarded contract.
     unsafe { crate::misc::enif_make_badarg(env) }
 }
@@ -79,6 +95,7 @@ pub unsafe extern "C" fn enif_make_resource_binary(
     _data: *const c_void,
     _size: usize,
 ) -> ERL_NIF_TERM {
+    missing("enif_make_resource_binary");
     // SAFETY: forwarded contract.
     unsafe { crate::misc::enif_make_badarg(env) }
 }
@@ -90,11 +107,13 @@ pub unsafe extern "C" fn enif_get_resource(
     _type: *mut ErlNifResourceType,
     _objp: *mut *mut c_void,
 ) -> c_int {
+    missing("enif_get_resource");
     0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn enif_sizeof_resource(_obj: *mut c_void) -> usize {
+    missing("enif_sizeof_resource");
     0
 }
 
@@ -106,6 +125,7 @@ pub unsafe extern "C" fn enif_dynamic_resource_call(
     _rsrc: ERL_NIF_TERM,
     _call_data: *mut c_void,
 ) -> c_int {
+    missing("enif_dynamic_resource_call");
     1
 }
 
@@ -116,6 +136,7 @@ pub unsafe extern "C" fn enif_monitor_process(
     _pid: *const ErlNifPid,
     _mon: *mut ErlNifMonitor,
 ) -> c_int {
+    missing("enif_monitor_process");
     -1
 }
 
@@ -125,6 +146,7 @@ pub unsafe extern "C" fn enif_demonitor_process(
     _obj: *mut c_void,
     _mon: *const ErlNifMonitor,
 ) -> c_int {
+    missing("enif_demonitor_process");
     1
 }
 
@@ -133,6 +155,7 @@ pub unsafe extern "C" fn enif_compare_monitors(
     a: *const ErlNifMonitor,
     b: *const ErlNifMonitor,
 ) -> c_int {
+    missing("enif_compare_monitors");
     // SAFETY: valid monitors by the API contract.
     match unsafe { (a.as_ref(), b.as_ref()) } {
         (Some(a), Some(b)) => match a.data.cmp(&b.data) {
@@ -149,6 +172,7 @@ pub unsafe extern "C" fn enif_make_monitor_term(
     env: *mut ErlNifEnv,
     _mon: *const ErlNifMonitor,
 ) -> ERL_NIF_TERM {
+    missing("enif_make_monitor_term");
     // SAFETY: forwarded contract.
     unsafe { crate::misc::enif_make_badarg(env) }
 }
@@ -165,6 +189,7 @@ pub unsafe extern "C" fn enif_select(
     _pid: *const ErlNifPid,
     _ref: ERL_NIF_TERM,
 ) -> c_int {
+    missing("enif_select");
     SELECT_FAILED
 }
 
@@ -178,6 +203,7 @@ pub unsafe extern "C" fn enif_select_x(
     _msg: ERL_NIF_TERM,
     _msg_env: *mut ErlNifEnv,
 ) -> c_int {
+    missing("enif_select_x");
     SELECT_FAILED
 }
 
@@ -188,6 +214,7 @@ pub unsafe extern "C" fn enif_port_command(
     _msg_env: *mut ErlNifEnv,
     _msg: ERL_NIF_TERM,
 ) -> c_int {
+    missing("enif_port_command");
     0
 }
 
@@ -199,6 +226,7 @@ pub unsafe extern "C" fn enif_inspect_iovec(
     _tail: *mut ERL_NIF_TERM,
     _iovec: *mut *mut ErlNifIOVec,
 ) -> c_int {
+    missing("enif_inspect_iovec");
     0
 }
 
@@ -207,6 +235,7 @@ pub unsafe extern "C" fn enif_free_iovec(_iov: *mut ErlNifIOVec) {}
 
 #[no_mangle]
 pub unsafe extern "C" fn enif_ioq_create(_opts: c_uint) -> *mut ErlNifIOQueue {
+    missing("enif_ioq_create");
     std::ptr::null_mut()
 }
 
@@ -219,6 +248,7 @@ pub unsafe extern "C" fn enif_ioq_enq_binary(
     _bin: *mut ErlNifBinary,
     _skip: usize,
 ) -> c_int {
+    missing("enif_ioq_enq_binary");
     0
 }
 
@@ -228,11 +258,13 @@ pub unsafe extern "C" fn enif_ioq_enqv(
     _iov: *mut ErlNifIOVec,
     _skip: usize,
 ) -> c_int {
+    missing("enif_ioq_enqv");
     0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn enif_ioq_size(_q: *mut ErlNifIOQueue) -> usize {
+    missing("enif_ioq_size");
     0
 }
 
@@ -242,6 +274,7 @@ pub unsafe extern "C" fn enif_ioq_deq(
     _count: usize,
     _size: *mut usize,
 ) -> c_int {
+    missing("enif_ioq_deq");
     0
 }
 
@@ -250,6 +283,7 @@ pub unsafe extern "C" fn enif_ioq_peek(
     _q: *mut ErlNifIOQueue,
     iovlen: *mut c_int,
 ) -> *mut SysIOVec {
+    missing("enif_ioq_peek");
     if !iovlen.is_null() {
         // SAFETY: valid out pointer by the API contract.
         unsafe { iovlen.write(0) };
@@ -264,6 +298,7 @@ pub unsafe extern "C" fn enif_ioq_peek_head(
     _size: *mut usize,
     _head: *mut ERL_NIF_TERM,
 ) -> c_int {
+    missing("enif_ioq_peek_head");
     0
 }
 
