@@ -29,6 +29,9 @@ const PROGRAMS: &[&str] = &[
 /// Stress programs of ports, in `tests/port_stress/`.
 const PORT_PROGRAMS: &[&str] = &["port_thousand", "port_owner_killed", "port_gigabyte"];
 
+/// Run under a limit of 64 open files: ports until `emfile`, then room again.
+const EMFILE_PROGRAM: &str = "port_emfile";
+
 fn ebin() -> &'static PathBuf {
     static E: OnceLock<PathBuf> = OnceLock::new();
     E.get_or_init(|| {
@@ -41,6 +44,7 @@ fn ebin() -> &'static PathBuf {
             .chain(
                 PORT_PROGRAMS
                     .iter()
+                    .chain([&EMFILE_PROGRAM])
                     .map(|p| tests.join("port_stress").join(format!("{p}.erl"))),
             );
         for p in sources {
@@ -120,6 +124,37 @@ fn concurrency_programs_on_1_2_and_4_schedulers() {
 #[test]
 fn port_stress_programs_on_1_2_and_4_schedulers() {
     run_all(PORT_PROGRAMS);
+}
+
+/// A command run by `sh` with at most 64 open files.
+fn with_file_limit(program: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 64 && exec \"$@\"", "sh", program])
+        .args(args);
+    cmd
+}
+
+#[test]
+fn ports_fail_with_emfile_at_the_file_limit() {
+    let ebin = ebin().to_str().expect("utf-8 path").to_string();
+    let p = EMFILE_PROGRAM;
+    let erl = with_file_limit(
+        "erl",
+        &[
+            "-noshell", "-pa", &ebin, "-s", p, "main", "-s", "init", "stop",
+        ],
+    );
+    let want = run(erl, Duration::from_secs(60)).expect("real erl");
+    let beam = with_file_limit(
+        env!("CARGO_BIN_EXE_beam"),
+        &["--bare", "-pa", &ebin, "-s", p, "main"],
+    );
+    let got = run(beam, Duration::from_secs(60)).expect("beam");
+    assert!(
+        want.contains("emfile"),
+        "erl did not reach the limit: {want}"
+    );
+    assert_eq!(got, want);
 }
 
 /// Runs each program on real erl once and on beam with 1, 2 and 4 schedulers.
