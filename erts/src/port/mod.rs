@@ -242,9 +242,9 @@ impl PortState {
         Some(f(d.as_mut(), &mut self.core))
     }
 
-    /// After a driver callback: carries out the termination it asked for, or finishes a
-    /// close once the driver's queue has drained.
-    pub fn after_callback(&mut self, cell: &PortCell) {
+    /// After a driver callback (run when the lock is released, [`PortGuard`]): carries out
+    /// the termination it asked for, or finishes a close once the driver's queue has drained.
+    fn after_callback(&mut self, cell: &PortCell) {
         if let Some(reason) = self.core.pending_exit.take() {
             self.terminate(cell, reason);
         } else if self.core.life == Life::Closing && self.core.queue_size == 0 {
@@ -516,9 +516,9 @@ pub fn create(
     table::table().insert(cell.clone());
     match start(&mut st.core) {
         Ok(d) => {
+            // A driver may fail in `start` after all (e.g. its program is gone at once): the
+            // guard carries that out when it is released.
             st.driver = Some(d);
-            // A driver may fail in `start` after all (e.g. its program is gone at once).
-            st.after_callback(&cell);
             drop(st);
             Ok(cell)
         }

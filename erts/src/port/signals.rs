@@ -85,7 +85,6 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
             if let Some(i) = st.core.monitors.iter().position(|m| m.0 == reference) {
                 st.core.monitors.swap_remove(i);
                 st.call(|d, core| d.process_exit(core, reference));
-                st.after_callback(&cell);
             }
         }
         // Messages go through `send_message`; timer signals never reach ports.
@@ -262,7 +261,6 @@ pub fn command(
     }
     st.core.output += bytes.len() as u64;
     st.call(|d, core| d.output(core, bytes));
-    st.after_callback(cell);
     Ok(true)
 }
 
@@ -277,7 +275,6 @@ pub fn close(cell: &PortCell) -> Result<(), PortOpError> {
         // Links see the port end only once the output is gone, but to Erlang it is
         // closed now.
         st.core.life = Life::Closing;
-        st.after_callback(cell);
     } else {
         st.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
     }
@@ -330,6 +327,5 @@ pub fn call(cell: &PortCell, op: u32, data: &[u8]) -> Result<Vec<u8>, PortOpErro
         return Err(PortOpError::Badarg);
     }
     let r = st.call(|d, core| d.call(core, op, data)).flatten();
-    st.after_callback(cell);
     r.ok_or(PortOpError::Badarg)
 }
