@@ -33,6 +33,12 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "port_get_data", 1, port_get_data_1);
 }
 
+/// Reductions a port operation costs its caller, OTP's costs of the same operations as port
+/// tasks (`CONTEXT_REDS / 100` for output, control, call and exit; `/ 200` for connect and
+/// info).
+const REDS_OP: u32 = 40;
+const REDS_LIGHT_OP: u32 = 20;
+
 fn am(name: &str) -> Term {
     Term::atom(atom::atom(name))
 }
@@ -141,7 +147,10 @@ fn port_command_3(p: &mut Process, a: &[Term]) -> BifResult {
     });
     p.port_cache = Some(cell);
     match r {
-        Ok(done) => Ok(Term::bool(done)),
+        Ok(done) => {
+            p.charge(REDS_OP);
+            Ok(Term::bool(done))
+        }
         // Busy without `nosuspend`: the caller is suspended until the port is not busy, then
         // tries again.
         Err(PortOpError::Busy) => {
@@ -176,6 +185,7 @@ fn port_close_1(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(cell) = lookup(p, a[0]) else {
         return Ok(Term::atom(atom::BADARG));
     };
+    p.charge(REDS_OP);
     Ok(match port_sig::close(&cell) {
         Ok(()) => Term::bool(true),
         Err(e) => op_error(e),
@@ -186,6 +196,7 @@ fn port_connect_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (Some(cell), true) = (lookup(p, a[0]), a[1].is_local_pid()) else {
         return Ok(Term::atom(atom::BADARG));
     };
+    p.charge(REDS_LIGHT_OP);
     Ok(match port_sig::connect(&cell, a[1].pid_number()) {
         Ok(()) => Term::bool(true),
         Err(e) => op_error(e),
@@ -224,6 +235,7 @@ fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
     };
     CONTROL_BUFS.set((data, reply));
     p.port_cache = Some(cell);
+    p.charge(REDS_OP);
     Ok(r)
 }
 
@@ -232,6 +244,7 @@ fn port_call_3(p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(Term::atom(atom::BADARG));
     };
     let arg = crate::etf::encode::encode(a[2], Default::default());
+    p.charge(REDS_OP);
     match port::with_caller(p.id, || port_sig::call(&cell, op, &arg)) {
         Ok(reply) => match crate::etf::decode::decode(&mut p.heap, &reply, Default::default()) {
             Ok((t, _)) => Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::OK), t])),

@@ -395,11 +395,17 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                                 pc = pop_cp(proc);
                             }
                             if proc.yield_now {
-                                // The BIF asked to end the slice (`erlang:yield/0`, `spawn`).
+                                // The BIF asked to end the slice (`erlang:yield/0`, `spawn`),
+                                // or charged reductions beyond its call (`Process::charge`):
+                                // the slice ends only when they use it up.
                                 proc.yield_now = false;
-                                proc.pc = pc;
-                                proc.live = 1;
-                                return Outcome::Yield;
+                                let extra = std::mem::take(&mut proc.extra_reds);
+                                *reds -= extra as i64;
+                                if extra == 0 || *reds <= 0 {
+                                    proc.pc = pc;
+                                    proc.live = 1;
+                                    return Outcome::Yield;
+                                }
                             }
                             continue;
                         }

@@ -100,6 +100,9 @@ pub struct Process {
     pub yield_now: bool,
     /// Suspended in `port_command` on a busy port until a `Signal::Resume`.
     pub port_suspended: bool,
+    /// Reductions a BIF charged beyond its call ([`Process::charge`]), taken from the slice
+    /// when it returns.
+    pub extra_reds: u32,
     /// The function the process was spawned with.
     pub initial_call: Option<Mfa>,
     /// The process that spawned it.
@@ -167,6 +170,7 @@ impl Process {
             timed_out: false,
             yield_now: false,
             port_suspended: false,
+            extra_reds: 0,
             initial_call: None,
             parent: None,
             killed_by: None,
@@ -182,6 +186,14 @@ impl Process {
     /// it runs), so an idle process costs little memory.
     pub fn new_spawned(id: u64) -> Process {
         Process::bare(id, Box::new([]), Box::new([]))
+    }
+
+    /// Charges `reds` reductions for the work of the BIF being called (beyond the one every
+    /// call costs): they come off the time slice when the BIF returns (through the
+    /// `yield_now` check the interpreter makes after a BIF anyway).
+    pub fn charge(&mut self, reds: u32) {
+        self.extra_reds = self.extra_reds.saturating_add(reds);
+        self.yield_now = true;
     }
 
     /// The cell of this process, if it runs under the scheduler.
