@@ -6,16 +6,24 @@
 #[derive(Debug, PartialEq, Eq)]
 pub struct TooLong;
 
-/// `data` with its length header for `{packet, n}`.
-pub fn frame(packet: u8, data: &[u8]) -> Result<Vec<u8>, TooLong> {
-    let len = data.len();
-    let mut out = Vec::with_capacity(len + packet as usize);
+/// The length header of a `len`-byte message for `{packet, n}`: its bytes (the first `n`
+/// of the array count).
+pub fn header(packet: u8, len: usize) -> Result<([u8; 4], usize), TooLong> {
+    let mut h = [0u8; 4];
     match packet {
         0 => {}
-        1 => out.push(u8::try_from(len).map_err(|_| TooLong)?),
-        2 => out.extend_from_slice(&u16::try_from(len).map_err(|_| TooLong)?.to_be_bytes()),
-        _ => out.extend_from_slice(&u32::try_from(len).map_err(|_| TooLong)?.to_be_bytes()),
+        1 => h[0] = u8::try_from(len).map_err(|_| TooLong)?,
+        2 => h[..2].copy_from_slice(&u16::try_from(len).map_err(|_| TooLong)?.to_be_bytes()),
+        _ => h.copy_from_slice(&u32::try_from(len).map_err(|_| TooLong)?.to_be_bytes()),
     }
+    Ok((h, packet as usize))
+}
+
+/// `data` with its length header for `{packet, n}`.
+pub fn frame(packet: u8, data: &[u8]) -> Result<Vec<u8>, TooLong> {
+    let (h, n) = header(packet, data.len())?;
+    let mut out = Vec::with_capacity(n + data.len());
+    out.extend_from_slice(&h[..n]);
     out.extend_from_slice(data);
     Ok(out)
 }

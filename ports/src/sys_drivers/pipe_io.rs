@@ -2,7 +2,7 @@
 //! when the pipe takes them and wait in a queue otherwise (the port turns busy above its
 //! high watermark), reads are framed and delivered to the connected process.
 
-use super::framing::{frame, Deframer};
+use super::framing::{header, Deframer};
 use erts::check_io::Ready;
 use erts::port::PortCore;
 use erts::term::Term;
@@ -102,27 +102,19 @@ impl PipeIo {
             core.exit(errno_term(libc::EBADF));
             return;
         };
-        let framed_buf;
-        let framed: &[u8] = if self.packet == 0 {
-            data
-        } else {
-            match frame(self.packet, data) {
-                Ok(f) => {
-                    framed_buf = f;
-                    &framed_buf
-                }
-                Err(_) => {
-                    core.exit(errno_term(libc::EINVAL));
-                    return;
-                }
-            }
+        let Ok((hdr, hdr_len)) = header(self.packet, data.len()) else {
+            core.exit(errno_term(libc::EINVAL));
+            return;
         };
-        if framed.is_empty() {
+        let hdr = &hdr[..hdr_len];
+        let total = hdr.len() + data.len();
+        if total == 0 {
             return;
         }
+        // The header and the data go out in one `writev`, uncopied, when nothing waits.
         let mut done = 0;
         if self.queue.is_empty() {
-            match write_some(fd, framed) {
+            match write_two(fd, hdr, data) {
                 Ok(n) => done = n,
                 Err(e) => {
                     core.exit(errno_term(e));
@@ -130,9 +122,16 @@ impl PipeIo {
                 }
             }
         }
-        if done < framed.len() {
-            self.queued += framed.len() - done;
-            self.queue.push_back(framed[done..].to_vec());
+        if done < total {
+            let mut rest = Vec::with_capacity(total - done);
+            if done < hdr.len() {
+                rest.extend_from_slice(&hdr[done..]);
+                rest.extend_from_slice(data);
+            } else {
+                rest.extend_from_slice(&data[done - hdr.len()..]);
+            }
+            self.queued += rest.len();
+            self.queue.push_back(rest);
             if !self.write_selected {
                 self.write_selected = true;
                 let _ = core.select(fd, Ready::WRITE);
@@ -243,6 +242,35 @@ impl PipeIo {
         self.queue.clear();
         self.queued = 0;
         core.queue_size = 0;
+    }
+}
+
+/// One `writev` of `a` then `b`: bytes written (0 when the pipe is full), or the errno.
+fn write_two(fd: RawFd, a: &[u8], b: &[u8]) -> Result<usize, i32> {
+    if a.is_empty() {
+        return write_some(fd, b);
+    }
+    let iov = [
+        libc::iovec {
+            iov_base: a.as_ptr() as *mut libc::c_void,
+            iov_len: a.len(),
+        },
+        libc::iovec {
+            iov_base: b.as_ptr() as *mut libc::c_void,
+            iov_len: b.len(),
+        },
+    ];
+    loop {
+        // SAFETY: both iovecs describe live slices; `fd` is a descriptor this driver owns.
+        let n = unsafe { libc::writev(fd, iov.as_ptr(), 2) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        match last_errno() {
+            libc::EINTR => continue,
+            libc::EAGAIN => return Ok(0),
+            e => return Err(e),
+        }
     }
 }
 
