@@ -22,6 +22,7 @@
 pub mod boxed;
 pub mod compare;
 pub mod copy;
+pub mod external;
 
 use crate::atom::Atom;
 
