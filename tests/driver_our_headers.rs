@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn otp_include() -> &'static str {
-    ["/usr/lib/erlang/usr/include", "/usr/local/lib/erlang/usr/include"]
-        .into_iter()
-        .find(|d| Path::new(d).join("erl_driver.h").exists())
-        .expect("OTP's erl_driver.h (erlang-dev) must be installed")
+    [
+        "/usr/lib/erlang/usr/include",
+        "/usr/local/lib/erlang/usr/include",
+    ]
+    .into_iter()
+    .find(|d| Path::new(d).join("erl_driver.h").exists())
+    .expect("OTP's erl_driver.h (erlang-dev) must be installed")
 }
 
 /// Builds every driver of `c-tests/drivers` with `include` into `out`.
@@ -31,7 +34,12 @@ fn build(include: &Path, out: &Path) {
             .arg(&p)
             .status()
             .expect("cc must be installed");
-        assert!(st.success(), "cc failed on {} with {}", p.display(), include.display());
+        assert!(
+            st.success(),
+            "cc failed on {} with {}",
+            p.display(),
+            include.display()
+        );
     }
 }
 
@@ -51,7 +59,10 @@ fn drivers_built_against_our_header_behave_the_same() {
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("driver-headers");
     let (otp_dir, ours_dir, ebin) = (tmp.join("otp"), tmp.join("ours"), tmp.join("ebin"));
     build(Path::new(otp_include()), &otp_dir);
-    build(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("include"), &ours_dir);
+    build(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("include"),
+        &ours_dir,
+    );
     std::fs::create_dir_all(&ebin).unwrap();
     let erl = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/erl");
     let mut programs: Vec<String> = std::fs::read_dir(&erl)
@@ -74,6 +85,9 @@ fn drivers_built_against_our_header_behave_the_same() {
         let a = run(&ebin, p, &otp_dir);
         let b = run(&ebin, p, &ours_dir);
         assert!(!a.is_empty(), "{p} printed nothing");
-        assert_eq!(a, b, "{p}: the driver built against our header behaves differently");
+        assert_eq!(
+            a, b,
+            "{p}: the driver built against our header behaves differently"
+        );
     }
 }
