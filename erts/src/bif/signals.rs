@@ -149,11 +149,15 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
         (id, MonitorTarget::Name(name))
     };
     let id = pid.unwrap_or(u64::MAX);
-    p.monitors.push(Monitor {
-        reference,
-        pid: id,
-        target,
-    });
+    // A monitor of oneself is not kept (OTP 25): it is not listed, and `demonitor/2` with
+    // `info` finds nothing.
+    if id != p.id {
+        p.monitors.push(Monitor {
+            reference,
+            pid: id,
+            target,
+        });
+    }
     match pid {
         Some(id) if id == p.id => {
             // Monitoring oneself: nothing to watch (the process cannot outlive itself).

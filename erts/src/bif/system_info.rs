@@ -229,10 +229,12 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "os_version" => boxed::tuple(&mut p.heap, &[n(5), n(0), n(0)]),
         "machine" => string(p, "BEAM"),
         "smp_support" | "threads" => Term::bool(true),
-        "schedulers"
-        | "schedulers_online"
-        | "dirty_cpu_schedulers"
-        | "dirty_cpu_schedulers_online" => n(schedulers()),
+        "schedulers_online" => n(if crate::sched::started() {
+            crate::sched::system().online()
+        } else {
+            schedulers()
+        }),
+        "schedulers" | "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" => n(schedulers()),
         "dirty_io_schedulers" => n(10),
         // Every scheduler runs, none is bound to a core, nothing blocks multi-scheduling.
         "multi_scheduling" => a_("enabled"),
