@@ -73,6 +73,7 @@ pub fn format_short(f: f64) -> String {
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i64 = exp.parse().unwrap_or(0);
     let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let digits = tie_to_even(a, digits, exp);
     let sci = {
         let (first, rest) = digits.split_at(1);
         let rest = if rest.is_empty() { "0" } else { rest };
@@ -95,6 +96,43 @@ pub fn format_short(f: f64) -> String {
         format!("{sign}{sci}")
     } else {
         format!("{sign}{dec}")
+    }
+}
+
+/// Rust's shortest digits round a value exactly halfway between two shortest candidates up;
+/// OTP's (Ryu's) take the even one. `digits` (first digit at 10^`exp`) are Rust's for `a`.
+fn tie_to_even(a: f64, digits: String, exp: i64) -> String {
+    let bytes = digits.as_bytes();
+    let Some(&last) = bytes.last() else {
+        return digits;
+    };
+    if (last - b'0') % 2 == 0 {
+        return digits;
+    }
+    let n = bytes.len();
+    let mut lower = bytes.to_vec();
+    lower[n - 1] -= 1;
+    // Whether `a` printed with `precision` digits after the first is `lower` then 5 then zeros.
+    let halfway = |precision: usize| {
+        let text = format!("{a:.precision$e}");
+        let (mant, eexp) = text.split_once('e').unwrap_or((&text, "0"));
+        let all: Vec<u8> = mant.bytes().filter(|c| *c != b'.').collect();
+        eexp.parse::<i64>().ok() == Some(exp)
+            && all.len() > n
+            && all[..n] == lower[..]
+            && all[n] == b'5'
+            && all[n + 1..].iter().all(|&c| c == b'0')
+    };
+    // A cheap look at a few more digits first; then the exact value (at most 767 significant
+    // digits), since a value just below the halfway point also rounds to ...500.
+    if !halfway(n + 2) || !halfway(800) {
+        return digits;
+    }
+    let lower = String::from_utf8(lower).unwrap_or_default();
+    let (first, rest) = lower.split_at(1);
+    match format!("{first}.{rest}e{exp}").parse::<f64>() {
+        Ok(v) if v == a => lower,
+        _ => digits,
     }
 }
 
@@ -133,6 +171,8 @@ mod tests {
             (5.0e-324, "5.0e-324"),
             (0.0015, "0.0015"),
             (1.5e-4, "1.5e-4"),
+            (27719740028452.0 + 0.5625, "27719740028452.562"),
+            (2070228452120887.0 + 0.25, "2070228452120887.2"),
         ] {
             assert_eq!(format_short(f), s, "{f}");
         }

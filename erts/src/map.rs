@@ -94,6 +94,22 @@ pub fn is_hamt(m: Term) -> bool {
     kind(m) != Kind::Flat
 }
 
+/// Whether a MAP-subtag object is an inner HAMT node (never a map value of its own; only
+/// `erts_internal:map_hashmap_children/1` hands them out, as OTP does).
+pub fn is_hamt_node(m: Term) -> bool {
+    kind(m) == Kind::Node
+}
+
+/// The keys tuple of a flatmap, `None` for a HAMT.
+pub fn flat_keys_tuple(m: Term) -> Option<Term> {
+    (kind(m) == Kind::Flat).then(|| Term(m.boxed_word(2)))
+}
+
+/// The children of a HAMT head or node (leaves are `[K | V]` cells), `None` for a flatmap.
+pub fn hamt_children<'a>(m: Term) -> Option<&'a [Term]> {
+    (kind(m) != Kind::Flat).then(|| children(m))
+}
+
 // ---------------------------------------------------------------- flatmaps
 
 fn flat_keys<'a>(m: Term) -> &'a [Term] {

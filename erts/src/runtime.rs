@@ -121,8 +121,10 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         "code_server",
         crate::process::native::code_server_handler,
     );
+    // OTP runs `-s` functions in init's boot process, which traps exits; so does ours.
     let opts = crate::process::spawn::SpawnOpts {
         group_leader: start_io_servers(),
+        trap_exit: true,
         ..Default::default()
     };
     // Watch the first process before it can possibly end (no other process spawns

@@ -83,9 +83,15 @@ fn valid_stacktrace(t: Term) -> bool {
     items.iter().all(|e| {
         e.is_tuple() && {
             let el = boxed::tuple_elems(*e);
+            // Arity or arguments, and a location list, as OTP checks them.
+            let args = |t: Term| t.is_small() || t.is_list() || t.is_nil();
+            let loc = |t: Term| t.is_list() || t.is_nil();
             match el.len() {
-                4 => el[0].is_atom() && el[1].is_atom(),
-                3 => el[0].is_atom() && el[1].is_atom() || el[0].is_function(),
+                4 => el[0].is_atom() && el[1].is_atom() && args(el[2]) && loc(el[3]),
+                3 => {
+                    el[0].is_atom() && el[1].is_atom() && args(el[2])
+                        || el[0].is_function() && args(el[1]) && loc(el[2])
+                }
                 2 => el[0].is_function(),
                 _ => false,
             }
@@ -93,13 +99,37 @@ fn valid_stacktrace(t: Term) -> bool {
     })
 }
 
-fn raise_3(_p: &mut Process, a: &[Term]) -> BifResult {
+/// A stack trace with each `{M, F, A}` entry given its empty location list, as OTP does.
+fn with_locations(p: &mut Process, t: Term) -> Term {
+    let items = boxed::list_to_vec(t).unwrap_or_default();
+    if !items
+        .iter()
+        .any(|e| boxed::tuple_arity(*e) == 3 && boxed::tuple_element(*e, 0).is_atom())
+    {
+        return t;
+    }
+    let fixed: Vec<Term> = items
+        .iter()
+        .map(|&e| {
+            let el = boxed::tuple_elems(e);
+            if el.len() == 3 && el[0].is_atom() {
+                let (m, f, a) = (el[0], el[1], el[2]);
+                boxed::tuple(&mut p.heap, &[m, f, a, Term::NIL])
+            } else {
+                e
+            }
+        })
+        .collect();
+    boxed::list(&mut p.heap, &fixed)
+}
+
+fn raise_3(p: &mut Process, a: &[Term]) -> BifResult {
     let class = a[0].as_atom().and_then(Class::from_atom);
     match class {
         Some(c) if valid_stacktrace(a[2]) => Err(Fail::ReRaise {
             class: c,
             reason: a[1],
-            stacktrace: a[2],
+            stacktrace: with_locations(p, a[2]),
         }),
         // OTP's raise/3 returns `badarg` (it does not raise) when its arguments are invalid.
         _ => Ok(Term::atom(crate::atom::BADARG)),

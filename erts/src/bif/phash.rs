@@ -10,6 +10,7 @@ use crate::map::{self, MapView};
 use crate::module::{Export, FunEntry};
 use crate::process::Process;
 use crate::term::boxed;
+use crate::term::external;
 use crate::term::{header_arity, subtag, Term};
 
 pub fn register(r: &mut Registry) {
@@ -18,6 +19,37 @@ pub fn register(r: &mut Registry) {
     });
     r.add("erlang", "phash2", 2, phash2_2);
     r.add("erlang", "phash", 2, phash_2);
+}
+
+/// The number OTP hashes for a pid, local or of another node (not its serial nor its node).
+fn pid_id(t: Term) -> Option<u32> {
+    if t.is_local_pid() {
+        Some(boxed::pid_fields(t.pid_number()).0)
+    } else if t.is_boxed_with(subtag::EXTERNAL_PID) {
+        Some(external::pid_fields(t).0)
+    } else {
+        None
+    }
+}
+
+/// The number OTP hashes for a port, local or of another node.
+fn port_number(t: Term) -> Option<u64> {
+    if t.is_local_port() {
+        Some(t.port_number())
+    } else if t.is_boxed_with(subtag::EXTERNAL_PORT) {
+        Some(external::port_number(t))
+    } else {
+        None
+    }
+}
+
+/// The word OTP hashes for a reference (its first), local or of another node.
+fn ref_first_word(t: Term) -> u32 {
+    if t.boxed_subtag() == subtag::REF {
+        boxed::ref_words(boxed::reference_id(t))[0]
+    } else {
+        external::ref_words(t).first().copied().unwrap_or(0)
+    }
 }
 
 fn range_of(t: Term) -> Result<u64, Fail> {
@@ -150,10 +182,9 @@ pub fn make_hash2(t: Term) -> u32 {
             }
         } else if let Some(v) = term.as_small() {
             h.small(v);
-        } else if term.is_local_pid() {
-            h.one(boxed::pid_fields(term.pid_number()).0, hc(5));
-        } else if term.is_port() {
-            let n = term.port_number();
+        } else if let Some(id) = pid_id(term) {
+            h.one(id, hc(5));
+        } else if let Some(n) = port_number(term) {
             h.two(n as u32, (n >> 32) as u32, hc(6));
         } else if term.is_boxed() {
             match term.boxed_subtag() {
@@ -250,10 +281,7 @@ pub fn make_hash2(t: Term) -> u32 {
                     let bits = f.to_bits();
                     h.two((bits >> 32) as u32, bits as u32, hc(12));
                 }
-                subtag::REF => {
-                    let w = boxed::ref_words(boxed::reference_id(term));
-                    h.one(w[0], hc(7));
-                }
+                subtag::REF | subtag::EXTERNAL_REF => h.one(ref_first_word(term), hc(7)),
                 _ => {}
             }
         }
@@ -370,11 +398,9 @@ pub fn make_hash(t: Term) -> u32 {
                     }
                 }
             }
-        } else if term.is_local_pid() {
-            let n = boxed::pid_fields(term.pid_number()).0;
+        } else if let Some(n) = pid_id(term) {
             hash = u32_step(hash, n, F5).wrapping_mul(F6);
-        } else if term.is_port() {
-            let n = term.port_number();
+        } else if let Some(n) = port_number(term) {
             if n >> 32 != 0 {
                 hash = u32_step(hash, (n >> 32) as u32, F11);
             }
@@ -451,9 +477,8 @@ pub fn make_hash(t: Term) -> u32 {
                         .wrapping_mul(F1)
                         .wrapping_add(atom_value(e.mfa.function));
                 }
-                subtag::REF => {
-                    let w = boxed::ref_words(boxed::reference_id(term));
-                    hash = u32_step(hash, w[0], F9).wrapping_mul(F10);
+                subtag::REF | subtag::EXTERNAL_REF => {
+                    hash = u32_step(hash, ref_first_word(term), F9).wrapping_mul(F10);
                 }
                 subtag::MAP => {
                     hash = hash

@@ -9,7 +9,7 @@ use crate::process::signals::{OwnedTerm, Signal};
 use crate::process::Process;
 use crate::term::boxed;
 use crate::term::compare::exact_eq;
-use crate::term::Term;
+use crate::term::{subtag, Term};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub fn register(r: &mut Registry) {
@@ -77,6 +77,9 @@ pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
             (Some(_), Some(_)) => return Ok(msg),
             _ => return Err(Fail::badarg()),
         }
+    } else if to.is_boxed_with(subtag::EXTERNAL_PID) || to.is_boxed_with(subtag::EXTERNAL_REF) {
+        // Another node: this one is not alive, so there is no connection and it is dropped.
+        return Ok(msg);
     } else if to.is_reference() {
         // An alias: dropped unless active; the receiver checks again on arrival.
         let reference = boxed::reference_id(to);
@@ -108,10 +111,20 @@ fn send_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `send(Dest, Msg, Options)`: `noconnect`/`nosuspend` change nothing without distribution.
 fn send_3(p: &mut Process, a: &[Term]) -> BifResult {
-    if boxed::list_to_vec(a[2]).is_none() {
+    let Some(opts) = boxed::list_to_vec(a[2]) else {
         return Err(Fail::badarg());
-    }
+    };
+    let remote = a[0].is_boxed_with(subtag::EXTERNAL_PID)
+        || (a[0].is_tuple()
+            && boxed::tuple_arity(a[0]) == 2
+            && boxed::tuple_element(a[0], 1)
+                .as_atom()
+                .is_some_and(|n| n != crate::atom::NONODE));
     send(p, a[0], a[1])?;
+    if remote && opts.contains(&Term::atom(crate::atom::atom("noconnect"))) {
+        // No connection to another node can be set up from a node that is not alive.
+        return Ok(Term::atom(crate::atom::atom("noconnect")));
+    }
     Ok(Term::atom(crate::atom::OK))
 }
 

@@ -14,7 +14,7 @@ use crate::process::signals::{MonitorTarget, OwnedTerm, Signal};
 use crate::process::table::table;
 use crate::process::{registry, Monitor, Process};
 use crate::term::boxed;
-use crate::term::Term;
+use crate::term::{subtag, Term};
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "link", 1, link_1);
@@ -42,7 +42,17 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "registered", 0, registered_0);
 }
 
+/// Whether `t` is a pid or port of another node. This node is not alive, so there is no
+/// connection to it: links and exit signals to it do nothing, monitors fire at once with
+/// `noconnection`, as on OTP's nodes that are not alive.
+fn is_remote(t: Term) -> bool {
+    t.is_boxed_with(subtag::EXTERNAL_PID) || t.is_boxed_with(subtag::EXTERNAL_PORT)
+}
+
 fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if is_remote(a[0]) {
+        return Ok(Term::bool(true));
+    }
     let Some(to) = crate::port::entity_id(a[0]) else {
         return Err(Fail::badarg());
     };
@@ -65,6 +75,9 @@ fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if is_remote(a[0]) {
+        return Ok(Term::bool(true));
+    }
     let Some(to) = crate::port::entity_id(a[0]) else {
         return Err(Fail::badarg());
     };
@@ -90,6 +103,31 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let reference = super::process::new_ref_id();
     let rt = boxed::reference(&mut p.heap, reference);
+    if is_remote(item) {
+        let target = MonitorTarget::Pid(u64::MAX);
+        p.monitors.push(Monitor {
+            reference,
+            pid: u64::MAX,
+            target,
+        });
+        let kind = if port { "port" } else { "process" };
+        let msg = OwnedTerm::build(|h| {
+            let r = boxed::reference(h, reference);
+            let item = crate::term::copy::copy(h, item);
+            boxed::tuple(
+                h,
+                &[
+                    Term::atom(atom::DOWN),
+                    r,
+                    Term::atom(atom::atom(kind)),
+                    item,
+                    Term::atom(atom::atom("noconnection")),
+                ],
+            )
+        });
+        let _ = deliver(p.id, Signal::Down { reference, msg });
+        return Ok(rt);
+    }
     let (pid, target) = if let Some(id) = crate::port::entity_id(item) {
         (Some(id), MonitorTarget::Pid(id))
     } else {
@@ -111,11 +149,15 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
         (id, MonitorTarget::Name(name))
     };
     let id = pid.unwrap_or(u64::MAX);
-    p.monitors.push(Monitor {
-        reference,
-        pid: id,
-        target,
-    });
+    // A monitor of oneself is not kept (OTP 25): it is not listed, and `demonitor/2` with
+    // `info` finds nothing.
+    if id != p.id {
+        p.monitors.push(Monitor {
+            reference,
+            pid: id,
+            target,
+        });
+    }
     match pid {
         Some(id) if id == p.id => {
             // Monitoring oneself: nothing to watch (the process cannot outlive itself).
@@ -305,6 +347,9 @@ fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (to, reason) = (a[0], a[1]);
+    if is_remote(to) {
+        return Ok(Term::bool(true));
+    }
     let Some(id) = crate::port::entity_id(to) else {
         return Err(Fail::badarg());
     };

@@ -1,6 +1,6 @@
 //! `erlang:system_flag/2` (OTP's `erts_bif_system_flag` in `erl_bif_info.c`), for the flags
 //! this runtime honours: the heap defaults of new processes (`min_heap_size`,
-//! `fullsweep_after`, `max_heap_size`) and `backtrace_depth`. Any other flag raises `badarg`
+//! `fullsweep_after`, `max_heap_size`), `backtrace_depth` and `schedulers_online`. Any other flag raises `badarg`
 //! (cause `badopt`) rather than being accepted and ignored.
 
 use super::Registry;
@@ -51,6 +51,15 @@ fn system_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
         "backtrace_depth" => {
             let n = size_arg(a[1])?;
             Ok(Term::small(raise::set_backtrace_depth(n) as i64))
+        }
+        "schedulers_online" => {
+            let sys = crate::sched::system();
+            match a[1].as_small() {
+                Some(n) if n >= 1 && n as usize <= sys.schedulers => {
+                    Ok(Term::small(sys.set_online(n as usize) as i64))
+                }
+                _ => Err(Fail::badarg()),
+            }
         }
         _ => Err(Fail::badarg_cause(Term::atom(atom::atom("badopt")))),
     }

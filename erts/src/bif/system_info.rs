@@ -9,7 +9,7 @@ use crate::exception::{BifResult, Fail};
 use crate::process::table::table;
 use crate::process::Process;
 use crate::term::boxed;
-use crate::term::Term;
+use crate::term::{subtag, Term};
 use std::sync::atomic::AtomicU64;
 
 pub fn register(r: &mut Registry) {
@@ -42,7 +42,12 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "node", 0, |_, _| Ok(Term::atom(atom::NONODE)));
     r.add("erlang", "node", 1, |_, a| {
         let t = a[0];
-        if t.is_pid() || t.is_port() || t.is_reference() {
+        if t.is_boxed_with(subtag::EXTERNAL_PID)
+            || t.is_boxed_with(subtag::EXTERNAL_PORT)
+            || t.is_boxed_with(subtag::EXTERNAL_REF)
+        {
+            Ok(Term::atom(crate::term::external::node(t)))
+        } else if t.is_pid() || t.is_port() || t.is_reference() {
             Ok(Term::atom(atom::NONODE))
         } else {
             Err(Fail::badarg())
@@ -224,10 +229,12 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "os_version" => boxed::tuple(&mut p.heap, &[n(5), n(0), n(0)]),
         "machine" => string(p, "BEAM"),
         "smp_support" | "threads" => Term::bool(true),
-        "schedulers"
-        | "schedulers_online"
-        | "dirty_cpu_schedulers"
-        | "dirty_cpu_schedulers_online" => n(schedulers()),
+        "schedulers_online" => n(if crate::sched::started() {
+            crate::sched::system().online()
+        } else {
+            schedulers()
+        }),
+        "schedulers" | "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" => n(schedulers()),
         "dirty_io_schedulers" => n(10),
         // Every scheduler runs, none is bound to a core, nothing blocks multi-scheduling.
         "multi_scheduling" => a_("enabled"),

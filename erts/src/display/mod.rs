@@ -133,8 +133,10 @@ fn term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term) {
     } else if t.is_local_pid() {
         let (n, s) = boxed::pid_fields(t.pid_number());
         out.extend_from_slice(format!("<0.{n}.{s}>").as_bytes());
-    } else if t.is_port() {
+    } else if t.is_local_port() {
         out.extend_from_slice(format!("#Port<0.{}>", t.port_number()).as_bytes());
+    } else if let Some(s) = crate::term::external::text(t) {
+        out.extend_from_slice(s.as_bytes());
     } else if t.is_boxed() {
         boxed_term(out, stack, t);
     } else {

@@ -693,10 +693,16 @@ pub fn create_bin(
         }
     }
     let total = w.bits;
-    if total % 8 == 0 {
-        Ok(boxed::binary_from_vec(heap, w.buf))
+    // The result of an append is a writable binary off the heap, however small (as OTP's,
+    // whose term sizes and binary bookkeeping show it).
+    let bin = if appending {
+        boxed::appendable_binary(heap, w.buf)
     } else {
-        let bin = boxed::binary_from_vec(heap, w.buf);
+        boxed::binary_from_vec(heap, w.buf)
+    };
+    if total % 8 == 0 {
+        Ok(bin)
+    } else {
         Ok(boxed::sub_binary(heap, bin, 0, total))
     }
 }

@@ -852,11 +852,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             pc = lbl(*fail);
                             continue;
                         }
-                        if matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Mul)
-                            && (a.as_lit().is_some() || b.as_lit().is_some())
-                        {
-                            // OTP's JIT raises `+ - *` errors with a constant operand from
-                            // inline code: the trace starts with the current function.
+                        if inline_arith_error(*op, *a, *b) {
+                            // OTP's JIT raises these from inline code: the trace starts with
+                            // the current function.
                             raise!(f, raise::Ctx::Plain)
                         }
                         raise!(
@@ -1730,6 +1728,20 @@ pub fn apply_fun_export(n: u32) -> &'static Export {
 /// Small-integer arithmetic when the result is a small integer; `None` sends the operation
 /// to the BIF (overflow, division by zero, large shifts).
 #[inline(always)]
+/// Whether OTP 25's JIT raises the error of `a op b` from its inline code (no `erlang:op`
+/// frame on the stack trace): `+` with one operand a register and the other a small-integer
+/// constant, `-` with a register minus a small-integer constant. With two constants (an
+/// operation the compiler knows will fail), or any other operand, it calls the BIF.
+fn inline_arith_error(op: ArithOp, a: Src, b: Src) -> bool {
+    let small_lit = |s: Src| s.as_lit().is_some_and(|t| t.is_small());
+    let reg = |s: Src| s.as_lit().is_none();
+    match op {
+        ArithOp::Add => reg(a) && small_lit(b) || small_lit(a) && reg(b),
+        ArithOp::Sub => reg(a) && small_lit(b),
+        _ => false,
+    }
+}
+
 fn small_arith(op: ArithOp, x: i64, y: i64) -> Option<Term> {
     let r = match op {
         ArithOp::Add => x + y,

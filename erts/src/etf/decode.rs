@@ -2,8 +2,9 @@
 //! loader's literal table. Every length is checked against the remaining input before anything
 //! is allocated, nesting is bounded, and malformed input is a [`DecodeError`], never a panic.
 //!
-//! Local pids, ports and references (node `nonode@nohost`) decode to local terms with the
-//! number mappings of `term::boxed`; terms of other nodes are refused until distribution exists.
+//! Local pids, ports and references (node `nonode@nohost`, creation 0) decode to local terms
+//! with the number mappings of `term::boxed`; those of other nodes (or other creations) to
+//! external terms (`term::external`).
 
 use super::tags::*;
 use crate::atom::{self, Atom};
@@ -12,6 +13,7 @@ use crate::heap::Heap;
 use crate::map;
 use crate::module;
 use crate::term::boxed;
+use crate::term::external;
 use crate::term::{make_header, subtag, Term};
 use num_bigint::{BigInt, Sign};
 
@@ -30,14 +32,21 @@ pub enum DecodeError {
     Unsafe,
     /// Nesting deeper than the decoder allows.
     TooDeep,
-    /// A pid, port or reference of another node (no distribution yet).
-    RemoteNode,
 }
 
 /// Options of `binary_to_term/2`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DecodeOpts {
     pub safe: bool,
+}
+
+/// Largest number of a local port (28 bits, as OTP's).
+const MAX_LOCAL_PORT: u64 = (1 << 28) - 1;
+
+/// Whether a pid, port or reference names this node: a node that is not alive is
+/// `nonode@nohost` with creation 0; any other node or creation makes an external term.
+fn is_this_node(node: Atom, creation: u32) -> bool {
+    node == atom::NONODE && creation == 0
 }
 
 /// Maximum nesting depth.
@@ -112,14 +121,6 @@ impl Decoder<'_> {
         };
         let bytes = self.take(len)?.to_vec();
         self.make_atom(&bytes, utf8)
-    }
-
-    fn check_local_node(&mut self) -> Result<(), DecodeError> {
-        let node = self.atom()?;
-        if node != atom::NONODE {
-            return Err(DecodeError::RemoteNode);
-        }
-        Ok(())
     }
 
     fn small_int(&mut self) -> Result<i64, DecodeError> {
@@ -223,16 +224,14 @@ impl Decoder<'_> {
                 } else {
                     self.u32()? as usize
                 };
+                // Any non-zero sign byte means negative, as in OTP.
                 let sign = self.u8()?;
-                if sign > 1 {
-                    return Err(DecodeError::Invalid("bignum sign"));
-                }
                 if n as u64 * 8 > bignum::MAX_BIG_BITS {
                     return Err(DecodeError::Invalid("bignum size"));
                 }
                 let digits = self.take(n)?;
                 let mag = BigInt::from_bytes_le(Sign::Plus, digits);
-                let v = if sign == 1 { -mag } else { mag };
+                let v = if sign != 0 { -mag } else { mag };
                 bignum::from_bigint(self.heap, &v)
             }
             MAP_EXT => {
@@ -251,65 +250,96 @@ impl Decoder<'_> {
                 m
             }
             PID_EXT | NEW_PID_EXT => {
-                self.check_local_node()?;
+                let node = self.atom()?;
                 let id = self.u32()?;
                 let serial = self.u32()?;
-                let _creation = if tag == NEW_PID_EXT {
+                let creation = if tag == NEW_PID_EXT {
                     self.u32()?
                 } else {
                     self.u8()? as u32
                 };
-                if id > 0x7FFF || serial > 0x1FFF {
-                    return Err(DecodeError::Invalid("pid"));
+                if is_this_node(node, creation) {
+                    if id > 0x7FFF || serial > 0x1FFF {
+                        return Err(DecodeError::Invalid("pid"));
+                    }
+                    Term::pid(boxed::pid_number(id, serial))
+                } else {
+                    external::pid(self.heap, node, creation, id, serial)
                 }
-                Term::pid(boxed::pid_number(id, serial))
             }
             PORT_EXT | NEW_PORT_EXT | V4_PORT_EXT => {
-                self.check_local_node()?;
+                let node = self.atom()?;
                 let id = if tag == V4_PORT_EXT {
                     let s = self.take(8)?;
                     u64::from_be_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]])
                 } else {
                     self.u32()? as u64
                 };
-                if tag == PORT_EXT {
-                    self.u8()?;
+                let creation = if tag == PORT_EXT {
+                    self.u8()? as u32
                 } else {
-                    self.u32()?;
+                    self.u32()?
+                };
+                if is_this_node(node, creation) {
+                    if id > MAX_LOCAL_PORT {
+                        return Err(DecodeError::Invalid("port"));
+                    }
+                    Term::port(id)
+                } else {
+                    external::port(self.heap, node, creation, id)
                 }
-                Term::port(id)
             }
             NEW_REFERENCE_EXT | NEWER_REFERENCE_EXT => {
                 let n = self.u16()? as usize;
-                self.check_local_node()?;
-                if tag == NEW_REFERENCE_EXT {
-                    self.u8()?;
+                let node = self.atom()?;
+                let creation = if tag == NEW_REFERENCE_EXT {
+                    self.u8()? as u32
                 } else {
-                    self.u32()?;
-                }
-                if n == 0 || n > 5 {
+                    self.u32()?
+                };
+                if n > external::MAX_REF_WORDS {
                     return Err(DecodeError::Invalid("reference"));
                 }
                 let mut words = Vec::with_capacity(n);
                 for _ in 0..n {
                     words.push(self.u32()?);
                 }
-                let id = boxed::ref_id_from_words(&words).ok_or(DecodeError::Invalid("ref"))?;
-                boxed::reference(self.heap, id)
+                if is_this_node(node, creation) {
+                    // Five words would be a reference holding a pid (OTP's pid references),
+                    // which this runtime does not make; the first word has 18 bits.
+                    if n == 5 || words.first().is_some_and(|&w| w > 0x3FFFF) {
+                        return Err(DecodeError::Invalid("reference"));
+                    }
+                    let id = if words.is_empty() {
+                        0
+                    } else {
+                        boxed::ref_id_from_words(&words).ok_or(DecodeError::Invalid("ref"))?
+                    };
+                    boxed::reference(self.heap, id)
+                } else {
+                    external::reference(self.heap, node, creation, &words)
+                }
             }
             REFERENCE_EXT => {
-                self.check_local_node()?;
+                let node = self.atom()?;
                 let id = self.u32()?;
-                self.u8()?;
-                boxed::reference(self.heap, id as u64 & 0x3FFFF)
+                let creation = self.u8()? as u32;
+                if is_this_node(node, creation) {
+                    boxed::reference(self.heap, id as u64 & 0x3FFFF)
+                } else {
+                    external::reference(self.heap, node, creation, &[id & 0x3FFFF])
+                }
             }
             EXPORT_EXT => {
                 let m = self.atom()?;
                 let f = self.atom()?;
-                let a = self.small_int()?;
-                if !(0..=255).contains(&a) {
-                    return Err(DecodeError::Invalid("export arity"));
-                }
+                // Any term that is a non-negative small integer, as OTP accepts (arities
+                // above 255 make a fun that no call can match).
+                let a = self
+                    .term(depth + 1)?
+                    .as_small()
+                    .filter(|&a| (0..=i64::from(u32::MAX)).contains(&a))
+                    .ok_or(DecodeError::Invalid("export arity"))?;
                 let e = module::export(m, f, a as u32);
                 let p = self.heap.alloc(2);
                 // SAFETY: two writable words.

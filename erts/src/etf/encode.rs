@@ -6,6 +6,7 @@ use crate::atom::{self, Atom};
 use crate::map;
 use crate::module::{Export, FunEntry};
 use crate::term::boxed;
+use crate::term::external;
 use crate::term::{header_arity, subtag, Term};
 
 /// Encoding options.
@@ -157,7 +158,7 @@ fn term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpts) {
         out.extend_from_slice(&n.to_be_bytes());
         out.extend_from_slice(&s.to_be_bytes());
         out.extend_from_slice(&0u32.to_be_bytes());
-    } else if t.is_port() {
+    } else if t.is_local_port() {
         out.push(NEW_PORT_EXT);
         node(out, opts);
         out.extend_from_slice(&(t.port_number() as u32).to_be_bytes());
@@ -273,9 +274,46 @@ fn boxed_term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpt
             for i in 0..nfree {
                 encode_into(out, Term(t.boxed_word(2 + i)), opts);
             }
-            let size = (out.len() - start) as u32;
+            // OTP's size counts from the size field on (not the tag byte).
+            let size = (out.len() - start - 1) as u32;
             out[start + 1..start + 5].copy_from_slice(&size.to_be_bytes());
         }
+        subtag::EXTERNAL_PID => {
+            let (id, serial) = external::pid_fields(t);
+            out.push(NEW_PID_EXT);
+            atom_ext(out, external::node(t), opts);
+            out.extend_from_slice(&id.to_be_bytes());
+            out.extend_from_slice(&serial.to_be_bytes());
+            out.extend_from_slice(&external::creation(t).to_be_bytes());
+        }
+        subtag::EXTERNAL_PORT => {
+            // As OTP: the 32-bit form when the number fits, else `V4_PORT_EXT`.
+            let n = external::port_number(t);
+            match u32::try_from(n) {
+                Ok(small) => {
+                    out.push(NEW_PORT_EXT);
+                    atom_ext(out, external::node(t), opts);
+                    out.extend_from_slice(&small.to_be_bytes());
+                }
+                Err(_) => {
+                    out.push(V4_PORT_EXT);
+                    atom_ext(out, external::node(t), opts);
+                    out.extend_from_slice(&n.to_be_bytes());
+                }
+            }
+            out.extend_from_slice(&external::creation(t).to_be_bytes());
+        }
+        subtag::EXTERNAL_REF => {
+            let ws = external::ref_words(t);
+            out.push(NEWER_REFERENCE_EXT);
+            out.extend_from_slice(&(ws.len() as u16).to_be_bytes());
+            atom_ext(out, external::node(t), opts);
+            out.extend_from_slice(&external::creation(t).to_be_bytes());
+            for w in ws {
+                out.extend_from_slice(&w.to_be_bytes());
+            }
+        }
+        // Match contexts never reach a term that is encoded; nothing else is boxed.
         _ => out.push(NIL_EXT),
     }
 }

@@ -1343,7 +1343,8 @@ fn specialise_cmp(op: CmpOp, fail: Lbl, a: Src, b: Src) -> Option<Instr> {
     }
 }
 
-/// `+`/`-` with a small-integer literal operand.
+/// `+`/`-` of a register and a small-integer literal. Two literals (an operation the compiler
+/// knows will fail) stay a BIF call, whose error trace starts with the BIF as in OTP.
 fn specialise_arith(
     op: ArithOp,
     fail: Lbl,
@@ -1352,6 +1353,9 @@ fn specialise_arith(
     dst: Dst,
     export: &'static module::Export,
 ) -> Option<Instr> {
+    if a.as_lit().is_some() && b.as_lit().is_some() {
+        return None;
+    }
     let small = |s: Src| s.as_lit().filter(|t| t.is_small());
     match (op, small(a), small(b)) {
         (ArithOp::Add, _, Some(imm)) => Some(Instr::AddImm {

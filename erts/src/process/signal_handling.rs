@@ -165,7 +165,9 @@ impl Process {
             self.mailbox.push_back(msg);
             return Handled::Alive;
         }
-        if reason == Term::atom(atom::NORMAL) {
+        // A `normal` exit signal is ignored, except one a process sends itself: that ends it
+        // (OTP 25).
+        if reason == Term::atom(atom::NORMAL) && from != self.id {
             return Handled::Alive;
         }
         Handled::Killed(reason)

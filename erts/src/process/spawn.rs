@@ -27,6 +27,8 @@ pub struct SpawnOpts {
     pub message_queue_off_heap: Option<bool>,
     /// The group leader of a process without parent (default: itself).
     pub group_leader: Option<u64>,
+    /// Start with `trap_exit` set (the first process of a bare run, as OTP's boot process).
+    pub trap_exit: bool,
 }
 
 /// Spawns a process running `export(args)`; `parent` (the caller, if any) gets the link or
@@ -54,6 +56,7 @@ pub fn spawn(
     if let Some(off) = opts.message_queue_off_heap {
         p.message_queue_off_heap = off;
     }
+    p.trap_exit = opts.trap_exit;
     let heap_words = p
         .gc_settings
         .min_heap_size

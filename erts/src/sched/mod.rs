@@ -22,6 +22,10 @@ pub struct System {
     pub queues: RunQueues,
     pub parker: Parker,
     pub schedulers: usize,
+    /// Schedulers online (`system_flag(schedulers_online, N)`): numbers `0..online` run
+    /// processes, the others sleep on `offline` until they are online again.
+    online: std::sync::atomic::AtomicUsize,
+    offline: (Mutex<()>, Condvar),
     /// The process whose exit ends the run, and how it ended (`Some(normal?)`).
     watch: Mutex<(Option<u64>, Option<bool>)>,
     watch_cv: Condvar,
@@ -39,6 +43,31 @@ pub fn started() -> bool {
     SYSTEM.get().is_some()
 }
 
+impl System {
+    /// Number of schedulers online.
+    pub fn online(&self) -> usize {
+        self.online.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Sets the number of schedulers online (1..=schedulers, checked by the caller); returns
+    /// the previous number. Schedulers taken offline hand their queued processes to the
+    /// others when their current slice ends.
+    pub fn set_online(&self, n: usize) -> usize {
+        let _g = self.offline.0.lock();
+        let old = self.online.swap(n, std::sync::atomic::Ordering::SeqCst);
+        self.offline.1.notify_all();
+        old
+    }
+
+    /// Sleeps while scheduler `me` is offline.
+    fn wait_online(&self, me: usize) {
+        let mut g = self.offline.0.lock();
+        while me >= self.online() {
+            self.offline.1.wait(&mut g);
+        }
+    }
+}
+
 /// Starts `n` scheduler threads (once).
 pub fn start(n: usize) {
     let n = n.max(1);
@@ -53,6 +82,8 @@ pub fn start(n: usize) {
         queues: RunQueues::new(stealers),
         parker: Parker::default(),
         schedulers: n,
+        online: std::sync::atomic::AtomicUsize::new(n),
+        offline: (Mutex::new(()), Condvar::new()),
         watch: Mutex::new((None, None)),
         watch_cv: Condvar::new(),
     };

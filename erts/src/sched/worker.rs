@@ -64,6 +64,19 @@ pub fn run(me: usize, local: Worker<Task>) {
     let sys = system();
     let mut tick: u64 = 0;
     loop {
+        if me >= sys.online() {
+            // Offline: the processes queued here go to the shared queues, for the others.
+            LOCAL.with(|l| {
+                if let Some(w) = l.borrow().as_ref() {
+                    while let Some(t) = w.pop() {
+                        sys.queues.inject(t);
+                    }
+                }
+            });
+            sys.parker.unpark_one();
+            sys.wait_online(me);
+            continue;
+        }
         tick = tick.wrapping_add(1);
         let next = LOCAL.with(|l| {
             let l = l.borrow();

@@ -264,12 +264,9 @@ pub fn try_append_in_place(heap: &mut Heap, t: Term, extra: &[u8]) -> Option<Ter
     Some(Term::make_boxed(p))
 }
 
-/// A binary of `bytes` with spare capacity for later in-place appends (the result of an
-/// append that had to copy).
+/// A refc binary of `bytes` with spare capacity for later in-place appends (the result of an
+/// append that had to copy; off the heap however small, as OTP's writable binaries).
 pub fn appendable_binary(heap: &mut Heap, bytes: Vec<u8>) -> Term {
-    if bytes.len() <= HEAP_BIN_LIMIT / 2 {
-        return binary_from_vec(heap, bytes);
-    }
     let mut v = Vec::with_capacity((bytes.len() * 2).max(256));
     v.extend_from_slice(&bytes);
     refc_binary(heap, std::sync::Arc::new(v))

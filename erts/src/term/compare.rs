@@ -6,7 +6,7 @@
 //! float are never equal, and when equal in value the integer is less.
 
 use super::boxed::{self, bitstring_view};
-use super::{header_arity, subtag, Term};
+use super::{external, header_arity, subtag, Term};
 use crate::bignum;
 use std::cmp::Ordering;
 
@@ -152,8 +152,8 @@ pub fn compare(a: Term, b: Term, exact: bool) -> Ordering {
             1 => return compare_atoms(a, b),
             2 => return compare_refs(a, b),
             3 => return compare_funs(a, b, exact),
-            4 => return a.port_number().cmp(&b.port_number()),
-            5 => return a.pid_number().cmp(&b.pid_number()),
+            4 => return compare_ports(a, b),
+            5 => return compare_pids(a, b),
             6 => {
                 let (ea, eb) = (boxed::tuple_elems(a), boxed::tuple_elems(b));
                 if ea.len() != eb.len() {
@@ -187,15 +187,66 @@ pub fn compare(a: Term, b: Term, exact: bool) -> Ordering {
     }
 }
 
+/// Compares the nodes of two pids, ports or references (this node is `nonode@nohost`, 0).
+fn compare_nodes(a: Term, b: Term) -> Ordering {
+    let key = |t: Term| {
+        if t.is_immediate() || t.boxed_subtag() == subtag::REF {
+            (crate::atom::NONODE, 0)
+        } else {
+            (external::node(t), external::creation(t))
+        }
+    };
+    let ((na, ca), (nb, cb)) = (key(a), key(b));
+    if na == nb {
+        return ca.cmp(&cb);
+    }
+    compare_atoms(Term::atom(na), Term::atom(nb)).then(ca.cmp(&cb))
+}
+
+/// Pids: by serial and number first, then by node (OTP 25's order).
+fn compare_pids(a: Term, b: Term) -> Ordering {
+    let data = |t: Term| {
+        if t.is_local_pid() {
+            let (id, serial) = boxed::pid_fields(t.pid_number());
+            (serial, id)
+        } else {
+            let (id, serial) = external::pid_fields(t);
+            (serial, id)
+        }
+    };
+    data(a).cmp(&data(b)).then_with(|| compare_nodes(a, b))
+}
+
+/// Ports: by node first, then by number.
+fn compare_ports(a: Term, b: Term) -> Ordering {
+    let number = |t: Term| {
+        if t.is_local_port() {
+            t.port_number()
+        } else {
+            external::port_number(t)
+        }
+    };
+    compare_nodes(a, b).then_with(|| number(a).cmp(&number(b)))
+}
+
+/// References: by node first, then by their words from the most significant, the shorter
+/// one extended with zeros.
 fn compare_refs(a: Term, b: Term) -> Ordering {
     if a.boxed_subtag() == subtag::REF && b.boxed_subtag() == subtag::REF {
         return boxed::reference_id(a).cmp(&boxed::reference_id(b));
     }
-    // External references: compare word by word after the header.
-    let (na, nb) = (header_arity(a.header()), header_arity(b.header()));
-    na.cmp(&nb).then_with(|| {
-        for i in 1..=na {
-            let o = a.boxed_word(i).cmp(&b.boxed_word(i));
+    let words = |t: Term| {
+        if t.boxed_subtag() == subtag::REF {
+            boxed::ref_words(boxed::reference_id(t)).to_vec()
+        } else {
+            external::ref_words(t)
+        }
+    };
+    compare_nodes(a, b).then_with(|| {
+        let (wa, wb) = (words(a), words(b));
+        let n = wa.len().max(wb.len());
+        for i in (0..n).rev() {
+            let o = wa.get(i).unwrap_or(&0).cmp(wb.get(i).unwrap_or(&0));
             if o != Ordering::Equal {
                 return o;
             }

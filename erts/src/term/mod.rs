@@ -22,6 +22,8 @@
 pub mod boxed;
 pub mod compare;
 pub mod copy;
+pub mod external;
+pub mod otp_size;
 
 use crate::atom::Atom;
 
