@@ -24,9 +24,11 @@ checks() ->
     true = port_close(P1),
     erlang:display({close_down, down(M1, P1)}),
     erlang:display({close_exit, exit_msg(P1)}),
-    %% The program exiting, with exit_status.
-    P2 = open_port({spawn, "sh -c 'exit 3'"}, [exit_status]),
+    %% The program exiting, with exit_status (it waits for a line, so that the monitor is in
+    %% place before it can exit).
+    P2 = open_port({spawn, "sh -c 'read x; exit 3'"}, [exit_status]),
     M2 = monitor(port, P2),
+    true = port_command(P2, "go\n"),
     erlang:display({status, receive {P2, {exit_status, S2}} -> S2 after 5000 -> timeout end}),
     erlang:display({exit_down, down(M2, P2)}),
     erlang:display({exit_exit, exit_msg(P2)}),
