@@ -295,6 +295,13 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     let mut env = ErlNifEnv::for_process(p, lib);
     let mut priv_data: *mut c_void = std::ptr::null_mut();
     let was = ON_SCHEDULER.with(|s| s.replace(true));
+    // `sizeof_ErlNifResourceTypeInit` is in the entry since NIF 2.12.
+    let init_size = if entry.major > 2 || entry.minor >= 12 {
+        entry.sizeof_ErlNifResourceTypeInit
+    } else {
+        16
+    };
+    crate::resource::begin_load(name, init_size);
     let result = if let Some(prev_lib) = prev_lib {
         match entry.upgrade {
             None => Err((
@@ -328,6 +335,7 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
         Ok(())
     };
     ON_SCHEDULER.with(|s| s.set(was));
+    crate::resource::end_load(result.is_ok());
     drop(env);
     if let Err((kind, text)) = result {
         close(handle);

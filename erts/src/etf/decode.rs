@@ -295,7 +295,11 @@ impl Decoder<'_> {
                     words.push(self.u32()?);
                 }
                 let id = boxed::ref_id_from_words(&words).ok_or(DecodeError::Invalid("ref"))?;
-                boxed::reference(self.heap, id)
+                match crate::magic::lookup(id) {
+                    // SAFETY: `lookup` took the count that the new term owns.
+                    Some(m) => unsafe { crate::magic::make_ref_owned(self.heap, m) },
+                    None => boxed::reference(self.heap, id),
+                }
             }
             REFERENCE_EXT => {
                 self.check_local_node()?;
