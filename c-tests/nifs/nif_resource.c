@@ -80,6 +80,11 @@ static int load(ErlNifEnv *env, void **priv, ERL_NIF_TERM info)
     return open_types(env, ERL_NIF_RT_CREATE);
 }
 
+static int upgrade(ErlNifEnv *env, void **priv, void **old_priv, ERL_NIF_TERM info)
+{
+    return open_types(env, ERL_NIF_RT_CREATE | ERL_NIF_RT_TAKEOVER);
+}
+
 static ERL_NIF_TERM new_counter(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[])
 {
     long v;
@@ -210,4 +215,4 @@ static ErlNifFunc funcs[] = {
     {"dyn", 3, dyn, 0},
 };
 
-ERL_NIF_INIT(nif_resource, funcs, load, NULL, NULL, NULL)
+ERL_NIF_INIT(nif_resource, funcs, load, NULL, upgrade, NULL)
