@@ -15,6 +15,40 @@ use std::sync::Arc;
 /// Off-heap binary data shared by reference count between heaps (`Binary` in OTP).
 pub type BinaryData = Arc<Vec<u8>>;
 
+/// One count held by a heap on an off-heap object (an entry of OTP's MSO list): the data of
+/// a refc binary (an `Arc<Vec<u8>>` strong count) or a magic object (`crate::magic`, tagged
+/// by the low bit of the address). Dropping the entry drops the count.
+pub struct OffHeap(usize);
+
+impl OffHeap {
+    /// An entry owning one strong count of a binary's `Arc`.
+    pub(crate) fn binary(p: *const Vec<u8>) -> OffHeap {
+        OffHeap(p as usize)
+    }
+
+    /// An entry owning one count of a magic object.
+    pub(crate) fn magic(p: *const crate::magic::MagicHeader) -> OffHeap {
+        OffHeap(p as usize | 1)
+    }
+
+    /// The binary data this entry counts, if it is a binary's.
+    pub(crate) fn as_binary(&self) -> Option<*const Vec<u8>> {
+        (self.0 & 1 == 0).then_some(self.0 as *const Vec<u8>)
+    }
+}
+
+impl Drop for OffHeap {
+    fn drop(&mut self) {
+        if self.0 & 1 == 0 {
+            // SAFETY: the entry owns one strong count of this `Arc` (see `binary`).
+            unsafe { drop(Arc::from_raw(self.0 as *const Vec<u8>)) };
+        } else {
+            // SAFETY: the entry owns one count of this live magic object (see `magic`).
+            unsafe { crate::magic::release((self.0 & !1) as *const crate::magic::MagicHeader) };
+        }
+    }
+}
+
 /// Default size of a new process heap in words (OTP's `H_MIN_SIZE`).
 pub const MIN_HEAP_SIZE: usize = 233;
 
@@ -26,7 +60,7 @@ pub struct Heap {
     /// Words allocated in fragments since the last GC.
     fragment_words: usize,
     /// Refcounted binaries referenced from this heap (one strong count each).
-    pub(crate) off_heap: Vec<*const Vec<u8>>,
+    pub(crate) off_heap: Vec<OffHeap>,
     /// The previous block of a large heap, kept empty for the next GC's to-space so that big
     /// heaps do not return their memory to the OS and fault it back in at every collection.
     spare: Vec<Term>,
@@ -44,16 +78,7 @@ pub struct Heap {
 #[derive(Default)]
 pub(crate) struct OldGen {
     pub(crate) block: Vec<Term>,
-    pub(crate) off_heap: Vec<*const Vec<u8>>,
-}
-
-impl Drop for OldGen {
-    fn drop(&mut self) {
-        for p in self.off_heap.drain(..) {
-            // SAFETY: each entry is one strong count owned by this generation.
-            unsafe { drop(Arc::from_raw(p)) };
-        }
-    }
+    pub(crate) off_heap: Vec<OffHeap>,
 }
 
 /// Smallest heap fragment made when the block is full (words).
@@ -99,7 +124,8 @@ impl Heap {
         self.off_heap
             .iter()
             .chain(old)
-            .map(|&b| {
+            .filter_map(OffHeap::as_binary)
+            .map(|b| {
                 // SAFETY: each entry is a live strong count held by this heap, so the Arc is
                 // alive; it is rebuilt only to read its counts and then forgotten.
                 let arc = unsafe { Arc::from_raw(b) };
@@ -116,8 +142,9 @@ impl Heap {
         self.off_heap
             .iter()
             .chain(old)
+            .filter_map(OffHeap::as_binary)
             // SAFETY: each entry is a live strong count held by this heap.
-            .map(|&b| unsafe { (*b).len() })
+            .map(|b| unsafe { (*b).len() })
             .sum()
     }
     /// Minor collections since the last major one.
@@ -207,8 +234,13 @@ impl Heap {
     /// refc-binary object stores.
     pub fn register_binary(&mut self, bin: BinaryData) -> *const Vec<u8> {
         let p = Arc::into_raw(bin);
-        self.off_heap.push(p);
+        self.off_heap.push(OffHeap::binary(p));
         p
+    }
+
+    /// Records a count of the magic object `p` owned by this heap (see `crate::magic`).
+    pub(crate) fn register_magic(&mut self, p: *const crate::magic::MagicHeader) {
+        self.off_heap.push(OffHeap::magic(p));
     }
 
     /// Whether `p` points into this heap's block, fragments or old generation.
@@ -240,13 +272,11 @@ impl Heap {
     /// Replaces the block by `new_block` (the GC's to-space) and drops fragments and the
     /// young off-heap list (whose entries the GC has already re-counted into `new_off_heap`).
     /// Everything in the new block has survived a collection: the high-water mark is its top.
-    pub(crate) fn install(&mut self, new_block: Vec<Term>, new_off_heap: Vec<*const Vec<u8>>) {
+    pub(crate) fn install(&mut self, new_block: Vec<Term>, new_off_heap: Vec<OffHeap>) {
         self.hwm = new_block.len();
-        let old = std::mem::replace(&mut self.off_heap, new_off_heap);
-        for p in old {
-            // SAFETY: each entry is one strong count taken by `register_binary` or the GC.
-            unsafe { drop(Arc::from_raw(p)) };
-        }
+        // Dropping the old entries drops the counts taken by `register_*` (the GC took new
+        // ones for the live objects).
+        drop(std::mem::replace(&mut self.off_heap, new_off_heap));
         let mut old_block = std::mem::replace(&mut self.block, new_block);
         if old_block.capacity() >= SPARE_MIN_WORDS && self.spare.capacity() == 0 {
             old_block.clear();
@@ -278,16 +308,7 @@ impl Heap {
 /// binary counts its terms hold, adopted by the receiving heap as a fragment.
 pub struct Fragment {
     block: Vec<Term>,
-    off_heap: Vec<*const Vec<u8>>,
-}
-
-impl Drop for Fragment {
-    fn drop(&mut self) {
-        for p in self.off_heap.drain(..) {
-            // SAFETY: each entry is one strong count owned by this fragment.
-            unsafe { drop(Arc::from_raw(p)) };
-        }
-    }
+    off_heap: Vec<OffHeap>,
 }
 
 impl Heap {
@@ -320,21 +341,12 @@ impl Heap {
     /// Takes the heap apart into its main block and its off-heap binary counts (whose
     /// ownership passes to the caller), for a term that should live in one allocation (an ETS
     /// object). `None` when the data spilled into fragments.
-    pub fn into_parts(mut self) -> Option<(Vec<Term>, Vec<*const Vec<u8>>)> {
+    pub fn into_parts(mut self) -> Option<(Vec<Term>, Vec<OffHeap>)> {
         if !self.fragments.is_empty() || self.old.is_some() {
             return None;
         }
         let block = std::mem::take(&mut self.block);
         let off_heap = std::mem::take(&mut self.off_heap);
         Some((block, off_heap))
-    }
-}
-
-impl Drop for Heap {
-    fn drop(&mut self) {
-        for p in self.off_heap.drain(..) {
-            // SAFETY: each entry is one strong count owned by this heap.
-            unsafe { drop(Arc::from_raw(p)) };
-        }
     }
 }

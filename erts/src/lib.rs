@@ -18,6 +18,7 @@ pub mod float_fmt;
 pub mod heap;
 pub mod id_hash;
 pub mod loader;
+pub mod magic;
 pub mod map;
 pub mod module;
 pub mod nif;

@@ -4,6 +4,7 @@
 //! - `env`: `ErlNifEnv` and the hook through which `erts` calls an installed NIF;
 //! - `load`: `erlang:load_nif/2`;
 //! - `terms`, `binary`, `maps`, `misc`: the exported `enif_*` functions;
+//! - `resource`: resource types, objects and terms, and monitors held by resources;
 //! - `csrc/nif_shim.c`: the variadic functions (`enif_make_tuple`, `enif_make_list`,
 //!   `enif_fprintf`, `enif_snprintf`, `enif_vfprintf`, `enif_vsnprintf`), with `%T` printing a
 //!   term as `erlang:display/1` does ([`shim::nif_api_display_term`]).
@@ -25,13 +26,15 @@ pub mod env;
 pub mod load;
 pub mod maps;
 pub mod misc;
+pub mod resource;
 pub mod shim;
 pub mod stubs;
 pub mod terms;
 
-/// Registers `erlang:load_nif/2` and the NIF call hook; call once at start-up, before any
+/// Registers `erlang:load_nif/2`, the NIF call hook and the hook for resources' monitors; call once at start-up, before any
 /// code is loaded.
 pub fn init() {
     erts::bif::register_extension(load::register);
     erts::nif::set_hook(env::call_nif);
+    erts::process::exit::set_native_hook(resource::native_signal);
 }

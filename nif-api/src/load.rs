@@ -79,11 +79,14 @@ fn dl_error() -> String {
     }
 }
 
-/// A string argument (a flat or deep list of characters, or a binary), as OTP converts file
-/// names.
+/// The path argument as OTP 25 takes it: a binary, or a possibly deep list of characters
+/// and binaries; anything else (an atom, an integer, an improper list) is `badarg`.
 fn path_arg(t: Term) -> Option<String> {
     if let Some(b) = boxed::binary_bytes(t) {
-        return String::from_utf8(b.to_vec()).ok();
+        return Some(String::from_utf8_lossy(b).into_owned());
+    }
+    if !t.is_list() && !t.is_nil() {
+        return None;
     }
     let mut out = String::new();
     let mut stack = vec![t];
@@ -92,12 +95,20 @@ fn path_arg(t: Term) -> Option<String> {
             continue;
         }
         if t.is_list() {
-            stack.push(t.tail());
-            stack.push(t.head());
-        } else if let Some(c) = t.as_small() {
-            out.push(char::from_u32(u32::try_from(c).ok()?)?);
-        } else if let Some(a) = t.as_atom() {
-            out.push_str(a.name());
+            let (h, tl) = (t.head(), t.tail());
+            if !tl.is_list() && !tl.is_nil() {
+                return None;
+            }
+            stack.push(tl);
+            if let Some(c) = h.as_small() {
+                out.push(char::from_u32(u32::try_from(c).ok()?)?);
+            } else if let Some(b) = boxed::binary_bytes(h) {
+                out.push_str(&String::from_utf8_lossy(b));
+            } else if h.is_list() || h.is_nil() {
+                stack.push(h);
+            } else {
+                return None;
+            }
         } else {
             return None;
         }
@@ -176,18 +187,39 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
         close(handle);
         return error(p, "bad_lib", "Library init-call unsuccessful");
     };
-    if entry.major < 2
-        || entry.major > ERL_NIF_MAJOR_VERSION
-        || (entry.major == ERL_NIF_MAJOR_VERSION && entry.minor > ERL_NIF_MINOR_VERSION)
-        || (entry.major == 2 && entry.minor == 5)
+    // The entry lives in the library: everything reported from it is copied before the
+    // library is closed.
+    let (major, minor) = (entry.major, entry.minor);
+    if major > ERL_NIF_MAJOR_VERSION
+        || (major == ERL_NIF_MAJOR_VERSION && minor > ERL_NIF_MINOR_VERSION)
     {
+        // Too new: OTP names the erts version the library asks for (`min_erts`, in
+        // entries since 2.14).
+        let min_erts = if entry.min_erts.is_null() {
+            String::new()
+        } else {
+            // SAFETY: a NUL-terminated static string of the (still open) library.
+            unsafe { CStr::from_ptr(entry.min_erts) }
+                .to_string_lossy()
+                .into_owned()
+        };
         close(handle);
         return error(
             p,
             "bad_lib",
             &format!(
-                "Library version ({}.{}) not compatible (with {}.{}).",
-                entry.major, entry.minor, ERL_NIF_MAJOR_VERSION, ERL_NIF_MINOR_VERSION
+                "That '{}' NIF library needs {min_erts} or newer. Either try to recompile the NIF lib or use a newer erts runtime.",
+                name.name()
+            ),
+        );
+    }
+    if major < 2 || (major == 2 && minor == 5) {
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!(
+                "Library version ({major}.{minor}) not compatible (with {ERL_NIF_MAJOR_VERSION}.{ERL_NIF_MINOR_VERSION})."
             ),
         );
     }
@@ -230,20 +262,19 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     };
     let mut resolved = Vec::with_capacity(funcs.len());
     for (i, f) in funcs.iter().enumerate() {
-        let fname = cstr(f.name);
+        // Copied: the messages below are made after the library is closed.
+        let (fname, arity, flags) = (cstr(f.name), f.arity, f.flags);
         let fatom = atom::existing(&fname);
-        let found = fatom.and_then(|a| erts::nif::function_entry(&caller, a, f.arity).map(|_| a));
+        let found = fatom.and_then(|a| erts::nif::function_entry(&caller, a, arity).map(|_| a));
         let Some(fatom) = found else {
             close(handle);
             return error(
                 p,
                 "bad_lib",
-                &format!("Function not found {}:{}/{}", name.name(), fname, f.arity),
+                &format!("Function not found {}:{}/{}", name.name(), fname, arity),
             );
         };
-        if f.flags != 0
-            && f.flags != ERL_NIF_DIRTY_JOB_CPU_BOUND
-            && f.flags != ERL_NIF_DIRTY_JOB_IO_BOUND
+        if flags != 0 && flags != ERL_NIF_DIRTY_JOB_CPU_BOUND && flags != ERL_NIF_DIRTY_JOB_IO_BOUND
         {
             close(handle);
             return error(
@@ -251,16 +282,16 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
                 "bad_lib",
                 &format!(
                     "Illegal flags field value {} for NIF {}:{}/{}",
-                    f.flags,
+                    flags,
                     name.name(),
                     fname,
-                    f.arity
+                    arity
                 ),
             );
         }
         if funcs[..i]
             .iter()
-            .any(|g| g.arity == f.arity && cstr(g.name) == fname)
+            .any(|g| g.arity == arity && cstr(g.name) == fname)
         {
             close(handle);
             return error(
@@ -270,7 +301,7 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
                     "Duplicate NIF entry for {}:{}/{}",
                     name.name(),
                     fname,
-                    f.arity
+                    arity
                 ),
             );
         }
@@ -279,10 +310,10 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
             return error(
                 p,
                 "bad_lib",
-                &format!("Function not found {}:{}/{}", name.name(), fname, f.arity),
+                &format!("Function not found {}:{}/{}", name.name(), fname, arity),
             );
         };
-        resolved.push((fatom, f.arity, fptr, f.flags));
+        resolved.push((fatom, arity, fptr, flags));
     }
     let lib: &'static NifLib = Box::leak(Box::new(NifLib {
         module: name,
@@ -295,6 +326,13 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     let mut env = ErlNifEnv::for_process(p, lib);
     let mut priv_data: *mut c_void = std::ptr::null_mut();
     let was = ON_SCHEDULER.with(|s| s.replace(true));
+    // `sizeof_ErlNifResourceTypeInit` is in the entry since NIF 2.12.
+    let init_size = if entry.major > 2 || entry.minor >= 12 {
+        entry.sizeof_ErlNifResourceTypeInit
+    } else {
+        16
+    };
+    crate::resource::begin_load(name, init_size);
     let result = if let Some(prev_lib) = prev_lib {
         match entry.upgrade {
             None => Err((
@@ -328,6 +366,7 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
         Ok(())
     };
     ON_SCHEDULER.with(|s| s.set(was));
+    crate::resource::end_load(result.is_ok());
     drop(env);
     if let Err((kind, text)) = result {
         close(handle);

@@ -3,13 +3,30 @@
 //! implemented, and reports failure the way OTP's does for a refused request (NULL, 0, or
 //! an error code), never crashing.
 //!
-//! Not implemented: resources (types, objects, resource terms and their destruction), process
-//! monitors from resources, `enif_select`, I/O vectors and queues, `enif_port_command`.
+//! Not implemented: `enif_select`, I/O vectors and queues, `enif_port_command`.
 //! `enif_schedule_nif` is implemented: it calls the function at once on the same scheduler.
 
 use crate::abi::*;
 use crate::env::ErlNifEnv;
 use std::ffi::{c_char, c_int, c_uint, c_void};
+
+/// The exported `enif_*` functions of this module that are placeholders (for the coverage
+/// report, `src/bin/erts-coverage.rs`).
+pub const NOT_IMPLEMENTED: &[&str] = &[
+    "enif_select",
+    "enif_select_x",
+    "enif_port_command",
+    "enif_inspect_iovec",
+    "enif_free_iovec",
+    "enif_ioq_create",
+    "enif_ioq_destroy",
+    "enif_ioq_enq_binary",
+    "enif_ioq_enqv",
+    "enif_ioq_size",
+    "enif_ioq_deq",
+    "enif_ioq_peek",
+    "enif_ioq_peek_head",
+];
 
 /// Says once per function that a NIF called an `enif_*` function this runtime lacks.
 fn missing(name: &'static str) {
@@ -21,161 +38,8 @@ fn missing(name: &'static str) {
     }
 }
 
-/// `ErlNifResourceType` (opaque); never created yet.
-pub enum ErlNifResourceType {}
 /// `ErlNifIOQueue` (opaque); never created yet.
 pub enum ErlNifIOQueue {}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_open_resource_type(
-    _env: *mut ErlNifEnv,
-    _module_str: *const c_char,
-    _name_str: *const c_char,
-    _dtor: Option<ErlNifResourceDtor>,
-    _flags: c_int,
-    _tried: *mut c_int,
-) -> *mut ErlNifResourceType {
-    missing("enif_open_resource_type");
-    std::ptr::null_mut()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_open_resource_type_x(
-    _env: *mut ErlNifEnv,
-    _name_str: *const c_char,
-    _init: *const ErlNifResourceTypeInit,
-    _flags: c_int,
-    _tried: *mut c_int,
-) -> *mut ErlNifResourceType {
-    missing("enif_open_resource_type_x");
-    std::ptr::null_mut()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_init_resource_type(
-    _env: *mut ErlNifEnv,
-    _name_str: *const c_char,
-    _init: *const ErlNifResourceTypeInit,
-    _flags: c_int,
-    _tried: *mut c_int,
-) -> *mut ErlNifResourceType {
-    missing("enif_init_resource_type");
-    std::ptr::null_mut()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_alloc_resource(
-    _type: *mut ErlNifResourceType,
-    _size: usize,
-) -> *mut c_void {
-    missing("enif_alloc_resource");
-    std::ptr::null_mut()
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_release_resource(_obj: *mut c_void) {}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_keep_resource(_obj: *mut c_void) {}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_make_resource(
-    env: *mut ErlNifEnv,
-    _obj: *mut c_void,
-) -> ERL_NIF_TERM {
-    missing("enif_make_resource");
-    // SAFETY: forwarded contract.
-    unsafe { crate::misc::enif_make_badarg(env) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_make_resource_binary(
-    env: *mut ErlNifEnv,
-    _obj: *mut c_void,
-    _data: *const c_void,
-    _size: usize,
-) -> ERL_NIF_TERM {
-    missing("enif_make_resource_binary");
-    // SAFETY: forwarded contract.
-    unsafe { crate::misc::enif_make_badarg(env) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_get_resource(
-    _env: *mut ErlNifEnv,
-    _term: ERL_NIF_TERM,
-    _type: *mut ErlNifResourceType,
-    _objp: *mut *mut c_void,
-) -> c_int {
-    missing("enif_get_resource");
-    0
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_sizeof_resource(_obj: *mut c_void) -> usize {
-    missing("enif_sizeof_resource");
-    0
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_dynamic_resource_call(
-    _env: *mut ErlNifEnv,
-    _module: ERL_NIF_TERM,
-    _name: ERL_NIF_TERM,
-    _rsrc: ERL_NIF_TERM,
-    _call_data: *mut c_void,
-) -> c_int {
-    missing("enif_dynamic_resource_call");
-    1
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_monitor_process(
-    _env: *mut ErlNifEnv,
-    _obj: *mut c_void,
-    _pid: *const ErlNifPid,
-    _mon: *mut ErlNifMonitor,
-) -> c_int {
-    missing("enif_monitor_process");
-    -1
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_demonitor_process(
-    _env: *mut ErlNifEnv,
-    _obj: *mut c_void,
-    _mon: *const ErlNifMonitor,
-) -> c_int {
-    missing("enif_demonitor_process");
-    1
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_compare_monitors(
-    a: *const ErlNifMonitor,
-    b: *const ErlNifMonitor,
-) -> c_int {
-    missing("enif_compare_monitors");
-    // SAFETY: valid monitors by the API contract.
-    match unsafe { (a.as_ref(), b.as_ref()) } {
-        (Some(a), Some(b)) => match a.data.cmp(&b.data) {
-            std::cmp::Ordering::Less => -1,
-            std::cmp::Ordering::Equal => 0,
-            std::cmp::Ordering::Greater => 1,
-        },
-        _ => 0,
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_make_monitor_term(
-    env: *mut ErlNifEnv,
-    _mon: *const ErlNifMonitor,
-) -> ERL_NIF_TERM {
-    missing("enif_make_monitor_term");
-    // SAFETY: forwarded contract.
-    unsafe { crate::misc::enif_make_badarg(env) }
-}
 
 /// `ERL_NIF_SELECT_FAILED` (bit 3 of the result): the request was not carried out.
 const SELECT_FAILED: c_int = 1 << 3;

@@ -1,7 +1,9 @@
 //! Coverage report: for the `.beam` files of the given folders, lists the generic opcodes and
 //! the imported BIFs (OTP's `erlang:is_builtin/3` list, `docs/otp25_bifs.txt`) that this
 //! runtime does not implement, with totals; with `--driver-header=PATH` (OTP's
-//! `erl_driver.h`), also the functions of the erl_driver API that this executable exports.
+//! `erl_driver.h`), also the functions of the erl_driver API that this executable exports;
+//! with `--nif-header=PATH` (OTP's `erl_nif_api_funcs.h`), the `enif_*` functions this
+//! executable exports and implements (not `nif_api::stubs` placeholders).
 //! `scripts/status.sh` writes its output to `docs/STATUS.md`.
 
 use erts::atom;
@@ -34,6 +36,41 @@ fn driver_api(header: &str) -> Vec<String> {
     names
 }
 
+/// The functions an `erl_nif_api_funcs.h` declares for a 64-bit build: its
+/// `ERL_NIF_API_FUNC_DECL(ret, name, args)` lines outside `#if SIZEOF_LONG != 8` blocks
+/// (where the int64 variants are functions; on LP64 they are macros).
+fn nif_api(header: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(header).unwrap_or_else(|e| {
+        eprintln!("erts-coverage: cannot read {header}: {e}");
+        std::process::exit(2)
+    });
+    let mut names = Vec::new();
+    let mut skip = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(directive) = l.strip_prefix('#') {
+            let d: String = directive.split_whitespace().collect::<Vec<_>>().join(" ");
+            if d.starts_with("if SIZEOF_LONG != 8") {
+                skip = true;
+            } else if d.starts_with("endif") {
+                skip = false;
+            }
+            continue;
+        }
+        if skip {
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix("ERL_NIF_API_FUNC_DECL(") {
+            if let Some(name) = rest.split(',').nth(1) {
+                names.push(name.trim().to_string());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Whether this executable exports `name` dynamically (as a driver would find it).
 fn exported(name: &str) -> bool {
     let Ok(c) = std::ffi::CString::new(name) else {
@@ -46,15 +83,22 @@ fn exported(name: &str) -> bool {
 fn main() {
     // BIFs of the `ports` crate (`erl_ddll`) join the registry.
     ports::driver_api::ddll::init();
+    // `erlang:load_nif/2` is registered by the `nif-api` crate.
+    nif_api::init();
     let mut header = None;
+    let mut nif_header = None;
     let dirs: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| match a.strip_prefix("--driver-header=") {
-            Some(h) => {
+        .filter(|a| {
+            if let Some(h) = a.strip_prefix("--driver-header=") {
                 header = Some(h.to_string());
                 false
+            } else if let Some(h) = a.strip_prefix("--nif-header=") {
+                nif_header = Some(h.to_string());
+                false
+            } else {
+                true
             }
-            None => true,
         })
         .collect();
     if dirs.is_empty() {
@@ -155,6 +199,19 @@ fn main() {
             drv_missing.len()
         );
     }
+    let nif = nif_header.as_deref().map(nif_api).unwrap_or_default();
+    let nif_missing: Vec<&String> = nif
+        .iter()
+        .filter(|n| !exported(n) || nif_api::stubs::NOT_IMPLEMENTED.contains(&n.as_str()))
+        .collect();
+    if !nif.is_empty() {
+        println!(
+            "| erl_nif API functions (OTP 25 `erl_nif_api_funcs.h`, 64-bit) | {} | {} | {} |",
+            nif.len() - nif_missing.len(),
+            nif.len(),
+            nif_missing.len()
+        );
+    }
     let all_otp: usize = otp_bifs.len();
     let registered = otp_bifs
         .iter()
@@ -189,6 +246,15 @@ fn main() {
             println!("None.");
         }
         for n in &drv_missing {
+            println!("- `{n}`");
+        }
+    }
+    if !nif.is_empty() {
+        println!("\n## erl_nif API functions not implemented\n");
+        if nif_missing.is_empty() {
+            println!("None.");
+        }
+        for n in &nif_missing {
             println!("- `{n}`");
         }
     }

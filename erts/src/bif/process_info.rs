@@ -128,6 +128,8 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             let l: Vec<Term> = src!()
                 .monitored_by
                 .iter()
+                // Native owners (NIF resources) are not listed.
+                .filter(|m| !crate::process::exit::is_native_id(m.pid))
                 .map(|m| Term::pid(m.pid))
                 .collect();
             boxed::list(&mut out.heap, &l)

@@ -315,7 +315,12 @@ impl Decoder<'_> {
                     } else {
                         boxed::ref_id_from_words(&words).ok_or(DecodeError::Invalid("ref"))?
                     };
-                    boxed::reference(self.heap, id)
+                    // A live magic reference (a NIF resource) comes back as itself.
+                    match crate::magic::lookup(id) {
+                        // SAFETY: `lookup` took the count that the new term owns.
+                        Some(m) => unsafe { crate::magic::make_ref_owned(self.heap, m) },
+                        None => boxed::reference(self.heap, id),
+                    }
                 } else {
                     external::reference(self.heap, node, creation, &words)
                 }

@@ -12,13 +12,12 @@ use crate::term::copy;
 use crate::term::Term;
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
-use std::sync::Arc;
 
 /// Words of bookkeeping before the tuple in an object's block.
 const PREFIX: usize = 2;
 
 /// Off-heap binary counts of an object.
-type OffHeap = Vec<*const Vec<u8>>;
+type OffHeap = Vec<crate::heap::OffHeap>;
 
 /// An object in a table.
 pub struct DbTerm {
@@ -132,11 +131,8 @@ impl Drop for DbTerm {
         let (len, bins) = (self.word(0) as usize, self.word(1));
         if bins != 0 {
             // SAFETY: made by `Box::into_raw` in `new` and released only here.
-            let bins = unsafe { Box::from_raw(bins as *mut OffHeap) };
-            for &p in bins.iter() {
-                // SAFETY: each entry is one strong count taken when the object was copied.
-                unsafe { drop(Arc::from_raw(p)) };
-            }
+            // Dropping the entries drops the counts taken when the object was copied.
+            drop(unsafe { Box::from_raw(bins as *mut OffHeap) });
         }
         // SAFETY: the block came from a vector with this pointer, length and capacity, and is
         // freed only here.
@@ -154,6 +150,7 @@ pub fn key_of(obj: Term, keypos: usize) -> Term {
 mod tests {
     use super::*;
     use crate::term::compare::exact_eq;
+    use std::sync::Arc;
 
     /// Strong count of the refcounted binary `bin`.
     fn count(bin: Term) -> usize {

@@ -14,11 +14,40 @@ use crate::term::copy;
 use crate::term::Term;
 use std::sync::Arc;
 
+/// Bit 62 of a monitor owner's id: the owner is a native object (a NIF resource monitoring a
+/// process), named by a number of its own; the signals for it (its `'DOWN'`) go to the
+/// native hook ([`set_native_hook`]) instead of a process. Pid numbers never reach this bit,
+/// and port ids have bit 63 set.
+pub const NATIVE_BIT: u64 = 1 << 62;
+
+/// Takes the signals sent to a native monitor owner: its number (without [`NATIVE_BIT`])
+/// and the signal. Runs in the sender's thread, without locks held.
+pub type NativeHook = fn(owner: u64, sig: Signal);
+
+static NATIVE_HOOK: std::sync::OnceLock<NativeHook> = std::sync::OnceLock::new();
+
+/// Sets the hook for signals to native monitor owners (once, at start-up); false if set.
+pub fn set_native_hook(h: NativeHook) -> bool {
+    NATIVE_HOOK.set(h).is_ok()
+}
+
+/// Whether `id` names a native monitor owner.
+#[inline]
+pub fn is_native_id(id: u64) -> bool {
+    id & (NATIVE_BIT | crate::port::PORT_BIT) == NATIVE_BIT
+}
+
 /// Puts `sig` in the inbox of process `to` and schedules it; gives the signal back when there
 /// is no such process.
 pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
     if crate::port::is_port_id(to) {
         return crate::port::signals::deliver_to_port(to, sig);
+    }
+    if is_native_id(to) {
+        if let Some(h) = NATIVE_HOOK.get() {
+            h(to & !NATIVE_BIT, sig);
+        }
+        return Ok(());
     }
     match table().get(to) {
         Some(cell) => deliver_to(&cell, sig),

@@ -185,10 +185,10 @@ struct Collector<'a> {
     /// the young block below the high-water mark; empty in a major collection).
     mature: (usize, usize),
     to: Vec<Term>,
-    off_heap: Vec<*const Vec<u8>>,
+    off_heap: Vec<crate::heap::OffHeap>,
     /// The old generation's block (minor collections only) and the binaries it holds.
     old: Vec<Term>,
-    old_off_heap: Vec<*const Vec<u8>>,
+    old_off_heap: Vec<crate::heap::OffHeap>,
 }
 
 impl Collector<'_> {
@@ -264,7 +264,11 @@ impl Collector<'_> {
                 if header_subtag(h.0) == subtag::REFC_BINARY {
                     let raw = (*p.add(2)).0 as *const Vec<u8>;
                     std::sync::Arc::increment_strong_count(raw);
-                    bins.push(raw);
+                    bins.push(crate::heap::OffHeap::binary(raw));
+                } else if crate::magic::is_magic_header(h.0) {
+                    let m = (*p.add(2)).0 as *const crate::magic::MagicHeader;
+                    crate::magic::keep(m);
+                    bins.push(crate::heap::OffHeap::magic(m));
                 }
                 let nt = Term::make_boxed(dest.as_ptr().add(new_at));
                 *p = nt;

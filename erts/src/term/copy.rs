@@ -102,6 +102,10 @@ fn copy_rec(heap: &mut Heap, t: Term) -> Term {
         };
         return boxed::refc_binary(heap, data);
     }
+    if let Some(m) = crate::magic::magic_of(t) {
+        // SAFETY: the source heap holds a count, so the object is alive.
+        return unsafe { crate::magic::make_ref(heap, m) };
+    }
     // Copy the object's words, then replace its term words by copies.
     let (first, last) = match st {
         subtag::TUPLE => (1, n),
