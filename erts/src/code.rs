@@ -115,6 +115,8 @@ pub fn on_load_pending(module: Atom) -> bool {
     };
     match entry.runner {
         None => {
+            // Claimed under the lock, so that of callers asking at once only one starts it.
+            entry.runner = Some(STARTING);
             let m = entry.module.clone();
             drop(p);
             match start_on_load(&m) {
@@ -126,6 +128,7 @@ pub fn on_load_pending(module: Atom) -> bool {
                 None => finish_on_load(module, crate::term::Term::atom(crate::atom::ERROR)),
             }
         }
+        Some(STARTING) => {}
         Some(pid) => {
             // The runner died (an exception) without finishing: the load failed.
             if crate::process::table::table().get(pid).is_none() {
@@ -137,6 +140,9 @@ pub fn on_load_pending(module: Atom) -> bool {
     }
     true
 }
+
+/// The runner of an `on_load` function that is being spawned (no pid yet).
+const STARTING: u64 = u64::MAX;
 
 /// The module version waiting for its `on_load` function, if `module` has one (for
 /// `erlang:load_nif/2`, which is called from that function).
