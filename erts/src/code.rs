@@ -194,18 +194,24 @@ fn start_on_load(m: &Arc<Module>) -> Option<u64> {
 /// Ends `module`'s pending `on_load`: `ok` makes it current; anything else drops it (OTP's
 /// `on_load_failure`). Wakes the waiters.
 pub fn finish_on_load(module: Atom, result: crate::term::Term) {
-    let Some(entry) = pending().lock().remove(&module) else {
-        return;
-    };
     let ok = result == crate::term::Term::atom(crate::atom::OK);
-    if ok {
-        modules().install(entry.module.clone());
-        if let Some(f) = entry.file {
-            loaded_files().lock().insert(module, f);
+    // Under the load lock: a concurrent `ensure_loaded` sees the module either pending or
+    // settled (installed or failed), never neither (it would load it a second time).
+    let entry = {
+        let _g = load_lock().lock();
+        let Some(entry) = pending().lock().remove(&module) else {
+            return;
+        };
+        if ok {
+            modules().install(entry.module.clone());
+            if let Some(f) = &entry.file {
+                loaded_files().lock().insert(module, f.clone());
+            }
+        } else {
+            failed().lock().insert(module);
         }
-    } else {
-        failed().lock().insert(module);
-    }
+        entry
+    };
     for w in entry.waiters {
         w(ok);
     }

@@ -1840,10 +1840,12 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
         {
             return Ok(Next::Jump(await_on_load_stub(e)));
         }
-        let a = e.address();
-        if !a.is_null() {
-            return Ok(Next::Jump(a));
-        }
+    }
+    // Read again: the module may have been installed since the first look (by this call's
+    // load, or by another process, e.g. when its `on_load` function finished).
+    let a = e.address();
+    if !a.is_null() {
+        return Ok(Next::Jump(a));
     }
     Err(CallErr::Undef(e))
 }
