@@ -154,7 +154,9 @@ gen_term(D) ->
         12 -> [gen_term(D - 1) | gen_term(D - 1)];
         13 -> list_to_tuple([gen_term(D - 1) || _ <- lists:seq(1, pick([0, 1, 2, 3, 5, 256]))]);
         14 -> maps:from_list([{gen_term(D - 1), gen_term(D - 1)} || _ <- lists:seq(1, r(6))]);
-        15 -> maps:from_list([{pick([r(100), atom(), r(10) * 1.0]), r(3)} || _ <- lists:seq(1, 30 + r(12))]);
+        %% No atom keys in maps of more than 32 keys: their order in a hash map depends on
+        %% atom indices, which differ between VMs (also between OTP builds).
+        15 -> maps:from_list([{pick([r(100), r(10) * 1.0, r(100) - 100]), r(3)} || _ <- lists:seq(1, 30 + r(12))]);
         _ -> {r(3), float(r(3))}
     end.
 
@@ -188,6 +190,11 @@ mutate(B, K) ->
          end,
     mutate(B1, K - 1).
 
+%% Mutations of external terms never write the tags ATOM_INTERNAL_REF2/3 ($I, $K), which only
+%% OTP's own atom table gives a meaning.
+mutate_ext(B) ->
+    << <<(if X =:= $I; X =:= $K -> X + 1; true -> X end)>> || <<X>> <= mutate(B) >>.
+
 %% ---------------------------------------------------------------- targets
 
 input(T, Seed, I) ->
@@ -199,7 +206,7 @@ gen(b2t) ->
     B = case r(10) of
             0 -> B0;
             1 -> <<B0/binary, (bytes(1 + r(3)))/binary>>;
-            _ -> mutate(B0)
+            _ -> <<131, Rest/binary>> = B0, <<131, (mutate_ext(Rest))/binary>>
         end,
     case r(4) of
         0 -> {erlang, binary_to_term, [B]};
