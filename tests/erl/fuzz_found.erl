@@ -23,8 +23,10 @@ main() ->
     Big = maps:from_list([{I * 1.0, I} || I <- lists:seq(1, 20)] ++ [{-I, I} || I <- lists:seq(1, 20)]),
     t(fun() -> binary_to_list(term_to_binary(Big, [deterministic])) end),
     t(fun() -> binary_to_term(term_to_binary(Big, [deterministic])) =:= Big end),
-    %% Negating 0.0 gives 0.0 (OTP 25 computes 0 - X), in float registers and through the BIF.
+    %% Negating 0.0 in float registers (`fnegate`) gives 0.0, through the BIF -0.0.
     Z = id(0.0),
+    t(fun() -> term_to_binary(fneg(id(0.0))) end),
+    t(fun() -> term_to_binary(fneg(id(-0.0))) end),
     t(fun() -> term_to_binary(-Z) end),
     t(fun() -> term_to_binary(apply(erlang, '-', [id(0.0)])) end),
     t(fun() -> term_to_binary(-id(-0.0)) end),
@@ -51,9 +53,28 @@ main() ->
     t(fun() -> binary_to_float(<<"1.3565677850809092", 0, "292">>) end),
     t(fun() -> list_to_float([$1, $., $5, 0, $x]) end),
     t(fun() -> binary_to_float(id(<<0, "1.5">>)) end),
+    %% A `,` may stand for the decimal point.
+    t(fun() -> list_to_float(id("1,5")) end),
+    t(fun() -> binary_to_float(id(<<"1,5e3">>)) end),
+    t(fun() -> list_to_float(id("1.5,5")) end),
+    %% {decimals, N} below 19 on values up to 2^53 is computed in doubles, as OTP 25 does.
+    t(fun() -> float_to_binary(703.7830188679245, [compact, {decimals, 17}]) end),
+    t(fun() -> float_to_list(0.1, [{decimals, 18}]) end),
+    t(fun() -> float_to_list(4.35, [{decimals, 16}]) end),
+    t(fun() -> float_to_list(-860.380195599022, [{decimals, 18}]) end),
+    t(fun() -> float_to_list(0.1, [{decimals, 20}]) end),
+    t(fun() -> float_to_list(-0.0, [{decimals, 5}]) end),
+    t(fun() -> float_to_list(2.5, [{decimals, 0}]) end),
+    t(fun() -> float_to_list(0.999999, [{decimals, 3}]) end),
+    t(fun() -> float_to_list(1.0e16, [compact, {decimals, 0}]) end),
+    %% Texts longer than 255 characters are refused.
+    t(fun() -> float_to_list(-490.07912087912086, [{scientific, 249}]) end),
+    t(fun() -> length(float_to_list(490.07912087912086, [{scientific, 249}])) end),
     ok.
 
 t(F) ->
     erlang:display(try {ok, F()} catch C:R -> {C, R} end).
 
 id(X) -> X.
+
+fneg(X) when is_float(X) -> -X.

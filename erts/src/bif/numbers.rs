@@ -163,9 +163,15 @@ pub fn parse_float(s: &[u8]) -> Option<f64> {
 
 fn text_to_float(p: &mut Process, t: Term, binary: bool) -> BifResult {
     let mut s = text_bytes(t, binary).ok_or_else(Fail::badarg)?;
-    // OTP reads the text as a C string: it ends at the first NUL.
+    // OTP reads the text as a C string: it ends at the first NUL. Its `strtod` is retried
+    // with the other radix character, so `,` may stand for the point.
     if let Some(nul) = s.iter().position(|&b| b == 0) {
         s.truncate(nul);
+    }
+    for b in s.iter_mut() {
+        if *b == b',' {
+            *b = b'.';
+        }
     }
     let f = parse_float(&s).ok_or_else(Fail::badarg)?;
     Ok(boxed::float(&mut p.heap, f))
@@ -225,15 +231,27 @@ fn float_to_text(p: &mut Process, f: Term, opts: Term, binary: bool) -> BifResul
     }
     let v = boxed::float_value(f);
     let text = match float_format(opts).ok_or_else(Fail::badarg)? {
-        FloatFormat::Scientific(n) => float_fmt::format_e(v, n),
+        FloatFormat::Scientific(n) => {
+            let s = float_fmt::format_e(v, n);
+            if s.len() > 255 {
+                return Err(Fail::badarg());
+            }
+            s
+        }
         FloatFormat::Short => float_fmt::format_short(v),
         FloatFormat::Decimals(n, compact) => {
-            let mut s = float_fmt::format_fixed(v, n);
+            let mut s = float_fmt::format_fixed_otp(v, n);
             if s.len() > 255 {
                 return Err(Fail::badarg());
             }
             if compact && n > 0 {
                 while s.ends_with('0') && !s.ends_with(".0") {
+                    s.pop();
+                }
+            } else if compact && v.abs() > (1u64 << 53) as f64 {
+                // OTP strips the zeros of a big integral value printed without decimals
+                // too (`1.0e16` with `[compact, {decimals, 0}]` is "1").
+                while s.ends_with('0') {
                     s.pop();
                 }
             }

@@ -1362,7 +1362,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 next!();
             }
             Instr::Fnegate { src, dst, .. } => {
-                // As OTP 25: `0.0 - X`, so the negation of `0.0` is `0.0`.
+                // As OTP 25's `fnegate`: `0.0 - X`, so it gives `0.0` for `0.0` (the BIF
+                // `erlang:'-'/1` gives `-0.0`).
                 proc.f[*dst as usize] = 0.0 - proc.f[*src as usize];
                 next!();
             }

@@ -103,8 +103,7 @@ fn neg(p: &mut Process, a: &[Term]) -> BifResult {
     match Num::of(a[0]).ok_or_else(Fail::badarith)? {
         Num::Int(v) => Ok(crate::bignum::from_i128(&mut p.heap, -(v as i128))),
         Num::Big(b) => big_term(&mut p.heap, &-b),
-        // OTP 25 computes `-X` as `0 - X`, so `-(0.0)` is `0.0`, not `-0.0`.
-        Num::Float(f) => float_term(&mut p.heap, 0.0 - f),
+        Num::Float(f) => float_term(&mut p.heap, -f),
     }
 }
 
