@@ -70,6 +70,15 @@ main() ->
     %% Texts longer than 255 characters are refused.
     t(fun() -> float_to_list(-490.07912087912086, [{scientific, 249}]) end),
     t(fun() -> length(float_to_list(490.07912087912086, [{scientific, 249}])) end),
+    %% decode_packet/3: raw ignores packet_size; line_delimiter only for line; 4-byte
+    %% lengths from 2^31 on are invalid.
+    t(fun() -> erlang:decode_packet(raw, <<40,206,115,239,84,145>>, [{packet_size, 4}]) end),
+    t(fun() -> erlang:decode_packet(line, <<"ab;cd">>, [{line_delimiter, $;}]) end),
+    t(fun() -> erlang:decode_packet(line, <<>>, [{line_delimiter, $;}, {line_length, 13}]) end),
+    t(fun() -> erlang:decode_packet(line, <<10,10,13>>, [{line_length, 6}, {line_delimiter, 10}]) end),
+    t(fun() -> erlang:decode_packet(4, <<0,0,0,0>>, [{line_delimiter, 10}]) end),
+    t(fun() -> erlang:decode_packet(4, <<197,0,104,151,1,18,212,110>>, []) end),
+    t(fun() -> erlang:decode_packet(4, <<127,0,0,0,1>>, []) end),
     ok.
 
 t(F) ->
