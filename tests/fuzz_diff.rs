@@ -7,7 +7,7 @@
 //!
 //! Environment:
 //! - `FUZZ_SEED=n`        seed (default 15, the one CI runs)
-//! - `FUZZ_N=n`           inputs per target (default 300)
+//! - `FUZZ_N=n`           inputs per target (default 1000)
 //! - `FUZZ_START=n`       first input index (default 0); input `i` depends only on seed, target, `i`
 //! - `FUZZ_TARGETS=a,b`   targets to run (default all, see `fuzz_diff:targets/0`)
 //! - `FUZZ_CHUNK=n`       inputs per target per VM run (default 20000)
@@ -154,7 +154,7 @@ fn fuzz_against_real_erl() {
     let ebin = compile_driver(&root);
     let seed = env_u64("FUZZ_SEED", 15);
     let first = env_u64("FUZZ_START", 0);
-    let n = env_u64("FUZZ_N", 300);
+    let n = env_u64("FUZZ_N", 1000);
     let chunk = env_u64("FUZZ_CHUNK", 20000).max(1);
     let show = env_u64("FUZZ_SHOW", 5) as usize;
     let limit = Duration::from_secs(env_u64("FUZZ_TIMEOUT", 600));
