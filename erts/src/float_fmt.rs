@@ -62,6 +62,30 @@ pub fn format_fixed(f: f64, decimals: usize) -> String {
     }
 }
 
+/// `f` with `decimals` digits after the point as OTP 25's `float_to_list(F, [{decimals, N}])`
+/// computes it: when `|f|` is at most 2^53 and `decimals` below 19, in doubles (the integer
+/// part, then the fraction times 10^N rounded half away from zero, a carry into the integer
+/// part), which is not always the exact rounding; otherwise exactly.
+pub fn format_fixed_otp(f: f64, decimals: usize) -> String {
+    let af = f.abs();
+    if af > (1u64 << 53) as f64 || decimals >= 19 {
+        return format_fixed(f, decimals);
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if decimals == 0 {
+        return format!("{sign}{}", af.round() as u64);
+    }
+    let scale = 10f64.powi(decimals as i32);
+    let int_f = af.floor();
+    let frac_f = ((af - int_f) * scale).round();
+    let (int_part, frac_part) = if frac_f >= scale {
+        (int_f as u64 + 1, 0)
+    } else {
+        (int_f as u64, frac_f as u64)
+    };
+    format!("{sign}{int_part}.{frac_part:0>decimals$}")
+}
+
 /// The shortest text that reads back as `f`, laid out as OTP's `float_to_list(F, [short])`:
 /// decimal notation (`0.001`, `123.0`) unless scientific (`1.0e-5`, `1.0e15`) is shorter, and
 /// always scientific from 2^53 up, where not every integer is a float.

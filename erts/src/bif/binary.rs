@@ -443,7 +443,8 @@ fn parse_opts(t: Term, split: bool) -> Option<SearchOpts> {
 /// byte range searched.
 struct Search<'a> {
     subject: std::borrow::Cow<'a, [u8]>,
-    pats: Patterns,
+    /// `None` when the range searched is `{0, 0}`: OTP then does not look at the pattern.
+    pats: Option<Patterns>,
     opts: SearchOpts,
     from: usize,
     end: usize,
@@ -451,11 +452,17 @@ struct Search<'a> {
 
 fn setup<'a>(subject: Term, pattern: Term, opts: Term, split: bool) -> Result<Search<'a>, Fail> {
     let bytes = binary_cow(subject).ok_or_else(Fail::badarg)?;
-    let pats = parse_pattern(pattern).ok_or_else(Fail::badarg)?;
     let opts = parse_opts(opts, split).ok_or_else(Fail::badarg)?;
     let (from, len) = match opts.scope {
         Some((s, l)) => norm_part(bytes.len(), s, l).ok_or_else(Fail::badarg)?,
         None => (0, bytes.len()),
+    };
+    // An empty range at the start (an empty subject, or `{scope, {0, 0}}`) finds nothing
+    // whatever the pattern is, even an invalid one (as OTP).
+    let pats = if from == 0 && len == 0 {
+        None
+    } else {
+        Some(parse_pattern(pattern).ok_or_else(Fail::badarg)?)
     };
     Ok(Search {
         subject: bytes,
@@ -472,10 +479,12 @@ fn pos_tuple(heap: &mut Heap, (s, l): (usize, usize)) -> Term {
 
 fn do_match(p: &mut Process, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let s = setup(subject, pattern, opts, false)?;
-    Ok(match s.pats.find(&s.subject, s.from, s.end) {
-        Some(m) => pos_tuple(&mut p.heap, m),
-        None => Term::atom(atom::atom("nomatch")),
-    })
+    Ok(
+        match s.pats.and_then(|p| p.find(&s.subject, s.from, s.end)) {
+            Some(m) => pos_tuple(&mut p.heap, m),
+            None => Term::atom(atom::atom("nomatch")),
+        },
+    )
 }
 
 fn match_2(p: &mut Process, a: &[Term]) -> BifResult {
@@ -488,7 +497,10 @@ fn match_3(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn do_matches(p: &mut Process, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let s = setup(subject, pattern, opts, false)?;
-    let found = s.pats.find_all(&s.subject, s.from, s.end);
+    let found = s
+        .pats
+        .map(|p| p.find_all(&s.subject, s.from, s.end))
+        .unwrap_or_default();
     let heap = &mut p.heap;
     let items: Vec<Term> = found.into_iter().map(|m| pos_tuple(heap, m)).collect();
     Ok(boxed::list(heap, &items))
@@ -504,10 +516,10 @@ fn matches_3(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn do_split(p: &mut Process, subject: Term, pattern: Term, opts: Term) -> BifResult {
     let s = setup(subject, pattern, opts, true)?;
-    let found = if s.opts.global {
-        s.pats.find_all(&s.subject, s.from, s.end)
-    } else {
-        s.pats.find(&s.subject, s.from, s.end).into_iter().collect()
+    let found = match &s.pats {
+        None => Vec::new(),
+        Some(p) if s.opts.global => p.find_all(&s.subject, s.from, s.end),
+        Some(p) => p.find(&s.subject, s.from, s.end).into_iter().collect(),
     };
     let size = s.subject.len();
     // Byte ranges of the parts between matches.

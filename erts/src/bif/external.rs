@@ -39,7 +39,8 @@ fn options(t: Term) -> Option<(EncodeOpts, Option<u32>)> {
         if let Some(a) = o.as_atom() {
             match a.name() {
                 "compressed" => level = Some(6),
-                "deterministic" | "local" => {}
+                "deterministic" => enc.deterministic = true,
+                "local" => {}
                 _ => return None,
             }
             continue;
@@ -57,7 +58,7 @@ fn options(t: Term) -> Option<(EncodeOpts, Option<u32>)> {
     Some((enc, level))
 }
 
-/// The encoded bytes, compressed when asked and when that makes them smaller (as OTP).
+/// The encoded bytes, compressed when asked unless that makes them longer (as OTP).
 fn encoded(t: Term, enc: EncodeOpts, level: Option<u32>) -> Vec<u8> {
     let plain = etf::encode(t, enc);
     let Some(level) = level.filter(|l| *l > 0) else {
@@ -71,8 +72,9 @@ fn encoded(t: Term, enc: EncodeOpts, level: Option<u32>) -> Vec<u8> {
         return plain;
     }
     let Ok(data) = z.finish() else { return plain };
+    // OTP keeps the compressed form unless it is longer than the plain one.
     let total = 6 + data.len();
-    if total >= plain.len() {
+    if total > plain.len() {
         return plain;
     }
     let mut out = Vec::with_capacity(total);
@@ -117,9 +119,6 @@ fn b2t(p: &mut Process, b: Term, opts: Term) -> BifResult {
     if used {
         return Ok(boxed::tuple(&mut p.heap, &[t, Term::small(n as i64)]));
     }
-    if n != bytes.len() {
-        // Trailing bytes are an error without `used`.
-        return Err(Fail::badarg());
-    }
+    // Bytes after the term are ignored, as in OTP.
     Ok(t)
 }

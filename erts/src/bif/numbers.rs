@@ -162,7 +162,17 @@ pub fn parse_float(s: &[u8]) -> Option<f64> {
 }
 
 fn text_to_float(p: &mut Process, t: Term, binary: bool) -> BifResult {
-    let s = text_bytes(t, binary).ok_or_else(Fail::badarg)?;
+    let mut s = text_bytes(t, binary).ok_or_else(Fail::badarg)?;
+    // OTP reads the text as a C string: it ends at the first NUL. Its `strtod` is retried
+    // with the other radix character, so `,` may stand for the point.
+    if let Some(nul) = s.iter().position(|&b| b == 0) {
+        s.truncate(nul);
+    }
+    for b in s.iter_mut() {
+        if *b == b',' {
+            *b = b'.';
+        }
+    }
     let f = parse_float(&s).ok_or_else(Fail::badarg)?;
     Ok(boxed::float(&mut p.heap, f))
 }
@@ -173,14 +183,21 @@ enum FloatFormat {
     Short,
 }
 
+/// Parses the options of `float_to_list/2` and `float_to_binary/2` as OTP 25 does: the last
+/// of `short`, `{decimals, N}` and `{scientific, N}` wins and only its `N` is range-checked;
+/// a negative `{scientific, N}` is C's default precision, 6.
 fn float_format(opts: Term) -> Option<FloatFormat> {
     let mut format = FloatFormat::Scientific(20);
     let mut compact = false;
+    let mut last: Option<(bool, i64)> = None;
     for o in boxed::list_to_vec(opts)? {
         if let Some(a) = o.as_atom() {
             match a.name() {
                 "compact" => compact = true,
-                "short" => format = FloatFormat::Short,
+                "short" => {
+                    format = FloatFormat::Short;
+                    last = None;
+                }
                 _ => return None,
             }
             continue;
@@ -190,15 +207,20 @@ fn float_format(opts: Term) -> Option<FloatFormat> {
         }
         let n = boxed::tuple_element(o, 1).as_small()?;
         match boxed::tuple_element(o, 0).as_atom()?.name() {
-            "decimals" if (0..=253).contains(&n) => {
-                format = FloatFormat::Decimals(n as usize, false)
-            }
-            "scientific" if (0..=249).contains(&n) => format = FloatFormat::Scientific(n as usize),
+            "decimals" => last = Some((true, n)),
+            "scientific" => last = Some((false, n)),
             _ => return None,
         }
     }
-    if let FloatFormat::Decimals(n, _) = format {
-        format = FloatFormat::Decimals(n, compact);
+    match last {
+        Some((true, n)) if (0..=253).contains(&n) => {
+            format = FloatFormat::Decimals(n as usize, compact)
+        }
+        Some((false, n)) if n <= 249 => {
+            format = FloatFormat::Scientific(if n < 0 { 6 } else { n as usize })
+        }
+        Some(_) => return None,
+        None => {}
     }
     Some(format)
 }
@@ -209,15 +231,27 @@ fn float_to_text(p: &mut Process, f: Term, opts: Term, binary: bool) -> BifResul
     }
     let v = boxed::float_value(f);
     let text = match float_format(opts).ok_or_else(Fail::badarg)? {
-        FloatFormat::Scientific(n) => float_fmt::format_e(v, n),
+        FloatFormat::Scientific(n) => {
+            let s = float_fmt::format_e(v, n);
+            if s.len() > 255 {
+                return Err(Fail::badarg());
+            }
+            s
+        }
         FloatFormat::Short => float_fmt::format_short(v),
         FloatFormat::Decimals(n, compact) => {
-            let mut s = float_fmt::format_fixed(v, n);
+            let mut s = float_fmt::format_fixed_otp(v, n);
             if s.len() > 255 {
                 return Err(Fail::badarg());
             }
             if compact && n > 0 {
                 while s.ends_with('0') && !s.ends_with(".0") {
+                    s.pop();
+                }
+            } else if compact && v.abs() > (1u64 << 53) as f64 {
+                // OTP strips the zeros of a big integral value printed without decimals
+                // too (`1.0e16` with `[compact, {decimals, 0}]` is "1").
+                while s.ends_with('0') {
                     s.pop();
                 }
             }

@@ -1,5 +1,6 @@
 //! `erlang:decode_packet/3` (OTP's `packet_parser.c`) for the framing types that carry no
-//! protocol parsing: `raw`/`0`, `1`, `2`, `4` (big-endian length headers) and `line`.
+//! protocol parsing: `raw`/`0`, `1`, `2`, `4` (big-endian length headers) and `line` (with
+//! `line_length` and `line_delimiter`).
 //! The protocol parsers (`http*`, `asn1`, `cdr`, `sunrm`, `fcgi`, `tpkt`) are not implemented:
 //! asking for one raises `error:notsup` rather than giving a wrong answer.
 
@@ -41,7 +42,7 @@ fn decode_packet_3(p: &mut Process, a: &[Term]) -> BifResult {
     if !a[1].is_binary() {
         return Err(Fail::badarg());
     }
-    let (mut packet_size, mut line_length) = (0usize, 0usize);
+    let (mut packet_size, mut line_length, mut delimiter) = (0usize, 0usize, b'\n');
     for o in boxed::list_to_vec(a[2]).ok_or_else(Fail::badarg)? {
         if !o.is_tuple() || boxed::tuple_arity(o) != 2 {
             return Err(Fail::badarg());
@@ -53,6 +54,8 @@ fn decode_packet_3(p: &mut Process, a: &[Term]) -> BifResult {
         match boxed::tuple_element(o, 0).as_atom().map(|x| x.name()) {
             Some("packet_size") => packet_size = v,
             Some("line_length") => line_length = v,
+            // Only `line` packets take a delimiter.
+            Some("line_delimiter") if v <= 255 && matches!(kind, Kind::Line) => delimiter = v as u8,
             _ => return Err(Fail::badarg()),
         }
     }
@@ -65,11 +68,10 @@ fn decode_packet_3(p: &mut Process, a: &[Term]) -> BifResult {
     };
     let invalid = |p: &mut Process| tag(p, "error", Term::atom(atom::atom("invalid")));
     Ok(match kind {
+        // Raw packets are not checked against `packet_size` (as OTP).
         Kind::Raw => {
             if bytes.is_empty() {
                 more_undefined(p)
-            } else if packet_size > 0 && bytes.len() > packet_size {
-                invalid(p)
             } else {
                 ok(p, &bytes, &[])
             }
@@ -81,7 +83,8 @@ fn decode_packet_3(p: &mut Process, a: &[Term]) -> BifResult {
                 let len = bytes[..n]
                     .iter()
                     .fold(0usize, |acc, b| (acc << 8) | *b as usize);
-                if packet_size > 0 && len > packet_size {
+                // OTP reads a 4-byte length as signed: from 2^31 on it is invalid.
+                if (packet_size > 0 && len > packet_size) || len >= 1 << 31 {
                     invalid(p)
                 } else if bytes.len() < n + len {
                     tag(p, "more", Term::small((n + len) as i64))
@@ -90,7 +93,7 @@ fn decode_packet_3(p: &mut Process, a: &[Term]) -> BifResult {
                 }
             }
         }
-        Kind::Line => match bytes.iter().position(|b| *b == b'\n') {
+        Kind::Line => match bytes.iter().position(|b| *b == delimiter) {
             Some(i) if line_length == 0 || i < line_length => {
                 if packet_size > 0 && i + 1 > packet_size {
                     invalid(p)

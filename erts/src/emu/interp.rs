@@ -1362,7 +1362,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 next!();
             }
             Instr::Fnegate { src, dst, .. } => {
-                proc.f[*dst as usize] = -proc.f[*src as usize];
+                // As OTP 25's `fnegate`: `0.0 - X`, so it gives `0.0` for `0.0` (the BIF
+                // `erlang:'-'/1` gives `-0.0`).
+                proc.f[*dst as usize] = 0.0 - proc.f[*src as usize];
                 next!();
             }
             Instr::PutMapAssoc {

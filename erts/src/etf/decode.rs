@@ -448,14 +448,13 @@ fn inflate(input: &[u8], size: usize) -> Result<(Vec<u8>, usize), DecodeError> {
     if size > 1 << 31 {
         return Err(DecodeError::Invalid("compressed size"));
     }
-    let mut out = Vec::with_capacity(size.min(1 << 24));
+    // Room for one byte more than announced, so that a stream longer than its header says
+    // is refused (as OTP does) rather than cut.
+    let mut out = Vec::with_capacity(size.min(1 << 24) + 1);
     let mut z = Decompress::new(true);
     loop {
         if out.len() == out.capacity() {
-            if out.len() >= size {
-                break;
-            }
-            out.reserve((size - out.len()).min(1 << 24));
+            out.reserve((size + 1 - out.len()).clamp(1, 1 << 24));
         }
         let before = z.total_in() as usize;
         let status = z

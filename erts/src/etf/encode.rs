@@ -15,11 +15,17 @@ pub struct EncodeOpts {
     /// `{minor_version, N}`: 0 writes floats as text, below 2 writes latin-1 atoms as
     /// `ATOM_EXT`.
     pub minor_version: u8,
+    /// `deterministic`: map pairs in map key order (integers before floats) rather than in
+    /// the internal order of hash maps.
+    pub deterministic: bool,
 }
 
 impl Default for EncodeOpts {
     fn default() -> Self {
-        EncodeOpts { minor_version: 1 }
+        EncodeOpts {
+            minor_version: 1,
+            deterministic: false,
+        }
     }
 }
 
@@ -207,7 +213,11 @@ fn boxed_term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpt
             big(out, neg, &bytes);
         }
         subtag::MAP => {
-            let pairs = map::iter_pairs(t);
+            let pairs = if opts.deterministic {
+                map::sorted_pairs(t)
+            } else {
+                map::iter_pairs(t)
+            };
             out.push(MAP_EXT);
             out.extend_from_slice(&(pairs.len() as u32).to_be_bytes());
             for (k, v) in pairs.iter().rev() {

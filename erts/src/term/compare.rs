@@ -3,7 +3,7 @@
 //! Order: number < atom < reference < fun < port < pid < tuple < map < nil < list < bitstring.
 //! `compare(a, b, false)` is the order of `<`, `==` and sorting: integers and floats compare by
 //! value. `compare(a, b, true)` is the exact order used for `=:=` and map keys: an integer and a
-//! float are never equal, and when equal in value the integer is less.
+//! float are never equal, and every integer is less than every float.
 
 use super::boxed::{self, bitstring_view};
 use super::{external, header_arity, subtag, Term};
@@ -75,22 +75,11 @@ fn compare_numbers(a: Term, b: Term, exact: bool) -> Ordering {
             let y = bignum::to_bigint(b).unwrap_or_default();
             x.cmp(&y)
         }
-        (true, false) => {
-            let o = float_vs_int(boxed::float_value(a), b);
-            if o == Ordering::Equal && exact {
-                Ordering::Greater
-            } else {
-                o
-            }
-        }
-        (false, true) => {
-            let o = float_vs_int(boxed::float_value(b), a).reverse();
-            if o == Ordering::Equal && exact {
-                Ordering::Less
-            } else {
-                o
-            }
-        }
+        // In the exact order every integer is less than every float (OTP's map key order).
+        (true, false) if exact => Ordering::Greater,
+        (false, true) if exact => Ordering::Less,
+        (true, false) => float_vs_int(boxed::float_value(a), b),
+        (false, true) => float_vs_int(boxed::float_value(b), a).reverse(),
     }
 }
 

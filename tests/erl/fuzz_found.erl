@@ -1,0 +1,89 @@
+%% Differences from OTP 25 found by the differential fuzzer (tests/fuzz_diff.rs), one case per
+%% finding, each with the input the fuzzer printed or a smaller one.
+-module(fuzz_found).
+-export([main/0]).
+
+main() ->
+    %% binary_to_term/1,2 ignore bytes after the term; `used` tells where it ended.
+    t(fun() -> binary_to_term(<<131,97,1,5,6>>) end),
+    t(fun() -> binary_to_term(<<131,97,1,5,6>>, [safe]) end),
+    t(fun() -> binary_to_term(<<131,97,1,5,6>>, [used]) end),
+    %% A compressed term whose data inflates to more bytes than its header says.
+    t(fun() -> binary_to_term(<<131,80,0,0,0,36,120,156,203,83,100,100,98,192,15,24,20,132,0,188,148>>) end),
+    %% term_to_binary keeps the compressed form when it is exactly as long as the plain one.
+    t(fun() -> term_to_binary(-170141183460469231731687303715884105727, [{compressed,6}]) end),
+    %% Map keys: every integer is less than every float (flatmap order, map comparison).
+    M = maps:from_list([{2, a}, {1.0, b}, {-5.0, c}, {7, d}, {0.5, e}]),
+    t(fun() -> maps:to_list(M) end),
+    t(fun() -> term_to_binary(M) end),
+    t(fun() -> #{1.0 => a} < #{2 => a} end),
+    t(fun() -> lists:sort([#{1.0 => a}, #{2 => a}, #{-1.0 => a}, #{3 => a}]) end),
+    t(fun() -> erts_internal:cmp_term(5, 1.0) end),
+    %% term_to_binary(_, [deterministic]) writes the pairs of a hash map in key order.
+    Big = maps:from_list([{I * 1.0, I} || I <- lists:seq(1, 20)] ++ [{-I, I} || I <- lists:seq(1, 20)]),
+    t(fun() -> binary_to_list(term_to_binary(Big, [deterministic])) end),
+    t(fun() -> binary_to_term(term_to_binary(Big, [deterministic])) =:= Big end),
+    %% Negating 0.0 in float registers (`fnegate`) gives 0.0, through the BIF -0.0.
+    Z = id(0.0),
+    t(fun() -> term_to_binary(fneg(id(0.0))) end),
+    t(fun() -> term_to_binary(fneg(id(-0.0))) end),
+    t(fun() -> term_to_binary(-Z) end),
+    t(fun() -> term_to_binary(apply(erlang, '-', [id(0.0)])) end),
+    t(fun() -> term_to_binary(-id(-0.0)) end),
+    %% binary:match/matches/split/replace search nothing in an empty range at the start,
+    %% whatever the pattern.
+    t(fun() -> binary:match(<<>>, <<>>) end),
+    t(fun() -> binary:match(<<>>, foo) end),
+    t(fun() -> binary:matches(<<>>, [foo]) end),
+    t(fun() -> binary:split(<<>>, <<>>) end),
+    t(fun() -> binary:split(<<>>, <<"a">>, [trim]) end),
+    t(fun() -> binary:split(<<"ab">>, <<>>, [trim_all, {scope, {0, 0}}]) end),
+    t(fun() -> binary:replace(<<>>, <<>>, <<"xy">>, []) end),
+    t(fun() -> binary:replace(<<"ab">>, <<>>, <<"x">>, [{scope, {0, 0}}]) end),
+    t(fun() -> binary:match(<<"ab">>, <<>>, [{scope, {1, 0}}]) end),
+    t(fun() -> binary:split(<<"ab">>, [<<"a">>, <<>>]) end),
+    %% float_to_list/2 options: the last format wins and only its N is checked.
+    t(fun() -> float_to_binary(-0.1, [{decimals, 127}, {decimals, -1}, {decimals, 6}]) end),
+    t(fun() -> float_to_list(3646.831932773109, [{decimals, -1}, {scientific, 12}]) end),
+    t(fun() -> float_to_list(1.5, [{decimals, -1}]) end),
+    t(fun() -> float_to_list(1.5, [{scientific, -5}]) end),
+    t(fun() -> float_to_list(1.5, [{scientific, 250}]) end),
+    t(fun() -> float_to_list(1.5, [{decimals, 300}, short]) end),
+    %% list_to_float/binary_to_float read a C string: text after a NUL is ignored.
+    t(fun() -> binary_to_float(<<"1.3565677850809092", 0, "292">>) end),
+    t(fun() -> list_to_float([$1, $., $5, 0, $x]) end),
+    t(fun() -> binary_to_float(id(<<0, "1.5">>)) end),
+    %% A `,` may stand for the decimal point.
+    t(fun() -> list_to_float(id("1,5")) end),
+    t(fun() -> binary_to_float(id(<<"1,5e3">>)) end),
+    t(fun() -> list_to_float(id("1.5,5")) end),
+    %% {decimals, N} below 19 on values up to 2^53 is computed in doubles, as OTP 25 does.
+    t(fun() -> float_to_binary(703.7830188679245, [compact, {decimals, 17}]) end),
+    t(fun() -> float_to_list(0.1, [{decimals, 18}]) end),
+    t(fun() -> float_to_list(4.35, [{decimals, 16}]) end),
+    t(fun() -> float_to_list(-860.380195599022, [{decimals, 18}]) end),
+    t(fun() -> float_to_list(0.1, [{decimals, 20}]) end),
+    t(fun() -> float_to_list(-0.0, [{decimals, 5}]) end),
+    t(fun() -> float_to_list(2.5, [{decimals, 0}]) end),
+    t(fun() -> float_to_list(0.999999, [{decimals, 3}]) end),
+    t(fun() -> float_to_list(1.0e16, [compact, {decimals, 0}]) end),
+    %% Texts longer than 255 characters are refused.
+    t(fun() -> float_to_list(-490.07912087912086, [{scientific, 249}]) end),
+    t(fun() -> length(float_to_list(490.07912087912086, [{scientific, 249}])) end),
+    %% decode_packet/3: raw ignores packet_size; line_delimiter only for line; 4-byte
+    %% lengths from 2^31 on are invalid.
+    t(fun() -> erlang:decode_packet(raw, <<40,206,115,239,84,145>>, [{packet_size, 4}]) end),
+    t(fun() -> erlang:decode_packet(line, <<"ab;cd">>, [{line_delimiter, $;}]) end),
+    t(fun() -> erlang:decode_packet(line, <<>>, [{line_delimiter, $;}, {line_length, 13}]) end),
+    t(fun() -> erlang:decode_packet(line, <<10,10,13>>, [{line_length, 6}, {line_delimiter, 10}]) end),
+    t(fun() -> erlang:decode_packet(4, <<0,0,0,0>>, [{line_delimiter, 10}]) end),
+    t(fun() -> erlang:decode_packet(4, <<197,0,104,151,1,18,212,110>>, []) end),
+    t(fun() -> erlang:decode_packet(4, <<127,0,0,0,1>>, []) end),
+    ok.
+
+t(F) ->
+    erlang:display(try {ok, F()} catch C:R -> {C, R} end).
+
+id(X) -> X.
+
+fneg(X) when is_float(X) -> -X.
