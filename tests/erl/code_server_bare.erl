@@ -46,6 +46,10 @@ main() ->
     erlang:display(code:soft_purge(M)),
     erlang:display(erlang:check_old_code(M)),
     erlang:display(code:load_abs(Abs)),
+    erlang:display(code:purge(M)),
+    erlang:display(code:load_file(M)),
+    erlang:display({code:is_loaded(M) =:= {file, File}, erlang:check_old_code(M)}),
+    erlang:display(code:purge(M)),
     %% Sticky modules.
     erlang:display({code:is_sticky(lists), code:is_sticky(M), code:is_sticky(no_such)}),
     erlang:display(code:stick_mod(M)),

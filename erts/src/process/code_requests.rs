@@ -243,6 +243,15 @@ fn object_code(m: Atom) -> Option<(Vec<u8>, String)> {
     })
 }
 
+/// `load_file` of a loaded module: its object code from the path, loaded again (the
+/// current version becomes old code), as OTP's code server does.
+pub fn reload(from: Term, m: Atom) {
+    match object_code(m) {
+        Some((bytes, f)) => load_bytes(from, m, &bytes, LoadedAs::Path(f)),
+        None => code_reply(from, |h| error(h, "nofile")),
+    }
+}
+
 /// `add_path(Where, Dir)`: `true` or `{error, bad_directory}`.
 fn add_path(first: bool, dir: Term) -> Result<(), &'static str> {
     let d = chars(dir).ok_or("bad_directory")?;

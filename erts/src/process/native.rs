@@ -267,6 +267,15 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
         Some((name, arg)) if name == "is_loaded" && arg.is_atom() => {
             code_reply(from, |h| is_loaded(h, arg.as_atom().unwrap_or(atom::OK)))
         }
+        Some((name, arg))
+            if name == "load_file"
+                && arg
+                    .as_atom()
+                    .is_some_and(|m| crate::module::modules().is_loaded(m)) =>
+        {
+            // `code:load_file/1` of a loaded module loads it again from the path.
+            super::code_requests::reload(from, arg.as_atom().unwrap_or(atom::OK))
+        }
         Some((name, arg)) if (name == "ensure_loaded" || name == "load_file") && arg.is_atom() => {
             load(from, arg.as_atom().unwrap_or(atom::OK), name == "load_file")
         }
