@@ -8,7 +8,9 @@
 //! - `DIFF_TIMEOUT=secs`   per-program timeout (default 30)
 //!
 //! A program may declare its expected exit status (for negative tests) with a line
-//! `%% expect_status: N` (default 0). Real erl's expected outputs are cached in `tests/out/expected`
+//! `%% expect_status: N` (default 0), and extra `erlc` options with a line
+//! `%% erlc_opts: +r24 ...` (for example to get the instructions of older compilers). A program
+//! may also be BEAM assembly, `NAME.S` (compiled with `erlc`, which assembles it). Real erl's expected outputs are cached in `tests/out/expected`
 //! keyed by a hash of the `.erl` source.
 //!
 //! `tests/known_failures.txt` names the programs that do not match yet (one per line, `#`
@@ -121,6 +123,16 @@ fn expect_status(src: &str) -> i32 {
         }
     }
     0
+}
+
+/// The extra `erlc` options a program declares with a line `%% erlc_opts: ...`.
+fn erlc_opts(src: &str) -> Vec<String> {
+    for line in src.lines() {
+        if let Some(rest) = line.trim().strip_prefix("%% erlc_opts:") {
+            return rest.split_whitespace().map(str::to_string).collect();
+        }
+    }
+    Vec::new()
 }
 
 /// Runs a command with a timeout, collecting stdout and stderr.
@@ -347,7 +359,7 @@ fn build_setup() -> Setup {
     let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
         .expect("tests/erl")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "erl"))
+        .filter(|p| p.extension().is_some_and(|x| x == "erl" || x == "S"))
         .filter(|p| p.file_stem().unwrap().to_string_lossy().contains(&filter))
         .collect();
     sources.sort();
@@ -362,7 +374,9 @@ fn build_setup() -> Setup {
                     .unwrap_or_default()
                     .to_string_lossy()
                     .into_owned();
-                if !src_dir.join(format!("{stem}.erl")).exists() {
+                if !src_dir.join(format!("{stem}.erl")).exists()
+                    && !src_dir.join(format!("{stem}.S")).exists()
+                {
                     let _ = fs::remove_file(&p);
                 }
             }
@@ -372,6 +386,8 @@ fn build_setup() -> Setup {
     let mut programs = Vec::new();
     let mut hashes = HashMap::new();
     let mut stale = Vec::new();
+    // Programs with their own `erlc` options, and assembly files: one `erlc` each.
+    let mut stale_special: Vec<(PathBuf, PathBuf, u64, Vec<String>)> = Vec::new();
     for path in &sources {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let src = fs::read(path).expect("read .erl");
@@ -387,7 +403,13 @@ fn build_setup() -> Setup {
         let fresh = beam.exists()
             && fs::read_to_string(&stamp).ok().as_deref() == Some(&format!("{hash:016x}"));
         if !fresh {
-            stale.push((path.clone(), stamp, hash));
+            let opts = erlc_opts(&String::from_utf8_lossy(&src));
+            let assembly = path.extension().is_some_and(|x| x == "S");
+            if opts.is_empty() && !assembly {
+                stale.push((path.clone(), stamp, hash));
+            } else {
+                stale_special.push((path.clone(), stamp, hash, opts));
+            }
         }
         programs.push(Program {
             name: name.clone(),
@@ -417,6 +439,26 @@ fn build_setup() -> Setup {
                 for (_, stamp, hash) in chunk.iter() {
                     let _ = fs::write(stamp, format!("{hash:016x}"));
                 }
+            }
+        });
+        errors.extend(errs.into_inner().unwrap());
+    }
+
+    if !stale_special.is_empty() {
+        let errs = Mutex::new(Vec::new());
+        par_for(&stale_special, |(path, stamp, hash, opts)| {
+            let mut cmd = Command::new("erlc");
+            cmd.args(opts).arg("-o").arg(&ebin).arg(path);
+            let o = run_with_timeout(cmd, Duration::from_secs(300));
+            if o.status != Some(0) {
+                errs.lock().unwrap().push(format!(
+                    "erlc {opts:?} failed on {}:\n{}{}",
+                    path.display(),
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(&o.stderr)
+                ));
+            } else {
+                let _ = fs::write(stamp, format!("{hash:016x}"));
             }
         });
         errors.extend(errs.into_inner().unwrap());

@@ -240,6 +240,77 @@ fn install_or_park(m: Arc<Module>, file: Option<PathBuf>) -> Result<Arc<Module>,
     Err(CodeError::OnLoadPending)
 }
 
+/// Loads `bytes` as the code of `module` (`code:load_binary/3`, `code:load_abs/1`): the module
+/// must have that name; it becomes current (or waits for its `on_load` function), and its
+/// previous version, if any, becomes old code. `file` is recorded as where it came from.
+pub fn load_module_bytes(
+    module: Atom,
+    bytes: &[u8],
+    file: Option<PathBuf>,
+) -> Result<Arc<Module>, CodeError> {
+    let _g = load_lock().lock();
+    let parsed = beam_file::parse(bytes).map_err(CodeError::Load)?;
+    if parsed.module != module {
+        return Err(CodeError::Load(LoadError::BadModuleName {
+            expected: module.name().to_string(),
+            found: parsed.module.name().to_string(),
+        }));
+    }
+    let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
+    if modules().is_loaded(module) {
+        old_code().lock().insert(module);
+    }
+    loaded_files().lock().remove(&module);
+    install_or_park(m, file)
+}
+
+/// Installs prepared code (`erlang:prepare_loading/2`, then `finish_loading`): the previous
+/// version, if any, becomes old code; a module with an `on_load` function waits for it.
+pub fn install_prepared(m: Arc<Module>, file: Option<PathBuf>) -> Result<(), CodeError> {
+    let _g = load_lock().lock();
+    if modules().is_loaded(m.name) {
+        old_code().lock().insert(m.name);
+    }
+    loaded_files().lock().remove(&m.name);
+    match install_or_park(m, file) {
+        Ok(_) | Err(CodeError::OnLoadPending) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Modules with old code (a version replaced by a newer one or deleted, not yet purged).
+fn old_code() -> &'static Mutex<std::collections::HashSet<Atom>> {
+    static O: OnceLock<Mutex<std::collections::HashSet<Atom>>> = OnceLock::new();
+    O.get_or_init(Default::default)
+}
+
+/// Whether `module` has old code (`erlang:check_old_code/1`).
+pub fn has_old_code(module: Atom) -> bool {
+    old_code().lock().contains(&module)
+}
+
+/// Forgets `module`'s old code (a purge); returns whether it had any.
+pub fn drop_old_code(module: Atom) -> bool {
+    old_code().lock().remove(&module)
+}
+
+/// `erlang:delete_module/1`: makes the current code of `module` old. `false` when it is not
+/// loaded or already has old code (which must be purged first).
+pub fn delete_module(module: Atom) -> bool {
+    let _g = load_lock().lock();
+    if has_old_code(module) || modules().delete(module).is_none() {
+        return false;
+    }
+    old_code().lock().insert(module);
+    loaded_files().lock().remove(&module);
+    true
+}
+
+/// Replaces the code path (`code:set_path/1` and the other path requests).
+pub fn replace_path(dirs: Vec<PathBuf>) {
+    *path().lock() = dirs;
+}
+
 /// Like [`ensure_loaded`], but after a failed `on_load` it tries again (`code:load_file/1`).
 pub fn load_again(module: Atom) -> Result<Arc<Module>, CodeError> {
     failed().lock().remove(&module);

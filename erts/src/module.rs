@@ -293,6 +293,18 @@ impl ModuleTable {
     pub fn find_by_pc(&self, pc: *const Instr) -> Option<Arc<Module>> {
         self.all.read().iter().find(|m| m.contains(pc)).cloned()
     }
+    /// Makes `name`'s current code old (`erlang:delete_module/1`): it is no longer loaded and
+    /// its exports no longer lead to it; processes running it go on. Returns the module.
+    pub fn delete(&self, name: Atom) -> Option<Arc<Module>> {
+        let m = self.modules.write().remove(&name)?;
+        for &(f, a, _) in &m.exports {
+            let e = export(m.name, f, a);
+            if e.bif.is_none() && !crate::bif::is_otp_bif(m.name, f, a) {
+                e.set_address(std::ptr::null_mut());
+            }
+        }
+        Some(m)
+    }
     pub fn loaded(&self) -> Vec<Atom> {
         self.modules.read().keys().copied().collect()
     }

@@ -121,6 +121,10 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         "code_server",
         crate::process::native::code_server_handler,
     );
+    crate::process::native::spawn_native(
+        "erl_prim_loader",
+        crate::process::code_requests::prim_loader_handler,
+    );
     // OTP runs `-s` functions in init's boot process, which traps exits; so does ours.
     let opts = crate::process::spawn::SpawnOpts {
         group_leader: start_io_servers(),

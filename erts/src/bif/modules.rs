@@ -14,6 +14,17 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "get_module_info", 2, get_module_info_2);
     r.add("erlang", "function_exported", 3, function_exported_3);
     r.add("erlang", "module_loaded", 1, module_loaded_1);
+    r.add("erlang", "prepare_loading", 2, prepare_loading_2);
+    r.add(
+        "erlang",
+        "has_prepared_code_on_load",
+        1,
+        has_prepared_code_on_load_1,
+    );
+    r.add("erlang", "check_old_code", 1, |_, a| {
+        let m = a[0].as_atom().ok_or_else(Fail::badarg)?;
+        Ok(Term::bool(crate::code::has_old_code(m)))
+    });
     r.add("erlang", "make_fun", 3, make_fun_3);
     r.add("erlang", "fun_info", 2, fun_info_2);
     r.add("erlang", "fun_info_mfa", 1, fun_info_mfa_1);
@@ -205,4 +216,29 @@ fn fun_info_2(p: &mut Process, a: &[Term]) -> BifResult {
         }
     };
     Ok(boxed::tuple(&mut p.heap, &[a[1], v]))
+}
+
+/// `erlang:prepare_loading(Module, Code)`: the code loaded but not installed, as a reference
+/// that `code`'s `finish_loading` request installs; `{error, badfile}` for code that does not
+/// load as `Module`.
+fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let m = a[0].as_atom().ok_or_else(Fail::badarg)?;
+    let bytes = boxed::binary_bytes(a[1]).ok_or_else(Fail::badarg)?.to_vec();
+    match crate::process::code_requests::prepare(m, &bytes) {
+        Ok(id) => Ok(boxed::reference(&mut p.heap, id)),
+        Err(_) => Ok(boxed::tuple(
+            &mut p.heap,
+            &[Term::atom(atom::ERROR), Term::atom(atom::atom("badfile"))],
+        )),
+    }
+}
+
+/// `erlang:has_prepared_code_on_load(Prepared)`.
+fn has_prepared_code_on_load_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    if !a[0].is_reference() {
+        return Err(Fail::badarg());
+    }
+    crate::process::code_requests::prepared_on_load(boxed::reference_id(a[0]))
+        .map(Term::bool)
+        .ok_or_else(Fail::badarg)
 }

@@ -5,7 +5,7 @@
 //! or refc binary, word 2 the bit offset where matching started, word 3 the current bit
 //! position and word 4 the end bit offset (all absolute in the underlying binary's bytes).
 
-use super::instr::{BinSeg, SegKind, BSF_LITTLE, BSF_SIGNED};
+use super::instr::{BinSeg, Lbl, OldBuild, OldInit, SegKind, BSF_LITTLE, BSF_SIGNED};
 use crate::atom;
 use crate::bignum;
 use crate::bits::copy_bits;
@@ -611,6 +611,11 @@ fn encode_seg(w: &mut BitWriter, seg: &BinSeg, v: Term, size: Term) -> Result<()
             w.put_bits(view.bytes, view.offset_bits, n.min(view.size_bits));
         }
         SegKind::Utf8 | SegKind::Utf16 | SegKind::Utf32 => {
+            // The compiler gives these segments unit 0; OTP 25 runs any other unit as a
+            // segment of a variable size, which its size (`undefined`) is not.
+            if seg.unit != 0 {
+                return Err(BsErr::Size);
+            }
             let cp = v.as_small().ok_or_else(seg_error)?;
             if !(0..=0x10FFFF).contains(&cp) || (0xD800..=0xDFFF).contains(&cp) {
                 return Err(seg_error());
@@ -705,4 +710,117 @@ pub fn create_bin(
     } else {
         Ok(boxed::sub_binary(heap, bin, 0, total))
     }
+}
+
+// ------------------------------------------------------------------ old construction
+
+/// The exception of a failed old-style construction step: OTP raises a plain `badarg` (or
+/// `system_limit`) without `error_info` for these instructions.
+fn old_fail(e: BsErr) -> Fail {
+    match e {
+        BsErr::Limit => Fail::system_limit(),
+        BsErr::Type | BsErr::Size => Fail::badarg(),
+    }
+}
+
+/// Runs an old-style binary construction (`Instr::BsBuild`): `init_size` is the value of the
+/// start's size operand, `base` the binary appended to (`bs_append`/`bs_private_append`, else
+/// `NONE`), `vals` the value and size of each `bs_put_*`. On failure returns the label of the
+/// failing step (0: raise) and the exception.
+pub fn old_build(
+    heap: &mut Heap,
+    b: &OldBuild,
+    init_size: Term,
+    base: Term,
+    vals: &[(Term, Term)],
+) -> Result<Term, (Lbl, Fail)> {
+    let declared = match &b.init {
+        OldInit::Bytes(_) => build_size(init_size, 8),
+        OldInit::Bits(_) | OldInit::Append { .. } => build_size(init_size, 1),
+    }
+    .map_err(|e| (b.fail, old_fail(e)))?;
+    if let OldInit::Append { unit, .. } = &b.init {
+        if !base.is_bitstring() || bitstring_view(base).size_bits % (*unit).max(1) as usize != 0 {
+            return Err((b.fail, Fail::badarg()));
+        }
+    }
+    let mut w = BitWriter {
+        buf: Vec::new(),
+        bits: 0,
+    };
+    for (i, (seg, &(v, size))) in b.segs.iter().zip(vals).enumerate() {
+        encode_seg(&mut w, seg, v, size).map_err(|e| (b.seg_fails[i], old_fail(e)))?;
+    }
+    // The compiler sizes the start to fit the segments exactly; a hand-written sequence that
+    // does not is refused (OTP would leave bytes unwritten or write past the binary).
+    if w.bits != declared {
+        return Err((b.fail, Fail::badarg()));
+    }
+    match &b.init {
+        OldInit::Append { .. } => {
+            if base.is_binary() && w.bits % 8 == 0 {
+                if let Some(t) = boxed::try_append_in_place(heap, base, &w.buf) {
+                    return Ok(t);
+                }
+            }
+            let view = bitstring_view(base);
+            let mut all = BitWriter {
+                buf: Vec::new(),
+                bits: 0,
+            };
+            all.put_bits(view.bytes, view.offset_bits, view.size_bits);
+            all.put_bits(&w.buf, 0, w.bits);
+            let total = all.bits;
+            let bin = boxed::appendable_binary(heap, all.buf);
+            Ok(if total % 8 == 0 {
+                bin
+            } else {
+                boxed::sub_binary(heap, bin, 0, total)
+            })
+        }
+        _ => {
+            let total = w.bits;
+            let bin = boxed::binary_from_vec(heap, w.buf);
+            Ok(if total % 8 == 0 {
+                bin
+            } else {
+                boxed::sub_binary(heap, bin, 0, total)
+            })
+        }
+    }
+}
+
+/// `bs_add`: `a + b * unit` for non-negative integer sizes; `badarg` for anything else and
+/// `system_limit` for a sum beyond any binary's size.
+pub fn bs_add(a: Term, b: Term, unit: u32) -> Result<Term, Fail> {
+    let val = |t: Term| -> Result<u128, Fail> {
+        if let Some(v) = t.as_small() {
+            return u128::try_from(v).map_err(|_| Fail::badarg());
+        }
+        if t.is_bignum() && !bignum::is_negative(t) {
+            return Err(Fail::system_limit());
+        }
+        Err(Fail::badarg())
+    };
+    let (a, b) = (val(a)?, val(b)?);
+    let sum = a + b * unit as u128;
+    if sum > MAX_SEG_BITS as u128 {
+        return Err(Fail::system_limit());
+    }
+    Ok(Term::small(sum as i64))
+}
+
+/// `bs_utf8_size` / `bs_utf16_size`: the bytes that encoding `v` takes. A value that is not
+/// a code point gets a size too; the `bs_put_utf*` that follows raises `badarg` for it.
+pub fn utf_size(v: Term, utf16: bool) -> Term {
+    let cp = v.as_small().unwrap_or(0);
+    let n = match (utf16, cp) {
+        (true, c) if (0..0x10000).contains(&c) => 2,
+        (true, _) => 4,
+        (false, c) if c < 0x80 => 1,
+        (false, c) if c < 0x800 => 2,
+        (false, c) if c < 0x10000 => 3,
+        _ => 4,
+    };
+    Term::small(n)
 }

@@ -162,6 +162,34 @@ pub enum SegKind {
     Utf32,
 }
 
+/// How an old-style binary construction (`Instr::BsBuild`) starts.
+#[derive(Clone, Debug)]
+pub enum OldInit {
+    /// `bs_init2`: a binary of `size` bytes.
+    Bytes(Src),
+    /// `bs_init_bits`: a bitstring of `size` bits.
+    Bits(Src),
+    /// `bs_append` / `bs_private_append`: `bin` (whose size must be a multiple of `unit`)
+    /// followed by `size` more bits.
+    Append {
+        bin: Src,
+        size: Src,
+        unit: u32,
+        private: bool,
+    },
+}
+
+/// An old-style binary construction: the start and the `bs_put_*` segments after it, each with
+/// its own failure label (0: raise).
+#[derive(Clone, Debug)]
+pub struct OldBuild {
+    pub fail: Lbl,
+    pub init: OldInit,
+    pub dst: Dst,
+    pub segs: Box<[BinSeg]>,
+    pub seg_fails: Box<[Lbl]>,
+}
+
 /// Bit-syntax flag bits (as in the compiler's flag encoding).
 pub const BSF_LITTLE: u32 = 0x02;
 pub const BSF_SIGNED: u32 = 0x04;
@@ -626,6 +654,25 @@ pub enum Instr {
         segs: Box<[BinSeg]>,
     },
     BsInitWritable,
+    /// A binary built by the instructions of OTP 23/24 compilers: `bs_init2`, `bs_init_bits`,
+    /// `bs_append` or `bs_private_append` and the `bs_put_*` instructions that follow it, fused
+    /// by the loader into one step.
+    BsBuild(Box<OldBuild>),
+    /// `bs_add`: `dst = a + b * unit` for sizes (non-negative integers), else `badarg`.
+    BsAdd {
+        fail: Lbl,
+        a: Src,
+        b: Src,
+        unit: u32,
+        dst: Dst,
+    },
+    /// `bs_utf8_size` / `bs_utf16_size`: the bytes needed to encode a code point.
+    BsUtfSize {
+        fail: Lbl,
+        src: Src,
+        dst: Dst,
+        utf16: bool,
+    },
 
     // ----- misc
     OnLoad,
@@ -858,7 +905,15 @@ impl Instr {
             | BsSkipUtf8 { fail, .. }
             | BsSkipUtf16 { fail, .. }
             | BsSkipUtf32 { fail, .. }
-            | BsCreateBin { fail, .. } => f(fail),
+            | BsCreateBin { fail, .. }
+            | BsAdd { fail, .. }
+            | BsUtfSize { fail, .. } => f(fail),
+            BsBuild(b) => {
+                f(&mut b.fail);
+                for l in b.seg_fails.iter_mut() {
+                    f(l);
+                }
+            }
             _ => {}
         }
     }

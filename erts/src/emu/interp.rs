@@ -1649,6 +1649,47 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     Err(f) => fail_or!(*fail, f),
                 }
             }
+            Instr::BsBuild(b) => {
+                let (size, base) = match &b.init {
+                    OldInit::Bytes(s) | OldInit::Bits(s) => (get(proc, *s), Term::NONE),
+                    OldInit::Append { bin, size, .. } => (get(proc, *size), get(proc, *bin)),
+                };
+                let vals: smallvec::SmallVec<[(Term, Term); 8]> = b
+                    .segs
+                    .iter()
+                    .map(|s| (get(proc, s.src), get(proc, s.size)))
+                    .collect();
+                match bs::old_build(&mut proc.heap, b, size, base, &vals) {
+                    Ok(t) => {
+                        put(proc, b.dst, t);
+                        next!();
+                    }
+                    Err((fail, f)) => fail_or!(fail, f),
+                }
+            }
+            Instr::BsAdd {
+                fail,
+                a,
+                b,
+                unit,
+                dst,
+            } => match bs::bs_add(get(proc, *a), get(proc, *b), *unit) {
+                Ok(t) => {
+                    put(proc, *dst, t);
+                    next!();
+                }
+                Err(f) => fail_or!(*fail, f),
+            },
+            Instr::BsUtfSize {
+                fail: _,
+                src,
+                dst,
+                utf16,
+            } => {
+                let t = bs::utf_size(get(proc, *src), *utf16);
+                put(proc, *dst, t);
+                next!();
+            }
             Instr::BsInitWritable => {
                 proc.x[0] = boxed::binary(&mut proc.heap, &[]);
                 next!();

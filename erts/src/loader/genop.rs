@@ -1,12 +1,13 @@
 //! OTP 25's generic opcodes (`genop.tab`): number, name, operand count, and whether OTP 25's
-//! compiler still emits the instruction. The table is indexed by opcode number.
+//! loader still accepts the instruction (it accepts the binary construction instructions of
+//! OTP 23/24 compilers, `bs_init2`, `bs_put_*`, `bs_append`, ..., and `recv_mark`/`recv_set`). The table is indexed by opcode number.
 
 /// Facts about one generic opcode.
 #[derive(Debug)]
 pub struct OpInfo {
     pub name: &'static str,
     pub arity: u8,
-    /// Not emitted by OTP 25's compiler; the loader refuses it.
+    /// Refused by OTP 25's loader (and so by this one).
     pub obsolete: bool,
 }
 
@@ -108,10 +109,10 @@ table! {
     ("bs_restore", 1, true),
     ("bs_init", 2, true),
     ("bs_final", 2, true),
-    ("bs_put_integer", 5, true),
-    ("bs_put_binary", 5, true),
-    ("bs_put_float", 5, true),
-    ("bs_put_string", 2, true),
+    ("bs_put_integer", 5, false),
+    ("bs_put_binary", 5, false),
+    ("bs_put_float", 5, false),
+    ("bs_put_string", 2, false),
     ("bs_need_buf", 1, true),
     ("fclearerror", 0, false),
     ("fcheckerror", 1, false),
@@ -128,9 +129,9 @@ table! {
     ("try_case", 1, false),
     ("try_case_end", 1, false),
     ("raise", 2, false),
-    ("bs_init2", 6, true),
+    ("bs_init2", 6, false),
     ("bs_bits_to_bytes", 3, true),
-    ("bs_add", 5, true),
+    ("bs_add", 5, false),
     ("apply", 1, false),
     ("apply_last", 2, false),
     ("is_boolean", 2, false),
@@ -153,24 +154,24 @@ table! {
     ("bs_test_unit", 3, false),
     ("bs_match_string", 4, false),
     ("bs_init_writable", 0, false),
-    ("bs_append", 8, true),
-    ("bs_private_append", 6, true),
+    ("bs_append", 8, false),
+    ("bs_private_append", 6, false),
     ("trim", 2, false),
-    ("bs_init_bits", 6, true),
+    ("bs_init_bits", 6, false),
     ("bs_get_utf8", 5, false),
     ("bs_skip_utf8", 4, false),
     ("bs_get_utf16", 5, false),
     ("bs_skip_utf16", 4, false),
     ("bs_get_utf32", 5, false),
     ("bs_skip_utf32", 4, false),
-    ("bs_utf8_size", 3, true),
-    ("bs_put_utf8", 3, true),
-    ("bs_utf16_size", 3, true),
-    ("bs_put_utf16", 3, true),
-    ("bs_put_utf32", 3, true),
+    ("bs_utf8_size", 3, false),
+    ("bs_put_utf8", 3, false),
+    ("bs_utf16_size", 3, false),
+    ("bs_put_utf16", 3, false),
+    ("bs_put_utf32", 3, false),
     ("on_load", 0, false),
-    ("recv_mark", 1, true),
-    ("recv_set", 1, true),
+    ("recv_mark", 1, false),
+    ("recv_set", 1, false),
     ("gc_bif3", 7, false),
     ("line", 1, false),
     ("put_map_assoc", 5, false),
@@ -222,5 +223,6 @@ mod tests {
         assert_eq!(info(177).unwrap().arity, 6);
         assert!(info(0).is_none() && info(181).is_none());
         assert!(info(87).unwrap().obsolete);
+        assert!(!info(109).unwrap().obsolete && !info(111).unwrap().obsolete);
     }
 }

@@ -101,6 +101,20 @@ mod op {
     pub const GC_BIF2: u8 = 125;
     pub const IS_BITSTR: u8 = 129;
     pub const BS_CONTEXT_TO_BINARY: u8 = 130;
+    pub const BS_PUT_INTEGER: u8 = 89;
+    pub const BS_PUT_BINARY: u8 = 90;
+    pub const BS_PUT_FLOAT: u8 = 91;
+    pub const BS_PUT_STRING: u8 = 92;
+    pub const BS_INIT2: u8 = 109;
+    pub const BS_ADD: u8 = 111;
+    pub const BS_APPEND: u8 = 134;
+    pub const BS_PRIVATE_APPEND: u8 = 135;
+    pub const BS_INIT_BITS: u8 = 137;
+    pub const BS_UTF8_SIZE: u8 = 144;
+    pub const BS_PUT_UTF8: u8 = 145;
+    pub const BS_UTF16_SIZE: u8 = 146;
+    pub const BS_PUT_UTF16: u8 = 147;
+    pub const BS_PUT_UTF32: u8 = 148;
     pub const BS_TEST_UNIT: u8 = 131;
     pub const BS_MATCH_STRING: u8 = 132;
     pub const BS_INIT_WRITABLE: u8 = 133;
@@ -185,6 +199,20 @@ pub fn is_supported(op: u8) -> bool {
             | WAIT_TIMEOUT
             | RECV_MARK
             | RECV_SET
+            | BS_PUT_INTEGER
+            | BS_PUT_BINARY
+            | BS_PUT_FLOAT
+            | BS_PUT_STRING
+            | BS_INIT2
+            | BS_ADD
+            | BS_APPEND
+            | BS_PRIVATE_APPEND
+            | BS_INIT_BITS
+            | BS_UTF8_SIZE
+            | BS_PUT_UTF8
+            | BS_UTF16_SIZE
+            | BS_PUT_UTF16
+            | BS_PUT_UTF32
             | RECV_MARKER_RESERVE
             | RECV_MARKER_BIND
             | RECV_MARKER_CLEAR
@@ -294,6 +322,10 @@ struct Ctx<'a> {
     /// Name of the generic operation being translated (for errors).
     op_name: &'static str,
     lambda_entries: Vec<&'static FunEntry>,
+    /// An old-style binary construction (`bs_init2`, `bs_append`, ...) whose `bs_put_*`
+    /// instructions are being collected; emitted as one `Instr::BsBuild` at the next
+    /// instruction that is not a `bs_put_*` (or `line`).
+    pending_build: Option<OldBuild>,
 }
 
 fn name_of(op: u8) -> &'static str {
@@ -445,6 +477,18 @@ impl Ctx<'_> {
                     g.args.len()
                 )));
             }
+        }
+        if !matches!(
+            g.op,
+            LINE | BS_PUT_INTEGER
+                | BS_PUT_BINARY
+                | BS_PUT_FLOAT
+                | BS_PUT_STRING
+                | BS_PUT_UTF8
+                | BS_PUT_UTF16
+                | BS_PUT_UTF32
+        ) {
+            self.flush_build();
         }
         match g.op {
             LABEL => {
@@ -1187,6 +1231,111 @@ impl Ctx<'_> {
             }
             BS_INIT_WRITABLE => self.emit(Instr::BsInitWritable),
             BS_CREATE_BIN => self.bs_create_bin(g)?,
+            BS_INIT2 | BS_INIT_BITS => {
+                // Fail Size Words Live Flags Dst
+                let fail = self.label(g, 0)?;
+                let size = self.size_src(g, 1)?;
+                let dst = self.dst(g, 5)?;
+                let init = if g.op == BS_INIT2 {
+                    OldInit::Bytes(size)
+                } else {
+                    OldInit::Bits(size)
+                };
+                self.start_build(fail, init, dst);
+            }
+            BS_APPEND => {
+                // Fail Size Extra Live Unit Bin Flags Dst
+                let fail = self.label(g, 0)?;
+                let size = self.size_src(g, 1)?;
+                let unit = self.untagged(g, 4)?;
+                let bin = self.src(g, 5)?;
+                let dst = self.dst(g, 7)?;
+                let init = OldInit::Append {
+                    bin,
+                    size,
+                    unit,
+                    private: false,
+                };
+                self.start_build(fail, init, dst);
+            }
+            BS_PRIVATE_APPEND => {
+                // Fail Size Unit Bin Flags Dst
+                let fail = self.label(g, 0)?;
+                let size = self.size_src(g, 1)?;
+                let unit = self.untagged(g, 2)?;
+                let bin = self.src(g, 3)?;
+                let dst = self.dst(g, 5)?;
+                let init = OldInit::Append {
+                    bin,
+                    size,
+                    unit,
+                    private: true,
+                };
+                self.start_build(fail, init, dst);
+            }
+            BS_PUT_INTEGER | BS_PUT_BINARY | BS_PUT_FLOAT => {
+                // Fail Size Unit Flags Src
+                let fail = self.label(g, 0)?;
+                let size = self.size_src(g, 1)?;
+                let unit = self.untagged(g, 2)?;
+                let flags = native_endian(self.untagged(g, 3)?);
+                let src = self.src(g, 4)?;
+                let kind = match g.op {
+                    BS_PUT_INTEGER => SegKind::Integer,
+                    BS_PUT_BINARY => SegKind::Binary,
+                    _ => SegKind::Float,
+                };
+                self.add_put(fail, kind, unit, flags, src, size)?;
+            }
+            BS_PUT_STRING => {
+                // Length Offset (in the string table)
+                let len = self.untagged(g, 0)? as usize;
+                let off = self.untagged(g, 1)? as usize;
+                let bytes = self.string_bytes(off, len)?;
+                let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
+                let size = Src::lit(Term::small(len as i64 * 8));
+                self.add_put(0, SegKind::String, 1, 0, Src::lit(bin), size)?;
+            }
+            BS_PUT_UTF8 | BS_PUT_UTF16 | BS_PUT_UTF32 => {
+                // Fail Flags Src
+                let fail = self.label(g, 0)?;
+                let flags = native_endian(self.untagged(g, 1)?);
+                let src = self.src(g, 2)?;
+                let kind = match g.op {
+                    BS_PUT_UTF8 => SegKind::Utf8,
+                    BS_PUT_UTF16 => SegKind::Utf16,
+                    _ => SegKind::Utf32,
+                };
+                let size = Src::lit(Term::atom(crate::atom::UNDEFINED));
+                self.add_put(fail, kind, 0, flags, src, size)?;
+            }
+            BS_ADD => {
+                // Fail Src1 Src2 Unit Dst
+                let fail = self.label(g, 0)?;
+                let a = self.src(g, 1)?;
+                let b = self.src(g, 2)?;
+                let unit = self.untagged(g, 3)?;
+                let dst = self.dst(g, 4)?;
+                self.emit(Instr::BsAdd {
+                    fail,
+                    a,
+                    b,
+                    unit,
+                    dst,
+                });
+            }
+            BS_UTF8_SIZE | BS_UTF16_SIZE => {
+                // Fail Src Dst
+                let fail = self.label(g, 0)?;
+                let src = self.src(g, 1)?;
+                let dst = self.dst(g, 2)?;
+                self.emit(Instr::BsUtfSize {
+                    fail,
+                    src,
+                    dst,
+                    utf16: g.op == BS_UTF16_SIZE,
+                });
+            }
             ON_LOAD => self.emit(Instr::OnLoad),
             NIF_START => {}
             other => {
@@ -1222,6 +1371,72 @@ impl Ctx<'_> {
             .ok_or_else(|| self.bad("string table offset out of range"))
     }
 
+    /// A size operand of the old construction instructions: a register, an integer, or an
+    /// untagged number (how the compiler encodes a literal size of `bs_init2`).
+    fn size_src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Untagged(n) if *n <= i64::MAX as u64 => {
+                let n = *n as i64;
+                Ok(Src::lit(crate::bignum::from_i64(
+                    &mut self.file.literal_heap,
+                    n,
+                )))
+            }
+            _ => self.src(g, i),
+        }
+    }
+
+    /// Starts collecting an old-style binary construction.
+    fn start_build(&mut self, fail: Lbl, init: OldInit, dst: Dst) {
+        self.pending_build = Some(OldBuild {
+            fail,
+            init,
+            dst,
+            segs: Box::new([]),
+            seg_fails: Box::new([]),
+        });
+    }
+
+    /// Adds a `bs_put_*` segment to the construction being collected. OTP's emulator keeps the
+    /// binary being built in per-scheduler state, so a `bs_put_*` may only follow the start of
+    /// a construction or another `bs_put_*`; anywhere else it is refused at load time.
+    fn add_put(
+        &mut self,
+        fail: Lbl,
+        kind: SegKind,
+        unit: u32,
+        flags: u32,
+        src: Src,
+        size: Src,
+    ) -> Result<(), LoadError> {
+        let Some(b) = self.pending_build.as_mut() else {
+            return Err(self.bad(
+                "a bs_put_* instruction that does not follow bs_init2, bs_init_bits, \
+                 bs_append or bs_private_append is not supported by this runtime",
+            ));
+        };
+        let mut segs = std::mem::take(&mut b.segs).into_vec();
+        segs.push(BinSeg {
+            kind,
+            unit,
+            flags,
+            src,
+            size,
+        });
+        b.segs = segs.into_boxed_slice();
+        let mut fails = std::mem::take(&mut b.seg_fails).into_vec();
+        fails.push(fail);
+        b.seg_fails = fails.into_boxed_slice();
+        Ok(())
+    }
+
+    /// Emits the old-style binary construction being collected, if any.
+    fn flush_build(&mut self) {
+        if let Some(b) = self.pending_build.take() {
+            self.emit(Instr::BsBuild(Box::new(b)));
+        }
+    }
+
     fn bs_create_bin(&mut self, g: &GenOp) -> Result<(), LoadError> {
         // Fail Alloc Live Unit Dst OpList
         let fail = self.label(g, 0)?;
@@ -1250,7 +1465,8 @@ impl Ctx<'_> {
                 other => return Err(self.bad(format!("segment type {other}"))),
             };
             let seg_unit = match &s[2] {
-                Operand::Untagged(u) => *u as u32,
+                Operand::Untagged(u) if *u <= u32::MAX as u64 => *u as u32,
+                Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
                 o => return Err(self.bad(format!("segment unit {o:?}"))),
             };
             let flags = self.seg_flags(&s[3])?;
@@ -1261,6 +1477,7 @@ impl Ctx<'_> {
                 };
                 let len = match &s[5] {
                     Operand::Int(n) if *n >= 0 => *n as usize,
+                    Operand::Untagged(n) => *n as usize,
                     o => return Err(self.bad(format!("string size {o:?}"))),
                 };
                 let bytes = self.string_bytes(off, len)?;
@@ -1693,10 +1910,12 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         lines: Vec::new(),
         op_name: "",
         lambda_entries,
+        pending_build: None,
     };
     for g in &genops {
         ctx.translate(g)?;
     }
+    ctx.flush_build();
     if !matches!(ctx.code.last(), Some(Instr::IntCodeEnd)) {
         ctx.code.push(Instr::IntCodeEnd);
     }

@@ -5,6 +5,7 @@
 
 pub mod alias;
 pub mod cell;
+pub mod code_requests;
 pub mod exit;
 pub mod gc;
 pub mod native;

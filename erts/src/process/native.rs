@@ -6,7 +6,8 @@
 //! (`get_arguments`, `get_argument`, `get_plain_arguments`, `get_status`) from the real command
 //! line, and `init:stop/0,1` ends the run. `code_server` answers the `code_server:call/1`
 //! requests that need no Erlang-side state (`is_loaded`, `ensure_loaded`, `load_file`,
-//! `get_path`, `all_loaded`) from the runtime's own module table and code path.
+//! `get_path`, `all_loaded`) from the runtime's own module table and code path; the rest of
+//! its protocol, and a native `erl_prim_loader`, are in `code_requests.rs`.
 
 use super::cell::{NativeHandler, ProcessCell};
 use super::exit::deliver;
@@ -45,7 +46,7 @@ fn arguments() -> &'static [(String, Vec<String>)] {
     ARGUMENTS.get().map(|v| v.as_slice()).unwrap_or(&[])
 }
 
-fn string(h: &mut crate::heap::Heap, s: &str) -> Term {
+pub(super) fn string(h: &mut crate::heap::Heap, s: &str) -> Term {
     boxed::string(h, s.chars().map(|c| c as u32))
 }
 
@@ -139,7 +140,7 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
     }
 }
 
-fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
+pub(super) fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
     if !to.is_local_pid() {
         return;
     }
@@ -154,6 +155,9 @@ fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
 fn is_loaded(h: &mut crate::heap::Heap, m: atom::Atom) -> Term {
     if !crate::module::modules().is_loaded(m) {
         return Term::bool(false);
+    }
+    if let Some(t) = super::code_requests::loaded_file_term(h, m) {
+        return t;
     }
     let file = match crate::code::loaded_file(m) {
         Some(p) if !p.to_string_lossy().contains("/erts-") => string(h, &p.to_string_lossy()),
@@ -196,7 +200,7 @@ fn load(from: Term, m: atom::Atom, again: bool) {
     code_reply(from, |h| load_reply(h, m, r))
 }
 
-/// `{dir, What}`: `root_dir`, `{lib_dir, App}`, `{lib_dir, App, SubDir}`, `{priv_dir, App}`
+/// `{dir, What}`: `root_dir`, `lib_dir`, `compiler_dir`, `{lib_dir, App}`, `{lib_dir, App, SubDir}`, `{priv_dir, App}`
 /// (what `code:root_dir/0`, `lib_dir/1,2` and `priv_dir/1` ask).
 fn dir_request(h: &mut crate::heap::Heap, what: Term) -> Term {
     let bad_name = |h: &mut crate::heap::Heap| {
@@ -209,6 +213,16 @@ fn dir_request(h: &mut crate::heap::Heap, what: Term) -> Term {
             Some(r) => path(h, r),
             None => bad_name(h),
         };
+    }
+    if what == Term::atom(atom::atom("lib_dir")) {
+        return match crate::code::root() {
+            Some(r) => path(h, r.join("lib")),
+            None => bad_name(h),
+        };
+    }
+    if what == Term::atom(atom::atom("compiler_dir")) {
+        let d = crate::code::lib_dir("compiler").unwrap_or_default();
+        return path(h, d);
     }
     let el = if what.is_tuple() {
         boxed::tuple_elems(what)
@@ -253,6 +267,15 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
         Some((name, arg)) if name == "is_loaded" && arg.is_atom() => {
             code_reply(from, |h| is_loaded(h, arg.as_atom().unwrap_or(atom::OK)))
         }
+        Some((name, arg))
+            if name == "load_file"
+                && arg
+                    .as_atom()
+                    .is_some_and(|m| crate::module::modules().is_loaded(m)) =>
+        {
+            // `code:load_file/1` of a loaded module loads it again from the path.
+            super::code_requests::reload(from, arg.as_atom().unwrap_or(atom::OK))
+        }
         Some((name, arg)) if (name == "ensure_loaded" || name == "load_file") && arg.is_atom() => {
             load(from, arg.as_atom().unwrap_or(atom::OK), name == "load_file")
         }
@@ -280,6 +303,7 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
                 .collect();
             boxed::list(h, &items)
         }),
+        _ if super::code_requests::code_server(from, req) => {}
         _ => {
             eprintln!(
                 "beam: code_server (bare mode) cannot answer {}",

@@ -1,0 +1,760 @@
+//! The code-management requests of a `--bare` run that need more than the module table: the
+//! rest of `code_server`'s protocol (loading from memory or an absolute file, object code,
+//! deleting and purging, sticky modules, the code path, the mode, `finish_loading`) and a
+//! native `erl_prim_loader` (`list_dir`, `get_file`, `get_cwd`, its path, and `get_modules`
+//! for `code`'s own loading fun), so that `code:which/1`, `all_available/0`,
+//! `ensure_modules_loaded/1` and friends work without boot.
+//!
+//! What this runtime cannot do is said on stderr where it happens: a purge drops old code
+//! without looking for processes that still run it (OTP would kill them), and requests this
+//! module does not know are answered with `{error, unsupported_in_bare_mode}`.
+
+use super::native::{code_reply, string};
+use super::signals::{OwnedTerm, Signal};
+use crate::atom::{self, Atom};
+use crate::code::{self, CodeError};
+use crate::heap::Heap;
+use crate::term::boxed;
+use crate::term::Term;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The file name `code:is_loaded/1` reports for a module loaded by `load_binary` (which may
+/// be any string or atom the caller gave).
+#[derive(Clone)]
+enum LoadedAs {
+    Path(String),
+    Atom(Atom),
+}
+
+fn loaded_as() -> &'static Mutex<HashMap<Atom, LoadedAs>> {
+    static L: OnceLock<Mutex<HashMap<Atom, LoadedAs>>> = OnceLock::new();
+    L.get_or_init(Default::default)
+}
+
+/// Modules made sticky or unsticky by `stick_mod`/`stick_dir` (and their opposites).
+fn sticky_overrides() -> &'static Mutex<HashMap<Atom, bool>> {
+    static S: OnceLock<Mutex<HashMap<Atom, bool>>> = OnceLock::new();
+    S.get_or_init(Default::default)
+}
+
+/// `{file, F}` for a module loaded from memory (`None`: ask the module table).
+pub fn loaded_file_term(h: &mut Heap, m: Atom) -> Option<Term> {
+    let f = loaded_as().lock().get(&m).cloned()?;
+    let f = match f {
+        LoadedAs::Path(s) => string(h, &s),
+        LoadedAs::Atom(a) => Term::atom(a),
+    };
+    Some(boxed::tuple(h, &[Term::atom(atom::FILE), f]))
+}
+
+/// Forgets what `load_binary` recorded for `m` (it was loaded again from the code path).
+pub fn forget_loaded_as(m: Atom) {
+    loaded_as().lock().remove(&m);
+}
+
+/// A string argument: an atom or a flat list of characters.
+fn chars(t: Term) -> Option<String> {
+    if let Some(a) = t.as_atom() {
+        return Some(a.name().to_string());
+    }
+    let items = boxed::list_to_vec(t)?;
+    items
+        .into_iter()
+        .map(|c| {
+            c.as_small()
+                .and_then(|c| char::from_u32(u32::try_from(c).ok()?))
+        })
+        .collect()
+}
+
+/// A flat list of characters only (OTP's `int_list/1`); atoms are not.
+fn int_list(t: Term) -> Option<String> {
+    if t.is_atom() {
+        return None;
+    }
+    chars(t)
+}
+
+/// `filename:join([Dir])` for the names this server sees: no repeated or trailing slashes.
+fn normalize(s: &str) -> String {
+    let abs = s.starts_with('/');
+    let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty()).collect();
+    let joined = parts.join("/");
+    if abs {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        s.to_string()
+    } else {
+        joined
+    }
+}
+
+/// The application name of a code path folder (OTP's `get_name/1`): `App` of `.../App-Vsn/ebin`
+/// or of a last component `App-Vsn`.
+fn app_name(dir: &str) -> String {
+    let parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let name = match parts.as_slice() {
+        [.., d, "ebin"] => d,
+        [.., d] => d,
+        [] => "",
+    };
+    name.split('-').next().unwrap_or("").to_string()
+}
+
+fn cwd() -> String {
+    std::env::current_dir()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// An absolute name for `f` (OTP's `absname/1` in `code_server`).
+fn absname(f: &str) -> String {
+    if f.starts_with('/') {
+        normalize(f)
+    } else {
+        normalize(&format!("{}/{}", cwd(), f))
+    }
+}
+
+fn path_strings() -> Vec<String> {
+    code::get_path()
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect()
+}
+
+fn set_path_strings(dirs: &[String]) {
+    code::replace_path(dirs.iter().map(PathBuf::from).collect());
+}
+
+fn is_dir(d: &str) -> bool {
+    Path::new(d).is_dir()
+}
+
+/// Whether `m` is sticky by default: preloaded, or found in the folders of `kernel`,
+/// `stdlib` or `compiler` (which OTP's code server sticks at start).
+fn sticky_by_default(m: Atom) -> bool {
+    let file = format!("{}.beam", m.name());
+    let erts = code::get_path().into_iter().find(|d| {
+        d.parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n.to_string_lossy().starts_with("erts-"))
+    });
+    ["kernel", "stdlib", "compiler"]
+        .iter()
+        .filter_map(|app| code::lib_dir(app).map(|d| d.join("ebin")))
+        .chain(erts)
+        .any(|d| d.join(&file).is_file())
+}
+
+fn is_sticky(m: Atom) -> bool {
+    if !crate::module::modules().is_loaded(m) {
+        return false;
+    }
+    match sticky_overrides().lock().get(&m) {
+        Some(&s) => s,
+        None => sticky_by_default(m),
+    }
+}
+
+/// Drops `m`'s old code for a purge, saying on stderr what cannot be done.
+fn purge_old(m: Atom) -> bool {
+    let had = code::drop_old_code(m);
+    if had {
+        eprintln!(
+            "beam: code_server (bare mode): purging {} drops its old code without looking for \
+             processes still running it (OTP would kill them)",
+            m.name()
+        );
+    }
+    had
+}
+
+fn error(h: &mut Heap, why: &str) -> Term {
+    boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))])
+}
+
+/// The reply to a load: `{module, M}` or `{error, Why}`; waits for an `on_load` function.
+fn load_and_reply(from: Term, m: Atom, r: Result<(), CodeError>, as_: LoadedAs) {
+    let why = match r {
+        Ok(()) => {
+            loaded_as().lock().insert(m, as_);
+            None
+        }
+        Err(CodeError::OnLoadPending) => {
+            code::when_on_load_done(
+                m,
+                Box::new(move |ok| {
+                    if ok {
+                        loaded_as().lock().insert(m, as_);
+                    }
+                    code_reply(from, |h| {
+                        if ok {
+                            boxed::tuple(h, &[Term::atom(atom::atom("module")), Term::atom(m)])
+                        } else {
+                            error(h, "on_load_failure")
+                        }
+                    })
+                }),
+            );
+            return;
+        }
+        Err(CodeError::OnLoadFailed) => Some("on_load_failure"),
+        Err(CodeError::NotFound) => Some("nofile"),
+        Err(CodeError::Load(_)) => Some("badfile"),
+    };
+    code_reply(from, |h| match why {
+        None => boxed::tuple(h, &[Term::atom(atom::atom("module")), Term::atom(m)]),
+        Some(w) => error(h, w),
+    })
+}
+
+fn load_bytes(from: Term, m: Atom, bytes: &[u8], as_: LoadedAs) {
+    if is_sticky(m) {
+        eprintln!(
+            "beam: code_server: can't load module '{}' that resides in sticky dir",
+            m.name()
+        );
+        return code_reply(from, |h| error(h, "sticky_directory"));
+    }
+    if crate::module::modules().is_loaded(m) && code::has_old_code(m) {
+        return code_reply(from, |h| error(h, "not_purged"));
+    }
+    let file = match &as_ {
+        LoadedAs::Path(p) => Some(PathBuf::from(p)),
+        LoadedAs::Atom(_) => None,
+    };
+    let r = code::load_module_bytes(m, bytes, file).map(|_| ());
+    load_and_reply(from, m, r, as_)
+}
+
+/// `{M, Bin, AbsName}` for the first `M.beam` on the code path.
+fn object_code(m: Atom) -> Option<(Vec<u8>, String)> {
+    let file = format!("{}.beam", m.name());
+    if file.contains('/') {
+        return None;
+    }
+    path_strings().into_iter().find_map(|d| {
+        let f = format!("{d}/{file}");
+        std::fs::read(&f).ok().map(|b| (b, absname(&f)))
+    })
+}
+
+/// `load_file` of a loaded module: its object code from the path, loaded again (the
+/// current version becomes old code), as OTP's code server does.
+pub fn reload(from: Term, m: Atom) {
+    match object_code(m) {
+        Some((bytes, f)) => load_bytes(from, m, &bytes, LoadedAs::Path(f)),
+        None => code_reply(from, |h| error(h, "nofile")),
+    }
+}
+
+/// `add_path(Where, Dir)`: `true` or `{error, bad_directory}`.
+fn add_path(first: bool, dir: Term) -> Result<(), &'static str> {
+    let d = chars(dir).ok_or("bad_directory")?;
+    let d = normalize(&d);
+    if !is_dir(&d) {
+        return Err("bad_directory");
+    }
+    let mut p = path_strings();
+    if first {
+        p.retain(|x| *x != d);
+        p.insert(0, d);
+    } else if !p.contains(&d) {
+        p.push(d);
+    }
+    set_path_strings(&p);
+    Ok(())
+}
+
+fn reply_bool_or_error(from: Term, r: Result<(), &'static str>) {
+    code_reply(from, |h| match r {
+        Ok(()) => Term::bool(true),
+        Err(w) => error(h, w),
+    })
+}
+
+fn stick_dir(dir: Term, stick: bool) -> bool {
+    let Some(d) = chars(dir) else { return false };
+    let Ok(rd) = std::fs::read_dir(&d) else {
+        return false;
+    };
+    let mut o = sticky_overrides().lock();
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if let Some(m) = n.strip_suffix(".beam") {
+            o.insert(atom::atom(m), stick);
+        }
+    }
+    true
+}
+
+/// Prepared code (`erlang:prepare_loading/2`) by reference number.
+fn prepared() -> &'static Mutex<HashMap<u64, std::sync::Arc<crate::module::Module>>> {
+    static P: OnceLock<Mutex<HashMap<u64, std::sync::Arc<crate::module::Module>>>> =
+        OnceLock::new();
+    P.get_or_init(Default::default)
+}
+
+/// `erlang:prepare_loading(M, Bin)`: the reference number of the prepared code, or why the
+/// code does not load as `M`.
+pub fn prepare(m: Atom, bytes: &[u8]) -> Result<u64, CodeError> {
+    let parsed = crate::loader::beam_file::parse(bytes).map_err(CodeError::Load)?;
+    if parsed.module != m {
+        return Err(CodeError::Load(crate::loader::LoadError::BadModuleName {
+            expected: m.name().to_string(),
+            found: parsed.module.name().to_string(),
+        }));
+    }
+    let module = crate::loader::transform::transform(parsed).map_err(CodeError::Load)?;
+    let id = crate::bif::process::new_ref_id();
+    prepared().lock().insert(id, std::sync::Arc::new(module));
+    Ok(id)
+}
+
+/// Whether prepared code has an `on_load` function (`None`: not prepared code).
+pub fn prepared_on_load(id: u64) -> Option<bool> {
+    prepared().lock().get(&id).map(|m| m.on_load.is_some())
+}
+
+/// `{finish_loading, [{M, {Prepared, File}}], EnsureLoaded}`: `ok` or `{error, [{M, Why}]}`.
+fn finish_loading(from: Term, list: Term, ensure: bool) {
+    let mut errors: Vec<(Atom, &str)> = Vec::new();
+    let mut todo: Vec<(Atom, std::sync::Arc<crate::module::Module>, String)> = Vec::new();
+    for item in boxed::list_to_vec(list).unwrap_or_default() {
+        let el = if item.is_tuple() {
+            boxed::tuple_elems(item)
+        } else {
+            &[]
+        };
+        let [m, pf] = el else { continue };
+        let Some(m) = m.as_atom() else { continue };
+        let pf = if pf.is_tuple() {
+            boxed::tuple_elems(*pf)
+        } else {
+            &[]
+        };
+        let [prep, file] = pf else { continue };
+        if ensure && crate::module::modules().is_loaded(m) {
+            continue;
+        }
+        let module = prep
+            .is_reference()
+            .then(|| prepared().lock().remove(&boxed::reference_id(*prep)))
+            .flatten();
+        match module {
+            None => errors.push((m, "badfile")),
+            Some(_) if is_sticky(m) => errors.push((m, "sticky_directory")),
+            Some(_) if crate::module::modules().is_loaded(m) && code::has_old_code(m) => {
+                errors.push((m, "not_purged"))
+            }
+            Some(module) => todo.push((m, module, chars(*file).unwrap_or_default())),
+        }
+    }
+    if errors.is_empty() {
+        for (m, module, file) in todo {
+            let file = (!file.is_empty()).then(|| PathBuf::from(&file));
+            if code::install_prepared(module, file).is_err() {
+                errors.push((m, "on_load_not_allowed"));
+            }
+            forget_loaded_as(m);
+        }
+    }
+    code_reply(from, |h| {
+        if errors.is_empty() {
+            return Term::atom(atom::OK);
+        }
+        let items: Vec<Term> = errors
+            .iter()
+            .map(|(m, w)| boxed::tuple(h, &[Term::atom(*m), Term::atom(atom::atom(w))]))
+            .collect();
+        let l = boxed::list(h, &items);
+        boxed::tuple(h, &[Term::atom(atom::ERROR), l])
+    })
+}
+
+/// Answers the `code_server` requests not answered by `native::code_server_handler`; `false`
+/// when `req` is not one of them.
+pub fn code_server(from: Term, req: Term) -> bool {
+    let el: &[Term] = if req.is_tuple() {
+        boxed::tuple_elems(req)
+    } else {
+        &[]
+    };
+    let name = if req.is_atom() {
+        req.as_atom()
+    } else {
+        el.first().and_then(|t| t.as_atom())
+    };
+    let Some(name) = name else { return false };
+    match (name.name(), el) {
+        ("get_mode", []) => code_reply(from, |_| Term::atom(atom::atom("interactive"))),
+        ("load_binary", [_, m, file, bin]) if m.is_atom() => {
+            let m = m.as_atom().unwrap_or(atom::OK);
+            let as_ = if let Some(a) = file.as_atom() {
+                Some(LoadedAs::Atom(a))
+            } else {
+                int_list(*file).map(LoadedAs::Path)
+            };
+            match (as_, boxed::binary_bytes(*bin)) {
+                (Some(as_), Some(bytes)) => {
+                    if crate::module::modules().is_loaded(m) {
+                        purge_old(m);
+                    }
+                    load_bytes(from, m, bytes, as_)
+                }
+                _ => code_reply(from, |h| error(h, "badarg")),
+            }
+        }
+        ("load_abs", [_, file, m]) if m.is_atom() => {
+            let m = m.as_atom().unwrap_or(atom::OK);
+            let Some(f) = chars(*file) else {
+                code_reply(from, |h| error(h, "badarg"));
+                return true;
+            };
+            let f = absname(&format!("{f}.beam"));
+            match std::fs::read(&f) {
+                Ok(bytes) => load_bytes(from, m, &bytes, LoadedAs::Path(f)),
+                Err(_) => code_reply(from, |h| error(h, "nofile")),
+            }
+        }
+        ("get_object_code", [_, m]) if m.is_atom() => {
+            let m = m.as_atom().unwrap_or(atom::OK);
+            let found = object_code(m);
+            code_reply(from, |h| match found {
+                Some((bytes, f)) => {
+                    let b = boxed::binary(h, &bytes);
+                    let f = string(h, &f);
+                    boxed::tuple(h, &[Term::atom(m), b, f])
+                }
+                None => Term::atom(atom::ERROR),
+            })
+        }
+        ("delete", [_, m]) if m.is_atom() => {
+            let m = m.as_atom().unwrap_or(atom::OK);
+            let ok = code::delete_module(m);
+            if ok {
+                forget_loaded_as(m);
+            }
+            code_reply(from, |_| Term::bool(ok))
+        }
+        ("purge", [_, m]) if m.is_atom() => {
+            // OTP answers whether a process was killed; none is here.
+            purge_old(m.as_atom().unwrap_or(atom::OK));
+            code_reply(from, |_| Term::bool(false))
+        }
+        ("soft_purge", [_, m]) if m.is_atom() => {
+            purge_old(m.as_atom().unwrap_or(atom::OK));
+            code_reply(from, |_| Term::bool(true))
+        }
+        ("is_sticky", [_, m]) => {
+            let s = m.as_atom().is_some_and(is_sticky);
+            code_reply(from, |_| Term::bool(s))
+        }
+        ("stick_mod" | "unstick_mod", [_, m]) if m.is_atom() => {
+            let stick = name.name() == "stick_mod";
+            sticky_overrides()
+                .lock()
+                .insert(m.as_atom().unwrap_or(atom::OK), stick);
+            code_reply(from, |_| Term::bool(true))
+        }
+        ("stick_dir" | "unstick_dir", [_, d]) => {
+            let ok = stick_dir(*d, name.name() == "stick_dir");
+            code_reply(from, |_| {
+                Term::atom(if ok { atom::OK } else { atom::ERROR })
+            })
+        }
+        ("add_path", [_, w, d]) => {
+            let first = w.as_atom().is_some_and(|w| w.name() == "first");
+            reply_bool_or_error(from, add_path(first, *d))
+        }
+        ("add_paths", [_, w, ds]) => {
+            let first = w.as_atom().is_some_and(|w| w.name() == "first");
+            let mut dirs = boxed::list_to_vec(*ds).unwrap_or_default();
+            // Added one at a time, each in front when `first` (so the last ends first).
+            for d in dirs.drain(..) {
+                let _ = add_path(first, d);
+            }
+            code_reply(from, |_| Term::atom(atom::OK))
+        }
+        ("set_path", [_, l]) => {
+            let dirs: Option<Vec<String>> = boxed::list_to_vec(*l)
+                .and_then(|v| v.into_iter().map(chars).collect())
+                .map(|v: Vec<String>| v.iter().map(|d| normalize(d)).collect());
+            let r = match dirs {
+                Some(d) if d.iter().all(|x| is_dir(x)) => {
+                    set_path_strings(&d);
+                    Ok(())
+                }
+                _ => Err("bad_directory"),
+            };
+            reply_bool_or_error(from, r)
+        }
+        ("del_path", [_, n]) => {
+            let Some(n) = chars(*n).map(|n| normalize(&n)) else {
+                code_reply(from, |h| error(h, "bad_name"));
+                return true;
+            };
+            let mut p = path_strings();
+            let pos = p.iter().position(|d| app_name(d) == n || *d == n);
+            if let Some(i) = pos {
+                p.remove(i);
+                set_path_strings(&p);
+            }
+            code_reply(from, |_| Term::bool(pos.is_some()))
+        }
+        ("replace_path", [_, n, d]) => {
+            let r = match (chars(*n), chars(*d)) {
+                (Some(n), Some(d)) => {
+                    let d = normalize(&d);
+                    if app_name(&d) != n {
+                        Err("bad_name")
+                    } else if !is_dir(&d) {
+                        Err("bad_directory")
+                    } else {
+                        let mut p = path_strings();
+                        match p.iter().position(|x| app_name(x) == n) {
+                            Some(i) => p[i] = d,
+                            None => p.push(d),
+                        }
+                        set_path_strings(&p);
+                        Ok(())
+                    }
+                }
+                _ => Err("bad_name"),
+            };
+            reply_bool_or_error(from, r)
+        }
+        ("finish_loading", [_, list, ensure]) => {
+            finish_loading(from, *list, *ensure == Term::bool(true))
+        }
+        _ => return false,
+    }
+    true
+}
+
+// ------------------------------------------------------------------ erl_prim_loader
+
+/// `erl_prim_loader`'s own search path (`set_path/1`, `get_path/0`); empty in a bare run,
+/// where plain file names are read from the current folder.
+fn prim_path() -> &'static Mutex<Vec<String>> {
+    static P: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    P.get_or_init(Default::default)
+}
+
+fn errno_atom(e: &std::io::Error) -> Atom {
+    atom::atom(
+        e.raw_os_error()
+            .map(crate::errno::errno_id)
+            .unwrap_or("einval"),
+    )
+}
+
+fn prim_reply(me: Term, to: Term, build: impl FnOnce(&mut Heap) -> Term) {
+    if !to.is_local_pid() {
+        return;
+    }
+    let msg = OwnedTerm::build(|h| {
+        let r = build(h);
+        boxed::tuple(h, &[me, r])
+    });
+    let _ = super::exit::deliver(to.pid_number(), Signal::Message(msg));
+}
+
+/// Whether `f` is the loading fun of OTP's `code` module (`prepare_loading_fun/0`), the only
+/// fun `get_modules` is asked to apply; this server cannot run Erlang funs, so it does what
+/// that fun does.
+fn is_code_prepare_fun(f: Term) -> bool {
+    f.is_function()
+        && f.boxed_subtag() != crate::term::subtag::EXPORT
+        && crate::emu::interp::fun_entry_of(f).module == atom::atom("code")
+        && crate::emu::interp::fun_entry_of(f).arity == 3
+}
+
+/// `get_modules`: for each module, `{ok, {Prepared, File, undefined}}` as `code`'s fun gives,
+/// or the error; `{ok, {Succ, Fail}}`.
+fn get_modules(me: Term, from: Term, mods: Term, fun: Term, paths: Vec<String>) {
+    if !is_code_prepare_fun(fun) {
+        eprintln!(
+            "beam: erl_prim_loader (bare mode) cannot apply {} in get_modules",
+            crate::display::display_string(fun)
+        );
+        return prim_reply(me, from, |h| error(h, "unsupported_in_bare_mode"));
+    }
+    let mut succ: Vec<(Atom, u64, String)> = Vec::new();
+    let mut fail: Vec<(Atom, Atom)> = Vec::new();
+    for m in boxed::list_to_vec(mods).unwrap_or_default() {
+        let Some(m) = m.as_atom() else { continue };
+        let file = format!("{}.beam", m.name());
+        let found = paths.iter().find_map(|d| {
+            let f = format!("{d}/{file}");
+            std::fs::read(&f).ok().map(|b| (b, f))
+        });
+        match found {
+            None => fail.push((m, atom::atom("enoent"))),
+            Some((bytes, f)) => match prepare(m, &bytes) {
+                Ok(id) => succ.push((m, id, f)),
+                Err(_) => fail.push((m, atom::atom("badfile"))),
+            },
+        }
+    }
+    prim_reply(me, from, |h| {
+        let s: Vec<Term> = succ
+            .iter()
+            .map(|(m, id, f)| {
+                let r = boxed::reference(h, *id);
+                let f = string(h, f);
+                let res = boxed::tuple(h, &[r, f, Term::atom(atom::UNDEFINED)]);
+                boxed::tuple(h, &[Term::atom(*m), res])
+            })
+            .collect();
+        let e: Vec<Term> = fail
+            .iter()
+            .map(|(m, w)| boxed::tuple(h, &[Term::atom(*m), Term::atom(*w)]))
+            .collect();
+        let s = boxed::list(h, &s);
+        let e = boxed::list(h, &e);
+        let both = boxed::tuple(h, &[s, e]);
+        boxed::tuple(h, &[Term::atom(atom::OK), both])
+    })
+}
+
+/// `erl_prim_loader`'s behaviour: `{From, Request}` → `From ! {erl_prim_loader, Reply}`.
+pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
+    if !msg.is_tuple() || boxed::tuple_arity(msg) != 2 {
+        return;
+    }
+    let me = p.pid();
+    let (from, req) = (boxed::tuple_element(msg, 0), boxed::tuple_element(msg, 1));
+    let el: &[Term] = if req.is_tuple() {
+        boxed::tuple_elems(req)
+    } else {
+        &[]
+    };
+    let name = el.first().and_then(|t| t.as_atom()).map(|a| a.name());
+    match (name, el) {
+        (Some("list_dir"), [_, d]) => {
+            let r =
+                chars(*d).map(|d| std::fs::read_dir(d).map(|rd| rd.flatten().collect::<Vec<_>>()));
+            prim_reply(me, from, |h| match r {
+                Some(Ok(entries)) => {
+                    let names: Vec<Term> = entries
+                        .iter()
+                        .map(|e| string(h, &e.file_name().to_string_lossy()))
+                        .collect();
+                    let l = boxed::list(h, &names);
+                    boxed::tuple(h, &[Term::atom(atom::OK), l])
+                }
+                Some(Err(e)) => {
+                    boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(errno_atom(&e))])
+                }
+                None => error(h, "einval"),
+            })
+        }
+        (Some("get_file"), [_, f]) => {
+            let r = chars(*f).map(|f| {
+                let paths = prim_path().lock().clone();
+                if f.contains('/') || paths.is_empty() {
+                    std::fs::read(&f).map(|b| (b, f))
+                } else {
+                    let mut last = Err(std::io::Error::from_raw_os_error(2));
+                    for d in paths {
+                        let full = format!("{d}/{f}");
+                        last = std::fs::read(&full).map(|b| (b, full));
+                        if last.is_ok() {
+                            break;
+                        }
+                    }
+                    last
+                }
+            });
+            prim_reply(me, from, |h| match r {
+                Some(Ok((bytes, name))) => {
+                    let b = boxed::binary(h, &bytes);
+                    let n = string(h, &name);
+                    boxed::tuple(h, &[Term::atom(atom::OK), b, n])
+                }
+                Some(Err(e)) => {
+                    boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(errno_atom(&e))])
+                }
+                None => error(h, "einval"),
+            })
+        }
+        (Some("get_cwd"), [_, args]) if *args == Term::NIL => {
+            let c = cwd();
+            prim_reply(me, from, |h| {
+                let s = string(h, &c);
+                boxed::tuple(h, &[Term::atom(atom::OK), s])
+            })
+        }
+        (Some("get_path"), [_, _]) => {
+            let p = prim_path().lock().clone();
+            prim_reply(me, from, |h| {
+                let l: Vec<Term> = p.iter().map(|d| string(h, d)).collect();
+                let l = boxed::list(h, &l);
+                boxed::tuple(h, &[Term::atom(atom::OK), l])
+            })
+        }
+        (Some("set_path"), [_, l]) => {
+            let dirs: Option<Vec<String>> =
+                boxed::list_to_vec(*l).and_then(|v| v.into_iter().map(chars).collect());
+            if let Some(d) = dirs {
+                *prim_path().lock() = d;
+            }
+            prim_reply(me, from, |_| Term::atom(atom::OK))
+        }
+        (Some("get_modules"), [_, args]) if args.is_tuple() => match boxed::tuple_elems(*args) {
+            [mods, fun] => {
+                let paths = prim_path().lock().clone();
+                get_modules(me, from, *mods, *fun, paths)
+            }
+            [mods, fun, paths] => {
+                let paths: Vec<String> = boxed::list_to_vec(*paths)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(chars)
+                    .collect();
+                get_modules(me, from, *mods, *fun, paths)
+            }
+            _ => unknown(me, from, req),
+        },
+        _ if req == Term::atom(atom::atom("purge_archive_cache")) => {
+            prim_reply(me, from, |_| Term::atom(atom::OK))
+        }
+        _ => unknown(me, from, req),
+    }
+}
+
+fn unknown(me: Term, from: Term, req: Term) {
+    eprintln!(
+        "beam: erl_prim_loader (bare mode) cannot answer {}",
+        crate::display::display_string(req)
+    );
+    prim_reply(me, from, |h| error(h, "unsupported_in_bare_mode"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_of_path_folders() {
+        assert_eq!(app_name("/usr/lib/erlang/lib/stdlib-4.2/ebin"), "stdlib");
+        assert_eq!(app_name("/tmp/foo-1.0"), "foo");
+        assert_eq!(app_name("ebin"), "ebin");
+        assert_eq!(normalize("/tmp//a/"), "/tmp/a");
+        assert_eq!(normalize("."), ".");
+        assert_eq!(normalize("/"), "/");
+    }
+
+    #[test]
+    fn sets_of_sticky_overrides_start_empty() {
+        assert!(sticky_overrides()
+            .lock()
+            .get(&atom::atom("no_such_mod"))
+            .is_none());
+    }
+}
