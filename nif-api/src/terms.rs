@@ -411,20 +411,27 @@ pub unsafe extern "C" fn enif_get_string(
 
 // ---- tuples and lists -------------------------------------------------------------------------
 
+/// The `cnt` terms at `arr` (none for a null or empty array).
+///
+/// # Safety
+/// `arr` points at `cnt` terms (the API contract); `Term` is a transparent word.
+unsafe fn term_array<'a>(arr: *const ERL_NIF_TERM, cnt: c_uint) -> &'a [Term] {
+    if cnt == 0 || arr.is_null() {
+        &[]
+    } else {
+        // SAFETY: per this function's contract.
+        unsafe { std::slice::from_raw_parts(arr as *const Term, cnt as usize) }
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn enif_make_tuple_from_array(
     env: *mut ErlNifEnv,
     arr: *const ERL_NIF_TERM,
     cnt: c_uint,
 ) -> ERL_NIF_TERM {
-    let items: &[Term] = if cnt == 0 || arr.is_null() {
-        &[]
-    } else {
-        // SAFETY: `cnt` terms at `arr` by the API contract; `Term` is a transparent word.
-        unsafe { std::slice::from_raw_parts(arr as *const Term, cnt as usize) }
-    };
     // SAFETY: forwarded contract.
-    unsafe { with_heap(env, |h| boxed::tuple(h, items)) }
+    unsafe { with_heap(env, |h| boxed::tuple(h, term_array(arr, cnt))) }
 }
 
 #[no_mangle]
@@ -433,14 +440,8 @@ pub unsafe extern "C" fn enif_make_list_from_array(
     arr: *const ERL_NIF_TERM,
     cnt: c_uint,
 ) -> ERL_NIF_TERM {
-    let items: &[Term] = if cnt == 0 || arr.is_null() {
-        &[]
-    } else {
-        // SAFETY: as in `enif_make_tuple_from_array`.
-        unsafe { std::slice::from_raw_parts(arr as *const Term, cnt as usize) }
-    };
     // SAFETY: forwarded contract.
-    unsafe { with_heap(env, |h| boxed::list(h, items)) }
+    unsafe { with_heap(env, |h| boxed::list(h, term_array(arr, cnt))) }
 }
 
 #[no_mangle]
