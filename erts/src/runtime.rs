@@ -81,6 +81,28 @@ fn start_io_servers() -> Option<u64> {
     }
 }
 
+/// Creates the application controller's table `ac_tab`, empty, owned by the native `init`:
+/// library code reads it through `application:get_env/2,3` (NIF modules' `on_load`
+/// functions do, e.g. `crypto`'s), and with no application started every key is unset, as in
+/// OTP before its application controller knows the application.
+fn create_ac_tab(owner: u64) {
+    let opts = crate::ets::NewTable {
+        name: atom::atom("ac_tab"),
+        named: true,
+        kind: crate::ets::Kind::Set,
+        access: crate::ets::Access::Public,
+        keypos: 0,
+        read_concurrency: true,
+        write_concurrency: false,
+        write_concurrency_auto: false,
+        decentralized_counters: false,
+        compressed: false,
+        heir: None,
+    };
+    let id = crate::bif::process::new_ref_id();
+    let _ = crate::ets::registry().create(id, owner, opts);
+}
+
 /// Runs `module:function(args)` (args as atoms in a list, like `erl -s`) in a first process
 /// on `schedulers` scheduler threads; returns the exit status (0 when it returns, 1 when it
 /// dies). `erlang:halt/1` exits the OS process directly.
@@ -116,7 +138,10 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     // OTP's `user` reads this to run without a shell.
     args.push(("noshell".to_string(), vec![]));
     crate::process::native::set_arguments(args);
-    crate::process::native::spawn_native("init", crate::process::native::init_handler);
+    let init = crate::process::native::spawn_native("init", crate::process::native::init_handler);
+    if let Some(init) = init {
+        create_ac_tab(init);
+    }
     crate::process::native::spawn_native(
         "code_server",
         crate::process::native::code_server_handler,
