@@ -34,6 +34,10 @@ impl Ready {
         read: false,
         write: true,
     };
+    pub const BOTH: Ready = Ready {
+        read: true,
+        write: true,
+    };
     fn is_empty(self) -> bool {
         !self.read && !self.write
     }
@@ -176,13 +180,7 @@ pub fn deselect(fd: RawFd, which: Ready) {
 
 /// Forgets `fd` entirely (before it is closed).
 pub fn forget(fd: RawFd) {
-    deselect(
-        fd,
-        Ready {
-            read: true,
-            write: true,
-        },
-    );
+    deselect(fd, Ready::BOTH);
 }
 
 /// The target and interest of `fd`, if selected.

@@ -39,6 +39,10 @@ pub fn register(r: &mut Registry) {
 const REDS_OP: u32 = 40;
 const REDS_LIGHT_OP: u32 = 20;
 
+/// What `port_info(P, memory)` reports: the size of OTP 25's port structure for a spawn
+/// port (an estimate for other drivers).
+const PORT_MEMORY: i64 = 40;
+
 fn am(name: &str) -> Term {
     Term::atom(atom::atom(name))
 }
@@ -118,7 +122,6 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
         Err(OpenError::Badarg) => Ok(Term::atom(atom::BADARG)),
         Err(OpenError::SystemLimit) => Ok(Term::atom(atom::SYSTEM_LIMIT)),
         Err(OpenError::Errno(e)) => Ok(am(crate::errno::errno_id(e))),
-        Err(OpenError::Atom(a)) => Ok(am(a)),
         Err(OpenError::Failed) => Ok(am("einval")),
     }
 }
@@ -301,7 +304,7 @@ fn info_item(p: &mut Process, cell: &PortCell, item: &str) -> Option<Term> {
             None => Term::atom(atom::UNDEFINED),
         },
         "queue_size" => Term::small(c.queue_size as i64),
-        "memory" => Term::small((40 + c.extra_memory) as i64),
+        "memory" => Term::small(PORT_MEMORY),
         "parallelism" => Term::bool(c.parallelism),
         "locking" => {
             let l = st.driver.as_ref().map(|d| d.locking()).unwrap_or("false");

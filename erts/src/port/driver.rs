@@ -22,8 +22,6 @@ pub enum OpenError {
     Errno(i32),
     /// The driver's start callback failed without saying why (`einval`).
     Failed,
-    /// A driver's own error atom (`ERL_DRV_ERROR_ERRNO`-less failures: `badarg`...).
-    Atom(&'static str),
 }
 
 /// Events delivered to a driver instance from outside the port's own callbacks.
@@ -121,11 +119,4 @@ pub fn unregister(name: &str) -> bool {
 /// The driver of that name.
 pub fn lookup(name: &str) -> Option<Arc<dyn DriverFactory>> {
     drivers().read().get(name).cloned()
-}
-
-/// The names of the loaded drivers.
-pub fn names() -> Vec<String> {
-    let mut v: Vec<String> = drivers().read().keys().cloned().collect();
-    v.sort();
-    v
 }

@@ -153,8 +153,6 @@ pub struct PortCore {
     pub timer: Option<u64>,
     /// Weak self-reference, for registrations (poller, timers) that call back into the port.
     pub cell: Weak<PortCell>,
-    /// Driver words of port memory (`port_info` `memory`) beyond the fixed size.
-    pub extra_memory: usize,
     /// The fds this port has selected in the poller (deselected when it terminates).
     pub selected: Vec<std::os::fd::RawFd>,
     /// Signals to processes, sent when the port lock is released: consecutive signals to one
@@ -504,7 +502,6 @@ pub fn create(
                 registered_name: None,
                 timer: None,
                 cell: weak.clone(),
-                extra_memory: 0,
                 selected: Vec::new(),
                 outbox: Vec::new(),
             },

@@ -621,13 +621,7 @@ impl Driver for CPort {
         let used = std::mem::take(&mut *h.used_events.lock());
         let stop_select = h.driver.entry().stop_select;
         for fd in used {
-            core.deselect(
-                fd,
-                erts::check_io::Ready {
-                    read: true,
-                    write: true,
-                },
-            );
+            core.deselect(fd, erts::check_io::Ready::BOTH);
             if let Some(f) = stop_select {
                 let event = fd as usize as ErlDrvEvent;
                 self.call_c(core, |_, _| {

@@ -370,14 +370,7 @@ pub unsafe extern "C" fn driver_select(
         .unwrap_or(-1);
     }
     let release = mode & ERL_DRV_USE != 0;
-    let which = if release {
-        Ready {
-            read: true,
-            write: true,
-        }
-    } else {
-        which
-    };
+    let which = if release { Ready::BOTH } else { which };
     if which.read || which.write {
         let _ = with_core(h, |core| core.deselect(fd, which));
     }

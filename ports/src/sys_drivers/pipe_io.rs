@@ -216,13 +216,7 @@ impl PipeIo {
 
     fn eof(&mut self, core: &mut PortCore) -> ReadOutcome {
         if let Some(fd) = self.read.as_ref().map(|f| f.as_raw_fd()) {
-            core.deselect(
-                fd,
-                Ready {
-                    read: true,
-                    write: false,
-                },
-            );
+            core.deselect(fd, Ready::READ);
         }
         ReadOutcome::Eof
     }
@@ -230,13 +224,7 @@ impl PipeIo {
     /// Closes both pipes (forgetting them in the poller first).
     pub fn close(&mut self, core: &mut PortCore) {
         for fd in [self.read.take(), self.write.take()].into_iter().flatten() {
-            core.deselect(
-                fd.as_raw_fd(),
-                Ready {
-                    read: true,
-                    write: true,
-                },
-            );
+            core.deselect(fd.as_raw_fd(), Ready::BOTH);
             drop(fd);
         }
         self.queue.clear();
