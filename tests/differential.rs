@@ -9,7 +9,8 @@
 //!
 //! A program may declare its expected exit status (for negative tests) with a line
 //! `%% expect_status: N` (default 0), and extra `erlc` options with a line
-//! `%% erlc_opts: +r24 ...` (for example to get the instructions of older compilers). A program
+//! `%% erlc_opts: +r24 ...` (for example to get the instructions of older compilers), and
+//! emulator flags given to both VMs with a line `%% vm_flags: +S 1 ...`. A program
 //! may also be BEAM assembly, `NAME.S` (compiled with `erlc`, which assembles it). Real erl's expected outputs are cached in `tests/out/expected`
 //! keyed by a hash of the `.erl` source.
 //!
@@ -61,6 +62,8 @@ fn megaco_lib_dir() -> PathBuf {
 struct Program {
     name: String,
     expect_status: i32,
+    /// Emulator flags given to both VMs (`%% vm_flags: +S 1 ...`).
+    vm_flags: Vec<String>,
 }
 
 struct Outcome {
@@ -129,6 +132,16 @@ fn expect_status(src: &str) -> i32 {
 fn erlc_opts(src: &str) -> Vec<String> {
     for line in src.lines() {
         if let Some(rest) = line.trim().strip_prefix("%% erlc_opts:") {
+            return rest.split_whitespace().map(str::to_string).collect();
+        }
+    }
+    Vec::new()
+}
+
+/// The emulator flags a program declares with a line `%% vm_flags: ...` (given to both VMs).
+fn vm_flags(src: &str) -> Vec<String> {
+    for line in src.lines() {
+        if let Some(rest) = line.trim().strip_prefix("%% vm_flags:") {
             return rest.split_whitespace().map(str::to_string).collect();
         }
     }
@@ -414,6 +427,7 @@ fn build_setup() -> Setup {
         programs.push(Program {
             name: name.clone(),
             expect_status: expect_status(&String::from_utf8_lossy(&src)),
+            vm_flags: vm_flags(&String::from_utf8_lossy(&src)),
         });
         hashes.insert(name, hash);
     }
@@ -484,7 +498,9 @@ fn build_setup() -> Setup {
         }
         let mut cmd = Command::new("erl");
         cmd.current_dir(&rundir)
-            .args(["-noshell", "-pa"])
+            .arg("-noshell")
+            .args(&p.vm_flags)
+            .arg("-pa")
             .arg(&ebin)
             .args(["-s", &p.name, "main", "-s", "init", "stop"])
             .env(PORT_BIN_VAR, &port_bin)
@@ -610,7 +626,9 @@ fn differential() {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
         let mut cmd = Command::new(beam);
         cmd.current_dir(&s.rundir)
-            .args(["--bare", "-pa"])
+            .arg("--bare")
+            .args(&p.vm_flags)
+            .arg("-pa")
             .arg(&s.ebin)
             .args(["-s", &p.name, "main"])
             .env(PORT_BIN_VAR, &s.port_bin)

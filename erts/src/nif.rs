@@ -1,12 +1,14 @@
 //! The native-function call path (OTP's `call_nif` and the code patching of `erl_nif.c`'s
-//! `load_nif`), kept free of any C ABI: `nif-api` registers one hook at start-up and installs
-//! functions into loaded modules; `erts` only knows an opaque per-function pointer.
+//! `load_nif`), kept free of any C ABI: `nif-api` registers two hooks at start-up (a call on a
+//! normal scheduler, a call on a dirty one) and installs functions into loaded modules; `erts`
+//! only knows opaque pointers ([`NifCallee`]).
 //!
 //! Installing a native function overwrites the first instruction of the Erlang function (the
 //! one after its `func_info`) with [`Instr::CallNif`], as OTP patches the code after
 //! `func_info`: local calls, external calls and funs all reach the native code. The
-//! instruction calls the hook with the pointer and the arguments, then returns to the caller;
-//! a failure raises like a BIF's, with the function's own frame on top of the stack trace.
+//! instruction (`emu/call_nif.rs`) calls the hook with the callee and the arguments, then
+//! returns to the caller; a failure raises like a BIF's, with the function's own frame on top
+//! of the stack trace. Dirty functions run on `sched::dirty`'s pools.
 
 use crate::atom::Atom;
 use crate::emu::instr::Instr;
@@ -16,24 +18,93 @@ use crate::process::Process;
 use crate::term::Term;
 use std::sync::OnceLock;
 
-/// The opaque per-function pointer of an installed native function (owned by `nif-api`).
+/// The dirty scheduler pool a native function runs on (`ERL_NIF_DIRTY_JOB_CPU_BOUND` /
+/// `ERL_NIF_DIRTY_JOB_IO_BOUND`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct NifData(pub *const ());
+pub enum DirtyKind {
+    Cpu,
+    Io,
+}
 
-// SAFETY: the pointer is only passed back to the hook; `nif-api` keeps what it points at
-// alive and immutable for as long as the code that holds it.
-unsafe impl Send for NifData {}
+/// One native function as `erts` sees it: two opaque pointers owned by `nif-api` (the C
+/// function and its library) and where it runs.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct NifCallee {
+    pub fptr: *const (),
+    pub lib: *const (),
+    /// `None` for a function run on a normal scheduler.
+    pub dirty: Option<DirtyKind>,
+}
+
+// SAFETY: the pointers are only passed back to the hooks; `nif-api` keeps what they point at
+// alive and immutable for as long as the code that holds them.
+unsafe impl Send for NifCallee {}
 // SAFETY: as above.
-unsafe impl Sync for NifData {}
+unsafe impl Sync for NifCallee {}
 
-/// Calls a native function: `data` is the pointer given to [`install`], `args` the arguments.
-pub type NifHook = fn(&mut Process, *const (), &[Term]) -> BifResult;
+/// What [`Instr::CallNif`] holds: the installed function (leaked by `nif-api`, like code).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct NifData(pub &'static NifCallee);
+
+/// A native function's request to continue in another one (`enif_schedule_nif`): the callee
+/// and its arguments (terms on the heap the call was made with).
+#[derive(Clone, Debug)]
+pub struct NifContinuation {
+    pub callee: NifCallee,
+    pub args: Vec<Term>,
+}
+
+/// Where the interrupted native call of a process stands when it is switched out in the
+/// middle of [`Instr::CallNif`] (kept in `Process::nif_resume`); the instruction is executed
+/// again and goes on from here.
+///
+/// X registers `0..orig` keep the arguments of the original call: as in OTP, an exception
+/// raised by any function of the chain shows the original function and arguments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NifResume {
+    /// No native call in progress: the instruction calls its own function.
+    #[default]
+    Start,
+    /// Call `callee` with X registers `at..at + argc` (a dirty call to make, a call
+    /// scheduled with `enif_schedule_nif`, or one moved back from a dirty scheduler); `at` is
+    /// 0 for the original function, `orig` for the functions it scheduled.
+    Call {
+        callee: NifCallee,
+        orig: u32,
+        at: u32,
+        argc: u32,
+    },
+    /// A dirty call finished: `x[orig]` holds its value (`ok`) or the reason of the `error`
+    /// it raised.
+    Done { ok: bool, orig: u32 },
+}
+
+/// What a native function run on a dirty scheduler produced: terms on `heap` (its
+/// environment's), which the dirty scheduler copies to the process.
+pub struct DirtyReturn {
+    pub heap: crate::heap::Heap,
+    /// The value, or the reason of the exception it raised (class `error`).
+    pub result: Result<Term, Term>,
+    /// A continuation asked for with `enif_schedule_nif` (arguments on `heap`).
+    pub next: Option<NifContinuation>,
+}
+
+/// Calls a native function for the process running it on a normal scheduler. A request to
+/// continue in another function is left in `Process::nif_continuation`.
+pub type NifHook = fn(&mut Process, &NifCallee, &[Term]) -> BifResult;
+
+/// Calls a native function on a dirty scheduler for the process with pid `self_pid`, without
+/// access to the process (whose signals may be handled meanwhile); `args` are terms on the
+/// process's heap, which nothing moves or frees during the call.
+pub type DirtyHook = fn(Term, &NifCallee, &[Term]) -> DirtyReturn;
 
 static HOOK: OnceLock<NifHook> = OnceLock::new();
+static DIRTY_HOOK: OnceLock<DirtyHook> = OnceLock::new();
 
-/// Sets the hook that [`Instr::CallNif`] calls (once, at start-up); false if already set.
-pub fn set_hook(h: NifHook) -> bool {
-    HOOK.set(h).is_ok()
+/// Sets the hooks that [`Instr::CallNif`] and the dirty schedulers call (once, at start-up);
+/// false if already set.
+pub fn set_hook(h: NifHook, dirty: DirtyHook) -> bool {
+    HOOK.set(h).is_ok() && DIRTY_HOOK.set(dirty).is_ok()
 }
 
 /// The registered hook (a no-op returning `undef` when none is registered).
@@ -42,6 +113,18 @@ pub fn hook() -> NifHook {
     match HOOK.get() {
         Some(h) => *h,
         None => |_, _, _| Err(crate::exception::Fail::Undef),
+    }
+}
+
+/// The registered dirty hook (one raising `undef` when none is registered).
+pub fn dirty_hook() -> DirtyHook {
+    match DIRTY_HOOK.get() {
+        Some(h) => *h,
+        None => |_, _, _| DirtyReturn {
+            heap: crate::heap::Heap::default(),
+            result: Err(Term::atom(crate::atom::atom("undef"))),
+            next: None,
+        },
     }
 }
 
@@ -66,7 +149,12 @@ pub fn function_entry(m: &Module, name: Atom, arity: u32) -> Option<usize> {
 /// The caller must make sure that no process is executing the replaced instruction at this
 /// moment; as in OTP, NIFs are installed from the module's `on_load` function or before its
 /// stubs are called.
-pub fn install(m: &Module, name: Atom, arity: u32, data: *const ()) -> Result<(), InstallError> {
+pub fn install(
+    m: &Module,
+    name: Atom,
+    arity: u32,
+    data: &'static NifCallee,
+) -> Result<(), InstallError> {
     let off = function_entry(m, name, arity).ok_or(InstallError::NoSuchFunction)?;
     let export = crate::module::export(m.name, name, arity);
     let new = Instr::CallNif {

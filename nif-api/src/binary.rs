@@ -193,8 +193,13 @@ pub unsafe extern "C" fn enif_make_new_binary(
     }
     // SAFETY: valid out pointer by the API contract.
     unsafe { termp.write(b) };
-    // The new binary is not shared yet: the NIF fills it before handing the term out.
-    boxed::binary_bytes_mut(Term(b)).as_mut_ptr()
+    // The new binary is not shared yet: the NIF fills it before handing the term out (a
+    // heap binary's bytes, or the buffer of the refc binary made for larger sizes).
+    if size <= 64 {
+        boxed::binary_bytes_mut(Term(b)).as_mut_ptr()
+    } else {
+        boxed::binary_bytes(Term(b)).map_or(std::ptr::null_mut(), |s| s.as_ptr() as *mut u8)
+    }
 }
 
 #[no_mangle]

@@ -1,12 +1,16 @@
 //! `ErlNifEnv`: the environment of a NIF call (bound to the calling process: terms are built
 //! on its heap) or a process-independent environment (`enif_alloc_env`: terms on a heap of
 //! its own), the pending exception, and the library whose `priv_data` the NIF sees. Also the
-//! hook through which `erts` calls an installed NIF.
+//! hooks through which `erts` calls an installed NIF, on a normal scheduler (the environment
+//! builds on the process's heap) or on a dirty one (the environment has a heap of its own,
+//! which the dirty scheduler copies to the process afterwards: the process is not locked
+//! during a dirty call).
 
 use crate::abi::*;
-use crate::load::{NifFn, NifLib};
+use crate::load::NifLib;
 use erts::exception::{BifResult, Fail};
 use erts::heap::Heap;
+use erts::nif::{DirtyReturn, NifCallee, NifContinuation};
 use erts::process::Process;
 use erts::term::Term;
 use std::cell::Cell;
@@ -23,16 +27,37 @@ pub struct ErlNifEnv {
     pub(crate) exception: Term,
     /// The NIF library of the running call or callback (null outside them).
     pub(crate) lib: *const NifLib,
+    /// The calling process's pid (`NONE` for a process-independent environment); set also
+    /// in a dirty call, whose environment has no access to the process itself.
+    pub(crate) self_pid: Term,
+    /// A continuation asked for with `enif_schedule_nif` during this call.
+    pub(crate) scheduled: Option<NifContinuation>,
 }
 
 impl ErlNifEnv {
     /// An environment bound to `proc` for a call into `lib`.
     pub(crate) fn for_process(proc: &mut Process, lib: *const NifLib) -> ErlNifEnv {
+        let self_pid = proc.pid();
         ErlNifEnv {
             proc,
             own: Heap::with_capacity(0),
             exception: Term::NONE,
             lib,
+            self_pid,
+            scheduled: None,
+        }
+    }
+
+    /// The environment of a dirty call for the process `self_pid` into `lib`: terms are
+    /// built on a heap of its own.
+    pub(crate) fn for_dirty(self_pid: Term, lib: *const NifLib) -> ErlNifEnv {
+        ErlNifEnv {
+            proc: std::ptr::null_mut(),
+            own: Heap::default(),
+            exception: Term::NONE,
+            lib,
+            self_pid,
+            scheduled: None,
         }
     }
 
@@ -43,6 +68,8 @@ impl ErlNifEnv {
             own: Heap::default(),
             exception: Term::NONE,
             lib: std::ptr::null(),
+            self_pid: Term::NONE,
+            scheduled: None,
         }
     }
 
@@ -58,7 +85,7 @@ impl ErlNifEnv {
         }
     }
 
-    /// The calling process, if this environment is bound to one.
+    /// The calling process, if this environment is bound to one on a normal scheduler.
     pub(crate) fn process(&mut self) -> Option<&mut Process> {
         if self.proc.is_null() {
             None
@@ -66,6 +93,11 @@ impl ErlNifEnv {
             // SAFETY: as in `heap`.
             Some(unsafe { &mut *self.proc })
         }
+    }
+
+    /// The pid of the calling process, if this environment belongs to a NIF call.
+    pub(crate) fn self_pid(&self) -> Option<Term> {
+        (!self.self_pid.is_none()).then_some(self.self_pid)
     }
 }
 
@@ -83,29 +115,61 @@ thread_local! {
     pub(crate) static ON_SCHEDULER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The hook `erts` calls for `Instr::CallNif`: runs the C function with an environment bound
-/// to `proc`, and turns a pending exception into a failure.
-pub(crate) fn call_nif(proc: &mut Process, data: *const (), args: &[Term]) -> BifResult {
-    // SAFETY: `data` is the `&'static NifFn` that `load::install` gave `erts`.
-    let f: &NifFn = unsafe { &*(data as *const NifFn) };
-    let mut env = ErlNifEnv::for_process(proc, f.lib);
-    let was = ON_SCHEDULER.with(|s| s.replace(true));
-    // SAFETY: the function comes from a library that passed the load checks; the arguments
-    // are live terms of the calling process, and `env` outlives the call.
-    let r = unsafe {
-        (f.fptr)(
-            &mut env,
+/// Runs the C function of `callee` with `env` and the arguments.
+fn run(env: &mut ErlNifEnv, callee: &NifCallee, args: &[Term]) -> ERL_NIF_TERM {
+    // SAFETY: `fptr` is the `NifCFn` that `load::callee` stored, from a library that passed
+    // the load checks; the arguments are live terms of the calling process, and `env`
+    // outlives the call.
+    unsafe {
+        let f: NifCFn = std::mem::transmute::<*const (), NifCFn>(callee.fptr);
+        f(
+            env,
             args.len() as c_int,
             args.as_ptr() as *const ERL_NIF_TERM,
         )
-    };
+    }
+}
+
+/// The hook `erts` calls for `Instr::CallNif` on a normal scheduler: runs the C function with
+/// an environment bound to `proc`, turns a pending exception into a failure, and hands a
+/// scheduled continuation to `erts`.
+pub(crate) fn call_nif(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> BifResult {
+    let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
+    let was = ON_SCHEDULER.with(|s| s.replace(true));
+    let r = run(&mut env, callee, args);
     ON_SCHEDULER.with(|s| s.set(was));
     if !env.exception.is_none() {
         return Err(Fail::error(env.exception));
+    }
+    if let Some(next) = env.scheduled.take() {
+        proc.nif_continuation = Some(next);
+        return Ok(Term::NIL);
     }
     if r == 0 {
         // THE_NON_VALUE without an exception: OTP raises badarg.
         return Err(Fail::badarg());
     }
     Ok(Term(r))
+}
+
+/// The hook the dirty schedulers call: runs the C function for the process `self_pid` with
+/// an environment of its own, whose heap goes back with the result.
+pub(crate) fn call_dirty(self_pid: Term, callee: &NifCallee, args: &[Term]) -> DirtyReturn {
+    let mut env = ErlNifEnv::for_dirty(self_pid, callee.lib as *const NifLib);
+    let r = run(&mut env, callee, args);
+    let next = env.scheduled.take();
+    let result = if !env.exception.is_none() {
+        Err(env.exception)
+    } else if next.is_some() {
+        Ok(Term::NIL)
+    } else if r == 0 {
+        Err(Term::atom(erts::atom::atom("badarg")))
+    } else {
+        Ok(Term(r))
+    };
+    DirtyReturn {
+        heap: std::mem::take(&mut env.own),
+        result,
+        next,
+    }
 }

@@ -5,6 +5,7 @@
 //! - `load`: `erlang:load_nif/2`;
 //! - `terms`, `binary`, `maps`, `misc`: the exported `enif_*` functions;
 //! - `resource`: resource types, objects and terms, and monitors held by resources;
+//! - `schedule`: `enif_schedule_nif`, `enif_consume_timeslice`, `enif_thread_type`;
 //! - `csrc/nif_shim.c`: the variadic functions (`enif_make_tuple`, `enif_make_list`,
 //!   `enif_fprintf`, `enif_snprintf`, `enif_vfprintf`, `enif_vsnprintf`), with `%T` printing a
 //!   term as `erlang:display/1` does ([`shim::nif_api_display_term`]).
@@ -27,14 +28,15 @@ pub mod load;
 pub mod maps;
 pub mod misc;
 pub mod resource;
+pub mod schedule;
 pub mod shim;
 pub mod stubs;
 pub mod terms;
 
-/// Registers `erlang:load_nif/2`, the NIF call hook and the hook for resources' monitors; call once at start-up, before any
-/// code is loaded.
+/// Registers `erlang:load_nif/2`, the NIF call hooks and the hook for resources' monitors;
+/// call once at start-up, before any code is loaded.
 pub fn init() {
     erts::bif::register_extension(load::register);
-    erts::nif::set_hook(env::call_nif);
+    erts::nif::set_hook(env::call_nif, env::call_dirty);
     erts::process::exit::set_native_hook(resource::native_signal);
 }

@@ -3,9 +3,9 @@
 //! with OTP's error tuples, the `load`/`upgrade` callbacks, and the installation of each
 //! function into the calling module's code (`erts::nif::install`).
 //!
-//! Functions flagged `ERL_NIF_DIRTY_JOB_CPU_BOUND`/`IO_BOUND` are accepted and, for now, run
-//! on the normal scheduler like any other NIF. Libraries are never unloaded (purging a
-//! module does not call `unload` yet).
+//! Functions flagged `ERL_NIF_DIRTY_JOB_CPU_BOUND`/`IO_BOUND` are installed to run on the
+//! dirty schedulers (`erts::sched::dirty`). Libraries are never unloaded (purging a module
+//! does not call `unload` yet).
 
 use crate::abi::*;
 use crate::env::{ErlNifEnv, ON_SCHEDULER};
@@ -36,13 +36,23 @@ unsafe impl Send for NifLib {}
 // SAFETY: as above.
 unsafe impl Sync for NifLib {}
 
-/// One installed function: what `erts` passes back to [`crate::env::call_nif`].
-pub struct NifFn {
-    pub(crate) fptr: NifCFn,
-    pub(crate) lib: *const NifLib,
-    /// `ERL_NIF_DIRTY_JOB_*` (0 for a normal NIF); dirty NIFs run on the normal scheduler
-    /// for now.
-    pub flags: u32,
+/// What `erts` keeps of an installed function (an [`erts::nif::NifCallee`]): the C function
+/// and its library.
+pub(crate) fn callee(fptr: NifCFn, lib: *const NifLib, flags: u32) -> erts::nif::NifCallee {
+    erts::nif::NifCallee {
+        fptr: fptr as *const (),
+        lib: lib as *const (),
+        dirty: dirty_kind(flags),
+    }
+}
+
+/// The dirty pool named by `ERL_NIF_DIRTY_JOB_*` flags (`None` for 0).
+pub(crate) fn dirty_kind(flags: u32) -> Option<erts::nif::DirtyKind> {
+    match flags {
+        ERL_NIF_DIRTY_JOB_CPU_BOUND => Some(erts::nif::DirtyKind::Cpu),
+        ERL_NIF_DIRTY_JOB_IO_BOUND => Some(erts::nif::DirtyKind::Io),
+        _ => None,
+    }
 }
 
 /// The library loaded for each module version (keyed by the address of its code).
@@ -374,8 +384,8 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     }
     lib.priv_data.store(priv_data, Ordering::Release);
     for (fatom, arity, fptr, flags) in resolved {
-        let f: &'static NifFn = Box::leak(Box::new(NifFn { fptr, lib, flags }));
-        if erts::nif::install(&caller, fatom, arity, f as *const NifFn as *const ()).is_err() {
+        let f: &'static erts::nif::NifCallee = Box::leak(Box::new(callee(fptr, lib, flags)));
+        if erts::nif::install(&caller, fatom, arity, f).is_err() {
             return Err(Fail::badarg());
         }
     }

@@ -3,7 +3,7 @@
 //! delegate to the erl_driver implementations in `ports::driver_api`: same semantics).
 
 use crate::abi::*;
-use crate::env::{env_mut, ErlNifEnv, ON_SCHEDULER};
+use crate::env::{env_mut, ErlNifEnv};
 use crate::terms::{t, with_heap};
 use erts::atom;
 use erts::process::signals::{OwnedTerm, Signal};
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn enif_make_copy(
 #[no_mangle]
 pub unsafe extern "C" fn enif_self(env: *mut ErlNifEnv, pid: *mut ErlNifPid) -> *mut ErlNifPid {
     // SAFETY: forwarded contract.
-    let Some(p) = (unsafe { env_mut(env) }).and_then(|e| e.process().map(|p| p.pid())) else {
+    let Some(p) = (unsafe { env_mut(env) }).and_then(|e| e.self_pid()) else {
         return std::ptr::null_mut();
     };
     if pid.is_null() {
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn enif_is_process_alive(_env: *mut ErlNifEnv, pid: *mut E
 #[no_mangle]
 pub unsafe extern "C" fn enif_is_current_process_alive(env: *mut ErlNifEnv) -> c_int {
     // SAFETY: forwarded contract.
-    match unsafe { env_mut(env) }.and_then(|e| e.process().map(|p| p.pid())) {
+    match unsafe { env_mut(env) }.and_then(|e| e.self_pid()) {
         Some(p) => process_alive(p) as c_int,
         None => 0,
     }
@@ -405,22 +405,6 @@ pub unsafe extern "C" fn enif_getenv(
 ) -> c_int {
     // SAFETY: forwarded contract (same semantics as the driver API's).
     unsafe { ports::driver_api::env::erl_drv_getenv(key, value, value_size) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_consume_timeslice(_env: *mut ErlNifEnv, percent: c_int) -> c_int {
-    // Time slices are not accounted for NIFs yet: never asks the NIF to yield.
-    let _ = percent;
-    0
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn enif_thread_type() -> c_int {
-    if ON_SCHEDULER.with(|s| s.get()) {
-        ERL_NIF_THR_NORMAL_SCHEDULER
-    } else {
-        ERL_NIF_THR_UNDEFINED
-    }
 }
 
 #[no_mangle]

@@ -314,6 +314,8 @@ fn callback_env() -> ErlNifEnv {
         own: Heap::with_capacity(0),
         exception: Term::NONE,
         lib: std::ptr::null(),
+        self_pid: Term::NONE,
+        scheduled: None,
     }
 }
 

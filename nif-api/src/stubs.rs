@@ -4,11 +4,10 @@
 //! an error code), never crashing.
 //!
 //! Not implemented: `enif_select`, I/O vectors and queues, `enif_port_command`.
-//! `enif_schedule_nif` is implemented: it calls the function at once on the same scheduler.
 
 use crate::abi::*;
 use crate::env::ErlNifEnv;
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_int, c_uint, c_void};
 
 /// The exported `enif_*` functions of this module that are placeholders (for the coverage
 /// report, `src/bin/erts-coverage.rs`).
@@ -164,37 +163,4 @@ pub unsafe extern "C" fn enif_ioq_peek_head(
 ) -> c_int {
     missing("enif_ioq_peek_head");
     0
-}
-
-/// `enif_schedule_nif`: runs `fp` at once, on this scheduler, in place of the caller (its
-/// result is what the calling NIF returns). Dirty flags are accepted and ignored.
-#[no_mangle]
-pub unsafe extern "C" fn enif_schedule_nif(
-    env: *mut ErlNifEnv,
-    _fun_name: *const c_char,
-    flags: c_int,
-    fp: Option<NifCFn>,
-    argc: c_int,
-    argv: *const ERL_NIF_TERM,
-) -> ERL_NIF_TERM {
-    let Some(f) = fp else {
-        // SAFETY: forwarded contract.
-        return unsafe { crate::misc::enif_make_badarg(env) };
-    };
-    if flags != 0
-        && flags != ERL_NIF_DIRTY_JOB_CPU_BOUND as c_int
-        && flags != ERL_NIF_DIRTY_JOB_IO_BOUND as c_int
-    {
-        // SAFETY: forwarded contract.
-        return unsafe { crate::misc::enif_make_badarg(env) };
-    }
-    let args: Vec<ERL_NIF_TERM> = if argc > 0 && !argv.is_null() {
-        // SAFETY: `argc` terms at `argv` by the API contract (copied: they may live in the
-        // caller's frame).
-        unsafe { std::slice::from_raw_parts(argv, argc as usize) }.to_vec()
-    } else {
-        Vec::new()
-    };
-    // SAFETY: calling the library's function with the caller's environment.
-    unsafe { f(env, args.len() as c_int, args.as_ptr()) }
 }

@@ -10,9 +10,35 @@ use std::path::PathBuf;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: beam --bare [+S N] [+P N] [+A N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]"
+        "usage: beam --bare [+S N] [+SDcpu N[:M]] [+SDPcpu P[:Q]] [+SDio N] [+P N] [+A N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]"
     );
     std::process::exit(2)
+}
+
+/// Parses `+SDcpu N[:M]`, `+SDPcpu P[:Q]` (percentages) or `+SDio N` into `c`; false when
+/// the value is malformed or out of range (as `erl`, which refuses to start).
+fn dirty_flag(c: &mut erts::sched::dirty::DirtyConfig, flag: &str, v: &str) -> bool {
+    let max = erts::sched::dirty::MAX_DIRTY;
+    let mut parts = v.split(':');
+    let first: Option<usize> = parts.next().and_then(|n| n.parse().ok());
+    let second: Option<Option<usize>> = match parts.next() {
+        None => Some(None),
+        Some(m) => m.parse().ok().map(Some),
+    };
+    let (Some(n), Some(m), None) = (first, second, parts.next()) else {
+        return false;
+    };
+    let limit = if flag == "+SDPcpu" { 100 } else { max };
+    if n < 1 || n > limit || m.is_some_and(|m| m < 1 || m > n) {
+        return false;
+    }
+    match flag {
+        "+SDcpu" => c.cpu = Some((n, m.unwrap_or(n))),
+        "+SDPcpu" => c.cpu_percent = Some((n, m.unwrap_or(n))),
+        _ if m.is_some() => return false,
+        _ => c.io = Some(n),
+    }
+    true
 }
 
 fn main() {
@@ -20,6 +46,7 @@ fn main() {
     let mut opts = Options::default();
     let mut bare = false;
     let mut schedulers: Option<usize> = None;
+    let mut dirty = erts::sched::dirty::DirtyConfig::default();
     let mut start: Option<(String, String, Option<Vec<String>>)> = None;
     let mut i = 0;
     while i < args.len() {
@@ -32,6 +59,14 @@ fn main() {
                 // `+S N` or `+S N:M` (schedulers:online).
                 let n = v.split(':').next().and_then(|n| n.parse().ok());
                 schedulers = Some(n.unwrap_or_else(|| usage()));
+            }
+            "+SDcpu" | "+SDPcpu" | "+SDio" => {
+                let flag = args[i].clone();
+                i += 1;
+                let v = args.get(i).unwrap_or_else(|| usage());
+                if !dirty_flag(&mut dirty, &flag, v) {
+                    usage();
+                }
             }
             "+A" => {
                 i += 1;
@@ -94,6 +129,7 @@ fn main() {
     // Before any thread starts: the port-program helper is forked from this process.
     ports::init();
     nif_api::init();
+    erts::sched::dirty::configure(dirty);
     runtime::init(&opts);
     let n = schedulers.unwrap_or_else(|| {
         std::thread::available_parallelism()

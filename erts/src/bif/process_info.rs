@@ -320,6 +320,11 @@ fn info(out: &mut Process, id: u64, items: &[&str]) -> Result<Vec<Term>, NoInfo>
     if c.state() == cell::EXITED {
         return Err(NoInfo::Dead);
     }
+    if c.in_dirty() && c.has_signals() {
+        // The dirty signal handler has yet to handle signals sent before this request
+        // (messages from the caller must show): ask again after it did.
+        return Err(NoInfo::Busy);
+    }
     one(out, Some(&target), status, prio);
     Ok(result)
 }

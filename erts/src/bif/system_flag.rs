@@ -56,7 +56,19 @@ fn system_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
             let sys = crate::sched::system();
             match a[1].as_small() {
                 Some(n) if n >= 1 && n as usize <= sys.schedulers => {
-                    Ok(Term::small(sys.set_online(n as usize) as i64))
+                    let old = sys.set_online(n as usize);
+                    crate::sched::dirty::schedulers_online_changed(old, n as usize);
+                    Ok(Term::small(old as i64))
+                }
+                _ => Err(Fail::badarg()),
+            }
+        }
+        "dirty_cpu_schedulers_online" => {
+            let pool = &crate::sched::dirty::dirty().cpu;
+            let max = pool.threads().min(crate::sched::system().online());
+            match a[1].as_small() {
+                Some(n) if n >= 1 && n as usize <= max => {
+                    Ok(Term::small(pool.set_online(n as usize) as i64))
                 }
                 _ => Err(Fail::badarg()),
             }

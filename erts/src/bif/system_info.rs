@@ -234,8 +234,10 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         } else {
             schedulers()
         }),
-        "schedulers" | "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" => n(schedulers()),
-        "dirty_io_schedulers" => n(10),
+        "schedulers" => n(schedulers()),
+        "dirty_cpu_schedulers" => n(crate::sched::dirty::dirty().cpu.threads()),
+        "dirty_cpu_schedulers_online" => n(crate::sched::dirty::dirty().cpu.online()),
+        "dirty_io_schedulers" => n(crate::sched::dirty::dirty().io.threads()),
         // Every scheduler runs, none is bound to a core, nothing blocks multi-scheduling.
         "multi_scheduling" => a_("enabled"),
         "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" => Term::NIL,

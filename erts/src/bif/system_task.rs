@@ -53,7 +53,13 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let done = match table().get(id) {
         Some(c) if c.state() != cell::EXITED => {
-            let Some(mut target) = c.try_lock_other() else {
+            // A process in a dirty native call is collected after it (its heap is in use).
+            let target = if c.in_dirty() {
+                None
+            } else {
+                c.try_lock_other()
+            };
+            let Some(mut target) = target else {
                 return Err(super::retry_after_yield(
                     p,
                     "erts_internal",

@@ -34,6 +34,9 @@ pub enum Outcome {
     Wait { timeout: Option<u64> },
     /// An exit signal killed the process with this reason.
     Killed(Term),
+    /// The process calls a native function that runs on a dirty scheduler
+    /// (`Process::nif_resume` says which); it leaves its scheduler until the call is over.
+    Dirty(crate::nif::DirtyKind),
 }
 
 /// Code that a process's first frame returns to.
@@ -1696,17 +1699,20 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::OnLoad => next!(),
             Instr::CallNif { export, data } => {
-                let n = export.mfa.arity as usize;
-                let args: smallvec::SmallVec<[Term; 8]> =
-                    smallvec::SmallVec::from_slice(&proc.x[..n]);
-                *reds -= 1;
-                proc.pc = pc;
-                match (crate::nif::hook())(proc, data.0, &args) {
+                let (result, args) = match super::call_nif::call(proc, pc, export, *data, reds) {
+                    super::call_nif::NifStep::Finished(r, a) => (r, a),
+                    super::call_nif::NifStep::Suspend(o) => return o,
+                };
+                match result {
                     Ok(v) => {
                         proc.x[0] = v;
                         pc = pop_cp(proc);
-                        if proc.yield_now || *reds <= 0 {
+                        if proc.yield_now {
+                            // `enif_consume_timeslice` charged reductions.
                             proc.yield_now = false;
+                            *reds -= std::mem::take(&mut proc.extra_reds) as i64;
+                        }
+                        if *reds <= 0 {
                             proc.pc = pc;
                             proc.live = 1;
                             return Outcome::Yield;

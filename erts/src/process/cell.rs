@@ -62,6 +62,10 @@ pub struct ProcessCell {
     /// Set once the process owns (or has owned) an ETS table: its exit then asks ETS to
     /// delete or hand over its tables.
     owns_ets: AtomicBool,
+    /// Set while a dirty scheduler runs a native function for the process: it then works on
+    /// the process's heap without holding `process`, so nothing may move that heap (a
+    /// garbage collection asked for by another process waits).
+    in_dirty: AtomicBool,
     /// The process; locked by the scheduler that runs it and briefly by BIFs that inspect it.
     pub process: Mutex<Process>,
 }
@@ -89,6 +93,7 @@ impl ProcessCell {
             priority: AtomicU8::new(Priority::Normal as u8),
             inbox: Mutex::new(VecDeque::new()),
             owns_ets: AtomicBool::new(false),
+            in_dirty: AtomicBool::new(false),
             process: Mutex::new(process),
         }
     }
@@ -112,6 +117,16 @@ impl ProcessCell {
         self.owns_ets.load(Ordering::Acquire)
     }
 
+    /// Whether a dirty scheduler is running a native function for the process.
+    pub fn in_dirty(&self) -> bool {
+        self.in_dirty.load(Ordering::Acquire)
+    }
+
+    /// Records that a dirty scheduler takes (`true`) or gives back (`false`) the process.
+    pub fn set_in_dirty(&self, on: bool) {
+        self.in_dirty.store(on, Ordering::Release);
+    }
+
     /// Puts `sig` in the inbox. Returns it back when the process has exited. Returns
     /// `Ok(true)` when the caller must enqueue the process (it was waiting).
     pub fn push(&self, sig: Signal) -> Result<bool, Signal> {
@@ -122,7 +137,11 @@ impl ProcessCell {
             }
             q.push_back(sig);
         }
-        Ok(self.notify())
+        let r = self.notify();
+        if self.in_dirty() {
+            crate::sched::dirty::signal_arrived(self.id);
+        }
+        Ok(r)
     }
 
     /// Puts several signals in the inbox at once (nothing can come between them). Gives them
@@ -135,7 +154,11 @@ impl ProcessCell {
             }
             q.extend(sigs);
         }
-        Ok(self.notify())
+        let r = self.notify();
+        if self.in_dirty() {
+            crate::sched::dirty::signal_arrived(self.id);
+        }
+        Ok(r)
     }
 
     /// Records that the process has work; returns true when the caller must enqueue it.

@@ -121,6 +121,15 @@ pub struct Process {
     /// `message_queue_data` is `off_heap` (kept for `process_info`; messages are always
     /// built outside the heap and absorbed on receipt).
     pub message_queue_off_heap: bool,
+    /// Where an interrupted native call stands (a dirty call, a yield between scheduled
+    /// NIFs); see [`crate::nif::NifResume`].
+    pub nif_resume: crate::nif::NifResume,
+    /// Set by a native function that asked to continue in another (`enif_schedule_nif`);
+    /// taken by the call instruction as soon as the function returns.
+    pub nif_continuation: Option<crate::nif::NifContinuation>,
+    /// Reductions left in the slice when the running native function was called (for
+    /// `enif_consume_timeslice`).
+    pub nif_reds_left: i64,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -180,6 +189,9 @@ impl Process {
             gc_settings: gc::GcSettings::default(),
             max_heap: gc::MaxHeap::system_default(),
             message_queue_off_heap: false,
+            nif_resume: crate::nif::NifResume::Start,
+            nif_continuation: None,
+            nif_reds_left: 0,
         }
     }
 

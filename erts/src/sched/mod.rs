@@ -5,6 +5,7 @@
 //! Also the spawn path (making a new process runnable) and the watch on the first process,
 //! whose end ends a `--bare` run.
 
+pub mod dirty;
 pub mod park;
 pub mod run_queue;
 pub mod stats;
@@ -90,6 +91,7 @@ pub fn start(n: usize) {
     if SYSTEM.set(sys).is_err() {
         return;
     }
+    dirty::start(n);
     for (i, w) in workers.into_iter().enumerate() {
         std::thread::Builder::new()
             .name(format!("scheduler-{}", i + 1))

@@ -122,7 +122,7 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         interp::execute(p, CONTEXT_REDS)
     }));
-    if let Ok(Outcome::Yield | Outcome::Wait { .. }) = outcome {
+    if let Ok(Outcome::Yield | Outcome::Wait { .. } | Outcome::Dirty(_)) = outcome {
         let live = p.live.min(MAX_REG);
         p.saved_x.extend_from_slice(&p.x[..live]);
     }
@@ -133,6 +133,11 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
             drop(guard);
             cell.end_run_yield();
             super::enqueue(cell.clone());
+        }
+        Ok(Outcome::Dirty(kind)) => {
+            // Still `RUNNING`: signals wait until the dirty call is over.
+            drop(guard);
+            super::dirty::submit(kind, cell.clone());
         }
         Ok(Outcome::Wait { timeout }) => {
             if let Some(ms) = timeout {
