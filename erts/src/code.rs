@@ -6,6 +6,7 @@ use crate::atom::Atom;
 use crate::loader::{beam_file, transform, LoadError};
 use crate::module::{modules, Module};
 use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -155,7 +156,11 @@ pub fn on_load_pending_module(module: Atom) -> Option<Arc<Module>> {
 pub fn when_on_load_done(module: Atom, f: Box<dyn FnOnce(bool) + Send>) {
     let mut p = pending().lock();
     match p.get_mut(&module) {
-        Some(e) => e.waiters.push(f),
+        Some(e) => {
+            e.waiters.push(f);
+            // Released before `on_load_pending`, which takes the lock again.
+            drop(p);
+        }
         None => {
             drop(p);
             f(modules().is_loaded(module))
@@ -257,8 +262,8 @@ pub fn load_module_bytes(
         }));
     }
     let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
-    if modules().is_loaded(module) {
-        old_code().lock().insert(module);
+    if let Some(prev) = modules().get(module) {
+        old_code().lock().insert(module, prev);
     }
     loaded_files().lock().remove(&module);
     install_or_park(m, file)
@@ -268,8 +273,8 @@ pub fn load_module_bytes(
 /// version, if any, becomes old code; a module with an `on_load` function waits for it.
 pub fn install_prepared(m: Arc<Module>, file: Option<PathBuf>) -> Result<(), CodeError> {
     let _g = load_lock().lock();
-    if modules().is_loaded(m.name) {
-        old_code().lock().insert(m.name);
+    if let Some(prev) = modules().get(m.name) {
+        old_code().lock().insert(m.name, prev);
     }
     loaded_files().lock().remove(&m.name);
     match install_or_park(m, file) {
@@ -278,30 +283,53 @@ pub fn install_prepared(m: Arc<Module>, file: Option<PathBuf>) -> Result<(), Cod
     }
 }
 
-/// Modules with old code (a version replaced by a newer one or deleted, not yet purged).
-fn old_code() -> &'static Mutex<std::collections::HashSet<Atom>> {
-    static O: OnceLock<Mutex<std::collections::HashSet<Atom>>> = OnceLock::new();
+/// Modules with old code (a version replaced by a newer one or deleted, not yet purged), and
+/// that version.
+fn old_code() -> &'static Mutex<HashMap<Atom, Arc<Module>>> {
+    static O: OnceLock<Mutex<HashMap<Atom, Arc<Module>>>> = OnceLock::new();
     O.get_or_init(Default::default)
+}
+
+/// Called with a module version whose code is purged (`nif-api` unloads its NIF library).
+pub type PurgeHook = fn(&Module);
+
+static PURGE_HOOK: OnceLock<PurgeHook> = OnceLock::new();
+
+/// Sets the hook called for each purged module version (once, at start-up).
+pub fn set_purge_hook(h: PurgeHook) -> bool {
+    PURGE_HOOK.set(h).is_ok()
 }
 
 /// Whether `module` has old code (`erlang:check_old_code/1`).
 pub fn has_old_code(module: Atom) -> bool {
-    old_code().lock().contains(&module)
+    old_code().lock().contains_key(&module)
 }
 
-/// Forgets `module`'s old code (a purge); returns whether it had any.
+/// Forgets `module`'s old code (a purge), telling the purge hook; returns whether it had any.
 pub fn drop_old_code(module: Atom) -> bool {
-    old_code().lock().remove(&module)
+    let old = old_code().lock().remove(&module);
+    match old {
+        Some(m) => {
+            if let Some(h) = PURGE_HOOK.get() {
+                h(&m);
+            }
+            true
+        }
+        None => false,
+    }
 }
 
 /// `erlang:delete_module/1`: makes the current code of `module` old. `false` when it is not
 /// loaded or already has old code (which must be purged first).
 pub fn delete_module(module: Atom) -> bool {
     let _g = load_lock().lock();
-    if has_old_code(module) || modules().delete(module).is_none() {
+    if has_old_code(module) {
         return false;
     }
-    old_code().lock().insert(module);
+    let Some(prev) = modules().delete(module) else {
+        return false;
+    };
+    old_code().lock().insert(module, prev);
     loaded_files().lock().remove(&module);
     true
 }

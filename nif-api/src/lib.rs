@@ -33,10 +33,12 @@ pub mod shim;
 pub mod stubs;
 pub mod terms;
 
-/// Registers `erlang:load_nif/2`, the NIF call hooks and the hook for resources' monitors;
+/// Registers `erlang:load_nif/2`, the NIF call hooks, the purge hook and the hook for
+/// resources' monitors;
 /// call once at start-up, before any code is loaded.
 pub fn init() {
     erts::bif::register_extension(load::register);
     erts::nif::set_hook(env::call_nif, env::call_dirty);
+    erts::code::set_purge_hook(load::purged);
     erts::process::exit::set_native_hook(resource::native_signal);
 }

@@ -4,8 +4,9 @@
 //! function into the calling module's code (`erts::nif::install`).
 //!
 //! Functions flagged `ERL_NIF_DIRTY_JOB_CPU_BOUND`/`IO_BOUND` are installed to run on the
-//! dirty schedulers (`erts::sched::dirty`). Libraries are never unloaded (purging a module
-//! does not call `unload` yet).
+//! dirty schedulers (`erts::sched::dirty`). Purging a module version calls its library's
+//! `unload` callback ([`purged`]); the library itself stays mapped (processes may still run
+//! the purged code, which this runtime does not kill yet).
 
 use crate::abi::*;
 use crate::env::{ErlNifEnv, ON_SCHEDULER};
@@ -29,6 +30,8 @@ pub struct NifLib {
     pub handle: *mut c_void,
     /// The library's `priv_data` (`enif_priv_data`).
     pub(crate) priv_data: AtomicPtr<c_void>,
+    /// The entry's `unload` callback, called when the module version is purged.
+    unload: Option<UnloadFn>,
 }
 
 // SAFETY: the handle is only used to keep the library open; `priv_data` is atomic.
@@ -64,6 +67,25 @@ fn libs() -> &'static Mutex<HashMap<usize, &'static NifLib>> {
 
 fn module_key(m: &Module) -> usize {
     m.code.as_ptr() as usize
+}
+
+/// The purge hook (`erts::code::set_purge_hook`): the NIF library loaded by the purged
+/// version `m`, if any, is unloaded: its `unload` callback runs with the version's
+/// `priv_data`, and a later version can load the library afresh.
+pub(crate) fn purged(m: &Module) {
+    let Some(lib) = libs().lock().remove(&module_key(m)) else {
+        return;
+    };
+    let Some(unload) = lib.unload else {
+        return;
+    };
+    let mut env = ErlNifEnv::independent();
+    env.lib = lib;
+    let was = ON_SCHEDULER.with(|s| s.replace(true));
+    // SAFETY: the library's unload callback, with a valid environment and the private data
+    // its load (or upgrade) callback set; called once, as the version is purged once.
+    unsafe { unload(&mut env, lib.priv_data.load(Ordering::Acquire)) };
+    ON_SCHEDULER.with(|s| s.set(was));
 }
 
 pub(crate) fn register(r: &mut Registry) {
@@ -329,6 +351,7 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
         module: name,
         handle,
         priv_data: AtomicPtr::new(std::ptr::null_mut()),
+        unload: entry.unload,
     }));
     let prev_lib = prev
         .as_ref()

@@ -5,7 +5,7 @@
 %% schedulers keep running). One normal scheduler, one dirty CPU and four dirty I/O ones.
 %% vm_flags: +S 1 +SDio 4
 -module(nif_dirty).
--export([main/0]).
+-export([main/0, storm/0]).
 -on_load(init/0).
 
 init() ->
@@ -71,7 +71,7 @@ main() ->
     killed_in_dirty_call(),
     normal_schedulers_run(),
     dirty_cpu_pool_is_one_thread(),
-    ok.
+    storm().
 
 %% A process in a dirty call: process_info answers, messages queue up, a link is made.
 in_dirty_call() ->
@@ -83,11 +83,13 @@ in_dirty_call() ->
     P ! hello,
     show("queued in dirty", process_info(P, [message_queue_len, messages])),
     show("alive in dirty", is_process_alive(P)),
+    show("gc of a process in a dirty call", erlang:garbage_collect(P)),
     receive {done, P, R} -> show("dirty result", R) after 5000 -> show("dirty result", timeout) end,
     receive {got, M} -> show("after dirty", M) after 5000 -> show("after dirty", timeout) end.
 
 %% An exit signal kills a process in a dirty call at once; its result is dropped.
 killed_in_dirty_call() ->
+    Self = self(),
     P = spawn(fun() -> cpu_nap(1000), exit(should_not_get_here) end),
     timer:sleep(100),
     Ref = monitor(process, P),
@@ -97,6 +99,16 @@ killed_in_dirty_call() ->
         show("killed in dirty", {R, ms_since(T0) < 600, is_process_alive(P)})
     after 5000 -> show("killed in dirty", timeout)
     end,
+    %% A collection asked for during a dirty call of a process that is then killed.
+    G = spawn(fun() -> cpu_nap(1000) end),
+    timer:sleep(50),
+    Asker = spawn(fun() -> Self ! {gc_answer, erlang:garbage_collect(G)} end),
+    timer:sleep(50),
+    exit(G, kill),
+    receive {gc_answer, GcA} -> show("gc of a killed dirty process", GcA)
+    after 5000 -> show("gc of a killed dirty process", timeout)
+    end,
+    _ = Asker,
     %% A linked process that does not trap exits dies with its partner.
     Q = spawn(fun() -> io_nap(1000) end),
     timer:sleep(50),
@@ -135,3 +147,52 @@ dirty_cpu_pool_is_one_thread() ->
     [spawn(fun() -> Self ! {napped, cpu_nap(150)} end) || _ <- lists:seq(1, 3)],
     Rs = [receive {napped, R} -> R after 5000 -> timeout end || _ <- lists:seq(1, 3)],
     show("cpu naps", {Rs, ms_since(T0) >= 440}).
+
+%% Many processes in dirty and scheduled calls at once (run by nif_dirty_storm.erl on more
+%% schedulers): results intact, kills during dirty calls, collections asked for meanwhile,
+%% messages sent to a process in a dirty call all arrive in order.
+storm() ->
+    Self = self(),
+    Workers = [spawn_link(fun() -> Self ! {worker, self(), work(I, 30)} end)
+               || I <- lists:seq(1, 200)],
+    Victims = [spawn(fun() -> victim(I) end) || I <- lists:seq(1, 100)],
+    Refs = [{monitor(process, V), V} || V <- Victims],
+    timer:sleep(30),
+    [begin erlang:garbage_collect(V), exit(V, kill) end || V <- Victims],
+    Killed = [receive {'DOWN', R, process, V, Why} -> Why after 10000 -> timeout end
+              || {R, V} <- Refs],
+    Results = [receive {worker, W, Res} -> Res after 60000 -> timeout end || W <- Workers],
+    show("storm workers", lists:usort(Results)),
+    show("storm victims", lists:usort(Killed)),
+    Receiver = spawn(fun() -> io_nap(200), Self ! {count, drain(0, [])} end),
+    timer:sleep(20),
+    [Receiver ! {n, N} || N <- lists:seq(1, 1000)],
+    show("messages to a dirty process",
+         receive {count, C} -> C after 10000 -> timeout end),
+    ok.
+
+victim(I) ->
+    case I rem 2 of
+        0 -> cpu_nap(200);
+        1 -> io_nap(200)
+    end,
+    victim(I).
+
+drain(N, Seen) ->
+    receive {n, M} when M =:= N + 1 -> drain(M, Seen)
+    after 0 -> {N, Seen}
+    end.
+
+work(_, 0) -> ok;
+work(I, K) ->
+    Bin = list_to_binary(lists:duplicate(I, K rem 256)),
+    Rev = list_to_binary(lists:reverse(binary_to_list(Bin))),
+    {{I, K}, L, Rev} = cpu_build(K, Bin, {I, K}),
+    L = lists:seq(1, K),
+    true = io_whoami() =:= self(),
+    [1, 2, 3, 1] = chain(4, []),
+    true = cpu_send(self(), {I, K}),
+    receive {from_dirty, {I, K}} -> ok after 5000 -> exit(lost_message) end,
+    {Sum, _} = sum(I * 1000),
+    Sum = (I * 1000) * (I * 1000 + 1) div 2,
+    work(I, K - 1).

@@ -53,13 +53,7 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let done = match table().get(id) {
         Some(c) if c.state() != cell::EXITED => {
-            // A process in a dirty native call is collected after it (its heap is in use).
-            let target = if c.in_dirty() {
-                None
-            } else {
-                c.try_lock_other()
-            };
-            let Some(mut target) = target else {
+            let Some(mut target) = c.try_lock_other() else {
                 return Err(super::retry_after_yield(
                     p,
                     "erts_internal",
@@ -67,6 +61,16 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
                     a,
                 ));
             };
+            if c.dirty_running() && c.state() != cell::EXITED {
+                // Its heap is in use by a dirty native call: collected (and answered) when
+                // it is next scheduled, as OTP does.
+                target.gc_requests.push(crate::process::gc::GcRequest {
+                    from: p.id,
+                    id: crate::process::signals::OwnedTerm::copy_of(e[1]),
+                    major,
+                });
+                return Ok(Term::atom(atom::atom("ok")));
+            }
             if c.state() == cell::EXITED {
                 false
             } else {

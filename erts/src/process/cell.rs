@@ -26,6 +26,13 @@ pub const RUNNING: u8 = 2;
 pub const NOTIFIED: u8 = 3;
 pub const EXITED: u8 = 4;
 
+/// Not in a dirty call.
+pub const DIRTY_NONE: u8 = 0;
+/// Waiting on a dirty run queue.
+pub const DIRTY_QUEUED: u8 = 1;
+/// A dirty scheduler runs its native call.
+pub const DIRTY_RUNNING: u8 = 2;
+
 /// Process priorities (`process_flag(priority, P)`).
 #[derive(Copy, Clone, PartialEq, Eq, Debug, PartialOrd, Ord)]
 #[repr(u8)]
@@ -62,10 +69,11 @@ pub struct ProcessCell {
     /// Set once the process owns (or has owned) an ETS table: its exit then asks ETS to
     /// delete or hand over its tables.
     owns_ets: AtomicBool,
-    /// Set while a dirty scheduler runs a native function for the process: it then works on
-    /// the process's heap without holding `process`, so nothing may move that heap (a
-    /// garbage collection asked for by another process waits).
-    in_dirty: AtomicBool,
+    /// Where the process stands with the dirty schedulers: [`DIRTY_NONE`], [`DIRTY_QUEUED`]
+    /// (waiting for a dirty scheduler) or [`DIRTY_RUNNING`] (a dirty scheduler runs a native
+    /// function for it, working on the process's heap without holding `process`, so nothing
+    /// may move that heap: a garbage collection asked for by another process waits).
+    dirty: AtomicU8,
     /// The process; locked by the scheduler that runs it and briefly by BIFs that inspect it.
     pub process: Mutex<Process>,
 }
@@ -93,7 +101,7 @@ impl ProcessCell {
             priority: AtomicU8::new(Priority::Normal as u8),
             inbox: Mutex::new(VecDeque::new()),
             owns_ets: AtomicBool::new(false),
-            in_dirty: AtomicBool::new(false),
+            dirty: AtomicU8::new(DIRTY_NONE),
             process: Mutex::new(process),
         }
     }
@@ -117,14 +125,21 @@ impl ProcessCell {
         self.owns_ets.load(Ordering::Acquire)
     }
 
-    /// Whether a dirty scheduler is running a native function for the process.
+    /// Whether the process is queued for or running on a dirty scheduler (its signals are
+    /// then handled by the dirty signal handler).
     pub fn in_dirty(&self) -> bool {
-        self.in_dirty.load(Ordering::Acquire)
+        self.dirty.load(Ordering::Acquire) != DIRTY_NONE
     }
 
-    /// Records that a dirty scheduler takes (`true`) or gives back (`false`) the process.
-    pub fn set_in_dirty(&self, on: bool) {
-        self.in_dirty.store(on, Ordering::Release);
+    /// Whether a dirty scheduler is running a native function for the process (its heap must
+    /// not move).
+    pub fn dirty_running(&self) -> bool {
+        self.dirty.load(Ordering::Acquire) == DIRTY_RUNNING
+    }
+
+    /// Records where the process stands with the dirty schedulers (`DIRTY_*`).
+    pub fn set_dirty(&self, state: u8) {
+        self.dirty.store(state, Ordering::Release);
     }
 
     /// Puts `sig` in the inbox. Returns it back when the process has exited. Returns

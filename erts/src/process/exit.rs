@@ -153,6 +153,9 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
 /// monitoring processes, unregisters its name and removes it from the process table.
 pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     let me = p.id;
+    if !p.gc_requests.is_empty() {
+        p.serve_gc_requests(false);
+    }
     for (r, _) in std::mem::take(&mut p.aliases) {
         super::alias::deactivate(r);
     }

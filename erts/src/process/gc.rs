@@ -509,6 +509,17 @@ fn term_words(header: u64, n: usize) -> (usize, usize) {
     }
 }
 
+/// A garbage collection another process asked for (`erlang:garbage_collect/1,2`) while the
+/// process could not be collected (it was in a dirty native call).
+pub struct GcRequest {
+    /// The requester's pid number.
+    pub from: u64,
+    /// The request's id (the requester's reference).
+    pub id: super::signals::OwnedTerm,
+    /// A major collection.
+    pub major: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,9 @@ pub struct Process {
     /// Reductions left in the slice when the running native function was called (for
     /// `enif_consume_timeslice`).
     pub nif_reds_left: i64,
+    /// Garbage collections other processes asked for while this one was in a dirty call,
+    /// done (and answered) when it is next scheduled, or answered when it exits.
+    pub gc_requests: Vec<gc::GcRequest>,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -192,6 +195,7 @@ impl Process {
             nif_resume: crate::nif::NifResume::Start,
             nif_continuation: None,
             nif_reds_left: 0,
+            gc_requests: Vec::new(),
         }
     }
 
@@ -265,6 +269,36 @@ impl Process {
         let after = self.heap_words_used();
         crate::sched::stats::add_gc(before.saturating_sub(after) as u64);
         self.check_max_heap()
+    }
+
+    /// Does the collections asked for while the process was in a dirty call (when `collect`;
+    /// not when it is exiting) and answers each requester `{garbage_collect, RequestId,
+    /// true}` (OTP answers `true` also for a process that exits meanwhile).
+    pub fn serve_gc_requests(&mut self, collect: bool) {
+        let requests = std::mem::take(&mut self.gc_requests);
+        if collect {
+            let major = requests.iter().any(|r| r.major);
+            // Between slices the live registers are in `saved_x` (a root).
+            let _ = if major {
+                self.gc_major(0, 0)
+            } else {
+                self.gc(0, 0)
+            };
+        }
+        for r in requests {
+            let reply = signals::OwnedTerm::build(|h| {
+                let id = crate::term::copy::copy(h, r.id.term);
+                crate::term::boxed::tuple(
+                    h,
+                    &[
+                        Term::atom(crate::atom::atom("garbage_collect")),
+                        id,
+                        Term::bool(true),
+                    ],
+                )
+            });
+            let _ = exit::deliver(r.from, signals::Signal::Message(reply));
+        }
     }
 
     /// Words of terms on the heap (young block, fragments, old generation).

@@ -9,7 +9,7 @@
 //! its arguments under the process lock, then runs the call *without* the lock, in an
 //! environment with a heap of its own: other processes can inspect the process meanwhile
 //! (`process_info/2` answers), and the process's heap, which the arguments point into, is not
-//! moved (`ProcessCell::in_dirty` holds off garbage collections asked for by others). The
+//! moved (`ProcessCell::dirty_running` holds off garbage collections asked for by others). The
 //! result is copied to the process's heap, and the process goes back to the normal run
 //! queues, where its `call_nif` instruction finishes (`crate::emu::call_nif`). Continuations
 //! scheduled with `enif_schedule_nif` run on the same pool, on the other one, or on a normal
@@ -22,7 +22,7 @@
 //! while the native function still runs; what the function returns is then dropped.
 
 use crate::nif::{DirtyKind, NifResume};
-use crate::process::cell::ProcessCell;
+use crate::process::cell::{ProcessCell, DIRTY_NONE, DIRTY_QUEUED, DIRTY_RUNNING};
 use crate::term::copy::copy;
 use crate::term::Term;
 use parking_lot::{Condvar, Mutex};
@@ -280,7 +280,7 @@ fn signal_handler() {
 /// The process is still `RUNNING`; its `nif_resume` holds the call and `saved_x` the
 /// arguments.
 pub fn submit(kind: DirtyKind, cell: Arc<ProcessCell>) {
-    cell.set_in_dirty(true);
+    cell.set_dirty(DIRTY_QUEUED);
     // Signals that came just before the flag was set are handled now, not after the call.
     if cell.has_signals() {
         signal_arrived(cell.id);
@@ -295,7 +295,7 @@ fn run_call(kind: DirtyKind, cell: Arc<ProcessCell>) {
         let p = cell.process.lock();
         if cell.state() == crate::process::cell::EXITED {
             // Killed while waiting for a dirty scheduler.
-            cell.set_in_dirty(false);
+            cell.set_dirty(DIRTY_NONE);
             return;
         }
         let NifResume::Call {
@@ -308,6 +308,7 @@ fn run_call(kind: DirtyKind, cell: Arc<ProcessCell>) {
             unreachable!("a process on a dirty queue has a call to make");
         };
         let (at, argc) = (at as usize, argc as usize);
+        cell.set_dirty(DIRTY_RUNNING);
         (callee, orig, p.saved_x[at..at + argc].to_vec(), p.pid())
     };
     let hook = crate::nif::dirty_hook();
@@ -327,7 +328,7 @@ fn run_call(kind: DirtyKind, cell: Arc<ProcessCell>) {
         let mut guard = cell.process.lock();
         if cell.state() == crate::process::cell::EXITED {
             // Killed during the call (by the dirty signal handler): the result is dropped.
-            cell.set_in_dirty(false);
+            cell.set_dirty(DIRTY_NONE);
             return;
         }
         let p = &mut *guard;
@@ -348,11 +349,12 @@ fn run_call(kind: DirtyKind, cell: Arc<ProcessCell>) {
                 p.saved_x.truncate(orig as usize);
                 p.saved_x.extend_from_slice(&new_args);
                 if let Some(other) = next.callee.dirty {
+                    cell.set_dirty(DIRTY_QUEUED);
                     drop(guard);
                     dirty().pool(other).submit(cell);
                     return;
                 }
-                cell.set_in_dirty(false);
+                cell.set_dirty(DIRTY_NONE);
                 drop(guard);
             }
             (result, _) => {
@@ -364,7 +366,7 @@ fn run_call(kind: DirtyKind, cell: Arc<ProcessCell>) {
                 p.nif_resume = NifResume::Done { ok, orig };
                 p.saved_x.truncate(orig as usize);
                 p.saved_x.push(v);
-                cell.set_in_dirty(false);
+                cell.set_dirty(DIRTY_NONE);
                 drop(guard);
             }
         }

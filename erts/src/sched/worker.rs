@@ -104,6 +104,9 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
         terminate(cell, p, r);
         return;
     }
+    if !p.gc_requests.is_empty() {
+        p.serve_gc_requests(true);
+    }
     if let Some(handler) = cell.native {
         while let Some(m) = p.mailbox.pop_front() {
             handler(p, m);
