@@ -155,13 +155,17 @@ pub fn on_load_pending_module(module: Atom) -> Option<Arc<Module>> {
 pub fn when_on_load_done(module: Atom, f: Box<dyn FnOnce(bool) + Send>) {
     let mut p = pending().lock();
     match p.get_mut(&module) {
-        Some(e) => e.waiters.push(f),
+        Some(e) => {
+            e.waiters.push(f);
+            // `on_load_pending` takes the lock again (to start the runner if need be).
+            drop(p);
+            on_load_pending(module);
+        }
         None => {
             drop(p);
             f(modules().is_loaded(module))
         }
     }
-    on_load_pending(module);
 }
 
 /// Spawns the process that runs `m`'s `on_load` function and then [`finish_on_load`]
