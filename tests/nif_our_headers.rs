@@ -7,7 +7,9 @@
 //!   on `beam` with either build (and the differential suite compares the OTP-header build
 //!   with the real `erl`). `nif_headers.c` uses a broad part of the API, `ERL_NIF_INIT` with
 //!   load, upgrade and unload callbacks, dirty flags in its function table and `enif_fprintf`
-//!   with `%T`; its program also reloads its module so that the library is upgraded.
+//!   with `%T`; its program also reloads its module so that the library is upgraded;
+//! - the coverage report (`src/bin/erts-coverage.rs`) finds the same API in our header as in
+//!   OTP's `erl_nif_api_funcs.h`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -169,4 +171,29 @@ fn nifs_built_against_our_header_behave_the_same() {
             assert_eq!(a.1, Some(0));
         }
     }
+}
+
+/// The coverage report (`scripts/status.sh`) reads the NIF API from OTP's
+/// `erl_nif_api_funcs.h`; given our `erl_nif.h` instead it finds the same 169 functions.
+#[test]
+fn coverage_report_reads_our_header_like_otps() {
+    let empty = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nif-headers-no-beams");
+    std::fs::create_dir_all(&empty).unwrap();
+    let report = |header: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_erts-coverage"))
+            .arg(format!("--nif-header={}", header.display()))
+            .arg(&empty)
+            .output()
+            .expect("run erts-coverage");
+        assert!(out.status.success(), "erts-coverage failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let otp = report(&otp_include().join("erl_nif_api_funcs.h"));
+    let ours = report(&root().join("include/erl_nif.h"));
+    assert!(
+        otp.lines()
+            .any(|l| l.starts_with("| erl_nif API") && l.contains("| 169 |")),
+        "{otp}"
+    );
+    assert_eq!(otp, ours);
 }
