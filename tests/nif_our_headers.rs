@@ -8,6 +8,7 @@
 //!   with the real `erl`). `nif_headers.c` uses a broad part of the API, `ERL_NIF_INIT` with
 //!   load, upgrade and unload callbacks, dirty flags in its function table and `enif_fprintf`
 //!   with `%T`; its program also reloads its module so that the library is upgraded;
+//! - our header compiles cleanly in strict C89/C99/C11 and C++98/C++17;
 //! - the coverage report (`src/bin/erts-coverage.rs`) finds the same API in our header as in
 //!   OTP's `erl_nif_api_funcs.h`.
 
@@ -196,4 +197,56 @@ fn coverage_report_reads_our_header_like_otps() {
         "{otp}"
     );
     assert_eq!(otp, ours);
+}
+
+/// A library using the helpers and `ERL_NIF_INIT`, valid C89 and C++98.
+const MODES_SOURCE: &str = r#"#include <erl_nif.h>
+static ERL_NIF_TERM f(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[])
+{
+    ErlNifPid self;
+    ErlNifSInt64 x;
+    (void)argc;
+    if (!enif_self(env, &self) || !enif_get_int64(env, argv[0], &x))
+        return enif_make_badarg(env);
+    return enif_make_tuple3(env, enif_make_pid(env, &self), enif_make_int64(env, x),
+                            enif_make_list2(env, argv[0], enif_make_atom(env, "a")));
+}
+int modes_select(ErlNifEnv *env, void *obj, const ErlNifPid *pid, ERL_NIF_TERM m)
+{
+    return enif_select_read(env, 0, obj, pid, m, NULL) + enif_compare_pids(pid, pid);
+}
+static ErlNifFunc funcs[] = {{"f", 1, f, 0}, {"g", 1, f, ERL_NIF_DIRTY_JOB_CPU_BOUND}};
+ERL_NIF_INIT(modes, funcs, NULL, NULL, NULL, NULL)
+"#;
+
+/// Our header compiles without a warning as strict C89, C99 and C11 and as C++98 and C++17.
+#[test]
+fn our_header_compiles_in_every_language_mode() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nif-headers-modes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (c, cpp) = (dir.join("modes.c"), dir.join("modes.cc"));
+    std::fs::write(&c, MODES_SOURCE).unwrap();
+    std::fs::write(&cpp, MODES_SOURCE).unwrap();
+    for (compiler, std_, src) in [
+        ("cc", "c89", &c),
+        ("cc", "c99", &c),
+        ("cc", "c11", &c),
+        ("c++", "c++98", &cpp),
+        ("c++", "c++17", &cpp),
+    ] {
+        let out = Command::new(compiler)
+            .arg(format!("-std={std_}"))
+            .args(["-pedantic", "-Wall", "-Wextra", "-Werror", "-c", "-I"])
+            .arg(root().join("include"))
+            .arg("-o")
+            .arg(dir.join(format!("modes-{std_}.o")))
+            .arg(src)
+            .output()
+            .unwrap_or_else(|e| panic!("{compiler}: {e}"));
+        assert!(
+            out.status.success(),
+            "{compiler} -std={std_}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
