@@ -158,15 +158,15 @@ pub fn when_on_load_done(module: Atom, f: Box<dyn FnOnce(bool) + Send>) {
     match p.get_mut(&module) {
         Some(e) => {
             e.waiters.push(f);
-            // Released before `on_load_pending`, which takes the lock again.
+            // `on_load_pending` takes the lock again (to start the runner if need be).
             drop(p);
+            on_load_pending(module);
         }
         None => {
             drop(p);
             f(modules().is_loaded(module))
         }
     }
-    on_load_pending(module);
 }
 
 /// Spawns the process that runs `m`'s `on_load` function and then [`finish_on_load`]

@@ -6,6 +6,12 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
 pub use ports::driver_abi::ErlDrvSysInfo as ErlNifSysInfo;
+pub use ports::driver_abi::ErlDrvThreadOpts as ErlNifThreadOpts;
+// Shared with the driver interface (`erl_drv_nif.h`).
+pub use ports::driver_abi::{
+    ErlNifSelectFlags, ERL_NIF_SELECT_CANCEL, ERL_NIF_SELECT_CUSTOM_MSG, ERL_NIF_SELECT_ERROR,
+    ERL_NIF_SELECT_READ, ERL_NIF_SELECT_STOP, ERL_NIF_SELECT_WRITE,
+};
 
 /// A term: the runtime's tagged word, unchanged.
 pub type ERL_NIF_TERM = u64;
@@ -13,12 +19,22 @@ pub type ERL_NIF_TERM = u64;
 pub type ErlNifUInt64 = u64;
 /// `ErlNifSInt64`.
 pub type ErlNifSInt64 = i64;
+/// `ErlNifUInt`: unsigned, as wide as a pointer.
+pub type ErlNifUInt = u64;
+/// `ErlNifSInt`: signed, as wide as a pointer.
+pub type ErlNifSInt = i64;
+/// `ERL_NIF_UINT` (the count fields of `ErlNifMapIterator`).
+pub type ERL_NIF_UINT = ERL_NIF_TERM;
 /// `ErlNifTime`.
 pub type ErlNifTime = i64;
 
 pub const ERL_NIF_MAJOR_VERSION: c_int = 2;
 pub const ERL_NIF_MINOR_VERSION: c_int = 16;
+/// Entries with an older major version are refused.
+pub const ERL_NIF_MIN_REQUIRED_MAJOR_VERSION_ON_LOAD: c_int = 2;
 pub const ERL_NIF_VM_VARIANT: &str = "beam.vanilla";
+/// What `ERL_NIF_INIT` puts in `ErlNifEntry::min_erts`.
+pub const ERL_NIF_MIN_ERTS_VERSION: &str = "erts-12.0";
 
 /// The environment of a NIF call (opaque to C; see `crate::env`).
 pub use crate::env::ErlNifEnv;
@@ -181,6 +197,7 @@ pub struct ErlNifIOVec {
 }
 
 pub const ERL_NIF_LATIN1: c_int = 1;
+/// Not in OTP 25's header (NIF 2.17, OTP 26, adds it); accepted with OTP 26's value.
 pub const ERL_NIF_UTF8: c_int = 2;
 
 pub const ERL_NIF_SEC: c_int = 0;
@@ -222,3 +239,57 @@ pub const ERL_NIF_THR_DIRTY_IO_SCHEDULER: c_int = 3;
 
 pub const ERL_NIF_RT_CREATE: c_int = 1;
 pub const ERL_NIF_RT_TAKEOVER: c_int = 2;
+
+// ---- C enum types and the constants that had no Rust counterpart yet ----------------------
+//
+// C enums are plain integer aliases (a library may pass any value). Their underlying type is
+// what GCC and clang give them: `unsigned int` when no enumerator is negative, else `int`. The
+// older constants above keep the type the `enif_*` functions take them as (`c_int`), which
+// has the same size and passing convention.
+
+/// `ErlNifTimeUnit` (`ERL_NIF_SEC` ...).
+pub type ErlNifTimeUnit = c_uint;
+/// `ErlNifEvent`: a file descriptor.
+pub type ErlNifEvent = c_int;
+/// `ErlNifResourceFlags` (`ERL_NIF_RT_CREATE`, `ERL_NIF_RT_TAKEOVER`).
+pub type ErlNifResourceFlags = c_uint;
+/// `ErlNifCharEncoding` (`ERL_NIF_LATIN1`).
+pub type ErlNifCharEncoding = c_uint;
+/// `ErlNifTid`: the driver interface's thread handle.
+pub type ErlNifTid = ports::driver_abi::ErlDrvTid;
+/// `ErlNifTSDKey`.
+pub type ErlNifTSDKey = c_int;
+/// `ErlNifDirtyTaskFlags` (`ERL_NIF_DIRTY_JOB_*`).
+pub type ErlNifDirtyTaskFlags = c_uint;
+/// `ErlNifMapIteratorEntry` (`ERL_NIF_MAP_ITERATOR_*`).
+pub type ErlNifMapIteratorEntry = c_uint;
+/// `ErlNifUniqueInteger` (`ERL_NIF_UNIQUE_*`).
+pub type ErlNifUniqueInteger = c_uint;
+/// `ErlNifBinaryToTerm` (`ERL_NIF_BIN2TERM_SAFE`).
+pub type ErlNifBinaryToTerm = c_uint;
+/// `ErlNifHash` (`ERL_NIF_INTERNAL_HASH`, `ERL_NIF_PHASH2`).
+pub type ErlNifHash = c_uint;
+/// `ErlNifIOQueueOpts` (`ERL_NIF_IOQ_NORMAL`).
+pub type ErlNifIOQueueOpts = c_uint;
+/// `ErlNifTermType` (`ERL_NIF_TERM_TYPE_*`; one enumerator is negative).
+pub type ErlNifTermType = c_int;
+
+/// Older names of `ERL_NIF_MAP_ITERATOR_FIRST` and `ERL_NIF_MAP_ITERATOR_LAST`.
+pub const ERL_NIF_MAP_ITERATOR_HEAD: c_int = ERL_NIF_MAP_ITERATOR_FIRST;
+pub const ERL_NIF_MAP_ITERATOR_TAIL: c_int = ERL_NIF_MAP_ITERATOR_LAST;
+
+/// The only `ErlNifIOQueueOpts`.
+pub const ERL_NIF_IOQ_NORMAL: ErlNifIOQueueOpts = 1;
+
+/// Never returned by `enif_term_type` (it makes C switches over the type need a default).
+pub const ERL_NIF_TERM_TYPE__MISSING_DEFAULT_CASE__READ_THE_MANUAL: ErlNifTermType = -1;
+
+// Bits of the result of `enif_select`.
+pub const ERL_NIF_SELECT_STOP_CALLED: c_int = 1 << 0;
+pub const ERL_NIF_SELECT_STOP_SCHEDULED: c_int = 1 << 1;
+pub const ERL_NIF_SELECT_INVALID_EVENT: c_int = 1 << 2;
+pub const ERL_NIF_SELECT_FAILED: c_int = 1 << 3;
+pub const ERL_NIF_SELECT_READ_CANCELLED: c_int = 1 << 4;
+pub const ERL_NIF_SELECT_WRITE_CANCELLED: c_int = 1 << 5;
+pub const ERL_NIF_SELECT_ERROR_CANCELLED: c_int = 1 << 6;
+pub const ERL_NIF_SELECT_NOTSUP: c_int = 1 << 7;

@@ -36,9 +36,10 @@ fn driver_api(header: &str) -> Vec<String> {
     names
 }
 
-/// The functions an `erl_nif_api_funcs.h` declares for a 64-bit build: its
-/// `ERL_NIF_API_FUNC_DECL(ret, name, args)` lines outside `#if SIZEOF_LONG != 8` blocks
-/// (where the int64 variants are functions; on LP64 they are macros).
+/// The functions a NIF header declares for a 64-bit build, outside `#if SIZEOF_LONG != 8`
+/// blocks (where the int64 variants are functions; on LP64 they are macros): OTP's
+/// `erl_nif_api_funcs.h` has an `ERL_NIF_API_FUNC_DECL(ret, name, args)` line for each, our
+/// `include/erl_nif.h` a prototype starting with `extern` that names it before its `(`.
 fn nif_api(header: &str) -> Vec<String> {
     let text = std::fs::read_to_string(header).unwrap_or_else(|e| {
         eprintln!("erts-coverage: cannot read {header}: {e}");
@@ -63,6 +64,15 @@ fn nif_api(header: &str) -> Vec<String> {
         if let Some(rest) = l.strip_prefix("ERL_NIF_API_FUNC_DECL(") {
             if let Some(name) = rest.split(',').nth(1) {
                 names.push(name.trim().to_string());
+            }
+        } else if let Some(rest) = l.strip_prefix("extern ") {
+            let before = rest.split('(').next().unwrap_or("");
+            let name = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            if name.starts_with("enif_") {
+                names.push(name.to_string());
             }
         }
     }
