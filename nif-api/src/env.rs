@@ -22,7 +22,7 @@ pub struct ErlNifEnv {
     pub(crate) proc: *mut Process,
     /// The heap of a process-independent environment (terms of a process-bound one live on
     /// the process's heap).
-    pub(crate) own: Heap,
+    pub(crate) own: Option<Box<Heap>>,
     /// A pending exception (`enif_make_badarg`, `enif_raise_exception`), or `NONE`.
     pub(crate) exception: Term,
     /// The NIF library of the running call or callback (null outside them).
@@ -40,7 +40,7 @@ impl ErlNifEnv {
         let self_pid = proc.pid();
         ErlNifEnv {
             proc,
-            own: Heap::with_capacity(0),
+            own: None,
             exception: Term::NONE,
             lib,
             self_pid,
@@ -53,7 +53,7 @@ impl ErlNifEnv {
     pub(crate) fn for_dirty(self_pid: Term, lib: *const NifLib) -> ErlNifEnv {
         ErlNifEnv {
             proc: std::ptr::null_mut(),
-            own: Heap::default(),
+            own: Some(Box::default()),
             exception: Term::NONE,
             lib,
             self_pid,
@@ -65,7 +65,7 @@ impl ErlNifEnv {
     pub(crate) fn independent() -> ErlNifEnv {
         ErlNifEnv {
             proc: std::ptr::null_mut(),
-            own: Heap::default(),
+            own: Some(Box::default()),
             exception: Term::NONE,
             lib: std::ptr::null(),
             self_pid: Term::NONE,
@@ -76,7 +76,7 @@ impl ErlNifEnv {
     /// The heap that terms of this environment are built on.
     pub(crate) fn heap(&mut self) -> &mut Heap {
         if self.proc.is_null() {
-            &mut self.own
+            self.own.get_or_insert_with(Box::default)
         } else {
             // SAFETY: a process-bound environment only exists during a NIF call, while the
             // calling scheduler holds the process (and no other reference to its heap is
@@ -168,7 +168,7 @@ pub(crate) fn call_dirty(self_pid: Term, callee: &NifCallee, args: &[Term]) -> D
         Ok(Term(r))
     };
     DirtyReturn {
-        heap: std::mem::take(&mut env.own),
+        heap: env.own.take().map(|h| *h).unwrap_or_default(),
         result,
         next,
     }

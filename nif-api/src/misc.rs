@@ -83,7 +83,7 @@ pub unsafe extern "C" fn enif_clear_env(env: *mut ErlNifEnv) {
     // SAFETY: forwarded contract.
     if let Some(e) = unsafe { env_mut(env) } {
         if e.proc.is_null() {
-            e.own = erts::heap::Heap::default();
+            e.own = Some(Box::default());
             e.exception = Term::NONE;
         }
     }

@@ -27,7 +27,6 @@ use crate::abi::*;
 use crate::env::{env_mut, ErlNifEnv};
 use crate::terms::t;
 use erts::atom::Atom;
-use erts::heap::Heap;
 use erts::magic::{self, MagicHeader};
 use erts::process::exit::{self, NATIVE_BIT};
 use erts::process::signals::{MonitorTarget, Signal};
@@ -311,7 +310,7 @@ fn data_of(r: *const Resource) -> *mut c_void {
 fn callback_env() -> ErlNifEnv {
     ErlNifEnv {
         proc: std::ptr::null_mut(),
-        own: Heap::with_capacity(0),
+        own: None,
         exception: Term::NONE,
         lib: std::ptr::null(),
         self_pid: Term::NONE,

@@ -51,8 +51,14 @@ fn integer_value(x: Term) -> Option<i128> {
 }
 
 /// Writes the integer in `x` to `out` if it fits `T`.
-unsafe fn get_int<T: TryFrom<i128>>(x: ERL_NIF_TERM, out: *mut T) -> c_int {
-    match integer_value(t(x)).and_then(|v| T::try_from(v).ok()) {
+#[inline]
+unsafe fn get_int<T: TryFrom<i128> + TryFrom<i64>>(x: ERL_NIF_TERM, out: *mut T) -> c_int {
+    // Small integers (the common case) without going through `i128`.
+    let v = match t(x).as_small() {
+        Some(v) => T::try_from(v).ok(),
+        None => integer_value(t(x)).and_then(|v| T::try_from(v).ok()),
+    };
+    match v {
         Some(v) if !out.is_null() => {
             // SAFETY: `out` is a valid pointer by the API contract.
             unsafe { out.write(v) };

@@ -4,6 +4,9 @@
 //! out when a function must run on a dirty scheduler or a chain of scheduled functions has
 //! used up the slice. The instruction runs again when the process comes back and resumes
 //! from `Process::nif_resume`.
+//!
+//! X registers `0..arity` keep the original arguments throughout (continuations get theirs
+//! above them): the instruction reads them back for a failure's stack trace.
 
 use super::instr::Instr;
 use super::interp::Outcome;
@@ -12,23 +15,55 @@ use crate::module::Export;
 use crate::nif::{NifData, NifResume};
 use crate::process::Process;
 use crate::term::Term;
-use smallvec::SmallVec;
-
-/// The arguments of the original call (for the stack trace of a failure).
-pub(super) type NifArgs = SmallVec<[Term; 8]>;
 
 /// How a `call_nif` instruction went.
 pub(super) enum NifStep {
-    /// The native call is over: its result and the arguments of the original call.
-    Finished(BifResult, NifArgs),
+    /// The native call is over: its result.
+    Finished(BifResult),
     /// The process leaves its scheduler (`proc.pc` and `proc.live` are set, `proc.nif_resume`
     /// says how to go on).
     Suspend(Outcome),
 }
 
+/// Arguments copied to the stack for the common call (more go through the general path).
+const FAST_ARGS: usize = 8;
+
 /// Runs the `call_nif` instruction at `pc` for the function `data` of `export`.
-#[inline]
+#[inline(always)]
 pub(super) fn call(
+    proc: &mut Process,
+    pc: *const Instr,
+    export: &'static Export,
+    data: NifData,
+    reds: &mut i64,
+) -> NifStep {
+    let n = export.mfa.arity as usize;
+    // The common case: a normal function called afresh.
+    if n <= FAST_ARGS && data.0.dirty.is_none() && proc.nif_resume == NifResume::Start {
+        let mut args = [Term::NIL; FAST_ARGS];
+        args[..n].copy_from_slice(&proc.x[..n]);
+        *reds -= 1;
+        proc.pc = pc;
+        proc.nif_reds_left = *reds;
+        let r = (crate::nif::hook())(proc, data.0, &args[..n]);
+        if proc.nif_continuation.is_none() {
+            return NifStep::Finished(r);
+        }
+        return match after_call(proc, pc, export, r, reds) {
+            Ok(step) => {
+                proc.nif_resume = step;
+                general(proc, pc, export, data, reds)
+            }
+            Err(done) => done,
+        };
+    }
+    general(proc, pc, export, data, reds)
+}
+
+/// The general path: resumes from `proc.nif_resume` and goes on until the call is over or
+/// the process must leave its scheduler.
+#[inline(never)]
+fn general(
     proc: &mut Process,
     pc: *const Instr,
     export: &'static Export,
@@ -45,15 +80,12 @@ pub(super) fn call(
         },
         resumed => resumed,
     };
-    let n0 = orig as usize;
     loop {
         let (callee, at, n) = match step {
             NifResume::Start => unreachable!("replaced above"),
             NifResume::Done { ok, .. } => {
-                let v = proc.x[n0];
-                let args = SmallVec::from_slice(&proc.x[..n0]);
-                let r = if ok { Ok(v) } else { Err(Fail::error(v)) };
-                return NifStep::Finished(r, args);
+                let v = proc.x[orig as usize];
+                return NifStep::Finished(if ok { Ok(v) } else { Err(Fail::error(v)) });
             }
             NifResume::Call {
                 callee, at, argc, ..
@@ -65,50 +97,58 @@ pub(super) fn call(
             proc.live = at + n;
             return NifStep::Suspend(Outcome::Dirty(kind));
         }
-        let args: NifArgs = SmallVec::from_slice(&proc.x[at..at + n]);
+        let args: Vec<Term> = proc.x[at..at + n].to_vec();
         *reds -= 1;
         proc.pc = pc;
         proc.nif_reds_left = *reds;
         let r = (crate::nif::hook())(proc, &callee, &args);
-        let Some(next) = proc.nif_continuation.take() else {
-            return NifStep::Finished(r, original(proc, at, n0, args));
-        };
-        if r.is_err() {
-            return NifStep::Finished(r, original(proc, at, n0, args));
-        }
-        if n0 + next.args.len() > proc.x.len() {
-            return NifStep::Finished(Err(Fail::badarg()), original(proc, at, n0, args));
-        }
-        for (i, a) in next.args.iter().enumerate() {
-            proc.x[n0 + i] = *a;
-        }
-        step = NifResume::Call {
-            callee: next.callee,
-            orig,
-            at: orig,
-            argc: next.args.len() as u32,
-        };
-        if proc.yield_now {
-            proc.yield_now = false;
-            *reds -= std::mem::take(&mut proc.extra_reds) as i64;
-        }
-        if *reds <= 0 && next.callee.dirty.is_none() {
-            // A chain of scheduled functions yields like Erlang code between them.
-            proc.nif_resume = step;
-            proc.pc = pc;
-            proc.live = n0 + next.args.len();
-            return NifStep::Suspend(Outcome::Yield);
+        match after_call(proc, pc, export, r, reds) {
+            Ok(next) => step = next,
+            Err(done) => return done,
         }
     }
 }
 
-/// The arguments of the original call (for a failure's stack trace): those just used when
-/// the original function was the one called (`at == 0`), else X registers `0..n0`.
-#[inline]
-fn original(proc: &Process, at: usize, n0: usize, args: NifArgs) -> NifArgs {
-    if at == 0 {
-        args
-    } else {
-        SmallVec::from_slice(&proc.x[..n0])
+/// After a function returned `r` on a normal scheduler: the call is over, or goes on with
+/// the continuation it scheduled (its arguments placed above the original ones), after
+/// yielding when the slice is used up.
+fn after_call(
+    proc: &mut Process,
+    pc: *const Instr,
+    export: &'static Export,
+    r: BifResult,
+    reds: &mut i64,
+) -> Result<NifResume, NifStep> {
+    let Some(next) = proc.nif_continuation.take() else {
+        return Err(NifStep::Finished(r));
+    };
+    if r.is_err() {
+        return Err(NifStep::Finished(r));
     }
+    let orig = export.mfa.arity;
+    let n0 = orig as usize;
+    if n0 + next.args.len() > proc.x.len() {
+        return Err(NifStep::Finished(Err(Fail::badarg())));
+    }
+    for (i, a) in next.args.iter().enumerate() {
+        proc.x[n0 + i] = *a;
+    }
+    let step = NifResume::Call {
+        callee: next.callee,
+        orig,
+        at: orig,
+        argc: next.args.len() as u32,
+    };
+    if proc.yield_now {
+        proc.yield_now = false;
+        *reds -= std::mem::take(&mut proc.extra_reds) as i64;
+    }
+    if *reds <= 0 && next.callee.dirty.is_none() {
+        // A chain of scheduled functions yields like Erlang code between them.
+        proc.nif_resume = step;
+        proc.pc = pc;
+        proc.live = n0 + next.args.len();
+        return Err(NifStep::Suspend(Outcome::Yield));
+    }
+    Ok(step)
 }

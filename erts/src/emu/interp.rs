@@ -1699,8 +1699,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::OnLoad => next!(),
             Instr::CallNif { export, data } => {
-                let (result, args) = match super::call_nif::call(proc, pc, export, *data, reds) {
-                    super::call_nif::NifStep::Finished(r, a) => (r, a),
+                let result = match super::call_nif::call(proc, pc, export, *data, reds) {
+                    super::call_nif::NifStep::Finished(r) => r,
                     super::call_nif::NifStep::Suspend(o) => return o,
                 };
                 match result {
@@ -1727,13 +1727,11 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                         pc = trampoline_for(target);
                         trap_yield!(args.len());
                     }
-                    Err(fail) => raise!(
-                        fail,
-                        raise::Ctx::Nif {
-                            export,
-                            args: args.to_vec()
-                        }
-                    ),
+                    Err(fail) => {
+                        // The original arguments (still in X registers `0..arity`).
+                        let args = proc.x[..export.mfa.arity as usize].to_vec();
+                        raise!(fail, raise::Ctx::Nif { export, args })
+                    }
                 }
             }
             Instr::OnLoadFinish { module } => {
