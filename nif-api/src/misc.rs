@@ -13,7 +13,7 @@ use ports::driver_abi::{
 };
 use ports::driver_api::{sync, threads, tsd};
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 // ---- exceptions -------------------------------------------------------------------------------
 
@@ -260,13 +260,8 @@ pub unsafe extern "C" fn enif_make_unique_integer(
     env: *mut ErlNifEnv,
     properties: c_int,
 ) -> ERL_NIF_TERM {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
-    let v = if properties & ERL_NIF_UNIQUE_POSITIVE != 0 {
-        n
-    } else {
-        n - (1 << 59)
-    };
+    // The counter of `erlang:unique_integer/1`, as in OTP (monotonic ones interleave).
+    let v = erts::bif::time::next_unique(properties & ERL_NIF_UNIQUE_POSITIVE != 0);
     // SAFETY: forwarded contract.
     unsafe { with_heap(env, |h| erts::bignum::from_i128(h, v)) }
 }

@@ -175,8 +175,20 @@ fn now_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(mega_secs_micro(p, v as i128))
 }
 
-fn unique(p: &mut Process, opts: Term) -> BifResult {
+/// The next unique integer of `erlang:unique_integer/0,1` (also `enif_make_unique_integer`):
+/// one counter serves every caller, so the integers are also strictly monotonic. Like OTP,
+/// plain unique integers may be negative; positive ones start at 1.
+pub fn next_unique(positive: bool) -> i128 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
+    if positive {
+        n
+    } else {
+        n - (1 << 59)
+    }
+}
+
+fn unique(p: &mut Process, opts: Term) -> BifResult {
     let mut positive = false;
     for o in boxed::list_to_vec(opts).ok_or_else(Fail::badarg)? {
         match o.as_atom().map(|a| a.name()) {
@@ -185,10 +197,7 @@ fn unique(p: &mut Process, opts: Term) -> BifResult {
             _ => return Err(Fail::badarg()),
         }
     }
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
-    // Like OTP, plain unique integers may be negative; positive ones start at 1.
-    let v = if positive { n } else { n - (1 << 59) };
-    Ok(crate::bignum::from_i128(&mut p.heap, v))
+    Ok(crate::bignum::from_i128(&mut p.heap, next_unique(positive)))
 }
 
 type Date = (i64, i64, i64);
