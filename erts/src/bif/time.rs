@@ -121,9 +121,12 @@ pub fn monotonic_nanos() -> i128 {
     start().elapsed().as_nanos() as i128 + BASE
 }
 
-/// The time offset in nanoseconds (`erlang:time_offset(nanosecond)`), for native code.
+/// The time offset in nanoseconds (`erlang:time_offset(nanosecond)`, also for native code):
+/// as in OTP's default `no_time_warp` mode, fixed when first asked for, so every reader sees
+/// the same offset.
 pub fn time_offset_nanos() -> i128 {
-    unix_nanos() - monotonic_nanos()
+    static OFFSET: std::sync::OnceLock<i128> = std::sync::OnceLock::new();
+    *OFFSET.get_or_init(|| unix_nanos() - monotonic_nanos())
 }
 
 /// Erlang monotonic time: nanoseconds since an arbitrary point (here, shifted negative like
@@ -139,9 +142,7 @@ pub fn system_time(p: &mut Process, unit: Term) -> BifResult {
 }
 
 fn time_offset(p: &mut Process, unit: Term) -> BifResult {
-    const BASE: i128 = -576_460_752_303_423_488;
-    let mono = start().elapsed().as_nanos() as i128 + BASE;
-    in_unit(p, unix_nanos() - mono, unit)
+    in_unit(p, time_offset_nanos(), unit)
 }
 
 /// `{MegaSecs, Secs, MicroSecs}` of the system time.
