@@ -11,6 +11,8 @@
 %% demonitor, the down callback); enif_dynamic_resource_call; resource binaries.
 -module(nif_env).
 -export([main/0]).
+%% For nif_resource_binary.erl.
+-export([blob/2, blob_destroyed/0]).
 -compile({no_auto_import, [whereis/1]}).
 -on_load(init/0).
 
@@ -89,11 +91,14 @@ garbage() ->
 
 messages() ->
     Self = self(),
-    Payload = {list_to_binary(lists:seq(1, 255)), 1 bsl 100, #{key => [1.5, "text"]}, Self},
+    %% With a resource term: copied into the thread's environment and into each message.
+    Payload = {list_to_binary(lists:seq(1, 255)), 1 bsl 100, #{key => [1.5, "text"]}, Self,
+               blob(<<"in payload">>, true)},
     erlang:display(send_from_thread([Self], 100, Payload, false)),
     Got = [receive {msg, N, Pl} -> {N, Pl =:= Payload} after 5000 -> timeout end
            || _ <- lists:seq(1, 100)],
     erlang:display(Got =:= [{N, true} || N <- lists:seq(0, 99)]),
+    erlang:display(dyn(nif_env, mon, element(1, element(5, Payload)))),
     erlang:display(send_from_thread([Self], 50, small, true)),
     erlang:display([receive {msg, N, small} -> N after 5000 -> timeout end || _ <- lists:seq(1, 50)]
                    =:= lists:seq(0, 49)),
@@ -222,8 +227,8 @@ monitors() ->
     erlang:display(is_reference(Res)).
 
 blobs() ->
-    %% The blob of monitors/0 is gone.
-    erlang:display(wait_destroyed(1)),
+    %% The blobs of messages/0 and monitors/0 are gone.
+    erlang:display(wait_destroyed(2)),
     {R, B} = blob(<<"hello resource">>, true),
     erlang:display({B, is_binary(B), byte_size(B), binary:part(B, 6, 8), B =:= <<"hello resource">>}),
     Self = self(),
@@ -235,7 +240,16 @@ blobs() ->
     D0 = blob_destroyed(),
     keep(R),
     drop_blob(),
-    erlang:display(wait_destroyed(D0 + 1)).
+    erlang:display(wait_destroyed(D0 + 1)),
+    %% A resource term kept in a process-independent environment keeps its object alive
+    %% until the environment is cleared.
+    ok = stash(element(1, blob(<<"stashed">>, true))),
+    erlang:garbage_collect(),
+    receive after 50 -> ok end,
+    D1 = blob_destroyed(),
+    IsRef = is_reference(unstash()),
+    ok = stash(cleared),
+    erlang:display({D1 - D0, IsRef, wait_destroyed(D0 + 2)}).
 
 keep(_) -> ok.
 
