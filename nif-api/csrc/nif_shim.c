@@ -2,6 +2,7 @@
  * enif_make_tuple/enif_make_list forward to the *_from_array functions, and the printf
  * family handles %T (a term, printed as erlang:display/1 does, by nif_api_display_term in
  * Rust) and hands every other conversion to the C library. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -220,6 +221,11 @@ int enif_vsnprintf(char *buffer, size_t size, const char *fmt, va_list ap)
     struct out o = {NULL, 0, 0, 0};
     va_list cp;
     int r;
+    /* As OTP's erts_vsnprintf: no buffer to write to is an error, not a length query. */
+    if (buffer == NULL || size == 0) {
+        errno = EINVAL;
+        return -EINVAL;
+    }
     va_copy(cp, ap);
     r = format(&o, fmt, cp);
     va_end(cp);

@@ -178,28 +178,33 @@ pub unsafe extern "C" fn enif_make_new_binary(
     size: usize,
     termp: *mut ERL_NIF_TERM,
 ) -> *mut u8 {
+    if termp.is_null() {
+        return std::ptr::null_mut();
+    }
+    // The NIF fills the new binary before handing the term out: nothing else sees it yet.
+    let mut data: *mut u8 = std::ptr::null_mut();
     // SAFETY: forwarded contract.
     let b = unsafe {
         with_heap(env, |h| {
             if size <= 64 {
-                boxed::binary(h, &vec![0u8; size])
+                let b = boxed::binary(h, &vec![0u8; size]);
+                data = boxed::binary_bytes_mut(b).as_mut_ptr();
+                b
             } else {
-                boxed::refc_binary(h, Arc::new(vec![0u8; size]))
+                // The buffer of the vector stays where it is when the vector moves into
+                // the `Arc`; it is written only through this pointer until the NIF returns.
+                let mut v = vec![0u8; size];
+                data = v.as_mut_ptr();
+                boxed::refc_binary(h, Arc::new(v))
             }
         })
     };
-    if b == 0 || termp.is_null() {
+    if b == 0 {
         return std::ptr::null_mut();
     }
     // SAFETY: valid out pointer by the API contract.
     unsafe { termp.write(b) };
-    // The new binary is not shared yet: the NIF fills it before handing the term out (a
-    // heap binary's bytes, or the buffer of the refc binary made for larger sizes).
-    if size <= 64 {
-        boxed::binary_bytes_mut(Term(b)).as_mut_ptr()
-    } else {
-        boxed::binary_bytes(Term(b)).map_or(std::ptr::null_mut(), |s| s.as_ptr() as *mut u8)
-    }
+    data
 }
 
 #[no_mangle]
@@ -210,12 +215,20 @@ pub unsafe extern "C" fn enif_make_sub_binary(
     size: usize,
 ) -> ERL_NIF_TERM {
     let x = t(bin_term);
-    if !x.is_binary() || pos.saturating_add(size) > boxed::bitstring_bit_size(x) / 8 {
+    // A binary or a bitstring (its whole bytes); OTP does not check the range (undefined
+    // behaviour there): refused here.
+    if !x.is_bitstring() || pos.saturating_add(size) > boxed::bitstring_bit_size(x) / 8 {
         // SAFETY: forwarded contract.
         return unsafe { crate::misc::enif_make_badarg(env) };
     }
+    // A sub binary refers to the underlying heap or refc binary, never to another sub binary.
+    let (base, offset_bits) = boxed::bitstring_base(x);
     // SAFETY: forwarded contract.
-    unsafe { with_heap(env, |h| boxed::sub_binary(h, x, pos * 8, size * 8)) }
+    unsafe {
+        with_heap(env, |h| {
+            boxed::sub_binary(h, base, offset_bits + pos * 8, size * 8)
+        })
+    }
 }
 
 #[no_mangle]
@@ -246,6 +259,10 @@ pub unsafe extern "C" fn enif_binary_to_term(
     }
     // SAFETY: `sz` readable bytes by the API contract.
     let bytes = unsafe { std::slice::from_raw_parts(data, sz) };
+    // OTP's `enif_binary_to_term` decodes no compressed terms (tag 80 after the version).
+    if bytes.get(1) == Some(&80) {
+        return 0;
+    }
     // SAFETY: forwarded contract.
     let Some(e) = (unsafe { env_mut(env) }) else {
         return 0;

@@ -1,7 +1,8 @@
 //! Maps and map iterators. Iterators visit pairs in OTP's order (`erts::map::iterator_pairs`:
 //! key order for flatmaps, the HAMT's order for larger maps); the pairs are kept in a boxed
 //! vector in the iterator's `u.hash.wstack`, the position in `idx` (0 = before the first,
-//! `size + 1` = after the last).
+//! `size + 1` = after the last; an iterator of an empty map is at its head and its tail at once,
+//! as in OTP).
 
 use crate::abi::*;
 use crate::env::ErlNifEnv;
@@ -116,13 +117,16 @@ pub unsafe extern "C" fn enif_make_map_from_arrays(
     cnt: usize,
     map_out: *mut ERL_NIF_TERM,
 ) -> c_int {
-    let mut pairs = Vec::with_capacity(cnt);
+    let mut pairs: Vec<(Term, Term)> = Vec::with_capacity(cnt);
     for i in 0..cnt {
         // SAFETY: `cnt` terms at each array by the API contract.
         let (k, v) = unsafe { (Term(*keys.add(i)), Term(*values.add(i))) };
-        if pairs
-            .iter()
-            .any(|(k2, _): &(Term, Term)| erts::term::compare::exact_eq(*k2, k))
+        // As OTP: a repeated key fails a flat map (up to 32 pairs); a larger map keeps the
+        // last value of a repeated key (`from_pairs`).
+        if cnt <= SMALL_MAP_LIMIT
+            && pairs
+                .iter()
+                .any(|&(k2, _)| erts::term::compare::exact_eq(k2, k))
         {
             return 0;
         }
@@ -131,6 +135,9 @@ pub unsafe extern "C" fn enif_make_map_from_arrays(
     // SAFETY: forwarded contract.
     unsafe { out(map_out, with_heap(env, |h| map::from_pairs(h, &pairs))) }
 }
+
+/// The most pairs of a flat map (OTP's `MAP_SMALL_MAP_LIMIT`).
+const SMALL_MAP_LIMIT: usize = 32;
 
 type Pairs = Vec<(Term, Term)>;
 
@@ -196,7 +203,7 @@ pub unsafe extern "C" fn enif_map_iterator_is_head(
     iter: *mut ErlNifMapIterator,
 ) -> c_int {
     // SAFETY: valid iterator by the API contract.
-    unsafe { iter.as_ref() }.is_some_and(|it| it.idx == 0) as c_int
+    unsafe { iter.as_ref() }.is_some_and(|it| it.size == 0 || it.idx == 0) as c_int
 }
 
 #[no_mangle]
@@ -205,7 +212,7 @@ pub unsafe extern "C" fn enif_map_iterator_is_tail(
     iter: *mut ErlNifMapIterator,
 ) -> c_int {
     // SAFETY: valid iterator by the API contract.
-    unsafe { iter.as_ref() }.is_some_and(|it| it.idx > it.size) as c_int
+    unsafe { iter.as_ref() }.is_some_and(|it| it.size == 0 || it.idx > it.size) as c_int
 }
 
 #[no_mangle]

@@ -13,7 +13,7 @@ use ports::driver_abi::{
 };
 use ports::driver_api::{sync, threads, tsd};
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 // ---- exceptions -------------------------------------------------------------------------------
 
@@ -260,13 +260,8 @@ pub unsafe extern "C" fn enif_make_unique_integer(
     env: *mut ErlNifEnv,
     properties: c_int,
 ) -> ERL_NIF_TERM {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
-    let v = if properties & ERL_NIF_UNIQUE_POSITIVE != 0 {
-        n
-    } else {
-        n - (1 << 59)
-    };
+    // The counter of `erlang:unique_integer/1`, as in OTP (monotonic ones interleave).
+    let v = erts::bif::time::next_unique(properties & ERL_NIF_UNIQUE_POSITIVE != 0);
     // SAFETY: forwarded contract.
     unsafe { with_heap(env, |h| erts::bignum::from_i128(h, v)) }
 }
@@ -290,28 +285,49 @@ fn nanos_in(n: i128, unit: c_int) -> i64 {
     }
 }
 
+/// Whether the calling thread is a scheduler: OTP answers time questions only there.
+fn on_scheduler() -> bool {
+    // SAFETY: no arguments, reads thread-local state.
+    unsafe { enif_thread_type() != ERL_NIF_THR_UNDEFINED }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn enif_monotonic_time(unit: c_int) -> ErlNifTime {
+    if !on_scheduler() {
+        return ERL_NIF_TIME_ERROR;
+    }
     nanos_in(erts::bif::time::monotonic_nanos(), unit)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn enif_time_offset(unit: c_int) -> ErlNifTime {
+    if !on_scheduler() {
+        return ERL_NIF_TIME_ERROR;
+    }
     nanos_in(erts::bif::time::time_offset_nanos(), unit)
 }
 
+/// OTP's conversion: multiplied (wrapping around on overflow, as OTP's C does) towards a
+/// finer unit, divided rounding down towards a coarser one (where OTP's `val - (denom - 1)`
+/// also wraps for values near the minimum).
 #[no_mangle]
 pub unsafe extern "C" fn enif_convert_time_unit(
     val: ErlNifTime,
     from: c_int,
     to: c_int,
 ) -> ErlNifTime {
-    match (per_second(from), per_second(to)) {
-        (Some(f), Some(t)) => {
-            let v = (val as i128 * t).div_euclid(f);
-            i64::try_from(v).unwrap_or(ERL_NIF_TIME_ERROR)
-        }
-        _ => ERL_NIF_TIME_ERROR,
+    let (Some(f), Some(t)) = (per_second(from), per_second(to)) else {
+        return ERL_NIF_TIME_ERROR;
+    };
+    let (f, t) = (f as i64, t as i64);
+    if t >= f {
+        return val.wrapping_mul(t / f);
+    }
+    let denom = f / t;
+    if val >= 0 {
+        val / denom
+    } else {
+        val.wrapping_sub(denom - 1) / denom
     }
 }
 

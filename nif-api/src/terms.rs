@@ -368,6 +368,41 @@ pub unsafe extern "C" fn enif_make_string_len(
     unsafe { with_heap(env, |h| boxed::string(h, chars)) }
 }
 
+/// OTP's Latin-1 `enif_get_string`: bytes are written as the list is walked; a bad element
+/// or tail ends the text where it is (NUL-terminated) and gives 0; a full buffer is
+/// NUL-terminated in its last byte and gives `-len`; otherwise the length with the NUL.
+///
+/// # Safety
+/// `buf` holds `len` (at least 1) writable bytes.
+unsafe fn get_latin1_string(list: Term, buf: *mut u8, len: usize) -> c_int {
+    let mut n = 0usize;
+    let mut l = list;
+    while !l.is_nil() {
+        let byte = if l.is_list() {
+            l.head().as_small().and_then(|c| u8::try_from(c).ok())
+        } else {
+            None
+        };
+        let Some(b) = byte else {
+            // SAFETY: `n < len` (the buffer is never full here).
+            unsafe { *buf.add(n) = 0 };
+            return 0;
+        };
+        // SAFETY: as above.
+        unsafe { *buf.add(n) = b };
+        n += 1;
+        if n >= len {
+            // SAFETY: `n - 1 < len`.
+            unsafe { *buf.add(n - 1) = 0 };
+            return (len as c_int).wrapping_neg();
+        }
+        l = l.tail();
+    }
+    // SAFETY: `n < len`.
+    unsafe { *buf.add(n) = 0 };
+    (n + 1) as c_int
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn enif_get_string(
     _env: *mut ErlNifEnv,
@@ -379,22 +414,21 @@ pub unsafe extern "C" fn enif_get_string(
     if len == 0 || buf.is_null() {
         return 0;
     }
+    if enc != ERL_NIF_UTF8 {
+        // SAFETY: `buf` has room for `len` bytes by the API contract.
+        return unsafe { get_latin1_string(t(list), buf as *mut u8, len as usize) };
+    }
     let mut bytes = Vec::new();
     let mut l = t(list);
     while l.is_list() {
         let Some(c) = l.head().as_small() else {
             return 0;
         };
-        if enc == ERL_NIF_UTF8 {
-            let Some(ch) = u32::try_from(c).ok().and_then(char::from_u32) else {
-                return 0;
-            };
-            let mut tmp = [0u8; 4];
-            bytes.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
-        } else {
-            let Ok(b) = u8::try_from(c) else { return 0 };
-            bytes.push(b);
-        }
+        let Some(ch) = u32::try_from(c).ok().and_then(char::from_u32) else {
+            return 0;
+        };
+        let mut tmp = [0u8; 4];
+        bytes.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
         l = l.tail();
     }
     if !l.is_nil() {

@@ -121,9 +121,12 @@ pub fn monotonic_nanos() -> i128 {
     start().elapsed().as_nanos() as i128 + BASE
 }
 
-/// The time offset in nanoseconds (`erlang:time_offset(nanosecond)`), for native code.
+/// The time offset in nanoseconds (`erlang:time_offset(nanosecond)`, also for native code):
+/// as in OTP's default `no_time_warp` mode, fixed when first asked for, so every reader sees
+/// the same offset.
 pub fn time_offset_nanos() -> i128 {
-    unix_nanos() - monotonic_nanos()
+    static OFFSET: std::sync::OnceLock<i128> = std::sync::OnceLock::new();
+    *OFFSET.get_or_init(|| unix_nanos() - monotonic_nanos())
 }
 
 /// Erlang monotonic time: nanoseconds since an arbitrary point (here, shifted negative like
@@ -139,9 +142,7 @@ pub fn system_time(p: &mut Process, unit: Term) -> BifResult {
 }
 
 fn time_offset(p: &mut Process, unit: Term) -> BifResult {
-    const BASE: i128 = -576_460_752_303_423_488;
-    let mono = start().elapsed().as_nanos() as i128 + BASE;
-    in_unit(p, unix_nanos() - mono, unit)
+    in_unit(p, time_offset_nanos(), unit)
 }
 
 /// `{MegaSecs, Secs, MicroSecs}` of the system time.
@@ -175,8 +176,20 @@ fn now_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(mega_secs_micro(p, v as i128))
 }
 
-fn unique(p: &mut Process, opts: Term) -> BifResult {
+/// The next unique integer of `erlang:unique_integer/0,1` (also `enif_make_unique_integer`):
+/// one counter serves every caller, so the integers are also strictly monotonic. Like OTP,
+/// plain unique integers may be negative; positive ones start at 1.
+pub fn next_unique(positive: bool) -> i128 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
+    if positive {
+        n
+    } else {
+        n - (1 << 59)
+    }
+}
+
+fn unique(p: &mut Process, opts: Term) -> BifResult {
     let mut positive = false;
     for o in boxed::list_to_vec(opts).ok_or_else(Fail::badarg)? {
         match o.as_atom().map(|a| a.name()) {
@@ -185,10 +198,7 @@ fn unique(p: &mut Process, opts: Term) -> BifResult {
             _ => return Err(Fail::badarg()),
         }
     }
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
-    // Like OTP, plain unique integers may be negative; positive ones start at 1.
-    let v = if positive { n } else { n - (1 << 59) };
-    Ok(crate::bignum::from_i128(&mut p.heap, v))
+    Ok(crate::bignum::from_i128(&mut p.heap, next_unique(positive)))
 }
 
 type Date = (i64, i64, i64);
