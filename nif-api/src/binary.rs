@@ -112,7 +112,7 @@ pub unsafe extern "C" fn enif_make_binary(
     v.truncate(b.size);
     b.ref_bin = std::ptr::null_mut();
     // SAFETY: forwarded contract.
-    unsafe {
+    let term = unsafe {
         with_heap(env, |h| {
             if v.len() <= 64 {
                 boxed::binary(h, &v)
@@ -120,7 +120,14 @@ pub unsafe extern "C" fn enif_make_binary(
                 boxed::refc_binary(h, Arc::new(v))
             }
         })
+    };
+    // The binary stays readable through `bin` (OTP documents it as read-only from here on,
+    // and Rustler reads it): point it at the term's bytes, a copy on the heap for a small
+    // binary, else the same buffer.
+    if let Some(bytes) = boxed::binary_bytes(Term(term)) {
+        b.data = bytes.as_ptr() as *mut u8;
     }
+    term
 }
 
 #[no_mangle]
@@ -192,13 +199,21 @@ pub unsafe extern "C" fn enif_make_new_binary(
     size: usize,
     termp: *mut ERL_NIF_TERM,
 ) -> *mut u8 {
+    // Where the NIF writes the bytes: in a heap binary's words, or in the buffer of a refc
+    // binary (which does not move when the vector moves into its `Arc`). The new binary is
+    // not shared yet: the NIF fills it before handing the term out.
+    let mut data: *mut u8 = std::ptr::null_mut();
     // SAFETY: forwarded contract.
     let b = unsafe {
         with_heap(env, |h| {
             if size <= 64 {
-                boxed::binary(h, &vec![0u8; size])
+                let b = boxed::binary(h, &vec![0u8; size]);
+                data = boxed::binary_bytes_mut(b).as_mut_ptr();
+                b
             } else {
-                boxed::refc_binary(h, Arc::new(owned_buffer(size)))
+                let mut v = owned_buffer(size);
+                data = v.as_mut_ptr();
+                boxed::refc_binary(h, Arc::new(v))
             }
         })
     };
@@ -207,8 +222,7 @@ pub unsafe extern "C" fn enif_make_new_binary(
     }
     // SAFETY: valid out pointer by the API contract.
     unsafe { termp.write(b) };
-    // The new binary is not shared yet: the NIF fills it before handing the term out.
-    boxed::binary_bytes_mut(Term(b)).as_mut_ptr()
+    data
 }
 
 #[no_mangle]
