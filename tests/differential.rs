@@ -11,7 +11,9 @@
 //! `%% expect_status: N` (default 0), and extra `erlc` options with a line
 //! `%% erlc_opts: +r24 ...` (for example to get the instructions of older compilers), and
 //! emulator flags given to both VMs with a line `%% vm_flags: +S 1 ...`. A program
-//! may also be BEAM assembly, `NAME.S` (compiled with `erlc`, which assembles it). Real erl's expected outputs are cached in `tests/out/expected`
+//! may also be BEAM assembly, `NAME.S` (compiled with `erlc`, which assembles it). ASN.1
+//! specifications `NAME.asn1` are compiled with `erlc` (asn1ct) into modules the programs
+//! call. Real erl's expected outputs are cached in `tests/out/expected`
 //! keyed by a hash of the `.erl` source.
 //!
 //! `tests/known_failures.txt` names the programs that do not match yet (one per line, `#`
@@ -290,10 +292,52 @@ fn build_test_drivers(out: &Path) -> Result<(PathBuf, u64), String> {
 }
 
 /// Compiles every `c-tests/nifs/NAME.c` as [`build_test_drivers`] does the drivers, into
-/// `tests/out/nifs/NAME.so`; returns that folder and a hash of the sources (part of the cache
-/// key of the `nif_*` programs' expected outputs).
+/// `tests/out/nifs/NAME.so`, and builds the Rustler NIF crate `c-tests/rustler_nif` into
+/// `tests/out/nifs/nif_rustler.so`; returns that folder and a hash of the sources (part of
+/// the cache key of the `nif_*` programs' expected outputs).
 fn build_test_nifs(out: &Path) -> Result<(PathBuf, u64), String> {
-    build_c_libraries(out, "nifs")
+    let (dir, hash) = build_c_libraries(out, "nifs")?;
+    let rustler_hash = build_rustler_nif(out, &dir)?;
+    Ok((dir, hash ^ rustler_hash))
+}
+
+/// Builds `c-tests/rustler_nif` (a crate outside the workspace, with its own lock file) with
+/// `cargo build --release` into `tests/out/rustler_target`, and copies the library to
+/// `nif_dir/nif_rustler.so`, where `erlang:load_nif/2` finds it; returns a hash of the
+/// crate's sources and lock file.
+fn build_rustler_nif(out: &Path, nif_dir: &Path) -> Result<u64, String> {
+    let krate = root().join("c-tests/rustler_nif");
+    let mut sources = vec![krate.join("Cargo.toml"), krate.join("Cargo.lock")];
+    let src_dir = krate.join("src");
+    let rd = fs::read_dir(&src_dir).map_err(|e| format!("{}: {e}", src_dir.display()))?;
+    sources.extend(rd.flatten().map(|e| e.path()));
+    sources.sort();
+    let mut all = Vec::new();
+    for src in &sources {
+        all.extend(fs::read(src).map_err(|e| format!("{}: {e}", src.display()))?);
+    }
+    let target = out.join("rustler_target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--release", "--locked", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target);
+    let o = run_with_timeout(cmd, Duration::from_secs(900));
+    if o.status != Some(0) {
+        return Err(format!(
+            "cargo build of c-tests/rustler_nif failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    let built = target.join("release/libnif_rustler.so");
+    let dest = nif_dir.join("nif_rustler.so");
+    // Replace rather than overwrite: a running VM may have the old file mapped.
+    let tmp = nif_dir.join(".nif_rustler.so.tmp");
+    fs::copy(&built, &tmp).map_err(|e| format!("copy {}: {e}", built.display()))?;
+    fs::rename(&tmp, &dest).map_err(|e| format!("rename to {}: {e}", dest.display()))?;
+    Ok(fnv1a(&all))
 }
 
 /// Compiles `c-tests/KIND/*.c` into shared libraries in `tests/out/KIND` against OTP's headers.
@@ -339,6 +383,46 @@ fn build_c_libraries(out: &Path, kind: &str) -> Result<(PathBuf, u64), String> {
     Ok((dir, fnv1a(&all)))
 }
 
+/// Compiles every ASN.1 specification `tests/erl/NAME.asn1` with `erlc` (asn1ct, BER) into
+/// `ebin` (the module `NAME`, plus the `.erl`, `.hrl` and `.asn1db` files asn1ct writes), unless
+/// its stamp says it is current; returns a hash of all of them (part of the cache key of the
+/// programs with `asn1` in their name).
+fn compile_asn1_specs(src_dir: &Path, ebin: &Path) -> Result<u64, String> {
+    let rd = fs::read_dir(src_dir).map_err(|e| format!("{}: {e}", src_dir.display()))?;
+    let mut specs: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "asn1"))
+        .collect();
+    specs.sort();
+    let mut all = Vec::new();
+    for spec in &specs {
+        let src = fs::read(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let hash = format!("{:016x}", fnv1a(&src));
+        all.extend(src);
+        let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
+        let stamp = ebin.join(format!("{stem}.asn1hash"));
+        if ebin.join(format!("{stem}.beam")).exists()
+            && fs::read_to_string(&stamp).ok().as_deref() == Some(hash.as_str())
+        {
+            continue;
+        }
+        let mut cmd = Command::new("erlc");
+        cmd.arg("-o").arg(ebin).arg(spec);
+        let o = run_with_timeout(cmd, Duration::from_secs(300));
+        if o.status != Some(0) {
+            return Err(format!(
+                "erlc failed on {}:\n{}{}",
+                spec.display(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        let _ = fs::write(&stamp, hash);
+    }
+    Ok(fnv1a(&all))
+}
+
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(build_setup)
@@ -369,6 +453,11 @@ fn build_setup() -> Setup {
         (PathBuf::new(), 0)
     });
 
+    let asn1_hash = compile_asn1_specs(&src_dir, &ebin).unwrap_or_else(|e| {
+        errors.push(e);
+        0
+    });
+
     let mut sources: Vec<PathBuf> = fs::read_dir(&src_dir)
         .expect("tests/erl")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -389,6 +478,7 @@ fn build_setup() -> Setup {
                     .into_owned();
                 if !src_dir.join(format!("{stem}.erl")).exists()
                     && !src_dir.join(format!("{stem}.S")).exists()
+                    && !src_dir.join(format!("{stem}.asn1")).exists()
                 {
                     let _ = fs::remove_file(&p);
                 }
@@ -410,6 +500,9 @@ fn build_setup() -> Setup {
         }
         if name.starts_with("nif_") {
             hash ^= nifs_hash;
+        }
+        if name.contains("asn1") {
+            hash ^= asn1_hash;
         }
         let beam = ebin.join(format!("{name}.beam"));
         let stamp = ebin.join(format!("{name}.hash"));

@@ -175,6 +175,29 @@ pub fn install(
     Ok(())
 }
 
+/// Makes `name/arity` of `m` run the runtime's own native function `f` (OTP's static NIFs,
+/// such as `prim_file`'s): the stub's entry becomes a [`Instr::BifTrampoline`], which calls
+/// `f` with the arguments and returns to the caller.
+///
+/// As for [`install`], no process may be running `m`'s code yet.
+pub fn install_native(
+    m: &Module,
+    name: Atom,
+    arity: u32,
+    f: crate::bif::BifFn,
+) -> Result<(), InstallError> {
+    let off = function_entry(m, name, arity).ok_or(InstallError::NoSuchFunction)?;
+    let export = crate::module::export(m.name, name, arity);
+    let new = Instr::BifTrampoline { bif: f, export };
+    let p = &m.code[off] as *const Instr as *mut Instr;
+    // SAFETY: as in `install`: `p` points at a live instruction of `m`, which no process
+    // runs yet (the module is being loaded); the old instruction is leaked, not dropped.
+    unsafe {
+        std::mem::forget(std::ptr::replace(p, new));
+    }
+    Ok(())
+}
+
 /// The export entry of a native function's `M:F/A` (for stack traces).
 pub fn nif_export(m: Atom, f: Atom, a: u32) -> &'static Export {
     crate::module::export(m, f, a)

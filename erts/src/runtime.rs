@@ -49,7 +49,9 @@ pub fn init(opts: &Options) {
 }
 
 /// Starts OTP's own I/O servers over the fd driver, as `erl -noshell` has them: `user` on
-/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`).
+/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`), and
+/// OTP's file server (`file_server:start/0`, registered as `file_server_2`), which the `file`
+/// module's name-based functions call (it runs them on `prim_file`'s NIFs).
 /// Returns `user`'s pid, the group leader of the first process; `None` (the first process
 /// is then its own group leader) when they cannot start, e.g. without the `spawn`/`fd`
 /// drivers or OTP's kernel.
@@ -64,13 +66,16 @@ fn start_io_servers() -> Option<u64> {
     };
     spawn("user", "start", &[])?;
     spawn("standard_error", "init", &[Term::NIL]);
-    // Both register the servers they spawn, which open their fd ports; wait for the names
-    // and the two ports, so the first process starts with its I/O ready.
+    let file_server = spawn("file_server", "start", &[]).is_some();
+    // They register the servers they spawn (the I/O servers open their fd ports); wait for
+    // the names and the two ports, so the first process starts with its I/O ready.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
     loop {
         if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
-            if crate::port::table::table().count() >= 2 {
+            if crate::port::table::table().count() >= 2
+                && (!file_server || registered("file_server_2").is_some())
+            {
                 return Some(user);
             }
         }

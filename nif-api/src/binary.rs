@@ -12,6 +12,19 @@ use std::sync::Arc;
 /// The buffer behind `ErlNifBinary::ref_bin` of an allocated binary.
 type Owned = Vec<u8>;
 
+/// Bytes of room that an allocated binary's buffer keeps past its size. C NIFs write a string
+/// terminator one byte past what they asked for (p1_sha's `to_hexlist` formats each byte with
+/// `sprintf`, the last one's NUL landing after the binary); the real VM's allocator rounds
+/// the block up and absorbs it, and so must this one.
+const SLACK: usize = 8;
+
+/// A zeroed buffer of `size` bytes with [`SLACK`] bytes of capacity after them.
+fn owned_buffer(size: usize) -> Owned {
+    let mut v = Vec::with_capacity(size.saturating_add(SLACK));
+    v.resize(size, 0);
+    v
+}
+
 /// Fills `bin` to own `v`.
 unsafe fn set_owned(bin: *mut ErlNifBinary, v: Box<Owned>) {
     let p = Box::into_raw(v);
@@ -30,7 +43,7 @@ pub unsafe extern "C" fn enif_alloc_binary(size: usize, bin: *mut ErlNifBinary) 
         return 0;
     }
     // SAFETY: forwarded contract.
-    unsafe { set_owned(bin, Box::new(vec![0u8; size])) };
+    unsafe { set_owned(bin, Box::new(owned_buffer(size))) };
     1
 }
 
@@ -42,7 +55,7 @@ pub unsafe extern "C" fn enif_realloc_binary(bin: *mut ErlNifBinary, size: usize
     };
     if b.ref_bin.is_null() {
         // An inspected binary: copy into a new owned buffer.
-        let mut v = vec![0u8; size];
+        let mut v = owned_buffer(size);
         let n = size.min(b.size);
         if n > 0 {
             // SAFETY: `data` holds `size` bytes of the inspected binary.
@@ -54,6 +67,7 @@ pub unsafe extern "C" fn enif_realloc_binary(bin: *mut ErlNifBinary, size: usize
     }
     // SAFETY: `ref_bin` of an allocated binary is the box made by `set_owned`.
     let v = unsafe { &mut *(b.ref_bin as *mut Owned) };
+    v.reserve(size.saturating_add(SLACK).saturating_sub(v.len()));
     v.resize(size, 0);
     b.size = size;
     b.data = v.as_mut_ptr();
@@ -98,7 +112,7 @@ pub unsafe extern "C" fn enif_make_binary(
     v.truncate(b.size);
     b.ref_bin = std::ptr::null_mut();
     // SAFETY: forwarded contract.
-    unsafe {
+    let term = unsafe {
         with_heap(env, |h| {
             if v.len() <= 64 {
                 boxed::binary(h, &v)
@@ -106,7 +120,14 @@ pub unsafe extern "C" fn enif_make_binary(
                 boxed::refc_binary(h, Arc::new(v))
             }
         })
+    };
+    // The binary stays readable through `bin` (OTP documents it as read-only from here on,
+    // and Rustler reads it): point it at the term's bytes, a copy on the heap for a small
+    // binary, else the same buffer.
+    if let Some(bytes) = boxed::binary_bytes(Term(term)) {
+        b.data = bytes.as_ptr() as *mut u8;
     }
+    term
 }
 
 #[no_mangle]
@@ -181,7 +202,9 @@ pub unsafe extern "C" fn enif_make_new_binary(
     if termp.is_null() {
         return std::ptr::null_mut();
     }
-    // The NIF fills the new binary before handing the term out: nothing else sees it yet.
+    // Where the NIF writes the bytes: in a heap binary's words, or in the buffer of a refc
+    // binary (which does not move when the vector moves into its `Arc`). The new binary is
+    // not shared yet: the NIF fills it before handing the term out.
     let mut data: *mut u8 = std::ptr::null_mut();
     // SAFETY: forwarded contract.
     let b = unsafe {
@@ -191,9 +214,7 @@ pub unsafe extern "C" fn enif_make_new_binary(
                 data = boxed::binary_bytes_mut(b).as_mut_ptr();
                 b
             } else {
-                // The buffer of the vector stays where it is when the vector moves into
-                // the `Arc`; it is written only through this pointer until the NIF returns.
-                let mut v = vec![0u8; size];
+                let mut v = owned_buffer(size);
                 data = v.as_mut_ptr();
                 boxed::refc_binary(h, Arc::new(v))
             }

@@ -135,9 +135,8 @@ fn run(env: &mut ErlNifEnv, callee: &NifCallee, args: &[Term]) -> ERL_NIF_TERM {
 /// scheduled continuation to `erts`.
 pub(crate) fn call_nif(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> BifResult {
     let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
-    let was = ON_SCHEDULER.with(|s| s.replace(true));
+    // (A scheduler thread: `enif_thread_type` knows it by its scheduler id.)
     let r = run(&mut env, callee, args);
-    ON_SCHEDULER.with(|s| s.set(was));
     if !env.exception.is_none() {
         return Err(Fail::error(env.exception));
     }

@@ -288,7 +288,7 @@ fn nanos_in(n: i128, unit: c_int) -> i64 {
 /// Whether the calling thread is a scheduler: OTP answers time questions only there.
 fn on_scheduler() -> bool {
     // SAFETY: no arguments, reads thread-local state.
-    unsafe { enif_thread_type() != ERL_NIF_THR_UNDEFINED }
+    unsafe { crate::schedule::enif_thread_type() != ERL_NIF_THR_UNDEFINED }
 }
 
 #[no_mangle]

@@ -28,6 +28,7 @@ pub mod packet;
 pub mod persistent_term;
 pub mod phash;
 pub mod port;
+pub mod prim_file;
 pub mod process;
 pub mod process_info;
 pub mod re;
@@ -155,6 +156,7 @@ fn register_all(r: &mut Registry) {
     packet::register(r);
     phash::register(r);
     port::register(r);
+    prim_file::register(r);
     system_info::register(r);
     system_flag::register(r);
     system_task::register(r);
