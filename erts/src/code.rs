@@ -310,6 +310,7 @@ pub fn drop_old_code(module: Atom) -> bool {
     let old = old_code().lock().remove(&module);
     match old {
         Some(m) => {
+            crate::nifs::purged(&m);
             if let Some(h) = PURGE_HOOK.get() {
                 h(&m);
             }

@@ -16,6 +16,7 @@ pub mod debug;
 pub mod dist;
 pub mod ets;
 pub mod external;
+pub mod filename;
 pub mod hash;
 pub mod iodata;
 pub mod lists;
@@ -161,6 +162,7 @@ fn register_all(r: &mut Registry) {
     dist::register(r);
     term_info::register(r);
     zlib::register(r);
+    filename::register(r);
     time::register(r);
     atoms::register(r);
     binary::register(r);

@@ -69,7 +69,10 @@ pub(super) fn call(
         *reds -= 1;
         proc.pc = pc;
         proc.nif_reds_left = *reds;
-        let r = (crate::nif::hook())(proc, &callee, &args);
+        let r = match callee.builtin {
+            Some(f) => f(proc, &args),
+            None => (crate::nif::hook())(proc, &callee, &args),
+        };
         let Some(next) = proc.nif_continuation.take() else {
             return NifStep::Finished(r, original(proc, at, n0, args));
         };
