@@ -291,6 +291,8 @@ bad_args() ->
     show("close no fd", ?T(prim_file:close(x))),
     show("position no fd", ?T(prim_file:position(x, 1))),
     show("write bad data", prim_file:write(H, [x])),
+    show("fd not open", prim_file:file_desc_to_ref(1000, [read])),
+    show("fd bad", prim_file:file_desc_to_ref(x, [read])),
     ok = prim_file:close(H).
 
 handles() ->
