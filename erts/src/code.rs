@@ -224,7 +224,6 @@ pub fn finish_on_load(module: Atom, result: crate::term::Term) {
 
 /// Installs `m`, or parks it until its `on_load` function has run.
 fn install_or_park(m: Arc<Module>, file: Option<PathBuf>) -> Result<Arc<Module>, CodeError> {
-    crate::bif::prim_file::install_nifs(&m);
     if m.on_load.is_none() {
         modules().install(m.clone());
         if let Some(f) = file {
@@ -311,6 +310,7 @@ pub fn drop_old_code(module: Atom) -> bool {
     let old = old_code().lock().remove(&module);
     match old {
         Some(m) => {
+            crate::nifs::purged(&m);
             if let Some(h) = PURGE_HOOK.get() {
                 h(&m);
             }
@@ -350,7 +350,6 @@ pub fn load_again(module: Atom) -> Result<Arc<Module>, CodeError> {
 pub fn load_binary(bytes: &[u8]) -> Result<Arc<Module>, LoadError> {
     let file = beam_file::parse(bytes)?;
     let m = Arc::new(transform::transform(file)?);
-    crate::bif::prim_file::install_nifs(&m);
     modules().install(m.clone());
     Ok(m)
 }

@@ -25,7 +25,7 @@ pub fn errno_id(e: i32) -> &'static str {
         ENOTSOCK => "enotsock", EDESTADDRREQ => "edestaddrreq", EMSGSIZE => "emsgsize",
         EPROTOTYPE => "eprototype", ENOPROTOOPT => "enoprotoopt",
         EPROTONOSUPPORT => "eprotonosupport", ESOCKTNOSUPPORT => "esocktnosupport",
-        EOPNOTSUPP => "eopnotsupp", EPFNOSUPPORT => "epfnosupport",
+        ENOTSUP => "enotsup", EOPNOTSUPP => "eopnotsupp", EPFNOSUPPORT => "epfnosupport",
         EAFNOSUPPORT => "eafnosupport", EADDRINUSE => "eaddrinuse",
         EADDRNOTAVAIL => "eaddrnotavail", ENETDOWN => "enetdown", ENETUNREACH => "enetunreach",
         ENETRESET => "enetreset", ECONNABORTED => "econnaborted", ECONNRESET => "econnreset",
@@ -44,6 +44,8 @@ mod tests {
     fn names() {
         assert_eq!(super::errno_id(libc::ENOENT), "enoent");
         assert_eq!(super::errno_id(libc::EMFILE), "emfile");
+        // ENOTSUP and EOPNOTSUPP are one number on Linux; OTP names it `enotsup`.
+        assert_eq!(super::errno_id(libc::ENOTSUP), "enotsup");
         assert_eq!(super::errno_id(-5), "unknown");
     }
 }

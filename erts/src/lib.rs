@@ -22,6 +22,7 @@ pub mod magic;
 pub mod map;
 pub mod module;
 pub mod nif;
+pub mod nifs;
 pub mod port;
 pub mod process;
 pub mod runtime;

@@ -27,14 +27,48 @@ pub enum DirtyKind {
 }
 
 /// One native function as `erts` sees it: two opaque pointers owned by `nif-api` (the C
-/// function and its library) and where it runs.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// function and its library) and where it runs, or a function of a built-in library
+/// (`crate::nifs`), which the instruction calls directly instead of the hook.
+#[derive(Copy, Clone, Debug)]
 pub struct NifCallee {
     pub fptr: *const (),
     pub lib: *const (),
     /// `None` for a function run on a normal scheduler.
     pub dirty: Option<DirtyKind>,
+    /// A NIF of a library built into the runtime (`crate::nifs`): called like a BIF, on the
+    /// normal scheduler; `fptr` and `lib` are null then.
+    pub builtin: Option<crate::bif::BifFn>,
 }
+
+impl NifCallee {
+    /// A function of a built-in NIF library.
+    pub fn builtin(f: crate::bif::BifFn) -> NifCallee {
+        NifCallee {
+            fptr: std::ptr::null(),
+            lib: std::ptr::null(),
+            dirty: None,
+            builtin: Some(f),
+        }
+    }
+}
+
+impl PartialEq for NifCallee {
+    /// Two callees are the same function when they name the same C function of the same
+    /// library with the same flags, or the same built-in function (compared by address).
+    fn eq(&self, other: &NifCallee) -> bool {
+        let same_builtin = match (self.builtin, other.builtin) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::ptr::fn_addr_eq(a, b),
+            _ => false,
+        };
+        same_builtin
+            && self.fptr == other.fptr
+            && self.lib == other.lib
+            && self.dirty == other.dirty
+    }
+}
+
+impl Eq for NifCallee {}
 
 // SAFETY: the pointers are only passed back to the hooks; `nif-api` keeps what they point at
 // alive and immutable for as long as the code that holds them.
@@ -169,29 +203,6 @@ pub fn install(
     // of loaded code, this relies on no process running this function's first instruction
     // during the write: NIFs are installed by the module's `on_load` function (before the
     // module is made current) or before its stub functions are called.
-    unsafe {
-        std::mem::forget(std::ptr::replace(p, new));
-    }
-    Ok(())
-}
-
-/// Makes `name/arity` of `m` run the runtime's own native function `f` (OTP's static NIFs,
-/// such as `prim_file`'s): the stub's entry becomes a [`Instr::BifTrampoline`], which calls
-/// `f` with the arguments and returns to the caller.
-///
-/// As for [`install`], no process may be running `m`'s code yet.
-pub fn install_native(
-    m: &Module,
-    name: Atom,
-    arity: u32,
-    f: crate::bif::BifFn,
-) -> Result<(), InstallError> {
-    let off = function_entry(m, name, arity).ok_or(InstallError::NoSuchFunction)?;
-    let export = crate::module::export(m.name, name, arity);
-    let new = Instr::BifTrampoline { bif: f, export };
-    let p = &m.code[off] as *const Instr as *mut Instr;
-    // SAFETY: as in `install`: `p` points at a live instruction of `m`, which no process
-    // runs yet (the module is being loaded); the old instruction is leaked, not dropped.
     unsafe {
         std::mem::forget(std::ptr::replace(p, new));
     }

@@ -49,33 +49,21 @@ pub fn init(opts: &Options) {
 }
 
 /// Starts OTP's own I/O servers over the fd driver, as `erl -noshell` has them: `user` on
-/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`), and
-/// OTP's file server (`file_server:start/0`, registered as `file_server_2`), which the `file`
-/// module's name-based functions call (it runs them on `prim_file`'s NIFs).
+/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`).
 /// Returns `user`'s pid, the group leader of the first process; `None` (the first process
 /// is then its own group leader) when they cannot start, e.g. without the `spawn`/`fd`
 /// drivers or OTP's kernel.
 fn start_io_servers() -> Option<u64> {
     crate::port::driver::lookup("fd")?;
-    let spawn = |m: &str, f: &str, args: &[Term]| {
-        let m = atom::atom(m);
-        code::ensure_loaded(m).ok()?;
-        let e = module::export(m, atom::atom(f), args.len() as u32);
-        let opts = crate::process::spawn::SpawnOpts::default();
-        crate::process::spawn::spawn(None, e, args, opts).ok()
-    };
-    spawn("user", "start", &[])?;
-    spawn("standard_error", "init", &[Term::NIL]);
-    let file_server = spawn("file_server", "start", &[]).is_some();
-    // They register the servers they spawn (the I/O servers open their fd ports); wait for
-    // the names and the two ports, so the first process starts with its I/O ready.
+    spawn_call("user", "start", &[])?;
+    spawn_call("standard_error", "init", &[Term::NIL]);
+    // Both register the servers they spawn, which open their fd ports; wait for the names
+    // and the two ports, so the first process starts with its I/O ready.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
     loop {
         if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
-            if crate::port::table::table().count() >= 2
-                && (!file_server || registered("file_server_2").is_some())
-            {
+            if crate::port::table::table().count() >= 2 {
                 return Some(user);
             }
         }
@@ -83,6 +71,52 @@ fn start_io_servers() -> Option<u64> {
             return registered("user");
         }
         std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+}
+
+/// Spawns a process running `m:f(args)`; its pid number.
+fn spawn_call(m: &str, f: &str, args: &[Term]) -> Option<u64> {
+    let m = atom::atom(m);
+    code::ensure_loaded(m).ok()?;
+    let e = module::export(m, atom::atom(f), args.len() as u32);
+    let opts = crate::process::spawn::SpawnOpts::default();
+    crate::process::spawn::spawn(None, e, args, opts).ok()
+}
+
+/// Waits up to five seconds for `ready`; whether it became true.
+fn wait_for(ready: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !ready() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    true
+}
+
+/// Installs the built-in NIF libraries as OTP's `erl_init:start/2` does, by calling
+/// `prim_buffer:on_load/0` and `prim_file:on_load/0` (each calls `erlang:load_nif/2`), then
+/// starts OTP's file server `file_server_2` (`file_server:start/0`; kernel's supervisor
+/// starts it the same way in a full boot), so `file` works. Does nothing when the modules
+/// cannot be loaded (no OTP root).
+fn start_file_server() {
+    let libs = ["prim_buffer", "prim_file"];
+    for m in libs {
+        spawn_call(m, "on_load", &[]);
+    }
+    let loaded = || {
+        libs.iter().all(|m| {
+            module::modules()
+                .get(atom::atom(m))
+                .is_some_and(|v| crate::nifs::is_loaded(&v))
+        })
+    };
+    if !wait_for(loaded) {
+        return;
+    }
+    if spawn_call("file_server", "start", &[]).is_some() {
+        wait_for(|| crate::process::registry::whereis(atom::atom("file_server_2")).is_some());
     }
 }
 
@@ -155,6 +189,7 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         "erl_prim_loader",
         crate::process::code_requests::prim_loader_handler,
     );
+    start_file_server();
     // OTP runs `-s` functions in init's boot process, which traps exits; so does ours.
     let opts = crate::process::spawn::SpawnOpts {
         group_leader: start_io_servers(),

@@ -1,7 +1,8 @@
 //! NIF library loading (OTP's `erlang:load_nif/2` in `erl_nif.c`): `dlopen(Path ++ ".so",
 //! RTLD_NOW)`, the `nif_init` entry (or `_nif_init`), the checks of the entry in OTP's order
 //! with OTP's error tuples, the `load`/`upgrade` callbacks, and the installation of each
-//! function into the calling module's code (`erts::nif::install`).
+//! function into the calling module's code (`erts::nif::install`). A module with a library
+//! built into the runtime (`erts::nifs`) gets that library instead of the path's.
 //!
 //! Functions flagged `ERL_NIF_DIRTY_JOB_CPU_BOUND`/`IO_BOUND` are installed to run on the
 //! dirty schedulers (`erts::sched::dirty`). Purging a module version calls its library's
@@ -46,6 +47,7 @@ pub(crate) fn callee(fptr: NifCFn, lib: *const NifLib, flags: u32) -> erts::nif:
         fptr: fptr as *const (),
         lib: lib as *const (),
         dirty: dirty_kind(flags),
+        builtin: None,
     }
 }
 
@@ -175,6 +177,14 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
             "reload",
             "NIF library already loaded (reload disallowed since OTP 20).",
         );
+    }
+    // A module with a library built into the runtime gets it whatever the path says, as
+    // OTP's static NIFs (`prim_file`, `prim_buffer`).
+    if let Some(builtin) = erts::nifs::lookup(name) {
+        return match erts::nifs::load(&caller, builtin, load_info) {
+            Ok(()) => Ok(Term::atom(atom::OK)),
+            Err(e) => error(p, e.kind(), &e.text()),
+        };
     }
     let lib_name = format!("{path}.so");
     let Ok(c_name) = CString::new(lib_name.clone()) else {

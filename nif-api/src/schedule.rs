@@ -68,6 +68,7 @@ pub unsafe extern "C" fn enif_schedule_nif(
             fptr: f as *const (),
             lib: e.lib as *const (),
             dirty,
+            builtin: None,
         },
         args,
     });

@@ -19,6 +19,9 @@ use crate::term::Term;
 pub fn register(r: &mut Registry) {
     r.add("erlang", "spawn", 3, spawn_3);
     r.add("erlang", "spawn_link", 3, spawn_link_3);
+    // A system process survives `init:restart/0` in OTP; this runtime has no restart, so it
+    // is an ordinary process (`prim_file`'s `on_load` spawns its janitor with it).
+    r.add("erts_internal", "spawn_system_process", 3, spawn_3);
     r.add("erlang", "spawn_opt", 4, spawn_opt_4);
     r.add("erts_internal", "spawn_request", 4, spawn_request_4);
     r.add(

@@ -45,7 +45,10 @@ pub(super) fn call(
         *reds -= 1;
         proc.pc = pc;
         proc.nif_reds_left = *reds;
-        let r = (crate::nif::hook())(proc, data.0, &args[..n]);
+        let r = match data.0.builtin {
+            Some(f) => f(proc, &args[..n]),
+            None => (crate::nif::hook())(proc, data.0, &args[..n]),
+        };
         if proc.nif_continuation.is_none() {
             return NifStep::Finished(r);
         }
@@ -101,7 +104,10 @@ fn general(
         *reds -= 1;
         proc.pc = pc;
         proc.nif_reds_left = *reds;
-        let r = (crate::nif::hook())(proc, &callee, &args);
+        let r = match callee.builtin {
+            Some(f) => f(proc, &args),
+            None => (crate::nif::hook())(proc, &callee, &args),
+        };
         match after_call(proc, pc, export, r, reds) {
             Ok(next) => step = next,
             Err(done) => return done,

@@ -67,9 +67,11 @@ pub enum Ctx {
     },
 }
 
-/// The module that explains errors of BIFs in `module` (OTP's `error_info` convention).
-fn error_info_module(module: Atom) -> Atom {
-    match module.name() {
+/// The module that explains errors of BIFs in `module` (OTP's `error_info` convention);
+/// `None` for `prim_file`'s file name BIFs, whose failures OTP reports without one.
+fn error_info_module(module: Atom) -> Option<Atom> {
+    Some(match module.name() {
+        "prim_file" => return None,
         "erlang" | "erts_internal" | "atomics" | "counters" | "persistent_term" => {
             atom::atom("erl_erts_errors")
         }
@@ -77,7 +79,7 @@ fn error_info_module(module: Atom) -> Atom {
             atom::atom("erl_stdlib_errors")
         }
         _ => atom::atom("erl_kernel_errors"),
-    }
+    })
 }
 
 /// Raises `fail` at `pc`; returns the handler's address or the uncaught exception.
@@ -275,16 +277,18 @@ fn build(
         Ctx::Plain => {}
         Ctx::Bif { export, args, tail } => {
             let l = boxed::list(&mut proc.heap, args);
-            let mut pairs = vec![(
-                Term::atom(atom::MODULE),
-                Term::atom(error_info_module(export.mfa.module)),
-            )];
-            if !cause.is_none() {
-                pairs.push((Term::atom(atom::CAUSE), cause));
-            }
-            let info = map::from_pairs(&mut proc.heap, &pairs);
-            let ei = boxed::tuple(&mut proc.heap, &[Term::atom(atom::ERROR_INFO), info]);
-            let loc = boxed::list(&mut proc.heap, &[ei]);
+            let loc = match error_info_module(export.mfa.module) {
+                None => Term::NIL,
+                Some(m) => {
+                    let mut pairs = vec![(Term::atom(atom::MODULE), Term::atom(m))];
+                    if !cause.is_none() {
+                        pairs.push((Term::atom(atom::CAUSE), cause));
+                    }
+                    let info = map::from_pairs(&mut proc.heap, &pairs);
+                    let ei = boxed::tuple(&mut proc.heap, &[Term::atom(atom::ERROR_INFO), info]);
+                    boxed::list(&mut proc.heap, &[ei])
+                }
+            };
             frames.push(boxed::tuple(
                 &mut proc.heap,
                 &[

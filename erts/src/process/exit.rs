@@ -44,6 +44,10 @@ pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
         return crate::port::signals::deliver_to_port(to, sig);
     }
     if is_native_id(to) {
+        // Objects of the built-in NIF libraries first, then `nif-api`'s resources.
+        let Some(sig) = crate::nifs::native_signal(to & !NATIVE_BIT, sig) else {
+            return Ok(());
+        };
         if let Some(h) = NATIVE_HOOK.get() {
             h(to & !NATIVE_BIT, sig);
         }
