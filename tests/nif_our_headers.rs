@@ -98,19 +98,50 @@ fn nifs_built_against_our_header_are_the_same_binaries() {
     }
 }
 
-/// `beam` running `program` with the NIFs of `nifs`: its stdout and exit status.
-fn run(ebin: &Path, program: &str, nifs: &Path) -> (String, Option<i32>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_beam"))
-        .args(["--bare", "-pa"])
+/// The emulator flags a program declares with a line `%% vm_flags: ...` (as the
+/// differential harness gives them).
+fn vm_flags(src: &str) -> Vec<String> {
+    src.lines()
+        .find_map(|l| l.trim().strip_prefix("%% vm_flags:"))
+        .map(|rest| rest.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// `beam` running `program` (with `flags`) with the NIFs of `nifs`: its stdout and exit
+/// status; a program still running after two minutes is killed and the test fails.
+fn run(ebin: &Path, program: &str, flags: &[String], nifs: &Path) -> (String, Option<i32>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_beam"))
+        .arg("--bare")
+        .args(flags)
+        .arg("-pa")
         .arg(ebin)
         .args(["-s", program, "main"])
         .env("BEAM_TEST_NIF_DIR", nifs)
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
         .expect("run beam");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        out.status.code(),
-    )
+    // Read on a thread, so that a program writing more than a pipe holds does not block.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut buf);
+        buf
+    });
+    let t0 = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait for beam") {
+            break st;
+        }
+        if t0.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{program} did not finish within two minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = reader.join().expect("stdout reader");
+    (String::from_utf8_lossy(&out).into_owned(), status.code())
 }
 
 #[test]
@@ -147,8 +178,9 @@ fn nifs_built_against_our_header_behave_the_same() {
             .status()
             .expect("erlc must be installed");
         assert!(st.success(), "erlc failed on {p}");
-        let a = run(&ebin, p, &otp_dir);
-        let b = run(&ebin, p, &ours_dir);
+        let flags = vm_flags(&std::fs::read_to_string(erl.join(format!("{p}.erl"))).unwrap());
+        let a = run(&ebin, p, &flags, &otp_dir);
+        let b = run(&ebin, p, &flags, &ours_dir);
         assert!(!a.0.is_empty(), "{p} printed nothing");
         assert_eq!(
             a, b,

@@ -79,7 +79,17 @@ impl Pool {
     /// Queues a process whose dirty call is to run.
     fn submit(&self, cell: Arc<ProcessCell>) {
         self.queue.lock().push_back(cell);
-        self.cv.notify_one();
+        self.wake();
+    }
+
+    /// Wakes a thread for queued work. A thread woken while offline goes back to sleep, so
+    /// when some are offline all are woken, for an online one to take the work.
+    fn wake(&self) {
+        if self.online() < self.threads {
+            self.cv.notify_all();
+        } else {
+            self.cv.notify_one();
+        }
     }
 
     /// The loop of thread number `me`.
@@ -98,7 +108,7 @@ impl Pool {
             };
             // More work than this thread: make sure another online thread looks at it.
             if !self.queue.lock().is_empty() {
-                self.cv.notify_one();
+                self.wake();
             }
             run_call(self.kind, cell);
         }
