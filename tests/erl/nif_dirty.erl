@@ -5,7 +5,7 @@
 %% schedulers keep running). One normal scheduler, one dirty CPU and four dirty I/O ones.
 %% vm_flags: +S 1 +SDio 4
 -module(nif_dirty).
--export([main/0, storm/0]).
+-export([main/0, storm/0, cpu_thread_type/0]).
 -on_load(init/0).
 
 init() ->
