@@ -26,11 +26,8 @@
 use crate::abi::*;
 use crate::env::{env_mut, ErlNifEnv};
 use erts::term::{boxed, subtag, Term};
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
-
-/// `ERL_NIF_IOQ_NORMAL`, the only queue kind.
-pub const ERL_NIF_IOQ_NORMAL: c_uint = 1;
 
 /// `ErlNifIOVec::flags`: the structure is the caller's (OTP's `ERL_NIF_IOVEC_FLAGS_PREALLOC`).
 const FLAG_PREALLOC: c_int = 1 << 0;
@@ -330,7 +327,7 @@ impl Drop for ErlNifIOQueue {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn enif_ioq_create(opts: c_uint) -> *mut ErlNifIOQueue {
+pub unsafe extern "C" fn enif_ioq_create(opts: ErlNifIOQueueOpts) -> *mut ErlNifIOQueue {
     if opts != ERL_NIF_IOQ_NORMAL {
         return std::ptr::null_mut();
     }

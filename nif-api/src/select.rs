@@ -39,27 +39,6 @@ use std::ffi::{c_int, c_void};
 use std::os::fd::RawFd;
 use std::sync::{Arc, LazyLock, OnceLock};
 
-/// `ErlNifEvent` on Unix: a file descriptor.
-pub type ErlNifEvent = c_int;
-
-/// `enum ErlNifSelectFlags` (the mode argument).
-pub const ERL_NIF_SELECT_READ: c_int = 1 << 0;
-pub const ERL_NIF_SELECT_WRITE: c_int = 1 << 1;
-pub const ERL_NIF_SELECT_STOP: c_int = 1 << 2;
-pub const ERL_NIF_SELECT_CANCEL: c_int = 1 << 3;
-pub const ERL_NIF_SELECT_CUSTOM_MSG: c_int = 1 << 4;
-pub const ERL_NIF_SELECT_ERROR: c_int = 1 << 5;
-
-/// Bits of the result.
-pub const ERL_NIF_SELECT_STOP_CALLED: c_int = 1 << 0;
-pub const ERL_NIF_SELECT_STOP_SCHEDULED: c_int = 1 << 1;
-pub const ERL_NIF_SELECT_INVALID_EVENT: c_int = 1 << 2;
-pub const ERL_NIF_SELECT_FAILED: c_int = 1 << 3;
-pub const ERL_NIF_SELECT_READ_CANCELLED: c_int = 1 << 4;
-pub const ERL_NIF_SELECT_WRITE_CANCELLED: c_int = 1 << 5;
-pub const ERL_NIF_SELECT_ERROR_CANCELLED: c_int = 1 << 6;
-pub const ERL_NIF_SELECT_NOTSUP: c_int = 1 << 7;
-
 /// Why a select request failed (the negative results).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SelectError {
@@ -299,7 +278,7 @@ fn stop(fd: RawFd, obj: *mut c_void) -> c_int {
 /// Arms the directions of `mode` on `fd` for `obj`, with messages to `pid`.
 fn arm(
     fd: RawFd,
-    mode: c_int,
+    mode: ErlNifSelectFlags,
     obj: *mut c_void,
     pid: u64,
     msg: Term,
@@ -366,7 +345,7 @@ fn arm(
 }
 
 /// `ERL_NIF_SELECT_CANCEL`: disarms the directions of `mode` and reports which were armed.
-fn cancel(fd: RawFd, mode: c_int, obj: *mut c_void) -> c_int {
+fn cancel(fd: RawFd, mode: ErlNifSelectFlags, obj: *mut c_void) -> c_int {
     let which = Ready {
         read: mode & ERL_NIF_SELECT_READ != 0,
         write: mode & ERL_NIF_SELECT_WRITE != 0,
@@ -420,7 +399,7 @@ fn cancel(fd: RawFd, mode: c_int, obj: *mut c_void) -> c_int {
 unsafe fn select_x(
     env: *mut ErlNifEnv,
     fd: ErlNifEvent,
-    mode: c_int,
+    mode: ErlNifSelectFlags,
     obj: *mut c_void,
     pid: *const ErlNifPid,
     msg: ERL_NIF_TERM,
@@ -470,7 +449,7 @@ unsafe fn select_x(
 pub unsafe extern "C" fn enif_select(
     env: *mut ErlNifEnv,
     e: ErlNifEvent,
-    mode: c_int,
+    mode: ErlNifSelectFlags,
     obj: *mut c_void,
     pid: *const ErlNifPid,
     reference: ERL_NIF_TERM,
@@ -483,7 +462,7 @@ pub unsafe extern "C" fn enif_select(
 pub unsafe extern "C" fn enif_select_x(
     env: *mut ErlNifEnv,
     e: ErlNifEvent,
-    mode: c_int,
+    mode: ErlNifSelectFlags,
     obj: *mut c_void,
     pid: *const ErlNifPid,
     msg: ERL_NIF_TERM,
