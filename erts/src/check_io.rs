@@ -9,6 +9,13 @@
 //! event the fd is re-armed (`reregister`), which reports it again at once while it is still
 //! ready. Files that epoll refuses (regular files) are always ready, as `poll(2)` says:
 //! they are dispatched on every round until deselected.
+//!
+//! NIF selects (`enif_select`) are one-shot instead: their target says so
+//! ([`PollTarget::one_shot`]), gets the event as the kernel reported it (readable, writable,
+//! error or hang-up) without re-arming, and itself deselects what fired; selecting again
+//! re-registers the fd, which reports a condition that still holds at once. An interest in
+//! errors alone ([`Ready::error`]) is registered as an interest in reading, the kernel
+//! reporting errors and hang-ups whatever the interest.
 
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
@@ -18,34 +25,66 @@ use std::os::fd::RawFd;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// Readiness for reading and/or writing.
+/// Readiness for reading and/or writing, and errors (an interest in them, or an error or
+/// hang-up reported).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ready {
     pub read: bool,
     pub write: bool,
+    /// In an interest: errors are wanted as events of their own (NIF selects only). In an
+    /// event for a one-shot target: the kernel reported an error or a hang-up.
+    pub error: bool,
 }
 
 impl Ready {
     pub const READ: Ready = Ready {
         read: true,
         write: false,
+        error: false,
     };
     pub const WRITE: Ready = Ready {
         read: false,
         write: true,
+        error: false,
     };
     pub const BOTH: Ready = Ready {
         read: true,
         write: true,
+        error: false,
     };
-    fn is_empty(self) -> bool {
-        !self.read && !self.write
+    /// Reading, writing and errors.
+    pub const ALL: Ready = Ready {
+        read: true,
+        write: true,
+        error: true,
+    };
+    /// Nothing at all.
+    pub fn is_empty(self) -> bool {
+        !self.read && !self.write && !self.error
+    }
+    /// What is in `self` and not in `other`.
+    pub fn without(self, other: Ready) -> Ready {
+        Ready {
+            read: self.read && !other.read,
+            write: self.write && !other.write,
+            error: self.error && !other.error,
+        }
+    }
+    /// What is in `self` or in `other`.
+    pub fn with(self, other: Ready) -> Ready {
+        Ready {
+            read: self.read || other.read,
+            write: self.write || other.write,
+            error: self.error || other.error,
+        }
     }
     fn interest(self) -> Option<Interest> {
         match (self.read, self.write) {
             (true, true) => Some(Interest::READABLE | Interest::WRITABLE),
             (true, false) => Some(Interest::READABLE),
             (false, true) => Some(Interest::WRITABLE),
+            // epoll reports errors and hang-ups whatever the interest; mio wants one.
+            (false, false) if self.error => Some(Interest::READABLE),
             (false, false) => None,
         }
     }
@@ -54,6 +93,15 @@ impl Ready {
 /// Who is told when a selected fd is ready. Called on the poll thread.
 pub trait PollTarget: Send + Sync {
     fn ready(&self, fd: RawFd, ready: Ready);
+
+    /// Whether the target takes events one at a time (`enif_select`): it is given the
+    /// event as reported (with [`Ready::error`] for errors and hang-ups), the fd is not
+    /// re-armed after it, and the target deselects what it has handled. Level-triggered
+    /// targets (drivers, the default) see errors and hang-ups as readiness of the
+    /// directions they selected, and the fd is re-armed after each event.
+    fn one_shot(&self) -> bool {
+        false
+    }
 }
 
 struct Selection {
@@ -63,10 +111,15 @@ struct Selection {
     always: bool,
 }
 
+/// Work to run on the poll thread (OTP's scheduled `stop` of a NIF select on an fd of its
+/// fallback poll set).
+type Job = Box<dyn FnOnce() + Send>;
+
 struct Poller {
     registry: Registry,
     waker: Waker,
     selections: Mutex<HashMap<RawFd, Selection>>,
+    jobs: Mutex<Vec<Job>>,
 }
 
 const WAKE: Token = Token(usize::MAX);
@@ -88,6 +141,7 @@ fn poller() -> &'static Poller {
             registry,
             waker,
             selections: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(Vec::new()),
         }
     })
 }
@@ -98,8 +152,22 @@ pub enum SelectError {
     Io(std::io::Error),
 }
 
+/// How a selected fd is watched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// By epoll.
+    Polled,
+    /// Not at all: epoll refused it (a regular file), so it is always ready (OTP's fallback
+    /// poll set).
+    AlwaysReady,
+}
+
 /// Adds `which` to the interest of `fd` for `target` (OTP's `driver_select(.., on = 1)`).
-pub fn select(fd: RawFd, which: Ready, target: Arc<dyn PollTarget>) -> Result<(), SelectError> {
+pub fn select(
+    fd: RawFd,
+    which: Ready,
+    target: Arc<dyn PollTarget>,
+) -> Result<Registered, SelectError> {
     let p = poller();
     let mut sels = p.selections.lock();
     // An fd number still selected by another target was closed and reused without being
@@ -109,12 +177,12 @@ pub fn select(fd: RawFd, which: Ready, target: Arc<dyn PollTarget>) -> Result<()
         Some(s) => (Ready::default(), s.always, true),
         None => (Ready::default(), false, false),
     };
-    let new = Ready {
-        read: old.read || which.read,
-        write: old.write || which.write,
+    let new = old.with(which);
+    let Some(interest) = new.interest() else {
+        // Nothing asked for.
+        return Ok(Registered::Polled);
     };
     if !always {
-        let interest = new.interest().expect("non-empty interest");
         let token = Token(fd as usize);
         let r = if known {
             p.registry
@@ -147,8 +215,16 @@ pub fn select(fd: RawFd, which: Ready, target: Arc<dyn PollTarget>) -> Result<()
     );
     if always {
         let _ = p.waker.wake();
+        return Ok(Registered::AlwaysReady);
     }
-    Ok(())
+    Ok(Registered::Polled)
+}
+
+/// Runs `job` on the poll thread, after the events it is handling.
+pub fn on_poll_thread(job: Job) {
+    let p = poller();
+    p.jobs.lock().push(job);
+    let _ = p.waker.wake();
 }
 
 /// Removes `which` from the interest of `fd` (OTP's `driver_select(.., on = 0)`); the fd is
@@ -157,10 +233,7 @@ pub fn deselect(fd: RawFd, which: Ready) {
     let p = poller();
     let mut sels = p.selections.lock();
     let Some(s) = sels.get_mut(&fd) else { return };
-    s.interest = Ready {
-        read: s.interest.read && !which.read,
-        write: s.interest.write && !which.write,
-    };
+    s.interest = s.interest.without(which);
     let always = s.always;
     match s.interest.interest() {
         None => {
@@ -180,7 +253,20 @@ pub fn deselect(fd: RawFd, which: Ready) {
 
 /// Forgets `fd` entirely (before it is closed).
 pub fn forget(fd: RawFd) {
-    deselect(fd, Ready::BOTH);
+    deselect(fd, Ready::ALL);
+}
+
+/// Forgets `fd` if `target` is the one that selected it (a NIF's `ERL_NIF_SELECT_STOP`
+/// leaves alone an fd that a driver has taken over since).
+pub fn forget_for(fd: RawFd, target: &Arc<dyn PollTarget>) {
+    let mine = {
+        let sels = poller().selections.lock();
+        sels.get(&fd)
+            .is_some_and(|s| Arc::ptr_eq(&s.target, target))
+    };
+    if mine {
+        forget(fd);
+    }
 }
 
 /// The target and interest of `fd`, if selected.
@@ -192,6 +278,10 @@ fn lookup(fd: RawFd) -> Option<(Arc<dyn PollTarget>, Ready)> {
 fn poll_thread(mut poll: Poll) {
     let mut events = Events::with_capacity(1024);
     loop {
+        let jobs = std::mem::take(&mut *poller().jobs.lock());
+        for job in jobs {
+            job();
+        }
         let always: Vec<RawFd> = {
             let sels = poller().selections.lock();
             sels.iter()
@@ -219,11 +309,25 @@ fn poll_thread(mut poll: Poll) {
             let Some((target, interest)) = lookup(fd) else {
                 continue;
             };
+            if target.one_shot() {
+                // OTP's ERTS_POLL_EV_ERR: EPOLLERR or EPOLLHUP (mio reports a hang-up as
+                // both directions closed).
+                let ready = Ready {
+                    read: ev.is_readable(),
+                    write: ev.is_writable(),
+                    error: ev.is_error() || (ev.is_read_closed() && ev.is_write_closed()),
+                };
+                if !ready.is_empty() {
+                    target.ready(fd, ready);
+                }
+                continue;
+            }
             // Errors and hang-ups wake both directions, as poll(2) reports them.
             let problem = ev.is_error() || ev.is_read_closed() || ev.is_write_closed();
             let ready = Ready {
                 read: interest.read && (ev.is_readable() || problem),
                 write: interest.write && (ev.is_writable() || problem),
+                error: false,
             };
             if ready.is_empty() {
                 continue;
@@ -233,7 +337,14 @@ fn poll_thread(mut poll: Poll) {
         }
         for fd in always {
             if let Some((target, interest)) = lookup(fd) {
-                target.ready(fd, interest);
+                // A regular file: ready for what was asked, never in error.
+                target.ready(
+                    fd,
+                    Ready {
+                        error: false,
+                        ..interest
+                    },
+                );
             }
         }
     }

@@ -6,6 +6,9 @@
 //! - `terms`, `binary`, `maps`, `misc`: the exported `enif_*` functions;
 //! - `resource`: resource types, objects and terms, and monitors held by resources;
 //! - `schedule`: `enif_schedule_nif`, `enif_consume_timeslice`, `enif_thread_type`;
+//! - `select`: `enif_select`/`enif_select_x` on the shared I/O poller;
+//! - `ioq`: I/O vectors (`enif_inspect_iovec`) and I/O queues (`enif_ioq_*`);
+//! - `port_command`: `enif_port_command`;
 //! - `csrc/nif_shim.c`: the variadic functions (`enif_make_tuple`, `enif_make_list`,
 //!   `enif_fprintf`, `enif_snprintf`, `enif_vfprintf`, `enif_vsnprintf`), with `%T` printing a
 //!   term as `erlang:display/1` does ([`shim::nif_api_display_term`]).
@@ -24,13 +27,15 @@
 pub mod abi;
 pub mod binary;
 pub mod env;
+pub mod ioq;
 pub mod load;
 pub mod maps;
 pub mod misc;
+pub mod port_command;
 pub mod resource;
 pub mod schedule;
+pub mod select;
 pub mod shim;
-pub mod stubs;
 pub mod terms;
 
 /// Registers `erlang:load_nif/2`, the NIF call hooks, the purge hook and the hook for

@@ -43,8 +43,7 @@ const RESOURCE_KIND: u64 = 0x5253_5243;
 #[derive(Clone, Copy, Default)]
 struct Callbacks {
     dtor: Option<ErlNifResourceDtor>,
-    /// Called by `enif_select` (not implemented yet).
-    #[allow(dead_code)]
+    /// Called by `enif_select` once a selected fd is deselected (`crate::select`).
     stop: Option<ErlNifResourceStop>,
     down: Option<ErlNifResourceDown>,
     dyncall: Option<ErlNifResourceDynCall>,
@@ -306,8 +305,8 @@ fn data_of(r: *const Resource) -> *mut c_void {
     unsafe { (r as *mut u8).add(DATA_OFFSET) as *mut c_void }
 }
 
-/// An environment for callbacks (destructor, `down`): process-independent, empty.
-fn callback_env() -> ErlNifEnv {
+/// An environment for callbacks (destructor, `down`, `stop`): process-independent, empty.
+pub(crate) fn callback_env() -> ErlNifEnv {
     ErlNifEnv {
         proc: std::ptr::null_mut(),
         own: None,
@@ -345,6 +344,25 @@ unsafe fn destroy(m: *const MagicHeader) {
             std::alloc::dealloc(r as *mut u8, l);
         }
     }
+}
+
+/// The `stop` callback of the type of the resource whose data is at `obj`.
+///
+/// # Safety
+/// `obj` must be a pointer returned by `enif_alloc_resource` whose object is alive.
+pub(crate) unsafe fn stop_callback(obj: *mut c_void) -> Option<ErlNifResourceStop> {
+    // SAFETY: by the caller's contract.
+    unsafe { header(obj) }.rtype.callbacks().stop
+}
+
+/// A resource term for the resource whose data is at `obj`, built on `heap` (it takes a
+/// count of its own).
+///
+/// # Safety
+/// `obj` must be a pointer returned by `enif_alloc_resource` whose object is alive.
+pub(crate) unsafe fn resource_term(heap: &mut Heap, obj: *mut c_void) -> Term {
+    // SAFETY: by the caller's contract; the new term takes its own count.
+    unsafe { magic::make_ref(heap, &header(obj).magic) }
 }
 
 /// The resource a term refers to, if it is a resource term.

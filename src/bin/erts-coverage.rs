@@ -3,7 +3,7 @@
 //! runtime does not implement, with totals; with `--driver-header=PATH` (OTP's
 //! `erl_driver.h`), also the functions of the erl_driver API that this executable exports;
 //! with `--nif-header=PATH` (OTP's `erl_nif_api_funcs.h`), the `enif_*` functions this
-//! executable exports and implements (not `nif_api::stubs` placeholders).
+//! executable exports.
 //! `scripts/status.sh` writes its output to `docs/STATUS.md`.
 
 use erts::atom;
@@ -210,10 +210,7 @@ fn main() {
         );
     }
     let nif = nif_header.as_deref().map(nif_api).unwrap_or_default();
-    let nif_missing: Vec<&String> = nif
-        .iter()
-        .filter(|n| !exported(n) || nif_api::stubs::NOT_IMPLEMENTED.contains(&n.as_str()))
-        .collect();
+    let nif_missing: Vec<&String> = nif.iter().filter(|n| !exported(n)).collect();
     if !nif.is_empty() {
         println!(
             "| erl_nif API functions (OTP 25 `erl_nif_api_funcs.h`, 64-bit) | {} | {} | {} |",

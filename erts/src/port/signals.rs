@@ -264,6 +264,19 @@ pub fn command(
     Ok(true)
 }
 
+/// A command that never waits (`enif_port_command`, OTP's `erts_port_output_async`): the
+/// data goes to the driver whether or not the port is busy; `Badarg` when the port is not
+/// open. The caller is the one `super::with_caller` recorded.
+pub fn command_async(cell: &PortCell, bytes: &[u8]) -> Result<(), PortOpError> {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return Err(PortOpError::Badarg);
+    }
+    st.core.output += bytes.len() as u64;
+    st.call(|d, core| d.output(core, bytes));
+    Ok(())
+}
+
 /// `port_close(Port)`: the port ends with `normal` (after its queued output is written).
 pub fn close(cell: &PortCell) -> Result<(), PortOpError> {
     let mut st = cell.lock();

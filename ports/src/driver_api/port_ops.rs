@@ -347,6 +347,7 @@ pub unsafe extern "C" fn driver_select(
     let which = Ready {
         read: mode & ERL_DRV_READ != 0,
         write: mode & ERL_DRV_WRITE != 0,
+        error: false,
     };
     if on != 0 {
         if (which.read && entry.ready_input.is_none())
