@@ -360,7 +360,7 @@ pub(crate) unsafe fn stop_callback(obj: *mut c_void) -> Option<ErlNifResourceSto
 ///
 /// # Safety
 /// `obj` must be a pointer returned by `enif_alloc_resource` whose object is alive.
-pub(crate) unsafe fn resource_term(heap: &mut Heap, obj: *mut c_void) -> Term {
+pub(crate) unsafe fn resource_term(heap: &mut erts::heap::Heap, obj: *mut c_void) -> Term {
     // SAFETY: by the caller's contract; the new term takes its own count.
     unsafe { magic::make_ref(heap, &header(obj).magic) }
 }
