@@ -30,6 +30,9 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+/// How long an idle dirty scheduler looks for work before it sleeps.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+
 /// OTP's default number of dirty I/O schedulers.
 pub const DEFAULT_IO: usize = 10;
 
@@ -44,6 +47,8 @@ pub struct Pool {
     threads: usize,
     /// Threads `0..online` take work; the others wait until they are online again.
     online: AtomicUsize,
+    /// The length of `queue` (read without the lock by threads looking for work).
+    queued: AtomicUsize,
 }
 
 impl Pool {
@@ -54,6 +59,7 @@ impl Pool {
             cv: Condvar::new(),
             threads,
             online: AtomicUsize::new(online.clamp(1, threads)),
+            queued: AtomicUsize::new(0),
         }
     }
 
@@ -78,7 +84,11 @@ impl Pool {
 
     /// Queues a process whose dirty call is to run.
     fn submit(&self, cell: Arc<ProcessCell>) {
-        self.queue.lock().push_back(cell);
+        {
+            let mut q = self.queue.lock();
+            q.push_back(cell);
+            self.queued.store(q.len(), Ordering::Release);
+        }
         self.wake();
     }
 
@@ -95,11 +105,17 @@ impl Pool {
     /// The loop of thread number `me`.
     fn run(&self, me: usize) {
         loop {
+            // Before sleeping, look for work for a moment (OTP's dirty scheduler busy wait):
+            // a process making dirty calls in a row comes back within microseconds.
+            if me < self.online() {
+                super::park::spin_until(SPIN, || self.queued.load(Ordering::Acquire) > 0);
+            }
             let cell = {
                 let mut q = self.queue.lock();
                 loop {
                     if me < self.online() {
                         if let Some(c) = q.pop_front() {
+                            self.queued.store(q.len(), Ordering::Release);
                             break c;
                         }
                     }

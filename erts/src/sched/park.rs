@@ -40,3 +40,24 @@ impl Parker {
         self.sleepers.load(Ordering::SeqCst)
     }
 }
+
+/// Busy-waits up to `limit` for `ready()` to become true (yielding the CPU now and then, so
+/// that the thread it waits for can run on a busy machine); whether it did.
+pub fn spin_until(limit: std::time::Duration, ready: impl Fn() -> bool) -> bool {
+    let t0 = std::time::Instant::now();
+    let mut i: u32 = 0;
+    loop {
+        if ready() {
+            return true;
+        }
+        i = i.wrapping_add(1);
+        if i % 64 == 0 {
+            if t0.elapsed() >= limit {
+                return false;
+            }
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}

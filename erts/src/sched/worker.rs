@@ -16,6 +16,11 @@ use crossbeam_deque::Worker;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+/// How long an idle scheduler looks for work before it sleeps (OTP's scheduler busy wait,
+/// `+sbwt`): work that comes back soon, such as a process returning from a dirty call or a
+/// reply from another scheduler, is taken without a thread wake-up.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+
 /// Reductions in one time slice (OTP's `CONTEXT_REDS`).
 pub const CONTEXT_REDS: i64 = 4000;
 
@@ -89,7 +94,11 @@ pub fn run(me: usize, local: Worker<Task>) {
                 run_slice(&t, &mut regs);
                 super::stats::set_running(me, false);
             }
-            None => sys.parker.park(|| sys.queues.has_work()),
+            None => {
+                if !super::park::spin_until(SPIN, || sys.queues.has_work()) {
+                    sys.parker.park(|| sys.queues.has_work())
+                }
+            }
         }
     }
 }
