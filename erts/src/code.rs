@@ -320,6 +320,39 @@ pub fn drop_old_code(module: Atom) -> bool {
     }
 }
 
+/// The processes executing the old code of `module` (OTP's
+/// `erts_internal:check_process_code/1` as used by a purge): their current instruction, or a
+/// return address on their stack, lies in it. Native system processes run no Erlang code and
+/// are skipped. A process running on a scheduler is looked at when its time slice ends.
+pub fn processes_in_old_code(module: Atom) -> Vec<u64> {
+    let Some(old) = old_code().lock().get(&module).cloned() else {
+        return Vec::new();
+    };
+    let table = crate::process::table::table();
+    let mut found = Vec::new();
+    for id in table.ids() {
+        let Some(cell) = table.get(id) else {
+            continue;
+        };
+        if cell.native.is_some() {
+            continue;
+        }
+        let p = cell.process.lock();
+        if cell.state() == crate::process::cell::EXITED {
+            continue;
+        }
+        // Return addresses are code pointers; no other stack word can point into code.
+        let in_code = old.contains(p.pc)
+            || p.stack
+                .iter()
+                .any(|t| old.contains(t.0 as *const crate::emu::instr::Instr));
+        if in_code {
+            found.push(id);
+        }
+    }
+    found
+}
+
 /// `erlang:delete_module/1`: makes the current code of `module` old. `false` when it is not
 /// loaded or already has old code (which must be purged first).
 pub fn delete_module(module: Atom) -> bool {

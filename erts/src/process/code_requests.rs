@@ -160,17 +160,25 @@ fn is_sticky(m: Atom) -> bool {
     }
 }
 
-/// Drops `m`'s old code for a purge, saying on stderr what cannot be done.
-fn purge_old(m: Atom) -> bool {
-    let had = code::drop_old_code(m);
-    if had {
-        eprintln!(
-            "beam: code_server (bare mode): purging {} drops its old code without looking for \
-             processes still running it (OTP would kill them)",
-            m.name()
-        );
+/// Purges `m`'s old code as `code:purge/1` does: the processes executing it are killed
+/// (from `by`, with reason `kill`), then the old code is dropped. Whether any was killed.
+fn purge_old(m: Atom, by: Term) -> bool {
+    let victims = code::processes_in_old_code(m);
+    let from = if by.is_local_pid() {
+        by.pid_number()
+    } else {
+        0
+    };
+    for &id in &victims {
+        let sig = crate::process::signals::Signal::Exit {
+            from,
+            reason: crate::process::signals::OwnedTerm::immediate(Term::atom(atom::atom("kill"))),
+            linked: false,
+        };
+        let _ = crate::process::exit::deliver(id, sig);
     }
-    had
+    code::drop_old_code(m);
+    !victims.is_empty()
 }
 
 fn error(h: &mut Heap, why: &str) -> Term {
@@ -402,7 +410,7 @@ pub fn code_server(from: Term, req: Term) -> bool {
             match (as_, boxed::binary_bytes(*bin)) {
                 (Some(as_), Some(bytes)) => {
                     if crate::module::modules().is_loaded(m) {
-                        purge_old(m);
+                        purge_old(m, from);
                     }
                     load_bytes(from, m, bytes, as_)
                 }
@@ -442,13 +450,18 @@ pub fn code_server(from: Term, req: Term) -> bool {
             code_reply(from, |_| Term::bool(ok))
         }
         ("purge", [_, m]) if m.is_atom() => {
-            // OTP answers whether a process was killed; none is here.
-            purge_old(m.as_atom().unwrap_or(atom::OK));
-            code_reply(from, |_| Term::bool(false))
+            // Whether a process was killed.
+            let killed = purge_old(m.as_atom().unwrap_or(atom::OK), from);
+            code_reply(from, |_| Term::bool(killed))
         }
         ("soft_purge", [_, m]) if m.is_atom() => {
-            purge_old(m.as_atom().unwrap_or(atom::OK));
-            code_reply(from, |_| Term::bool(true))
+            // Refused (`false`) while a process executes the old code.
+            let m = m.as_atom().unwrap_or(atom::OK);
+            let free = code::processes_in_old_code(m).is_empty();
+            if free {
+                code::drop_old_code(m);
+            }
+            code_reply(from, |_| Term::bool(free))
         }
         ("is_sticky", [_, m]) => {
             let s = m.as_atom().is_some_and(is_sticky);
