@@ -13,16 +13,58 @@ use crate::term::Term;
 use std::sync::Arc;
 
 /// Off-heap binary data shared by reference count between heaps (`Binary` in OTP).
-pub type BinaryData = Arc<Vec<u8>>;
+pub type BinaryData = Arc<BinBuf>;
+
+/// The bytes of a refcounted binary, and what they keep alive: a binary made from a native
+/// object's memory (`enif_make_resource_binary`) holds a count of the object until the last
+/// term referring to the binary is gone, as OTP's magic binaries do.
+pub struct BinBuf {
+    bytes: Vec<u8>,
+    keep: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl BinBuf {
+    /// Bytes that keep `keep` alive (dropped with the last count of the binary).
+    pub fn keeping(bytes: Vec<u8>, keep: Box<dyn std::any::Any + Send + Sync>) -> BinBuf {
+        BinBuf {
+            bytes,
+            keep: Some(keep),
+        }
+    }
+
+    /// Whether the bytes keep a native object alive (such a binary is never written in place).
+    pub fn keeps(&self) -> bool {
+        self.keep.is_some()
+    }
+}
+
+impl From<Vec<u8>> for BinBuf {
+    fn from(bytes: Vec<u8>) -> BinBuf {
+        BinBuf { bytes, keep: None }
+    }
+}
+
+impl std::ops::Deref for BinBuf {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.bytes
+    }
+}
+
+impl std::ops::DerefMut for BinBuf {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+}
 
 /// One count held by a heap on an off-heap object (an entry of OTP's MSO list): the data of
-/// a refc binary (an `Arc<Vec<u8>>` strong count) or a magic object (`crate::magic`, tagged
+/// a refc binary (an `Arc<BinBuf>` strong count) or a magic object (`crate::magic`, tagged
 /// by the low bit of the address). Dropping the entry drops the count.
 pub struct OffHeap(usize);
 
 impl OffHeap {
     /// An entry owning one strong count of a binary's `Arc`.
-    pub(crate) fn binary(p: *const Vec<u8>) -> OffHeap {
+    pub(crate) fn binary(p: *const BinBuf) -> OffHeap {
         OffHeap(p as usize)
     }
 
@@ -32,8 +74,8 @@ impl OffHeap {
     }
 
     /// The binary data this entry counts, if it is a binary's.
-    pub(crate) fn as_binary(&self) -> Option<*const Vec<u8>> {
-        (self.0 & 1 == 0).then_some(self.0 as *const Vec<u8>)
+    pub(crate) fn as_binary(&self) -> Option<*const BinBuf> {
+        (self.0 & 1 == 0).then_some(self.0 as *const BinBuf)
     }
 }
 
@@ -41,7 +83,7 @@ impl Drop for OffHeap {
     fn drop(&mut self) {
         if self.0 & 1 == 0 {
             // SAFETY: the entry owns one strong count of this `Arc` (see `binary`).
-            unsafe { drop(Arc::from_raw(self.0 as *const Vec<u8>)) };
+            unsafe { drop(Arc::from_raw(self.0 as *const BinBuf)) };
         } else {
             // SAFETY: the entry owns one count of this live magic object (see `magic`).
             unsafe { crate::magic::release((self.0 & !1) as *const crate::magic::MagicHeader) };
@@ -232,7 +274,7 @@ impl Heap {
 
     /// Records a strong count of `bin` owned by this heap and returns the raw pointer that a
     /// refc-binary object stores.
-    pub fn register_binary(&mut self, bin: BinaryData) -> *const Vec<u8> {
+    pub fn register_binary(&mut self, bin: BinaryData) -> *const BinBuf {
         let p = Arc::into_raw(bin);
         self.off_heap.push(OffHeap::binary(p));
         p

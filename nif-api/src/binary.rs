@@ -117,7 +117,7 @@ pub unsafe extern "C" fn enif_make_binary(
             if v.len() <= 64 {
                 boxed::binary(h, &v)
             } else {
-                boxed::refc_binary(h, Arc::new(v))
+                boxed::refc_binary(h, Arc::new(v.into()))
             }
         })
     };
@@ -185,7 +185,7 @@ pub unsafe extern "C" fn enif_inspect_iolist_as_binary(
             if bytes.len() <= 64 {
                 boxed::binary(h, &bytes)
             } else {
-                boxed::refc_binary(h, Arc::new(bytes))
+                boxed::refc_binary(h, Arc::new(bytes.into()))
             }
         })
     };
@@ -216,7 +216,7 @@ pub unsafe extern "C" fn enif_make_new_binary(
             } else {
                 let mut v = owned_buffer(size);
                 data = v.as_mut_ptr();
-                boxed::refc_binary(h, Arc::new(v))
+                boxed::refc_binary(h, Arc::new(v.into()))
             }
         })
     };

@@ -1,7 +1,7 @@
 //! I/O vectors and I/O queues (OTP 25's `enif_inspect_iovec`/`enif_free_iovec` in
 //! `erl_nif.c` and the `enif_ioq_*` functions over `erl_io_queue.c`).
 //!
-//! A binary's data here is an `Arc<Vec<u8>>` (refc binaries) or lives on a heap (heap
+//! A binary's data here is an `Arc<BinBuf>` (refc binaries) or lives on a heap (heap
 //! binaries, at most 64 bytes). In an `ErlNifIOVec` every element points at bytes owned by
 //! such an `Arc`, and `ref_bins[i]` is that `Arc`'s raw pointer (`Arc::into_raw`): aligned
 //! parts of refc binaries are referenced where they are; heap binaries and unaligned ones
@@ -25,6 +25,7 @@
 
 use crate::abi::*;
 use crate::env::{env_mut, ErlNifEnv};
+use erts::heap::BinBuf;
 use erts::term::{boxed, subtag, Term};
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
@@ -36,7 +37,7 @@ const FLAG_PREALLOC: c_int = 1 << 0;
 const FLAG_ENV: c_int = 1 << 1;
 
 /// A binary's bytes as an `Arc`'s raw pointer (`ref_bins` entries and queue elements).
-type RawBin = *const Vec<u8>;
+type RawBin = *const BinBuf;
 
 /// One binary of the list, as inspection found it.
 enum Part<'a> {
@@ -116,7 +117,7 @@ fn alloc_iovec(env: Option<&mut ErlNifEnv>, n: usize) -> Option<(*mut ErlNifIOVe
             let base = v.as_mut_ptr();
             let p = base.wrapping_add(base.align_offset(16));
             // The vector's buffer does not move when the vector does.
-            e.heap().register_binary(Arc::new(v));
+            e.heap().register_binary(Arc::new(v.into()));
             (p, FLAG_ENV)
         }
         None => {
@@ -175,14 +176,14 @@ pub unsafe extern "C" fn enif_inspect_iovec(
         v
     };
     // One buffer for the copied binaries.
-    let copy: Option<Arc<Vec<u8>>> = (s.copied > 0).then(|| {
+    let copy: Option<Arc<BinBuf>> = (s.copied > 0).then(|| {
         let mut buf = Vec::with_capacity(s.copied);
         for p in &s.parts {
             if let Part::Copied(b) = p {
                 buf.extend_from_slice(&boxed::bitstring_view(*b).to_vec());
             }
         }
-        Arc::new(buf)
+        Arc::new(BinBuf::from(buf))
     });
     let copy_raw = copy.as_ref().map_or(std::ptr::null(), Arc::as_ptr);
     let mut at = 0usize;
@@ -284,7 +285,7 @@ impl ErlNifIOQueue {
     ///
     /// # Safety
     /// `base` must point at `len` readable bytes, which `bin` (when not null, a live
-    /// `Arc<Vec<u8>>` made by `Arc::into_raw`) owns.
+    /// `Arc<BinBuf>` made by `Arc::into_raw`) owns.
     unsafe fn push_ref(&mut self, base: *const u8, len: usize, bin: RawBin) {
         if bin.is_null() {
             let copy = if len == 0 {
@@ -293,7 +294,7 @@ impl ErlNifIOQueue {
                 // SAFETY: `len` readable bytes at `base` (caller's contract).
                 unsafe { std::slice::from_raw_parts(base, len) }.to_vec()
             };
-            let a = Arc::new(copy);
+            let a = Arc::new(BinBuf::from(copy));
             let p = a.as_ptr();
             self.push(p, len, Arc::into_raw(a));
         } else {
@@ -354,7 +355,7 @@ pub unsafe extern "C" fn enif_ioq_destroy(q: *mut ErlNifIOQueue) {
 ///
 /// # Safety
 /// `v` must describe `iovcnt` valid elements whose `ref_bins` entries (if the array is not
-/// null) are null or live `Arc<Vec<u8>>` pointers owning the elements' bytes.
+/// null) are null or live `Arc<BinBuf>` pointers owning the elements' bytes.
 unsafe fn enqv(q: &mut ErlNifIOQueue, v: &mut ErlNifIOVec, skip: usize) {
     if v.size <= skip {
         return;
@@ -437,7 +438,7 @@ pub unsafe extern "C" fn enif_ioq_enq_binary(
         // `set_owned`; taking it releases the binary, as `enif_release_binary` would.
         let v: Vec<u8> = *unsafe { Box::from_raw(b.ref_bin as *mut Vec<u8>) };
         b.ref_bin = std::ptr::null_mut();
-        Arc::into_raw(Arc::new(v))
+        Arc::into_raw(Arc::new(BinBuf::from(v)))
     };
     let mut small = [std::ptr::null_mut::<c_void>(); 1];
     let mut one = [SysIOVec {

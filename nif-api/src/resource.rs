@@ -451,8 +451,30 @@ pub unsafe extern "C" fn enif_make_resource_binary(
         // SAFETY: `size` readable bytes at `data` (API contract: memory of the resource).
         unsafe { std::slice::from_raw_parts(data as *const u8, size) }
     };
+    // A refc binary (whatever its size, as OTP's) of a copy of the bytes that holds a count
+    // of the resource: the resource lives at least as long as the binary.
+    // SAFETY: a live resource (API contract); the count is released by `ResourceKeep`'s drop.
+    unsafe { enif_keep_resource(obj) };
+    let data = erts::heap::BinBuf::keeping(bytes.to_vec(), Box::new(ResourceKeep(obj)));
     // SAFETY: forwarded contract.
-    unsafe { crate::terms::with_heap(env, |h| boxed::binary(h, bytes)) }
+    unsafe { crate::terms::with_heap(env, |h| boxed::refc_binary(h, std::sync::Arc::new(data))) }
+}
+
+/// One count of a resource, held by a binary made by `enif_make_resource_binary` and
+/// released when the binary's data is freed (on whatever thread drops its last count).
+struct ResourceKeep(*mut c_void);
+
+// SAFETY: resource counts may be taken and released from any thread.
+unsafe impl Send for ResourceKeep {}
+// SAFETY: the pointer is never used through a shared reference.
+unsafe impl Sync for ResourceKeep {}
+
+impl Drop for ResourceKeep {
+    fn drop(&mut self) {
+        // SAFETY: this value owns one count of the live resource (taken in
+        // `enif_make_resource_binary`).
+        unsafe { enif_release_resource(self.0) };
+    }
 }
 
 #[no_mangle]

@@ -1,8 +1,6 @@
 %% A binary made by enif_make_resource_binary keeps its resource alive (OTP: the binary
 %% refers to the resource's memory; the destructor runs only after the binary is gone too).
 %% Uses the `blob` resources of c-tests/nifs/nif_env.c through nif_env.erl.
-%% Listed in tests/known_failures.txt: this runtime copies the bytes into an ordinary
-%% binary, so the destructor runs as soon as the resource's own terms are gone.
 -module(nif_resource_binary).
 -export([main/0]).
 

@@ -154,7 +154,7 @@ mod tests {
 
     /// Strong count of the refcounted binary `bin`.
     fn count(bin: Term) -> usize {
-        let raw = bin.boxed_word(2) as *const Vec<u8>;
+        let raw = bin.boxed_word(2) as *const crate::heap::BinBuf;
         // SAFETY: `bin` is alive, so `raw` is a live `Arc`; it is not released here.
         let a = ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
         Arc::strong_count(&a)

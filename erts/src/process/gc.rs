@@ -262,7 +262,7 @@ impl Collector<'_> {
                 let new_at = dest.len();
                 dest.extend_from_slice(std::slice::from_raw_parts(p as *const Term, n));
                 if header_subtag(h.0) == subtag::REFC_BINARY {
-                    let raw = (*p.add(2)).0 as *const Vec<u8>;
+                    let raw = (*p.add(2)).0 as *const crate::heap::BinBuf;
                     std::sync::Arc::increment_strong_count(raw);
                     bins.push(crate::heap::OffHeap::binary(raw));
                 } else if crate::magic::is_magic_header(h.0) {

@@ -9,7 +9,7 @@
 //! | float         | the `f64` bits                                                        |
 //! | bignum        | little-endian `u64` magnitude limbs; the sign is in the subtag        |
 //! | heap binary   | byte size, then the bytes packed 8 per word (at most 64 bytes)        |
-//! | refc binary   | byte size, raw `*const Vec<u8>` (a strong count held by the heap)     |
+//! | refc binary   | byte size, raw `*const crate::heap::BinBuf` (a strong count held by the heap)     |
 //! | sub binary    | size in bits, offset in bits, the underlying heap/refc binary term    |
 //! | match state   | binary term (heap/refc), start bit offset, position, end (absolute)   |
 //! | ref           | the 64-bit reference number                                           |
@@ -186,7 +186,7 @@ pub fn binary(heap: &mut Heap, bytes: &[u8]) -> Term {
         binary_bytes_mut(t).copy_from_slice(bytes);
         t
     } else {
-        refc_binary(heap, std::sync::Arc::new(bytes.to_vec()))
+        refc_binary(heap, std::sync::Arc::new(bytes.to_vec().into()))
     }
 }
 
@@ -195,7 +195,7 @@ pub fn binary_from_vec(heap: &mut Heap, bytes: Vec<u8>) -> Term {
     if bytes.len() <= HEAP_BIN_LIMIT {
         binary(heap, &bytes)
     } else {
-        refc_binary(heap, std::sync::Arc::new(bytes))
+        refc_binary(heap, std::sync::Arc::new(bytes.into()))
     }
 }
 
@@ -238,7 +238,7 @@ pub fn try_append_in_place(heap: &mut Heap, t: Term, extra: &[u8]) -> Option<Ter
     if bitstring_bit_size(t) != len * 8 {
         return None;
     }
-    let raw = base.boxed_word(2) as *const Vec<u8>;
+    let raw = base.boxed_word(2) as *const crate::heap::BinBuf;
     // SAFETY: `raw` came from `Arc::into_raw` and this heap holds a strong count, so the Arc
     // is alive; it is rebuilt only to call `get_mut` and then forgotten, leaving the count as
     // it was. `get_mut` succeeds only when no other count exists, so no other thread can be
@@ -269,7 +269,7 @@ pub fn try_append_in_place(heap: &mut Heap, t: Term, extra: &[u8]) -> Option<Ter
 pub fn appendable_binary(heap: &mut Heap, bytes: Vec<u8>) -> Term {
     let mut v = Vec::with_capacity((bytes.len() * 2).max(256));
     v.extend_from_slice(&bytes);
-    refc_binary(heap, std::sync::Arc::new(v))
+    refc_binary(heap, std::sync::Arc::new(v.into()))
 }
 
 /// A sub binary of `orig` (a heap or refc binary) at `offset_bits` for `size_bits`.
@@ -294,7 +294,7 @@ fn base_bytes<'a>(t: Term) -> &'a [u8] {
             unsafe { std::slice::from_raw_parts(t.boxed_ptr().add(2) as *const u8, n) }
         }
         subtag::REFC_BINARY => {
-            let raw = t.boxed_word(2) as *const Vec<u8>;
+            let raw = t.boxed_word(2) as *const crate::heap::BinBuf;
             let n = t.boxed_word(1) as usize;
             // SAFETY: the heap holds a strong count of this data while the object is live;
             // the data may have grown past this object's length (in-place appends), never

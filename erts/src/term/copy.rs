@@ -93,7 +93,7 @@ fn copy_rec(heap: &mut Heap, t: Term) -> Term {
         return copy_rec(heap, Term(t.boxed_word(1)));
     }
     if st == subtag::REFC_BINARY {
-        let raw = t.boxed_word(2) as *const Vec<u8>;
+        let raw = t.boxed_word(2) as *const crate::heap::BinBuf;
         // SAFETY: the source heap holds a strong count, so the data is alive; we take another
         // count for the new heap.
         let data = unsafe {
