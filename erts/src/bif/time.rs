@@ -299,6 +299,7 @@ fn local_offset(s: i64) -> i64 {
     }
 }
 
-fn local_from_seconds(s: i64) -> (Date, Time) {
+/// The local date and time of POSIX time `s` (seconds).
+pub(crate) fn local_from_seconds(s: i64) -> (Date, Time) {
     civil_from_seconds(s + local_offset(s))
 }

@@ -696,6 +696,20 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
                 None => error(h, "einval"),
             })
         }
+        (Some(op @ ("read_file_info" | "read_link_info")), [_, f]) => {
+            let Some(path) = chars(*f) else {
+                unknown(me, from, req);
+                return;
+            };
+            let info = file_info_of(&path, op == "read_file_info");
+            prim_reply(me, from, |h| match info {
+                Some(fields) => {
+                    let info = file_info_term(h, &fields);
+                    boxed::tuple(h, &[Term::atom(atom::OK), info])
+                }
+                None => Term::atom(atom::ERROR),
+            })
+        }
         (Some("get_cwd"), [_, args]) if *args == Term::NIL => {
             let c = cwd();
             prim_reply(me, from, |h| {
@@ -739,6 +753,87 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
         }
         _ => unknown(me, from, req),
     }
+}
+
+/// What `erl_prim_loader:read_file_info/1` (`follow`) and `read_link_info/1` report of a
+/// file, as `prim_file` does.
+struct FileInfo {
+    size: u64,
+    kind: &'static str,
+    access: &'static str,
+    times: [i64; 3],
+    /// mode, links, major device, minor device, inode, uid, gid.
+    numbers: [u64; 7],
+}
+
+fn file_info_of(path: &str, follow: bool) -> Option<FileInfo> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let md = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+    .ok()?;
+    let ft = md.file_type();
+    let kind = if ft.is_dir() {
+        "directory"
+    } else if ft.is_file() {
+        "regular"
+    } else if ft.is_symlink() {
+        "symlink"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "device"
+    } else {
+        "other"
+    };
+    let c = std::ffi::CString::new(path).ok()?;
+    // SAFETY: access(2) on a NUL-terminated path.
+    let (r, w) = unsafe {
+        (
+            libc::access(c.as_ptr(), libc::R_OK) == 0,
+            libc::access(c.as_ptr(), libc::W_OK) == 0,
+        )
+    };
+    let access = match (r, w) {
+        (true, true) => "read_write",
+        (true, false) => "read",
+        (false, true) => "write",
+        (false, false) => "none",
+    };
+    Some(FileInfo {
+        size: md.size(),
+        kind,
+        access,
+        times: [md.atime(), md.mtime(), md.ctime()],
+        numbers: [
+            md.mode() as u64,
+            md.nlink(),
+            md.dev(),
+            md.rdev(),
+            md.ino(),
+            md.uid() as u64,
+            md.gid() as u64,
+        ],
+    })
+}
+
+/// A `#file_info{}` record with local times, as `prim_file:read_file_info/1` returns it.
+fn file_info_term(h: &mut Heap, i: &FileInfo) -> Term {
+    let mut elems = vec![
+        Term::atom(atom::atom("file_info")),
+        crate::bignum::from_i64(h, i.size.min(i64::MAX as u64) as i64),
+        Term::atom(atom::atom(i.kind)),
+        Term::atom(atom::atom(i.access)),
+    ];
+    for &t in &i.times {
+        let ((y, mo, d), (hh, mi, s)) = crate::bif::time::local_from_seconds(t);
+        let date = boxed::tuple(h, &[Term::small(y), Term::small(mo), Term::small(d)]);
+        let time = boxed::tuple(h, &[Term::small(hh), Term::small(mi), Term::small(s)]);
+        elems.push(boxed::tuple(h, &[date, time]));
+    }
+    // `prim_file` keeps 32 bits of each number.
+    elems.extend(i.numbers.iter().map(|&n| Term::small((n as u32) as i64)));
+    boxed::tuple(h, &elems)
 }
 
 fn unknown(me: Term, from: Term, req: Term) {
