@@ -265,13 +265,8 @@ gen(unicode) ->
         _ -> {unicode, characters_to_binary, [D, pick(Enc), pick(Enc)]}
     end;
 gen(packet) ->
-    %% The protocol parsers (asn1 ... httph_bin) are not implemented yet (`notsup`): they run
-    %% only with FUZZ_PACKET_ALL=1.
-    Type = case os:getenv("FUZZ_PACKET_ALL") of
-               "1" -> pick([raw, 0, 1, 2, 4, asn1, cdr, sunrm, fcgi, tpkt, line, http, http_bin,
-                            httph, httph_bin, bogus]);
-               _ -> pick([raw, 0, 1, 2, 4, line, bogus])
-           end,
+    Type = pick([raw, 0, 1, 2, 4, asn1, cdr, sunrm, fcgi, tpkt, line, http, http_bin, httph,
+                 httph_bin, bogus]),
     Bin = case r(4) of
               0 -> mutate(packet_bin(Type));
               _ -> packet_bin(Type)

@@ -222,8 +222,8 @@ fn is_preloaded(name: &str) -> bool {
 }
 
 /// Checks the `Type` chunk as OTP 25 reads it (version 1: a count of at least one, then
-/// 18-byte entries: a 13-bit type union that is not empty, and a 64-bit minimum and maximum;
-/// the first entry is "any" with no range). Another version is ignored. The number of types
+/// 18-byte entries: a 16-bit type union that is not empty, and a 64-bit minimum and maximum;
+/// the first entry is "any" (the 13 type bits) with no range). Another version is ignored. The number of types
 /// that typed registers may name (`None`: any, the table being absent or ignored).
 fn read_types(data: Option<&[u8]>) -> Result<Option<u32>, LoadError> {
     let Some(data) = data else {
@@ -240,7 +240,7 @@ fn read_types(data: Option<&[u8]>) -> Result<Option<u32>, LoadError> {
     for i in 0..count {
         let e = r.take(18)?;
         let union = u16::from_be_bytes([e[0], e[1]]);
-        if union == 0 || union > 0x1FFF {
+        if union == 0 {
             return Err(r.err("bad type"));
         }
         let min = i64::from_be_bytes(e[2..10].try_into().unwrap_or_default());

@@ -459,8 +459,8 @@ impl Ctx<'_> {
     fn bif_for(&self, import: u32) -> Result<&'static module::Export, LoadError> {
         let imp = self.import(import)?;
         if imp.module != crate::atom::ERLANG
-            && !module::find_export(imp.module, imp.function, imp.arity)
-                .is_some_and(|e| e.bif.is_some())
+            && module::find_export(imp.module, imp.function, imp.arity)
+                .is_none_or(|e| e.bif.is_none())
         {
             return Err(self.bad(format!("import {import} is not a BIF")));
         }
