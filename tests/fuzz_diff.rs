@@ -9,7 +9,7 @@
 //! - `FUZZ_SEED=n`        seed (default 15, the one CI runs)
 //! - `FUZZ_N=n`           inputs per target (default 1000)
 //! - `FUZZ_START=n`       first input index (default 0); input `i` depends only on seed, target, `i`
-//! - `FUZZ_TARGETS=a,b`   targets to run (default all, see `fuzz_diff:targets/0`)
+//! - `FUZZ_TARGETS=a,b`   targets to run (default all but `loader`, see `fuzz_diff:targets/0`)
 //! - `FUZZ_CHUNK=n`       inputs per target per VM run (default 20000)
 //! - `FUZZ_SHOW=n`        differences shown per target (default 5)
 //! - `FUZZ_TIMEOUT=secs`  limit per VM run (default 600)
@@ -126,14 +126,16 @@ fn compile_driver(root: &Path) -> PathBuf {
     let ebin = root.join("tests/out/fuzz_ebin");
     fs::create_dir_all(&ebin).expect("create tests/out/fuzz_ebin");
     let mut cmd = Command::new("erlc");
+    // fuzz_loadee.erl is the module the `loader` target mutates.
     cmd.arg("-o")
         .arg(&ebin)
-        .arg(root.join("tests/fuzz/fuzz_diff.erl"));
+        .arg(root.join("tests/fuzz/fuzz_diff.erl"))
+        .arg(root.join("tests/fuzz/fuzz_loadee.erl"));
     let o = run(cmd, Duration::from_secs(120));
     assert_eq!(
         o.status,
         Some(0),
-        "erlc fuzz_diff.erl failed:\n{}{}",
+        "erlc tests/fuzz/*.erl failed:\n{}{}",
         o.stdout,
         o.stderr
     );
@@ -144,7 +146,82 @@ fn compile_driver(root: &Path) -> PathBuf {
 struct TargetStats {
     inputs: u64,
     diffs: u64,
+    /// Loader inputs on which the real erl aborts (not compared).
+    aborted: u64,
     shown: Vec<String>,
+}
+
+/// `fuzz_diff:targets/0`.
+const ALL_TARGETS: &[&str] = &[
+    "b2t", "t2b", "phash2", "float", "int", "unicode", "packet", "binary", "compare", "re",
+    "loader",
+];
+
+/// The real erl on `fuzz_diff` with these environment variables. Loader runs get a memory
+/// limit: OTP's loader believes sizes in a mutated module and may ask for gigabytes.
+fn erl_command(rundir: &Path, ebin: &Path, envs: &[(&str, String)], limit_memory: bool) -> Command {
+    let mut erl = if limit_memory {
+        let mut c = Command::new("sh");
+        c.args(["-c", "ulimit -v 6000000; exec erl \"$@\"", "erl"]);
+        c
+    } else {
+        Command::new("erl")
+    };
+    erl.current_dir(rundir)
+        .args(["-noshell", "-pa"])
+        .arg(ebin)
+        .args(["-s", "fuzz_diff", "main", "-s", "init", "stop"]);
+    for (k, v) in envs {
+        erl.env(k, v);
+    }
+    erl
+}
+
+/// The real erl's results for loader inputs `start..start + count`. OTP's loader does not
+/// defend itself against malformed code (its JIT asserts, `size_object` meets bad tags,
+/// allocations of gigabytes fail): when the VM aborts, the first input without a result is
+/// run alone; if that aborts too it is returned as aborted, and the batch goes on after it.
+fn erl_loader(
+    rundir: &Path,
+    ebin: &Path,
+    seed: u64,
+    start: u64,
+    count: u64,
+    limit: Duration,
+) -> (Results, Vec<u64>) {
+    let mut results = Results::new();
+    let mut aborted = Vec::new();
+    let end = start + count;
+    let mut s = start;
+    let run_range = |from: u64, n: u64| {
+        let envs = [
+            ("FUZZ_SEED", seed.to_string()),
+            ("FUZZ_START", from.to_string()),
+            ("FUZZ_N", n.to_string()),
+            ("FUZZ_TARGETS", "loader".to_string()),
+        ];
+        let r = run(erl_command(rundir, ebin, &envs, true), limit);
+        let (res, done) = parse(&r.stdout);
+        (res, done && r.status == Some(0))
+    };
+    while s < end {
+        let (res, done) = run_range(s, end - s);
+        results.extend(res);
+        if done {
+            break;
+        }
+        let Some(m) = (s..end).find(|i| !results.contains_key(&("loader".to_string(), *i))) else {
+            break;
+        };
+        let (res, done) = run_range(m, 1);
+        if done {
+            results.extend(res);
+        } else {
+            aborted.push(m);
+        }
+        s = m + 1;
+    }
+    (results, aborted)
 }
 
 #[test]
@@ -159,6 +236,16 @@ fn fuzz_against_real_erl() {
     let show = env_u64("FUZZ_SHOW", 5) as usize;
     let limit = Duration::from_secs(env_u64("FUZZ_TIMEOUT", 600));
     let targets = std::env::var("FUZZ_TARGETS").unwrap_or_default();
+    // `loader` runs only when named (as in `fuzz_diff:main/0`).
+    let wanted: Vec<String> = if targets.trim().is_empty() {
+        ALL_TARGETS
+            .iter()
+            .filter(|t| **t != "loader")
+            .map(|t| t.to_string())
+            .collect()
+    } else {
+        targets.split(',').map(|t| t.trim().to_string()).collect()
+    };
     let rundir = root.join("tests/out/run");
     fs::create_dir_all(&rundir).expect("create tests/out/run");
 
@@ -172,34 +259,60 @@ fn fuzz_against_real_erl() {
             ("FUZZ_SEED", seed.to_string()),
             ("FUZZ_START", start.to_string()),
             ("FUZZ_N", count.to_string()),
-            ("FUZZ_TARGETS", targets.clone()),
+            ("FUZZ_TARGETS", wanted.join(",")),
         ];
-        let mut erl = Command::new("erl");
-        erl.current_dir(&rundir)
-            .args(["-noshell", "-pa"])
-            .arg(&ebin)
-            .args(["-s", "fuzz_diff", "main", "-s", "init", "stop"]);
+        let others: Vec<&str> = wanted
+            .iter()
+            .map(String::as_str)
+            .filter(|t| *t != "loader")
+            .collect();
+        let with_loader = others.len() < wanted.len();
         let mut ours = Command::new(beam);
         ours.current_dir(&rundir)
             .args(["--bare", "-pa"])
             .arg(&ebin)
             .args(["-s", "fuzz_diff", "main"]);
         for (k, v) in &envs {
-            erl.env(k, v);
             ours.env(k, v);
         }
-        let (expected, got) = thread::scope(|s| {
-            let e = s.spawn(|| run(erl, limit));
+        let ((exp, exp_done, expected), (loader_res, aborted), got) = thread::scope(|s| {
+            let e = s.spawn(|| {
+                if others.is_empty() {
+                    return (Results::new(), true, None);
+                }
+                let mut envs = envs.clone();
+                envs[3].1 = others.join(",");
+                let r = run(erl_command(&rundir, &ebin, &envs, false), limit);
+                let (res, done) = parse(&r.stdout);
+                (res, done && !r.timed_out, Some(r))
+            });
+            let l = s.spawn(|| {
+                if with_loader {
+                    erl_loader(&rundir, &ebin, seed, start, count, limit)
+                } else {
+                    (Results::new(), Vec::new())
+                }
+            });
             let g = run(ours, limit);
-            (e.join().expect("erl runner"), g)
+            (
+                e.join().expect("erl runner"),
+                l.join().expect("erl loader runner"),
+                g,
+            )
         });
-        let (exp, exp_done) = parse(&expected.stdout);
-        assert!(
-            exp_done && !expected.timed_out,
-            "the real erl did not finish the batch (seed {seed}, start {start}):\n{}\n{}",
-            tail(&expected.stdout, 2000),
-            tail(&expected.stderr, 2000)
-        );
+        if let Some(expected) = &expected {
+            assert!(
+                exp_done,
+                "the real erl did not finish the batch (seed {seed}, start {start}):\n{}\n{}",
+                tail(&expected.stdout, 2000),
+                tail(&expected.stderr, 2000)
+            );
+        }
+        let mut exp = exp;
+        exp.extend(loader_res);
+        if with_loader {
+            stats.entry("loader".to_string()).or_default().aborted += aborted.len() as u64;
+        }
         let (ours_res, ours_done) = parse(&got.stdout);
         if !ours_done || got.status != Some(0) || got.stderr.contains("panicked") {
             problems.push(format!(
@@ -235,10 +348,18 @@ fn fuzz_against_real_erl() {
     let mut total_diffs = 0;
     for (t, st) in &stats {
         println!(
-            "{t}: {} inputs, {} without a difference, {} differences",
-            st.inputs,
+            "{t}: {} inputs, {} without a difference, {} differences{}",
+            st.inputs + st.aborted,
             st.inputs - st.diffs,
-            st.diffs
+            st.diffs,
+            if st.aborted > 0 {
+                format!(
+                    ", {} on which the real erl aborts (not compared)",
+                    st.aborted
+                )
+            } else {
+                String::new()
+            }
         );
         for s in &st.shown {
             println!("{s}");

@@ -1,7 +1,7 @@
 //! Float formatting shared by the printers and conversion BIFs: C's `printf("%.*e")` layout
 //! (`1.500000e+00`: at least two exponent digits, explicit sign), as OTP's `sys_double_to_chars`
-//! and `erts_printf` produce it; fixed decimals rounded exactly (halfway cases away from zero,
-//! as OTP's `float_to_list(F, [{decimals, N}])`); and the shortest round-trip form of
+//! and `erts_printf` produce it; fixed decimals rounded exactly (halfway cases to even, as
+//! OTP's `float_to_list(F, [{decimals, N}])` from 19 decimals on); and the shortest round-trip form of
 //! `float_to_list(F, [short])`.
 
 use num_bigint::BigInt;
@@ -24,7 +24,8 @@ pub fn format_e(f: f64, precision: usize) -> String {
 }
 
 /// `f` with exactly `decimals` digits after the point, rounded on its exact binary value with
-/// halfway cases away from zero.
+/// halfway cases to even, as C's `printf("%.*f")` (what OTP 25 falls back to from 19 decimals
+/// on or above 2^53).
 pub fn format_fixed(f: f64, decimals: usize) -> String {
     let neg = f.is_sign_negative();
     let bits = f.abs().to_bits();
@@ -43,7 +44,8 @@ pub fn format_fixed(f: f64, decimals: usize) -> String {
         let num = BigInt::from(mantissa) * scale;
         let den = BigInt::from(1u8) << ((-e) as usize);
         let (q, r) = num.div_rem(&den);
-        if r * 2u8 >= den {
+        let twice: BigInt = r * 2u8;
+        if twice > den || (twice == den && q.is_odd()) {
             q + 1u8
         } else {
             q
@@ -165,10 +167,14 @@ mod tests {
     use super::{format_e, format_fixed, format_short};
 
     #[test]
-    fn fixed_rounds_exactly_half_away() {
-        assert_eq!(format_fixed(0.5, 0), "1");
+    fn fixed_rounds_exactly_half_to_even() {
+        assert_eq!(format_fixed(0.5, 0), "0");
         assert_eq!(format_fixed(1.5, 0), "2");
-        assert_eq!(format_fixed(2.5, 0), "3");
+        assert_eq!(format_fixed(2.5, 0), "2");
+        assert_eq!(
+            format_fixed(5.0e-5, 66),
+            "0.000050000000000000002396086801192964799156470689922571182250976562"
+        );
         assert_eq!(format_fixed(1.005, 2), "1.00");
         assert_eq!(format_fixed(-0.0, 3), "-0.000");
         assert_eq!(format_fixed(0.0001, 3), "0.000");

@@ -79,6 +79,19 @@ main() ->
     t(fun() -> erlang:decode_packet(4, <<0,0,0,0>>, [{line_delimiter, 10}]) end),
     t(fun() -> erlang:decode_packet(4, <<197,0,104,151,1,18,212,110>>, []) end),
     t(fun() -> erlang:decode_packet(4, <<127,0,0,0,1>>, []) end),
+    %% From 19 decimals on, an exact tie rounds to even (C's printf).
+    t(fun() -> float_to_binary(5.0e-5, [{decimals, 66}]) end),
+    t(fun() -> float_to_binary(id(0.5), [{decimals, 0}]) end),
+    %% decode_packet/3: a line_length below packet_size cuts the line; a 4-byte length above
+    %% 2^31 - 5 is invalid; lengths of sunrm/asn1 records.
+    t(fun() -> erlang:decode_packet(line, <<"abcdef">>, [{packet_size, 8}, {line_length, 2}]) end),
+    t(fun() -> erlang:decode_packet(line, <<"abcdef">>, [{packet_size, 3}, {line_length, 2}]) end),
+    t(fun() -> erlang:decode_packet(line, <<"ab">>, [{packet_size, 3}, {line_length, 2}]) end),
+    t(fun() -> erlang:decode_packet(line, <<"abcd">>, [{packet_size, 2}, {line_length, 3}]) end),
+    t(fun() -> erlang:decode_packet(4, <<127,255,255,250,1>>, []) end),
+    t(fun() -> erlang:decode_packet(4, <<127,255,255,252,1>>, []) end),
+    t(fun() -> erlang:decode_packet(4, <<0,0,0,9,1>>, [{packet_size, 9}]) end),
+    t(fun() -> erlang:decode_packet(2, <<0,9,1>>, [{packet_size, 8}]) end),
     ok.
 
 t(F) ->

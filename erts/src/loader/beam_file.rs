@@ -18,41 +18,64 @@ struct Chunks<'a> {
 }
 
 impl<'a> Chunks<'a> {
+    /// A chunk's data as OTP's `read_beam_chunks` finds it: the last chunk with that id wins,
+    /// and an empty chunk counts as absent.
     fn get(&self, id: &[u8; 4]) -> Option<&'a [u8]> {
-        self.list.iter().find(|(i, _)| i == id).map(|(_, d)| *d)
+        self.list
+            .iter()
+            .rev()
+            .find(|(i, _)| i == id)
+            .map(|(_, d)| *d)
+            .filter(|d| !d.is_empty())
     }
 }
 
+fn be_i32(b: &[u8]) -> i32 {
+    i32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// The IFF container as OTP's `iff_init` and `read_beam_chunks` read it: `FOR1`, a signed
+/// 32-bit form size that must fit in the data (bytes after the form are ignored), the form
+/// type `BEAM`, then chunks to the exact end of the form, each `Id Size Data`, padded to 4
+/// bytes; the padded size must fit too.
 fn container(bytes: &[u8]) -> Result<Chunks<'_>, LoadError> {
     let bad = |d: &str| LoadError::BadContainer(d.to_string());
-    if bytes.len() < 12 || &bytes[0..4] != b"FOR1" || &bytes[8..12] != b"BEAM" {
-        return Err(bad("no FOR1/BEAM header"));
+    if bytes.len() < 8 || &bytes[0..4] != b"FOR1" {
+        return Err(bad("no FOR1 header"));
     }
-    let size = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
-    if size + 8 > bytes.len() || size < 4 {
-        return Err(bad("file is shorter than its header says"));
+    let size = usize::try_from(be_i32(&bytes[4..8]))
+        .ok()
+        .filter(|&s| s <= bytes.len() - 8)
+        .ok_or_else(|| bad("file is shorter than its header says"))?;
+    let form = &bytes[8..8 + size];
+    if form.len() < 4 || &form[0..4] != b"BEAM" {
+        return Err(bad("IFF form type is not BEAM"));
     }
-    let end = 8 + size;
-    let mut pos = 12;
+    let mut pos = 4;
     let mut list = Vec::new();
-    while pos + 8 <= end {
+    while pos < form.len() {
+        if form.len() - pos < 8 {
+            return Err(bad("truncated chunk header"));
+        }
         let mut id = [0u8; 4];
-        id.copy_from_slice(&bytes[pos..pos + 4]);
-        let len = u32::from_be_bytes([
-            bytes[pos + 4],
-            bytes[pos + 5],
-            bytes[pos + 6],
-            bytes[pos + 7],
-        ]) as usize;
+        id.copy_from_slice(&form[pos..pos + 4]);
+        let len = usize::try_from(be_i32(&form[pos + 4..pos + 8]))
+            .map_err(|_| bad("negative chunk size"))?;
         let start = pos + 8;
-        let stop = start
-            .checked_add(len)
-            .filter(|&s| s <= end)
-            .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
-        list.push((id, &bytes[start..stop]));
-        pos = start + ((len + 3) & !3);
+        let padded = (len + 3) & !3;
+        if form.len() - start < padded {
+            return Err(bad("a chunk runs past the end of the file"));
+        }
+        list.push((id, &form[start..start + len]));
+        pos = start + padded;
     }
     Ok(Chunks { list })
+}
+
+/// `erts_internal:beamfile_chunk/2`: the data of chunk `id`, or `None` when the container is
+/// malformed or the chunk is absent or empty.
+pub fn chunk<'a>(bytes: &'a [u8], id: &[u8; 4]) -> Option<&'a [u8]> {
+    container(bytes).ok()?.get(id)
 }
 
 fn chunk_err(chunk: &'static str, detail: impl Into<String>) -> LoadError {
@@ -63,17 +86,12 @@ fn chunk_err(chunk: &'static str, detail: impl Into<String>) -> LoadError {
 }
 
 fn read_atoms(chunks: &Chunks) -> Result<Vec<Atom>, LoadError> {
-    let (data, utf8, name) = if let Some(d) = chunks.get(b"AtU8") {
-        (d, true, "AtU8")
-    } else if let Some(d) = chunks.get(b"Atom") {
-        (d, false, "Atom")
-    } else {
-        return Err(LoadError::MissingChunk("AtU8"));
-    };
-    let mut r = Reader::new(data, name);
+    // OTP 25 refuses the latin-1 `Atom` chunk of OTP 20 and earlier.
+    let data = chunks.get(b"AtU8").ok_or(LoadError::MissingChunk("AtU8"))?;
+    let mut r = Reader::new(data, "AtU8");
     let raw_count = r.u32()? as i32;
-    // OTP 25 writes a negative count for the "long atoms" format (2-byte lengths coded as
-    // compact terms); older files use a 1-byte length.
+    // OTP 25 writes a negative count for the "long atoms" format (lengths coded as compact
+    // terms, whatever their tag); older files use a 1-byte length.
     let long = raw_count < 0;
     let count = raw_count.unsigned_abs() as usize;
     if count > data.len() {
@@ -83,21 +101,15 @@ fn read_atoms(chunks: &Chunks) -> Result<Vec<Atom>, LoadError> {
     for _ in 0..count {
         let len = if long {
             match r.tag_value()? {
-                (compact::TAG_U, compact::Value::Small(n)) if n >= 0 => n as usize,
+                (_, compact::Value::Small(n)) if n >= 0 => n as usize,
                 _ => return Err(r.err("bad atom length")),
             }
         } else {
             r.byte()? as usize
         };
         let bytes = r.take(len)?;
-        let text: String = if utf8 {
-            std::str::from_utf8(bytes)
-                .map_err(|_| r.err("atom is not UTF-8"))?
-                .to_owned()
-        } else {
-            bytes.iter().map(|&c| c as char).collect()
-        };
-        atoms.push(atom::intern(&text).map_err(|e| r.err(format!("atom: {e:?}")))?);
+        let text = std::str::from_utf8(bytes).map_err(|_| r.err("atom is not UTF-8"))?;
+        atoms.push(atom::intern(text).map_err(|e| r.err(format!("atom: {e:?}")))?);
     }
     Ok(atoms)
 }
@@ -209,6 +221,37 @@ fn is_preloaded(name: &str) -> bool {
     )
 }
 
+/// Checks the `Type` chunk as OTP 25 reads it (version 1: a count of at least one, then
+/// 18-byte entries: a 16-bit type union that is not empty, and a 64-bit minimum and maximum;
+/// the first entry is "any" (the 13 type bits) with no range). Another version is ignored. The number of types
+/// that typed registers may name (`None`: any, the table being absent or ignored).
+fn read_types(data: Option<&[u8]>) -> Result<Option<u32>, LoadError> {
+    let Some(data) = data else {
+        return Ok(None);
+    };
+    let mut r = Reader::new(data, "Type");
+    if r.u32()? != 1 {
+        return Ok(None);
+    }
+    let count = r.u32()? as i32;
+    if count < 1 || count as usize > data.len() / 18 {
+        return Err(r.err("bad type count"));
+    }
+    for i in 0..count {
+        let e = r.take(18)?;
+        let union = u16::from_be_bytes([e[0], e[1]]);
+        if union == 0 {
+            return Err(r.err("bad type"));
+        }
+        let min = i64::from_be_bytes(e[2..10].try_into().unwrap_or_default());
+        let max = i64::from_be_bytes(e[10..18].try_into().unwrap_or_default());
+        if i == 0 && (union != 0x1FFF || min <= max) {
+            return Err(r.err("the first type is not \"any\""));
+        }
+    }
+    Ok(Some(count as u32))
+}
+
 fn read_lines(
     data: Option<&[u8]>,
     module: Atom,
@@ -219,7 +262,10 @@ fn read_lines(
         return Ok((items, vec![default_file]));
     };
     let mut r = Reader::new(data, "Line");
-    let _version = r.u32()?;
+    // OTP ignores a line table of another version.
+    if r.u32()? != 0 {
+        return Ok((items, vec![default_file]));
+    }
     let _flags = r.u32()?;
     let _num_instrs = r.u32()?;
     let num_items = r.u32()? as usize;
@@ -243,8 +289,12 @@ fn read_lines(
     let mut files = vec![default_file];
     for _ in 0..num_names {
         let len = r.u16()? as usize;
+        if len > i16::MAX as usize {
+            return Err(r.err("negative file name length"));
+        }
         let b = r.take(len)?;
-        files.push(String::from_utf8_lossy(b).into_owned());
+        let name = std::str::from_utf8(b).map_err(|_| r.err("file name is not UTF-8"))?;
+        files.push(name.to_owned());
     }
     // With names present, file index 0 still means the module's own source; names are 1-based.
     Ok((items, files))
@@ -334,14 +384,24 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
                 .collect::<Result<Vec<_>, _>>()?
         }
     };
+    if chunks.get(b"ImpT").is_none() {
+        return Err(LoadError::MissingChunk("ImpT"));
+    }
+    if chunks.get(b"ExpT").is_none() {
+        return Err(LoadError::MissingChunk("ExpT"));
+    }
     let exports = read_funcs(chunks.get(b"ExpT"), "ExpT", &atoms)?;
-    let locals = read_funcs(chunks.get(b"LocT"), "LocT", &atoms)?;
+    // OTP's emulator never reads `LocT` (only its JIT's assembly dump does): a damaged one is
+    // ignored.
+    let locals = read_funcs(chunks.get(b"LocT"), "LocT", &atoms).unwrap_or_default();
+    let type_count = read_types(chunks.get(b"Type"))?;
     let lambdas = match chunks.get(b"FunT") {
         None => Vec::new(),
         Some(d) => {
             let mut r = Reader::new(d, "FunT");
             let n = r.u32()? as usize;
-            if n.saturating_mul(24) > d.len() {
+            // OTP reads the chunk as whole 24-byte entries after the count.
+            if n.saturating_mul(24) > d.len() || (d.len() - 4) % 24 != 0 {
                 return Err(r.err("count too large"));
             }
             (0..n)
@@ -375,6 +435,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     } else {
         chunks.get(b"Line")
     };
+    let has_line_table = line_chunk.is_some_and(|d| d.len() >= 4 && d[..4] == [0, 0, 0, 0]);
     let (line_items, files) = read_lines(line_chunk, module)?;
     let decode_opt = |id: &[u8; 4], heap: &mut Heap| -> Result<Term, LoadError> {
         match chunks.get(id) {
@@ -391,6 +452,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     let mut cx = OperandCtx {
         atoms: &atoms,
         literals: &literals,
+        type_count,
         heap: &mut literal_heap,
     };
     let (code, label_count, function_count) =
@@ -413,6 +475,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         literal_heap,
         strings,
         line_items,
+        has_line_table,
         files,
         attributes,
         compile_info,
@@ -425,13 +488,8 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
 
 fn module_md5(chunks: &Chunks) -> [u8; 16] {
     let mut h = Md5::new();
-    let atom_chunk: &[u8; 4] = if chunks.get(b"AtU8").is_some() {
-        b"AtU8"
-    } else {
-        b"Atom"
-    };
     for id in [
-        atom_chunk, b"Code", b"StrT", b"ImpT", b"ExpT", b"FunT", b"LitT", b"Meta",
+        b"AtU8", b"Code", b"StrT", b"ImpT", b"ExpT", b"FunT", b"LitT", b"Meta",
     ] {
         if let Some(d) = chunks.get(id) {
             if id == b"FunT" && d.len() >= 4 {

@@ -133,6 +133,8 @@ impl<'a> Reader<'a> {
 pub struct OperandCtx<'a> {
     pub atoms: &'a [Atom],
     pub literals: &'a [Term],
+    /// Entries of the `Type` chunk (`None`: no type table, any index is ignored).
+    pub type_count: Option<u32>,
     pub heap: &'a mut Heap,
 }
 
@@ -219,8 +221,11 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     if !matches!(reg, Operand::X(_) | Operand::Y(_)) {
                         return Err(r.err("typed register is not a register"));
                     }
-                    let ty = r.untagged()? as u32;
-                    Operand::TypedReg(Box::new(reg), ty)
+                    let ty = r.untagged()?;
+                    if cx.type_count.is_some_and(|n| ty >= n as u64) {
+                        return Err(r.err(format!("type {ty} out of range")));
+                    }
+                    Operand::TypedReg(Box::new(reg), ty as u32)
                 }
                 other => return Err(r.err(format!("unknown extended tag {other}"))),
             }

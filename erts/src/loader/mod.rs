@@ -109,6 +109,9 @@ pub struct BeamFile {
     /// Line items (index 0 = no location) and file names (from the `Line` chunk; when the
     /// chunk names no files, file 0 is `<module>.erl`).
     pub line_items: Vec<LineItem>,
+    /// Whether the file has a line table OTP reads (a `Line` chunk of version 0): `line`
+    /// instructions must then name one of its items.
+    pub has_line_table: bool,
     pub files: Vec<String>,
     /// `Attr` and `CInf` decoded (in `literal_heap`), `NIL` when absent.
     pub attributes: Term,

@@ -359,7 +359,7 @@ impl Ctx<'_> {
         match self.arg(g, i)? {
             Operand::Label(l) => self.check_label(*l),
             // `bs_start_match4` uses the atoms `no_fail` / `resume` in the fail position.
-            Operand::Atom(_) => Ok(0),
+            Operand::Atom(_) if self.op_name == "bs_start_match4" => Ok(0),
             o => Err(self.bad(format!("expected a label, got {o:?}"))),
         }
     }
@@ -453,10 +453,17 @@ impl Ctx<'_> {
         self.code.push(i);
     }
 
-    /// The BIF behind an import; an import of a BIF this runtime lacks gets a function that
-    /// raises `undef` when called.
+    /// The BIF behind an import; an import of an `erlang` BIF this runtime lacks gets a
+    /// function that raises `undef` when called. An import of another module's function that
+    /// is no BIF is refused, as OTP refuses any import that is not a BIF.
     fn bif_for(&self, import: u32) -> Result<&'static module::Export, LoadError> {
         let imp = self.import(import)?;
+        if imp.module != crate::atom::ERLANG
+            && module::find_export(imp.module, imp.function, imp.arity)
+                .is_none_or(|e| e.bif.is_none())
+        {
+            return Err(self.bad(format!("import {import} is not a BIF")));
+        }
         Ok(module::export(imp.module, imp.function, imp.arity))
     }
 
@@ -499,7 +506,14 @@ impl Ctx<'_> {
                 self.label_pos[l] = self.code.len();
             }
             LINE => {
-                let idx = self.untagged(g, 0)? as usize;
+                // OTP wants a `u` operand naming an item of the line table, when there is one.
+                let idx = match self.arg(g, 0)? {
+                    Operand::Untagged(v) => *v as usize,
+                    o => return Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
+                };
+                if self.file.has_line_table && idx >= self.file.line_items.len() {
+                    return Err(self.bad(format!("line item {idx} out of range")));
+                }
                 if let Some(item) = self.file.line_items.get(idx) {
                     let loc = Location {
                         file: item.file,

@@ -323,6 +323,36 @@ pub fn prepare(m: Atom, bytes: &[u8]) -> Result<u64, CodeError> {
     Ok(id)
 }
 
+/// `erlang:finish_loading(Prepared)`: installs the prepared code of each reference number, or
+/// none of it when one of the modules still has old code (`Err` with those modules). `None`
+/// when a number is not prepared code (already used).
+pub fn finish_prepared(ids: &[u64]) -> Option<Result<(), Vec<Atom>>> {
+    let mut modules = Vec::with_capacity(ids.len());
+    {
+        let mut table = prepared().lock();
+        if ids.iter().any(|id| !table.contains_key(id)) {
+            return None;
+        }
+        for id in ids {
+            modules.extend(table.remove(id));
+        }
+    }
+    let not_purged: Vec<Atom> = modules
+        .iter()
+        .map(|m| m.name)
+        .filter(|&m| crate::module::modules().is_loaded(m) && code::has_old_code(m))
+        .collect();
+    if !not_purged.is_empty() {
+        return Some(Err(not_purged));
+    }
+    for m in modules {
+        let name = m.name;
+        let _ = code::install_prepared(m, None);
+        forget_loaded_as(name);
+    }
+    Some(Ok(()))
+}
+
 /// Whether prepared code has an `on_load` function (`None`: not prepared code).
 pub fn prepared_on_load(id: u64) -> Option<bool> {
     prepared().lock().get(&id).map(|m| m.on_load.is_some())
