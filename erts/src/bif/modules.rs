@@ -33,7 +33,7 @@ pub fn register(r: &mut Registry) {
         Ok(boxed::list(&mut p.heap, &names))
     });
     r.add("erlang", "pre_loaded", 0, |p, _| {
-        let names: Vec<Term> = PRE_LOADED
+        let names: Vec<Term> = crate::runtime::PRELOADED
             .iter()
             .map(|n| Term::atom(atom::atom(n)))
             .collect();
@@ -41,31 +41,6 @@ pub fn register(r: &mut Registry) {
     });
 }
 
-/// The modules OTP 25 preloads into the emulator (here loaded from erts's `ebin` on first
-/// use, like any other).
-const PRE_LOADED: &[&str] = &[
-    "erts_code_purger",
-    "erl_init",
-    "init",
-    "prim_buffer",
-    "prim_eval",
-    "prim_inet",
-    "prim_file",
-    "zlib",
-    "socket_registry",
-    "prim_socket",
-    "prim_net",
-    "prim_zip",
-    "erl_prim_loader",
-    "erlang",
-    "erts_internal",
-    "erl_tracer",
-    "erts_literal_area_collector",
-    "erts_dirty_process_signal_handler",
-    "atomics",
-    "counters",
-    "persistent_term",
-];
 
 /// `{Module, Name, Arity}` of a fun (for a local fun, its generated function and the arity
 /// it is called with).
@@ -221,7 +196,7 @@ fn fun_info_2(p: &mut Process, a: &[Term]) -> BifResult {
 /// `erlang:prepare_loading(Module, Code)`: the code loaded but not installed, as a reference
 /// that `code`'s `finish_loading` request installs; `{error, badfile}` for code that does not
 /// load as `Module`.
-fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
+pub(super) fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
     let m = a[0].as_atom().ok_or_else(Fail::badarg)?;
     let bytes = boxed::binary_bytes(a[1]).ok_or_else(Fail::badarg)?.to_vec();
     match crate::process::code_requests::prepare(m, &bytes) {

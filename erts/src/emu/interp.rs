@@ -361,7 +361,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // for a tail call.
     macro_rules! enter {
         ($next:expr, $arity:expr, $push:expr) => {{
-            match $next {
+            let next = match $next {
+                Err(CallErr::Undef(e)) => match error_handler_call(proc, e, $arity as usize) {
+                    Some(t) => Ok(Next::Jump(t)),
+                    None => Err(CallErr::Undef(e)),
+                },
+                n => n,
+            };
+            match next {
                 Ok(Next::Jump(t)) => {
                     if $push {
                         // SAFETY: see `next!`.
@@ -417,7 +424,16 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             for (i, a) in args.iter().enumerate() {
                                 proc.x[i] = *a;
                             }
-                            match resolve_export(target) {
+                            let next = match resolve_export(target) {
+                                Err(CallErr::Undef(e)) => {
+                                    match error_handler_call(proc, e, args.len()) {
+                                        Some(t) => Ok(Next::Jump(t)),
+                                        None => Err(CallErr::Undef(e)),
+                                    }
+                                }
+                                n => n,
+                            };
+                            match next {
                                 Ok(Next::Jump(t)) => {
                                     if $push {
                                         // SAFETY: see `next!`.
@@ -1882,7 +1898,7 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
     if let Some(b) = e.bif {
         return Ok(Next::Bif(b, e));
     }
-    if !crate::module::modules().is_loaded(e.mfa.module) {
+    if crate::code::native_autoload() && !crate::module::modules().is_loaded(e.mfa.module) {
         if let Err(crate::code::CodeError::OnLoadPending) = crate::code::ensure_loaded(e.mfa.module)
         {
             return Ok(Next::Jump(await_on_load_stub(e)));
@@ -1895,6 +1911,59 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
         return Ok(Next::Jump(a));
     }
     Err(CallErr::Undef(e))
+}
+
+/// OTP's `call_error_handler`: in a booted system, a call of `e`, which has no code, becomes
+/// a call of `undefined_function(Module, Function, Args)` of the process's error handler
+/// module (`error_handler`, which has `code_server` load the module), with the `arity`
+/// arguments in `x[0..arity]` made into `Args`. `None` (the caller raises `undef`) in a
+/// bare run, or when the error handler is not loaded.
+fn error_handler_call(proc: &mut Process, e: &'static Export, arity: usize) -> Option<*const Instr> {
+    if crate::code::native_autoload() {
+        return None;
+    }
+    if crate::bif::is_otp_bif(e.mfa.module, e.mfa.function, e.mfa.arity) {
+        // A BIF of OTP's that this runtime lacks: `undef` at once (no code to load).
+        if std::env::var_os("BEAM_DEBUG_UNDEF").is_some() {
+            eprintln!(
+                "beam: BIF {}:{}/{} is not implemented",
+                e.mfa.module.name(),
+                e.mfa.function.name(),
+                e.mfa.arity
+            );
+        }
+        return None;
+    }
+    let handler = crate::module::export(proc.error_handler, atom::UNDEFINED_FUNCTION, 3);
+    let target = handler.address();
+    if target.is_null() {
+        return None;
+    }
+    let args = boxed::list(&mut proc.heap, &proc.x[..arity].to_vec());
+    proc.x[0] = Term::atom(e.mfa.module);
+    proc.x[1] = Term::atom(e.mfa.function);
+    proc.x[2] = args;
+    Some(target)
+}
+
+/// The error handler's `undefined_lambda(Module, Fun, Args)` for a call of `fun` with the
+/// `n` arguments in `x[0..n]`, whose module has no code (see [`error_handler_call`]).
+fn error_handler_lambda(
+    proc: &mut Process,
+    module: atom::Atom,
+    fun: Term,
+    n: usize,
+) -> Option<*const Instr> {
+    let handler = crate::module::export(proc.error_handler, atom::UNDEFINED_LAMBDA, 3);
+    let target = handler.address();
+    if target.is_null() {
+        return None;
+    }
+    let args = boxed::list(&mut proc.heap, &proc.x[..n].to_vec());
+    proc.x[0] = Term::atom(module);
+    proc.x[1] = fun;
+    proc.x[2] = args;
+    Some(target)
 }
 
 /// A code address that waits for `e`'s module to finish its `on_load` function, then calls
@@ -1923,6 +1992,17 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, Cal
             proc.x[n + i] = Term(fun.boxed_word(2 + i));
         }
         let a = e.address();
+        if a.is_null() && !crate::code::native_autoload() {
+            // OTP's `call_fun` of a fun whose code is gone: the error handler's
+            // `undefined_lambda(Module, Fun, Args)`.
+            return match error_handler_lambda(proc, e.module, fun, n) {
+                Some(t) => Ok(Next::Jump(t)),
+                None => {
+                    let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
+                    Err(CallErr::Fail(Fail::error(r)))
+                }
+            };
+        }
         if a.is_null() {
             let _ = crate::code::ensure_loaded(e.module);
             let a = e.address();

@@ -423,6 +423,17 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     })
 }
 
+/// The contents of chunk `id` of the `.beam` file `bytes` (`erts_internal:beamfile_chunk/2`):
+/// `None` when the file has no such chunk.
+pub fn chunk<'a>(bytes: &'a [u8], id: &[u8; 4]) -> Result<Option<&'a [u8]>, LoadError> {
+    Ok(container(bytes)?.get(id))
+}
+
+/// The module MD5 of the `.beam` file `bytes` (`erts_internal:beamfile_module_md5/1`).
+pub fn md5_of(bytes: &[u8]) -> Result<[u8; 16], LoadError> {
+    Ok(module_md5(&container(bytes)?))
+}
+
 fn module_md5(chunks: &Chunks) -> [u8; 16] {
     let mut h = Md5::new();
     let atom_chunk: &[u8; 4] = if chunks.get(b"AtU8").is_some() {

@@ -315,6 +315,16 @@ pub fn prepare(m: Atom, bytes: &[u8]) -> Result<u64, CodeError> {
     Ok(id)
 }
 
+/// The prepared code with reference number `id`, if any.
+pub fn prepared_module(id: u64) -> Option<std::sync::Arc<crate::module::Module>> {
+    prepared().lock().get(&id).cloned()
+}
+
+/// Forgets prepared code once it is loaded.
+pub fn take_prepared(id: u64) -> Option<std::sync::Arc<crate::module::Module>> {
+    prepared().lock().remove(&id)
+}
+
 /// Whether prepared code has an `on_load` function (`None`: not prepared code).
 pub fn prepared_on_load(id: u64) -> Option<bool> {
     prepared().lock().get(&id).map(|m| m.on_load.is_some())
