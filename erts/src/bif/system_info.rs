@@ -289,6 +289,9 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "start_time" => n(0),
         "nif_version" => string(p, "2.16"),
         "system_logger" => crate::system_logger::get().to_term(),
+        // OTP's default: twice the schedulers (`erts_code_purger` keeps at most this many
+        // `check_process_code` requests out).
+        "outstanding_system_requests_limit" => n(2 * schedulers()),
         "driver_version" => string(p, "3.3"),
         _ => return Err(Fail::badarg()),
     })

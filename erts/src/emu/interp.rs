@@ -361,9 +361,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // for a tail call.
     macro_rules! enter {
         ($next:expr, $arity:expr, $push:expr) => {{
+            // The live X registers at the target: the error handler takes three.
+            let mut live = $arity as usize;
             let next = match $next {
                 Err(CallErr::Undef(e)) => match error_handler_call(proc, e, $arity as usize) {
-                    Some(t) => Ok(Next::Jump(t)),
+                    Some(t) => {
+                        live = 3;
+                        Ok(Next::Jump(t))
+                    }
                     None => Err(CallErr::Undef(e)),
                 },
                 n => n,
@@ -377,9 +382,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     pc = t;
                     *reds -= 1;
                     if *reds <= 0 {
-                        call_gc!($arity);
+                        call_gc!(live);
                         proc.pc = pc;
-                        proc.live = $arity as usize;
+                        proc.live = live;
                         return Outcome::Yield;
                     }
                     continue;
@@ -424,10 +429,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             for (i, a) in args.iter().enumerate() {
                                 proc.x[i] = *a;
                             }
+                            let mut live = args.len();
                             let next = match resolve_export(target) {
                                 Err(CallErr::Undef(e)) => {
                                     match error_handler_call(proc, e, args.len()) {
-                                        Some(t) => Ok(Next::Jump(t)),
+                                        Some(t) => {
+                                            live = 3;
+                                            Ok(Next::Jump(t))
+                                        }
                                         None => Err(CallErr::Undef(e)),
                                     }
                                 }
@@ -440,7 +449,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                                         proc.stack.push(cp(unsafe { pc.add(1) }));
                                     }
                                     pc = t;
-                                    trap_yield!(args.len());
+                                    trap_yield!(live);
                                     continue;
                                 }
                                 Ok(Next::Bif(_, e)) => {
@@ -908,14 +917,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::CallFun { arity } => {
                 let n = *arity as usize;
                 let fun = proc.x[n];
-                let nx = prepare_fun_call(proc, fun, n);
-                enter!(nx, n, true)
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, true)
             }
             Instr::CallFun2 { arity, fun } => {
                 let n = *arity as usize;
                 let fun = get(proc, *fun);
-                let nx = prepare_fun_call(proc, fun, n);
-                enter!(nx, n, true)
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, true)
             }
             Instr::MakeFun { entry, dst, env } => {
                 let nf = env.len();
@@ -1980,12 +1989,14 @@ fn await_on_load_stub(e: &'static Export) -> *const Instr {
     }) as *const Instr
 }
 
-/// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`.
-fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, CallErr> {
+/// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`; also
+/// the number of live X registers at the target (the arguments and the fun's free
+/// variables, or the error handler's three arguments).
+fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> (Result<Next, CallErr>, usize) {
     if fun.is_boxed_with(subtag::FUN) {
         let e = fun_entry_of(fun);
         if e.arity as usize != n {
-            return Err(CallErr::Fail(badarity(proc, fun, n)));
+            return (Err(CallErr::Fail(badarity(proc, fun, n))), n);
         }
         let nf = header_arity(fun.header()) - 1;
         for i in 0..nf {
@@ -1996,10 +2007,10 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, Cal
             // OTP's `call_fun` of a fun whose code is gone: the error handler's
             // `undefined_lambda(Module, Fun, Args)`.
             return match error_handler_lambda(proc, e.module, fun, n) {
-                Some(t) => Ok(Next::Jump(t)),
+                Some(t) => (Ok(Next::Jump(t)), 3),
                 None => {
                     let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-                    Err(CallErr::Fail(Fail::error(r)))
+                    (Err(CallErr::Fail(Fail::error(r))), n)
                 }
             };
         }
@@ -2008,20 +2019,20 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, Cal
             let a = e.address();
             if a.is_null() {
                 let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-                return Err(CallErr::Fail(Fail::error(r)));
+                return (Err(CallErr::Fail(Fail::error(r))), n);
             }
-            return Ok(Next::Jump(a));
+            return (Ok(Next::Jump(a)), n + nf);
         }
-        Ok(Next::Jump(a))
+        (Ok(Next::Jump(a)), n + nf)
     } else if fun.is_boxed_with(subtag::EXPORT) {
         let e = export_of(fun);
         if e.mfa.arity as usize != n {
-            return Err(CallErr::Fail(badarity(proc, fun, n)));
+            return (Err(CallErr::Fail(badarity(proc, fun, n))), n);
         }
-        resolve_export(e)
+        (resolve_export(e), n)
     } else {
         let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-        Err(CallErr::Fail(Fail::error(r)))
+        (Err(CallErr::Fail(Fail::error(r))), n)
     }
 }
 
