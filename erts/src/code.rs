@@ -94,8 +94,7 @@ pub fn load_preloaded(dir: &Path, names: &[&str]) -> Result<(), PreloadError> {
     for name in names {
         let file = dir.join(format!("{name}.beam"));
         let bytes = std::fs::read(&file).map_err(|e| PreloadError::Read(file.clone(), e))?;
-        let parsed =
-            beam_file::parse(&bytes).map_err(|e| PreloadError::Load(file.clone(), e))?;
+        let parsed = beam_file::parse(&bytes).map_err(|e| PreloadError::Load(file.clone(), e))?;
         let m = transform::transform(parsed).map_err(|e| PreloadError::Load(file.clone(), e))?;
         modules().install(Arc::new(m));
     }

@@ -17,10 +17,20 @@ use std::sync::Arc;
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "finish_loading", 1, finish_loading_1);
-    r.add("erlang", "call_on_load_function", 1, call_on_load_function_1);
+    r.add(
+        "erlang",
+        "call_on_load_function",
+        1,
+        call_on_load_function_1,
+    );
     r.add("erlang", "finish_after_on_load", 2, finish_after_on_load_2);
     r.add("erlang", "delete_module", 1, delete_module_1);
-    r.add("erts_internal", "prepare_loading", 2, super::modules::prepare_loading_2);
+    r.add(
+        "erts_internal",
+        "prepare_loading",
+        2,
+        super::modules::prepare_loading_2,
+    );
     r.add("erts_internal", "purge_module", 2, purge_module_2);
     r.add("erts_internal", "beamfile_chunk", 2, beamfile_chunk_2);
     r.add("erts_internal", "beamfile_module_md5", 1, |p, a| {

@@ -41,7 +41,6 @@ pub fn register(r: &mut Registry) {
     });
 }
 
-
 /// `{Module, Name, Arity}` of a fun (for a local fun, its generated function and the arity
 /// it is called with).
 fn fun_info_mfa_1(p: &mut Process, a: &[Term]) -> BifResult {

@@ -13,7 +13,12 @@ use crate::term::Term;
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "system_flag", 2, system_flag_2);
-    r.add("erts_internal", "scheduler_wall_time", 1, scheduler_wall_time_1);
+    r.add(
+        "erts_internal",
+        "scheduler_wall_time",
+        1,
+        scheduler_wall_time_1,
+    );
 }
 
 /// Whether scheduler wall time is being measured (`kernel_refc` turns it on and off for the

@@ -1927,7 +1927,11 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
 /// module (`error_handler`, which has `code_server` load the module), with the `arity`
 /// arguments in `x[0..arity]` made into `Args`. `None` (the caller raises `undef`) in a
 /// bare run, or when the error handler is not loaded.
-fn error_handler_call(proc: &mut Process, e: &'static Export, arity: usize) -> Option<*const Instr> {
+fn error_handler_call(
+    proc: &mut Process,
+    e: &'static Export,
+    arity: usize,
+) -> Option<*const Instr> {
     if crate::code::native_autoload() {
         return None;
     }
@@ -1948,7 +1952,7 @@ fn error_handler_call(proc: &mut Process, e: &'static Export, arity: usize) -> O
     if target.is_null() {
         return None;
     }
-    let args = boxed::list(&mut proc.heap, &proc.x[..arity].to_vec());
+    let args = boxed::list(&mut proc.heap, &proc.x[..arity]);
     proc.x[0] = Term::atom(e.mfa.module);
     proc.x[1] = Term::atom(e.mfa.function);
     proc.x[2] = args;
@@ -1968,7 +1972,7 @@ fn error_handler_lambda(
     if target.is_null() {
         return None;
     }
-    let args = boxed::list(&mut proc.heap, &proc.x[..n].to_vec());
+    let args = boxed::list(&mut proc.heap, &proc.x[..n]);
     proc.x[0] = Term::atom(module);
     proc.x[1] = fun;
     proc.x[2] = args;
