@@ -22,10 +22,12 @@ struct Outcome {
     stderr: Vec<u8>,
 }
 
-/// Runs `program args` in `dir` with no input, for at most a minute.
-fn run(program: &str, args: &[&str], dir: &Path) -> Outcome {
+/// Runs `program args` in `dir` with no input and the environment variables `env` set, for at
+/// most a minute.
+fn run(program: &str, args: &[&str], env: &[(&str, &str)], dir: &Path) -> Outcome {
     let mut child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -104,17 +106,26 @@ fn ebin() -> &'static Path {
     })
 }
 
-/// Runs `args` on both VMs; returns (erl's, beam's) outcomes.
-fn both(args: &[&str]) -> (Outcome, Outcome) {
+/// Runs `args` on both VMs with the environment `env`; returns (erl's, beam's) outcomes.
+fn both(args: &[&str], env: &[(&str, &str)]) -> (Outcome, Outcome) {
     let dir = ebin();
-    let erl = run("erl", args, dir);
-    let beam = run(env!("CARGO_BIN_EXE_beam"), args, dir);
+    let erl = run("erl", args, env, dir);
+    let beam = run(env!("CARGO_BIN_EXE_beam"), args, env, dir);
     (erl, beam)
 }
 
 /// Asserts that beam printed what erl printed (after `normalise`) and ended the same way.
 fn assert_same(args: &[&str], normalise: fn(&[u8]) -> Vec<u8>) -> Outcome {
-    let (erl, beam) = both(args);
+    assert_same_env(args, &[], normalise)
+}
+
+/// [`assert_same`] with environment variables set for both VMs.
+fn assert_same_env(
+    args: &[&str],
+    env: &[(&str, &str)],
+    normalise: fn(&[u8]) -> Vec<u8>,
+) -> Outcome {
+    let (erl, beam) = both(args, env);
     let (want, got) = (normalise(&erl.stdout), normalise(&beam.stdout));
     assert!(
         want == got,
@@ -218,6 +229,28 @@ fn boot_arguments_are_erlexecs() {
     let text = String::from_utf8_lossy(&erl.stdout);
     assert!(text.contains("{progname,[\"erl\"]}"), "{text}");
     assert!(text.contains("[\"plain\",\"args\"]"), "{text}");
+}
+
+#[test]
+fn flags_from_the_environment_and_files() {
+    let show =
+        "io:format(\"~p~n~p~n\", [init:get_arguments(), init:get_plain_arguments()]), halt().";
+    let env = [
+        ("ERL_AFLAGS", "-first 'a b'"),
+        ("ERL_FLAGS", "-middle -extra q"),
+        ("ERL_ZFLAGS", "-last"),
+    ];
+    let erl = assert_same_env(&["-noshell", "-eval", show, "-extra", "e1"], &env, exact);
+    let text = String::from_utf8_lossy(&erl.stdout);
+    assert!(text.contains("{first,[\"a b\"]}"), "{text}");
+    let file = ebin().join("boot_args_file");
+    std::fs::write(&file, "-from_file x # a comment\n-pa .\n").expect("write the args file");
+    let erl = assert_same(
+        &["-noshell", "-args_file", "boot_args_file", "-eval", show],
+        exact,
+    );
+    let text = String::from_utf8_lossy(&erl.stdout);
+    assert!(text.contains("{from_file,[\"x\"]}"), "{text}");
 }
 
 #[test]

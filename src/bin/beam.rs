@@ -1,7 +1,9 @@
 //! The `beam` command: an `erl`-compatible front end to the runtime.
 //!
-//! `beam [+S N] [...] -noshell ARGS` boots OTP as `erl -noshell ARGS` does: the emulator
-//! flags (`+...`) are the runtime's, `-env VAR VALUE` sets an environment variable,
+//! `beam [+S N] [...] -noshell ARGS` boots OTP as `erl -noshell ARGS` does: `ERL_AFLAGS`,
+//! `ERL_FLAGS`, `ERL_ZFLAGS` and `-args_file` are merged in as `erlexec` does
+//! (`erts_embed::erlexec`), the emulator flags (`+...`) are the runtime's, `-env VAR VALUE`
+//! sets an environment variable,
 //! `-noinput` implies `-noshell`, and everything else goes to OTP's `init` as `erlexec`
 //! passes it (`-s`, `-eval`, `-pa`, `-extra`, ...). The exit status is what `halt/1` says.
 //!
@@ -111,7 +113,15 @@ impl Emulator {
 }
 
 /// `beam` without `--bare`: boots OTP with the arguments `erlexec` would give it.
-fn boot_main(args: &[String]) -> ! {
+fn boot_main(cmdline: &[String]) -> ! {
+    let args = match erts_embed::erlexec::expand(cmdline, &|v| std::env::var(v).ok()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("beam: {e}");
+            std::process::exit(1);
+        }
+    };
+    let args = &args[..];
     let mut emu = Emulator::default();
     let mut root: Option<PathBuf> = None;
     let mut user: Vec<String> = Vec::new();
