@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Demo: build the VM, compile examples/hello.erl with the system erlc and run it on `beam --bare`.
+# Demo: build the VM, compile examples/hello.erl with the system erlc and run it on `beam --bare`,
+# then on `beam` booting OTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,5 @@ mkdir -p "$OUT"
 erlc -o "$OUT" examples/hello.erl
 echo "== beam --bare -pa $OUT -s hello main"
 target/release/beam --bare -pa "$OUT" -s hello main
+echo "== beam -noshell -pa $OUT -s hello main -s init stop   (booting OTP, as erl does)"
+target/release/beam -noshell -pa "$OUT" -s hello main -s init stop

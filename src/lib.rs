@@ -2,3 +2,5 @@
 //! issue; today this crate re-exports the Rust runtime for the `beam` binary and tools.
 
 pub use erts;
+
+pub mod erlexec;

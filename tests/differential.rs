@@ -6,6 +6,8 @@
 //! - `DIFF_FILTER=substr`  run only the programs whose name contains `substr`
 //! - `DIFF_JOBS=n`         parallel jobs (default 2)
 //! - `DIFF_TIMEOUT=secs`   per-program timeout (default 30)
+//! - `DIFF_BOOT=1`         run `beam` as `erl` is run (booting OTP, `-noshell ... -s init
+//!   stop`) instead of `beam --bare`
 //!
 //! A program may declare its expected exit status (for negative tests) with a line
 //! `%% expect_status: N` (default 0), and extra `erlc` options with a line
@@ -718,13 +720,20 @@ fn differential() {
     par_for(&s.programs, |p| {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
         let mut cmd = Command::new(beam);
-        cmd.current_dir(&s.rundir)
-            .arg("--bare")
-            .args(&p.vm_flags)
-            .arg("-pa")
-            .arg(&s.ebin)
-            .args(["-s", &p.name, "main"])
-            .env(PORT_BIN_VAR, &s.port_bin)
+        cmd.current_dir(&s.rundir);
+        if boot_mode() {
+            cmd.args(&p.vm_flags)
+                .args(["-noshell", "-pa"])
+                .arg(&s.ebin)
+                .args(["-s", &p.name, "main", "-s", "init", "stop"]);
+        } else {
+            cmd.arg("--bare")
+                .args(&p.vm_flags)
+                .arg("-pa")
+                .arg(&s.ebin)
+                .args(["-s", &p.name, "main"]);
+        }
+        cmd.env(PORT_BIN_VAR, &s.port_bin)
             .env(DRIVER_DIR_VAR, &s.driver_dir)
             .env(NIF_DIR_VAR, &s.nif_dir)
             .env(MEGACO_LIB_VAR, megaco_lib_dir());
@@ -796,4 +805,9 @@ fn differential() {
         failures.len(),
         s.programs.len()
     );
+}
+
+/// Whether `beam` boots OTP for each program (`DIFF_BOOT=1`) instead of running it bare.
+fn boot_mode() -> bool {
+    std::env::var("DIFF_BOOT").is_ok_and(|v| v == "1")
 }

@@ -71,6 +71,52 @@ pub fn lib_dir(app: &str) -> Option<PathBuf> {
     })
 }
 
+/// Whether the runtime loads missing modules itself from its code path (a `--bare` run).
+/// A booted system does not: a call of code that is not loaded goes to the process's error
+/// handler (`error_handler:undefined_function/3`), which asks OTP's `code_server`, as in
+/// OTP.
+static NATIVE_AUTOLOAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns native autoloading off (before booting OTP).
+pub fn disable_native_autoload() {
+    NATIVE_AUTOLOAD.store(false, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether missing modules are loaded by the runtime itself (see [`disable_native_autoload`]).
+pub fn native_autoload() -> bool {
+    NATIVE_AUTOLOAD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Loads the modules OTP preloads into its emulator from `dir` (`<root>/lib/erts-*/ebin`),
+/// each made current at once: their `on_load` functions are not run (`erl_init:start/2`
+/// calls those of the static NIF modules itself, as OTP's preloaded code expects).
+pub fn load_preloaded(dir: &Path, names: &[&str]) -> Result<(), PreloadError> {
+    for name in names {
+        let file = dir.join(format!("{name}.beam"));
+        let bytes = std::fs::read(&file).map_err(|e| PreloadError::Read(file.clone(), e))?;
+        let parsed = beam_file::parse(&bytes).map_err(|e| PreloadError::Load(file.clone(), e))?;
+        let m = transform::transform(parsed).map_err(|e| PreloadError::Load(file.clone(), e))?;
+        modules().install(Arc::new(m));
+    }
+    Ok(())
+}
+
+/// Why the preloaded modules could not be loaded.
+#[derive(Debug)]
+pub enum PreloadError {
+    Read(PathBuf, std::io::Error),
+    Load(PathBuf, LoadError),
+}
+
+impl std::fmt::Display for PreloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PreloadError::Read(p, e) => write!(f, "cannot read {}: {e}", p.display()),
+            PreloadError::Load(p, e) => write!(f, "cannot load {}: {e:?}", p.display()),
+        }
+    }
+}
+
 /// Why a module could not be made available.
 #[derive(Debug)]
 pub enum CodeError {
@@ -298,6 +344,11 @@ static PURGE_HOOK: OnceLock<PurgeHook> = OnceLock::new();
 /// Sets the hook called for each purged module version (once, at start-up).
 pub fn set_purge_hook(h: PurgeHook) -> bool {
     PURGE_HOOK.set(h).is_ok()
+}
+
+/// The old code of `module`, if it has some.
+pub fn old_version(module: Atom) -> Option<Arc<Module>> {
+    old_code().lock().get(&module).cloned()
 }
 
 /// Whether `module` has old code (`erlang:check_old_code/1`).

@@ -27,5 +27,6 @@ pub mod port;
 pub mod process;
 pub mod runtime;
 pub mod sched;
+pub mod system_logger;
 pub mod term;
 pub mod timer;

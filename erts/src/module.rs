@@ -272,6 +272,17 @@ impl ModuleTable {
     }
     /// Makes `m` the current version of its module and points its exports at it.
     pub fn install(&self, m: Arc<Module>) {
+        // Exports of the previous version that the new one lacks lead nowhere any more.
+        if let Some(prev) = self.get(m.name) {
+            for &(f, a, _) in &prev.exports {
+                if !m.exports.iter().any(|&(f2, a2, _)| f2 == f && a2 == a) {
+                    let e = export(m.name, f, a);
+                    if e.bif.is_none() && !crate::bif::is_otp_bif(m.name, f, a) {
+                        e.set_address(std::ptr::null_mut());
+                    }
+                }
+            }
+        }
         for &(f, a, off) in &m.exports {
             let e = export(m.name, f, a);
             if e.bif.is_none() && !crate::bif::is_otp_bif(m.name, f, a) {

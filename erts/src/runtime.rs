@@ -218,3 +218,140 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         1
     }
 }
+
+/// Why OTP could not be booted.
+#[derive(Debug)]
+pub enum BootError {
+    /// No `lib/erts-*/ebin` under the root (`-root` or `ERL_ROOT` or the `erl` on `PATH`).
+    NoErts(PathBuf),
+    /// A preloaded module could not be loaded.
+    Preload(code::PreloadError),
+    /// The first process could not be started.
+    Spawn,
+}
+
+impl std::fmt::Display for BootError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BootError::NoErts(r) => write!(f, "no lib/erts-*/ebin under {}", r.display()),
+            BootError::Preload(e) => write!(f, "{e}"),
+            BootError::Spawn => write!(f, "cannot start the first process"),
+        }
+    }
+}
+
+/// The modules OTP links into its emulator (`erlang:pre_loaded/0`).
+pub const PRELOADED: &[&str] = &[
+    "erts_code_purger",
+    "erl_init",
+    "init",
+    "prim_buffer",
+    "prim_eval",
+    "prim_inet",
+    "prim_file",
+    "zlib",
+    "socket_registry",
+    "prim_socket",
+    "prim_net",
+    "prim_zip",
+    "erl_prim_loader",
+    "erlang",
+    "erts_internal",
+    "erl_tracer",
+    "erts_literal_area_collector",
+    "erts_dirty_process_signal_handler",
+    "atomics",
+    "counters",
+    "persistent_term",
+];
+
+/// The `erts-<vsn>` folder name under `<root>/lib`.
+pub fn erts_dir_name(root: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("lib"))
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with("erts-"))
+        .collect();
+    names.sort();
+    names.pop()
+}
+
+/// The argument list the first process gets, as OTP's `erlexec` builds it for `beam.smp`
+/// after the emulator's own flags: `-root R -bindir R/erts-V/bin -progname erl -- -home H
+/// -- UserArgs`.
+pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
+    let erts = erts_dir_name(root).unwrap_or_else(|| "erts".to_string());
+    let mut v = vec![
+        "-root".to_string(),
+        root.display().to_string(),
+        "-bindir".to_string(),
+        root.join(&erts).join("bin").display().to_string(),
+        "-progname".to_string(),
+        "erl".to_string(),
+        "--".to_string(),
+    ];
+    if let Ok(home) = std::env::var("HOME") {
+        v.push("-home".to_string());
+        v.push(home);
+    }
+    v.push("--".to_string());
+    v.extend(user_args.iter().cloned());
+    v
+}
+
+/// Boots OTP as its emulator does (`erl_init.c`): loads the preloaded modules from
+/// `<root>/lib/erts-*/ebin`, starts `schedulers` schedulers, the first process
+/// `erl_init:start(init, Args)` (`<0.0.0>`; `Args` are the binaries of [`boot_args`]) and
+/// the system processes (`erts_code_purger`, `erts_literal_area_collector` and three
+/// `erts_dirty_process_signal_handler`s), then waits: the run ends when Erlang code calls
+/// `erlang:halt/0,1,2` (`init:stop/0` does, after taking the system down).
+pub fn boot(root: &Path, args: &[String], schedulers: usize) -> Result<(), BootError> {
+    let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
+    let ebin = root.join("lib").join(&erts).join("ebin");
+    code::set_path(&[], Some(root));
+    code::disable_native_autoload();
+    code::load_preloaded(&ebin, PRELOADED).map_err(BootError::Preload)?;
+    sched::start(schedulers);
+    use crate::process::cell::Priority;
+    use crate::process::spawn::{spawn, SpawnOpts};
+    // `init` is `<0.0.0>`; the system processes get the next pids, before `init` runs.
+    let init_id = crate::process::table::table()
+        .reserve()
+        .map_err(|_| BootError::Spawn)?;
+    let system = [
+        ("erts_code_purger", Priority::Normal),
+        ("erts_literal_area_collector", Priority::High),
+        ("erts_dirty_process_signal_handler", Priority::Normal),
+        ("erts_dirty_process_signal_handler", Priority::High),
+        ("erts_dirty_process_signal_handler", Priority::Max),
+    ];
+    for (m, prio) in system {
+        let e = module::export(atom::atom(m), atom::atom("start"), 0);
+        let opts = SpawnOpts {
+            system: true,
+            priority: Some(prio),
+            group_leader: Some(init_id),
+            ..Default::default()
+        };
+        spawn(None, e, &[], opts).map_err(|_| BootError::Spawn)?;
+    }
+    let mut scratch = crate::heap::Heap::default();
+    let bins: Vec<Term> = args
+        .iter()
+        .map(|a| boxed::binary(&mut scratch, a.as_bytes()))
+        .collect();
+    let argv = [
+        Term::atom(atom::atom("init")),
+        boxed::list(&mut scratch, &bins),
+    ];
+    let e = module::export(atom::atom("erl_init"), atom::atom("start"), 2);
+    let opts = SpawnOpts {
+        reserved_id: Some(init_id),
+        ..Default::default()
+    };
+    spawn(None, e, &argv, opts).map_err(|_| BootError::Spawn)?;
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,5 +1,12 @@
 //! The `beam` command: an `erl`-compatible front end to the runtime.
 //!
+//! `beam [+S N] [...] -noshell ARGS` boots OTP as `erl -noshell ARGS` does: `ERL_AFLAGS`,
+//! `ERL_FLAGS`, `ERL_ZFLAGS` and `-args_file` are merged in as `erlexec` does
+//! (`erts_embed::erlexec`), the emulator flags (`+...`) are the runtime's, `-env VAR VALUE`
+//! sets an environment variable,
+//! `-noinput` implies `-noshell`, and everything else goes to OTP's `init` as `erlexec`
+//! passes it (`-s`, `-eval`, `-pa`, `-extra`, ...). The exit status is what `halt/1` says.
+//!
 //! `beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]` runs `Mod:Fun()` (or
 //! `Mod:Fun([Arg...])` with atom arguments, like `erl -s`) in a first process without booting
 //! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
@@ -10,7 +17,7 @@ use std::path::PathBuf;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: beam --bare [+S N] [+SDcpu N[:M]] [+SDPcpu P[:Q]] [+SDio N] [+P N] [+A N] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]"
+        "usage: beam [+S N] [+SDcpu N[:M]] [+SDPcpu P[:Q]] [+SDio N] [+P N] [+A N] [-root DIR] -noshell [erl flags...]\n       beam --bare [emulator flags] [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]"
     );
     std::process::exit(2)
 }
@@ -41,37 +48,37 @@ fn dirty_flag(c: &mut erts::sched::dirty::DirtyConfig, flag: &str, v: &str) -> b
     true
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut opts = Options::default();
-    let mut bare = false;
-    let mut schedulers: Option<usize> = None;
-    let mut dirty = erts::sched::dirty::DirtyConfig::default();
-    let mut start: Option<(String, String, Option<Vec<String>>)> = None;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--bare" | "-bare" => bare = true,
-            "-noshell" | "-noinput" => {}
+/// The emulator's own settings, from its `+` flags.
+#[derive(Default)]
+struct Emulator {
+    schedulers: Option<usize>,
+    dirty: erts::sched::dirty::DirtyConfig,
+}
+
+impl Emulator {
+    /// Takes the emulator flag at `args[*i]` (and its value, moving `*i` on); false when
+    /// `args[*i]` is not one this runtime knows.
+    fn flag(&mut self, args: &[String], i: &mut usize) -> bool {
+        match args[*i].as_str() {
             "+S" => {
-                i += 1;
-                let v = args.get(i).unwrap_or_else(|| usage());
+                *i += 1;
+                let v = args.get(*i).unwrap_or_else(|| usage());
                 // `+S N` or `+S N:M` (schedulers:online).
                 let n = v.split(':').next().and_then(|n| n.parse().ok());
-                schedulers = Some(n.unwrap_or_else(|| usage()));
+                self.schedulers = Some(n.unwrap_or_else(|| usage()));
             }
             "+SDcpu" | "+SDPcpu" | "+SDio" => {
-                let flag = args[i].clone();
-                i += 1;
-                let v = args.get(i).unwrap_or_else(|| usage());
-                if !dirty_flag(&mut dirty, &flag, v) {
+                let flag = args[*i].clone();
+                *i += 1;
+                let v = args.get(*i).unwrap_or_else(|| usage());
+                if !dirty_flag(&mut self.dirty, &flag, v) {
                     usage();
                 }
             }
             "+A" => {
-                i += 1;
+                *i += 1;
                 let n: usize = args
-                    .get(i)
+                    .get(*i)
                     .and_then(|v| v.parse().ok())
                     .unwrap_or_else(|| usage());
                 if !ports::driver_api::async_pool::set_thread_count(n) {
@@ -79,13 +86,111 @@ fn main() {
                 }
             }
             "+P" => {
-                i += 1;
+                *i += 1;
                 let n: usize = args
-                    .get(i)
+                    .get(*i)
                     .and_then(|v| v.parse().ok())
                     .unwrap_or_else(|| usage());
                 erts::process::table::table().set_limit(n);
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Starts what every run needs, before any thread starts; the scheduler count.
+    fn start(self) -> usize {
+        // The port-program helper is forked from this process while it has one thread.
+        ports::init();
+        nif_api::init();
+        erts::sched::dirty::configure(self.dirty);
+        self.schedulers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+    }
+}
+
+/// `beam` without `--bare`: boots OTP with the arguments `erlexec` would give it.
+fn boot_main(cmdline: &[String]) -> ! {
+    let args = match erts_embed::erlexec::expand(cmdline, &|v| std::env::var(v).ok()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("beam: {e}");
+            std::process::exit(1);
+        }
+    };
+    let args = &args[..];
+    let mut emu = Emulator::default();
+    let mut root: Option<PathBuf> = None;
+    let mut user: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-extra" => {
+                user.extend(args[i..].iter().cloned());
+                break;
+            }
+            "-root" => {
+                i += 1;
+                root = Some(PathBuf::from(args.get(i).unwrap_or_else(|| usage())));
+            }
+            "-env" => {
+                let (Some(k), Some(v)) = (args.get(i + 1), args.get(i + 2)) else {
+                    usage()
+                };
+                std::env::set_var(k, v);
+                i += 2;
+            }
+            "-noinput" => {
+                user.push("-noshell".to_string());
+                user.push("-noinput".to_string());
+            }
+            _ if a.starts_with('+') => {
+                if !emu.flag(args, &mut i) {
+                    eprintln!("beam: emulator flag {a} is not supported");
+                    std::process::exit(2);
+                }
+            }
+            _ => user.push(a.to_string()),
+        }
+        i += 1;
+    }
+    if !user.iter().any(|a| a == "-noshell") {
+        eprintln!("beam: the interactive shell is not supported yet; use -noshell");
+        std::process::exit(2);
+    }
+    let Some(root) = root.or_else(runtime::find_root) else {
+        eprintln!("beam: cannot find the OTP root (give -root DIR or set ERL_ROOT)");
+        std::process::exit(2);
+    };
+    let boot_args = runtime::boot_args(&root, &user);
+    let n = emu.start();
+    match runtime::boot(&root, &boot_args, n) {
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("beam: cannot boot OTP: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bare" || a == "-bare") {
+        boot_main(&args);
+    }
+    let mut opts = Options::default();
+    let mut emu = Emulator::default();
+    let mut start: Option<(String, String, Option<Vec<String>>)> = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--bare" | "-bare" => {}
+            "-noshell" | "-noinput" => {}
+            _ if args[i].starts_with('+') && emu.flag(&args, &mut i) => {}
             "-root" => {
                 i += 1;
                 opts.root = Some(PathBuf::from(args.get(i).unwrap_or_else(|| usage())));
@@ -121,20 +226,8 @@ fn main() {
         }
         i += 1;
     }
-    if !bare {
-        eprintln!("beam: booting OTP is not supported yet; use --bare");
-        std::process::exit(2);
-    }
     let Some((m, f, a)) = start else { usage() };
-    // Before any thread starts: the port-program helper is forked from this process.
-    ports::init();
-    nif_api::init();
-    erts::sched::dirty::configure(dirty);
+    let n = emu.start();
     runtime::init(&opts);
-    let n = schedulers.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
     std::process::exit(runtime::run_bare(&m, &f, a, n));
 }

@@ -20,6 +20,7 @@ pub mod filename;
 pub mod hash;
 pub mod iodata;
 pub mod lists;
+pub mod loading;
 pub mod math;
 pub mod memory;
 pub mod modules;
@@ -174,6 +175,7 @@ fn register_all(r: &mut Registry) {
     external::register(r);
     hash::register(r);
     lists::register(r);
+    loading::register(r);
     iodata::register(r);
     modules::register(r);
     persistent_term::register(r);

@@ -25,8 +25,6 @@ pub fn register(r: &mut Registry) {
         let m = a[0].as_atom().ok_or_else(Fail::badarg)?;
         Ok(Term::bool(crate::code::has_old_code(m)))
     });
-    r.add("erts_internal", "beamfile_chunk", 2, beamfile_chunk_2);
-    r.add("erlang", "finish_loading", 1, finish_loading_1);
     r.add("erlang", "make_fun", 3, make_fun_3);
     r.add("erlang", "fun_info", 2, fun_info_2);
     r.add("erlang", "fun_info_mfa", 1, fun_info_mfa_1);
@@ -35,65 +33,12 @@ pub fn register(r: &mut Registry) {
         Ok(boxed::list(&mut p.heap, &names))
     });
     r.add("erlang", "pre_loaded", 0, |p, _| {
-        let names: Vec<Term> = PRE_LOADED
+        let names: Vec<Term> = crate::runtime::PRELOADED
             .iter()
             .map(|n| Term::atom(atom::atom(n)))
             .collect();
         Ok(boxed::list(&mut p.heap, &names))
     });
-}
-
-/// The modules OTP 25 preloads into the emulator (here loaded from erts's `ebin` on first
-/// use, like any other).
-const PRE_LOADED: &[&str] = &[
-    "erts_code_purger",
-    "erl_init",
-    "init",
-    "prim_buffer",
-    "prim_eval",
-    "prim_inet",
-    "prim_file",
-    "zlib",
-    "socket_registry",
-    "prim_socket",
-    "prim_net",
-    "prim_zip",
-    "erl_prim_loader",
-    "erlang",
-    "erts_internal",
-    "erl_tracer",
-    "erts_literal_area_collector",
-    "erts_dirty_process_signal_handler",
-    "atomics",
-    "counters",
-    "persistent_term",
-];
-
-/// `erts_internal:beamfile_chunk(Code, Id)` (what `erl_features:load_allowed/1` reads the
-/// `Meta` chunk with): the data of the chunk `Id` (a list of 4 bytes) as a sub binary of
-/// `Code`, or `undefined` when `Code` is not an IFF `BEAM` form or has no such non-empty chunk.
-fn beamfile_chunk_2(p: &mut Process, a: &[Term]) -> BifResult {
-    let id = boxed::list_to_vec(a[1])
-        .filter(|l| l.len() == 4)
-        .and_then(|l| {
-            l.iter()
-                .map(|b| b.as_small().and_then(|v| u8::try_from(v).ok()))
-                .collect::<Option<Vec<u8>>>()
-        })
-        .ok_or_else(Fail::badarg)?;
-    let id: [u8; 4] = [id[0], id[1], id[2], id[3]];
-    let bytes = boxed::binary_bytes(a[0]).ok_or_else(Fail::badarg)?;
-    let Some(data) = crate::loader::beam_file::chunk(bytes, &id) else {
-        return Ok(Term::atom(atom::UNDEFINED));
-    };
-    let offset = data.as_ptr() as usize - bytes.as_ptr() as usize;
-    let (base, base_bits) = boxed::bitstring_base(a[0]);
-    Ok(boxed::sub_binary(
-        &mut p.heap,
-        base,
-        base_bits + offset * 8,
-        data.len() * 8,
-    ))
 }
 
 /// `{Module, Name, Arity}` of a fun (for a local fun, its generated function and the arity
@@ -250,7 +195,7 @@ fn fun_info_2(p: &mut Process, a: &[Term]) -> BifResult {
 /// `erlang:prepare_loading(Module, Code)`: the code loaded but not installed, as a reference
 /// that `code`'s `finish_loading` request installs; `{error, badfile}` for code that does not
 /// load as `Module`.
-fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
+pub(super) fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
     let m = a[0].as_atom().ok_or_else(Fail::badarg)?;
     let bytes = boxed::binary_bytes(a[1]).ok_or_else(Fail::badarg)?.to_vec();
     match crate::process::code_requests::prepare(m, &bytes) {
@@ -259,30 +204,6 @@ fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
             &mut p.heap,
             &[Term::atom(atom::ERROR), Term::atom(atom::atom("badfile"))],
         )),
-    }
-}
-
-/// `erlang:finish_loading(PreparedList)` (what `erlang:load_module/2` installs with): `ok`, or
-/// `{not_purged, Modules}` when some of the modules still have old code (nothing installed).
-fn finish_loading_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let ids = boxed::list_to_vec(a[0])
-        .and_then(|l| {
-            l.iter()
-                .map(|t| t.is_reference().then(|| boxed::reference_id(*t)))
-                .collect::<Option<Vec<u64>>>()
-        })
-        .ok_or_else(Fail::badarg)?;
-    match crate::process::code_requests::finish_prepared(&ids) {
-        None => Err(Fail::badarg()),
-        Some(Ok(())) => Ok(Term::atom(atom::OK)),
-        Some(Err(mods)) => {
-            let mods: Vec<Term> = mods.into_iter().map(Term::atom).collect();
-            let list = boxed::list(&mut p.heap, &mods);
-            Ok(boxed::tuple(
-                &mut p.heap,
-                &[Term::atom(atom::atom("not_purged")), list],
-            ))
-        }
     }
 }
 

@@ -149,7 +149,7 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             boxed::list(&mut out.heap, &items)
         }
         "trap_exit" => Term::bool(src!().trap_exit),
-        "error_handler" => Term::atom(atom::atom("error_handler")),
+        "error_handler" => Term::atom(src!().error_handler),
         "group_leader" => src!().group_leader,
         "registered_name" => match src!().registered_name {
             Some(n) => Term::atom(n),

@@ -371,6 +371,24 @@ fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
+    let monitor_nodes = Term::atom(atom::atom("monitor_nodes"));
+    let with_opts = a[0].is_tuple()
+        && boxed::tuple_arity(a[0]) == 2
+        && boxed::tuple_element(a[0], 0) == monitor_nodes
+        && (boxed::tuple_element(a[0], 1).is_map() || boxed::tuple_element(a[0], 1).is_list());
+    if a[0] == monitor_nodes || with_opts {
+        // `net_kernel:monitor_nodes/1,2`: the count of monitors before the change. A node
+        // that is not alive never sees `nodeup`/`nodedown`.
+        let old = p.node_monitors;
+        if a[1] == Term::bool(true) {
+            p.node_monitors += 1;
+        } else if a[1] == Term::bool(false) {
+            p.node_monitors = p.node_monitors.saturating_sub(1);
+        } else {
+            return Err(Fail::badarg());
+        }
+        return Ok(Term::small(old as i64));
+    }
     let Some(flag) = a[0].as_atom() else {
         return Err(Fail::badarg());
     };
@@ -441,6 +459,11 @@ fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
             } else {
                 "on_heap"
             })))
+        }
+        "error_handler" => {
+            let m = a[1].as_atom().ok_or_else(Fail::badarg)?;
+            let old = std::mem::replace(&mut p.error_handler, m);
+            Ok(Term::atom(old))
         }
         "sensitive" | "save_calls" => Ok(Term::bool(false)),
         _ => Err(Fail::badarg()),

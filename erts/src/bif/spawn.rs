@@ -21,7 +21,13 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "spawn_link", 3, spawn_link_3);
     // A system process survives `init:restart/0` in OTP; this runtime has no restart, so it
     // is an ordinary process (`prim_file`'s `on_load` spawns its janitor with it).
-    r.add("erts_internal", "spawn_system_process", 3, spawn_3);
+    r.add("erts_internal", "spawn_system_process", 3, |p, a| {
+        let opts = SpawnOpts {
+            system: true,
+            ..SpawnOpts::default()
+        };
+        start(p, a, opts).map(Term::pid)
+    });
     r.add("erlang", "spawn_opt", 4, spawn_opt_4);
     r.add("erts_internal", "spawn_request", 4, spawn_request_4);
     r.add(

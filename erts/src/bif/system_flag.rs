@@ -13,6 +13,30 @@ use crate::term::Term;
 
 pub fn register(r: &mut Registry) {
     r.add("erlang", "system_flag", 2, system_flag_2);
+    r.add(
+        "erts_internal",
+        "scheduler_wall_time",
+        1,
+        scheduler_wall_time_1,
+    );
+}
+
+/// Whether scheduler wall time is being measured (`kernel_refc` turns it on and off for the
+/// processes that use `statistics(scheduler_wall_time)`).
+static SCHEDULER_WALL_TIME: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// `erts_internal:scheduler_wall_time(Enable)`: sets the flag, returns its previous value.
+/// (This runtime measures nothing more when it is on: `statistics(scheduler_wall_time)` is
+/// not implemented.)
+fn scheduler_wall_time_1(_p: &mut Process, a: &[Term]) -> BifResult {
+    let on = match a[0] {
+        t if t == Term::bool(true) => true,
+        t if t == Term::bool(false) => false,
+        _ => return Err(Fail::badarg()),
+    };
+    let old = SCHEDULER_WALL_TIME.swap(on, std::sync::atomic::Ordering::Relaxed);
+    Ok(Term::bool(old))
 }
 
 /// A size argument (of `system_flag/2` and `process_flag/2`): a non-negative small integer,
@@ -47,6 +71,10 @@ fn system_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
                 return Err(Fail::badarg());
             }
             Ok(m.set_system_default().to_term(&mut p.heap))
+        }
+        "system_logger" => {
+            let t = crate::system_logger::Target::from_term(a[1]).ok_or_else(Fail::badarg)?;
+            Ok(crate::system_logger::set(t).to_term())
         }
         "backtrace_depth" => {
             let n = size_arg(a[1])?;

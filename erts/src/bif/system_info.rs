@@ -16,13 +16,14 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "system_info", 1, system_info_1);
     r.add("erlang", "statistics", 1, statistics_1);
     // This runtime has no ports yet.
-    // No process is a system process (`erts_internal:spawn_system_process/3` is not here).
     r.add("erts_internal", "is_system_process", 1, |_, a| {
-        if a[0].is_local_pid() {
-            Ok(Term::bool(false))
-        } else {
-            Err(Fail::badarg())
+        if !a[0].is_local_pid() {
+            return Err(Fail::badarg());
         }
+        let system = crate::process::table::table()
+            .get(a[0].pid_number())
+            .is_some_and(|c| c.system);
+        Ok(Term::bool(system))
     });
     // Without dynamic tracing (as OTP built without DTrace): no tag to spread or restore.
     r.add("erlang", "dt_spread_tag", 1, |_, a| {
@@ -287,6 +288,10 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "context_reductions" => n(crate::sched::worker::CONTEXT_REDS as usize),
         "start_time" => n(0),
         "nif_version" => string(p, "2.16"),
+        "system_logger" => crate::system_logger::get().to_term(),
+        // OTP's default: twice the schedulers (`erts_code_purger` keeps at most this many
+        // `check_process_code` requests out).
+        "outstanding_system_requests_limit" => n(2 * schedulers()),
         "driver_version" => string(p, "3.3"),
         _ => return Err(Fail::badarg()),
     })

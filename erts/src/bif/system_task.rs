@@ -2,8 +2,10 @@
 //! `erl_process.c`), behind `erlang:garbage_collect/1,2` of another process (or of the caller,
 //! asynchronously): the target is collected between its time slices and the requester gets
 //! `{garbage_collect, RequestId, Done}`, `Done` being `false` when the process is gone.
-//! Other system tasks (`check_process_code`, `copy_literals`, ...) raise `badarg`: this
-//! runtime does not do them yet.
+//! `{check_process_code, ReqId, Module}` answers `{check_process_code, ReqId, Bool}`: whether
+//! the target runs old code of `Module` (`erts_code_purger` asks every process before a
+//! purge). Other system tasks (`copy_literals`, ...) raise `badarg`: this runtime does not
+//! do them yet.
 
 use super::Registry;
 use crate::atom;
@@ -29,6 +31,9 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
         return Err(Fail::badarg());
     }
     let e = boxed::tuple_elems(req);
+    if e[0] == Term::atom(atom::atom("check_process_code")) {
+        return check_process_code(p, pid, e, a);
+    }
     if e[0] != Term::atom(atom::atom("garbage_collect")) {
         return Err(Fail::badarg());
     }
@@ -86,5 +91,35 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
         _ => false,
     };
     reply(p, done);
+    Ok(Term::atom(atom::atom("ok")))
+}
+
+/// The `check_process_code` system task: answered at once, the target's stack being looked
+/// at between its time slices (or retried when it is running).
+fn check_process_code(p: &mut Process, pid: Term, e: &[Term], a: &[Term]) -> BifResult {
+    let Some(m) = e[2].as_atom() else {
+        return Err(Fail::badarg());
+    };
+    let id = pid.pid_number();
+    let uses = if id == p.id {
+        super::loading::uses_old_code(p, m)
+    } else {
+        match table().get(id) {
+            Some(c) if c.state() != cell::EXITED => {
+                let Some(target) = c.try_lock_other() else {
+                    return Err(super::retry_after_yield(
+                        p,
+                        "erts_internal",
+                        "request_system_task",
+                        a,
+                    ));
+                };
+                super::loading::uses_old_code(&target, m)
+            }
+            _ => false,
+        }
+    };
+    let r = boxed::tuple(&mut p.heap, &[e[0], e[1], Term::bool(uses)]);
+    p.mailbox.push_back(r);
     Ok(Term::atom(atom::atom("ok")))
 }

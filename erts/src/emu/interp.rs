@@ -361,7 +361,19 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // for a tail call.
     macro_rules! enter {
         ($next:expr, $arity:expr, $push:expr) => {{
-            match $next {
+            // The live X registers at the target: the error handler takes three.
+            let mut live = $arity as usize;
+            let next = match $next {
+                Err(CallErr::Undef(e)) => match error_handler_call(proc, e, $arity as usize) {
+                    Some(t) => {
+                        live = 3;
+                        Ok(Next::Jump(t))
+                    }
+                    None => Err(CallErr::Undef(e)),
+                },
+                n => n,
+            };
+            match next {
                 Ok(Next::Jump(t)) => {
                     if $push {
                         // SAFETY: see `next!`.
@@ -370,9 +382,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     pc = t;
                     *reds -= 1;
                     if *reds <= 0 {
-                        call_gc!($arity);
+                        call_gc!(live);
                         proc.pc = pc;
-                        proc.live = $arity as usize;
+                        proc.live = live;
                         return Outcome::Yield;
                     }
                     continue;
@@ -417,14 +429,27 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             for (i, a) in args.iter().enumerate() {
                                 proc.x[i] = *a;
                             }
-                            match resolve_export(target) {
+                            let mut live = args.len();
+                            let next = match resolve_export(target) {
+                                Err(CallErr::Undef(e)) => {
+                                    match error_handler_call(proc, e, args.len()) {
+                                        Some(t) => {
+                                            live = 3;
+                                            Ok(Next::Jump(t))
+                                        }
+                                        None => Err(CallErr::Undef(e)),
+                                    }
+                                }
+                                n => n,
+                            };
+                            match next {
                                 Ok(Next::Jump(t)) => {
                                     if $push {
                                         // SAFETY: see `next!`.
                                         proc.stack.push(cp(unsafe { pc.add(1) }));
                                     }
                                     pc = t;
-                                    trap_yield!(args.len());
+                                    trap_yield!(live);
                                     continue;
                                 }
                                 Ok(Next::Bif(_, e)) => {
@@ -892,14 +917,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::CallFun { arity } => {
                 let n = *arity as usize;
                 let fun = proc.x[n];
-                let nx = prepare_fun_call(proc, fun, n);
-                enter!(nx, n, true)
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, true)
             }
             Instr::CallFun2 { arity, fun } => {
                 let n = *arity as usize;
                 let fun = get(proc, *fun);
-                let nx = prepare_fun_call(proc, fun, n);
-                enter!(nx, n, true)
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, true)
             }
             Instr::MakeFun { entry, dst, env } => {
                 let nf = env.len();
@@ -1882,7 +1907,7 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
     if let Some(b) = e.bif {
         return Ok(Next::Bif(b, e));
     }
-    if !crate::module::modules().is_loaded(e.mfa.module) {
+    if crate::code::native_autoload() && !crate::module::modules().is_loaded(e.mfa.module) {
         if let Err(crate::code::CodeError::OnLoadPending) = crate::code::ensure_loaded(e.mfa.module)
         {
             return Ok(Next::Jump(await_on_load_stub(e)));
@@ -1895,6 +1920,63 @@ fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
         return Ok(Next::Jump(a));
     }
     Err(CallErr::Undef(e))
+}
+
+/// OTP's `call_error_handler`: in a booted system, a call of `e`, which has no code, becomes
+/// a call of `undefined_function(Module, Function, Args)` of the process's error handler
+/// module (`error_handler`, which has `code_server` load the module), with the `arity`
+/// arguments in `x[0..arity]` made into `Args`. `None` (the caller raises `undef`) in a
+/// bare run, or when the error handler is not loaded.
+fn error_handler_call(
+    proc: &mut Process,
+    e: &'static Export,
+    arity: usize,
+) -> Option<*const Instr> {
+    if crate::code::native_autoload() {
+        return None;
+    }
+    if crate::bif::is_otp_bif(e.mfa.module, e.mfa.function, e.mfa.arity) {
+        // A BIF of OTP's that this runtime lacks: `undef` at once (no code to load).
+        if std::env::var_os("BEAM_DEBUG_UNDEF").is_some() {
+            eprintln!(
+                "beam: BIF {}:{}/{} is not implemented",
+                e.mfa.module.name(),
+                e.mfa.function.name(),
+                e.mfa.arity
+            );
+        }
+        return None;
+    }
+    let handler = crate::module::export(proc.error_handler, atom::UNDEFINED_FUNCTION, 3);
+    let target = handler.address();
+    if target.is_null() {
+        return None;
+    }
+    let args = boxed::list(&mut proc.heap, &proc.x[..arity]);
+    proc.x[0] = Term::atom(e.mfa.module);
+    proc.x[1] = Term::atom(e.mfa.function);
+    proc.x[2] = args;
+    Some(target)
+}
+
+/// The error handler's `undefined_lambda(Module, Fun, Args)` for a call of `fun` with the
+/// `n` arguments in `x[0..n]`, whose module has no code (see [`error_handler_call`]).
+fn error_handler_lambda(
+    proc: &mut Process,
+    module: atom::Atom,
+    fun: Term,
+    n: usize,
+) -> Option<*const Instr> {
+    let handler = crate::module::export(proc.error_handler, atom::UNDEFINED_LAMBDA, 3);
+    let target = handler.address();
+    if target.is_null() {
+        return None;
+    }
+    let args = boxed::list(&mut proc.heap, &proc.x[..n]);
+    proc.x[0] = Term::atom(module);
+    proc.x[1] = fun;
+    proc.x[2] = args;
+    Some(target)
 }
 
 /// A code address that waits for `e`'s module to finish its `on_load` function, then calls
@@ -1911,37 +1993,50 @@ fn await_on_load_stub(e: &'static Export) -> *const Instr {
     }) as *const Instr
 }
 
-/// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`.
-fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> Result<Next, CallErr> {
+/// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`; also
+/// the number of live X registers at the target (the arguments and the fun's free
+/// variables, or the error handler's three arguments).
+fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> (Result<Next, CallErr>, usize) {
     if fun.is_boxed_with(subtag::FUN) {
         let e = fun_entry_of(fun);
         if e.arity as usize != n {
-            return Err(CallErr::Fail(badarity(proc, fun, n)));
+            return (Err(CallErr::Fail(badarity(proc, fun, n))), n);
         }
         let nf = header_arity(fun.header()) - 1;
         for i in 0..nf {
             proc.x[n + i] = Term(fun.boxed_word(2 + i));
         }
         let a = e.address();
+        if a.is_null() && !crate::code::native_autoload() {
+            // OTP's `call_fun` of a fun whose code is gone: the error handler's
+            // `undefined_lambda(Module, Fun, Args)`.
+            return match error_handler_lambda(proc, e.module, fun, n) {
+                Some(t) => (Ok(Next::Jump(t)), 3),
+                None => {
+                    let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
+                    (Err(CallErr::Fail(Fail::error(r))), n)
+                }
+            };
+        }
         if a.is_null() {
             let _ = crate::code::ensure_loaded(e.module);
             let a = e.address();
             if a.is_null() {
                 let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-                return Err(CallErr::Fail(Fail::error(r)));
+                return (Err(CallErr::Fail(Fail::error(r))), n);
             }
-            return Ok(Next::Jump(a));
+            return (Ok(Next::Jump(a)), n + nf);
         }
-        Ok(Next::Jump(a))
+        (Ok(Next::Jump(a)), n + nf)
     } else if fun.is_boxed_with(subtag::EXPORT) {
         let e = export_of(fun);
         if e.mfa.arity as usize != n {
-            return Err(CallErr::Fail(badarity(proc, fun, n)));
+            return (Err(CallErr::Fail(badarity(proc, fun, n))), n);
         }
-        resolve_export(e)
+        (resolve_export(e), n)
     } else {
         let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-        Err(CallErr::Fail(Fail::error(r)))
+        (Err(CallErr::Fail(Fail::error(r))), n)
     }
 }
 

@@ -72,12 +72,6 @@ fn container(bytes: &[u8]) -> Result<Chunks<'_>, LoadError> {
     Ok(Chunks { list })
 }
 
-/// `erts_internal:beamfile_chunk/2`: the data of chunk `id`, or `None` when the container is
-/// malformed or the chunk is absent or empty.
-pub fn chunk<'a>(bytes: &'a [u8], id: &[u8; 4]) -> Option<&'a [u8]> {
-    container(bytes).ok()?.get(id)
-}
-
 fn chunk_err(chunk: &'static str, detail: impl Into<String>) -> LoadError {
     LoadError::BadChunk {
         chunk,
@@ -484,6 +478,17 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         function_count,
         code,
     })
+}
+
+/// The contents of chunk `id` of the `.beam` file `bytes` (`erts_internal:beamfile_chunk/2`):
+/// `None` when the file has no such chunk.
+pub fn chunk<'a>(bytes: &'a [u8], id: &[u8; 4]) -> Result<Option<&'a [u8]>, LoadError> {
+    Ok(container(bytes)?.get(id))
+}
+
+/// The module MD5 of the `.beam` file `bytes` (`erts_internal:beamfile_module_md5/1`).
+pub fn md5_of(bytes: &[u8]) -> Result<[u8; 16], LoadError> {
+    Ok(module_md5(&container(bytes)?))
 }
 
 fn module_md5(chunks: &Chunks) -> [u8; 16] {

@@ -1,6 +1,6 @@
 //! NIF libraries built into the runtime (OTP's static NIFs of `erts/emulator/nifs/`, found
 //! by `erts_static_nif_get_nif_init` in `driver_tab.c`): `prim_file` and `prim_buffer`,
-//! written in Rust.
+//! written in Rust, and function-less stand-ins for the others (`unimplemented.rs`).
 //!
 //! OTP decides by the *calling module*: when `erlang:load_nif(Path, LoadInfo)` is called
 //! from a module that has a static library (`prim_file:on_load/0` calls
@@ -23,6 +23,7 @@
 
 pub mod prim_buffer;
 pub mod prim_file;
+pub mod unimplemented;
 
 use crate::atom::Atom;
 use crate::bif::BifFn;
@@ -51,7 +52,14 @@ pub struct BuiltinLib {
 }
 
 /// Every built-in library.
-static LIBS: &[&BuiltinLib] = &[&prim_file::LIB, &prim_buffer::LIB];
+static LIBS: &[&BuiltinLib] = &[
+    &prim_file::LIB,
+    &prim_buffer::LIB,
+    &unimplemented::ZLIB,
+    &unimplemented::ERL_TRACER,
+    &unimplemented::PRIM_SOCKET,
+    &unimplemented::PRIM_NET,
+];
 
 /// The built-in library of module `module`, if there is one.
 pub fn lookup(module: Atom) -> Option<&'static BuiltinLib> {

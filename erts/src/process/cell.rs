@@ -63,6 +63,9 @@ pub struct ProcessCell {
     /// Set for a native system process (see `process::native`), which runs Rust code on
     /// its messages instead of Erlang code.
     pub native: Option<NativeHandler>,
+    /// A system process (`erts_internal:spawn_system_process/3` and the processes the
+    /// runtime starts at boot): `init` does not kill it when the system stops.
+    pub system: bool,
     state: AtomicU8,
     priority: AtomicU8,
     inbox: Mutex<VecDeque<Signal>>,
@@ -97,6 +100,7 @@ impl ProcessCell {
         ProcessCell {
             id: process.id,
             native: None,
+            system: false,
             state: AtomicU8::new(WAITING),
             priority: AtomicU8::new(Priority::Normal as u8),
             inbox: Mutex::new(VecDeque::new()),

@@ -323,34 +323,14 @@ pub fn prepare(m: Atom, bytes: &[u8]) -> Result<u64, CodeError> {
     Ok(id)
 }
 
-/// `erlang:finish_loading(Prepared)`: installs the prepared code of each reference number, or
-/// none of it when one of the modules still has old code (`Err` with those modules). `None`
-/// when a number is not prepared code (already used).
-pub fn finish_prepared(ids: &[u64]) -> Option<Result<(), Vec<Atom>>> {
-    let mut modules = Vec::with_capacity(ids.len());
-    {
-        let mut table = prepared().lock();
-        if ids.iter().any(|id| !table.contains_key(id)) {
-            return None;
-        }
-        for id in ids {
-            modules.extend(table.remove(id));
-        }
-    }
-    let not_purged: Vec<Atom> = modules
-        .iter()
-        .map(|m| m.name)
-        .filter(|&m| crate::module::modules().is_loaded(m) && code::has_old_code(m))
-        .collect();
-    if !not_purged.is_empty() {
-        return Some(Err(not_purged));
-    }
-    for m in modules {
-        let name = m.name;
-        let _ = code::install_prepared(m, None);
-        forget_loaded_as(name);
-    }
-    Some(Ok(()))
+/// The prepared code with reference number `id`, if any.
+pub fn prepared_module(id: u64) -> Option<std::sync::Arc<crate::module::Module>> {
+    prepared().lock().get(&id).cloned()
+}
+
+/// Forgets prepared code once it is loaded.
+pub fn take_prepared(id: u64) -> Option<std::sync::Arc<crate::module::Module>> {
+    prepared().lock().remove(&id)
 }
 
 /// Whether prepared code has an `on_load` function (`None`: not prepared code).

@@ -90,6 +90,12 @@ pub struct Process {
     /// Monitors others hold on this process.
     pub monitored_by: Vec<MonitoredBy>,
     pub trap_exit: bool,
+    /// The module whose `undefined_function/3` and `undefined_lambda/3` handle calls of
+    /// code that is not loaded, in a booted system (`process_flag(error_handler, M)`).
+    pub error_handler: Atom,
+    /// How many node monitors the process holds (`process_flag(monitor_nodes, true)` and
+    /// `{monitor_nodes, Opts}`); this runtime is never distributed, so none ever fires.
+    pub node_monitors: u32,
     pub registered_name: Option<Atom>,
     /// Generation of the current `receive ... after` timer.
     pub timer_gen: u64,
@@ -177,6 +183,8 @@ impl Process {
             monitor_tags: Vec::new(),
             monitored_by: Vec::new(),
             trap_exit: false,
+            error_handler: crate::atom::ERROR_HANDLER,
+            node_monitors: 0,
             registered_name: None,
             timer_gen: 0,
             timer_active: false,

@@ -29,6 +29,11 @@ pub struct SpawnOpts {
     pub group_leader: Option<u64>,
     /// Start with `trap_exit` set (the first process of a bare run, as OTP's boot process).
     pub trap_exit: bool,
+    /// A system process (`erts_internal:is_system_process/1` is true of it).
+    pub system: bool,
+    /// A pid number already reserved with `table().reserve()` (the first process of a boot,
+    /// whose pid must be `<0.0.0>` while it is started after others).
+    pub reserved_id: Option<u64>,
 }
 
 /// Spawns a process running `export(args)`; `parent` (the caller, if any) gets the link or
@@ -39,7 +44,10 @@ pub fn spawn(
     args: &[Term],
     opts: SpawnOpts,
 ) -> Result<u64, SpawnError> {
-    let id = table().reserve()?;
+    let id = match opts.reserved_id {
+        Some(id) => id,
+        None => table().reserve()?,
+    };
     let mut p = Process::new_spawned(id);
     let words: usize = args.iter().map(|a| copy::size_of(*a)).sum();
     if let Some(n) = opts.min_heap_size {
@@ -87,7 +95,9 @@ pub fn spawn(
     } else {
         p.group_leader = Term::pid(opts.group_leader.unwrap_or(id));
     }
-    let cell = Arc::new(ProcessCell::new(p));
+    let mut cell = ProcessCell::new(p);
+    cell.system = opts.system;
+    let cell = Arc::new(cell);
     cell.process.lock().cell = Arc::as_ptr(&cell);
     if let Some(pr) = opts.priority {
         cell.set_priority(pr);

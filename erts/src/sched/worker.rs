@@ -177,7 +177,7 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
                 }
             };
             if r.class != Class::Exit {
-                crash_report(p.pid(), reason);
+                crate::system_logger::crash_report(p.pid(), p.group_leader, reason);
             }
             terminate(cell, p, reason);
         }
@@ -191,18 +191,4 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
             terminate(cell, p, reason);
         }
     }
-}
-
-/// BEAM's report for a process that died from an uncaught exception.
-pub fn crash_report(pid: Term, reason: Term) {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    let mut msg = format!(
-        "Error in process {} with exit value:\n",
-        crate::display::display_string(pid)
-    )
-    .into_bytes();
-    msg.extend_from_slice(&crate::display::display_bytes(reason));
-    msg.extend_from_slice(b"\n\n");
-    let _ = std::io::stderr().write_all(&msg);
 }

@@ -1,0 +1,8 @@
+-module(boot_crash_main).
+%% A `-s` function that raises: OTP's init prints `{"init terminating in do_boot", Reason}`
+%% on stdout (and a message on stderr) and halts with status 1.
+-export([main/0]).
+
+main() ->
+    io:format("before the crash~n"),
+    erlang:error({boom, [1, 2, 3]}).
