@@ -33,7 +33,7 @@ main() ->
     erlang:display(receive {timeout, T2, t2} -> t2_first after 1000 -> timeout end),
     erlang:display(receive t1 -> t1_second after 1000 -> timeout end),
     erlang:display(erlang:read_timer(T1)),
-    erlang:send_after(20, self(), late),
+    erlang:send_after(200, self(), late),
     erlang:display(receive late -> late after 5 -> too_early end),
     erlang:display(receive late -> late after 1000 -> missing end),
     T4 = erlang:send_after(10000, self(), x),
