@@ -343,6 +343,16 @@ fn fuzz_against_real_erl() {
             }
         }
         start += count;
+        // Progress after each batch, so that a long run stopped early still says what it did.
+        let line: Vec<String> = stats
+            .iter()
+            .map(|(t, st)| format!("{t} {}/{}/{}", st.inputs + st.aborted, st.diffs, st.aborted))
+            .collect();
+        eprintln!(
+            "fuzz_diff: inputs {first}..{start} done in {:.0} s (target inputs/differences/aborts of the real erl): {}",
+            t0.elapsed().as_secs_f64(),
+            line.join(", ")
+        );
     }
 
     let mut total_diffs = 0;
