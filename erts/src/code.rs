@@ -260,6 +260,15 @@ pub fn finish_on_load(module: Atom, result: crate::term::Term) {
             }
         } else {
             failed().lock().insert(module);
+            // The version that was current when the new one was loaded stays current: it
+            // is not old code.
+            let mut old = old_code().lock();
+            let current = modules().get(module);
+            if let (Some(o), Some(c)) = (old.get(&module), current) {
+                if Arc::ptr_eq(o, &c) {
+                    old.remove(&module);
+                }
+            }
         }
         entry
     };

@@ -240,29 +240,29 @@ impl std::fmt::Display for BootError {
     }
 }
 
-/// The modules OTP links into its emulator (`erlang:pre_loaded/0`).
+/// The modules OTP links into its emulator, in the order `erlang:pre_loaded/0` gives them.
 pub const PRELOADED: &[&str] = &[
-    "erts_code_purger",
-    "erl_init",
-    "init",
-    "prim_buffer",
-    "prim_eval",
-    "prim_inet",
-    "prim_file",
-    "zlib",
-    "socket_registry",
-    "prim_socket",
-    "prim_net",
-    "prim_zip",
-    "erl_prim_loader",
-    "erlang",
-    "erts_internal",
-    "erl_tracer",
-    "erts_literal_area_collector",
-    "erts_dirty_process_signal_handler",
-    "atomics",
-    "counters",
     "persistent_term",
+    "counters",
+    "atomics",
+    "erts_dirty_process_signal_handler",
+    "erts_literal_area_collector",
+    "erl_tracer",
+    "erts_internal",
+    "erlang",
+    "erl_prim_loader",
+    "prim_zip",
+    "prim_net",
+    "prim_socket",
+    "socket_registry",
+    "zlib",
+    "prim_file",
+    "prim_inet",
+    "prim_eval",
+    "prim_buffer",
+    "init",
+    "erl_init",
+    "erts_code_purger",
 ];
 
 /// The `erts-<vsn>` folder name under `<root>/lib`.
