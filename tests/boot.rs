@@ -305,7 +305,7 @@ fn main_that_crashes_terminates_init() {
     assert_eq!(erl.status, Some(1));
     let text = String::from_utf8_lossy(&erl.stdout);
     assert!(
-        text.starts_with("{\"init terminating in do_boot\",{{boom,[1,2,3]}"),
+        text.starts_with("before_the_crash\r\n{\"init terminating in do_boot\""),
         "{text}"
     );
 }

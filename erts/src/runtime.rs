@@ -306,7 +306,11 @@ pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
 /// the system processes (`erts_code_purger`, `erts_literal_area_collector` and three
 /// `erts_dirty_process_signal_handler`s), then waits: the run ends when Erlang code calls
 /// `erlang:halt/0,1,2` (`init:stop/0` does, after taking the system down).
-pub fn boot(root: &Path, args: &[String], schedulers: usize) -> Result<(), BootError> {
+pub fn boot(
+    root: &Path,
+    args: &[String],
+    schedulers: usize,
+) -> Result<std::convert::Infallible, BootError> {
     let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
     let ebin = root.join("lib").join(&erts).join("ebin");
     code::set_path(&[], Some(root));

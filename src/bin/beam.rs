@@ -168,13 +168,9 @@ fn boot_main(cmdline: &[String]) -> ! {
     };
     let boot_args = runtime::boot_args(&root, &user);
     let n = emu.start();
-    match runtime::boot(&root, &boot_args, n) {
-        Ok(()) => std::process::exit(0),
-        Err(e) => {
-            eprintln!("beam: cannot boot OTP: {e}");
-            std::process::exit(1);
-        }
-    }
+    let Err(e) = runtime::boot(&root, &boot_args, n);
+    eprintln!("beam: cannot boot OTP: {e}");
+    std::process::exit(1);
 }
 
 fn main() {
