@@ -179,8 +179,9 @@ fn erl_command(rundir: &Path, ebin: &Path, envs: &[(&str, String)], limit_memory
 
 /// The real erl's results for loader inputs `start..start + count`. OTP's loader does not
 /// defend itself against malformed code (its JIT asserts, `size_object` meets bad tags,
-/// allocations of gigabytes fail): when the VM aborts, the first input without a result is
-/// run alone; if that aborts too it is returned as aborted, and the batch goes on after it.
+/// allocations of gigabytes fail, some inputs hang it): when the VM aborts or runs out of
+/// time, the first input without a result is run alone; if that fails too it is returned as
+/// aborted, and the batch goes on after it.
 fn erl_loader(
     rundir: &Path,
     ebin: &Path,
@@ -193,7 +194,10 @@ fn erl_loader(
     let mut aborted = Vec::new();
     let end = start + count;
     let mut s = start;
+    // The real erl may also hang on a damaged module: a batch gets 60 s and 100 ms an input,
+    // a confirming run 60 s.
     let run_range = |from: u64, n: u64| {
+        let limit = limit.min(Duration::from_millis(60_000 + 100 * n));
         let envs = [
             ("FUZZ_SEED", seed.to_string()),
             ("FUZZ_START", from.to_string()),

@@ -79,6 +79,12 @@ main() ->
     t(fun() -> erlang:decode_packet(4, <<0,0,0,0>>, [{line_delimiter, 10}]) end),
     t(fun() -> erlang:decode_packet(4, <<197,0,104,151,1,18,212,110>>, []) end),
     t(fun() -> erlang:decode_packet(4, <<127,0,0,0,1>>, []) end),
+    %% FLOAT_EXT is read as list_to_float/1 reads text: Erlang float syntax up to a NUL.
+    t(fun() -> binary_to_term(<<131,99,51,46,0,55,51,54,0,56,54,53,57,54,57,53,49,55,49,48,51,49,11,51,101,43,51,48,51,0,0,0,0>>, [used]) end),
+    t(fun() -> binary_to_term(<<131,104,2,97,0,99,50,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,48,101,43,48,48,0,0,44,0,0,0>>, [used]) end),
+    t(fun() -> binary_to_term(<<131,99,45,57,46,57,55,53,52,53,56,52,50,50,49,55,52,56,52,48,53,48,55,48,55,101,43,48,50,0,0,0,0>>) end),
+    t(fun() -> binary_to_term(<<131,99,"1,5e0", 0:(26*8)>>) end),
+    t(fun() -> binary_to_term(<<131,99," 1.5", 0:(27*8)>>) end),
     %% From 19 decimals on, an exact tie rounds to even (C's printf).
     t(fun() -> float_to_binary(5.0e-5, [{decimals, 66}]) end),
     t(fun() -> float_to_binary(id(0.5), [{decimals, 0}]) end),

@@ -219,7 +219,12 @@ gen(b2t) ->
         end,
     case r(4) of
         0 -> {erlang, binary_to_term, [B]};
-        _ -> {erlang, binary_to_term, [B, pick([[], [safe], [used], [safe, used], [used, safe]])]}
+        _ ->
+            Opts = pick([[], [safe], [used], [safe, used], [used, safe]]),
+            %% Which atoms exist already differs between VMs (OTP's boot makes atoms ours never
+            %% needs), so `safe` only sees atoms that the same bytes decoded unsafely made.
+            _ = lists:member(safe, Opts) andalso (catch binary_to_term(B)),
+            {erlang, binary_to_term, [B, Opts]}
     end;
 gen(t2b) ->
     T = gen_term(3),

@@ -148,19 +148,16 @@ impl Decoder<'_> {
                 boxed::float(self.heap, f)
             }
             FLOAT_EXT => {
+                // OTP reads the 31 bytes with `sys_chars_to_double`, as `list_to_float/1`:
+                // a C string (it ends at a NUL) in Erlang float syntax, `,` for the point.
                 let s = self.take(31)?;
-                let text: String = s
+                let text: Vec<u8> = s
                     .iter()
                     .take_while(|&&c| c != 0)
-                    .map(|&c| c as char)
+                    .map(|&c| if c == b',' { b'.' } else { c })
                     .collect();
-                let f: f64 = text
-                    .trim()
-                    .parse()
-                    .map_err(|_| DecodeError::Invalid("float"))?;
-                if !f.is_finite() {
-                    return Err(DecodeError::Invalid("float"));
-                }
+                let f =
+                    crate::bif::numbers::parse_float(&text).ok_or(DecodeError::Invalid("float"))?;
                 boxed::float(self.heap, f)
             }
             ATOM_EXT | SMALL_ATOM_EXT | ATOM_UTF8_EXT | SMALL_ATOM_UTF8_EXT => {
