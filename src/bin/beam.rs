@@ -93,6 +93,9 @@ impl Emulator {
                     .unwrap_or_else(|| usage());
                 erts::process::table::table().set_limit(n);
             }
+            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled; this runtime has no break
+            // menu yet, so every form keeps the default (SIGINT ends the VM).
+            "+B" | "+Bc" | "+Bd" | "+Bi" => {}
             _ => return false,
         }
         true
