@@ -6,8 +6,9 @@
 //! - `DIFF_FILTER=substr`  run only the programs whose name contains `substr`
 //! - `DIFF_JOBS=n`         parallel jobs (default 2)
 //! - `DIFF_TIMEOUT=secs`   per-program timeout (default 30)
-//! - `DIFF_BOOT=1`         run `beam` as `erl` is run (booting OTP, `-noshell ... -s init
-//!   stop`) instead of `beam --bare`
+//! - `DIFF_MODE=bare|boot` run only one of the two modes: `differential` runs every program on
+//!   `beam --bare`, `differential_booted` runs it on `beam` as `erl` is run (booting OTP,
+//!   `-noshell ... -s init stop`); both run by default
 //!
 //! A program may declare its expected exit status (for negative tests) with a line
 //! `%% expect_status: N` (default 0), and extra `erlc` options with a line
@@ -710,6 +711,20 @@ fn erl_programs_run_on_real_erl() {
 
 #[test]
 fn differential() {
+    if mode_enabled("bare") {
+        run_suite(false);
+    }
+}
+
+#[test]
+fn differential_booted() {
+    if mode_enabled("boot") {
+        run_suite(true);
+    }
+}
+
+/// Runs every program on `beam` (booting OTP when `boot`) and compares it with real erl.
+fn run_suite(boot: bool) {
     let s = setup();
     assert!(s.errors.is_empty(), "{}", s.errors.join("\n"));
     let beam = env!("CARGO_BIN_EXE_beam");
@@ -721,7 +736,7 @@ fn differential() {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
         let mut cmd = Command::new(beam);
         cmd.current_dir(&s.rundir);
-        if boot_mode() {
+        if boot {
             cmd.args(&p.vm_flags)
                 .args(["-noshell", "-pa"])
                 .arg(&s.ebin)
@@ -767,7 +782,11 @@ fn differential() {
             }
             None => {
                 passed.fetch_add(1, Ordering::SeqCst);
-                println!("ok   {} ({ms} ms)", p.name);
+                println!(
+                    "ok   {}{} ({ms} ms)",
+                    p.name,
+                    if boot { " (booted)" } else { "" }
+                );
             }
             Some(why) if known.contains(&p.name) => {
                 known_failed.fetch_add(1, Ordering::SeqCst);
@@ -778,7 +797,8 @@ fn differential() {
                 println!("{msg}");
             }
             Some(why) => {
-                let mut msg = format!("FAIL {}: {why}", p.name);
+                let mode = if boot { " (booted)" } else { "" };
+                let mut msg = format!("FAIL {}{mode}: {why}", p.name);
                 if !o.stderr.is_empty() {
                     msg.push_str(&format!("\n      stderr: {}", short(&o.stderr)));
                 }
@@ -794,7 +814,8 @@ fn differential() {
         println!("{f}");
     }
     println!(
-        "{} passed, {} failed, {} known failures (tests/known_failures.txt)",
+        "{}: {} passed, {} failed, {} known failures (tests/known_failures.txt)",
+        if boot { "booted" } else { "bare" },
         passed,
         failures.len(),
         known_failed.load(Ordering::SeqCst)
@@ -807,7 +828,7 @@ fn differential() {
     );
 }
 
-/// Whether `beam` boots OTP for each program (`DIFF_BOOT=1`) instead of running it bare.
-fn boot_mode() -> bool {
-    std::env::var("DIFF_BOOT").is_ok_and(|v| v == "1")
+/// Whether the suite runs in `mode` (`bare` or `boot`): both unless `DIFF_MODE` names one.
+fn mode_enabled(mode: &str) -> bool {
+    std::env::var("DIFF_MODE").map_or(true, |m| m.is_empty() || m == mode)
 }
