@@ -111,8 +111,13 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
                     crate::process::signals::MonitorTarget::Name(n) => {
                         boxed::tuple(&mut out.heap, &[Term::atom(n), Term::atom(atom::NONODE)])
                     }
+                    crate::process::signals::MonitorTarget::ClockService => {
+                        Term::atom(atom::atom("clock_service"))
+                    }
                 };
-                let kind = if crate::port::is_port_id(m.pid) {
+                let kind = if m.target == crate::process::signals::MonitorTarget::ClockService {
+                    "time_offset"
+                } else if crate::port::is_port_id(m.pid) {
                     "port"
                 } else {
                     "process"

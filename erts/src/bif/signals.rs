@@ -90,6 +90,18 @@ fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `monitor(process, PidOrName)`, `monitor(port, PortOrName)`.
 fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
+    if a[0] == Term::atom(atom::atom("time_offset")) {
+        if a[1] != Term::atom(atom::atom("clock_service")) {
+            return Err(Fail::badarg());
+        }
+        let reference = super::process::new_ref_id();
+        p.monitors.push(Monitor {
+            reference,
+            pid: u64::MAX,
+            target: MonitorTarget::ClockService,
+        });
+        return Ok(boxed::reference(&mut p.heap, reference));
+    }
     let port = if a[0] == Term::atom(atom::atom("process")) {
         false
     } else if a[0] == Term::atom(atom::atom("port")) {
@@ -175,7 +187,7 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
         None if port => {
             let name = match target {
                 MonitorTarget::Name(n) => Some(n),
-                MonitorTarget::Pid(_) => None,
+                MonitorTarget::Pid(_) | MonitorTarget::ClockService => None,
             };
             let noproc = Term::atom(atom::NOPROC);
             let msg = crate::port::signals::port_down_message(reference, 0, name, noproc);

@@ -171,6 +171,53 @@ fn is_builtin_3(_p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(super::is_otp_bif(m, f, n as u32)))
 }
 
+/// The kernel release as `uname -r` gives it, cut to OTP's `{Major, Minor, Release}`.
+fn os_release() -> [usize; 3] {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut out = [0; 3];
+    // OTP reads the leading digits of each dot-separated part ("6.1.0-18-amd64" → {6,1,0}).
+    for (slot, part) in out.iter_mut().zip(release.trim().split('.')) {
+        let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
+        *slot = digits.parse().unwrap_or(0);
+    }
+    out
+}
+
+/// `[{function,clock_gettime},{clock_id,Id},{resolution,R},...,{time,T}]` for one OS clock,
+/// as `os_monotonic_time_source`/`os_system_time_source` describe it.
+fn clock_source(p: &mut Process, clock: libc::clockid_t, name: &str) -> Term {
+    let mut res = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let mut now = res;
+    // SAFETY: both pointers are to live, writable timespec values owned by this frame.
+    unsafe {
+        libc::clock_getres(clock, &mut res);
+        libc::clock_gettime(clock, &mut now);
+    }
+    let per_sec = if res.tv_nsec > 0 {
+        1_000_000_000 / res.tv_nsec as i64
+    } else {
+        1_000_000_000
+    };
+    let nanos = now.tv_sec as i128 * 1_000_000_000 + now.tv_nsec as i128;
+    let a = |s: &str| Term::atom(atom::atom(s));
+    let h = &mut p.heap;
+    let mut items = vec![
+        boxed::tuple(h, &[a("function"), a("clock_gettime")]),
+        boxed::tuple(h, &[a("clock_id"), a(name)]),
+        boxed::tuple(h, &[a("resolution"), Term::small(per_sec)]),
+    ];
+    if clock == libc::CLOCK_MONOTONIC {
+        items.push(boxed::tuple(h, &[a("extended"), a("no")]));
+    }
+    items.push(boxed::tuple(h, &[a("parallel"), a("yes")]));
+    let t = crate::bignum::from_i128(h, nanos);
+    items.push(boxed::tuple(h, &[a("time"), t]));
+    boxed::list(h, &items)
+}
+
 fn string(p: &mut Process, s: &str) -> Term {
     boxed::string(&mut p.heap, s.chars().map(|c| c as u32))
 }
@@ -227,7 +274,10 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         }
         "wordsize" => n(8),
         "os_type" => boxed::tuple(&mut p.heap, &[a_("unix"), a_("linux")]),
-        "os_version" => boxed::tuple(&mut p.heap, &[n(5), n(0), n(0)]),
+        "os_version" => {
+            let [a, b, c] = os_release();
+            boxed::tuple(&mut p.heap, &[n(a), n(b), n(c)])
+        }
         "machine" => string(p, "BEAM"),
         "smp_support" | "threads" => Term::bool(true),
         "schedulers_online" => n(if crate::sched::started() {
@@ -287,6 +337,14 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "max_heap_size" => crate::process::gc::MaxHeap::system_default().to_term(&mut p.heap),
         "context_reductions" => n(crate::sched::worker::CONTEXT_REDS as usize),
         "start_time" => n(0),
+        // This runtime runs in OTP's default time warp mode, where the time offset is fixed
+        // at start ("final") and corrected monotonic time is used.
+        "time_warp_mode" => a_("no_time_warp"),
+        "time_correction" => Term::bool(true),
+        "time_offset" => a_("final"),
+        "tolerant_timeofday" => a_("enabled"),
+        "os_monotonic_time_source" => clock_source(p, libc::CLOCK_MONOTONIC, "CLOCK_MONOTONIC"),
+        "os_system_time_source" => clock_source(p, libc::CLOCK_REALTIME, "CLOCK_REALTIME"),
         "nif_version" => string(p, "2.16"),
         "system_logger" => crate::system_logger::get().to_term(),
         // OTP's default: twice the schedulers (`erts_code_purger` keeps at most this many

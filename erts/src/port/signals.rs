@@ -50,7 +50,7 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
             pid: from,
             name: match target {
                 MonitorTarget::Name(n) => Some(n),
-                MonitorTarget::Pid(_) => None,
+                MonitorTarget::Pid(_) | MonitorTarget::ClockService => None,
             },
         }),
         Signal::Demonitor { from, reference } => st

@@ -117,7 +117,7 @@ fn answer_dead(dead: u64, sig: Signal) {
             let msg = if crate::port::is_port_id(dead) {
                 let name = match target {
                     MonitorTarget::Name(n) => Some(n),
-                    MonitorTarget::Pid(_) => None,
+                    MonitorTarget::Pid(_) | MonitorTarget::ClockService => None,
                 };
                 let n = dead & !crate::port::PORT_BIT;
                 crate::port::signals::port_down_message(reference, n, name, noproc)
@@ -136,7 +136,7 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
     OwnedTerm::build(|h| {
         let r = boxed::reference(h, reference);
         let item = match target {
-            MonitorTarget::Pid(_) => Term::pid(pid),
+            MonitorTarget::Pid(_) | MonitorTarget::ClockService => Term::pid(pid),
             MonitorTarget::Name(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
         };
         let reason = copy::copy(h, reason);

@@ -81,11 +81,14 @@ impl OwnedTerm {
     }
 }
 
-/// What a monitor watches by: a pid or a registered name.
+/// What a monitor watches by: a pid or a registered name, or the clock service's time offset
+/// (`monitor(time_offset, clock_service)`, which never fires: this runtime keeps the
+/// `no_time_warp` mode, where the offset is final).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum MonitorTarget {
     Pid(u64),
     Name(crate::atom::Atom),
+    ClockService,
 }
 
 /// A signal in a process's inbox.
