@@ -197,7 +197,7 @@ fn clock_source(p: &mut Process, clock: libc::clockid_t, name: &str) -> Term {
         libc::clock_gettime(clock, &mut now);
     }
     let per_sec = if res.tv_nsec > 0 {
-        1_000_000_000 / res.tv_nsec as i64
+        1_000_000_000 / res.tv_nsec
     } else {
         1_000_000_000
     };
