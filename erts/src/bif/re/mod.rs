@@ -7,6 +7,7 @@
 //! compiles once and keeps in a cache.
 
 pub mod pcre;
+mod pcre1_escapes;
 
 use super::Registry;
 use crate::atom;
@@ -188,6 +189,7 @@ fn pcre1_message(code: i32) -> String {
         115 => "reference to non-existent subpattern",
         118 => "missing ) after comment",
         122 => "unmatched parentheses",
+        142 => "syntax error in subpattern name (missing terminator)",
         _ => return pcre::error_message(code),
     };
     m.to_string()
@@ -216,8 +218,14 @@ fn compile_bytes(
     if let Some(hit) = cache().lock().get(&key) {
         return Ok((key, hit.clone()));
     }
-    let code = Code::compile(pattern, c.flags, c.newline, c.bsr_anycrlf)
-        .map_err(|e| (pcre1_message(e.code), e.offset))?;
+    let rewritten = pcre1_escapes::rewrite(pattern);
+    let source = rewritten.as_ref().map_or(pattern, |r| &r.pattern[..]);
+    let code = Code::compile(source, c.flags, c.newline, c.bsr_anycrlf).map_err(|e| {
+        let at = rewritten
+            .as_ref()
+            .map_or(e.offset, |r| r.original_offset(e.offset));
+        (pcre1_message(e.code), at)
+    })?;
     let names = code.names();
     let compiled = Arc::new(Compiled {
         code,
