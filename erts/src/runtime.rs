@@ -21,9 +21,10 @@ pub struct Options {
 
 /// Finds the OTP root as `erl` users expect: `ERL_ROOTDIR` (or `ERL_ROOT`), else the
 /// installation of the system `erl` on `PATH` (this project's own launcher skipped), else
-/// `/usr/lib/erlang` or `/usr/local/lib/erlang`. A root must hold a `lib` folder.
+/// `/usr/lib/erlang` or `/usr/local/lib/erlang`. A root found on `PATH` or in the usual
+/// places must hold `lib/erts-*`.
 pub fn find_root() -> Option<PathBuf> {
-    let is_root = |p: &Path| p.join("lib").is_dir();
+    let is_root = |p: &Path| erts_dir_name(p).is_some();
     for var in ["ERL_ROOTDIR", "ERL_ROOT"] {
         if let Some(r) = std::env::var_os(var).filter(|r| !r.is_empty()) {
             return Some(PathBuf::from(r));
@@ -57,13 +58,13 @@ fn root_of_erl(erl: &Path) -> Option<PathBuf> {
         return None;
     }
     let above = real.parent()?.parent()?.to_path_buf();
-    if above.join("lib").is_dir() {
+    if erts_dir_name(&above).is_some() {
         return Some(above);
     }
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("ROOTDIR="))
         .map(|v| PathBuf::from(v.trim_matches('"')))
-        .find(|p| p.is_absolute() && p.join("lib").is_dir())
+        .find(|p| p.is_absolute() && erts_dir_name(p).is_some())
 }
 
 /// Sets up the code path from the options.

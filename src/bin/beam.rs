@@ -350,8 +350,7 @@ fn apply(s: &erts_embed::emu_flags::Settings) {
     if let Some(n) = s.min_heap_size {
         erts::process::gc::set_default_min_heap_size(n);
     }
-    if s.max_heap_size.is_some() || s.max_heap_kill.is_some() || s.max_heap_error_logger.is_some()
-    {
+    if s.max_heap_size.is_some() || s.max_heap_kill.is_some() || s.max_heap_error_logger.is_some() {
         let d = erts::process::gc::MaxHeap::system_default();
         erts::process::gc::MaxHeap {
             size: s.max_heap_size.unwrap_or(d.size),

@@ -58,7 +58,11 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "is_builtin", 3, is_builtin_3);
     r.add("io", "printable_range", 0, |_, _| {
         let unicode = PRINTABLE_UNICODE.load(std::sync::atomic::Ordering::Relaxed);
-        Ok(Term::atom(atom::atom(if unicode { "unicode" } else { "latin1" })))
+        Ok(Term::atom(atom::atom(if unicode {
+            "unicode"
+        } else {
+            "latin1"
+        })))
     });
     r.add("erts_internal", "garbage_collect", 1, |p, a| {
         // Called with one live argument register. A heap over `max_heap_size` is dealt with
