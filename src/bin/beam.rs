@@ -1,11 +1,13 @@
-//! The `beam` command: an `erl`-compatible front end to the runtime.
+//! The `beam` command: an `erl`-compatible front end to the runtime (`bin/erl` runs it).
 //!
-//! `beam [+S N] [...] -noshell ARGS` boots OTP as `erl -noshell ARGS` does: `ERL_AFLAGS`,
-//! `ERL_FLAGS`, `ERL_ZFLAGS` and `-args_file` are merged in as `erlexec` does
-//! (`erts_embed::erlexec`), the emulator flags (`+...`) are the runtime's, `-env VAR VALUE`
-//! sets an environment variable,
-//! `-noinput` implies `-noshell`, and everything else goes to OTP's `init` as `erlexec`
-//! passes it (`-s`, `-eval`, `-pa`, `-extra`, ...). The exit status is what `halt/1` says.
+//! `beam [erl flags...]` boots OTP as `erl` does: the command line goes through `erlexec`'s
+//! steps (`erts_embed::erlexec`: `ERL_AFLAGS`/`ERL_FLAGS`/`ERL_ZFLAGS`, `-args_file`, the split
+//! into emulator flags and `init` flags, `-env`, `-detached`, `-version`), the emulator flags
+//! are read as OTP's emulator reads them (`erts_embed::emu_flags`: checked, and honoured where
+//! this runtime has the knob), and `init` gets the argument vector `erl`'s `init` gets. The
+//! exit status is what `halt/1` says. Without `-noshell` (or `-noinput`, `-detached`) it
+//! refuses to start: there is no interactive shell yet. `-root DIR` names the OTP to boot
+//! (else `ERL_ROOTDIR`, the `erl` on `PATH`, `/usr/lib/erlang`, `/usr/local/lib/erlang`).
 //!
 //! `beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]` runs `Mod:Fun()` (or
 //! `Mod:Fun([Arg...])` with atom arguments, like `erl -s`) in a first process without booting
