@@ -15,7 +15,7 @@
 //! Accepted with their values checked as OTP checks them, no effect here (this runtime has no
 //! such knob, or OTP 25 itself ignores it): `+a`, `+B[c|d|i]`, `+c [Bool]`, `+C Mode`, `+d`,
 //! `+dcg`, `+e` (ignored by OTP 25 too), `+fn{l|u|a}[w|i|e]`, `+hmbs`, `+hpds`, `+hmqd`,
-//! `+IOt`, `+IOp`, `+IOPt`, `+IOPp`, `+JPperf`, `+JDdump`, `+JMsingle`, `+K` (ignored by OTP 25
+//! `+IOt`, `+IOp`, `+IOPt`, `+IOPp`, `+JPperf`, `+JDdump`, `+K` (ignored by OTP 25
 //! too), `+M<A><S> Value` (allocator settings), `+n{s|a|d}`, `+R`, `+r`, `+rg`, `+sbt`,
 //! `+sbwt*`, `+swt*`, `+sws`, `+swct`, `+scl`, `+sub`, `+spp`, `+secio`, `+sct`, `+ssrct`,
 //! `+sss*`, `+sfwi`, `+stbt`, `+t` (the atom table here has no limit), `+T`, `+v`, `+W{i|w|e}`
@@ -164,10 +164,10 @@ fn bad(msg: String) -> Stop {
     Stop::Bad(msg)
 }
 
-/// A value missing at the end of the flags reads as the empty string (OTP would read on
-/// into `--`; the check that follows fails either way).
+/// A value missing at the end of the emulator's flags is the `--` that follows them in the
+/// emulator's argument vector, as OTP reads it.
 fn value_or_empty<'a>(r: &mut Reader<'a>, name: &str) -> &'a str {
-    r.value(name).unwrap_or("")
+    r.value(name).unwrap_or("--")
 }
 
 /// Checks `v` against `allowed`; OTP's message otherwise.
@@ -243,7 +243,7 @@ fn flag_of(s: &mut Settings, r: &mut Reader<'_>, flag: &str) -> Result<(), Stop>
             let v = &body[2..];
             if !matches!(v.chars().next(), Some('l' | 'u' | 'a')) {
                 let shown = if v.is_empty() {
-                    r.args.get(r.i + 1).map(String::as_str).unwrap_or("")
+                    r.args.get(r.i + 1).map(String::as_str).unwrap_or("--")
                 } else {
                     v
                 };
@@ -272,7 +272,8 @@ fn flag_of(s: &mut Settings, r: &mut Reader<'_>, flag: &str) -> Result<(), Stop>
             }
         }
         'J' => {
-            let name = longest(flag, &["-JPperf", "-JDdump", "-JMsingle"])
+            // The JIT's other options (`+JMsingle`, ...) are refused as by OTP's emulator.
+            let name = longest(flag, &["-JPperf", "-JDdump"])
                 .ok_or_else(|| bad(format!("invalid JIT option {flag}")))?;
             let v = value_or_empty(r, name);
             if bool_value(v).is_none() {
@@ -644,7 +645,6 @@ fn alloc_flag(r: &mut Reader<'_>, flag: &str) -> Result<(), Stop> {
             }),
             "e" | "atags" | "ramv" | "t" => boolean(),
             "acul" if v == "de" => Ok(()),
-            "sbct" | "rsbcst" | "mmsbc" | "mmmbc" if v == "infinity" => Ok(()),
             "cp" => {
                 if v.len() == 1 && "BDEFHLRST@:".contains(v) {
                     Ok(())
