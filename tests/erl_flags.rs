@@ -349,7 +349,7 @@ fn mode_run_and_s_start_as_in_erl() {
         "mode",
         &[
             "-noshell", "-mode", "embedded", "-eval", show, "-run", "io", "format", "a~sb~n", "-s",
-            "erlang", "display", "hello", "world", "-s", "init", "stop",
+            "io", "write", "hello", "world", "-s", "init", "stop",
         ],
     );
     // `-run` with string arguments, `-s` with atoms.
