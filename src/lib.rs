@@ -3,4 +3,5 @@
 
 pub use erts;
 
+pub mod emu_flags;
 pub mod erlexec;

@@ -19,27 +19,52 @@ pub struct Options {
     pub pa: Vec<PathBuf>,
 }
 
-/// Finds the OTP root: `ERL_ROOT`, else from `erl` on `PATH` (following symlinks).
+/// Finds the OTP root as `erl` users expect: `ERL_ROOTDIR` (or `ERL_ROOT`), else the
+/// installation of the system `erl` on `PATH` (this project's own launcher skipped), else
+/// `/usr/lib/erlang` or `/usr/local/lib/erlang`. A root found on `PATH` or in the usual
+/// places must hold `lib/erts-*`.
 pub fn find_root() -> Option<PathBuf> {
-    if let Ok(r) = std::env::var("ERL_ROOT") {
-        return Some(PathBuf::from(r));
+    let is_root = |p: &Path| erts_dir_name(p).is_some();
+    for var in ["ERL_ROOTDIR", "ERL_ROOT"] {
+        if let Some(r) = std::env::var_os(var).filter(|r| !r.is_empty()) {
+            return Some(PathBuf::from(r));
+        }
     }
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        let erl = dir.join("erl");
-        if erl.is_file() {
-            let real = std::fs::canonicalize(&erl).ok()?;
-            // <root>/bin/erl
-            let root = real.parent()?.parent()?;
-            if root.join("lib").is_dir() {
-                return Some(root.to_path_buf());
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            if let Some(root) = root_of_erl(&dir.join("erl")).filter(|r| is_root(r)) {
+                return Some(root);
             }
         }
     }
-    if Path::new("/usr/lib/erlang/lib").is_dir() {
-        return Some(PathBuf::from("/usr/lib/erlang"));
+    ["/usr/lib/erlang", "/usr/local/lib/erlang"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| is_root(p))
+}
+
+/// The root of the OTP installation whose `erl` script is `erl`: the folder above the
+/// script's real location (`<root>/bin/erl`), else what the script sets `ROOTDIR` to.
+/// `None` for a file that is not there and for this project's launcher (`bin/erl` of the
+/// repository, which runs this runtime).
+fn root_of_erl(erl: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(erl).ok()?;
+    if !real.is_file() {
+        return None;
     }
-    None
+    let head = std::fs::read(&real).ok()?;
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    if text.contains("beam-rs launcher") {
+        return None;
+    }
+    let above = real.parent()?.parent()?.to_path_buf();
+    if erts_dir_name(&above).is_some() {
+        return Some(above);
+    }
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("ROOTDIR="))
+        .map(|v| PathBuf::from(v.trim_matches('"')))
+        .find(|p| p.is_absolute() && erts_dir_name(p).is_some())
 }
 
 /// Sets up the code path from the options.
@@ -166,7 +191,7 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         }
     };
     let e = module::export(m, f, argv.len() as u32);
-    sched::start(schedulers);
+    start_schedulers(schedulers);
     let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
     if let Some(root) = crate::code::root() {
         args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
@@ -277,27 +302,69 @@ pub fn erts_dir_name(root: &Path) -> Option<String> {
     names.pop()
 }
 
-/// The argument list the first process gets, as OTP's `erlexec` builds it for `beam.smp`
-/// after the emulator's own flags: `-root R -bindir R/erts-V/bin -progname erl -- -home H
-/// -- UserArgs`.
-pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
+/// The `bin` folder of the emulator under `root` (`<root>/erts-<vsn>/bin`), as `erlexec`'s
+/// `BINDIR`.
+pub fn bindir(root: &Path) -> PathBuf {
     let erts = erts_dir_name(root).unwrap_or_else(|| "erts".to_string());
+    root.join(erts).join("bin")
+}
+
+/// The argument list the first process gets, as OTP's `erlexec` builds it for `beam.smp`
+/// after the emulator's own flags: `-root R -bindir R/erts-V/bin -progname P -- -home H
+/// [-epmd_port N] -- UserArgs`, where `P` is `PROGNAME` (the `erl` script sets it to its own
+/// name; `erl` when unset), `H` is `HOME` (left out when unset) and `N` is `ERL_EPMD_PORT`.
+pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
+    let progname = std::env::var("PROGNAME").unwrap_or_else(|_| "erl".to_string());
     let mut v = vec![
         "-root".to_string(),
         root.display().to_string(),
         "-bindir".to_string(),
-        root.join(&erts).join("bin").display().to_string(),
+        bindir(root).display().to_string(),
         "-progname".to_string(),
-        "erl".to_string(),
+        progname,
         "--".to_string(),
     ];
     if let Ok(home) = std::env::var("HOME") {
         v.push("-home".to_string());
         v.push(home);
     }
+    if let Ok(port) = std::env::var("ERL_EPMD_PORT") {
+        v.push("-epmd_port".to_string());
+        v.push(port);
+    }
     v.push("--".to_string());
     v.extend(user_args.iter().cloned());
     v
+}
+
+/// `+S N:M`: the schedulers online at the start (`None`: all of them).
+static SCHEDULERS_ONLINE: std::sync::Mutex<Option<usize>> = std::sync::Mutex::new(None);
+/// `+i Module`: the module whose `start/2` boots the system (`None`: `init`).
+static BOOT_MODULE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Sets how many schedulers are online when the runtime starts (`+S N:M`); more than the
+/// schedulers started means all of them.
+pub fn set_schedulers_online(n: usize) {
+    *SCHEDULERS_ONLINE.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
+}
+
+/// Sets the boot module (`+i`), `init` by default.
+pub fn set_boot_module(m: &str) {
+    *BOOT_MODULE.lock().unwrap_or_else(|e| e.into_inner()) = Some(m.to_string());
+}
+
+/// Starts `schedulers` schedulers and takes some offline as `+S N:M` asked.
+fn start_schedulers(schedulers: usize) {
+    sched::start(schedulers);
+    let online = *SCHEDULERS_ONLINE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = online {
+        let sys = sched::system();
+        let m = m.clamp(1, sys.schedulers);
+        if m < sys.schedulers {
+            let old = sys.set_online(m);
+            sched::dirty::schedulers_online_changed(old, m);
+        }
+    }
 }
 
 /// Boots OTP as its emulator does (`erl_init.c`): loads the preloaded modules from
@@ -316,7 +383,7 @@ pub fn boot(
     code::set_path(&[], Some(root));
     code::disable_native_autoload();
     code::load_preloaded(&ebin, PRELOADED).map_err(BootError::Preload)?;
-    sched::start(schedulers);
+    start_schedulers(schedulers);
     use crate::process::cell::Priority;
     use crate::process::spawn::{spawn, SpawnOpts};
     // `init` is `<0.0.0>`; the system processes get the next pids, before `init` runs.
@@ -345,8 +412,13 @@ pub fn boot(
         .iter()
         .map(|a| boxed::binary(&mut scratch, a.as_bytes()))
         .collect();
+    let boot_module = BOOT_MODULE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_else(|| "init".to_string());
     let argv = [
-        Term::atom(atom::atom("init")),
+        Term::atom(atom::atom(&boot_module)),
         boxed::list(&mut scratch, &bins),
     ];
     let e = module::export(atom::atom("erl_init"), atom::atom("start"), 2);

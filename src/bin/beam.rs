@@ -1,11 +1,13 @@
-//! The `beam` command: an `erl`-compatible front end to the runtime.
+//! The `beam` command: an `erl`-compatible front end to the runtime (`bin/erl` runs it).
 //!
-//! `beam [+S N] [...] -noshell ARGS` boots OTP as `erl -noshell ARGS` does: `ERL_AFLAGS`,
-//! `ERL_FLAGS`, `ERL_ZFLAGS` and `-args_file` are merged in as `erlexec` does
-//! (`erts_embed::erlexec`), the emulator flags (`+...`) are the runtime's, `-env VAR VALUE`
-//! sets an environment variable,
-//! `-noinput` implies `-noshell`, and everything else goes to OTP's `init` as `erlexec`
-//! passes it (`-s`, `-eval`, `-pa`, `-extra`, ...). The exit status is what `halt/1` says.
+//! `beam [erl flags...]` boots OTP as `erl` does: the command line goes through `erlexec`'s
+//! steps (`erts_embed::erlexec`: `ERL_AFLAGS`/`ERL_FLAGS`/`ERL_ZFLAGS`, `-args_file`, the split
+//! into emulator flags and `init` flags, `-env`, `-detached`, `-version`), the emulator flags
+//! are read as OTP's emulator reads them (`erts_embed::emu_flags`: checked, and honoured where
+//! this runtime has the knob), and `init` gets the argument vector `erl`'s `init` gets. The
+//! exit status is what `halt/1` says. Without `-noshell` (or `-noinput`, `-detached`) it
+//! refuses to start: there is no interactive shell yet. `-root DIR` names the OTP to boot
+//! (else `ERL_ROOTDIR`, the `erl` on `PATH`, `/usr/lib/erlang`, `/usr/local/lib/erlang`).
 //!
 //! `beam --bare [-root DIR] [-pa DIR...] -s Mod [Fun [Arg...]]` runs `Mod:Fun()` (or
 //! `Mod:Fun([Arg...])` with atom arguments, like `erl -s`) in a first process without booting
@@ -115,65 +117,256 @@ impl Emulator {
     }
 }
 
+/// `erlexec`'s usage message (after a flag it cannot take), exit status 1.
+fn erlexec_usage() -> ! {
+    eprintln!(
+        "Usage: erl [-version] [-sname NAME | -name NAME] [-noshell] [-noinput] [-detached] \
+         [-env VAR VALUE] [-args_file FILE] [-extra ARGS...] [+V] [+S N[:M]] [+P N] [+Q N] \
+         [+A N] [+h<SWITCH> VALUE] [+M<SWITCH> VALUE] [+s<SWITCH> VALUE] [+z<SWITCH> VALUE] \
+         [init flags and args...]"
+    );
+    std::process::exit(1)
+}
+
+/// A line on stderr as the emulator writes its messages (OTP ends them with CR LF).
+fn emulator_message(line: &str) {
+    eprint!("{line}\r\n");
+}
+
+/// The emulator's usage message (after a bad emulator flag), exit status 1.
+fn emulator_usage() -> ! {
+    emulator_message("Usage: beam [flags] [ -- [init_args] ]");
+    emulator_message(
+        "The flags are erl's + flags (given to erl with +, to the emulator with -); \
+         src/emu_flags.rs lists the ones this runtime takes.",
+    );
+    std::process::exit(1)
+}
+
+/// The emulator version of the OTP under `root` (its `lib/erts-<vsn>`).
+fn emulator_version(root: Option<&std::path::Path>) -> String {
+    root.and_then(runtime::erts_dir_name)
+        .and_then(|n| n.strip_prefix("erts-").map(str::to_string))
+        .unwrap_or_else(|| "13.1.5".to_string())
+}
+
+/// `PATH` as `erlexec` leaves it for the emulator: the emulator's `bin` folder and the
+/// root's `bin` first.
+fn erlexec_path(root: &std::path::Path, bindir: &std::path::Path) -> String {
+    let (root, bindir) = (root.display().to_string(), bindir.display().to_string());
+    match std::env::var("PATH") {
+        Err(_) => format!("{bindir}:{root}/bin:"),
+        Ok(p) if !p.contains(&root) => format!("{bindir}:{root}/bin:{p}"),
+        Ok(p) => format!("{bindir}:{}", p.replace(&format!("{bindir}:"), "")),
+    }
+}
+
+/// The environment variable that marks the background copy `-detached` starts (its command
+/// line is the same; it must not detach again).
+const DETACHED_MARK: &str = "BEAM_RS_DETACHED_CHILD";
+
+/// `-detached`: starts this same command again in a new session with its standard streams
+/// on `/dev/null`, and exits 0 (as `erlexec`, whose caller goes on at once).
+fn detach(cmdline: &[String]) -> ! {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("beam"));
+    let mut cmd = Command::new(exe);
+    cmd.args(cmdline)
+        .env(DETACHED_MARK, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: the closure runs in the forked child before `exec`; it only calls `setsid`,
+    // which is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    match cmd.spawn() {
+        Ok(_) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("erlexec: cannot start the detached emulator: {e}");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// The schedulers and schedulers online that `+S`/`+SP` ask for, as OTP counts them from the
+/// logical processors: a negative number is that many less than the processors; without a
+/// number online, as many as are started but at most the processors.
+fn scheduler_counts(s: &erts_embed::emu_flags::Settings) -> (usize, usize) {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as i64;
+    let of_cpus = |n: i64| if n < 0 { (cpus + n).max(1) } else { n };
+    let mut total = cpus;
+    let mut online = None;
+    if let (Some(p), q) = s.schedulers_percent {
+        total = (cpus * p as i64 / 100).max(1);
+        online = q.map(|q| (cpus * q as i64 / 100).max(1));
+    }
+    if let Some(n) = s.schedulers {
+        total = of_cpus(n);
+    }
+    if let Some(m) = s.schedulers_online {
+        online = Some(of_cpus(m));
+    }
+    let total = total.clamp(1, erts::sched::dirty::MAX_DIRTY as i64) as usize;
+    let online = online.unwrap_or(cpus).clamp(1, total as i64) as usize;
+    (total, online)
+}
+
 /// `beam` without `--bare`: boots OTP with the arguments `erlexec` would give it.
 fn boot_main(cmdline: &[String]) -> ! {
-    let args = match erts_embed::erlexec::expand(cmdline, &|v| std::env::var(v).ok()) {
-        Ok(a) => a,
+    let detached_child = std::env::var_os(DETACHED_MARK).is_some();
+    if detached_child {
+        std::env::remove_var(DETACHED_MARK);
+    }
+    let launch = erts_embed::erlexec::expand(cmdline, &|v| std::env::var(v).ok())
+        .and_then(|args| erts_embed::erlexec::launch(&args));
+    let launch = match launch {
+        Ok(l) => l,
         Err(e) => {
-            eprintln!("beam: {e}");
-            std::process::exit(1);
+            eprintln!("{e}");
+            erlexec_usage()
         }
     };
-    let args = &args[..];
-    let mut emu = Emulator::default();
+    for (k, v) in &launch.env {
+        std::env::set_var(k, v);
+    }
+    // `-root DIR` (before `-extra`) is this runtime's: it names the OTP to boot.
     let mut root: Option<PathBuf> = None;
     let mut user: Vec<String> = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        match a {
-            "-extra" => {
-                user.extend(args[i..].iter().cloned());
-                break;
-            }
-            "-root" => {
-                i += 1;
-                root = Some(PathBuf::from(args.get(i).unwrap_or_else(|| usage())));
-            }
-            "-env" => {
-                let (Some(k), Some(v)) = (args.get(i + 1), args.get(i + 2)) else {
-                    usage()
-                };
-                std::env::set_var(k, v);
-                i += 2;
-            }
-            "-noinput" => {
-                user.push("-noshell".to_string());
-                user.push("-noinput".to_string());
-            }
-            _ if a.starts_with('+') => {
-                if !emu.flag(args, &mut i) {
-                    eprintln!("beam: emulator flag {a} is not supported");
-                    std::process::exit(2);
-                }
-            }
-            _ => user.push(a.to_string()),
+    while i < launch.init.len() {
+        let a = &launch.init[i];
+        if a == "-extra" {
+            user.extend(launch.init[i..].iter().cloned());
+            break;
+        }
+        if a == "-root" {
+            i += 1;
+            root = Some(PathBuf::from(
+                launch.init.get(i).unwrap_or_else(|| erlexec_usage()),
+            ));
+        } else {
+            user.push(a.clone());
         }
         i += 1;
+    }
+    let root = root.or_else(runtime::find_root);
+    if let Some(root) = &root {
+        let bindir = runtime::bindir(root);
+        std::env::set_var("PATH", erlexec_path(root, &bindir));
+        // What the `erl` script exports for `erlexec` and the emulator.
+        std::env::set_var("ROOTDIR", root);
+        std::env::set_var("BINDIR", &bindir);
+        std::env::set_var("EMU", "beam");
+        if std::env::var_os("PROGNAME").is_none() {
+            std::env::set_var("PROGNAME", "erl");
+        }
+    }
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "beam".to_string());
+    if launch.print_args_exit || launch.verbose {
+        let mut all = launch.emulator.clone();
+        all.push("--".to_string());
+        if let Some(root) = &root {
+            all.extend(runtime::boot_args(root, &user));
+        }
+        if launch.print_args_exit {
+            for a in &all {
+                println!("{a}");
+            }
+            std::process::exit(0);
+        }
+        println!("Executing: {exe} {exe} {}\n", all.join(" "));
+    }
+    if launch.detached && !detached_child {
+        detach(cmdline);
+    }
+    let settings = match erts_embed::emu_flags::parse(&launch.emulator) {
+        Ok(s) => s,
+        Err(erts_embed::emu_flags::Stop::Version) => {
+            emulator_message(&format!(
+                "Erlang (SMP,ASYNC_THREADS) (BEAM) emulator version {}",
+                emulator_version(root.as_deref())
+            ));
+            std::process::exit(0);
+        }
+        Err(erts_embed::emu_flags::Stop::Bad(msg)) => {
+            emulator_message(&msg);
+            emulator_usage()
+        }
+        Err(erts_embed::emu_flags::Stop::Unknown(flag)) => {
+            emulator_message(&format!("{exe} unknown flag {flag}"));
+            emulator_usage()
+        }
+    };
+    if launch.emulator.iter().any(|f| f.starts_with("-v")) {
+        // As OTP's emulator (not built for debugging) says.
+        emulator_message("warning: -v (only in debug compiled code)");
     }
     if !user.iter().any(|a| a == "-noshell") {
         eprintln!("beam: the interactive shell is not supported yet; use -noshell");
         std::process::exit(2);
     }
-    let Some(root) = root.or_else(runtime::find_root) else {
-        eprintln!("beam: cannot find the OTP root (give -root DIR or set ERL_ROOT)");
+    let Some(root) = root else {
+        eprintln!(
+            "beam: cannot find the OTP root (give -root DIR, set ERL_ROOTDIR, or put OTP's erl on PATH)"
+        );
         std::process::exit(2);
     };
+    let (schedulers, online) = scheduler_counts(&settings);
+    apply(&settings);
+    runtime::set_schedulers_online(online);
     let boot_args = runtime::boot_args(&root, &user);
+    let emu = Emulator {
+        schedulers: Some(schedulers),
+        dirty: settings.dirty,
+    };
     let n = emu.start();
     let Err(e) = runtime::boot(&root, &boot_args, n);
     eprintln!("beam: cannot boot OTP: {e}");
     std::process::exit(1);
+}
+
+/// Makes the runtime follow the emulator flags that have an effect here (the schedulers
+/// aside).
+fn apply(s: &erts_embed::emu_flags::Settings) {
+    if let Some(n) = s.async_threads {
+        ports::driver_api::async_pool::set_thread_count(n);
+    }
+    if let Some(n) = s.process_limit {
+        erts::process::table::table().set_limit(n);
+    }
+    if let Some(n) = s.port_limit {
+        erts::port::table::table().set_limit(n);
+    }
+    if let Some(n) = s.min_heap_size {
+        erts::process::gc::set_default_min_heap_size(n);
+    }
+    if s.max_heap_size.is_some() || s.max_heap_kill.is_some() || s.max_heap_error_logger.is_some() {
+        let d = erts::process::gc::MaxHeap::system_default();
+        erts::process::gc::MaxHeap {
+            size: s.max_heap_size.unwrap_or(d.size),
+            kill: s.max_heap_kill.unwrap_or(d.kill),
+            error_logger: s.max_heap_error_logger.unwrap_or(d.error_logger),
+        }
+        .set_system_default();
+    }
+    if let Some(u) = s.printable_unicode {
+        erts::bif::system_info::set_printable_unicode(u);
+    }
+    if let Some(m) = &s.boot_module {
+        runtime::set_boot_module(m);
+    }
 }
 
 fn main() {

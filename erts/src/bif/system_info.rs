@@ -57,7 +57,12 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "is_alive", 0, |_, _| Ok(Term::bool(false)));
     r.add("erlang", "is_builtin", 3, is_builtin_3);
     r.add("io", "printable_range", 0, |_, _| {
-        Ok(Term::atom(atom::atom("latin1")))
+        let unicode = PRINTABLE_UNICODE.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(Term::atom(atom::atom(if unicode {
+            "unicode"
+        } else {
+            "latin1"
+        })))
     });
     r.add("erts_internal", "garbage_collect", 1, |p, a| {
         // Called with one live argument register. A heap over `max_heap_size` is dealt with
@@ -218,6 +223,14 @@ fn clock_source(p: &mut Process, clock: libc::clockid_t, name: &str) -> Term {
     boxed::list(h, &items)
 }
 
+/// `+pc unicode`: `io:printable_range/0` says `unicode` instead of `latin1`.
+static PRINTABLE_UNICODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets the range of printable characters (`+pc`): all of Unicode, or Latin-1.
+pub fn set_printable_unicode(unicode: bool) {
+    PRINTABLE_UNICODE.store(unicode, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn string(p: &mut Process, s: &str) -> Term {
     boxed::string(&mut p.heap, s.chars().map(|c| c as u32))
 }
@@ -312,7 +325,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "process_count" => n(table().count()),
         "atom_limit" => n(1_048_576),
         "atom_count" => n(crate::atom::count()),
-        "port_limit" => n(65_536),
+        "port_limit" => n(crate::port::table::table().limit()),
         "port_count" => n(crate::port::table::table().count()),
         "ets_limit" => n(8192),
         "endian" => a_("little"),

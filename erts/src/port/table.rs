@@ -69,6 +69,12 @@ impl PortTable {
         self.limit.load(Ordering::Relaxed)
     }
 
+    /// Sets the port limit (`+Q`), clamped to OTP's bounds.
+    pub fn set_limit(&self, n: usize) {
+        self.limit
+            .store(n.clamp(1024, 134_217_727), Ordering::Relaxed);
+    }
+
     /// All ports, in creation order.
     pub fn all(&self) -> Vec<Arc<PortCell>> {
         let mut v: Vec<Arc<PortCell>> = self
