@@ -44,11 +44,7 @@ fn set_signal_2(_p: &mut Process, a: &[Term]) -> BifResult {
         Some("default") => Disposition::Default,
         Some("handle") => Disposition::Handle,
         Some("ignore") => Disposition::Ignore,
-        _ => {
-            return Err(Fail::badarg_cause(Term::atom(crate::atom::atom(
-                "badopt",
-            ))))
-        }
+        _ => return Err(Fail::badarg_cause(Term::atom(crate::atom::atom("badopt")))),
     };
     match sys_signals::set(signum, how) {
         Ok(()) => Ok(Term::atom(crate::atom::atom("ok"))),

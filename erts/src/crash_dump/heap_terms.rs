@@ -127,8 +127,7 @@ pub fn write_atom(out: &mut Vec<u8>, a: atom::Atom) {
 
 /// Standard base64 with padding (the `0.5` dump format's encoding of binaries).
 pub fn base64(out: &mut Vec<u8>, bytes: &[u8]) {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for chunk in bytes.chunks(3) {
         let b = [
             chunk[0],
@@ -180,6 +179,9 @@ mod tests {
         let tl = format!("{:X}:t3:A5:state,H{:X},N\n", address(t), address(l));
         let ll = format!("{:X}:lI1|N\n", address(l));
         assert_eq!(text, format!("{tl}{ll}"));
-        assert_eq!(String::from_utf8(top).unwrap(), format!("H{:X}", address(t)));
+        assert_eq!(
+            String::from_utf8(top).unwrap(),
+            format!("H{:X}", address(t))
+        );
     }
 }

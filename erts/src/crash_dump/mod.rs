@@ -212,6 +212,9 @@ mod tests {
         assert_eq!(s.path, PathBuf::from("/tmp/x.dump"));
         assert!(s.enabled);
         assert_eq!((s.seconds, s.bytes), (None, Some(1000)));
-        assert_eq!(settings(&[("ERL_CRASH_DUMP_SECONDS", "7")]).seconds, Some(7));
+        assert_eq!(
+            settings(&[("ERL_CRASH_DUMP_SECONDS", "7")]).seconds,
+            Some(7)
+        );
     }
 }

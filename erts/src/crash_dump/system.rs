@@ -8,8 +8,8 @@ use super::processes::{code_location, ProcEntry};
 use super::{DumpError, Sink};
 use crate::atom::{self, Atom};
 use crate::display::display_string;
-use crate::ets::{store::Store, Access, Kind};
 use crate::etf::encode::{encode, EncodeOpts};
+use crate::ets::{store::Store, Access, Kind};
 use crate::module::modules;
 use crate::term::{boxed, Term};
 
@@ -177,7 +177,10 @@ pub(crate) fn ports(sink: &mut Sink) -> Result<(), DumpError> {
         }
         match c.driver_name.as_str() {
             "spawn" => sink.line(&format!("Port controls external process: {}", c.name))?,
-            "fd" => sink.line(&format!("Port is UNIX fd not opened by emulator: {}", c.name))?,
+            "fd" => sink.line(&format!(
+                "Port is UNIX fd not opened by emulator: {}",
+                c.name
+            ))?,
             _ => sink.line(&format!("Port controls linked-in driver: {}", c.name))?,
         }
         sink.line(&format!("Input: {}", c.input))?;
@@ -275,10 +278,7 @@ pub(crate) fn timers(sink: &mut Sink) -> Result<(), DumpError> {
         let mut h = crate::heap::Heap::default();
         let msg = if t.start_timer {
             let r = boxed::reference(&mut h, t.ref_id);
-            boxed::tuple(
-                &mut h,
-                &[Term::atom(atom::atom("timeout")), r, t.msg.term],
-            )
+            boxed::tuple(&mut h, &[Term::atom(atom::atom("timeout")), r, t.msg.term])
         } else {
             t.msg.term
         };
@@ -299,9 +299,8 @@ pub(crate) fn node(sink: &mut Sink) -> Result<(), DumpError> {
 /// attributes and compilation information in the external format.
 pub(crate) fn loaded_modules(sink: &mut Sink) -> Result<(), DumpError> {
     let names = modules().loaded();
-    let size = |m: &crate::module::Module| {
-        std::mem::size_of_val(&*m.code) + m.literals.capacity() * 8
-    };
+    let size =
+        |m: &crate::module::Module| std::mem::size_of_val(&*m.code) + m.literals.capacity() * 8;
     let current: usize = names
         .iter()
         .filter_map(|&n| modules().get(n))
