@@ -253,6 +253,8 @@ pub enum BootError {
     Preload(code::PreloadError),
     /// The first process could not be started.
     Spawn,
+    /// The OS signal handling could not be set up.
+    Signals(crate::sys_signals::SignalError),
 }
 
 impl std::fmt::Display for BootError {
@@ -261,6 +263,7 @@ impl std::fmt::Display for BootError {
             BootError::NoErts(r) => write!(f, "no lib/erts-*/ebin under {}", r.display()),
             BootError::Preload(e) => write!(f, "{e}"),
             BootError::Spawn => write!(f, "cannot start the first process"),
+            BootError::Signals(e) => write!(f, "cannot handle OS signals: {e:?}"),
         }
     }
 }
@@ -384,6 +387,9 @@ pub fn boot(
     code::disable_native_autoload();
     code::load_preloaded(&ebin, PRELOADED).map_err(BootError::Preload)?;
     start_schedulers(schedulers);
+    // SIGUSR1, SIGQUIT and SIGTERM go to `erl_signal_server` once kernel runs (OTP's
+    // defaults); a signal that arrives before is dropped, as in OTP.
+    crate::sys_signals::install_defaults().map_err(BootError::Signals)?;
     use crate::process::cell::Priority;
     use crate::process::spawn::{spawn, SpawnOpts};
     // `init` is `<0.0.0>`; the system processes get the next pids, before `init` runs.

@@ -126,6 +126,50 @@ pub fn read(ref_id: u64) -> Option<u64> {
     st.entries.get(&ref_id).map(|e| remaining(e.deadline))
 }
 
+/// A BIF timer as a crash dump shows it (`=timer:` sections).
+pub struct BifTimerInfo {
+    /// The receiver: a pid number, or the registered name the message goes to.
+    pub dest: Result<u64, Atom>,
+    /// The reference number of the timer.
+    pub ref_id: u64,
+    /// The message as given (`start_timer` wraps it in `{timeout, Ref, Msg}` when it fires).
+    pub msg: OwnedTerm,
+    pub start_timer: bool,
+    /// Milliseconds left.
+    pub ms_left: u64,
+}
+
+/// The pending `send_after`/`start_timer` timers, in the order they will fire.
+pub fn bif_timers() -> Vec<BifTimerInfo> {
+    let st = service().state.lock();
+    let mut v: Vec<(Instant, BifTimerInfo)> = st
+        .entries
+        .iter()
+        .filter_map(|(&id, e)| match &e.action {
+            Action::Send {
+                dest,
+                msg,
+                start_timer,
+            } => Some((
+                e.deadline,
+                BifTimerInfo {
+                    dest: match dest {
+                        Dest::Pid(p) => Ok(*p),
+                        Dest::Name(n) => Err(*n),
+                    },
+                    ref_id: id,
+                    msg: OwnedTerm::copy_of(msg.term),
+                    start_timer: *start_timer,
+                    ms_left: remaining(e.deadline),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(|(d, t)| (*d, t.ref_id));
+    v.into_iter().map(|(_, t)| t).collect()
+}
+
 fn remaining(deadline: Instant) -> u64 {
     let d = deadline.saturating_duration_since(Instant::now());
     // OTP rounds the time left up to whole milliseconds.

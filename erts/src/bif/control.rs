@@ -169,53 +169,84 @@ fn apply_2(p: &mut Process, a: &[Term]) -> BifResult {
     })
 }
 
-fn halt_status(t: Term) -> Option<i32> {
-    if let Some(n) = t.as_small() {
-        if n >= 0 {
-            return Some((n & 0xFF) as i32);
-        }
-    }
-    if t == Term::atom(atom::atom("abort")) {
-        return Some(134);
-    }
-    if t.is_list() || t.is_nil() {
-        return Some(1);
-    }
-    None
+/// What `halt/1,2` was asked to do.
+enum HaltHow {
+    /// Exit with this status.
+    Status(i32),
+    /// Write a crash dump with this slogan (UTF-8) and exit with status 1.
+    Slogan(Vec<u8>),
 }
 
-fn do_halt(code: i32) -> ! {
-    crate::port::flush_all(std::time::Duration::from_secs(5));
+fn halt_how(t: Term) -> Option<HaltHow> {
+    if let Some(n) = t.as_small() {
+        return (n >= 0).then_some(HaltHow::Status((n & 0xFF) as i32));
+    }
+    if t.is_bignum() {
+        // A positive bignum: its low byte, as OTP.
+        if crate::bignum::is_negative(t) {
+            return None;
+        }
+        let low = (crate::bignum::limbs(t).first().copied().unwrap_or(0) & 0xFF) as u8;
+        return Some(HaltHow::Status(i32::from(low)));
+    }
+    if t == Term::atom(atom::atom("abort")) {
+        return Some(HaltHow::Status(134));
+    }
+    let chars = boxed::list_to_vec(t)?;
+    let mut text = String::new();
+    for c in chars {
+        let c = c.as_small().and_then(|c| u32::try_from(c).ok())?;
+        text.push(char::from_u32(c)?);
+    }
+    Some(HaltHow::Slogan(text.into_bytes()))
+}
+
+fn do_halt(code: i32, flush: bool) -> ! {
+    if code == 134 {
+        // `halt(abort)`: the runtime aborts (a core dump where the OS makes one).
+        let _ = std::io::stdout().flush();
+        std::process::abort();
+    }
+    if flush {
+        crate::port::flush_all(std::time::Duration::from_secs(5));
+    }
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     std::process::exit(code)
 }
 
 fn halt_0(_p: &mut Process, _a: &[Term]) -> BifResult {
-    do_halt(0)
+    do_halt(0, true)
 }
 
-fn halt_1(_p: &mut Process, a: &[Term]) -> BifResult {
-    match halt_status(a[0]) {
-        Some(c) => {
-            if let Some(s) = boxed::list_to_vec(a[0]) {
-                let text: String = s
-                    .iter()
-                    .filter_map(|c| c.as_small().and_then(|c| char::from_u32(c as u32)))
-                    .collect();
-                eprintln!("{text}");
-            }
-            do_halt(c)
-        }
+fn halt_1(p: &mut Process, a: &[Term]) -> BifResult {
+    halt(p, a[0], true)
+}
+
+fn halt(p: &mut Process, how: Term, flush: bool) -> BifResult {
+    match halt_how(how) {
+        Some(HaltHow::Status(c)) => do_halt(c, flush),
+        Some(HaltHow::Slogan(s)) => crate::crash_dump::halt_with_slogan(p, &s),
         None => Err(Fail::badarg()),
     }
 }
 
+/// `halt(Status, Options)`: `Options` is a list of `{flush, boolean()}`.
 fn halt_2(p: &mut Process, a: &[Term]) -> BifResult {
-    if !(a[1].is_list() || a[1].is_nil()) {
-        return Err(Fail::badarg());
+    let badopt = || Fail::badarg_cause(Term::atom(atom::atom("badopt")));
+    let opts = boxed::list_to_vec(a[1]).ok_or_else(badopt)?;
+    let mut flush = true;
+    for o in opts {
+        let ok = o.is_tuple()
+            && boxed::tuple_arity(o) == 2
+            && boxed::tuple_element(o, 0) == Term::atom(atom::atom("flush"))
+            && boxed::tuple_element(o, 1).is_boolean();
+        if !ok {
+            return Err(badopt());
+        }
+        flush = boxed::tuple_element(o, 1) == Term::bool(true);
     }
-    halt_1(p, &a[..1])
+    halt(p, a[0], flush)
 }
 
 fn nif_error_1(_p: &mut Process, a: &[Term]) -> BifResult {

@@ -58,6 +58,39 @@ fn resident_bytes() -> Option<usize> {
 }
 
 fn measure(me: &Process) -> Usage {
+    let table = crate::process::table::table();
+    let procs = table.ids().into_iter().filter_map(|id| {
+        if id == me.id {
+            return Some(process_bytes(me));
+        }
+        let cell = table.get(id)?;
+        let bytes = match cell.process.try_lock() {
+            Some(p) => process_bytes(&p),
+            None => {
+                let base = std::mem::size_of::<Process>();
+                (base, base, 0)
+            }
+        };
+        Some(bytes)
+    });
+    measure_with(procs)
+}
+
+/// The memory categories of `erlang:memory/0`, in its order, with the processes read by
+/// the caller (the crash dump holds their locks): `None` for a process that is running.
+pub(crate) fn categories<'a>(
+    procs: impl Iterator<Item = Option<&'a Process>>,
+) -> Vec<(&'static str, usize)> {
+    let base = std::mem::size_of::<Process>();
+    let u = measure_with(procs.map(|p| p.map_or((base, base, 0), process_bytes)));
+    TYPES
+        .iter()
+        .map(|t| (*t, value(&u, t).unwrap_or(0)))
+        .collect()
+}
+
+/// Usage from the (all, used, binary) bytes of each process and the shared tables.
+fn measure_with(procs: impl Iterator<Item = (usize, usize, usize)>) -> Usage {
     let mut u = Usage {
         processes: 0,
         processes_used: 0,
@@ -67,22 +100,7 @@ fn measure(me: &Process) -> Usage {
         ets: 0,
         total: 0,
     };
-    let table = crate::process::table::table();
-    for id in table.ids() {
-        let (all, used, bins) = if id == me.id {
-            process_bytes(me)
-        } else {
-            match table.get(id) {
-                Some(cell) => match cell.process.try_lock() {
-                    Some(p) => process_bytes(&p),
-                    None => {
-                        let base = std::mem::size_of::<Process>();
-                        (base, base, 0)
-                    }
-                },
-                None => continue,
-            }
-        };
+    for (all, used, bins) in procs {
         u.processes += all;
         u.processes_used += used;
         u.binary += bins;

@@ -29,6 +29,27 @@ pub fn register(r: &mut Registry) {
     r.add("os", "perf_counter", 1, |p, a| {
         super::time::monotonic(p, a[0])
     });
+    r.add("os", "set_signal", 2, set_signal_2);
+}
+
+/// `os:set_signal(Signal, default | handle | ignore)`: a handled signal reaches
+/// `erl_signal_server` as `{notify, Signal}` (`crate::sys_signals`).
+fn set_signal_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    use crate::sys_signals::{self, Disposition};
+    let signum = a[0]
+        .as_atom()
+        .and_then(sys_signals::signal_number)
+        .ok_or_else(Fail::badarg)?;
+    let how = match a[1].as_atom().map(crate::atom::name) {
+        Some("default") => Disposition::Default,
+        Some("handle") => Disposition::Handle,
+        Some("ignore") => Disposition::Ignore,
+        _ => return Err(Fail::badarg_cause(Term::atom(crate::atom::atom("badopt")))),
+    };
+    match sys_signals::set(signum, how) {
+        Ok(()) => Ok(Term::atom(crate::atom::atom("ok"))),
+        Err(_) => Err(Fail::badarg()),
+    }
 }
 
 fn string(p: &mut Process, s: &str) -> Term {

@@ -247,6 +247,18 @@ fn erts_version() -> String {
         .unwrap_or_else(|| "13.1.5".to_string())
 }
 
+/// `system_info(system_version)` (also the crash dump's `System version:` line).
+pub(crate) fn system_version() -> String {
+    format!(
+        "Erlang/OTP 25 [erts-{}] [source] [64-bit] [smp:{}:{}] [ds:{}:{}:10] [async-threads:1]\n",
+        erts_version(),
+        schedulers(),
+        schedulers(),
+        schedulers(),
+        schedulers()
+    )
+}
+
 fn schedulers() -> usize {
     if crate::sched::started() {
         crate::sched::system().schedulers
@@ -274,17 +286,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(match key.name() {
         "otp_release" => string(p, "25"),
         "version" => string(p, &erts_version()),
-        "system_version" => {
-            let s = format!(
-                "Erlang/OTP 25 [erts-{}] [source] [64-bit] [smp:{}:{}] [ds:{}:{}:10] [async-threads:1]\n",
-                erts_version(),
-                schedulers(),
-                schedulers(),
-                schedulers(),
-                schedulers()
-            );
-            string(p, &s)
-        }
+        "system_version" => string(p, &system_version()),
         "wordsize" => n(8),
         "os_type" => boxed::tuple(&mut p.heap, &[a_("unix"), a_("linux")]),
         "os_version" => {
