@@ -235,7 +235,11 @@ pub fn version() -> String {
         )
     };
     // `n` counts the bytes written including the NUL.
-    let len = if n > 0 { (n as usize - 1).min(buf.len()) } else { 0 };
+    let len = if n > 0 {
+        (n as usize - 1).min(buf.len())
+    } else {
+        0
+    };
     String::from_utf8_lossy(&buf[..len]).into_owned()
 }
 
