@@ -320,6 +320,28 @@ fn uncaught_raise_prints_the_error() {
     );
 }
 
+/// A script that does not compile: the warning and the `CompileError` (with the stack trace
+/// Elixir prints for it, empty here) on stderr, exit status 1.
+#[test]
+fn compile_error_in_a_script() {
+    if skip() {
+        return;
+    }
+    let want = script("compile_error.exs", b"", true);
+    assert_eq!(want.status, Some(1));
+    assert!(lossy(&want.stderr).contains("** (CompileError) compile_error.exs:3"));
+}
+
+/// `exit({:shutdown, 7})` at the top of a script ends the VM with status 7.
+#[test]
+fn exit_shutdown_sets_the_exit_status() {
+    if skip() {
+        return;
+    }
+    let want = script("exit_shutdown.exs", b"", true);
+    assert_eq!(want.status, Some(7));
+}
+
 /// `elixir --version` (OTP's banner: this runtime has no JIT, so no `[jit...]` tag) and
 /// `elixir -e`.
 #[test]
