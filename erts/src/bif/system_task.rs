@@ -4,17 +4,22 @@
 //! `{garbage_collect, RequestId, Done}`, `Done` being `false` when the process is gone.
 //! `{check_process_code, ReqId, Module}` answers `{check_process_code, ReqId, Bool}`: whether
 //! the target runs old code of `Module` (`erts_code_purger` asks every process before a
-//! purge). Other system tasks (`copy_literals`, ...) raise `badarg`: this runtime does not
+//! purge). A target between time slices is served at once; a running one gets the task as a
+//! signal (`Signal::SystemTask`) and serves it after its slice, so the caller never waits for
+//! another process's slice to end. Other system tasks (`copy_literals`, ...) raise `badarg`: this runtime does not
 //! do them yet.
 
 use super::Registry;
 use crate::atom;
 use crate::exception::{BifResult, Fail};
-use crate::process::cell;
+use crate::process::cell::{self, ProcessCell};
+use crate::process::exit;
+use crate::process::signals::{OwnedTerm, Signal, SystemTask, SystemTaskKind};
 use crate::process::table::table;
 use crate::process::Process;
 use crate::term::boxed;
 use crate::term::Term;
+use std::sync::Arc;
 
 pub fn register(r: &mut Registry) {
     r.add(
@@ -32,7 +37,7 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let e = boxed::tuple_elems(req);
     if e[0] == Term::atom(atom::atom("check_process_code")) {
-        return check_process_code(p, pid, e, a);
+        return check_process_code(p, pid, e);
     }
     if e[0] != Term::atom(atom::atom("garbage_collect")) {
         return Err(Fail::badarg());
@@ -59,12 +64,8 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
     let done = match table().get(id) {
         Some(c) if c.state() != cell::EXITED => {
             let Some(mut target) = c.try_lock_other() else {
-                return Err(super::retry_after_yield(
-                    p,
-                    "erts_internal",
-                    "request_system_task",
-                    a,
-                ));
+                let kind = SystemTaskKind::GarbageCollect { major };
+                return Ok(ask_running(p, &c, kind, e[1]));
             };
             if c.dirty_running() && c.state() != cell::EXITED {
                 // Its heap is in use by a dirty native call: collected (and answered) when
@@ -94,9 +95,25 @@ fn request_system_task_3(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::atom(atom::atom("ok")))
 }
 
-/// The `check_process_code` system task: answered at once, the target's stack being looked
-/// at between its time slices (or retried when it is running).
-fn check_process_code(p: &mut Process, pid: Term, e: &[Term], a: &[Term]) -> BifResult {
+/// Asks the running process `c` for a system task by a signal: it does the task between its
+/// time slices and answers the caller (or the signal is answered `false` if it exits first).
+/// The caller does not wait for the target's slice to end.
+fn ask_running(p: &Process, c: &Arc<ProcessCell>, kind: SystemTaskKind, request_id: Term) -> Term {
+    let task = SystemTask {
+        from: p.id,
+        request_id: OwnedTerm::copy_of(request_id),
+        kind,
+    };
+    if let Err(Signal::SystemTask(task)) = exit::deliver_to(c, Signal::SystemTask(task)) {
+        // It exited meanwhile.
+        task.answer(false);
+    }
+    Term::atom(atom::atom("ok"))
+}
+
+/// The `check_process_code` system task: answered at once when the target is between time
+/// slices, else by the target itself after its current slice.
+fn check_process_code(p: &mut Process, pid: Term, e: &[Term]) -> BifResult {
     let Some(m) = e[2].as_atom() else {
         return Err(Fail::badarg());
     };
@@ -107,12 +124,8 @@ fn check_process_code(p: &mut Process, pid: Term, e: &[Term], a: &[Term]) -> Bif
         match table().get(id) {
             Some(c) if c.state() != cell::EXITED => {
                 let Some(target) = c.try_lock_other() else {
-                    return Err(super::retry_after_yield(
-                        p,
-                        "erts_internal",
-                        "request_system_task",
-                        a,
-                    ));
+                    let kind = SystemTaskKind::CheckProcessCode { module: m };
+                    return Ok(ask_running(p, &c, kind, e[1]));
                 };
                 super::loading::uses_old_code(&target, m)
             }

@@ -295,6 +295,19 @@ pub enum Instr {
         arity: u32,
         fun: Src,
     },
+    /// `call_fun` followed by `deallocate N` and `return` (OTP's `i_call_fun_last`): the
+    /// frame goes before the fun is entered, a tail call.
+    CallFunLast {
+        arity: u32,
+        dealloc: u32,
+    },
+    /// `call_fun2` followed by `deallocate N` and `return`; the fun is read before the frame
+    /// (where it may be) goes.
+    CallFun2Last {
+        arity: u32,
+        fun: Src,
+        dealloc: u32,
+    },
     MakeFun {
         entry: &'static FunEntry,
         dst: Dst,

@@ -926,6 +926,26 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let (nx, live) = prepare_fun_call(proc, fun, n);
                 enter!(nx, live, true)
             }
+            Instr::CallFunLast { arity, dealloc } => {
+                let n = *arity as usize;
+                let fun = proc.x[n];
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, false)
+            }
+            Instr::CallFun2Last {
+                arity,
+                fun,
+                dealloc,
+            } => {
+                let n = *arity as usize;
+                let fun = get(proc, *fun);
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, false)
+            }
             Instr::MakeFun { entry, dst, env } => {
                 let nf = env.len();
                 let p = proc.heap.alloc(2 + nf);

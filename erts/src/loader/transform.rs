@@ -1812,6 +1812,29 @@ fn peephole(code: &mut [Instr]) {
             (Instr::Deallocate { n }, Some(Instr::Return)) => {
                 Some(Instr::DeallocateReturn { n: *n })
             }
+            // A fun called last: `call_fun[2], deallocate N, return` is a tail call.
+            (Instr::CallFun { arity } | Instr::CallFun2 { arity, .. }, Some(next))
+                if matches!(
+                    (&next, code.get(i + 2)),
+                    (Instr::Deallocate { .. }, Some(Instr::Return)) | (Instr::Return, _)
+                ) =>
+            {
+                let dealloc = match next {
+                    Instr::Deallocate { n } => n,
+                    _ => 0,
+                };
+                Some(match &code[i] {
+                    Instr::CallFun2 { fun, .. } => Instr::CallFun2Last {
+                        arity: *arity,
+                        fun: *fun,
+                        dealloc,
+                    },
+                    _ => Instr::CallFunLast {
+                        arity: *arity,
+                        dealloc,
+                    },
+                })
+            }
             (Instr::TestHeap { heap, live }, Some(Instr::PutList { head, tail, dst })) => {
                 Some(Instr::TestHeapPutList {
                     heap: *heap,

@@ -91,7 +91,8 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
         Signal::Message(_)
         | Signal::AliasMessage { .. }
         | Signal::ReceiveTimeout { .. }
-        | Signal::Resume => {}
+        | Signal::Resume
+        | Signal::SystemTask(_) => {}
     }
     Ok(())
 }

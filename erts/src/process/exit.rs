@@ -98,6 +98,7 @@ pub fn deliver_or_answer(to: u64, sig: Signal) {
 /// The answer of a dead process `dead` to a signal it can no longer take.
 fn answer_dead(dead: u64, sig: Signal) {
     match sig {
+        Signal::SystemTask(task) => task.answer(false),
         Signal::Link { from } => {
             let _ = deliver(
                 from,
@@ -159,6 +160,9 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     let me = p.id;
     if !p.gc_requests.is_empty() {
         p.serve_gc_requests(false);
+    }
+    for task in std::mem::take(&mut p.system_tasks) {
+        task.answer(false);
     }
     for (r, _) in std::mem::take(&mut p.aliases) {
         super::alias::deactivate(r);

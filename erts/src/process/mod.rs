@@ -139,6 +139,10 @@ pub struct Process {
     /// Garbage collections other processes asked for while this one was in a dirty call,
     /// done (and answered) when it is next scheduled, or answered when it exits.
     pub gc_requests: Vec<gc::GcRequest>,
+    /// System tasks that arrived as signals (asked while this process was running), done
+    /// and answered between its time slices ([`Process::serve_system_tasks`]), or answered
+    /// `false` when it exits.
+    pub system_tasks: Vec<signals::SystemTask>,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -204,6 +208,7 @@ impl Process {
             nif_continuation: None,
             nif_reds_left: 0,
             gc_requests: Vec::new(),
+            system_tasks: Vec::new(),
         }
     }
 
@@ -306,6 +311,43 @@ impl Process {
                 )
             });
             let _ = exit::deliver(r.from, signals::Signal::Message(reply));
+        }
+    }
+
+    /// Does the system tasks that arrived as signals and answers them: collections (one, major
+    /// if any asked for it) answer `true`, code checks whether the process runs old code of
+    /// the module. Called between slices only (the live registers are in `saved_x`, `pc` is
+    /// where the process resumes), not during a dirty call (its heap is in use: collections
+    /// wait in `gc_requests` until it is scheduled again).
+    pub fn serve_system_tasks(&mut self) {
+        let tasks = std::mem::take(&mut self.system_tasks);
+        let (gcs, checks): (Vec<_>, Vec<_>) = tasks
+            .into_iter()
+            .partition(|t| matches!(t.kind, signals::SystemTaskKind::GarbageCollect { .. }));
+        for t in checks {
+            let uses = match t.kind {
+                signals::SystemTaskKind::CheckProcessCode { module } => {
+                    crate::bif::loading::uses_old_code(self, module)
+                }
+                signals::SystemTaskKind::GarbageCollect { .. } => false,
+            };
+            t.answer(uses);
+        }
+        if !gcs.is_empty() {
+            let major = gcs.iter().any(|t| {
+                matches!(
+                    t.kind,
+                    signals::SystemTaskKind::GarbageCollect { major: true }
+                )
+            });
+            let _ = if major {
+                self.gc_major(0, 0)
+            } else {
+                self.gc(0, 0)
+            };
+            for t in gcs {
+                t.answer(true);
+            }
         }
     }
 

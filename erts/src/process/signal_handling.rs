@@ -119,6 +119,9 @@ impl Process {
                 self.mailbox.push_back(t);
             }
             Signal::Resume => self.port_suspended = false,
+            // Done between slices (`serve_system_tasks`), where the stack and the live
+            // registers are where a collection and a code check expect them.
+            Signal::SystemTask(task) => self.system_tasks.push(task),
             Signal::ReceiveTimeout { generation } => {
                 if self.timer_active && generation == self.timer_gen {
                     self.timer_active = false;

@@ -124,4 +124,48 @@ pub enum Signal {
     AliasMessage { alias: u64, msg: OwnedTerm },
     /// A busy port the receiver was suspended on (in `port_command`) is no longer busy.
     Resume,
+    /// A system task another process asked for (`erts_internal:request_system_task/3`)
+    /// while the receiver was running: done between the receiver's time slices.
+    SystemTask(SystemTask),
+}
+
+/// A system task one process asks of another (OTP's `ErtsProcSysTask`).
+pub struct SystemTask {
+    /// The requester's pid number, which gets the answer `{Tag, RequestId, Result}`.
+    pub from: u64,
+    /// The request's id (the requester's reference).
+    pub request_id: OwnedTerm,
+    pub kind: SystemTaskKind,
+}
+
+/// What a [`SystemTask`] asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SystemTaskKind {
+    /// `garbage_collect`: a collection, major or minor; answered `true`.
+    GarbageCollect { major: bool },
+    /// `check_process_code`: whether the process runs old code of `module`.
+    CheckProcessCode { module: crate::atom::Atom },
+}
+
+impl SystemTaskKind {
+    /// The request's tag (the first element of the request and of its answer).
+    pub fn tag(self) -> Term {
+        Term::atom(match self {
+            SystemTaskKind::GarbageCollect { .. } => crate::atom::atom("garbage_collect"),
+            SystemTaskKind::CheckProcessCode { .. } => crate::atom::atom("check_process_code"),
+        })
+    }
+}
+
+impl SystemTask {
+    /// Sends the requester `{Tag, RequestId, Result}`.
+    pub fn answer(self, result: bool) {
+        let tag = self.kind.tag();
+        let id = self.request_id;
+        let reply = OwnedTerm::build(|h| {
+            let id = copy::copy(h, id.term);
+            crate::term::boxed::tuple(h, &[tag, id, Term::bool(result)])
+        });
+        let _ = super::exit::deliver(self.from, Signal::Message(reply));
+    }
 }

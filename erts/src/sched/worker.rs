@@ -116,6 +116,9 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     if !p.gc_requests.is_empty() {
         p.serve_gc_requests(true);
     }
+    if !p.system_tasks.is_empty() {
+        p.serve_system_tasks();
+    }
     if let Some(handler) = cell.native {
         while let Some(m) = p.mailbox.pop_front() {
             handler(p, m);
@@ -140,6 +143,13 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     }
     std::mem::swap(&mut p.x, &mut regs.x);
     std::mem::swap(&mut p.f, &mut regs.f);
+    // System tasks that arrived during the slice (taken in by `receive`), now that the
+    // process is between slices; not during a dirty call, nor when it ends.
+    if let Ok(Outcome::Yield | Outcome::Wait { .. }) = outcome {
+        if !p.system_tasks.is_empty() {
+            p.serve_system_tasks();
+        }
+    }
     match outcome {
         Ok(Outcome::Yield) => {
             drop(guard);

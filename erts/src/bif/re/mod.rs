@@ -27,6 +27,17 @@ pub fn register(r: &mut Registry) {
     r.add("re", "run", 3, |p, a| run(p, a[0], a[1], a[2]));
     r.add("re", "internal_run", 4, |p, a| run(p, a[0], a[1], a[2]));
     r.add("re", "inspect", 2, inspect_2);
+    r.add("re", "version", 0, version_0);
+}
+
+/// `re:version/0`: the version of the regular expression engine behind these BIFs, as a
+/// binary. OTP reports its bundled PCRE ("8.44 2020-02-12"); this runtime matches with PCRE2
+/// and reports PCRE2's own version, because callers use the version to decide whether a
+/// compiled pattern made elsewhere (Elixir's regex literals, compiled into `.beam` files) can
+/// be run as is or must be compiled again from its source: a PCRE 8.x pattern binary is
+/// not one this engine can run.
+fn version_0(p: &mut Process, _a: &[Term]) -> BifResult {
+    Ok(boxed::binary(&mut p.heap, pcre::version().as_bytes()))
 }
 
 /// Magic prefix of this runtime's compiled-pattern binaries.

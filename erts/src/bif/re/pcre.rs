@@ -222,6 +222,27 @@ impl Code {
     }
 }
 
+/// The library's version as PCRE2 reports it (`"10.42 2022-12-11"`): the version and release
+/// date, the same shape as the string OTP's `re:version/0` returns for its PCRE.
+pub fn version() -> String {
+    let mut buf = [0u8; 64];
+    // SAFETY: PCRE2_CONFIG_VERSION writes a NUL-terminated string of at most 24 code units
+    // into the buffer, which is larger.
+    let n = unsafe {
+        ffi::pcre2_config_8(
+            ffi::PCRE2_CONFIG_VERSION,
+            buf.as_mut_ptr() as *mut libc::c_void,
+        )
+    };
+    // `n` counts the bytes written including the NUL.
+    let len = if n > 0 {
+        (n as usize - 1).min(buf.len())
+    } else {
+        0
+    };
+    String::from_utf8_lossy(&buf[..len]).into_owned()
+}
+
 /// PCRE2's message for an error code.
 pub fn error_message(code: i32) -> String {
     let mut buf = [0u8; 256];

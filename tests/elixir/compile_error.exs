@@ -1,0 +1,3 @@
+IO.puts("compiling")
+x = 1
+IO.puts(y)

@@ -1,0 +1,2 @@
+IO.puts("shutting down")
+exit({:shutdown, 7})

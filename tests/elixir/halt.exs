@@ -1,0 +1,3 @@
+IO.puts("before halt")
+System.halt(3)
+IO.puts("never")

@@ -1,0 +1,5 @@
+IO.puts("about to fail")
+defmodule Boom do
+  def go(x), do: raise(ArgumentError, "kaboom #{x}")
+end
+Boom.go(42)
