@@ -12,6 +12,7 @@
 //! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
 //! exception.
 
+use erts::break_handler::BreakMode;
 use erts::runtime::{self, Options};
 use std::path::PathBuf;
 
@@ -53,6 +54,7 @@ fn dirty_flag(c: &mut erts::sched::dirty::DirtyConfig, flag: &str, v: &str) -> b
 struct Emulator {
     schedulers: Option<usize>,
     dirty: erts::sched::dirty::DirtyConfig,
+    break_mode: BreakMode,
 }
 
 impl Emulator {
@@ -93,9 +95,10 @@ impl Emulator {
                     .unwrap_or_else(|| usage());
                 erts::process::table::table().set_limit(n);
             }
-            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled; this runtime has no break
-            // menu yet, so every form keeps the default (SIGINT ends the VM).
-            "+B" | "+Bc" | "+Bd" | "+Bi" => {}
+            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled.
+            "+B" | "+Bd" => self.break_mode = BreakMode::Disabled,
+            "+Bc" => self.break_mode = BreakMode::ReplaceIntr,
+            "+Bi" => self.break_mode = BreakMode::Ignore,
             _ => return false,
         }
         true
@@ -107,6 +110,7 @@ impl Emulator {
         ports::init();
         nif_api::init();
         erts::sched::dirty::configure(self.dirty);
+        erts::break_handler::install(self.break_mode);
         self.schedulers.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -160,10 +164,6 @@ fn boot_main(cmdline: &[String]) -> ! {
             _ => user.push(a.to_string()),
         }
         i += 1;
-    }
-    if !user.iter().any(|a| a == "-noshell") {
-        eprintln!("beam: the interactive shell is not supported yet; use -noshell");
-        std::process::exit(2);
     }
     let Some(root) = root.or_else(runtime::find_root) else {
         eprintln!("beam: cannot find the OTP root (give -root DIR or set ERL_ROOT)");

@@ -176,7 +176,7 @@ fn string(p: &mut Process, s: &str) -> Term {
 }
 
 /// The erts version of the OTP root (`erts-X.Y.Z` folder), else this build's target.
-fn erts_version() -> String {
+pub(crate) fn erts_version() -> String {
     crate::code::root()
         .and_then(|r| std::fs::read_dir(r.join("lib")).ok())
         .and_then(|rd| {
@@ -226,6 +226,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
             string(p, &s)
         }
         "wordsize" => n(8),
+        "break_ignored" => Term::bool(crate::break_handler::break_ignored()),
         "os_type" => boxed::tuple(&mut p.heap, &[a_("unix"), a_("linux")]),
         "os_version" => boxed::tuple(&mut p.heap, &[n(5), n(0), n(0)]),
         "machine" => string(p, "BEAM"),

@@ -126,6 +126,26 @@ fn trampoline_for(export: &'static Export) -> *const Instr {
     }) as *const Instr
 }
 
+/// A fun call followed by `deallocate N, return` (or `return`) is a tail call, as OTP's
+/// loader makes it (`i_call_fun_last`, `i_call_fun2_last`): the frame is dropped before the
+/// call, so the caller does not show in stack traces. The words to drop, or `None` for a
+/// body call. `pc` is the call instruction.
+#[inline(always)]
+fn fun_tail_dealloc(pc: *const Instr) -> Option<usize> {
+    // SAFETY: a call is never the last instruction of a function (a `deallocate`, a
+    // `return` or the instruction it returns to follows), nor is a `deallocate` (a
+    // `return` or a tail call follows).
+    match unsafe { &*pc.add(1) } {
+        Instr::DeallocateReturn { n } => Some(*n as usize),
+        Instr::Deallocate { n } => match unsafe { &*pc.add(2) } {
+            Instr::Return => Some(*n as usize),
+            _ => None,
+        },
+        Instr::Return => Some(0),
+        _ => None,
+    }
+}
+
 #[inline(always)]
 fn cp(pc: *const Instr) -> Term {
     Term(pc as u64)
@@ -918,13 +938,27 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let n = *arity as usize;
                 let fun = proc.x[n];
                 let (nx, live) = prepare_fun_call(proc, fun, n);
-                enter!(nx, live, true)
+                match fun_tail_dealloc(pc) {
+                    Some(d) => {
+                        let len = proc.stack.len() - d;
+                        proc.stack.truncate(len);
+                        enter!(nx, live, false)
+                    }
+                    None => enter!(nx, live, true),
+                }
             }
             Instr::CallFun2 { arity, fun } => {
                 let n = *arity as usize;
                 let fun = get(proc, *fun);
                 let (nx, live) = prepare_fun_call(proc, fun, n);
-                enter!(nx, live, true)
+                match fun_tail_dealloc(pc) {
+                    Some(d) => {
+                        let len = proc.stack.len() - d;
+                        proc.stack.truncate(len);
+                        enter!(nx, live, false)
+                    }
+                    None => enter!(nx, live, true),
+                }
             }
             Instr::MakeFun { entry, dst, env } => {
                 let nf = env.len();
