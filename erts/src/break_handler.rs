@@ -183,7 +183,9 @@ fn start_break_thread() {
             let n = unsafe { libc::read(rd, b.as_mut_ptr().cast(), b.len()) };
             if n > 0 {
                 do_break();
-            } else if n == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            } else if n == 0
+                || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+            {
                 return;
             }
         });
@@ -201,7 +203,8 @@ fn print(s: &str) {
         let n = unsafe { libc::write(1, b.as_ptr().cast(), b.len()) };
         if n > 0 {
             b = &b[n as usize..];
-        } else if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+        } else if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+        {
             continue;
         } else {
             return;

@@ -10,7 +10,8 @@
 //! Starting fails (`einval`) unless descriptors 0 and 1 are terminals, or when a `tty_sl`
 //! port is already open: `user_drv` then falls back to the plain `user` I/O server over
 //! descriptors 0 and 1. The mode the terminal had is put back when the port closes (and,
-//! through `erts::break_handler`, when the VM exits).
+//! through `erts::break_handler`, when the VM exits); a job stopped and continued
+//! (`SIGCONT`) gets the port's mode back.
 
 use super::fd::wait_readable;
 use erts::port::driver::{Driver, DriverFactory, OpenError, PortEvent};
@@ -243,7 +244,7 @@ impl TtySl {
     /// waits there (terminals that defer the wrap); drawing the next glyph (or a blank) and
     /// stepping back puts it at the start of the next row, where the model has it.
     fn settle_wrap(&self, out: &mut Vec<u8>, at: usize, next: Option<&Glyph>) {
-        if at == 0 || at % self.cols() != 0 {
+        if at == 0 || !at.is_multiple_of(self.cols()) {
             return;
         }
         match next {
@@ -314,7 +315,7 @@ impl TtySl {
         for g in &self.line[from..] {
             self.draw(out, g);
         }
-        out.extend(std::iter::repeat(b' ').take(blank));
+        out.extend(std::iter::repeat_n(b' ', blank));
         let end = self.col(self.line.len()) + blank;
         self.settle_wrap(out, end, None);
         self.move_cursor(out, end, self.col(cursor));
@@ -379,6 +380,47 @@ impl TtySl {
         self.partial = bytes.split_off(cut);
         decode(&bytes).into_iter().collect::<String>().into_bytes()
     }
+}
+
+/// The raw mode of the open port, for the `SIGCONT` handler: a job stopped (Ctrl-Z) and
+/// continued gets its terminal back from the shell in the shell's mode, and the port puts
+/// its own back (OTP's `cont`). Valid while `RAW_VALID` is set; written only while it is not.
+static mut RAW_MODE: Option<libc::termios> = None;
+static RAW_VALID: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigcont(_sig: libc::c_int) {
+    if RAW_VALID.load(Ordering::Acquire) {
+        // SAFETY: RAW_MODE is not written while RAW_VALID is set; tcsetattr is
+        // async-signal-safe.
+        unsafe {
+            if let Some(t) = *std::ptr::addr_of!(RAW_MODE) {
+                libc::tcsetattr(IN_FD, libc::TCSANOW, &t);
+            }
+        }
+    }
+}
+
+/// Records `mode` for the `SIGCONT` handler (installed once).
+fn keep_raw_mode(mode: libc::termios) {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    RAW_VALID.store(false, Ordering::Release);
+    // SAFETY: RAW_VALID is clear, so the handler does not read RAW_MODE meanwhile; only one
+    // port (ACTIVE) writes it.
+    unsafe {
+        *std::ptr::addr_of_mut!(RAW_MODE) = Some(mode);
+    }
+    RAW_VALID.store(true, Ordering::Release);
+    INSTALLED.call_once(|| {
+        let handler: extern "C" fn(libc::c_int) = on_sigcont;
+        // SAFETY: sigaction is plain data; the handler only makes an async-signal-safe call.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = handler as *const () as libc::sighandler_t;
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGCONT, &sa, std::ptr::null_mut());
+        }
+    });
 }
 
 fn set_mode(t: &libc::termios) -> bool {
@@ -487,6 +529,7 @@ impl DriverFactory for TtySlFactory {
             ACTIVE.store(false, Ordering::Release);
             return Err(OpenError::Failed);
         }
+        keep_raw_mode(mode);
         let stop = Arc::new(AtomicBool::new(false));
         let (weak, stop2) = (core.cell.clone(), stop.clone());
         if std::thread::Builder::new()
@@ -494,6 +537,7 @@ impl DriverFactory for TtySlFactory {
             .spawn(move || reader(weak, stop2))
             .is_err()
         {
+            RAW_VALID.store(false, Ordering::Release);
             set_mode(&saved);
             ACTIVE.store(false, Ordering::Release);
             return Err(OpenError::Errno(libc::EAGAIN));
@@ -580,6 +624,7 @@ impl Driver for TtySl {
 
     fn stop(&mut self, _core: &mut PortCore) {
         self.stop.store(true, Ordering::Release);
+        RAW_VALID.store(false, Ordering::Release);
         set_mode(&self.saved);
         ACTIVE.store(false, Ordering::Release);
     }
