@@ -233,6 +233,10 @@ fn pipe_break_menu() {
         (&["x\n", "c\n"], "c\n1+1.\n"),
         (&["\n", "c\n"], "2+2.\n"),
         (&["a\n"], "3.\n"),
+        (&["d\n"], "4.\n"),
+        (&["m\n"], "5.\n"),
+        // A crash dump (none is written with ERL_CRASH_DUMP_SECONDS=0): the VM aborts.
+        (&["A\n"], ""),
         (&[], ""),
     ];
     std::thread::scope(|s| {

@@ -5,8 +5,10 @@
 //! * default ([`BreakMode::Menu`]): `SIGINT` shows the BREAK menu on stdout and reads the
 //!   answer from descriptor 0, with the terminal back in the mode it had when the VM started
 //!   (cooked) while the menu is up. `a` (or `q`, or end of input) ends the VM with status 0,
-//!   `c` goes on, `v` prints the emulator version; a second `SIGINT` while the menu is up
-//!   ends the VM at once. Unlike OTP, the VM keeps running while the menu is shown.
+//!   `c` goes on, `v` prints the emulator version, `d` the distribution state (none); a
+//!   second `SIGINT` while the menu is up ends the VM at once. Unlike OTP, the VM keeps
+//!   running while the menu is shown, and the dumps (`p`, `i`, `l`, `k`, `D`, `o`, the crash
+//!   dump of `A`) are not implemented: they say so.
 //! * `+B`, `+Bd` ([`BreakMode::Disabled`]): no handler; `SIGINT` ends the VM (default action).
 //! * `+Bi` ([`BreakMode::Ignore`]): `SIGINT`, `SIGQUIT` and `SIGTSTP` are ignored;
 //!   `erlang:system_info(break_ignored)` is true.
@@ -255,7 +257,21 @@ fn do_break() {
                 break;
             }
             b'\n' => continue,
-            b'A' | b'p' | b'i' | b'l' | b'k' | b'D' | b'd' => {
+            b'm' => break,
+            b'd' => {
+                // This runtime is never distributed.
+                print("=node:'nonode@nohost'\r\n=no_distribution\r\n");
+                break;
+            }
+            b'A' => {
+                // OTP writes a crash dump and aborts; this runtime writes no crash dumps.
+                reset_tty();
+                eprint!("Crash dump requested by user\r\n");
+                eprint!("beam: crash dumps are not supported by this runtime\r\n");
+                // SAFETY: abort ends the process at once, as OTP's dump exit does.
+                unsafe { libc::abort() }
+            }
+            b'p' | b'i' | b'l' | b'k' | b'D' | b'o' => {
                 // Process, port, table, code and allocator dumps are not implemented.
                 print(&format!(
                     "beam: break option '{}' is not supported by this runtime\r\n",
