@@ -553,7 +553,7 @@ fn tty_long_lines_and_wide_characters() {
             Type("io:format(\"~ts~n~ts\", [lists:duplicate(119, $x), lists:duplicate(120, $y)])."),
             Keys(&["Enter"]),
             Until("4>", 1),
-            Type("io:format(\"a\\tb\\tc\\x01\\e[1mbold\\e[0m~n\")."),
+            Type("io:format(\"ab\\rc\\tb\\tc\\x01\\x7f|\\e[1mbold\\e[0m~n\")."),
             Keys(&["Enter"]),
             Until("5>", 1),
             Type("halt(3)."),

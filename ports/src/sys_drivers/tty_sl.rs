@@ -184,13 +184,14 @@ impl TtySl {
                     width: w,
                 }
             }
-            // Other control characters show as ^X (DEL as '^' and the byte 0xBF, as OTP).
+            // Other control characters show as ^X (DEL as '^' followed by the DEL byte
+            // itself, which terminals do not show, as OTP's driver writes it).
             _ if u < 32 => Glyph {
                 text: format!("^{}", (u as u8 + b'@') as char),
                 width: 2,
             },
             '\u{7f}' => Glyph {
-                text: "^\u{bf}".into(),
+                text: "^\u{7f}".into(),
                 width: 2,
             },
             _ if self.utf8 || (u < 128) => Glyph {
@@ -263,23 +264,19 @@ impl TtySl {
         for c in decode(text) {
             last_newline = false;
             match c {
-                '\n' => {
-                    out.extend_from_slice(b"\r\n");
-                    self.line.clear();
-                    self.pos = 0;
-                    last_newline = true;
-                }
-                '\r' => {
-                    // Back to the start of the cursor's row.
-                    out.push(b'\r');
-                    let cols = self.cols();
-                    let row_start = self.col(self.pos) / cols * cols;
-                    while self.pos > 0 && self.col(self.pos) > row_start {
-                        self.pos -= 1;
+                // A newline, a carriage return or an escape sequence starts a new line in
+                // the model: what was after the cursor stays, as the start of it (OTP's
+                // driver keeps it so).
+                '\n' | '\r' | '\u{1b}' => {
+                    match c {
+                        '\n' => out.extend_from_slice(b"\r\n"),
+                        '\r' => out.push(b'\r'),
+                        _ => out.push(0x1b),
                     }
+                    self.line.drain(..self.pos);
+                    self.pos = 0;
+                    last_newline = c != '\u{1b}';
                 }
-                // Escape sequences go to the terminal as they are and take no room.
-                '\u{1b}' => out.push(0x1b),
                 _ => {
                     let g = self.glyph(c, self.col(self.pos));
                     self.draw(&mut out, &g);
