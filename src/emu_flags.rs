@@ -55,6 +55,8 @@ pub struct Settings {
     pub printable_unicode: Option<bool>,
     /// `+i`: the module whose `start/2` boots the system.
     pub boot_module: Option<String>,
+    /// `+B[c|d|i]`: what Ctrl-C does.
+    pub break_mode: erts::break_handler::BreakMode,
 }
 
 /// How reading the flags ended, when it did not end in settings.
@@ -208,9 +210,16 @@ fn flag_of(s: &mut Settings, r: &mut Reader<'_>, flag: &str) -> Result<(), Stop>
             if !matches!(body, "B" | "Bc" | "Bd" | "Bi") {
                 return Err(unknown());
             }
+            use erts::break_handler::BreakMode;
+            s.break_mode = match body {
+                "Bc" => BreakMode::ReplaceIntr,
+                "Bi" => BreakMode::Ignore,
+                _ => BreakMode::Disabled,
+            };
             // `+B i` arrives as `-B` `i`.
             if body == "B" && r.args.get(r.i + 1).is_some_and(|a| a == "i") {
                 r.i += 1;
+                s.break_mode = BreakMode::Ignore;
             }
         }
         'c' if body == "c" => {

@@ -6,6 +6,7 @@ pub mod atom;
 pub mod bif;
 pub mod bignum;
 pub mod bits;
+pub mod break_handler;
 pub mod check_io;
 pub mod code;
 pub mod crash_dump;

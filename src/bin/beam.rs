@@ -14,6 +14,7 @@
 //! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
 //! exception.
 
+use erts::break_handler::BreakMode;
 use erts::runtime::{self, Options};
 use std::path::PathBuf;
 
@@ -55,6 +56,7 @@ fn dirty_flag(c: &mut erts::sched::dirty::DirtyConfig, flag: &str, v: &str) -> b
 struct Emulator {
     schedulers: Option<usize>,
     dirty: erts::sched::dirty::DirtyConfig,
+    break_mode: BreakMode,
 }
 
 impl Emulator {
@@ -95,9 +97,10 @@ impl Emulator {
                     .unwrap_or_else(|| usage());
                 erts::process::table::table().set_limit(n);
             }
-            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled; this runtime has no break
-            // menu yet, so every form keeps the default (SIGINT ends the VM).
-            "+B" | "+Bc" | "+Bd" | "+Bi" => {}
+            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled.
+            "+B" | "+Bd" => self.break_mode = BreakMode::Disabled,
+            "+Bc" => self.break_mode = BreakMode::ReplaceIntr,
+            "+Bi" => self.break_mode = BreakMode::Ignore,
             _ => return false,
         }
         true
@@ -109,6 +112,7 @@ impl Emulator {
         ports::init();
         nif_api::init();
         erts::sched::dirty::configure(self.dirty);
+        erts::break_handler::install(self.break_mode);
         self.schedulers.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -313,10 +317,6 @@ fn boot_main(cmdline: &[String]) -> ! {
         // As OTP's emulator (not built for debugging) says.
         emulator_message("warning: -v (only in debug compiled code)");
     }
-    if !user.iter().any(|a| a == "-noshell") {
-        eprintln!("beam: the interactive shell is not supported yet; use -noshell");
-        std::process::exit(2);
-    }
     let Some(root) = root else {
         eprintln!(
             "beam: cannot find the OTP root (give -root DIR, set ERL_ROOTDIR, or put OTP's erl on PATH)"
@@ -330,6 +330,7 @@ fn boot_main(cmdline: &[String]) -> ! {
     let emu = Emulator {
         schedulers: Some(schedulers),
         dirty: settings.dirty,
+        break_mode: settings.break_mode,
     };
     let n = emu.start();
     let Err(e) = runtime::boot(&root, &boot_args, n);

@@ -236,7 +236,7 @@ fn string(p: &mut Process, s: &str) -> Term {
 }
 
 /// The erts version of the OTP root (`erts-X.Y.Z` folder), else this build's target.
-fn erts_version() -> String {
+pub(crate) fn erts_version() -> String {
     crate::code::root()
         .and_then(|r| std::fs::read_dir(r.join("lib")).ok())
         .and_then(|rd| {
@@ -288,6 +288,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "version" => string(p, &erts_version()),
         "system_version" => string(p, &system_version()),
         "wordsize" => n(8),
+        "break_ignored" => Term::bool(crate::break_handler::break_ignored()),
         "os_type" => boxed::tuple(&mut p.heap, &[a_("unix"), a_("linux")]),
         "os_version" => {
             let [a, b, c] = os_release();

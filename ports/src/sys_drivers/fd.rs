@@ -77,9 +77,24 @@ fn reader(fd: FdRef, cell: Weak<PortCell>) {
     let fd_ref = fd;
     let fd = fd_ref.raw();
     loop {
+        // Descriptor 0 is shared with the break menu: wait until it is readable, then read
+        // under the input lock only if it still is (the menu may have taken the input).
+        let input_guard = if fd == 0 {
+            if !wait_readable(fd, -1) {
+                continue;
+            }
+            let guard = erts::break_handler::input_lock().lock();
+            if !wait_readable(fd, 0) {
+                continue;
+            }
+            Some(guard)
+        } else {
+            None
+        };
         // SAFETY: `buf` is a live buffer of its length; `fd` was valid when the port opened
         // (reading a descriptor closed since only fails).
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        drop(input_guard);
         let ev = if n > 0 {
             PortEvent::Input(buf[..n as usize].to_vec())
         } else if n == 0 {
@@ -95,6 +110,19 @@ fn reader(fd: FdRef, cell: Weak<PortCell>) {
             return;
         }
     }
+}
+
+/// Whether `fd` becomes readable (or reports end of input or an error) within `timeout_ms`
+/// milliseconds (-1: no limit).
+pub(crate) fn wait_readable(fd: RawFd, timeout_ms: i32) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let n = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+    n == 1
 }
 
 /// Writes what `fd` takes without blocking: it is polled first, and at most `PIPE_BUF` bytes

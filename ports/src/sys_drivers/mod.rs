@@ -1,11 +1,13 @@
 //! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs), `fd` (ports
 //! over existing file descriptors) and `vanilla` (ports over files), with their shared
-//! `{packet, N}` framing and pipe I/O.
+//! `{packet, N}` framing and pipe I/O; and `tty_sl` (OTP's `ttsl_drv.c`, the terminal of
+//! the interactive shell).
 
 pub mod fd;
 pub mod framing;
 pub mod pipe_io;
 pub mod spawn;
+pub mod tty_sl;
 
 use std::sync::Arc;
 
@@ -14,4 +16,5 @@ pub fn register() {
     erts::port::driver::register(Arc::new(spawn::SpawnFactory));
     erts::port::driver::register(Arc::new(fd::FdFactory));
     erts::port::driver::register(Arc::new(fd::VanillaFactory));
+    erts::port::driver::register(Arc::new(tty_sl::TtySlFactory));
 }
