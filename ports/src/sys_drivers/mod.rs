@@ -1,9 +1,11 @@
 //! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs), `fd` (ports
 //! over existing file descriptors) and `vanilla` (ports over files), with their shared
-//! `{packet, N}` framing and pipe I/O.
+//! `{packet, N}` framing and pipe I/O; and OTP's `inet_drv.c` drivers `tcp_inet` and
+//! `udp_inet` ([`inet`]).
 
 pub mod fd;
 pub mod framing;
+pub mod inet;
 pub mod pipe_io;
 pub mod spawn;
 
@@ -14,4 +16,5 @@ pub fn register() {
     erts::port::driver::register(Arc::new(spawn::SpawnFactory));
     erts::port::driver::register(Arc::new(fd::FdFactory));
     erts::port::driver::register(Arc::new(fd::VanillaFactory));
+    inet::register();
 }
