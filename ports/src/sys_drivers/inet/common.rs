@@ -236,9 +236,7 @@ impl Inet {
         if self.state != State::Open {
             return Err(libc::EINVAL);
         }
-        let a = Reader::new(args)
-            .addr(self.family)
-            .map_err(|e| e.errno())?;
+        let a = Reader::new(args).addr(self.family).map_err(|e| e.errno())?;
         socket::bind(fd, a)?;
         self.state = State::Bound;
         let port = socket::sockname(fd).map(|a| a.port()).unwrap_or(a.port());

@@ -61,12 +61,7 @@ pub fn inet_async(
             let st = status(h);
             boxed::tuple(
                 h,
-                &[
-                    am("inet_async"),
-                    port,
-                    Term::small(reference as i64),
-                    st,
-                ],
+                &[am("inet_async"), port, Term::small(reference as i64), st],
             )
         }),
     );
@@ -114,11 +109,16 @@ pub fn socket_error(core: &mut PortCore, tag: &str, reason: &str) {
 /// One received packet: the raw bytes, or a parsed HTTP line.
 pub enum Packet<'a> {
     Bytes(&'a [u8]),
-    Http { line: &'a [u8], headers: bool, bin: bool },
+    Http {
+        line: &'a [u8],
+        headers: bool,
+        bin: bool,
+    },
 }
 
 impl Packet<'_> {
-    pub fn len(&self) -> usize {
+    /// The packet's size in bytes (for the statistics).
+    pub fn size(&self) -> usize {
         match self {
             Packet::Bytes(b) => b.len(),
             Packet::Http { line, .. } => line.len(),
@@ -172,7 +172,9 @@ pub fn frame(opts: &Options, buf: &[u8], want: usize, http_headers: bool) -> Fra
         };
     };
     let kind = match kind {
-        Kind::Http { bin, .. } if opts.packet != PacketType(11) && opts.packet != PacketType(14) => {
+        Kind::Http { bin, .. }
+            if opts.packet != PacketType(11) && opts.packet != PacketType(14) =>
+        {
             Kind::Http {
                 headers: http_headers,
                 bin,
@@ -183,13 +185,7 @@ pub fn frame(opts: &Options, buf: &[u8], want: usize, http_headers: bool) -> Fra
     if buf.is_empty() {
         return Frame::More(1);
     }
-    match packet_length(
-        kind,
-        buf,
-        opts.packet_size as usize,
-        0,
-        opts.line_delim,
-    ) {
+    match packet_length(kind, buf, opts.packet_size as usize, 0, opts.line_delim) {
         Len::More => Frame::More(0),
         Len::Invalid => Frame::Invalid,
         Len::Total(n) if n > buf.len() => Frame::More(n),

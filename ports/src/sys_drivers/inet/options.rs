@@ -473,10 +473,18 @@ impl Options {
                     let v = socket::get_int(fd, level, name)?;
                     let v = match opt {
                         // Booleans come back as 0/1.
-                        OPT_REUSEADDR | OPT_KEEPALIVE | OPT_DONTROUTE | OPT_BROADCAST
-                        | OPT_OOBINLINE | TCP_OPT_NODELAY | TCP_OPT_NOPUSH
-                        | UDP_OPT_MULTICAST_LOOP | OPT_IPV6_V6ONLY | OPT_RECVTOS
-                        | OPT_RECVTTL | OPT_RECVTCLASS => (v != 0) as i32,
+                        OPT_REUSEADDR
+                        | OPT_KEEPALIVE
+                        | OPT_DONTROUTE
+                        | OPT_BROADCAST
+                        | OPT_OOBINLINE
+                        | TCP_OPT_NODELAY
+                        | TCP_OPT_NOPUSH
+                        | UDP_OPT_MULTICAST_LOOP
+                        | OPT_IPV6_V6ONLY
+                        | OPT_RECVTOS
+                        | OPT_RECVTTL
+                        | OPT_RECVTCLASS => (v != 0) as i32,
                         _ => v,
                     };
                     put(&mut out, opt, v as u32);

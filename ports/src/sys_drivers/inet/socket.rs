@@ -67,7 +67,10 @@ impl SockAddr {
                 };
                 // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in.
                 unsafe { std::ptr::write(&mut st as *mut _ as *mut libc::sockaddr_in, sin) };
-                (st, std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t)
+                (
+                    st,
+                    std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+                )
             }
             SockAddr::V6 {
                 ip,
@@ -120,13 +123,8 @@ impl SockAddr {
 /// `socket(2)`: a non-blocking, close-on-exec socket.
 pub fn open(domain: libc::c_int, ty: libc::c_int) -> Result<OwnedFd, Errno> {
     // SAFETY: plain system call with integer arguments.
-    let fd = check(unsafe {
-        libc::socket(
-            domain,
-            ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-            0,
-        )
-    })?;
+    let fd =
+        check(unsafe { libc::socket(domain, ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0) })?;
     // SAFETY: socket just returned this descriptor, owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
@@ -269,7 +267,13 @@ pub fn get_int(fd: RawFd, level: libc::c_int, name: libc::c_int) -> Result<i32, 
     let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
     // SAFETY: `v` has room for the `len` bytes the call writes.
     check(unsafe {
-        libc::getsockopt(fd, level, name, &mut v as *mut i32 as *mut libc::c_void, &mut len)
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut len,
+        )
     })?;
     Ok(v)
 }

@@ -97,8 +97,8 @@ impl Tcp {
 
     /// Sets the poller interest from the state.
     fn update_interest(&mut self, core: &mut PortCore) {
-        let read = self.wants_read()
-            || (self.inet.state == State::Listening && !self.accepts.is_empty());
+        let read =
+            self.wants_read() || (self.inet.state == State::Listening && !self.accepts.is_empty());
         let write = self.inet.state == State::Connecting
             || (self.inet.state == State::Connected && self.queued > 0);
         self.inet.select(
@@ -191,7 +191,7 @@ impl Tcp {
         }
         if ch.active || ch.framing {
             self.deliver_buffered(core);
-            self.update_interest(core);
+            self.read_now(core);
         }
     }
 
@@ -221,9 +221,7 @@ impl Tcp {
         match socket::connect(fd, addr) {
             Ok(()) => {
                 self.inet.state = State::Connected;
-                deliver::inet_async(core, op.caller, op.reference, |_| {
-                    Term::atom(atom::OK)
-                });
+                deliver::inet_async(core, op.caller, op.reference, |_| Term::atom(atom::OK));
                 self.update_interest(core);
             }
             Err(libc::EINPROGRESS) => {
@@ -358,8 +356,7 @@ impl Tcp {
         if self.recv_op.is_some() && self.eof {
             self.closed(core);
         }
-        self.update_interest(core);
-        self.arm_timer(core);
+        self.read_now(core);
         rq::ref_reply(op.reference)
     }
 
@@ -433,34 +430,40 @@ impl Tcp {
             },
             None => Packet::Bytes(&whole[body]),
         };
-        self.inet.stats.received(packet.len());
-        let msg = OwnedTerm::build(|h| packet.term(h, opts));
-        if packet.is_http() {
-            self.track_http(msg.term);
-        }
+        self.inet.stats.received(packet.size());
+        let opts = &self.inet.opts;
         let port = core.port_term();
-        match self.recv_op.take() {
-            Some((op, _)) if self.inet.opts.active == Active::Passive => {
-                deliver::inet_async(core, op.caller, op.reference, |h| {
-                    let d = erts::term::copy::copy(h, msg.term);
-                    boxed::tuple(h, &[Term::atom(atom::OK), d])
-                });
-            }
-            other => {
-                self.recv_op = other;
-                let deliver_term = self.inet.opts.deliver_term;
+        let passive = opts.active == Active::Passive;
+        let msg = OwnedTerm::build(|h| {
+            let d = packet.term(h, opts);
+            if passive {
+                boxed::tuple(h, &[Term::atom(atom::OK), d])
+            } else if opts.deliver_term {
                 let tag = if packet.is_http() { "http" } else { "tcp" };
-                core.send_to_connected(|h| {
-                    let d = erts::term::copy::copy(h, msg.term);
-                    if deliver_term {
-                        boxed::tuple(h, &[Term::atom(atom::atom(tag)), port, d])
-                    } else {
-                        let inner = boxed::tuple(h, &[Term::atom(atom::atom("data")), d]);
-                        boxed::tuple(h, &[port, inner])
-                    }
-                });
-                self.count_active(core);
+                boxed::tuple(h, &[Term::atom(atom::atom(tag)), port, d])
+            } else {
+                let inner = boxed::tuple(h, &[Term::atom(atom::atom("data")), d]);
+                boxed::tuple(h, &[port, inner])
             }
+        });
+        if packet.is_http() {
+            let d = if passive || self.inet.opts.deliver_term {
+                boxed::tuple_element(msg.term, if passive { 1 } else { 2 })
+            } else {
+                boxed::tuple_element(boxed::tuple_element(msg.term, 1), 1)
+            };
+            self.track_http(d);
+        }
+        if passive {
+            if let Some((op, _)) = self.recv_op.take() {
+                deliver::inet_async(core, op.caller, op.reference, |h| {
+                    erts::term::copy::copy(h, msg.term)
+                });
+            }
+        } else {
+            let to = core.connected;
+            core.send_to(to, msg);
+            self.count_active(core);
         }
     }
 
@@ -488,6 +491,18 @@ impl Tcp {
                 || tag == Term::atom(atom::atom("http_response"))
             {
                 self.http_headers = true;
+            }
+        }
+    }
+
+    /// Reads at once what is waiting, in the caller's thread (the poller is asked only when
+    /// nothing is), then updates the interest and timer.
+    fn read_now(&mut self, core: &mut PortCore) {
+        match self.inet.raw() {
+            Some(fd) if self.wants_read() => self.ready_read(core, fd),
+            _ => {
+                self.update_interest(core);
+                self.arm_timer(core);
             }
         }
     }
@@ -693,7 +708,13 @@ impl Driver for Tcp {
         deliver::inet_reply(core, caller, r);
     }
 
-    fn control(&mut self, core: &mut PortCore, op: u32, data: &mut [u8], reply: &mut Vec<u8>) -> bool {
+    fn control(
+        &mut self,
+        core: &mut PortCore,
+        op: u32,
+        data: &mut [u8],
+        reply: &mut Vec<u8>,
+    ) -> bool {
         let r = match op.checked_sub(rq::MAGIC) {
             Some(op) => self.request(core, op, data),
             None => Err(rq::EXBADPORT),

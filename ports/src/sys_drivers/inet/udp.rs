@@ -39,7 +39,10 @@ pub struct Udp {
 
 impl Udp {
     fn readable(&self) -> bool {
-        matches!(self.inet.state, State::Bound | State::Connected | State::Open)
+        matches!(
+            self.inet.state,
+            State::Bound | State::Connected | State::Open
+        )
     }
 
     fn update_interest(&mut self, core: &mut PortCore) {
@@ -210,7 +213,13 @@ impl Driver for Udp {
         deliver::inet_reply(core, caller, r);
     }
 
-    fn control(&mut self, core: &mut PortCore, op: u32, data: &mut [u8], reply: &mut Vec<u8>) -> bool {
+    fn control(
+        &mut self,
+        core: &mut PortCore,
+        op: u32,
+        data: &mut [u8],
+        reply: &mut Vec<u8>,
+    ) -> bool {
         let r = match op.checked_sub(rq::MAGIC) {
             Some(op) => self.request(core, op, data),
             None => Err(rq::EXBADPORT),
