@@ -15,8 +15,9 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "decode_packet", 3, decode_packet_3);
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// A packet type (`{packet, T}`), shared with the `tcp_inet` driver.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
     Raw,
     Length(usize),
     Asn1,
@@ -37,7 +38,7 @@ fn tag(p: &mut Process, name: &str, v: Term) -> Term {
 }
 
 /// What `packet_get_length` says.
-enum Len {
+pub enum Len {
     More,
     Invalid,
     Total(usize),
@@ -63,8 +64,9 @@ fn is_sp(c: u8) -> bool {
     c == b' ' || c == b'\t'
 }
 
-/// `packet_get_length` for everything but `raw`.
-fn packet_length(kind: Kind, b: &[u8], max: usize, trunc: usize, delimiter: u8) -> Len {
+/// `packet_get_length` (`raw` takes whatever there is): the length of the first packet of
+/// `b`, with `max` as `packet_size` and `trunc` as `line_length` (0 = no limit).
+pub fn packet_length(kind: Kind, b: &[u8], max: usize, trunc: usize, delimiter: u8) -> Len {
     let n = b.len();
     match kind {
         Kind::Raw => {
@@ -367,7 +369,7 @@ fn digits(s: &[u8], i: &mut usize) -> (u64, bool) {
 
 /// `packet_parse_http` and the term callbacks: the packet's term, `{http_error, Line}` for a
 /// line that does not parse.
-fn http_term(h: &mut Heap, line: &[u8], headers: bool, bin: bool) -> Term {
+pub fn http_term(h: &mut Heap, line: &[u8], headers: bool, bin: bool) -> Term {
     match parse_http(h, line, headers, bin) {
         Some(t) => t,
         None => {

@@ -378,8 +378,10 @@ impl PortCore {
             ms,
             Box::new(move || {
                 let Some(cell) = weak.upgrade() else { return };
-                let mine = id2.load(Ordering::Acquire);
                 cell.with_driver(|d, core| {
+                    // Read under the port lock: the id is stored while the setter still
+                    // holds it, and a timer of 0 ms can fire before that.
+                    let mine = id2.load(Ordering::Acquire);
                     if core.timer == Some(mine) {
                         core.timer = None;
                         d.event(core, driver::PortEvent::Timeout);

@@ -1,10 +1,11 @@
 //! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs), `fd` (ports
 //! over existing file descriptors) and `vanilla` (ports over files), with their shared
-//! `{packet, N}` framing and pipe I/O; and `tty_sl` (OTP's `ttsl_drv.c`, the terminal of
-//! the interactive shell).
+//! `{packet, N}` framing and pipe I/O; `tty_sl` (OTP's `ttsl_drv.c`, the terminal of the
+//! interactive shell); and OTP's `inet_drv.c` drivers `tcp_inet` and `udp_inet` ([`inet`]).
 
 pub mod fd;
 pub mod framing;
+pub mod inet;
 pub mod pipe_io;
 pub mod spawn;
 pub mod tty_sl;
@@ -17,4 +18,5 @@ pub fn register() {
     erts::port::driver::register(Arc::new(fd::FdFactory));
     erts::port::driver::register(Arc::new(fd::VanillaFactory));
     erts::port::driver::register(Arc::new(tty_sl::TtySlFactory));
+    inet::register();
 }
