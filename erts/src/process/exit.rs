@@ -167,6 +167,15 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     for (r, _) in std::mem::take(&mut p.aliases) {
         super::alias::deactivate(r);
     }
+    // As OTP (`erts_do_exit_process`, then the ETS phase of `erts_continue_exit_process`),
+    // the name goes and the tables are deleted or handed to their heirs before any link or
+    // monitor hears of the exit: whoever gets the `'DOWN'` finds them gone.
+    if let Some(name) = p.registered_name.take() {
+        registry::unregister_if(name, me);
+    }
+    if cell.owns_ets() {
+        crate::ets::owner_exited(me);
+    }
     // Tell links and monitors first, so that once others can see this process as dead its
     // exit signals are already in their inboxes (as with OTP's ordered `is_process_alive`).
     for &l in &p.links {
@@ -203,13 +212,7 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     for sig in leftovers {
         answer_dead(me, sig);
     }
-    if let Some(name) = p.registered_name.take() {
-        registry::unregister_if(name, me);
-    }
     p.mailbox.clear();
-    if cell.owns_ets() {
-        crate::ets::owner_exited(me);
-    }
     table().remove(me);
     crate::sched::process_exited(me, reason);
 }
