@@ -295,6 +295,14 @@ pub enum Instr {
         arity: u32,
         fun: Src,
     },
+    /// `call_fun`/`call_fun2` followed by `deallocate` + `return` (OTP's
+    /// `i_call_fun_last`): the frame is dropped before the call, which returns to the
+    /// caller's caller.
+    CallFunLast {
+        arity: u32,
+        fun: Src,
+        dealloc: u32,
+    },
     MakeFun {
         entry: &'static FunEntry,
         dst: Dst,

@@ -926,6 +926,18 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let (nx, live) = prepare_fun_call(proc, fun, n);
                 enter!(nx, live, true)
             }
+            Instr::CallFunLast {
+                arity,
+                fun,
+                dealloc,
+            } => {
+                let n = *arity as usize;
+                let fun = get(proc, *fun);
+                let len = proc.stack.len() - *dealloc as usize;
+                proc.stack.truncate(len);
+                let (nx, live) = prepare_fun_call(proc, fun, n);
+                enter!(nx, live, false)
+            }
             Instr::MakeFun { entry, dst, env } => {
                 let nf = env.len();
                 let p = proc.heap.alloc(2 + nf);

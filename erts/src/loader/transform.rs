@@ -1703,6 +1703,21 @@ fn peephole(code: &mut [Instr]) {
             _ => unreachable!("matched above"),
         };
     }
+    // A fun call in tail position: `call_fun`/`call_fun2`, `deallocate`, `return`.
+    for i in 0..code.len().saturating_sub(2) {
+        let (arity, fun) = match code[i] {
+            Instr::CallFun { arity } => (arity, Src::x(arity)),
+            Instr::CallFun2 { arity, fun } => (arity, fun),
+            _ => continue,
+        };
+        if let (Instr::Deallocate { n }, Instr::Return) = (&code[i + 1], &code[i + 2]) {
+            code[i] = Instr::CallFunLast {
+                arity,
+                fun,
+                dealloc: *n,
+            };
+        }
+    }
     // An `allocate` (without heap) just before such a call sequence joins it; `init_yregs`
     // in between are skipped (a new frame is all `[]` already).
     for i in 0..code.len() {
