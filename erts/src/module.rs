@@ -28,6 +28,15 @@ pub struct Export {
     address: AtomicPtr<Instr>,
     /// The native implementation when `M:F/A` is a BIF.
     pub bif: Option<BifFn>,
+    /// When the entry was made: its place in OTP's export table, which lists entries in
+    /// the order they were made (`module_info(exports)` follows it).
+    pub seq: u64,
+}
+
+/// The sequence number of the next export entry.
+fn next_seq() -> u64 {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    SEQ.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Export {
@@ -37,6 +46,7 @@ impl Export {
             mfa,
             address: AtomicPtr::new(code as *mut Instr),
             bif: None,
+            seq: next_seq(),
         }))
     }
     #[inline]
@@ -77,6 +87,7 @@ fn export_table() -> &'static ExportTable {
                 mfa: *mfa,
                 address: AtomicPtr::new(std::ptr::null_mut()),
                 bif: Some(*f),
+                seq: next_seq(),
             }));
             map.insert(*mfa, e);
         }
@@ -99,6 +110,7 @@ pub fn export(module: Atom, function: Atom, arity: u32) -> &'static Export {
             mfa,
             address: AtomicPtr::new(std::ptr::null_mut()),
             bif: None,
+            seq: next_seq(),
         }))
     })
 }
