@@ -115,6 +115,30 @@ pub fn export(module: Atom, function: Atom, arity: u32) -> &'static Export {
     })
 }
 
+/// The export entry that `apply` and `spawn` call `M:F/A` through: the table's entry when
+/// there is one. OTP's apply only looks entries up (a missing one goes to the error handler),
+/// so that entries keep the order in which loading made them (`module_info(exports)` shows
+/// it); a booted system gets an entry outside the table for a missing function (calling it
+/// reaches the error handler, which loads the module and applies again). A bare run, which
+/// loads modules natively when a call finds no code, uses the table's entry.
+pub fn export_for_call(module: Atom, function: Atom, arity: u32) -> &'static Export {
+    if let Some(e) = find_export(module, function, arity) {
+        return e;
+    }
+    if crate::code::native_autoload() {
+        return export(module, function, arity);
+    }
+    static UNLISTED: OnceLock<Mutex<HashMap<Mfa, &'static Export>>> = OnceLock::new();
+    let mfa = Mfa {
+        module,
+        function,
+        arity,
+    };
+    let mut map = UNLISTED.get_or_init(Default::default).lock();
+    map.entry(mfa)
+        .or_insert_with(|| Export::synthetic(mfa, std::ptr::null()))
+}
+
 /// The export entry for `M:F/A` if one exists.
 pub fn find_export(module: Atom, function: Atom, arity: u32) -> Option<&'static Export> {
     export_table()

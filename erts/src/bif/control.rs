@@ -143,7 +143,7 @@ fn apply_3(_p: &mut Process, a: &[Term]) -> BifResult {
     let Some(args) = boxed::list_to_vec(a[2]) else {
         return Err(Fail::badarg());
     };
-    let target = module::export(m, f, args.len() as u32);
+    let target = module::export_for_call(m, f, args.len() as u32);
     Err(Fail::Trap { target, args })
 }
 
@@ -203,7 +203,8 @@ fn halt_1(_p: &mut Process, a: &[Term]) -> BifResult {
                     .iter()
                     .filter_map(|c| c.as_small().and_then(|c| char::from_u32(c as u32)))
                     .collect();
-                eprintln!("{text}");
+                // OTP's message ends with CR LF, whatever stderr is.
+                eprint!("{text}\r\n");
             }
             do_halt(c)
         }
