@@ -75,7 +75,7 @@ fn info_item(p: &mut Process, m: &module::Module, item: Term) -> BifResult {
                     .iter()
                     .map(|&(f, a, _)| (module::export(m.name, f, a).seq, f, a))
                     .collect();
-                by_age.sort_unstable_by(|x, y| y.0.cmp(&x.0));
+                by_age.sort_unstable_by_key(|x| std::cmp::Reverse(x.0));
                 by_age.into_iter().map(|(_, f, a)| (f, a)).collect()
             } else {
                 m.functions

@@ -332,6 +332,7 @@ impl ZStream {
     }
 
     /// The running checksum zlib keeps (`adler`: Adler-32, or CRC-32 for gzip).
+    #[allow(clippy::unnecessary_cast)] // `uLong` is 32 bits wide on some platforms
     fn adler(&self) -> u64 {
         self.s.adler as u64
     }
