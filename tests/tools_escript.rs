@@ -176,6 +176,11 @@ fn escript_interpreted_script() {
     let o = escript_same("plain.escript", &["3", "a", "b"], b"", 3);
     assert!(String::from_utf8_lossy(&o.stdout).contains("fib: [0,1,1,2,3,5,8"));
     escript_same("plain.escript", &["0"], b"", 0);
+    // escript's own options: compile (-c), interpret (-i), only check the syntax (-s).
+    escript_same("-c", &["plain.escript", "5", "x"], b"", 5);
+    escript_same("-i", &["plain.escript", "6"], b"", 6);
+    escript_same("-s", &["plain.escript"], b"", 0);
+    escript_same("-s", &["syntax_error.escript"], b"", 127);
 }
 
 #[test]
@@ -380,6 +385,15 @@ fn rebar3_new_compile_eunit() {
          -endif.\n",
     );
     std::fs::write(&src, text).expect("write the module");
+    std::fs::create_dir_all(app.join("test")).expect("test folder");
+    std::fs::write(
+        app.join("test/myapp_SUITE.erl"),
+        "-module(myapp_SUITE).\n-export([all/0, ok_case/1, fail_case/1]).\n\
+         all() -> [ok_case, fail_case].\n\
+         ok_case(_) -> {ok, _} = application:ensure_all_started(myapp), ok.\n\
+         fail_case(_) -> 4 = length(atom_to_list(myapp)).\n",
+    )
+    .expect("write the suite");
     let mut builds = Vec::new();
     for vm in Vm::BOTH {
         let _ = std::fs::remove_dir_all(app.join("_build"));
@@ -393,7 +407,8 @@ fn rebar3_new_compile_eunit() {
         );
         let ebin = tree(&app.join("_build/default/lib/myapp/ebin"));
         let eunit = rebar(vm, &rebar3, &["eunit"], &app, &home);
-        builds.push((compile, ebin, eunit));
+        let ct = rebar(vm, &rebar3, &["ct"], &app, &home);
+        builds.push((compile, ebin, eunit, ct));
     }
     let (erl, beam) = (&builds[0], &builds[1]);
     assert_eq!(
@@ -417,4 +432,60 @@ fn rebar3_new_compile_eunit() {
         normalise_rebar(&beam.2.stdout),
         normalise_rebar(&erl.2.stdout)
     );
+    // common_test: one case passes, one fails.
+    assert_eq!(
+        erl.3.status,
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&erl.3.stdout)
+    );
+    assert!(String::from_utf8_lossy(&erl.3.stdout).contains("Failed 1 tests. Passed 1 tests."));
+    assert_eq!(beam.3.status, erl.3.status);
+    assert_eq!(
+        normalise_rebar(&beam.3.stdout),
+        normalise_rebar(&erl.3.stdout)
+    );
+}
+
+#[test]
+fn rebar3_escriptize() {
+    let Some(rebar3) = rebar3() else {
+        eprintln!("note: rebar3 is not installed; rebar3_escriptize skipped");
+        return;
+    };
+    let root = scratch("rebar3-escript");
+    let home = root.join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let o = rebar(Vm::Beam, &rebar3, &["new", "escript", "mys"], &root, &home);
+    assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let project = root.join("mys");
+    let script = project.join("_build/default/bin/mys");
+    let mut made = Vec::new();
+    for vm in Vm::BOTH {
+        let _ = std::fs::remove_dir_all(project.join("_build"));
+        let o = rebar(vm, &rebar3, &["escriptize"], &project, &home);
+        assert_eq!(
+            o.status,
+            Some(0),
+            "rebar3 escriptize on {vm:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        made.push((o, std::fs::read(&script).expect("the escript made")));
+    }
+    assert_eq!(
+        normalise_rebar(&made[1].0.stdout),
+        normalise_rebar(&made[0].0.stdout)
+    );
+    // The archives differ only in the members' time stamps (compiled a moment apart).
+    assert_eq!(made[1].1.len(), made[0].1.len(), "the escript's size");
+    // The one made on beam, run by both.
+    let script = script.to_str().expect("utf-8 path");
+    let [erl, beam] = Vm::BOTH.map(|vm| run(vm, script, &["x", "y"], &project, &[], b""));
+    assert_eq!(erl.status, Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&beam.stdout),
+        String::from_utf8_lossy(&erl.stdout)
+    );
+    assert_eq!(beam.status, erl.status);
 }
