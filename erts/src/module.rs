@@ -28,6 +28,15 @@ pub struct Export {
     address: AtomicPtr<Instr>,
     /// The native implementation when `M:F/A` is a BIF.
     pub bif: Option<BifFn>,
+    /// When the entry was made: its place in OTP's export table, which lists entries in
+    /// the order they were made (`module_info(exports)` follows it).
+    pub seq: u64,
+}
+
+/// The sequence number of the next export entry.
+fn next_seq() -> u64 {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    SEQ.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Export {
@@ -37,6 +46,7 @@ impl Export {
             mfa,
             address: AtomicPtr::new(code as *mut Instr),
             bif: None,
+            seq: next_seq(),
         }))
     }
     #[inline]
@@ -77,6 +87,7 @@ fn export_table() -> &'static ExportTable {
                 mfa: *mfa,
                 address: AtomicPtr::new(std::ptr::null_mut()),
                 bif: Some(*f),
+                seq: next_seq(),
             }));
             map.insert(*mfa, e);
         }
@@ -99,8 +110,33 @@ pub fn export(module: Atom, function: Atom, arity: u32) -> &'static Export {
             mfa,
             address: AtomicPtr::new(std::ptr::null_mut()),
             bif: None,
+            seq: next_seq(),
         }))
     })
+}
+
+/// The export entry that `apply` and `spawn` call `M:F/A` through: the table's entry when
+/// there is one. OTP's apply only looks entries up (a missing one goes to the error handler),
+/// so that entries keep the order in which loading made them (`module_info(exports)` shows
+/// it); a booted system gets an entry outside the table for a missing function (calling it
+/// reaches the error handler, which loads the module and applies again). A bare run, which
+/// loads modules natively when a call finds no code, uses the table's entry.
+pub fn export_for_call(module: Atom, function: Atom, arity: u32) -> &'static Export {
+    if let Some(e) = find_export(module, function, arity) {
+        return e;
+    }
+    if crate::code::native_autoload() {
+        return export(module, function, arity);
+    }
+    static UNLISTED: OnceLock<Mutex<HashMap<Mfa, &'static Export>>> = OnceLock::new();
+    let mfa = Mfa {
+        module,
+        function,
+        arity,
+    };
+    let mut map = UNLISTED.get_or_init(Default::default).lock();
+    map.entry(mfa)
+        .or_insert_with(|| Export::synthetic(mfa, std::ptr::null()))
 }
 
 /// The export entry for `M:F/A` if one exists.

@@ -121,12 +121,13 @@ fn wait_for(ready: impl Fn() -> bool) -> bool {
 }
 
 /// Installs the built-in NIF libraries as OTP's `erl_init:start/2` does, by calling
-/// `prim_buffer:on_load/0` and `prim_file:on_load/0` (each calls `erlang:load_nif/2`), then
+/// `zlib:on_load/0`, `prim_buffer:on_load/0` and `prim_file:on_load/0` (each calls
+/// `erlang:load_nif/2`), then
 /// starts OTP's file server `file_server_2` (`file_server:start/0`; kernel's supervisor
 /// starts it the same way in a full boot), so `file` works. Does nothing when the modules
 /// cannot be loaded (no OTP root).
 fn start_file_server() {
-    let libs = ["prim_buffer", "prim_file"];
+    let libs = ["zlib", "prim_buffer", "prim_file"];
     for m in libs {
         spawn_call(m, "on_load", &[]);
     }

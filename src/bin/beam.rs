@@ -61,47 +61,69 @@ struct Emulator {
 
 impl Emulator {
     /// Takes the emulator flag at `args[*i]` (and its value, moving `*i` on); false when
-    /// `args[*i]` is not one this runtime knows.
+    /// `args[*i]` is not one this runtime knows. A value may follow in the next argument or
+    /// be attached (`+A 1` or `+A1`), as `erl` reads them.
     fn flag(&mut self, args: &[String], i: &mut usize) -> bool {
-        match args[*i].as_str() {
+        let arg = args[*i].as_str();
+        // Longest names first, so `+SDcpu4` is not `+S` with `Dcpu4`.
+        const VALUED: [&str; 6] = ["+SDPcpu", "+SDcpu", "+SDio", "+S", "+A", "+P"];
+        let Some(name) = VALUED.iter().copied().find(|n| arg.starts_with(n)) else {
+            return match arg {
+                // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled.
+                "+B" | "+Bd" => {
+                    self.break_mode = BreakMode::Disabled;
+                    true
+                }
+                "+Bc" => {
+                    self.break_mode = BreakMode::ReplaceIntr;
+                    true
+                }
+                "+Bi" => {
+                    self.break_mode = BreakMode::Ignore;
+                    true
+                }
+                // `+sbt u` (`+sbtu`): schedulers not bound to CPUs, which is how this
+                // runtime's scheduler threads always run; other bind types are refused.
+                "+sbtu" => true,
+                "+sbt" if args.get(*i + 1).map(String::as_str) == Some("u") => {
+                    *i += 1;
+                    true
+                }
+                _ => false,
+            };
+        };
+        let attached = &arg[name.len()..];
+        if attached.starts_with(|c: char| !c.is_ascii_digit()) {
+            // Another flag with the same beginning (`+SP`, `+Awhatever`).
+            return false;
+        }
+        let v: &str = if !attached.is_empty() {
+            attached
+        } else {
+            *i += 1;
+            args.get(*i).unwrap_or_else(|| usage())
+        };
+        match name {
             "+S" => {
-                *i += 1;
-                let v = args.get(*i).unwrap_or_else(|| usage());
                 // `+S N` or `+S N:M` (schedulers:online).
                 let n = v.split(':').next().and_then(|n| n.parse().ok());
                 self.schedulers = Some(n.unwrap_or_else(|| usage()));
             }
-            "+SDcpu" | "+SDPcpu" | "+SDio" => {
-                let flag = args[*i].clone();
-                *i += 1;
-                let v = args.get(*i).unwrap_or_else(|| usage());
-                if !dirty_flag(&mut self.dirty, &flag, v) {
-                    usage();
-                }
-            }
             "+A" => {
-                *i += 1;
-                let n: usize = args
-                    .get(*i)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or_else(|| usage());
+                let n: usize = v.parse().unwrap_or_else(|_| usage());
                 if !ports::driver_api::async_pool::set_thread_count(n) {
                     usage();
                 }
             }
             "+P" => {
-                *i += 1;
-                let n: usize = args
-                    .get(*i)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or_else(|| usage());
+                let n: usize = v.parse().unwrap_or_else(|_| usage());
                 erts::process::table::table().set_limit(n);
             }
-            // `+B[c|d|i]`: how the break signal (Ctrl-C) is handled.
-            "+B" | "+Bd" => self.break_mode = BreakMode::Disabled,
-            "+Bc" => self.break_mode = BreakMode::ReplaceIntr,
-            "+Bi" => self.break_mode = BreakMode::Ignore,
-            _ => return false,
+            _ => {
+                if !dirty_flag(&mut self.dirty, name, v) {
+                    usage();
+                }
+            }
         }
         true
     }

@@ -143,7 +143,7 @@ fn apply_3(_p: &mut Process, a: &[Term]) -> BifResult {
     let Some(args) = boxed::list_to_vec(a[2]) else {
         return Err(Fail::badarg());
     };
-    let target = module::export(m, f, args.len() as u32);
+    let target = module::export_for_call(m, f, args.len() as u32);
     Err(Fail::Trap { target, args })
 }
 

@@ -44,7 +44,6 @@ pub mod time;
 pub mod timers;
 pub mod tuples;
 pub mod unicode;
-pub mod zlib;
 
 pub use process::{make_ref, send};
 
@@ -162,7 +161,6 @@ fn register_all(r: &mut Registry) {
     system_task::register(r);
     dist::register(r);
     term_info::register(r);
-    zlib::register(r);
     filename::register(r);
     time::register(r);
     atoms::register(r);

@@ -68,7 +68,15 @@ fn info_item(p: &mut Process, m: &module::Module, item: Term) -> BifResult {
         "exports" | "functions" => {
             let mut v: Vec<Term> = Vec::new();
             let list: Vec<(atom::Atom, u32)> = if a.name() == "exports" {
-                m.exports.iter().map(|(f, a, _)| (*f, *a)).collect()
+                // OTP walks its export table (entries in the order they were made) and
+                // conses each of the module's: the newest entry comes first.
+                let mut by_age: Vec<(u64, atom::Atom, u32)> = m
+                    .exports
+                    .iter()
+                    .map(|&(f, a, _)| (module::export(m.name, f, a).seq, f, a))
+                    .collect();
+                by_age.sort_unstable_by_key(|x| std::cmp::Reverse(x.0));
+                by_age.into_iter().map(|(_, f, a)| (f, a)).collect()
             } else {
                 m.functions
                     .iter()

@@ -51,7 +51,7 @@ fn start(p: &mut Process, a: &[Term], opts: SpawnOpts) -> Result<u64, Fail> {
     let Some(args) = boxed::list_to_vec(a[2]) else {
         return Err(Fail::badarg());
     };
-    let e = module::export(m, f, args.len() as u32);
+    let e = module::export_for_call(m, f, args.len() as u32);
     spawn(Some(p), e, &args, opts).map_err(|e| match e {
         SpawnError::Limit => Fail::system_limit(),
     })
@@ -275,7 +275,7 @@ fn spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
             }
         }
         Some((opts, monitor_opts)) => {
-            let e = module::export(m, f, args.len() as u32);
+            let e = module::export_for_call(m, f, args.len() as u32);
             match spawn(Some(p), e, &args, opts) {
                 Ok(pid) => {
                     if opts.monitor.is_some() {

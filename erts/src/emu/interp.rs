@@ -399,7 +399,27 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     // The calling instruction, for BIFs that look at their caller's module
                     // (`erlang:load_nif/2`).
                     proc.pc = pc;
-                    match f(proc, &args) {
+                    let mut result = f(proc, &args);
+                    let (mut e, mut args, mut applied) = (e, args, false);
+                    // `apply/2,3` trap to the function applied: a BIF is called here, at the
+                    // applying instruction, as OTP's apply instructions call it (so a failure
+                    // is located there). A BIF that asked to yield goes the long way.
+                    while let Err(Fail::Trap {
+                        target,
+                        args: targs,
+                    }) = &result
+                    {
+                        let (target, targs) = (*target, smallvec::SmallVec::from_slice(targs));
+                        let Some(bif) = target.bif.filter(|_| target.address().is_null()) else {
+                            break;
+                        };
+                        if proc.yield_now {
+                            break;
+                        }
+                        (e, args, applied) = (target, targs, true);
+                        result = bif(proc, &args);
+                    }
+                    match result {
                         Ok(v) => {
                             proc.x[0] = v;
                             if $push {
@@ -477,7 +497,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             raise::Ctx::Bif {
                                 export: e,
                                 args: args.to_vec(),
-                                tail: !$push
+                                tail: !$push,
+                                applied
                             }
                         ),
                     }
@@ -837,7 +858,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             raise::Ctx::Bif {
                                 export,
                                 args: a[..n].to_vec(),
-                                tail: false
+                                tail: false,
+                                applied: false
                             }
                         )
                     }
@@ -890,7 +912,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             raise::Ctx::Bif {
                                 export,
                                 args: vec![x, y],
-                                tail: false
+                                tail: false,
+                                applied: false
                             }
                         )
                     }
@@ -907,7 +930,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
                 match (m.as_atom(), f.as_atom()) {
                     (Some(m), Some(f)) => {
-                        let e = crate::module::export(m, f, *arity);
+                        let e = crate::module::export_for_call(m, f, *arity);
                         let nx = resolve_export(e);
                         enter!(nx, n, push)
                     }
@@ -932,6 +955,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let len = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(len);
                 let (nx, live) = prepare_fun_call(proc, fun, n);
+                if let Ok(Next::Bif(_, e)) = nx {
+                    // An external fun of a BIF, called in tail position: through the BIF's
+                    // call stub, as OTP calls it (no frame of this function in a trace).
+                    pc = trampoline_for(e);
+                    continue;
+                }
                 enter!(nx, live, false)
             }
             Instr::CallFun2Last {
@@ -944,6 +973,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let len = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(len);
                 let (nx, live) = prepare_fun_call(proc, fun, n);
+                if let Ok(Next::Bif(_, e)) = nx {
+                    // An external fun of a BIF, called in tail position: through the BIF's
+                    // call stub, as OTP calls it (no frame of this function in a trace).
+                    pc = trampoline_for(e);
+                    continue;
+                }
                 enter!(nx, live, false)
             }
             Instr::MakeFun { entry, dst, env } => {
@@ -1266,7 +1301,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             raise::Ctx::Bif {
                                 export,
                                 args: vec![to, msg],
-                                tail: false
+                                tail: false,
+                                applied: false
                             }
                         )
                     }

@@ -43,11 +43,14 @@ pub struct Raised {
 pub enum Ctx {
     /// An ordinary instruction: the trace starts with the current function.
     Plain,
-    /// A BIF failed: the trace starts with the BIF and its arguments.
+    /// A BIF failed: the trace starts with the BIF and its arguments. `applied`: called by
+    /// `apply/2,3` (at the applying instruction), whose frame is gone when the apply was a
+    /// tail call (`tail`).
     Bif {
         export: &'static Export,
         args: Vec<Term>,
         tail: bool,
+        applied: bool,
     },
     /// Calling an undefined function (arguments in the X registers).
     Undef { export: &'static Export, tail: bool },
@@ -99,7 +102,9 @@ pub fn raise(
         }
         Fail::Undef => {
             let ctx = match ctx {
-                Ctx::Bif { export, args, tail } => Ctx::UndefArgs { export, args, tail },
+                Ctx::Bif {
+                    export, args, tail, ..
+                } => Ctx::UndefArgs { export, args, tail },
                 c => c,
             };
             let st = build(proc, pc, &ctx, Term::NONE, None);
@@ -275,7 +280,12 @@ fn build(
     let mut include_current = true;
     match ctx {
         Ctx::Plain => {}
-        Ctx::Bif { export, args, tail } => {
+        Ctx::Bif {
+            export,
+            args,
+            tail,
+            applied,
+        } => {
             let l = boxed::list(&mut proc.heap, args);
             let loc = match error_info_module(export.mfa.module) {
                 None => Term::NIL,
@@ -299,8 +309,8 @@ fn build(
                 ],
             ));
             // The caller's frame stays even when the BIF was tail-called (OTP keeps the
-            // calling instruction's location).
-            let _ = tail;
+            // calling instruction's location), unless `apply` was: then it is gone.
+            include_current = !(*applied && *tail);
         }
         Ctx::Undef { .. } | Ctx::UndefArgs { .. } => {
             let (export, args, tail) = match ctx {

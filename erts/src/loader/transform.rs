@@ -1924,6 +1924,11 @@ fn fuse_test_return(code: &mut [Instr]) {
 /// Transforms a parsed file into a module (not yet installed).
 pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     let module_name = file.module.name().to_string();
+    // OTP makes the export entries of all imports first, in the import table's order (the
+    // export table's order shows in `module_info(exports)`).
+    for imp in &file.imports {
+        module::export(imp.module, imp.function, imp.arity);
+    }
     let md5 = file.md5;
     let lambda_entries: Vec<&'static FunEntry> = file
         .lambdas

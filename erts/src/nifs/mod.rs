@@ -1,6 +1,6 @@
 //! NIF libraries built into the runtime (OTP's static NIFs of `erts/emulator/nifs/`, found
-//! by `erts_static_nif_get_nif_init` in `driver_tab.c`): `prim_file` and `prim_buffer`,
-//! written in Rust, and function-less stand-ins for the others (`unimplemented.rs`).
+//! by `erts_static_nif_get_nif_init` in `driver_tab.c`): `prim_file`, `prim_buffer` and
+//! `zlib`, written in Rust, and function-less stand-ins for the others (`unimplemented.rs`).
 //!
 //! OTP decides by the *calling module*: when `erlang:load_nif(Path, LoadInfo)` is called
 //! from a module that has a static library (`prim_file:on_load/0` calls
@@ -24,6 +24,7 @@
 pub mod prim_buffer;
 pub mod prim_file;
 pub mod unimplemented;
+pub mod zlib;
 
 use crate::atom::Atom;
 use crate::bif::BifFn;
@@ -55,7 +56,7 @@ pub struct BuiltinLib {
 static LIBS: &[&BuiltinLib] = &[
     &prim_file::LIB,
     &prim_buffer::LIB,
-    &unimplemented::ZLIB,
+    &zlib::LIB,
     &unimplemented::ERL_TRACER,
     &unimplemented::PRIM_SOCKET,
     &unimplemented::PRIM_NET,
