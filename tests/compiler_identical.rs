@@ -270,13 +270,8 @@ fn test_programs_compile_identically() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let with_ext = |ext: &str| -> Vec<String> {
-        names
-            .iter()
-            .filter(|n| n.ends_with(ext))
-            .cloned()
-            .collect()
-    };
+    let with_ext =
+        |ext: &str| -> Vec<String> { names.iter().filter(|n| n.ends_with(ext)).cloned().collect() };
     let mut plain = Vec::new();
     let mut jobs = Vec::new();
     for n in with_ext(".erl") {
@@ -296,10 +291,15 @@ fn test_programs_compile_identically() {
     }
     // One folder per batch with own options.
     for (i, j) in jobs.iter_mut().enumerate() {
-        j.name = ["own_options_0", "own_options_1", "own_options_2", "own_options_3"]
-            .get(i)
-            .copied()
-            .expect("at most four programs with their own erlc options");
+        j.name = [
+            "own_options_0",
+            "own_options_1",
+            "own_options_2",
+            "own_options_3",
+        ]
+        .get(i)
+        .copied()
+        .expect("at most four programs with their own erlc options");
     }
     jobs.insert(
         0,
@@ -426,7 +426,10 @@ fn otp_sources_compile_identically() {
     let mut files = Vec::new();
     for (app, module) in OTP_SAMPLE {
         let Some(d) = app_dir(&lib, app) else {
-            panic!("OTP application {app} is not installed under {}", lib.display());
+            panic!(
+                "OTP application {app} is not installed under {}",
+                lib.display()
+            );
         };
         let f = format!("{d}/src/{module}.erl");
         if !lib.join(&f).exists() {
@@ -445,10 +448,7 @@ fn otp_sources_compile_identically() {
         options.push(format!("{d}/include"));
     }
     options.push("-I".to_string());
-    options.push(format!(
-        "{}/src",
-        app_dir(&lib, "kernel").expect("kernel")
-    ));
+    options.push(format!("{}/src", app_dir(&lib, "kernel").expect("kernel")));
     let job = Job {
         name: "otp",
         dir: lib,
@@ -466,12 +466,20 @@ fn otp_sources_compile_identically() {
 #[test]
 fn compile_file_from_eval() {
     let dir = tests_erl();
-    let programs = ["float_special", "bs_comprehension", "maps_hamt_order", "records_basic"];
+    let programs = [
+        "float_special",
+        "bs_comprehension",
+        "maps_hamt_order",
+        "records_basic",
+    ];
     let programs: Vec<&str> = programs
         .into_iter()
         .filter(|p| dir.join(format!("{p}.erl")).exists())
         .collect();
-    assert!(programs.len() >= 2, "the programs of this scenario are gone");
+    assert!(
+        programs.len() >= 2,
+        "the programs of this scenario are gone"
+    );
     let mut outs = Vec::new();
     for side in ["erl", "beam"] {
         let out = out_dir("eval", side);

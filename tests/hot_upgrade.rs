@@ -172,7 +172,10 @@ fn gen_server_upgrade_and_purge() {
             "run {attempt}: stdout differs\n--- erl:\n{want}\n--- beam:\n{got}\n--- beam's stderr:\n{}",
             String::from_utf8_lossy(&ours.stderr)
         );
-        assert_eq!(want_reports, got_reports, "run {attempt}: the logger reports differ");
+        assert_eq!(
+            want_reports, got_reports,
+            "run {attempt}: the logger reports differ"
+        );
         assert_eq!(
             erl.status,
             ours.status,
