@@ -28,6 +28,14 @@ main() ->
     show(purge_deleted, code:purge(cpf_dyn)),
     show(loaded, code:is_loaded(cpf_dyn)),
     show(after_delete, [call(Now), call(Same)]),
+    %% The same binary loaded again: its funs are the old version's funs (same index and
+    %% uniq), so a fun made before keeps working after the old version is purged.
+    {ok, cpf_dyn, Bin} = compile:forms(forms(3), [binary]),
+    show(load_3, code:load_binary(cpf_dyn, "cpf_dyn.erl", Bin)),
+    F3 = cpf_dyn:changing(),
+    show(load_3_again, code:load_binary(cpf_dyn, "cpf_dyn.erl", Bin)),
+    show(purge_3, code:purge(cpf_dyn)),
+    show(after_purge_3, [call(F3), call(Same)]),
     ok.
 
 load(V) ->
