@@ -260,8 +260,20 @@ fn declared_opts(path: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Output options of `erlc` other than plain `.beam` files: (job name, option).
+/// (`+compressed` waits for the zlib streaming functions, which `file:write_file/3` with
+/// `[compressed]` uses.)
+const OUTPUT_KINDS: &[(&str, &str)] = &[
+    ("debug_info", "+debug_info"),
+    ("listing_S", "-S"),
+    ("core", "+to_core"),
+    ("preprocessed_P", "-P"),
+    ("expanded_E", "-E"),
+];
+
 /// Every program of `tests/erl/` (in one batch, and one batch for each program with its own
-/// options), the BEAM assembly files and the ASN.1 specifications.
+/// options), a fifth of them with each of [`OUTPUT_KINDS`], the BEAM assembly files and the
+/// ASN.1 specifications.
 #[test]
 fn test_programs_compile_identically() {
     let dir = tests_erl();
@@ -312,6 +324,21 @@ fn test_programs_compile_identically() {
             ignore: &[],
         },
     );
+    // Other outputs of the compiler, on every fifth program: debug info (the abstract code
+    // in the `Dbgi` chunk, compressed by term_to_binary), the assembly listing (`.S`), Core
+    // Erlang (`.core`) and the preprocessed and transformed sources (`.P`, `.E`), which
+    // print terms, floats and code with io_lib and erl_pp.
+    let sample: Vec<String> = jobs[0].files.iter().step_by(5).cloned().collect();
+    for (name, option) in OUTPUT_KINDS {
+        jobs.push(Job {
+            name,
+            dir: dir.clone(),
+            options: vec![option.to_string()],
+            files: sample.clone(),
+            same_outdir: false,
+            ignore: &[],
+        });
+    }
     jobs.push(Job {
         name: "assembly",
         dir: dir.clone(),
