@@ -370,6 +370,15 @@ pub fn drop_old_code(module: Atom) -> bool {
     let old = old_code().lock().remove(&module);
     match old {
         Some(m) => {
+            // Funs of the purged version lead nowhere any more (OTP's `erts_fun_purge_*`):
+            // calling one is `badfun` while the module has current code, else the error
+            // handler's `undefined_lambda/3`. An entry the current version shares (same
+            // index and uniq) points into the current code and stays.
+            for e in &m.lambdas {
+                if m.contains(e.address()) {
+                    e.set_address(std::ptr::null());
+                }
+            }
             crate::nifs::purged(&m);
             if let Some(h) = PURGE_HOOK.get() {
                 h(&m);

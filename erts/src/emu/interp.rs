@@ -2063,6 +2063,12 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> (Result<Next, Ca
             proc.x[n + i] = Term(fun.boxed_word(2 + i));
         }
         let a = e.address();
+        if a.is_null() && crate::module::modules().is_loaded(e.module) {
+            // The module is loaded but has no code for this fun (made by a purged version):
+            // `badfun`, not the error handler, which would only call it again.
+            let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
+            return (Err(CallErr::Fail(Fail::error(r))), n);
+        }
         if a.is_null() && !crate::code::native_autoload() {
             // OTP's `call_fun` of a fun whose code is gone: the error handler's
             // `undefined_lambda(Module, Fun, Args)`.
@@ -2078,8 +2084,14 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> (Result<Next, Ca
             let _ = crate::code::ensure_loaded(e.module);
             let a = e.address();
             if a.is_null() {
-                let r = boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun]);
-                return (Err(CallErr::Fail(Fail::error(r))), n);
+                // What `error_handler:undefined_lambda/3` does in a booted system: `badfun`
+                // when the loaded module lacks the fun, `undef` when it cannot be loaded.
+                let reason = if crate::module::modules().is_loaded(e.module) {
+                    boxed::tuple(&mut proc.heap, &[Term::atom(atom::BADFUN), fun])
+                } else {
+                    Term::atom(atom::UNDEF)
+                };
+                return (Err(CallErr::Fail(Fail::error(reason))), n);
             }
             return (Ok(Next::Jump(a)), n + nf);
         }
