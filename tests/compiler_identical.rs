@@ -261,10 +261,11 @@ fn declared_opts(path: &Path) -> Vec<String> {
 }
 
 /// Output options of `erlc` other than plain `.beam` files: (job name, option).
-/// (`+compressed` waits for the zlib streaming functions, which `file:write_file/3` with
-/// `[compressed]` uses.)
+/// (`+compressed` goes through the zlib streaming functions: `file:write_file/3` with
+/// `[compressed]`.)
 const OUTPUT_KINDS: &[(&str, &str)] = &[
     ("debug_info", "+debug_info"),
+    ("compressed", "+compressed"),
     ("listing_S", "-S"),
     ("core", "+to_core"),
     ("preprocessed_P", "-P"),
@@ -550,5 +551,53 @@ fn compile_file_from_eval() {
             "{name} differs (chunks {:?})",
             differing_chunks(&a, &b)
         );
+    }
+}
+
+/// The real `erlc` (OTP's C program) with our `bin/erl` as its emulator
+/// (`ERLC_EMULATOR`), as a user who puts `bin/` first would run it: it passes `erl`'s own
+/// flags (`+sbtu +A0 -noinput -mode minimal -boot no_dot_erlang ...`), and the files must be
+/// the ones the real `erlc` writes.
+#[test]
+fn real_erlc_runs_on_beam() {
+    let dir = tests_erl();
+    let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("bin/erl");
+    let programs = ["float_special", "records_basic", "maps_hamt_order"];
+    let files: Vec<String> = programs
+        .iter()
+        .map(|p| format!("{p}.erl"))
+        .filter(|f| dir.join(f).exists())
+        .collect();
+    assert!(files.len() >= 2, "the programs of this scenario are gone");
+    let mut outs = Vec::new();
+    for side in ["erl", "beam"] {
+        let out = out_dir("real_erlc", side);
+        let mut cmd = std::process::Command::new("erlc");
+        cmd.current_dir(&dir)
+            .args(["+compressed", "+debug_info", "-o"])
+            .arg(&out)
+            .args(&files);
+        if side == "beam" {
+            cmd.env("ERLC_EMULATOR", &launcher)
+                .env("BEAM_RS_BEAM", env!("CARGO_BIN_EXE_beam"));
+        }
+        let o = cmd.output().expect("run erlc");
+        outs.push((out, o));
+    }
+    let (erl_dir, erl) = &outs[0];
+    let (beam_dir, ours) = &outs[1];
+    assert_eq!(
+        erl.status.code(),
+        ours.status.code(),
+        "exit status; stderr with beam:\n{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(erl.stdout, ours.stdout);
+    assert_eq!(listing(erl_dir, &[]), listing(beam_dir, &[]));
+    for f in &files {
+        let name = f.replace(".erl", ".beam");
+        let a = std::fs::read(erl_dir.join(&name)).expect("erlc wrote the file");
+        let b = std::fs::read(beam_dir.join(&name)).expect("erlc on beam wrote the file");
+        assert!(a == b, "{name} differs");
     }
 }
