@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Demo: build the VM, compile examples/hello.erl with the system erlc and run it on `beam --bare`,
-# then on `beam` booting OTP.
+# Demo: build the VM, then with the system erlc compile examples/hello.erl and the OTP
+# application in examples/demo_app/, and run them: hello on `beam --bare`, the application on
+# `bin/erl` (booting OTP as erl does), and a few lines typed into its Eshell.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +16,20 @@ fi
 
 cargo build --release --bin beam
 OUT=target/demo
-mkdir -p "$OUT"
+EBIN=$OUT/demo_app/ebin
+mkdir -p "$OUT" "$EBIN"
 erlc -o "$OUT" examples/hello.erl
+erlc -o "$EBIN" examples/demo_app/*.erl
+cp examples/demo_app/demo_app.app.src "$EBIN/demo_app.app"
+
 echo "== beam --bare -pa $OUT -s hello main"
 target/release/beam --bare -pa "$OUT" -s hello main
-echo "== beam -noshell -pa $OUT -s hello main -s init stop   (booting OTP, as erl does)"
-target/release/beam -noshell -pa "$OUT" -s hello main -s init stop
+
+echo
+echo "== bin/erl -noshell -pa $EBIN -s demo_app run -s init stop"
+bin/erl -noshell -pa "$EBIN" -s demo_app run -s init stop
+
+echo
+echo "== the Eshell of bin/erl, with typed lines (stdin is a pipe here)"
+printf '%s\n' 'application:ensure_all_started(demo_app).' 'demo_counter:bump().' \
+    'lists:sum([N * N || N <- lists:seq(1, 10)]).' 'q().' | bin/erl -pa "$EBIN"
