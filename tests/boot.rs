@@ -9,62 +9,24 @@
 //! scenario of a logger report, where the report's time stamp and the pids differ between
 //! any two runs (see [`normalise_report`]).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
-/// What a run printed and how it ended.
-struct Outcome {
-    status: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
+use common::{run_captured, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Runs `program args` in `dir` with no input and the environment variables `env` set, for at
 /// most a minute.
 fn run(program: &str, args: &[&str], env: &[(&str, &str)], dir: &Path) -> Outcome {
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .envs(env.iter().copied())
         .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         // No `erl_crash.dump` from `halt/1` with a string (init's "terminating in do_boot").
-        .env("ERL_CRASH_DUMP_SECONDS", "0")
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e} (the real erl must be installed)"));
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not end within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
-    }
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
+    run_captured(&mut cmd, None, Duration::from_secs(60))
 }
 
 /// The programs the scenarios use.

@@ -3,13 +3,14 @@
 //! for the application in `examples/demo_app/` (both VMs must write the same `.boot` file),
 //! booted in interactive and in embedded mode.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
-/// What a run printed and how it ended.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// What a run printed (as text) and how it ended.
 struct Outcome {
     status: Option<i32>,
     stdout: String,
@@ -18,43 +19,15 @@ struct Outcome {
 
 /// Runs `program args` in `dir` with no input, for at most a minute.
 fn run(program: &str, args: &[&str], dir: &Path) -> Outcome {
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .current_dir(dir)
-        .env("ERL_CRASH_DUMP_SECONDS", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e} (the real erl must be installed)"));
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = String::new();
-        let _ = out.read_to_string(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = String::new();
-        let _ = err.read_to_string(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not end within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
+    let o = common::run_captured(&mut cmd, None, Duration::from_secs(60));
     Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
+        status: o.status,
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     }
 }
 

@@ -14,59 +14,21 @@
 //! `io_lib_format`, the compiler's `v3_core` and `beam_ssa_opt`, ...). Without `erlang-src`
 //! installed the OTP sample is skipped with a note; without `erl`/`erlc` the tests fail.
 
-use std::collections::BTreeSet;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// What a run printed and how it ended.
-struct Outcome {
-    status: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
+use common::{run_captured, Outcome};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 /// Runs `program args` in `dir` with no input, for at most `limit`.
 fn run(program: &str, args: &[String], dir: &Path, limit: Duration) -> Outcome {
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env("ERL_CRASH_DUMP_SECONDS", "0")
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e} (the real erl must be installed)"));
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
-    }
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
+    run_captured(&mut cmd, None, limit)
 }
 
 /// The arguments that make `beam` do what `erlc ARGS` makes the real `erl` do.

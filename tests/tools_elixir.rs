@@ -14,19 +14,14 @@
 //! Without `elixir` installed (Debian package `elixir`) each test prints a note and passes;
 //! the real `erl` must be installed.
 
-use std::ffi::OsString;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
-/// What a run printed and how it ended.
-struct Outcome {
-    status: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
+use common::{run_captured, Outcome};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The virtual machine under Elixir.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -131,54 +126,14 @@ fn run(
         .current_dir(dir)
         .env("PATH", path_for(vm))
         // No `erl_crash.dump` files from a failing run.
-        .env("ERL_CRASH_DUMP_SECONDS", "0")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
     for var in CLEARED_ENV {
         cmd.env_remove(var);
     }
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let t_in = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} on {vm:?} did not end within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let _ = t_in.join();
-    Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
-    }
+    run_captured(&mut cmd, Some(input), Duration::from_secs(120))
 }
 
 /// A fresh folder `name` in the test's temporary space.
@@ -463,6 +418,7 @@ fn without_timing(o: &Outcome) -> Outcome {
         status: o.status,
         stdout: kept.into_bytes(),
         stderr: o.stderr.clone(),
+        elapsed: o.elapsed,
     }
 }
 

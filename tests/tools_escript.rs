@@ -14,19 +14,13 @@
 //! the same. Without a `rebar3` command that test prints a note and passes; `erl` and
 //! `escript` (Debian's erlang-base) must be installed.
 
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// What a run printed and how it ended.
-struct Outcome {
-    status: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-    elapsed: Duration,
-}
+use common::{run_captured, Outcome};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 /// Which VM runs the escript.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,53 +65,11 @@ fn run(
         .envs(env.iter().copied())
         .env_remove("ESCRIPT_EMULATOR")
         // No `erl_crash.dump` from `halt/1` with a string.
-        .env("ERL_CRASH_DUMP_SECONDS", "0")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("ERL_CRASH_DUMP_SECONDS", "0");
     if vm == Vm::Beam {
         cmd.env("ESCRIPT_EMULATOR", beam());
     }
-    let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e} (erlang-base must be installed)"));
-    let mut input = child.stdin.take().expect("stdin");
-    let data = stdin.to_vec();
-    let t_in = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} on {vm:?} did not end within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let _ = t_in.join();
-    Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
-        elapsed,
-    }
+    run_captured(&mut cmd, Some(stdin), Duration::from_secs(120))
 }
 
 /// `text` with the unique numbers of the modules escript compiles scripts into

@@ -1,0 +1,73 @@
+//! What the root package's integration tests share: running a program with its output
+//! captured and a time limit (`run_captured`). Each test file includes it with `mod common;`
+//! and uses what it needs.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a run printed and how it ended.
+pub struct Outcome {
+    /// The exit status; `None` when a signal ended it.
+    pub status: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Wall time from the start to the exit.
+    pub elapsed: Duration,
+}
+
+/// Runs `cmd` with its stdout and stderr captured and `input` on its stdin (no stdin at all
+/// when `None`), and waits for it for at most `limit`: a run that takes longer is killed and
+/// the test fails, naming `cmd`.
+pub fn run_captured(cmd: &mut Command, input: Option<&[u8]>, limit: Duration) -> Outcome {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let writer = child.stdin.take().map(|mut stdin| {
+        let data = input.unwrap_or_default().to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&data);
+        })
+    });
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    Outcome {
+        status,
+        stdout: t_out.join().expect("stdout reader"),
+        stderr: t_err.join().expect("stderr reader"),
+        elapsed,
+    }
+}
