@@ -69,6 +69,7 @@ fn root_of_erl(erl: &Path) -> Option<PathBuf> {
 
 /// Sets up the code path from the options.
 pub fn init(opts: &Options) {
+    crate::bif::system_info::mark_vm_start();
     let root = opts.root.clone().or_else(find_root);
     code::set_path(&opts.pa, root.as_deref());
 }
@@ -382,6 +383,7 @@ pub fn boot(
     args: &[String],
     schedulers: usize,
 ) -> Result<std::convert::Infallible, BootError> {
+    crate::bif::system_info::mark_vm_start();
     let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
     let ebin = root.join("lib").join(&erts).join("ebin");
     code::set_path(&[], Some(root));
