@@ -578,7 +578,8 @@ fn iex_piped(vm: Vm, home: &Path, input: &str) -> (Option<i32>, String, String) 
 
 #[test]
 fn iex_without_a_terminal() {
-    // Input from a pipe: no tty_sl, IEx reads lines from the plain `user` I/O server.
+    // Input from a pipe: no tty_sl, IEx reads lines from the plain `user` I/O server. The
+    // ports are those of OTP, with the same numbers (the forker port is `#Port<0.0>`).
     if !on_path("iex") {
         eprintln!("note: `iex` is not installed (Debian package `elixir`); skipping");
         return;
@@ -588,7 +589,10 @@ fn iex_without_a_terminal() {
         // The end of the input ends the session.
         ("1 + 2\nIO.puts(:hi)\n", 0),
         (
-            "Enum.map([1], &(&1 + 1))\n:foo + 1\nx = [1,\n2]\ni 'ab'\nSystem.halt(2)\n3\n",
+            "Enum.map([1], &(&1 + 1))\n:foo + 1\nx = [1,\n2]\ni 'ab'\n\
+             Port.list() |> Enum.map(&{&1, Port.info(&1, :name)})\n\
+             Port.info(hd(Port.list()))\nPort.open({:spawn, 'true'}, [])\n\
+             System.halt(2)\n3\n",
             2,
         ),
     ] {
