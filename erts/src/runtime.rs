@@ -81,6 +81,8 @@ pub fn init(opts: &Options) {
 /// drivers or OTP's kernel.
 fn start_io_servers() -> Option<u64> {
     crate::port::driver::lookup("fd")?;
+    // Ports open before (the forker port) do not count.
+    let ports_before = crate::port::table::table().count();
     spawn_call("user", "start", &[])?;
     spawn_call("standard_error", "init", &[Term::NIL]);
     // Both register the servers they spawn, which open their fd ports; wait for the names
@@ -89,7 +91,7 @@ fn start_io_servers() -> Option<u64> {
     let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
     loop {
         if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
-            if crate::port::table::table().count() >= 2 {
+            if crate::port::table::table().count() >= ports_before + 2 {
                 return Some(user);
             }
         }
