@@ -163,9 +163,9 @@ impl Drop for Tmux {
     }
 }
 
-/// Runs `iex iex_args` on `vm` in a 120x40 terminal in `dir` (with `HOME` and `MIX_HOME`
-/// in `home`), through `steps`, then waits for its end; returns the whole pane, as text and
-/// with its colours and attributes.
+/// Runs `command` (`iex ...`, a shell command) on `vm` in a 120x40 terminal in `dir` (with
+/// `HOME` and `MIX_HOME` in `home`), through `steps`, then waits for its end; returns the
+/// whole pane, as text and with its colours and attributes.
 ///
 /// After the VM, the session prints `EXIT=<status>` and whether the terminal mode is the one
 /// it had before (`TTY-RESTORED` or `TTY-CHANGED`).
@@ -174,7 +174,7 @@ fn tmux_iex(
     vm: Vm,
     dir: &Path,
     home: &Path,
-    iex_args: &str,
+    command: &str,
     steps: &[Step],
 ) -> (String, String) {
     let tmux = Tmux {
@@ -187,7 +187,7 @@ fn tmux_iex(
     let script = format!(
         "export PATH={path} HOME={home} MIX_HOME={mix_home} BEAM_RS_BEAM={beam} \
          ERL_CRASH_DUMP_SECONDS=0; unset {unset}; trap : INT; before=$(stty -g); \
-         iex {iex_args}; echo EXIT=$?; \
+         {command}; echo EXIT=$?; \
          if [ \"$(stty -g)\" = \"$before\" ]; then echo TTY-RESTORED; \
          else echo TTY-CHANGED; fi; sleep 120",
         path = sh_quote(&path_for(vm)),
@@ -290,7 +290,7 @@ fn tmux_iex(
 
 /// Makes the parts of a pane that may differ between runs the same (see the module doc).
 fn normalize(pane: &str) -> String {
-    let mut s = pane.replacen(" [jit:ns]", "", 1);
+    let mut s = pane.replace(" [jit:ns]", "");
     for call in ["System.halt()", "System.halt(3)"] {
         s = s.replace(&format!("{call}EXIT="), &format!("{call}\nEXIT="));
     }
@@ -304,7 +304,7 @@ fn normalize(pane: &str) -> String {
 /// (text, then colours and attributes); returns beam's text (normalized).
 fn assert_same_iex(
     name: &str,
-    iex_args: &str,
+    command: &str,
     prepare: &(dyn Fn(Vm, &Path) -> PathBuf + Sync),
     steps: &[Step],
 ) -> String {
@@ -313,7 +313,7 @@ fn assert_same_iex(
         let home = base.join(vm.name());
         std::fs::create_dir_all(&home).expect("create HOME");
         let dir = prepare(vm, &home);
-        let (text, styled) = tmux_iex(name, vm, &dir, &home, iex_args, steps);
+        let (text, styled) = tmux_iex(name, vm, &dir, &home, command, steps);
         // Both VMs really ran: only the real erl's banner has the JIT tag.
         assert_eq!(
             text.contains("[jit:ns]"),
@@ -361,7 +361,7 @@ fn iex_session() {
     }
     let pane = assert_same_iex(
         "session",
-        "",
+        "iex",
         &in_home,
         &[
             Until("iex(1)>", 1),
@@ -437,7 +437,7 @@ fn iex_break_menu() {
     // Ctrl-C, then (a)bort.
     let pane = assert_same_iex(
         "break-a",
-        "",
+        "iex",
         &in_home,
         &[
             Until("iex(1)>", 1),
@@ -452,7 +452,7 @@ fn iex_break_menu() {
     // Ctrl-C twice.
     assert_same_iex(
         "break-twice",
-        "",
+        "iex",
         &in_home,
         &[
             Until("iex(1)>", 1),
@@ -464,7 +464,7 @@ fn iex_break_menu() {
     // Ctrl-C, then (c)ontinue: the session goes on.
     assert_same_iex(
         "break-c",
-        "",
+        "iex",
         &in_home,
         &[
             Until("iex(1)>", 1),
@@ -478,6 +478,46 @@ fn iex_break_menu() {
             CursorAfter("iex(2)> System.halt(3)"),
             Keys(&["Enter"]),
         ],
+    );
+}
+
+#[test]
+fn iex_history_across_sessions() {
+    if skip("iex_history_across_sessions") {
+        return;
+    }
+    // With `-kernel shell_history enabled`, OTP keeps the lines in a `disk_log` under
+    // `~/.cache/erlang-history`: a second session recalls the first one's lines.
+    let iex = "iex --erl '-kernel shell_history enabled'";
+    let pane = assert_same_iex(
+        "history",
+        &format!("{iex}; {iex}"),
+        &in_home,
+        &[
+            Until("iex(1)>", 1),
+            Line(":from_the_first_session"),
+            Until("iex(2)>", 1),
+            // An orderly stop: `init` takes the applications down, the log is closed.
+            Type("System.stop()"),
+            CursorAfter("iex(2)> System.stop()"),
+            Keys(&["Enter"]),
+            Until("iex(1)>", 2),
+            Keys(&["Up"]),
+            Until("iex(1)> System.stop()", 1),
+            Keys(&["Up"]),
+            Until("iex(1)> :from_the_first_session", 2),
+            Keys(&["Enter"]),
+            Until("iex(2)>", 2),
+            Type("System.halt()"),
+            CursorAfter("iex(2)> System.halt()"),
+            Keys(&["Enter"]),
+        ],
+    );
+    assert_eq!(
+        pane.matches(":from_the_first_session\n:from_the_first_session\n")
+            .count(),
+        2,
+        "{pane}"
     );
 }
 
@@ -511,7 +551,7 @@ fn iex_s_mix() {
     }
     let pane = assert_same_iex(
         "mix",
-        "-S mix",
+        "iex -S mix",
         &mix_new,
         &[
             Until("iex(1)>", 1),
