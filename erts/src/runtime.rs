@@ -69,6 +69,7 @@ fn root_of_erl(erl: &Path) -> Option<PathBuf> {
 
 /// Sets up the code path from the options.
 pub fn init(opts: &Options) {
+    crate::bif::system_info::mark_vm_start();
     let root = opts.root.clone().or_else(find_root);
     code::set_path(&opts.pa, root.as_deref());
 }
@@ -80,6 +81,8 @@ pub fn init(opts: &Options) {
 /// drivers or OTP's kernel.
 fn start_io_servers() -> Option<u64> {
     crate::port::driver::lookup("fd")?;
+    // Ports open before (the forker port) do not count.
+    let ports_before = crate::port::table::table().count();
     spawn_call("user", "start", &[])?;
     spawn_call("standard_error", "init", &[Term::NIL]);
     // Both register the servers they spawn, which open their fd ports; wait for the names
@@ -88,7 +91,7 @@ fn start_io_servers() -> Option<u64> {
     let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
     loop {
         if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
-            if crate::port::table::table().count() >= 2 {
+            if crate::port::table::table().count() >= ports_before + 2 {
                 return Some(user);
             }
         }
@@ -382,6 +385,7 @@ pub fn boot(
     args: &[String],
     schedulers: usize,
 ) -> Result<std::convert::Infallible, BootError> {
+    crate::bif::system_info::mark_vm_start();
     let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
     let ebin = root.join("lib").join(&erts).join("ebin");
     code::set_path(&[], Some(root));

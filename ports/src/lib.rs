@@ -6,8 +6,12 @@
 /// Prepares ports: forks the port-program helper (call this while the process has one
 /// thread, before the runtime starts its schedulers) and registers the built-in drivers.
 pub fn init() {
-    if let Err(e) = child_setup::start() {
-        eprintln!("beam: cannot start the port program helper: {e}");
+    match child_setup::start() {
+        // As OTP's: the port standing for the helper is the first port, `#Port<0.0>`.
+        Ok(()) => {
+            sys_drivers::forker::open();
+        }
+        Err(e) => eprintln!("beam: cannot start the port program helper: {e}"),
     }
     sys_drivers::register();
     driver_api::ddll::init();

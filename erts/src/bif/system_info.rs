@@ -295,6 +295,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
             boxed::tuple(&mut p.heap, &[n(a), n(b), n(c)])
         }
         "machine" => string(p, "BEAM"),
+        "system_architecture" => string(p, &system_architecture()),
         "smp_support" | "threads" => Term::bool(true),
         "schedulers_online" => n(if crate::sched::started() {
             crate::sched::system().online()
@@ -331,6 +332,7 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "port_limit" => n(crate::port::table::table().limit()),
         "port_count" => n(crate::port::table::table().count()),
         "ets_limit" => n(8192),
+        "ets_count" => n(crate::ets::registry().all().len()),
         "endian" => a_("little"),
         "hipe_architecture" => a_("undefined"),
         "debug_compiled" | "kernel_poll" => Term::bool(false),
@@ -369,6 +371,24 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "driver_version" => string(p, "3.3"),
         _ => return Err(Fail::badarg()),
     })
+}
+
+/// The platform as OTP's build names it (the GNU triple `configure` guessed): the CPU, a
+/// vendor (`pc` for x86 as `config.guess` says, else `unknown`), the OS and its C library.
+fn system_architecture() -> String {
+    let arch = std::env::consts::ARCH;
+    let vendor = if matches!(arch, "x86_64" | "x86") {
+        "pc"
+    } else {
+        "unknown"
+    };
+    let os = std::env::consts::OS;
+    let libc = if cfg!(target_env = "musl") {
+        "musl"
+    } else {
+        "gnu"
+    };
+    format!("{arch}-{vendor}-{os}-{libc}")
 }
 
 /// The "last call" values of `statistics/1`'s `{Total, SinceLastCall}` items.
@@ -443,7 +463,14 @@ fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
     })
 }
 
+/// When the VM started: `statistics(wall_clock)` counts from there.
 fn process_start() -> std::time::Instant {
     static S: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     *S.get_or_init(std::time::Instant::now)
+}
+
+/// Notes the VM's start (the runtime calls this first thing as it starts), so that the
+/// uptime of `statistics(wall_clock)` is not counted from its first call.
+pub fn mark_vm_start() {
+    process_start();
 }

@@ -177,6 +177,7 @@ pub(crate) fn ports(sink: &mut Sink) -> Result<(), DumpError> {
         }
         match c.driver_name.as_str() {
             "spawn" => sink.line(&format!("Port controls external process: {}", c.name))?,
+            "spawn_forker" => sink.line(&format!("Port controls forker process: {}", c.name))?,
             "fd" => sink.line(&format!(
                 "Port is UNIX fd not opened by emulator: {}",
                 c.name

@@ -1,9 +1,11 @@
 //! The built-in drivers of OTP's `sys_drivers.c`: `spawn` (port programs), `fd` (ports
 //! over existing file descriptors) and `vanilla` (ports over files), with their shared
 //! `{packet, N}` framing and pipe I/O; `tty_sl` (OTP's `ttsl_drv.c`, the terminal of the
-//! interactive shell); and OTP's `inet_drv.c` drivers `tcp_inet` and `udp_inet` ([`inet`]).
+//! interactive shell); OTP's `inet_drv.c` drivers `tcp_inet` and `udp_inet` ([`inet`]); and
+//! the forker port, `#Port<0.0>` ([`forker`]).
 
 pub mod fd;
+pub mod forker;
 pub mod framing;
 pub mod inet;
 pub mod pipe_io;
