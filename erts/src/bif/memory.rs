@@ -1,7 +1,8 @@
 //! `erlang:memory/0,1` (OTP's `erts_memory`): memory by category, in bytes, measured from the
 //! runtime's own structures: process heaps and stacks, ETS objects, the atom table, loaded
-//! code and literals, off-heap binaries referenced from process heaps; `total` is the
-//! resident size of the OS process when it can be read (else the sum), and `system` is
+//! code and literals, off-heap binaries referenced from process heaps; `total` is what the C
+//! allocator has handed out and not taken back (glibc's `mallinfo2`, at least the sum of the
+//! categories), as OTP's `total` is what its own allocators hold, and `system` is
 //! `total - processes`.
 //!
 //! A process running on another scheduler at the moment of the call is counted by its
@@ -51,10 +52,12 @@ fn process_bytes(p: &Process) -> (usize, usize, usize) {
     (base + words * 8, base + used * 8, bins)
 }
 
-fn resident_bytes() -> Option<usize> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+/// Bytes the C allocator has handed out and not taken back (every arena, `mmap`ed blocks
+/// included): what this runtime has allocated, as OTP's `total` is what its allocators have.
+fn allocated_bytes() -> usize {
+    // SAFETY: `mallinfo2` only reads the allocator's own statistics.
+    let m = unsafe { libc::mallinfo2() };
+    m.uordblks + m.hblkhd
 }
 
 fn measure(me: &Process) -> Usage {
@@ -118,7 +121,7 @@ fn measure_with(procs: impl Iterator<Item = (usize, usize, usize)>) -> Usage {
         u.ets += t.memory_words() * 8;
     }
     let sum = u.processes + u.atom + u.binary + u.code + u.ets;
-    u.total = resident_bytes().unwrap_or(sum).max(sum);
+    u.total = allocated_bytes().max(sum);
     u
 }
 
