@@ -13,6 +13,9 @@
 //!
 //! The real `erl` must be installed: without it the tests fail.
 
+mod common;
+
+use common::tmux::Tmux;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -306,34 +309,6 @@ fn tmux_present() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
-}
-
-/// A tmux server of our own (its own socket) with one session.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .stderr(Stdio::null())
-            .output()
-            .expect("run tmux");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "s"])
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.cmd(&["kill-server"]);
-    }
 }
 
 /// How the VM is started in the terminal.

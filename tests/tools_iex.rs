@@ -23,6 +23,9 @@
 //! (Debian packages `tmux`, `elixir`) each test prints a note and passes; the real `erl` must
 //! be installed.
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -129,39 +132,6 @@ enum Step<'a> {
     CursorAfter(&'a str),
 }
 use Step::{CursorAfter, Keys, Line, Settle, Type, Until};
-
-/// A tmux server of our own (its own socket) with one session, `s`.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .stderr(Stdio::null())
-            .output()
-            .expect("run tmux");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    /// The whole pane, scrollback included; with `escapes`, with its colours and attributes.
-    fn pane(&self, escapes: bool) -> String {
-        let mut args = vec!["capture-pane", "-p", "-S", "-", "-t", "s"];
-        if escapes {
-            args.push("-e");
-        }
-        self.cmd(&args)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.cmd(&["kill-server"]);
-    }
-}
 
 /// Runs `command` (`iex ...`, a shell command) on `vm` in a 120x40 terminal in `dir` (with
 /// `HOME` and `MIX_HOME` in `home`), through `steps`, then waits for its end; returns the

@@ -3,6 +3,8 @@
 //! and uses what it needs.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

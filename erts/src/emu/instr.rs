@@ -295,15 +295,10 @@ pub enum Instr {
         arity: u32,
         fun: Src,
     },
-    /// `call_fun` followed by `deallocate N` and `return` (OTP's `i_call_fun_last`): the
-    /// frame goes before the fun is entered, a tail call.
+    /// `call_fun` or `call_fun2` followed by `deallocate N` and `return` (OTP's
+    /// `i_call_fun_last`): a tail call, the frame dropped before the fun is entered. `fun` is
+    /// where the fun is (`x[arity]` for `call_fun`), read before the frame goes.
     CallFunLast {
-        arity: u32,
-        dealloc: u32,
-    },
-    /// `call_fun2` followed by `deallocate N` and `return`; the fun is read before the frame
-    /// (where it may be) goes.
-    CallFun2Last {
         arity: u32,
         fun: Src,
         dealloc: u32,

@@ -949,21 +949,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let (nx, live) = prepare_fun_call(proc, fun, n);
                 enter!(nx, live, true)
             }
-            Instr::CallFunLast { arity, dealloc } => {
-                let n = *arity as usize;
-                let fun = proc.x[n];
-                let len = proc.stack.len() - *dealloc as usize;
-                proc.stack.truncate(len);
-                let (nx, live) = prepare_fun_call(proc, fun, n);
-                if let Ok(Next::Bif(_, e)) = nx {
-                    // An external fun of a BIF, called in tail position: through the BIF's
-                    // call stub, as OTP calls it (no frame of this function in a trace).
-                    pc = trampoline_for(e);
-                    continue;
-                }
-                enter!(nx, live, false)
-            }
-            Instr::CallFun2Last {
+            Instr::CallFunLast {
                 arity,
                 fun,
                 dealloc,

@@ -1823,16 +1823,14 @@ fn peephole(code: &mut [Instr]) {
                     Instr::Deallocate { n } => n,
                     _ => 0,
                 };
-                Some(match &code[i] {
-                    Instr::CallFun2 { fun, .. } => Instr::CallFun2Last {
-                        arity: *arity,
-                        fun: *fun,
-                        dealloc,
-                    },
-                    _ => Instr::CallFunLast {
-                        arity: *arity,
-                        dealloc,
-                    },
+                let fun = match &code[i] {
+                    Instr::CallFun2 { fun, .. } => *fun,
+                    _ => Src::x(*arity),
+                };
+                Some(Instr::CallFunLast {
+                    arity: *arity,
+                    fun,
+                    dealloc,
                 })
             }
             (Instr::TestHeap { heap, live }, Some(Instr::PutList { head, tail, dst })) => {
