@@ -4,8 +4,8 @@
 //! with `beam`, and compares stdout and the exit status (and stderr where Elixir prints an
 //! error).
 //!
-//! The `erl` used for `beam` is the repository's `bin/erl` when there is one, else a shim
-//! written into the test's temporary folder that execs the `beam` this test was built with.
+//! The `erl` used for `beam` is the repository's `bin/erl`, pointed at the `beam` this test was
+//! built with (`BEAM_RS_BEAM`).
 //! The scripts are `tests/elixir/*.exs`. The `mix` scenario makes a fresh project with `mix
 //! new`, compiles and tests it in the same folder for both VMs (the compiler records the
 //! source path in each module), with `HOME` and `MIX_HOME` in that temporary folder, and
@@ -28,7 +28,7 @@ use std::time::Duration;
 enum Vm {
     /// The installed OTP's `erl`.
     Erl,
-    /// This runtime's `beam`, through an `erl` that execs it.
+    /// This runtime's `beam`, through the repository's `bin/erl`.
     Beam,
 }
 
@@ -68,45 +68,16 @@ fn skip() -> bool {
     true
 }
 
-/// The folder whose `erl` runs `beam`: the repository's `bin/` when it has an `erl`, else a
-/// folder in the test's temporary space holding a shim that execs this build's `beam`.
-fn beam_erl_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let repo_bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("bin");
-        if repo_bin.join("erl").is_file() {
-            return repo_bin;
-        }
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("elixir-erl-shim");
-        std::fs::create_dir_all(&dir).expect("create the shim folder");
-        let shim = dir.join("erl");
-        let tmp = dir.join("erl.tmp");
-        let text = format!(
-            "#!/bin/sh\nexec '{}' \"$@\"\n",
-            env!("CARGO_BIN_EXE_beam").replace('\'', "'\\''")
-        );
-        std::fs::write(&tmp, text).expect("write the erl shim");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
-                .expect("make the shim executable");
-        }
-        std::fs::rename(&tmp, &shim).expect("install the erl shim");
-        dir
-    })
-}
-
-/// `PATH` for a run on `vm`: the inherited one without our `erl` folder, and for `beam` with
-/// that folder first.
+/// `PATH` for a run on `vm`: the inherited one without the repository's `bin/` (whose `erl`
+/// runs `beam`), and for `beam` with that folder first.
 fn path_for(vm: Vm) -> OsString {
-    let ours = beam_erl_dir();
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("bin");
     let inherited = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&inherited)
-        .filter(|d| d.as_path() != ours)
+        .filter(|d| *d != ours)
         .collect();
     if vm == Vm::Beam {
-        dirs.insert(0, ours.to_path_buf());
+        dirs.insert(0, ours);
     }
     std::env::join_paths(dirs).expect("PATH")
 }
@@ -125,6 +96,8 @@ fn run(
     cmd.args(args)
         .current_dir(dir)
         .env("PATH", path_for(vm))
+        // `bin/erl` runs the `beam` this test was built with.
+        .env("BEAM_RS_BEAM", env!("CARGO_BIN_EXE_beam"))
         // No `erl_crash.dump` files from a failing run.
         .env("ERL_CRASH_DUMP_SECONDS", "0");
     for var in CLEARED_ENV {
