@@ -308,4 +308,30 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Wl,--undefined={name}");
         println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic-symbol={name}");
     }
+    // The C library (`liberts.so`) exports what Rust marks `#[no_mangle]` by itself, but
+    // not the variadic `enif_*` functions of `nif-api`'s C shim: they are kept and listed
+    // in a version script of their own.
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let script = out.join("c_shim_exports.map");
+    let mut text = String::from("{\n  global:\n");
+    for name in C_SHIM {
+        println!("cargo:rustc-link-arg-cdylib=-Wl,--undefined={name}");
+        text.push_str(&format!("    {name};\n"));
+    }
+    text.push_str("};\n");
+    std::fs::write(&script, text).expect("cannot write the version script");
+    println!(
+        "cargo:rustc-link-arg-cdylib=-Wl,--version-script={}",
+        script.display()
+    );
 }
+
+/// The `enif_*` functions written in C (variadic: stable Rust cannot define them).
+const C_SHIM: &[&str] = &[
+    "enif_fprintf",
+    "enif_make_list",
+    "enif_make_tuple",
+    "enif_snprintf",
+    "enif_vfprintf",
+    "enif_vsnprintf",
+];

@@ -1,7 +1,14 @@
-//! The embeddable runtime library (C API for host programs). The C API comes with a later
-//! issue; today this crate re-exports the Rust runtime for the `beam` binary and tools.
+//! `liberts`: the runtime as a C library for host programs (a game engine, a database, a
+//! Python or C++ application) that start Erlang runtimes inside themselves, run OTP code and
+//! exchange messages with it. The C API is in [`capi`], its header `include/erts.h` is
+//! generated from it by `cbindgen` (`scripts/gen-header.sh`); the `enif_*` functions of the
+//! erl_nif API come with the library, so a host builds terms as a NIF does.
+//!
+//! The `beam` binary does not use this library: it links the runtime crates directly.
 
-pub use erts;
+pub mod capi;
 
-pub mod emu_flags;
-pub mod erlexec;
+// The library must carry the erl_nif and erl_driver ABIs (a host builds terms with
+// `enif_*`; NIF and driver libraries loaded by a runtime resolve their imports in it).
+pub use nif_api;
+pub use ports;

@@ -18,6 +18,7 @@ pub mod ets;
 pub mod exception;
 pub mod float_fmt;
 pub mod heap;
+pub mod host;
 pub mod id_hash;
 pub mod loader;
 pub mod magic;

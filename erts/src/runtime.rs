@@ -195,33 +195,9 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         }
     };
     let e = module::export(m, f, argv.len() as u32);
-    start_schedulers(schedulers);
-    let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
-    if let Some(root) = crate::code::root() {
-        args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
-    }
-    if let Ok(home) = std::env::var("HOME") {
-        args.push(("home".to_string(), vec![home]));
-    }
-    // OTP's `user` reads this to run without a shell.
-    args.push(("noshell".to_string(), vec![]));
-    crate::process::native::set_arguments(args);
-    let init = crate::process::native::spawn_native("init", crate::process::native::init_handler);
-    if let Some(init) = init {
-        create_ac_tab(init);
-    }
-    crate::process::native::spawn_native(
-        "code_server",
-        crate::process::native::code_server_handler,
-    );
-    crate::process::native::spawn_native(
-        "erl_prim_loader",
-        crate::process::code_requests::prim_loader_handler,
-    );
-    start_file_server();
     // OTP runs `-s` functions in init's boot process, which traps exits; so does ours.
     let opts = crate::process::spawn::SpawnOpts {
-        group_leader: start_io_servers(),
+        group_leader: start_bare(schedulers),
         trap_exit: true,
         ..Default::default()
     };
@@ -246,6 +222,39 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     } else {
         1
     }
+}
+
+/// Starts a `--bare` system without its first process (after [`init`]): `schedulers`
+/// schedulers, the native `init`, `code_server` and `erl_prim_loader`, the built-in NIF
+/// libraries and the file server, and OTP's `user` and `standard_error` over the fd driver
+/// when they can start. Returns `user`'s pid number, the group leader for the processes a
+/// caller starts (`None` without I/O servers).
+pub fn start_bare(schedulers: usize) -> Option<u64> {
+    start_schedulers(schedulers);
+    let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
+    if let Some(root) = crate::code::root() {
+        args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
+    }
+    if let Ok(home) = std::env::var("HOME") {
+        args.push(("home".to_string(), vec![home]));
+    }
+    // OTP's `user` reads this to run without a shell.
+    args.push(("noshell".to_string(), vec![]));
+    crate::process::native::set_arguments(args);
+    let init = crate::process::native::spawn_native("init", crate::process::native::init_handler);
+    if let Some(init) = init {
+        create_ac_tab(init);
+    }
+    crate::process::native::spawn_native(
+        "code_server",
+        crate::process::native::code_server_handler,
+    );
+    crate::process::native::spawn_native(
+        "erl_prim_loader",
+        crate::process::code_requests::prim_loader_handler,
+    );
+    start_file_server();
+    start_io_servers()
 }
 
 /// Why OTP could not be booted.
@@ -385,6 +394,21 @@ pub fn boot(
     args: &[String],
     schedulers: usize,
 ) -> Result<std::convert::Infallible, BootError> {
+    start_boot(root, args, schedulers, true)?;
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Everything [`boot`] does but the wait: the system runs on its schedulers when this
+/// returns (an embedding host goes on with its own work). `os_signals`: whether SIGUSR1,
+/// SIGQUIT and SIGTERM are taken over as `erl` does (an embedding host keeps its own).
+pub fn start_boot(
+    root: &Path,
+    args: &[String],
+    schedulers: usize,
+    os_signals: bool,
+) -> Result<(), BootError> {
     crate::bif::system_info::mark_vm_start();
     let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
     let ebin = root.join("lib").join(&erts).join("ebin");
@@ -394,7 +418,9 @@ pub fn boot(
     start_schedulers(schedulers);
     // SIGUSR1, SIGQUIT and SIGTERM go to `erl_signal_server` once kernel runs (OTP's
     // defaults); a signal that arrives before is dropped, as in OTP.
-    crate::sys_signals::install_defaults().map_err(BootError::Signals)?;
+    if os_signals {
+        crate::sys_signals::install_defaults().map_err(BootError::Signals)?;
+    }
     use crate::process::cell::Priority;
     use crate::process::spawn::{spawn, SpawnOpts};
     // `init` is `<0.0.0>`; the system processes get the next pids, before `init` runs.
@@ -438,7 +464,5 @@ pub fn boot(
         ..Default::default()
     };
     spawn(None, e, &argv, opts).map_err(|_| BootError::Spawn)?;
-    loop {
-        std::thread::park();
-    }
+    Ok(())
 }

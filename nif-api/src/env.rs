@@ -172,3 +172,27 @@ pub(crate) fn call_dirty(self_pid: Term, callee: &NifCallee, args: &[Term]) -> D
         next,
     }
 }
+
+/// For an embedding host: runs `f` on the heap of `env`, a process-independent environment
+/// (`enif_alloc_env`); `None` for a null environment or one bound to a process.
+///
+/// # Safety
+/// `env` must be null or an environment handed out by this crate that is still valid, not
+/// used by another thread meanwhile.
+pub unsafe fn with_independent_heap<R>(
+    env: *mut ErlNifEnv,
+    f: impl FnOnce(&mut Heap) -> R,
+) -> Option<R> {
+    // SAFETY: by the caller's contract.
+    let e = unsafe { env_mut(env) }?;
+    if !e.proc.is_null() {
+        return None;
+    }
+    Some(f(e.heap()))
+}
+
+/// A new process-independent environment, as `enif_alloc_env` makes (freed with
+/// `enif_free_env`).
+pub fn alloc_independent() -> *mut ErlNifEnv {
+    Box::into_raw(Box::new(ErlNifEnv::independent()))
+}

@@ -36,6 +36,7 @@ pub mod resource;
 pub mod schedule;
 pub mod select;
 pub mod shim;
+pub mod static_libs;
 pub mod terms;
 
 /// Registers `erlang:load_nif/2`, the NIF call hooks, the purge hook and the hook for

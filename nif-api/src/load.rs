@@ -186,45 +186,23 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
             Err(e) => error(p, e.kind(), &e.text()),
         };
     }
-    let lib_name = format!("{path}.so");
-    let Ok(c_name) = CString::new(lib_name.clone()) else {
-        return Err(Fail::badarg());
+    let close = |h: *mut c_void| {
+        if !h.is_null() {
+            // SAFETY: `h` is the handle opened below, used by nothing else.
+            unsafe { libc::dlclose(h) };
+        }
     };
-    // SAFETY: a NUL-terminated path; the library's constructors run here, as with OTP.
-    let handle = unsafe { libc::dlopen(c_name.as_ptr(), libc::RTLD_NOW) };
-    if handle.is_null() {
-        let e = dl_error();
-        let text = if e.contains(&lib_name) {
-            format!("Failed to load NIF library: '{e}'")
-        } else {
-            format!("Failed to load NIF library {lib_name}: '{e}'")
-        };
-        return error(p, "load_failed", &text);
-    }
-    let close = |h| {
-        // SAFETY: `h` is the handle opened above, used by nothing else.
-        unsafe { libc::dlclose(h) };
+    // A library the host registered for the module (`erts_register_static_nif`) is used
+    // whatever the path says, as OTP's static NIF libraries.
+    let (handle, entry) = match crate::static_libs::lookup(name) {
+        Some(entry) => (std::ptr::null_mut(), entry),
+        None => match open_library(p, &path)? {
+            Ok(pair) => pair,
+            Err(answer) => return Ok(answer),
+        },
     };
-    // SAFETY: `handle` is a valid dlopen handle; the names are NUL-terminated.
-    let mut init = unsafe { libc::dlsym(handle, c"nif_init".as_ptr()) };
-    if init.is_null() {
-        // SAFETY: as above.
-        init = unsafe { libc::dlsym(handle, c"_nif_init".as_ptr()) };
-    }
-    if init.is_null() {
-        let e = dl_error();
-        close(handle);
-        return error(
-            p,
-            "bad_lib",
-            &format!("Failed to find library init function: '{e}'"),
-        );
-    }
-    // SAFETY: `nif_init` has the signature `ErlNifEntry* (void)` in every NIF library.
-    let init: unsafe extern "C" fn() -> *mut ErlNifEntry = unsafe { std::mem::transmute(init) };
-    // SAFETY: calling the library's init, which returns a pointer to its static entry.
-    let entry = unsafe { init() };
-    // SAFETY: null or the library's static entry, alive while the library is loaded.
+    // SAFETY: null or the library's static entry, alive while the library is loaded (a
+    // static library's entry lives as long as the host keeps it registered: always).
     let Some(entry) = (unsafe { entry.as_ref() }) else {
         close(handle);
         return error(p, "bad_lib", "Library init-call unsuccessful");
@@ -424,4 +402,53 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     }
     libs().lock().insert(module_key(&caller), lib);
     Ok(Term::atom(atom::OK))
+}
+
+/// Opens the library `{path}.so` and calls its `nif_init`: the handle and the entry it
+/// returned, or (`Ok(Err(answer))`) the error tuple `load_nif` answers.
+#[allow(clippy::type_complexity)]
+fn open_library(
+    p: &mut Process,
+    path: &str,
+) -> Result<Result<(*mut c_void, *mut ErlNifEntry), Term>, Fail> {
+    let lib_name = format!("{path}.so");
+    let Ok(c_name) = CString::new(lib_name.clone()) else {
+        return Err(Fail::badarg());
+    };
+    // SAFETY: a NUL-terminated path; the library's constructors run here, as with OTP.
+    let handle = unsafe { libc::dlopen(c_name.as_ptr(), libc::RTLD_NOW) };
+    if handle.is_null() {
+        let e = dl_error();
+        let text = if e.contains(&lib_name) {
+            format!("Failed to load NIF library: '{e}'")
+        } else {
+            format!("Failed to load NIF library {lib_name}: '{e}'")
+        };
+        return error(p, "load_failed", &text).map(Err);
+    }
+    let close = |h| {
+        // SAFETY: `h` is the handle opened above, used by nothing else.
+        unsafe { libc::dlclose(h) };
+    };
+    // SAFETY: `handle` is a valid dlopen handle; the names are NUL-terminated.
+    let mut init = unsafe { libc::dlsym(handle, c"nif_init".as_ptr()) };
+    if init.is_null() {
+        // SAFETY: as above.
+        init = unsafe { libc::dlsym(handle, c"_nif_init".as_ptr()) };
+    }
+    if init.is_null() {
+        let e = dl_error();
+        close(handle);
+        return error(
+            p,
+            "bad_lib",
+            &format!("Failed to find library init function: '{e}'"),
+        )
+        .map(Err);
+    }
+    // SAFETY: `nif_init` has the signature `ErlNifEntry* (void)` in every NIF library.
+    let init: unsafe extern "C" fn() -> *mut ErlNifEntry = unsafe { std::mem::transmute(init) };
+    // SAFETY: calling the library's init, which returns a pointer to its static entry.
+    let entry = unsafe { init() };
+    Ok(Ok((handle, entry)))
 }

@@ -158,6 +158,11 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
 /// monitoring processes, unregisters its name and removes it from the process table.
 pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     let me = p.id;
+    if let Some(role) = p.host.take() {
+        if let crate::host::HostRole::Call(sink) = *role {
+            sink.finish(crate::host::call::Ending::Killed(reason));
+        }
+    }
     if !p.gc_requests.is_empty() {
         p.serve_gc_requests(false);
     }

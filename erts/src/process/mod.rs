@@ -143,6 +143,8 @@ pub struct Process {
     /// and answered between its time slices ([`Process::serve_system_tasks`]), or answered
     /// `false` when it exits.
     pub system_tasks: Vec<signals::SystemTask>,
+    /// What the process does for an embedding host (a host call, a host mailbox).
+    pub host: Option<Box<crate::host::HostRole>>,
 }
 
 // SAFETY: a process is run by one scheduler thread at a time; `pc` points into immutable code.
@@ -209,6 +211,7 @@ impl Process {
             nif_reds_left: 0,
             gc_requests: Vec::new(),
             system_tasks: Vec::new(),
+            host: None,
         }
     }
 

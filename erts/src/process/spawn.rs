@@ -44,6 +44,18 @@ pub fn spawn(
     args: &[Term],
     opts: SpawnOpts,
 ) -> Result<u64, SpawnError> {
+    spawn_prepared(parent, export, args, opts, |_| {})
+}
+
+/// [`spawn`], with `prepare` run on the new process before it becomes runnable (a host
+/// call gives it its [`crate::host::HostRole`]).
+pub fn spawn_prepared(
+    parent: Option<&mut Process>,
+    export: &'static Export,
+    args: &[Term],
+    opts: SpawnOpts,
+    prepare: impl FnOnce(&mut Process),
+) -> Result<u64, SpawnError> {
     let id = match opts.reserved_id {
         Some(id) => id,
         None => table().reserve()?,
@@ -95,6 +107,7 @@ pub fn spawn(
     } else {
         p.group_leader = Term::pid(opts.group_leader.unwrap_or(id));
     }
+    prepare(&mut p);
     let mut cell = ProcessCell::new(p);
     cell.system = opts.system;
     let cell = Arc::new(cell);

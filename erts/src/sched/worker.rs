@@ -6,6 +6,7 @@ use super::run_queue::Task;
 use super::system;
 use crate::emu::interp::{self, Outcome};
 use crate::exception::Class;
+use crate::host::call::Ending;
 use crate::process::cell::ProcessCell;
 use crate::process::exit::terminate;
 use crate::process::signal_handling::Handled;
@@ -172,9 +173,16 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
                 super::enqueue(cell.clone());
             }
         }
-        Ok(Outcome::Normal(_)) => terminate(cell, p, Term::atom(crate::atom::NORMAL)),
+        Ok(Outcome::Normal(v)) => {
+            if let Some(sink) = host_call(p) {
+                sink.finish(Ending::Returned(v));
+            }
+            terminate(cell, p, Term::atom(crate::atom::NORMAL))
+        }
         Ok(Outcome::Killed(r)) => terminate(cell, p, r),
         Ok(Outcome::Exit(r)) => {
+            // A host call's exception goes to the host, not to the logger.
+            let host = host_call(p);
             let reason = match r.class {
                 Class::Exit => r.reason,
                 Class::Error => boxed::tuple(&mut p.heap, &[r.reason, r.stacktrace]),
@@ -186,8 +194,12 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
                     boxed::tuple(&mut p.heap, &[nocatch, r.stacktrace])
                 }
             };
-            if r.class != Class::Exit {
-                crate::system_logger::crash_report(p.pid(), p.group_leader, reason);
+            match host {
+                Some(sink) => sink.finish(Ending::Raised(&r)),
+                None if r.class != Class::Exit => {
+                    crate::system_logger::crash_report(p.pid(), p.group_leader, reason);
+                }
+                None => {}
             }
             terminate(cell, p, reason);
         }
@@ -200,5 +212,17 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
             let reason = Term::atom(crate::atom::atom("internal_error"));
             terminate(cell, p, reason);
         }
+    }
+}
+
+/// The sink of a host call's process, taken out of it.
+fn host_call(p: &mut Process) -> Option<crate::host::call::Sink> {
+    match p.host.take().map(|b| *b) {
+        Some(crate::host::HostRole::Call(sink)) => Some(sink),
+        Some(other) => {
+            p.host = Some(Box::new(other));
+            None
+        }
+        None => None,
     }
 }

@@ -1,9 +1,9 @@
 //! The `beam` command: an `erl`-compatible front end to the runtime (`bin/erl` runs it).
 //!
 //! `beam [erl flags...]` boots OTP as `erl` does: the command line goes through `erlexec`'s
-//! steps (`erts_embed::erlexec`: `ERL_AFLAGS`/`ERL_FLAGS`/`ERL_ZFLAGS`, `-args_file`, the split
+//! steps (`crate::erlexec`: `ERL_AFLAGS`/`ERL_FLAGS`/`ERL_ZFLAGS`, `-args_file`, the split
 //! into emulator flags and `init` flags, `-env`, `-detached`, `-version`), the emulator flags
-//! are read as OTP's emulator reads them (`erts_embed::emu_flags`: checked, and honoured where
+//! are read as OTP's emulator reads them (`crate::emu_flags`: checked, and honoured where
 //! this runtime has the knob), and `init` gets the argument vector `erl`'s `init` gets. The
 //! exit status is what `halt/1` says. Without `-noshell` (or `-noinput`, `-detached`) it
 //! refuses to start: there is no interactive shell yet. `-root DIR` names the OTP to boot
@@ -13,6 +13,9 @@
 //! `Mod:Fun([Arg...])` with atom arguments, like `erl -s`) in a first process without booting
 //! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
 //! exception.
+
+mod emu_flags;
+mod erlexec;
 
 use erts::break_handler::BreakMode;
 use erts::runtime::{self, Options};
@@ -225,7 +228,7 @@ fn detach(cmdline: &[String]) -> ! {
 /// The schedulers and schedulers online that `+S`/`+SP` ask for, as OTP counts them from the
 /// logical processors: a negative number is that many less than the processors; without a
 /// number online, as many as are started but at most the processors.
-fn scheduler_counts(s: &erts_embed::emu_flags::Settings) -> (usize, usize) {
+fn scheduler_counts(s: &crate::emu_flags::Settings) -> (usize, usize) {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1) as i64;
@@ -253,8 +256,8 @@ fn boot_main(cmdline: &[String]) -> ! {
     if detached_child {
         std::env::remove_var(DETACHED_MARK);
     }
-    let launch = erts_embed::erlexec::expand(cmdline, &|v| std::env::var(v).ok())
-        .and_then(|args| erts_embed::erlexec::launch(&args));
+    let launch = crate::erlexec::expand(cmdline, &|v| std::env::var(v).ok())
+        .and_then(|args| crate::erlexec::launch(&args));
     let launch = match launch {
         Ok(l) => l,
         Err(e) => {
@@ -317,20 +320,20 @@ fn boot_main(cmdline: &[String]) -> ! {
     if launch.detached && !detached_child {
         detach(cmdline);
     }
-    let settings = match erts_embed::emu_flags::parse(&launch.emulator) {
+    let settings = match crate::emu_flags::parse(&launch.emulator) {
         Ok(s) => s,
-        Err(erts_embed::emu_flags::Stop::Version) => {
+        Err(crate::emu_flags::Stop::Version) => {
             emulator_message(&format!(
                 "Erlang (SMP,ASYNC_THREADS) (BEAM) emulator version {}",
                 emulator_version(root.as_deref())
             ));
             std::process::exit(0);
         }
-        Err(erts_embed::emu_flags::Stop::Bad(msg)) => {
+        Err(crate::emu_flags::Stop::Bad(msg)) => {
             emulator_message(&msg);
             emulator_usage()
         }
-        Err(erts_embed::emu_flags::Stop::Unknown(flag)) => {
+        Err(crate::emu_flags::Stop::Unknown(flag)) => {
             emulator_message(&format!("{exe} unknown flag {flag}"));
             emulator_usage()
         }
@@ -362,7 +365,7 @@ fn boot_main(cmdline: &[String]) -> ! {
 
 /// Makes the runtime follow the emulator flags that have an effect here (the schedulers
 /// aside).
-fn apply(s: &erts_embed::emu_flags::Settings) {
+fn apply(s: &crate::emu_flags::Settings) {
     if let Some(n) = s.async_threads {
         ports::driver_api::async_pool::set_thread_count(n);
     }

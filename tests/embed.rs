@@ -1,0 +1,122 @@
+//! The embedding C API (`liberts`, `include/erts.h`) from real host programs: the hosts in
+//! `c-tests/embed/` are compiled with the system C compiler against the header and the
+//! library this build made, run, and their output compared with what they must print.
+
+mod common;
+
+use common::run_captured;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The folder holding `liberts.so` and `liberts.a` of this build (next to the test's own
+/// `deps` folder).
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    let dir = exe.parent().and_then(Path::parent).expect("target folder");
+    assert!(
+        dir.join("liberts.so").is_file(),
+        "no liberts.so in {} (cargo builds it with the tests)",
+        dir.display()
+    );
+    dir.to_path_buf()
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("beam-rs-embed-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch folder");
+    d
+}
+
+/// Compiles the Erlang modules of `c-tests/embed` into `out`.
+fn compile_erlang(out: &Path) {
+    let mut cmd = Command::new("erlc");
+    cmd.arg("-o").arg(out);
+    for e in std::fs::read_dir(root().join("c-tests/embed")).expect("c-tests/embed") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "erl") {
+            cmd.arg(p);
+        }
+    }
+    let o = run_captured(&mut cmd, None, Duration::from_secs(120));
+    assert_eq!(
+        o.status,
+        Some(0),
+        "erlc: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Compiles the C (or C++) host `src` of `c-tests/embed` into `out/exe`, linked with
+/// `liberts.so` (found at run time through an rpath).
+pub fn build_host(compiler: &str, src: &str, out: &Path, exe: &str, extra: &[&str]) -> PathBuf {
+    let lib = lib_dir();
+    let path = out.join(exe);
+    let mut cmd = Command::new(compiler);
+    cmd.args(["-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg(root().join("c-tests/embed").join(src))
+        .arg("-o")
+        .arg(&path)
+        .args(extra)
+        .arg(format!("-L{}", lib.display()))
+        .arg("-lerts")
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lpthread");
+    let o = run_captured(&mut cmd, None, Duration::from_secs(120));
+    assert_eq!(
+        o.status,
+        Some(0),
+        "{compiler} {src}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    path
+}
+
+#[test]
+fn c_host_calls_runs_a_gen_server_and_registers_a_static_nif() {
+    let dir = scratch("host");
+    compile_erlang(&dir);
+    let host = build_host("cc", "host.c", &dir, "host", &[]);
+    let o = run_captured(
+        Command::new(&host).arg(&dir).args(["--bare", "+S", "2"]),
+        None,
+        Duration::from_secs(60),
+    );
+    let want = std::fs::read_to_string(root().join("c-tests/embed/host.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+}
+
+#[test]
+fn c_host_does_the_same_on_a_booted_otp() {
+    let dir = scratch("host-boot");
+    compile_erlang(&dir);
+    let host = build_host("cc", "host.c", &dir, "host", &[]);
+    // Without --bare: OTP boots (`erl -noshell -noinput`) and its code server loads.
+    let o = run_captured(
+        Command::new(&host).arg(&dir).args(["+S", "2"]),
+        None,
+        Duration::from_secs(120),
+    );
+    let want = std::fs::read_to_string(root().join("c-tests/embed/host.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+}
