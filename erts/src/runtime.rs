@@ -76,30 +76,30 @@ pub fn init(opts: &Options) {
 
 /// Starts OTP's own I/O servers over the fd driver, as `erl -noshell` has them: `user` on
 /// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`).
-/// Returns `user`'s pid, the group leader of the first process; `None` (the first process
-/// is then its own group leader) when they cannot start, e.g. without the `spawn`/`fd`
-/// drivers or OTP's kernel.
-fn start_io_servers() -> Option<u64> {
+/// Returns how many ports were open before (for [`await_io_servers`]); `None` when they
+/// cannot start, e.g. without the `spawn`/`fd` drivers or OTP's kernel.
+fn begin_io_servers() -> Option<usize> {
     crate::port::driver::lookup("fd")?;
     // Ports open before (the forker port) do not count.
     let ports_before = crate::port::table::table().count();
     spawn_call("user", "start", &[])?;
     spawn_call("standard_error", "init", &[Term::NIL]);
+    Some(ports_before)
+}
+
+/// Waits for the I/O servers [`begin_io_servers`] started; `user`'s pid, the group leader
+/// of the first process (`None`: the first process is then its own group leader).
+fn await_io_servers(ports_before: usize) -> Option<u64> {
     // Both register the servers they spawn, which open their fd ports; wait for the names
     // and the two ports, so the first process starts with its I/O ready.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let registered = |name: &str| crate::process::registry::whereis(atom::atom(name));
-    loop {
-        if let (Some(user), Some(_)) = (registered("user"), registered("standard_error")) {
-            if crate::port::table::table().count() >= ports_before + 2 {
-                return Some(user);
-            }
-        }
-        if std::time::Instant::now() >= deadline {
-            return registered("user");
-        }
-        std::thread::sleep(std::time::Duration::from_micros(200));
-    }
+    let ready = || {
+        registered("user").is_some()
+            && registered("standard_error").is_some()
+            && crate::port::table::table().count() >= ports_before + 2
+    };
+    wait_for(ready);
+    registered("user")
 }
 
 /// Spawns a process running `m:f(args)`; its pid number.
@@ -118,7 +118,7 @@ fn wait_for(ready: impl Fn() -> bool) -> bool {
         if std::time::Instant::now() >= deadline {
             return false;
         }
-        std::thread::sleep(std::time::Duration::from_micros(200));
+        std::thread::sleep(std::time::Duration::from_micros(50));
     }
     true
 }
@@ -253,8 +253,10 @@ pub fn start_bare(schedulers: usize) -> Option<u64> {
         "erl_prim_loader",
         crate::process::code_requests::prim_loader_handler,
     );
+    // The I/O servers and the file server start side by side.
+    let io = begin_io_servers();
     start_file_server();
-    start_io_servers()
+    io.and_then(await_io_servers)
 }
 
 /// Why OTP could not be booted.
