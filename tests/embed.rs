@@ -120,3 +120,23 @@ fn c_host_does_the_same_on_a_booted_otp() {
     );
     assert_eq!(o.status, Some(0));
 }
+
+#[test]
+fn cpp_host_wraps_the_api_in_raii_classes_and_calls_from_eight_threads() {
+    let dir = scratch("host-cpp");
+    compile_erlang(&dir);
+    let host = build_host("g++", "host.cpp", &dir, "host_cpp", &["-std=c++17"]);
+    let o = run_captured(
+        Command::new(&host).arg(&dir).args(["--bare", "+S", "2"]),
+        None,
+        Duration::from_secs(60),
+    );
+    let want = std::fs::read_to_string(root().join("c-tests/embed/host_cpp.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+}
