@@ -140,3 +140,26 @@ fn cpp_host_wraps_the_api_in_raii_classes_and_calls_from_eight_threads() {
     );
     assert_eq!(o.status, Some(0));
 }
+
+#[test]
+fn python_binding_demo_prints_what_it_must() {
+    let python = "python3";
+    if Command::new(python).arg("--version").output().is_err() {
+        eprintln!("skipped: no {python} on PATH");
+        return;
+    }
+    let lib = lib_dir().join("liberts.so");
+    let o = run_captured(
+        Command::new(python)
+            .arg(root().join("examples/python/demo.py"))
+            .env("ERTS_LIB", &lib),
+        None,
+        Duration::from_secs(60),
+    );
+    let want = std::fs::read_to_string(root().join("examples/python/demo.expected")).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "stderr: {stderr}");
+    // A mailbox callback that raised prints its traceback there.
+    assert!(!stderr.contains("Traceback"), "stderr: {stderr}");
+    assert_eq!(o.status, Some(0));
+}
