@@ -163,3 +163,56 @@ fn python_binding_demo_prints_what_it_must() {
     assert!(!stderr.contains("Traceback"), "stderr: {stderr}");
     assert_eq!(o.status, Some(0));
 }
+
+/// The figures `bench` printed: `name value` lines.
+fn bench_figures(out: &[u8]) -> std::collections::HashMap<String, f64> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            Some((k.to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn embedding_benchmark_runs_and_checks_its_answers() {
+    // A short run of what bench/embed.sh times: every call's answer and the order of the
+    // mailbox messages are checked by the program itself (exit status 1 otherwise).
+    let dir = scratch("bench");
+    compile_erlang(&dir);
+    let bench = build_host("cc", "bench.c", &dir, "bench", &["-O2"]);
+    let o = run_captured(
+        Command::new(&bench).arg("start").arg(&dir).arg("--bare"),
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = bench_figures(&o.stdout);
+    assert!(f["start_us"] > 0.0 && f["first_call_us"] >= f["start_us"]);
+    assert_eq!(f["otp_booted"], 0.0);
+    let o = run_captured(
+        Command::new(&bench)
+            .arg("run")
+            .arg(&dir)
+            .args(["500", "5000", "--bare", "+S", "2"]),
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = bench_figures(&o.stdout);
+    for k in [
+        "call_id_median_ns",
+        "call_id_p99_ns",
+        "call_abs_median_ns",
+        "call_etf_median_ns",
+        "mailbox_recv_msgs_per_s",
+        "mailbox_callback_msgs_per_s",
+        "threads1_calls_per_s",
+        "threads2_calls_per_s",
+        "threads2_median_ns",
+    ] {
+        assert!(f.get(k).is_some_and(|v| *v > 0.0), "no {k} in {f:?}");
+    }
+    assert!(f["call_id_p99_ns"] >= f["call_id_median_ns"]);
+}
