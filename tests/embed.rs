@@ -216,3 +216,49 @@ fn embedding_benchmark_runs_and_checks_its_answers() {
     }
     assert!(f["call_id_p99_ns"] >= f["call_id_median_ns"]);
 }
+
+/// The code block of `docs/embedding.md` that follows the line `marker`.
+fn doc_code_block(doc: &str, marker: &str) -> Option<String> {
+    let mut lines = doc.lines().skip_while(|l| l.trim() != marker).skip(1);
+    if !lines.next()?.starts_with("```") {
+        return None;
+    }
+    let mut code = String::new();
+    for l in lines {
+        if l.starts_with("```") {
+            return Some(code);
+        }
+        code.push_str(l);
+        code.push('\n');
+    }
+    None
+}
+
+#[test]
+fn c_example_of_the_docs_runs() {
+    let file = std::fs::read_to_string(root().join("c-tests/embed/example.c")).unwrap();
+    let doc = std::fs::read_to_string(root().join("docs/embedding.md")).unwrap();
+    let block = doc_code_block(&doc, "<!-- the file c-tests/embed/example.c -->")
+        .expect("docs/embedding.md has no code block after the example.c marker");
+    assert_eq!(
+        block, file,
+        "the example in docs/embedding.md differs from c-tests/embed/example.c"
+    );
+    let dir = scratch("example");
+    let exe = build_host("cc", "example.c", &dir, "example", &[]);
+    let o = run_captured(&mut Command::new(&exe), None, Duration::from_secs(60));
+    let want = std::fs::read_to_string(root().join("c-tests/embed/example.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+    // The doc shows the output too.
+    let shown: String = want.lines().map(|l| format!("    {l}\n")).collect();
+    assert!(
+        doc.contains(&shown),
+        "docs/embedding.md does not show the example's output"
+    );
+}
