@@ -120,3 +120,145 @@ fn c_host_does_the_same_on_a_booted_otp() {
     );
     assert_eq!(o.status, Some(0));
 }
+
+#[test]
+fn cpp_host_wraps_the_api_in_raii_classes_and_calls_from_eight_threads() {
+    let dir = scratch("host-cpp");
+    compile_erlang(&dir);
+    let host = build_host("g++", "host.cpp", &dir, "host_cpp", &["-std=c++17"]);
+    let o = run_captured(
+        Command::new(&host).arg(&dir).args(["--bare", "+S", "2"]),
+        None,
+        Duration::from_secs(60),
+    );
+    let want = std::fs::read_to_string(root().join("c-tests/embed/host_cpp.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+}
+
+#[test]
+fn python_binding_demo_prints_what_it_must() {
+    let python = "python3";
+    if Command::new(python).arg("--version").output().is_err() {
+        eprintln!("skipped: no {python} on PATH");
+        return;
+    }
+    let lib = lib_dir().join("liberts.so");
+    let o = run_captured(
+        Command::new(python)
+            .arg(root().join("examples/python/demo.py"))
+            .env("ERTS_LIB", &lib),
+        None,
+        Duration::from_secs(60),
+    );
+    let want = std::fs::read_to_string(root().join("examples/python/demo.expected")).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "stderr: {stderr}");
+    // A mailbox callback that raised prints its traceback there.
+    assert!(!stderr.contains("Traceback"), "stderr: {stderr}");
+    assert_eq!(o.status, Some(0));
+}
+
+/// The figures `bench` printed: `name value` lines.
+fn bench_figures(out: &[u8]) -> std::collections::HashMap<String, f64> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            Some((k.to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn embedding_benchmark_runs_and_checks_its_answers() {
+    // A short run of what bench/embed.sh times: every call's answer and the order of the
+    // mailbox messages are checked by the program itself (exit status 1 otherwise).
+    let dir = scratch("bench");
+    compile_erlang(&dir);
+    let bench = build_host("cc", "bench.c", &dir, "bench", &["-O2"]);
+    let o = run_captured(
+        Command::new(&bench).arg("start").arg(&dir).arg("--bare"),
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = bench_figures(&o.stdout);
+    assert!(f["start_us"] > 0.0 && f["first_call_us"] >= f["start_us"]);
+    assert_eq!(f["otp_booted"], 0.0);
+    let o = run_captured(
+        Command::new(&bench)
+            .arg("run")
+            .arg(&dir)
+            .args(["500", "5000", "--bare", "+S", "2"]),
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = bench_figures(&o.stdout);
+    for k in [
+        "call_id_median_ns",
+        "call_id_p99_ns",
+        "call_abs_median_ns",
+        "call_etf_median_ns",
+        "mailbox_recv_msgs_per_s",
+        "mailbox_callback_msgs_per_s",
+        "threads1_calls_per_s",
+        "threads2_calls_per_s",
+        "threads2_median_ns",
+    ] {
+        assert!(f.get(k).is_some_and(|v| *v > 0.0), "no {k} in {f:?}");
+    }
+    assert!(f["call_id_p99_ns"] >= f["call_id_median_ns"]);
+}
+
+/// The code block of `docs/embedding.md` that follows the line `marker`.
+fn doc_code_block(doc: &str, marker: &str) -> Option<String> {
+    let mut lines = doc.lines().skip_while(|l| l.trim() != marker).skip(1);
+    if !lines.next()?.starts_with("```") {
+        return None;
+    }
+    let mut code = String::new();
+    for l in lines {
+        if l.starts_with("```") {
+            return Some(code);
+        }
+        code.push_str(l);
+        code.push('\n');
+    }
+    None
+}
+
+#[test]
+fn c_example_of_the_docs_runs() {
+    let file = std::fs::read_to_string(root().join("c-tests/embed/example.c")).unwrap();
+    let doc = std::fs::read_to_string(root().join("docs/embedding.md")).unwrap();
+    let block = doc_code_block(&doc, "<!-- the file c-tests/embed/example.c -->")
+        .expect("docs/embedding.md has no code block after the example.c marker");
+    assert_eq!(
+        block, file,
+        "the example in docs/embedding.md differs from c-tests/embed/example.c"
+    );
+    let dir = scratch("example");
+    let exe = build_host("cc", "example.c", &dir, "example", &[]);
+    let o = run_captured(&mut Command::new(&exe), None, Duration::from_secs(60));
+    let want = std::fs::read_to_string(root().join("c-tests/embed/example.expected")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status, Some(0));
+    // The doc shows the output too.
+    let shown: String = want.lines().map(|l| format!("    {l}\n")).collect();
+    assert!(
+        doc.contains(&shown),
+        "docs/embedding.md does not show the example's output"
+    );
+}
