@@ -239,7 +239,9 @@ erts_status erts_mailbox_receive(const erts_mailbox *mb,
 
 /**
  * Has every later message handed to `cb` (with `user`) on a runtime thread instead of
- * queued; a null `cb` queues them again. Messages already queued stay there.
+ * queued; a null `cb` queues them again. Messages already queued stay there. Returns once
+ * no call of the previous callback is running: after it (or after `erts_mailbox_close`)
+ * the host may free what `user` points to. Not to be called from the callback itself.
  *
  * # Safety
  * `mb` must be a live handle; `cb` must be callable from any thread with `user`, until the
@@ -257,7 +259,8 @@ uintptr_t erts_mailbox_size(const erts_mailbox *mb);
 
 /**
  * Closes the mailbox: its pid ends with reason `normal` (links and monitors hear of it),
- * later messages to it are dropped, and the handle is freed.
+ * later messages to it are dropped, and the handle is freed. A callback call in progress
+ * has finished when this returns. Not to be called from the callback itself.
  *
  * # Safety
  * `mb` must be null or a live handle, not used afterwards; its runtime must not be freed

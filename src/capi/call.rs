@@ -29,7 +29,7 @@ fn run_call(
     rt.check_running()?;
     let export = erts::module::export(atom::atom(module), atom::atom(function), args.len() as u32);
     let outcome = erts::host::call::call(export, args, rt.group_leader, timeout(timeout_ms));
-    let mfa = format!("{module}:{function}/{}", args.len());
+    let mfa = || format!("{module}:{function}/{}", args.len());
     match outcome {
         Ok(Outcome::Returned(v)) => Ok(Ok(v)),
         Ok(Outcome::Raised {
@@ -38,7 +38,8 @@ fn run_call(
             stacktrace,
         }) => {
             let msg = format!(
-                "{mfa} raised {}:{}",
+                "{} raised {}:{}",
+                mfa(),
                 class.atom().name(),
                 erts::display::display_string(reason.term)
             );
@@ -51,7 +52,8 @@ fn run_call(
         }
         Ok(Outcome::Killed(reason)) => {
             let msg = format!(
-                "the process running {mfa} exited: {}",
+                "the process running {} exited: {}",
+                mfa(),
                 erts::display::display_string(reason.term)
             );
             let t = OwnedTerm::build(|h| {
@@ -62,11 +64,11 @@ fn run_call(
         }
         Err(CallError::Timeout) => Err(Failure(
             ERTS_TIMEOUT,
-            format!("{mfa} did not return within {timeout_ms} ms"),
+            format!("{} did not return within {timeout_ms} ms", mfa()),
         )),
         Err(CallError::Spawn(e)) => Err(Failure(
             ERTS_SYSTEM_LIMIT,
-            format!("cannot start a process for {mfa}: {e:?}"),
+            format!("cannot start a process for {}: {e:?}", mfa()),
         )),
     }
 }

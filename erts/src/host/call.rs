@@ -19,6 +19,7 @@ use crate::process::spawn::{spawn_prepared, SpawnOpts};
 use crate::process::table::SpawnError;
 use crate::term::Term;
 use parking_lot::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,11 @@ pub enum CallError {
 struct Slot {
     outcome: Mutex<Option<Outcome>>,
     ready: Condvar,
+    /// Set once the outcome is in (the caller spins on it before it sleeps, without
+    /// taking the lock the scheduler needs).
+    done: AtomicBool,
+    /// Whether the caller sleeps on `ready` (else no wake-up is needed).
+    sleeping: AtomicBool,
 }
 
 impl Slot {
@@ -57,7 +63,10 @@ impl Slot {
         let mut g = self.outcome.lock();
         if g.is_none() {
             *g = Some(o);
-            self.ready.notify_all();
+            self.done.store(true, Ordering::Release);
+            if self.sleeping.load(Ordering::Acquire) {
+                self.ready.notify_all();
+            }
         }
     }
 }
@@ -117,14 +126,20 @@ pub fn call(
     })
     .map_err(CallError::Spawn)?;
     let deadline = timeout.map(|t| Instant::now() + t);
-    let mut g = slot.outcome.lock();
-    // A short call is often over before the caller would have slept: look a few times first.
-    for _ in 0..64 {
-        if g.is_some() {
+    // A short call is often over before the caller would have slept: look for a while
+    // first (about 20 us), without the lock.
+    for i in 0..2048u32 {
+        if slot.done.load(Ordering::Acquire) {
             break;
         }
-        parking_lot::MutexGuard::unlocked(&mut g, std::hint::spin_loop);
+        if i % 64 == 63 {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
     }
+    let mut g = slot.outcome.lock();
+    slot.sleeping.store(true, Ordering::Release);
     while g.is_none() {
         match deadline {
             None => slot.ready.wait(&mut g),

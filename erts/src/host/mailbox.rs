@@ -86,7 +86,8 @@ impl Mailbox {
     }
 
     /// Hands every later message to `cb` (on a scheduler thread) instead of the queue, or
-    /// back to the queue with `None`. Messages already queued stay there.
+    /// back to the queue with `None`. Messages already queued stay there. Returns once no
+    /// call of the previous callback is running (so it must not be called from the callback).
     pub fn set_callback(&self, cb: Option<Callback>) {
         *self.callback.write() = cb;
     }
@@ -103,8 +104,10 @@ impl Mailbox {
     }
 
     fn take(&self, msg: Term) {
-        let cb = self.callback.read().clone();
-        match cb {
+        // The callback runs under the read lock: `set_callback` (and so closing the mailbox)
+        // waits for a call in progress, after which the host may free what it gave it.
+        let cb = self.callback.read();
+        match cb.as_ref() {
             Some(cb) => cb(msg),
             None => {
                 self.queue.lock().push_back(OwnedTerm::copy_of(msg));
