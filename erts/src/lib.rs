@@ -19,6 +19,7 @@ pub mod exception;
 pub mod float_fmt;
 pub mod heap;
 pub mod id_hash;
+pub mod instance;
 pub mod loader;
 pub mod magic;
 pub mod map;
