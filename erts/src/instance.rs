@@ -139,6 +139,14 @@ static LIVE: Mutex<Vec<Weak<InstanceState>>> = Mutex::new(Vec::new());
 /// The default instance (see the module documentation). Process-wide by design.
 static DEFAULT: OnceLock<Instance> = OnceLock::new();
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// Instance states made and not freed yet.
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many instance states exist (made and not yet freed), the default instance included:
+/// a host (or test) checks with it that instances it dropped are gone.
+pub fn allocated() -> usize {
+    ALLOCATED.load(Ordering::Acquire)
+}
 
 impl Default for Instance {
     fn default() -> Self {
@@ -163,6 +171,7 @@ impl Instance {
             stop_fd: OnceLock::new(),
             handles: AtomicUsize::new(1),
         });
+        ALLOCATED.fetch_add(1, Ordering::AcqRel);
         let mut live = LIVE.lock();
         live.retain(|w| w.strong_count() > 0);
         live.push(Arc::downgrade(&st));
@@ -322,6 +331,7 @@ impl Drop for InstanceState {
         }
         self.arena.get_mut().clear();
         CURRENT.with(|c| c.set(prev));
+        ALLOCATED.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -167,7 +167,7 @@ pub fn spawn(cell: Arc<ProcessCell>) {
 
 /// Watches process `id`: [`wait_watched`] returns when it ends.
 pub fn watch(id: u64) {
-    system().watch.lock().0 = Some(id);
+    *system().watch.lock() = (Some(id), None);
 }
 
 /// Blocks until the watched process ends; true when it ended normally.
