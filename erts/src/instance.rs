@@ -90,7 +90,12 @@ pub type HaltHandler = Box<dyn Fn(i32) + Send + Sync>;
 /// The state of one runtime instance (see the module documentation).
 pub struct InstanceState {
     id: u64,
-    slots: Box<[OnceLock<Erased>]>,
+    /// The hottest state is in fields of its own (one thread-local read and an offset):
+    /// the process table, the scheduler system and the statistics counters.
+    pub(crate) processes: crate::process::table::ProcessTable,
+    pub(crate) sched: OnceLock<crate::sched::System>,
+    pub(crate) counters: crate::sched::stats::Counters,
+    slots: [OnceLock<Erased>; MAX_SLOTS],
     /// Code, export entries and fun entries that the instance's code refers to as
     /// `&'static` ([`leak`]).
     arena: Mutex<Vec<Erased>>,
@@ -159,7 +164,10 @@ impl Instance {
     pub fn new() -> Instance {
         let st = Arc::new(InstanceState {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            slots: (0..MAX_SLOTS).map(|_| OnceLock::new()).collect(),
+            processes: crate::process::table::ProcessTable::new(),
+            sched: OnceLock::new(),
+            counters: crate::sched::stats::Counters::default(),
+            slots: [const { OnceLock::new() }; MAX_SLOTS],
             arena: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
             shut_down: Mutex::new(false),
@@ -241,6 +249,8 @@ impl Instance {
                 }
                 st.join_threads();
             }
+            // Last, the processes (ports and other subsystems are gone).
+            st.processes.teardown();
         });
         *done = true;
     }
@@ -302,7 +312,12 @@ impl InstanceState {
     /// The slot of an [`InstanceLocal`], made by `init` on first use.
     #[inline]
     fn slot<T>(&self, index: usize, init: impl FnOnce() -> T) -> &T {
-        let e = self.slots[index].get_or_init(|| Erased::new(Box::new(init())));
+        // SAFETY: slot numbers are below MAX_SLOTS (checked when assigned).
+        let s = unsafe { self.slots.get_unchecked(index) };
+        let e = match s.get() {
+            Some(e) => e,
+            None => s.get_or_init(|| Erased::new(Box::new(init()))),
+        };
         // SAFETY: slot `index` belongs to one `InstanceLocal<T>` (its number is taken once
         // per OS process), so the value stored there is a `T`.
         unsafe { &*(e.ptr as *const T) }
@@ -326,9 +341,11 @@ impl Drop for InstanceState {
     fn drop(&mut self) {
         // Destructors of the state (processes, NIF resources) may look for their instance.
         let prev = CURRENT.with(|c| c.replace(self as *const InstanceState));
+        self.processes.teardown();
         for s in self.slots.iter_mut().rev() {
             drop(s.take());
         }
+        drop(self.sched.take());
         self.arena.get_mut().clear();
         CURRENT.with(|c| c.set(prev));
         ALLOCATED.fetch_sub(1, Ordering::AcqRel);

@@ -27,7 +27,7 @@ pub enum SpawnError {
 }
 
 impl ProcessTable {
-    fn new() -> ProcessTable {
+    pub(crate) fn new() -> ProcessTable {
         ProcessTable {
             shards: (0..SHARDS)
                 .map(|_| RwLock::new(IdHashMap::default()))
@@ -91,6 +91,20 @@ impl ProcessTable {
 
     /// Takes every process out of the table (the instance's teardown): they are dropped
     /// without exit signals, since nothing of the instance runs any more.
+    /// Drops every process (the instance's teardown, with the instance entered). A
+    /// process's own data (its mailbox, saved registers, heap) may hold the cells of others;
+    /// each is emptied under its lock first, so no cycle keeps one alive.
+    pub(crate) fn teardown(&self) {
+        let cells = self.drain();
+        for c in &cells {
+            let old = std::mem::replace(&mut *c.process.lock(), super::Process::new_spawned(c.id));
+            drop(old);
+            let mut signals = std::collections::VecDeque::new();
+            c.take_signals(&mut signals);
+            drop(signals);
+        }
+    }
+
     fn drain(&self) -> Vec<Arc<ProcessCell>> {
         let mut v = Vec::new();
         for s in &self.shards {
@@ -115,22 +129,5 @@ impl ProcessTable {
 /// The instance's process table.
 #[inline]
 pub fn table() -> &'static ProcessTable {
-    static T: crate::instance::InstanceLocal<ProcessTable> = crate::instance::InstanceLocal::new();
-    T.get_or_init(|| {
-        crate::instance::on_teardown(|| {
-            let cells = table().drain();
-            // A process's own data (its mailbox, saved registers, heap) may hold the cells
-            // of others; each is emptied under its lock first, so no cycle keeps one alive.
-            for c in &cells {
-                let old =
-                    std::mem::replace(&mut *c.process.lock(), super::Process::new_spawned(c.id));
-                drop(old);
-                let mut signals = std::collections::VecDeque::new();
-                c.take_signals(&mut signals);
-                drop(signals);
-            }
-            drop(cells);
-        });
-        ProcessTable::new()
-    })
+    &crate::instance::current().processes
 }

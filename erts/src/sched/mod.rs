@@ -17,7 +17,7 @@ use crossbeam_deque::Worker;
 use park::Parker;
 use parking_lot::{Condvar, Mutex};
 use run_queue::{RunQueues, Task};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub struct System {
     pub queues: RunQueues,
@@ -32,22 +32,17 @@ pub struct System {
     watch_cv: Condvar,
 }
 
-/// The instance's scheduler system, set once by [`start`].
-static SYSTEM: crate::instance::InstanceLocal<OnceLock<System>> =
-    crate::instance::InstanceLocal::new();
-
-/// The scheduler system; panics if not started (a bug: processes run only after `start`).
+/// The scheduler system of the current instance; panics if not started (a bug: processes
+/// run only after `start`).
 #[inline]
 pub fn system() -> &'static System {
-    SYSTEM
-        .get_or_default()
-        .get()
-        .expect("schedulers not started")
+    try_system().expect("schedulers not started")
 }
 
 /// The scheduler system, if started.
+#[inline]
 fn try_system() -> Option<&'static System> {
-    SYSTEM.get_or_default().get()
+    crate::instance::current().sched.get()
 }
 
 /// Whether the schedulers are running.
@@ -113,7 +108,7 @@ pub fn start(n: usize) {
         watch: Mutex::new((None, None)),
         watch_cv: Condvar::new(),
     };
-    if SYSTEM.get_or_default().set(sys).is_err() {
+    if crate::instance::current().sched.set(sys).is_err() {
         return;
     }
     crate::instance::on_stop(|| {

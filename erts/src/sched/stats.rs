@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 /// Schedulers (by index) that are running a process; more than any machine has.
 const MAX_SCHEDULERS: usize = 1024;
 
-struct Counters {
+pub struct Counters {
     reductions: AtomicU64,
     context_switches: AtomicU64,
     gcs: AtomicU64,
@@ -30,12 +30,12 @@ impl Default for Counters {
 
 /// The current instance's counters.
 #[inline]
-fn counters() -> &'static Counters {
-    static C: crate::instance::InstanceLocal<Counters> = crate::instance::InstanceLocal::new();
-    C.get_or_default()
+pub fn counters() -> &'static Counters {
+    &crate::instance::current().counters
 }
 
 /// Counts reductions used by a process.
+#[inline]
 pub fn add_reductions(n: u64) {
     if n != 0 {
         counters().reductions.fetch_add(n, Ordering::Relaxed);
@@ -48,6 +48,7 @@ pub fn reductions() -> u64 {
 }
 
 /// Counts a time slice given to a process.
+#[inline]
 pub fn add_context_switch() {
     counters().context_switches.fetch_add(1, Ordering::Relaxed);
 }
@@ -58,6 +59,7 @@ pub fn context_switches() -> u64 {
 }
 
 /// Counts a garbage collection that reclaimed `words`.
+#[inline]
 pub fn add_gc(words: u64) {
     counters().gcs.fetch_add(1, Ordering::Relaxed);
     counters()
@@ -74,6 +76,7 @@ pub fn gcs() -> (u64, u64) {
 }
 
 /// Marks scheduler `i` as running a process (or not).
+#[inline]
 pub fn set_running(i: usize, running: bool) {
     if let Some(r) = counters().running.get(i) {
         r.store(running, Ordering::Relaxed);
