@@ -77,7 +77,7 @@ pub fn lib_dir(app: &str) -> Option<PathBuf> {
 /// A booted system does not: a call of code that is not loaded goes to the process's error
 /// handler (`error_handler:undefined_function/3`), which asks OTP's `code_server`, as in
 /// OTP.
-/// The current instance's `NATIVE_AUTOLOAD`.
+/// Per runtime instance.
 fn native_autoload_cell() -> &'static std::sync::atomic::AtomicBool {
     static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
         crate::instance::InstanceLocal::new();

@@ -84,6 +84,8 @@ impl Drop for Erased {
 }
 
 type Hook = Box<dyn FnOnce() + Send>;
+/// A halt handler as the instance keeps it (shared with a caller of `halt`).
+type SharedHaltHandler = Arc<dyn Fn(i32) + Send + Sync>;
 /// What `erlang:halt/0,1,2` calls in an embedded instance, with the exit status.
 pub type HaltHandler = Box<dyn Fn(i32) + Send + Sync>;
 
@@ -106,7 +108,7 @@ pub struct InstanceState {
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     stop_hooks: Mutex<Vec<Hook>>,
     teardown_hooks: Mutex<Vec<Hook>>,
-    halt_handler: Mutex<Option<Arc<dyn Fn(i32) + Send + Sync>>>,
+    halt_handler: Mutex<Option<SharedHaltHandler>>,
     halt_status: Mutex<Option<i32>>,
     /// An eventfd that becomes readable when the instance stops (threads blocked in `poll`).
     stop_fd: OnceLock<Option<std::os::fd::OwnedFd>>,
@@ -332,7 +334,7 @@ impl InstanceState {
     }
 
     /// The halt handler, if the host set one.
-    pub fn halt_handler(&self) -> Option<Arc<dyn Fn(i32) + Send + Sync>> {
+    pub fn halt_handler(&self) -> Option<SharedHaltHandler> {
         self.halt_handler.lock().clone()
     }
 }

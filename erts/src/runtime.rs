@@ -421,14 +421,15 @@ pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
 }
 
 /// `+S N:M`: the schedulers online at the start (`None`: all of them).
-/// The current instance's `SCHEDULERS_ONLINE`.
+/// Per runtime instance.
 fn schedulers_online_cell() -> &'static std::sync::Mutex<Option<usize>> {
     static S: crate::instance::InstanceLocal<std::sync::Mutex<Option<usize>>> =
         crate::instance::InstanceLocal::new();
     S.get_or_init(|| std::sync::Mutex::new(None))
 }
+
 /// `+i Module`: the module whose `start/2` boots the system (`None`: `init`).
-/// The current instance's `BOOT_MODULE`.
+/// Per runtime instance.
 fn boot_module_cell() -> &'static std::sync::Mutex<Option<String>> {
     static S: crate::instance::InstanceLocal<std::sync::Mutex<Option<String>>> =
         crate::instance::InstanceLocal::new();

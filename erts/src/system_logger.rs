@@ -24,7 +24,7 @@ pub enum Target {
     Pid(u64),
 }
 
-/// The current instance's `TARGET`.
+/// Per runtime instance: the target.
 fn target_cell() -> &'static Mutex<Target> {
     static S: crate::instance::InstanceLocal<Mutex<Target>> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| Mutex::new(Target::Logger))

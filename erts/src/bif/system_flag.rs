@@ -23,7 +23,7 @@ pub fn register(r: &mut Registry) {
 
 /// Whether scheduler wall time is being measured (`kernel_refc` turns it on and off for the
 /// processes that use `statistics(scheduler_wall_time)`).
-/// The current instance's `SCHEDULER_WALL_TIME`.
+/// Per runtime instance.
 fn scheduler_wall_time_cell() -> &'static std::sync::atomic::AtomicBool {
     static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
         crate::instance::InstanceLocal::new();

@@ -224,7 +224,7 @@ fn clock_source(p: &mut Process, clock: libc::clockid_t, name: &str) -> Term {
 }
 
 /// `+pc unicode`: `io:printable_range/0` says `unicode` instead of `latin1`.
-/// The current instance's `PRINTABLE_UNICODE`.
+/// Per runtime instance.
 fn printable_unicode_cell() -> &'static std::sync::atomic::AtomicBool {
     static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
         crate::instance::InstanceLocal::new();
@@ -397,22 +397,25 @@ fn system_architecture() -> String {
 }
 
 /// The "last call" values of `statistics/1`'s `{Total, SinceLastCall}` items.
-/// The current instance's `LAST_RUNTIME`.
+/// Per runtime instance.
 fn last_runtime_cell() -> &'static AtomicU64 {
     static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU64::new(0))
 }
-/// The current instance's `LAST_WALL_CLOCK`.
+
+/// Per runtime instance: the last wall clock.
 fn last_wall_clock_cell() -> &'static AtomicU64 {
     static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU64::new(0))
 }
-/// The current instance's `LAST_REDUCTIONS`.
+
+/// Per runtime instance: the last reductions.
 fn last_reductions_cell() -> &'static AtomicU64 {
     static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU64::new(0))
 }
-/// The current instance's `LAST_EXACT_REDUCTIONS`.
+
+/// Per runtime instance: the last exact reductions.
 fn last_exact_reductions_cell() -> &'static AtomicU64 {
     static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU64::new(0))

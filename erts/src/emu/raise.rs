@@ -19,7 +19,7 @@ use crate::term::{Term, TAG_PRIMARY_HEADER};
 pub const BACKTRACE_DEPTH: usize = 8;
 
 /// The current `backtrace_depth` (`erlang:system_flag/2`).
-/// The current instance's `DEPTH`.
+/// Per runtime instance.
 fn depth_cell() -> &'static std::sync::atomic::AtomicUsize {
     static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicUsize> =
         crate::instance::InstanceLocal::new();

@@ -40,22 +40,25 @@ pub struct GcSettings {
 }
 
 /// The instance-wide defaults of new processes (`erlang:system_flag/2`).
-/// The current instance's `DEFAULT_MIN_HEAP`.
+/// Per runtime instance.
 fn default_min_heap_cell() -> &'static AtomicUsize {
     static S: crate::instance::InstanceLocal<AtomicUsize> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicUsize::new(MIN_HEAP_SIZE))
 }
-/// The current instance's `DEFAULT_FULLSWEEP`.
+
+/// Per runtime instance: the default fullsweep.
 fn default_fullsweep_cell() -> &'static AtomicU32 {
     static S: crate::instance::InstanceLocal<AtomicU32> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU32::new(65535))
 }
-/// The current instance's `DEFAULT_MAX_HEAP_SIZE`.
+
+/// Per runtime instance: the default max heap size.
 fn default_max_heap_size_cell() -> &'static AtomicUsize {
     static S: crate::instance::InstanceLocal<AtomicUsize> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicUsize::new(0))
 }
-/// The current instance's `DEFAULT_MAX_HEAP_FLAGS`: bit 0: kill, bit 1: error_logger.
+
+/// Per runtime instance: the default max heap flags (bit 0: kill, bit 1: error_logger).
 fn default_max_heap_flags_cell() -> &'static AtomicU8 {
     static S: crate::instance::InstanceLocal<AtomicU8> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| AtomicU8::new(3))

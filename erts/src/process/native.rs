@@ -34,8 +34,10 @@ pub fn spawn_native(name: &str, handler: NativeHandler) -> Option<u64> {
     Some(id)
 }
 
-/// The command-line arguments `init:get_arguments/0` reports: `(flag, values)`.
-static ARGUMENTS: crate::instance::InstanceLocal<OnceLock<Vec<(String, Vec<String>)>>> =
+/// `(flag, values)` pairs.
+type Arguments = Vec<(String, Vec<String>)>;
+/// The command-line arguments `init:get_arguments/0` reports (per instance).
+static ARGUMENTS: crate::instance::InstanceLocal<OnceLock<Arguments>> =
     crate::instance::InstanceLocal::new();
 
 /// Sets the arguments that `init` reports (once, at start-up).

@@ -23,7 +23,7 @@ struct Job {
 }
 
 /// The `+A` setting: number of async threads (OTP's default is 1), per instance.
-/// The current instance's `THREADS`.
+/// Per runtime instance.
 fn threads_cell() -> &'static std::sync::atomic::AtomicUsize {
     static S: erts::instance::InstanceLocal<std::sync::atomic::AtomicUsize> =
         erts::instance::InstanceLocal::new();

@@ -288,14 +288,15 @@ impl DriverRec {
 }
 
 /// Loaded drivers, in load order.
-/// The current instance's `TABLE`.
+/// Per runtime instance.
 fn table_cell() -> &'static Mutex<Vec<DriverRec>> {
     static S: erts::instance::InstanceLocal<Mutex<Vec<DriverRec>>> =
         erts::instance::InstanceLocal::new();
     S.get_or_init(|| Mutex::new(Vec::new()))
 }
+
 /// Drivers added with `add_driver_entry`.
-/// The current instance's `STATIC`.
+/// Per runtime instance.
 fn static_cell() -> &'static Mutex<Vec<Arc<LoadedDriver>>> {
     static S: erts::instance::InstanceLocal<Mutex<Vec<Arc<LoadedDriver>>>> =
         erts::instance::InstanceLocal::new();
