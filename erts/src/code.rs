@@ -356,6 +356,7 @@ fn old_code() -> &'static Mutex<HashMap<Atom, Arc<Module>>> {
 /// Called with a module version whose code is purged (`nif-api` unloads its NIF library).
 pub type PurgeHook = fn(&Module);
 
+// Process-wide: a function `nif-api` installs.
 static PURGE_HOOK: OnceLock<PurgeHook> = OnceLock::new();
 
 /// Sets the hook called for each purged module version (once, at start-up).

@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 /// The write end of the notification pipe (-1 until the dispatcher runs); read by the signal
 /// handler, so an atomic.
+// Process-wide: OS signals belong to the OS process (only the `beam` binary installs them).
 static NOTIFY_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// The signals `os:set_signal/2` accepts, by OTP's names.

@@ -174,6 +174,7 @@ fn send(a: Armed) {
 
 /// The largest fd + 1 the poller accepts (OTP's `max_fds`: the open-files limit).
 fn max_fds() -> i64 {
+    // Process-wide: the OS process's descriptor limit.
     static MAX: OnceLock<i64> = OnceLock::new();
     *MAX.get_or_init(|| {
         let mut rl = libc::rlimit {

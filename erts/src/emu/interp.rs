@@ -41,6 +41,7 @@ pub enum Outcome {
 
 /// Code that a process's first frame returns to.
 fn exit_code() -> *const Instr {
+    // Process-wide: one instruction that refers to nothing of an instance.
     static CODE: OnceLock<Box<[Instr]>> = OnceLock::new();
     CODE.get_or_init(|| vec![Instr::NormalExit].into_boxed_slice())
         .as_ptr()

@@ -53,6 +53,7 @@ struct Client {
 }
 
 /// The current connection, if started.
+// Process-wide: the fork helper is forked once per OS process and serves every instance.
 static CLIENT: Mutex<Option<Arc<Client>>> = Mutex::new(None);
 
 thread_local! {

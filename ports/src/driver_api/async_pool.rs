@@ -120,6 +120,7 @@ pub unsafe extern "C" fn driver_async(
     async_data: *mut c_void,
     async_free: Option<DrvAsyncFn>,
 ) -> c_long {
+    // Process-wide: job numbers are unique in the OS process (each instance keeps its own jobs).
     static NEXT: AtomicU64 = AtomicU64::new(1);
     // SAFETY: per the contract.
     let (Some(h), Some(invoke)) = (unsafe { handle(port) }, async_invoke) else {

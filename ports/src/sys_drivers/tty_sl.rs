@@ -35,6 +35,7 @@ const CTRL_GET_UNICODE_STATE: u32 = CTRL_MAGIC + 101;
 const CTRL_SET_UNICODE_STATE: u32 = CTRL_MAGIC + 102;
 
 /// Only one `tty_sl` port at a time (it owns the terminal).
+// Process-wide: the terminal belongs to the OS process.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 const IN_FD: RawFd = 0;
