@@ -318,7 +318,7 @@ impl InstanceState {
         let s = unsafe { self.slots.get_unchecked(index) };
         let e = match s.get() {
             Some(e) => e,
-            None => s.get_or_init(|| Erased::new(Box::new(init()))),
+            None => make_slot(s, init),
         };
         // SAFETY: slot `index` belongs to one `InstanceLocal<T>` (its number is taken once
         // per OS process), so the value stored there is a `T`.
@@ -337,6 +337,13 @@ impl InstanceState {
     pub fn halt_handler(&self) -> Option<SharedHaltHandler> {
         self.halt_handler.lock().clone()
     }
+}
+
+/// The first use of a slot (kept out of the callers' code).
+#[cold]
+#[inline(never)]
+fn make_slot<T>(s: &OnceLock<Erased>, init: impl FnOnce() -> T) -> &Erased {
+    s.get_or_init(|| Erased::new(Box::new(init())))
 }
 
 impl Drop for InstanceState {

@@ -47,7 +47,17 @@ fn exit_code() -> *const Instr {
         .as_ptr()
 }
 
+/// `erlang:send/2` (the location of a failed `send` instruction).
+#[cold]
+#[inline(never)]
+fn send_export() -> &'static Export {
+    static SEND: crate::instance::InstanceLocal<&'static Export> =
+        crate::instance::InstanceLocal::new();
+    SEND.get_or_init(|| crate::module::export(atom::atom("erlang"), atom::atom("send"), 2))
+}
+
 /// `erlang:apply/3`.
+#[inline(never)]
 fn apply_3() -> &'static Export {
     static E: crate::instance::InstanceLocal<&'static Export> =
         crate::instance::InstanceLocal::new();
@@ -113,11 +123,19 @@ pub fn setup_spawn(proc: &mut Process, export: &'static Export, args: &[Term]) {
 }
 
 /// A code address that calls `export` (its own code, or a BIF trampoline).
+#[inline]
 fn trampoline_for(export: &'static Export) -> *const Instr {
     let a = export.address();
     if !a.is_null() {
         return a;
     }
+    stub_for(export)
+}
+
+/// The stub of [`trampoline_for`] (kept out of the interpreter loop).
+#[cold]
+#[inline(never)]
+fn stub_for(export: &'static Export) -> *const Instr {
     // A per-export stub (made once per export): an external tail call, so undefined functions
     // are handled (loaded or raised as undef) by the ordinary call path.
     static STUBS: crate::instance::InstanceLocal<
@@ -1284,11 +1302,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                         next!();
                     }
                     Err(f) => {
-                        static SEND: crate::instance::InstanceLocal<&'static Export> =
-                            crate::instance::InstanceLocal::new();
-                        let export = *SEND.get_or_init(|| {
-                            crate::module::export(atom::atom("erlang"), atom::atom("send"), 2)
-                        });
+                        let export = send_export();
                         raise!(
                             f,
                             raise::Ctx::Bif {
