@@ -10,7 +10,8 @@
 #       200,000) to the host's pid; the host takes them with erts_mailbox_receive, then with
 #       a callback
 #   (e) BENCH_CALLS calls from each of 2 host threads at once, against 1 thread
-# One runtime per OS process for now: every start is its own process. BENCH_RT_ARGS adds
+# The first start of a runtime in an OS process is timed in a process of its own each time;
+# later starts in the same process (no fork helper to start, the library warm) apart. BENCH_RT_ARGS adds
 # runtime arguments (e.g. "+S 4"). The targets are issue 12's: a bare start in 5 ms, a call
 # round trip in 5 us.
 # Usage: bash bench/embed.sh
@@ -65,6 +66,7 @@ bare_min=$(sort -n "$OUT/start_us" | head -1)
 BOOTED=1 starts "$BOOTS" "${RT_ARGS[@]}"
 boot_start=$(median <"$OUT/start_us")
 boot_first=$(median <"$OUT/first_us")
+restarts=$("$OUT/bench" restarts "$OUT" "$STARTS" --bare "${RT_ARGS[@]}")
 
 run=$("$OUT/bench" run "$OUT" "$CALLS" "$MESSAGES" --bare "${RT_ARGS[@]}")
 v() { echo "$run" | value "$1"; }
@@ -85,6 +87,8 @@ printf '%-44s %12s %-6s %10s  %s\n' measure value unit target verdict
 row "(a) bare start: erts_runtime_start (median)" "$(ms "$bare_start")" ms 5
 row "    bare start: fastest of $STARTS" "$(ms "$bare_min")" ms
 row "    bare start to the first call answered" "$(ms "$bare_first")" ms
+row "    later bare starts in one process (median)" "$(ms "$(echo "$restarts" | value restart_start_median_us)")" ms 5
+row "    stop and free a bare runtime (median)" "$(ms "$(echo "$restarts" | value stop_median_us)")" ms
 row "(b) OTP boot: erts_runtime_start (median)" "$(ms "$boot_start")" ms
 row "    OTP boot to the first call answered" "$(ms "$boot_first")" ms
 row "(c) erts_call bench_embed:id/1 median" "$(us "$(v call_id_median_ns)")" us 5

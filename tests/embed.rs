@@ -262,3 +262,115 @@ fn c_example_of_the_docs_runs() {
         "docs/embedding.md does not show the example's output"
     );
 }
+
+/// Runs `host` with `args`, prints its output, and asserts it exited with status 0.
+fn run_ok(host: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> String {
+    let mut cmd = Command::new(host);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = run_captured(&mut cmd, None, limit);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = String::from_utf8_lossy(&o.stderr);
+    println!("{out}");
+    assert_eq!(o.status, Some(0), "{host:?}: {out}\nstderr: {err}");
+    out
+}
+
+#[test]
+fn two_runtimes_in_one_process_are_isolated() {
+    let dir = scratch("two");
+    compile_erlang(&dir);
+    let host = build_host("cc", "two_runtimes.c", &dir, "two_runtimes", &[]);
+    let out = run_ok(
+        &host,
+        &[dir.to_str().unwrap()],
+        &[],
+        Duration::from_secs(120),
+    );
+    for line in [
+        "counters: one=2000 two=6000",
+        "ets shared: one sees one, two sees two",
+        "only_one loaded: in one true, in two false",
+        "after stopping one, two still counts: 6000",
+        "done: 0 failures",
+    ] {
+        assert!(out.contains(line), "missing {line:?}");
+    }
+}
+
+#[test]
+fn a_runtime_started_and_stopped_a_thousand_times_leaves_nothing_behind() {
+    let dir = scratch("restart");
+    compile_erlang(&dir);
+    let host = build_host("cc", "restart.c", &dir, "restart", &[]);
+    // restart.c itself checks the RSS growth from round 100 to round 1000 (at most 4 MB) and
+    // the thread count.
+    let out = run_ok(
+        &host,
+        &[dir.to_str().unwrap(), "1000"],
+        &[],
+        Duration::from_secs(300),
+    );
+    assert!(out.contains("rounds: 1000, failed: 0"), "{out}");
+}
+
+/// Whether the C compiler can build and run an AddressSanitizer program here.
+fn asan_available(dir: &Path) -> bool {
+    let src = dir.join("asan_probe.c");
+    std::fs::write(&src, "int main(void) { return 0; }\n").unwrap();
+    let exe = dir.join("asan_probe");
+    let built = Command::new("cc")
+        .args(["-fsanitize=address", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .status()
+        .is_ok_and(|s| s.success());
+    built && Command::new(&exe).status().is_ok_and(|s| s.success())
+}
+
+#[test]
+fn hosts_are_clean_under_address_sanitizer() {
+    let dir = scratch("asan");
+    compile_erlang(&dir);
+    assert!(
+        asan_available(&dir),
+        "the C compiler cannot build with -fsanitize=address (install libasan)"
+    );
+    let asan = ["-fsanitize=address", "-fno-omit-frame-pointer"];
+    // Leaks are reported (LeakSanitizer) and make the run fail, like any memory error.
+    let env = [(
+        "ASAN_OPTIONS",
+        "detect_leaks=1:abort_on_error=0:exitcode=86",
+    )];
+    let d = dir.to_str().unwrap();
+    let host = build_host("cc", "host.c", &dir, "host_asan", &asan);
+    run_ok(
+        &host,
+        &[d, "--bare", "+S", "2"],
+        &env,
+        Duration::from_secs(300),
+    );
+    let two = build_host("cc", "two_runtimes.c", &dir, "two_asan", &asan);
+    run_ok(&two, &[d], &env, Duration::from_secs(300));
+    let restart = build_host("cc", "restart.c", &dir, "restart_asan", &asan);
+    // Under ASan freed memory is held in quarantine: the RSS bound is ASan's, not ours.
+    let env_restart = [env[0], ("RSS_LIMIT_KB", "65536")];
+    let out = run_ok(
+        &restart,
+        &[d, "200"],
+        &env_restart,
+        Duration::from_secs(300),
+    );
+    assert!(out.contains("rounds: 200, failed: 0"), "{out}");
+}
+
+#[test]
+fn halt_in_erlang_stops_the_runtime_not_the_host() {
+    let dir = scratch("halt");
+    let host = build_host("cc", "halt.c", &dir, "halt", &[]);
+    let out = run_ok(&host, &[], &[], Duration::from_secs(120));
+    let want = std::fs::read_to_string(root().join("c-tests/embed/halt.expected")).unwrap();
+    assert_eq!(out, want);
+}

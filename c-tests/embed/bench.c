@@ -5,7 +5,11 @@
  *       one runtime start: prints "start_us N" (erts_runtime_start until it returns),
  *       "first_call_us N" (until the first erts_call, of erlang:abs/1, has answered) and
  *       "otp_booted 0|1" (whether OTP's application controller runs).
- *       One runtime per OS process for now: run it once per measurement.
+ *       The first runtime of an OS process (bench/embed.sh runs it once per measurement).
+ *   bench restarts EBIN N [runtime arguments...]
+ *       N runtimes one after the other in one OS process, each started, called once and
+ *       stopped: "restart_start_median_us" (the starts after the first), "stop_median_us"
+ *       (erts_runtime_free: every process ended, every thread joined, memory freed).
  *   bench run EBIN CALLS MESSAGES [runtime arguments...]
  *       on one --bare (or booted) runtime, after a warm-up:
  *       call_<fn>_{median,p99,mean,min}_ns   round trips of erts_call, CALLS times each, of
@@ -307,7 +311,35 @@ static int cmd_run(const char *ebin, long calls, long messages, int argc, char *
     return 0;
 }
 
+static int cmd_restarts(const char *ebin, long n, int argc, char **argv) {
+    long long *starts = calloc((size_t)n, sizeof *starts), *stops = calloc((size_t)n, sizeof *stops);
+    ErlNifEnv *env = enif_alloc_env();
+    for (long i = 0; i < n; i++) {
+        erts_runtime *rt = start(ebin, argc, argv, &starts[i]);
+        call_n(rt, env, "erlang", "abs", i + 1);
+        long long t0 = now_ns();
+        erts_runtime_free(rt);
+        stops[i] = now_ns() - t0;
+    }
+    enif_free_env(env);
+    qsort(starts + 1, (size_t)n - 1, sizeof *starts, cmp_ll);
+    qsort(stops, (size_t)n, sizeof *stops, cmp_ll);
+    printf("restart_start_median_us %lld\n", starts[1 + (n - 1) / 2] / 1000);
+    printf("stop_median_us %lld\n", stops[n / 2] / 1000);
+    free(starts);
+    free(stops);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 4 && strcmp(argv[1], "restarts") == 0) {
+        long n = atol(argv[3]);
+        if (n < 2) {
+            fprintf(stderr, "N must be at least 2\n");
+            return 2;
+        }
+        return cmd_restarts(argv[2], n, argc - 4, argv + 4);
+    }
     if (argc >= 3 && strcmp(argv[1], "start") == 0)
         return cmd_start(argv[2], argc - 3, argv + 3);
     if (argc >= 5 && strcmp(argv[1], "run") == 0) {
@@ -319,6 +351,7 @@ int main(int argc, char **argv) {
         return cmd_run(argv[2], calls, messages, argc - 5, argv + 5);
     }
     fprintf(stderr, "usage: bench start EBIN [runtime arguments...]\n"
-                    "       bench run EBIN CALLS MESSAGES [runtime arguments...]\n");
+                    "       bench run EBIN CALLS MESSAGES [runtime arguments...]\n"
+                    "       bench restarts EBIN N [runtime arguments...]\n");
     return 2;
 }

@@ -57,11 +57,10 @@ static void *run(void *p) {
     CHECK(erts_load_module(j->rt, "counter") == ERTS_OK, "%s: load counter", j->name);
     st = erts_call(j->rt, "counter", "start", env, NULL, 0, 10000, &r);
     CHECK(st == ERTS_OK, "%s: counter:start", j->name);
-    /* A named ETS table, the same name in both runtimes: ets:new(shared, [named_table, public]). */
-    ERL_NIF_TERM opts[2] = {enif_make_atom(env, "named_table"), enif_make_atom(env, "public")};
-    ERL_NIF_TERM newargs[2] = {enif_make_atom(env, "shared"), enif_make_list_from_array(env, opts, 2)};
-    st = erts_call(j->rt, "ets", "new", env, newargs, 2, 10000, &r);
-    CHECK(st == ERTS_OK, "%s: ets:new(shared)", j->name);
+    /* A named ETS table, the same name in both runtimes (owned by the counter server). */
+    ERL_NIF_TERM tname = enif_make_atom(env, "shared");
+    st = erts_call(j->rt, "counter", "table", env, &tname, 1, 10000, &r);
+    CHECK(st == ERTS_OK, "%s: counter:table(shared)", j->name);
     ERL_NIF_TERM obj = enif_make_tuple(env, 2, enif_make_atom(env, "owner"), enif_make_atom(env, j->name));
     ERL_NIF_TERM insargs[2] = {enif_make_atom(env, "shared"), obj};
     st = erts_call(j->rt, "ets", "insert", env, insargs, 2, 10000, &r);

@@ -22,6 +22,7 @@ struct Table {
     index: Mutex<HashMap<&'static str, u32>>,
 }
 
+// Process-wide: atoms are immutable, and an atom's index means the same in every instance.
 static TABLE: OnceLock<Table> = OnceLock::new();
 
 fn table() -> &'static Table {

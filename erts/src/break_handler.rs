@@ -39,6 +39,7 @@ pub enum BreakMode {
     ReplaceIntr,
 }
 
+// Process-wide (this module): the break signal and the terminal belong to the OS process; only the `beam` binary installs them.
 static BREAK_IGNORED: AtomicBool = AtomicBool::new(false);
 /// True while the menu is shown: a second `SIGINT` ends the VM.
 static IN_BREAK: AtomicBool = AtomicBool::new(false);

@@ -22,7 +22,7 @@ use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::os::fd::RawFd;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Readiness for reading and/or writing, and errors (an interest in them, or an error or
@@ -125,7 +125,7 @@ struct Poller {
 const WAKE: Token = Token(usize::MAX);
 
 fn poller() -> &'static Poller {
-    static P: OnceLock<Poller> = OnceLock::new();
+    static P: crate::instance::InstanceLocal<Poller> = crate::instance::InstanceLocal::new();
     P.get_or_init(|| {
         let poll = Poll::new().expect("cannot create the I/O poller");
         let registry = poll
@@ -133,10 +133,11 @@ fn poller() -> &'static Poller {
             .try_clone()
             .expect("cannot share the poller registry");
         let waker = Waker::new(poll.registry(), WAKE).expect("cannot create the poller waker");
-        std::thread::Builder::new()
-            .name("check_io".into())
-            .spawn(move || poll_thread(poll))
+        crate::instance::spawn_thread("check_io".into(), 0, move || poll_thread(poll))
             .expect("cannot start the I/O poll thread");
+        crate::instance::on_stop(|| {
+            let _ = poller().waker.wake();
+        });
         Poller {
             registry,
             waker,
@@ -275,9 +276,14 @@ fn lookup(fd: RawFd) -> Option<(Arc<dyn PollTarget>, Ready)> {
     sels.get(&fd).map(|s| (s.target.clone(), s.interest))
 }
 
+/// The poll thread of the instance (until it stops).
 fn poll_thread(mut poll: Poll) {
+    let inst = crate::instance::current();
     let mut events = Events::with_capacity(1024);
     loop {
+        if inst.stopping() {
+            return;
+        }
         let jobs = std::mem::take(&mut *poller().jobs.lock());
         for job in jobs {
             job();

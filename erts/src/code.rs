@@ -11,12 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 fn path() -> &'static Mutex<Vec<PathBuf>> {
-    static P: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    static P: crate::instance::InstanceLocal<Mutex<Vec<PathBuf>>> =
+        crate::instance::InstanceLocal::new();
     P.get_or_init(|| Mutex::new(Vec::new()))
 }
 
 fn root_dir() -> &'static Mutex<Option<PathBuf>> {
-    static R: OnceLock<Mutex<Option<PathBuf>>> = OnceLock::new();
+    static R: crate::instance::InstanceLocal<Mutex<Option<PathBuf>>> =
+        crate::instance::InstanceLocal::new();
     R.get_or_init(|| Mutex::new(None))
 }
 
@@ -75,16 +77,21 @@ pub fn lib_dir(app: &str) -> Option<PathBuf> {
 /// A booted system does not: a call of code that is not loaded goes to the process's error
 /// handler (`error_handler:undefined_function/3`), which asks OTP's `code_server`, as in
 /// OTP.
-static NATIVE_AUTOLOAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+/// Per runtime instance.
+fn native_autoload_cell() -> &'static std::sync::atomic::AtomicBool {
+    static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::atomic::AtomicBool::new(true))
+}
 
 /// Turns native autoloading off (before booting OTP).
 pub fn disable_native_autoload() {
-    NATIVE_AUTOLOAD.store(false, std::sync::atomic::Ordering::Relaxed);
+    native_autoload_cell().store(false, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Whether missing modules are loaded by the runtime itself (see [`disable_native_autoload`]).
 pub fn native_autoload() -> bool {
-    NATIVE_AUTOLOAD.load(std::sync::atomic::Ordering::Relaxed)
+    native_autoload_cell().load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Loads the modules OTP preloads into its emulator from `dir` (`<root>/lib/erts-*/ebin`),
@@ -142,14 +149,17 @@ struct PendingOnLoad {
 }
 
 fn pending() -> &'static Mutex<std::collections::HashMap<Atom, PendingOnLoad>> {
-    static P: OnceLock<Mutex<std::collections::HashMap<Atom, PendingOnLoad>>> = OnceLock::new();
+    static P: crate::instance::InstanceLocal<
+        Mutex<std::collections::HashMap<Atom, PendingOnLoad>>,
+    > = crate::instance::InstanceLocal::new();
     P.get_or_init(Default::default)
 }
 
 /// Modules whose `on_load` failed; autoloading does not retry them (an explicit
 /// `code:load_file/1` does).
 fn failed() -> &'static Mutex<std::collections::HashSet<Atom>> {
-    static F: OnceLock<Mutex<std::collections::HashSet<Atom>>> = OnceLock::new();
+    static F: crate::instance::InstanceLocal<Mutex<std::collections::HashSet<Atom>>> =
+        crate::instance::InstanceLocal::new();
     F.get_or_init(Default::default)
 }
 
@@ -221,17 +231,14 @@ fn start_on_load(m: &Arc<Module>) -> Option<u64> {
     use crate::emu::instr::Instr;
     let off = m.on_load?;
     let (f, _) = m.function_at(off).unwrap_or((crate::atom::OK, 0));
-    let code: &'static [Instr] = Box::leak(
-        vec![
-            Instr::Call {
-                arity: 0,
-                target: &m.code[off] as *const Instr as usize,
-            },
-            Instr::OnLoadFinish { module: m.name },
-            Instr::Return,
-        ]
-        .into_boxed_slice(),
-    );
+    let code: &'static [Instr] = crate::instance::leak_slice(vec![
+        Instr::Call {
+            arity: 0,
+            target: &m.code[off] as *const Instr as usize,
+        },
+        Instr::OnLoadFinish { module: m.name },
+        Instr::Return,
+    ]);
     let mfa = crate::module::Mfa {
         module: m.name,
         function: f,
@@ -341,13 +348,15 @@ pub fn install_prepared(m: Arc<Module>, file: Option<PathBuf>) -> Result<(), Cod
 /// Modules with old code (a version replaced by a newer one or deleted, not yet purged), and
 /// that version.
 fn old_code() -> &'static Mutex<HashMap<Atom, Arc<Module>>> {
-    static O: OnceLock<Mutex<HashMap<Atom, Arc<Module>>>> = OnceLock::new();
+    static O: crate::instance::InstanceLocal<Mutex<HashMap<Atom, Arc<Module>>>> =
+        crate::instance::InstanceLocal::new();
     O.get_or_init(Default::default)
 }
 
 /// Called with a module version whose code is purged (`nif-api` unloads its NIF library).
 pub type PurgeHook = fn(&Module);
 
+// Process-wide: a function `nif-api` installs.
 static PURGE_HOOK: OnceLock<PurgeHook> = OnceLock::new();
 
 /// Sets the hook called for each purged module version (once, at start-up).
@@ -458,12 +467,13 @@ pub fn load_binary(bytes: &[u8]) -> Result<Arc<Module>, LoadError> {
 
 /// Serialises loading so two processes do not load the same module twice.
 fn load_lock() -> &'static Mutex<()> {
-    static L: OnceLock<Mutex<()>> = OnceLock::new();
+    static L: crate::instance::InstanceLocal<Mutex<()>> = crate::instance::InstanceLocal::new();
     L.get_or_init(|| Mutex::new(()))
 }
 
 fn loaded_files() -> &'static Mutex<std::collections::HashMap<Atom, PathBuf>> {
-    static F: OnceLock<Mutex<std::collections::HashMap<Atom, PathBuf>>> = OnceLock::new();
+    static F: crate::instance::InstanceLocal<Mutex<std::collections::HashMap<Atom, PathBuf>>> =
+        crate::instance::InstanceLocal::new();
     F.get_or_init(Default::default)
 }
 

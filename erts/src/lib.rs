@@ -20,6 +20,7 @@ pub mod float_fmt;
 pub mod heap;
 pub mod host;
 pub mod id_hash;
+pub mod instance;
 pub mod loader;
 pub mod magic;
 pub mod map;

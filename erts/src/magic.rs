@@ -76,6 +76,7 @@ struct Ptr(*const MagicHeader);
 unsafe impl Send for Ptr {}
 
 fn table() -> &'static Mutex<HashMap<u64, Ptr>> {
+    // Process-wide: object numbers are unique in the OS process, and objects are released from any thread (a NIF's own), which may have no instance.
     static T: OnceLock<Mutex<HashMap<u64, Ptr>>> = OnceLock::new();
     T.get_or_init(Default::default)
 }

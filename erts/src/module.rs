@@ -10,7 +10,7 @@ use crate::term::Term;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicPtr, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// `{Module, Function, Arity}`.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -20,8 +20,9 @@ pub struct Mfa {
     pub arity: u32,
 }
 
-/// A call target `M:F/A`. Entries are never freed, so `&'static Export` is a stable handle
-/// that instructions and `fun M:F/A` terms hold.
+/// A call target `M:F/A`. Entries live as long as their instance (`crate::instance::leak`),
+/// so `&'static Export` is a stable handle that the instance's instructions and `fun M:F/A`
+/// terms hold.
 pub struct Export {
     pub mfa: Mfa,
     /// Entry point of the current code, or null when the function is not loaded.
@@ -35,19 +36,21 @@ pub struct Export {
 
 /// The sequence number of the next export entry.
 fn next_seq() -> u64 {
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    SEQ.fetch_add(1, Ordering::Relaxed)
+    static SEQ: crate::instance::InstanceLocal<std::sync::atomic::AtomicU64> =
+        crate::instance::InstanceLocal::new();
+    SEQ.get_or_default().fetch_add(1, Ordering::Relaxed)
 }
 
 impl Export {
-    /// An export entry outside the table, for runtime-internal code (never freed).
+    /// An export entry outside the table, for runtime-internal code (freed with the
+    /// instance).
     pub fn synthetic(mfa: Mfa, code: *const Instr) -> &'static Export {
-        Box::leak(Box::new(Export {
+        crate::instance::leak(Export {
             mfa,
             address: AtomicPtr::new(code as *mut Instr),
             bif: None,
             seq: next_seq(),
-        }))
+        })
     }
     #[inline]
     pub fn address(&self) -> *const Instr {
@@ -79,16 +82,16 @@ struct ExportTable {
 }
 
 fn export_table() -> &'static ExportTable {
-    static T: OnceLock<ExportTable> = OnceLock::new();
+    static T: crate::instance::InstanceLocal<ExportTable> = crate::instance::InstanceLocal::new();
     T.get_or_init(|| {
         let mut map = HashMap::new();
         for (mfa, f) in crate::bif::registry().iter() {
-            let e: &'static Export = Box::leak(Box::new(Export {
+            let e: &'static Export = crate::instance::leak(Export {
                 mfa: *mfa,
                 address: AtomicPtr::new(std::ptr::null_mut()),
                 bif: Some(*f),
                 seq: next_seq(),
-            }));
+            });
             map.insert(*mfa, e);
         }
         ExportTable {
@@ -106,12 +109,12 @@ pub fn export(module: Atom, function: Atom, arity: u32) -> &'static Export {
     };
     let mut map = export_table().map.lock();
     map.entry(mfa).or_insert_with(|| {
-        Box::leak(Box::new(Export {
+        crate::instance::leak(Export {
             mfa,
             address: AtomicPtr::new(std::ptr::null_mut()),
             bif: None,
             seq: next_seq(),
-        }))
+        })
     })
 }
 
@@ -128,7 +131,8 @@ pub fn export_for_call(module: Atom, function: Atom, arity: u32) -> &'static Exp
     if crate::code::native_autoload() {
         return export(module, function, arity);
     }
-    static UNLISTED: OnceLock<Mutex<HashMap<Mfa, &'static Export>>> = OnceLock::new();
+    static UNLISTED: crate::instance::InstanceLocal<Mutex<HashMap<Mfa, &'static Export>>> =
+        crate::instance::InstanceLocal::new();
     let mfa = Mfa {
         module,
         function,
@@ -292,7 +296,7 @@ pub struct ModuleTable {
 }
 
 pub fn modules() -> &'static ModuleTable {
-    static T: OnceLock<ModuleTable> = OnceLock::new();
+    static T: crate::instance::InstanceLocal<ModuleTable> = crate::instance::InstanceLocal::new();
     T.get_or_init(|| ModuleTable {
         modules: RwLock::new(HashMap::new()),
         all: RwLock::new(Vec::new()),
@@ -357,7 +361,7 @@ impl ModuleTable {
     }
 }
 
-/// The global lambda table, keyed by `(module, index, old_uniq)`, so that funs decoded from
+/// The instance's lambda table, keyed by `(module, index, old_uniq)`, so that funs decoded from
 /// the external format and funs made by loaded code share one entry.
 pub fn fun_entry(
     module: Atom,
@@ -366,8 +370,8 @@ pub fn fun_entry(
     make: impl FnOnce() -> FunEntry,
 ) -> &'static FunEntry {
     type Table = Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>;
-    static T: OnceLock<Table> = OnceLock::new();
+    static T: crate::instance::InstanceLocal<Table> = crate::instance::InstanceLocal::new();
     let mut t = T.get_or_init(|| Mutex::new(HashMap::new())).lock();
     t.entry((module, index, old_uniq))
-        .or_insert_with(|| Box::leak(Box::new(make())))
+        .or_insert_with(|| crate::instance::leak(make()))
 }

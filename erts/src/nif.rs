@@ -132,6 +132,7 @@ pub type NifHook = fn(&mut Process, &NifCallee, &[Term]) -> BifResult;
 /// process's heap, which nothing moves or frees during the call.
 pub type DirtyHook = fn(Term, &NifCallee, &[Term]) -> DirtyReturn;
 
+// Process-wide: the call hooks `nif-api` installs are functions, the same for every instance.
 static HOOK: OnceLock<NifHook> = OnceLock::new();
 static DIRTY_HOOK: OnceLock<DirtyHook> = OnceLock::new();
 

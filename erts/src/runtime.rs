@@ -1,5 +1,8 @@
-//! Starting and running the runtime: the `--bare` mode that runs `Mod:Fun(Args)` in a first
-//! process without booting OTP (what tests and benchmarks use), with OTP's exit-status rules.
+//! Starting and running the runtime in the current instance (`crate::instance`): the
+//! `--bare` mode that runs `Mod:Fun(Args)` in a first process without booting OTP (what tests
+//! and benchmarks use), with OTP's exit-status rules, and the boot of OTP. Each is split into
+//! a start ([`start_bare`], [`start_boot`]) that an embedding host calls for an instance, and
+//! the run of the `beam` binary ([`run_bare`], [`boot`]).
 
 use crate::atom;
 use crate::code;
@@ -17,6 +20,9 @@ pub struct Options {
     pub root: Option<PathBuf>,
     /// Extra code path folders (`-pa`), searched first.
     pub pa: Vec<PathBuf>,
+    /// `-noinput`: `user` only writes (`user:start_out/0`) and leaves descriptor 0 alone
+    /// (an embedded runtime does not read its host's standard input).
+    pub no_input: bool,
 }
 
 /// Finds the OTP root as `erl` users expect: `ERL_ROOTDIR` (or `ERL_ROOT`), else the
@@ -67,22 +73,49 @@ fn root_of_erl(erl: &Path) -> Option<PathBuf> {
         .find(|p| p.is_absolute() && erts_dir_name(p).is_some())
 }
 
+/// What the crates that plug into the runtime (`ports`) set up in each instance, registered
+/// once per OS process (process-wide: a list of functions).
+static INSTANCE_SETUP: parking_lot::Mutex<Vec<fn()>> = parking_lot::Mutex::new(Vec::new());
+
+/// Registers `f` to run once in every instance before it starts (drivers, the forker port).
+pub fn add_instance_setup(f: fn()) {
+    let mut v = INSTANCE_SETUP.lock();
+    if !v.contains(&f) {
+        v.push(f);
+    }
+}
+
+/// Runs the instance setup functions in the current instance (once).
+pub fn setup_instance() {
+    static DONE: crate::instance::InstanceLocal<std::sync::OnceLock<()>> =
+        crate::instance::InstanceLocal::new();
+    DONE.get_or_default().get_or_init(|| {
+        let setup = INSTANCE_SETUP.lock().clone();
+        for f in setup {
+            f();
+        }
+    });
+}
+
 /// Sets up the code path from the options.
 pub fn init(opts: &Options) {
+    setup_instance();
     crate::bif::system_info::mark_vm_start();
     let root = opts.root.clone().or_else(find_root);
     code::set_path(&opts.pa, root.as_deref());
 }
 
 /// Starts OTP's own I/O servers over the fd driver, as `erl -noshell` has them: `user` on
-/// fds 0 and 1 (`user:start/0`) and `standard_error` on fd 2 (`standard_error:init/1`).
-/// Returns how many ports were open before (for [`await_io_servers`]); `None` when they
-/// cannot start, e.g. without the `spawn`/`fd` drivers or OTP's kernel.
-fn begin_io_servers() -> Option<usize> {
+/// fds 0 and 1 (`user:start/0`; `user:start_out/0`, output only, when `no_input`) and
+/// `standard_error` on fd 2 (`standard_error:init/1`). Returns how many ports were open
+/// before (for [`await_io_servers`]); `None` when they cannot start, e.g. without the
+/// `spawn`/`fd` drivers or OTP's kernel.
+fn begin_io_servers(no_input: bool) -> Option<usize> {
     crate::port::driver::lookup("fd")?;
     // Ports open before (the forker port) do not count.
     let ports_before = crate::port::table::table().count();
-    spawn_call("user", "start", &[])?;
+    let start = if no_input { "start_out" } else { "start" };
+    spawn_call("user", start, &[])?;
     spawn_call("standard_error", "init", &[Term::NIL]);
     Some(ports_before)
 }
@@ -171,6 +204,76 @@ fn create_ac_tab(owner: u64) {
     let _ = crate::ets::registry().create(id, owner, opts);
 }
 
+/// Why a bare instance could not start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StartError {
+    /// The native `init` process could not be spawned (the process limit).
+    Init,
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Init => write!(f, "cannot start the native init process"),
+        }
+    }
+}
+
+/// What [`start_bare`] started.
+#[derive(Debug, Clone, Copy)]
+pub struct BareStart {
+    /// OTP's `user` I/O server, the group leader for the processes the host starts (`None`
+    /// when it could not start: no OTP kernel or no `fd` driver).
+    pub group_leader: Option<u64>,
+}
+
+/// Starts a bare runtime in the current instance, as `beam --bare` does before its first
+/// process: the code path of `opts` (native autoloading), `schedulers` schedulers, the
+/// native `init`, `code_server` and `erl_prim_loader`, the built-in NIF libraries and the
+/// file server, `ac_tab`, and the `user` and `standard_error` I/O servers.
+pub fn start_bare(opts: &Options, schedulers: usize) -> Result<BareStart, StartError> {
+    init(opts);
+    start_bare_services(schedulers, opts.no_input)
+}
+
+/// [`start_bare`] after [`init`].
+fn start_bare_services(schedulers: usize, no_input: bool) -> Result<BareStart, StartError> {
+    setup_instance();
+    start_schedulers(schedulers);
+    let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
+    if let Some(root) = crate::code::root() {
+        args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
+    }
+    if let Ok(home) = std::env::var("HOME") {
+        args.push(("home".to_string(), vec![home]));
+    }
+    // OTP's `user` reads this to run without a shell.
+    args.push(("noshell".to_string(), vec![]));
+    if no_input {
+        args.push(("noinput".to_string(), vec![]));
+    }
+    crate::process::native::set_arguments(args);
+    let init = crate::process::native::spawn_native("init", crate::process::native::init_handler);
+    let Some(init) = init else {
+        return Err(StartError::Init);
+    };
+    create_ac_tab(init);
+    crate::process::native::spawn_native(
+        "code_server",
+        crate::process::native::code_server_handler,
+    );
+    crate::process::native::spawn_native(
+        "erl_prim_loader",
+        crate::process::code_requests::prim_loader_handler,
+    );
+    // The I/O servers and the file server start side by side.
+    let io = begin_io_servers(no_input);
+    start_file_server();
+    Ok(BareStart {
+        group_leader: io.and_then(await_io_servers),
+    })
+}
+
 /// Runs `module:function(args)` (args as atoms in a list, like `erl -s`) in a first process
 /// on `schedulers` scheduler threads; returns the exit status (0 when it returns, 1 when it
 /// dies). `erlang:halt/1` exits the OS process directly.
@@ -195,9 +298,16 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
         }
     };
     let e = module::export(m, f, argv.len() as u32);
+    let started = match start_bare_services(schedulers, false) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("beam: {e}");
+            return 1;
+        }
+    };
     // OTP runs `-s` functions in init's boot process, which traps exits; so does ours.
     let opts = crate::process::spawn::SpawnOpts {
-        group_leader: start_bare(schedulers),
+        group_leader: started.group_leader,
         trap_exit: true,
         ..Default::default()
     };
@@ -222,41 +332,6 @@ pub fn run_bare(module: &str, function: &str, args: Option<Vec<String>>, schedul
     } else {
         1
     }
-}
-
-/// Starts a `--bare` system without its first process (after [`init`]): `schedulers`
-/// schedulers, the native `init`, `code_server` and `erl_prim_loader`, the built-in NIF
-/// libraries and the file server, and OTP's `user` and `standard_error` over the fd driver
-/// when they can start. Returns `user`'s pid number, the group leader for the processes a
-/// caller starts (`None` without I/O servers).
-pub fn start_bare(schedulers: usize) -> Option<u64> {
-    start_schedulers(schedulers);
-    let mut args = vec![("progname".to_string(), vec!["erl".to_string()])];
-    if let Some(root) = crate::code::root() {
-        args.insert(0, ("root".to_string(), vec![root.display().to_string()]));
-    }
-    if let Ok(home) = std::env::var("HOME") {
-        args.push(("home".to_string(), vec![home]));
-    }
-    // OTP's `user` reads this to run without a shell.
-    args.push(("noshell".to_string(), vec![]));
-    crate::process::native::set_arguments(args);
-    let init = crate::process::native::spawn_native("init", crate::process::native::init_handler);
-    if let Some(init) = init {
-        create_ac_tab(init);
-    }
-    crate::process::native::spawn_native(
-        "code_server",
-        crate::process::native::code_server_handler,
-    );
-    crate::process::native::spawn_native(
-        "erl_prim_loader",
-        crate::process::code_requests::prim_loader_handler,
-    );
-    // The I/O servers and the file server start side by side.
-    let io = begin_io_servers();
-    start_file_server();
-    io.and_then(await_io_servers)
 }
 
 /// Why OTP could not be booted.
@@ -356,25 +431,40 @@ pub fn boot_args(root: &Path, user_args: &[String]) -> Vec<String> {
 }
 
 /// `+S N:M`: the schedulers online at the start (`None`: all of them).
-static SCHEDULERS_ONLINE: std::sync::Mutex<Option<usize>> = std::sync::Mutex::new(None);
+/// Per runtime instance.
+fn schedulers_online_cell() -> &'static std::sync::Mutex<Option<usize>> {
+    static S: crate::instance::InstanceLocal<std::sync::Mutex<Option<usize>>> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::Mutex::new(None))
+}
+
 /// `+i Module`: the module whose `start/2` boots the system (`None`: `init`).
-static BOOT_MODULE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// Per runtime instance.
+fn boot_module_cell() -> &'static std::sync::Mutex<Option<String>> {
+    static S: crate::instance::InstanceLocal<std::sync::Mutex<Option<String>>> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::Mutex::new(None))
+}
 
 /// Sets how many schedulers are online when the runtime starts (`+S N:M`); more than the
 /// schedulers started means all of them.
 pub fn set_schedulers_online(n: usize) {
-    *SCHEDULERS_ONLINE.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
+    *schedulers_online_cell()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(n);
 }
 
 /// Sets the boot module (`+i`), `init` by default.
 pub fn set_boot_module(m: &str) {
-    *BOOT_MODULE.lock().unwrap_or_else(|e| e.into_inner()) = Some(m.to_string());
+    *boot_module_cell().lock().unwrap_or_else(|e| e.into_inner()) = Some(m.to_string());
 }
 
 /// Starts `schedulers` schedulers and takes some offline as `+S N:M` asked.
 fn start_schedulers(schedulers: usize) {
     sched::start(schedulers);
-    let online = *SCHEDULERS_ONLINE.lock().unwrap_or_else(|e| e.into_inner());
+    let online = *schedulers_online_cell()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(m) = online {
         let sys = sched::system();
         let m = m.clamp(1, sys.schedulers);
@@ -396,21 +486,22 @@ pub fn boot(
     args: &[String],
     schedulers: usize,
 ) -> Result<std::convert::Infallible, BootError> {
-    start_boot(root, args, schedulers, true)?;
+    // SIGUSR1, SIGQUIT and SIGTERM go to `erl_signal_server` once kernel runs (OTP's
+    // defaults); a signal that arrives before is dropped, as in OTP. OS signals are the
+    // `beam` binary's, not an embedded instance's.
+    crate::sys_signals::install_defaults().map_err(BootError::Signals)?;
+    start_boot(root, args, schedulers)?;
     loop {
         std::thread::park();
     }
 }
 
-/// Everything [`boot`] does but the wait: the system runs on its schedulers when this
-/// returns (an embedding host goes on with its own work). `os_signals`: whether SIGUSR1,
-/// SIGQUIT and SIGTERM are taken over as `erl` does (an embedding host keeps its own).
-pub fn start_boot(
-    root: &Path,
-    args: &[String],
-    schedulers: usize,
-    os_signals: bool,
-) -> Result<(), BootError> {
+/// Boots OTP in the current instance as [`boot`] does, without the wait: returns once the
+/// first process `erl_init:start(init, Args)` and the system processes are spawned. The
+/// instance runs until Erlang code halts it (with a halt handler, the host is told) or the
+/// host shuts it down.
+pub fn start_boot(root: &Path, args: &[String], schedulers: usize) -> Result<(), BootError> {
+    setup_instance();
     crate::bif::system_info::mark_vm_start();
     let erts = erts_dir_name(root).ok_or_else(|| BootError::NoErts(root.to_path_buf()))?;
     let ebin = root.join("lib").join(&erts).join("ebin");
@@ -418,11 +509,6 @@ pub fn start_boot(
     code::disable_native_autoload();
     code::load_preloaded(&ebin, PRELOADED).map_err(BootError::Preload)?;
     start_schedulers(schedulers);
-    // SIGUSR1, SIGQUIT and SIGTERM go to `erl_signal_server` once kernel runs (OTP's
-    // defaults); a signal that arrives before is dropped, as in OTP.
-    if os_signals {
-        crate::sys_signals::install_defaults().map_err(BootError::Signals)?;
-    }
     use crate::process::cell::Priority;
     use crate::process::spawn::{spawn, SpawnOpts};
     // `init` is `<0.0.0>`; the system processes get the next pids, before `init` runs.
@@ -451,7 +537,7 @@ pub fn start_boot(
         .iter()
         .map(|a| boxed::binary(&mut scratch, a.as_bytes()))
         .collect();
-    let boot_module = BOOT_MODULE
+    let boot_module = boot_module_cell()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone()

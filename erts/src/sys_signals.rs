@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 /// The write end of the notification pipe (-1 until the dispatcher runs); read by the signal
 /// handler, so an atomic.
+// Process-wide: OS signals belong to the OS process (only the `beam` binary installs them).
 static NOTIFY_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// The signals `os:set_signal/2` accepts, by OTP's names.
@@ -95,9 +96,13 @@ fn ensure_dispatcher() -> Result<(), SignalError> {
                 return Err(std::io::Error::last_os_error().to_string());
             }
             let (read_end, write_end) = (fds[0], fds[1]);
+            // OS signals are process-wide (only the `beam` binary installs them): they go to
+            // the instance that installed them, which the thread keeps for the OS process's
+            // life.
+            let inst = crate::instance::current_handle();
             std::thread::Builder::new()
                 .name("sys_sig_dispatcher".into())
-                .spawn(move || dispatch(read_end))
+                .spawn(move || crate::instance::enter_handle(&inst, || dispatch(read_end)))
                 .map_err(|e| e.to_string())?;
             NOTIFY_FD.store(write_end, Ordering::Release);
             Ok(())

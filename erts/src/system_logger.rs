@@ -24,7 +24,11 @@ pub enum Target {
     Pid(u64),
 }
 
-static TARGET: Mutex<Target> = Mutex::new(Target::Logger);
+/// Per runtime instance: the target.
+fn target_cell() -> &'static Mutex<Target> {
+    static S: crate::instance::InstanceLocal<Mutex<Target>> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| Mutex::new(Target::Logger))
+}
 
 impl Target {
     /// The flag's value as a term (`logger`, `undefined` or a pid).
@@ -53,12 +57,12 @@ impl Target {
 
 /// Sets the system logger (`erlang:system_flag(system_logger, T)`); the previous one.
 pub fn set(t: Target) -> Target {
-    std::mem::replace(&mut *TARGET.lock(), t)
+    std::mem::replace(&mut *target_cell().lock(), t)
 }
 
 /// The system logger (`erlang:system_info(system_logger)`).
 pub fn get() -> Target {
-    *TARGET.lock()
+    *target_cell().lock()
 }
 
 /// The pid number of the process that receives log events now, if any.

@@ -12,7 +12,7 @@ use crate::term::{boxed, copy, Term};
 use parking_lot::{Condvar, Mutex};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::{OnceLock, Weak};
+use std::sync::Weak;
 use std::time::{Duration, Instant};
 
 /// Where a BIF timer's message goes.
@@ -52,12 +52,15 @@ struct Service {
 }
 
 fn service() -> &'static Service {
-    static S: OnceLock<Service> = OnceLock::new();
+    static S: crate::instance::InstanceLocal<Service> = crate::instance::InstanceLocal::new();
     S.get_or_init(|| {
-        std::thread::Builder::new()
-            .name("timer".into())
-            .spawn(timer_thread)
+        crate::instance::spawn_thread("timer".into(), 0, timer_thread)
             .expect("cannot start the timer thread");
+        crate::instance::on_stop(|| {
+            let s = service();
+            let _g = s.state.lock();
+            s.cv.notify_all();
+        });
         Service {
             state: Mutex::new(State::default()),
             cv: Condvar::new(),
@@ -181,10 +184,18 @@ fn remaining(deadline: Instant) -> u64 {
     }
 }
 
+/// The timer thread of the instance (until it stops).
 fn timer_thread() {
+    let inst = crate::instance::current();
     let s = service();
     let mut st = s.state.lock();
     loop {
+        if inst.stopping() {
+            // What was due is dropped with the instance.
+            st.queue.clear();
+            st.entries.clear();
+            return;
+        }
         let now = Instant::now();
         let mut due = Vec::new();
         while let Some(Reverse((d, id))) = st.queue.peek().copied() {

@@ -62,8 +62,8 @@ pub(crate) fn dirty_kind(flags: u32) -> Option<erts::nif::DirtyKind> {
 
 /// The library loaded for each module version (keyed by the address of its code).
 fn libs() -> &'static Mutex<HashMap<usize, &'static NifLib>> {
-    static L: std::sync::OnceLock<Mutex<HashMap<usize, &'static NifLib>>> =
-        std::sync::OnceLock::new();
+    static L: erts::instance::InstanceLocal<Mutex<HashMap<usize, &'static NifLib>>> =
+        erts::instance::InstanceLocal::new();
     L.get_or_init(Default::default)
 }
 
@@ -335,12 +335,13 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
         };
         resolved.push((fatom, arity, fptr, flags));
     }
-    let lib: &'static NifLib = Box::leak(Box::new(NifLib {
+    // The instance's record of the library (its own `priv_data`), freed with the instance.
+    let lib: &'static NifLib = erts::instance::leak(NifLib {
         module: name,
         handle,
         priv_data: AtomicPtr::new(std::ptr::null_mut()),
         unload: entry.unload,
-    }));
+    });
     let prev_lib = prev
         .as_ref()
         .and_then(|m| libs().lock().get(&module_key(m)).copied());
@@ -395,7 +396,7 @@ fn load_nif_2(p: &mut Process, args: &[Term]) -> BifResult {
     }
     lib.priv_data.store(priv_data, Ordering::Release);
     for (fatom, arity, fptr, flags) in resolved {
-        let f: &'static erts::nif::NifCallee = Box::leak(Box::new(callee(fptr, lib, flags)));
+        let f: &'static erts::nif::NifCallee = erts::instance::leak(callee(fptr, lib, flags));
         if erts::nif::install(&caller, fatom, arity, f).is_err() {
             return Err(Fail::badarg());
         }

@@ -223,7 +223,9 @@ pub unsafe extern "C" fn enif_whereis_port(
 }
 
 /// `enif_send`: from a NIF (process-bound `env`), from any thread (`env` NULL or a
-/// process-independent one). `msg_env`, when given, is cleared afterwards.
+/// process-independent one). `msg_env`, when given, is cleared afterwards. A thread the
+/// runtime did not make sends into the only live instance; with several (or none) it cannot
+/// tell which, and the send fails (0).
 #[no_mangle]
 pub unsafe extern "C" fn enif_send(
     _env: *mut ErlNifEnv,
@@ -239,8 +241,18 @@ pub unsafe extern "C" fn enif_send(
     if !pid.is_local_pid() {
         return 0;
     }
-    let m = OwnedTerm::copy_of(t(msg));
-    let ok = erts::process::exit::deliver(pid.pid_number(), Signal::Message(m)).is_ok();
+    let send = || {
+        let m = OwnedTerm::copy_of(t(msg));
+        erts::process::exit::deliver(pid.pid_number(), Signal::Message(m)).is_ok()
+    };
+    let ok = if erts::instance::entered() {
+        send()
+    } else {
+        match erts::instance::try_current_handle() {
+            Some(inst) => erts::instance::enter_handle(&inst, send),
+            None => false,
+        }
+    };
     if !msg_env.is_null() {
         // SAFETY: forwarded contract.
         unsafe { enif_clear_env(msg_env) };

@@ -63,11 +63,17 @@ impl ErlNifResourceType {
     }
 }
 
-/// Every resource type opened so far.
-static TYPES: Mutex<Vec<&'static ErlNifResourceType>> = Mutex::new(Vec::new());
+/// Every resource type opened so far in the current instance. The types themselves are never
+/// freed (process-wide memory, a few words per type a library opens): a resource a library
+/// keeps past its instance still finds its type when it is released.
+fn types_cell() -> &'static Mutex<Vec<&'static ErlNifResourceType>> {
+    static S: erts::instance::InstanceLocal<Mutex<Vec<&'static ErlNifResourceType>>> =
+        erts::instance::InstanceLocal::new();
+    S.get_or_init(|| Mutex::new(Vec::new()))
+}
 
 fn find_type(module: Atom, name: &str) -> Option<&'static ErlNifResourceType> {
-    TYPES
+    types_cell()
         .lock()
         .iter()
         .copied()
@@ -116,7 +122,7 @@ pub(crate) fn end_load(ok: bool) {
     }
     for o in l.opened {
         match o {
-            Opened::Created(t) => TYPES.lock().push(t),
+            Opened::Created(t) => types_cell().lock().push(t),
             Opened::TakenOver(t, cb) => *t.cb.write() = cb,
         }
     }

@@ -37,7 +37,7 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
 use std::os::fd::RawFd;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// Why a select request failed (the negative results).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,21 +105,25 @@ impl FdState {
     }
 }
 
-/// The fds selected by NIFs.
-static SELECTED: LazyLock<Mutex<HashMap<RawFd, FdState>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The fds selected by NIFs in the current instance.
+fn selected() -> &'static Mutex<HashMap<RawFd, FdState>> {
+    static S: erts::instance::InstanceLocal<Mutex<HashMap<RawFd, FdState>>> =
+        erts::instance::InstanceLocal::new();
+    S.get_or_init(|| Mutex::new(HashMap::new()))
+}
 
 /// Runs `f` on the table under its lock. Nothing that may run a NIF's callback (dropping a
 /// message or a resource count) happens inside: `f` hands such things out.
 fn with_table<R>(f: impl FnOnce(&mut HashMap<RawFd, FdState>) -> R) -> R {
-    f(&mut SELECTED.lock())
+    f(&mut selected().lock())
 }
 
 /// The poller's target for every fd a NIF selects.
 pub struct NifTarget;
 
 fn target() -> Arc<dyn PollTarget> {
-    static T: OnceLock<Arc<dyn PollTarget>> = OnceLock::new();
+    static T: erts::instance::InstanceLocal<Arc<dyn PollTarget>> =
+        erts::instance::InstanceLocal::new();
     T.get_or_init(|| Arc::new(NifTarget)).clone()
 }
 
@@ -170,6 +174,7 @@ fn send(a: Armed) {
 
 /// The largest fd + 1 the poller accepts (OTP's `max_fds`: the open-files limit).
 fn max_fds() -> i64 {
+    // Process-wide: the OS process's descriptor limit.
     static MAX: OnceLock<i64> = OnceLock::new();
     *MAX.get_or_init(|| {
         let mut rl = libc::rlimit {

@@ -5,7 +5,7 @@
 use super::runtime::{erts_runtime, runtime};
 use super::{
     erts_status, guard, str_arg, timeout, Failure, ERL_NIF_TERM, ERTS_BADARG, ERTS_EXCEPTION,
-    ERTS_NOPROC, ERTS_SYSTEM_LIMIT, ERTS_TIMEOUT,
+    ERTS_NOPROC, ERTS_STOPPED, ERTS_SYSTEM_LIMIT, ERTS_TIMEOUT,
 };
 use erts::atom;
 use erts::heap::Heap;
@@ -66,6 +66,9 @@ fn run_call(
             ERTS_TIMEOUT,
             format!("{} did not return within {timeout_ms} ms", mfa()),
         )),
+        Err(CallError::Stopped) => Err(rt.check_running().err().unwrap_or_else(|| {
+            Failure(ERTS_STOPPED, "the runtime stopped during the call".into())
+        })),
         Err(CallError::Spawn(e)) => Err(Failure(
             ERTS_SYSTEM_LIMIT,
             format!("cannot start a process for {}: {e:?}", mfa()),

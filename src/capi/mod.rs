@@ -11,7 +11,6 @@
 
 pub mod call;
 pub mod code;
-mod instance_shim;
 pub mod mailbox;
 pub mod runtime;
 

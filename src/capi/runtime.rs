@@ -8,10 +8,10 @@
 //! reads the status with `erts_runtime_halted`.
 
 use super::erts_status;
-use super::instance_shim::Instance;
 use super::{guard, str_arg, Failure, ERTS_START_FAILED, ERTS_STOPPED};
 use erts::atom;
 use erts::host::call::Outcome;
+use erts::instance::Instance;
 use erts::term::boxed;
 use parking_lot::Mutex;
 use std::ffi::{c_char, c_int};
@@ -173,9 +173,11 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
             let opts = erts::runtime::Options {
                 root: root.clone(),
                 pa: a.pa.clone(),
+                no_input: true,
             };
-            erts::runtime::init(&opts);
-            Ok(erts::runtime::start_bare(schedulers))
+            erts::runtime::start_bare(&opts, schedulers)
+                .map(|s| s.group_leader)
+                .map_err(|e| Failure(ERTS_START_FAILED, format!("cannot start: {e}")))
         } else {
             let root = root.clone().ok_or_else(|| {
                 Failure(
@@ -190,7 +192,7 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
             }
             user.extend(a.init.iter().cloned());
             let args = erts::runtime::boot_args(&root, &user);
-            erts::runtime::start_boot(&root, &args, schedulers, false)
+            erts::runtime::start_boot(&root, &args, schedulers)
                 .map_err(|e| Failure(ERTS_START_FAILED, format!("cannot boot OTP: {e}")))?;
             wait_booted()?;
             Ok(erts::process::registry::whereis(atom::atom("user")))
@@ -218,6 +220,12 @@ fn wait_booted() -> Result<(), Failure> {
     let get_status = erts::module::export(atom::atom("init"), atom::atom("get_status"), 0);
     let started = atom::atom("started");
     loop {
+        if erts::instance::stopping() {
+            return Err(Failure(
+                ERTS_START_FAILED,
+                "OTP halted while it booted".into(),
+            ));
+        }
         let registered = erts::process::registry::whereis(atom::atom("init")).is_some();
         if registered {
             let r = erts::host::call::call(get_status, &[], None, Some(Duration::from_secs(5)));

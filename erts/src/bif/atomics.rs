@@ -23,7 +23,6 @@ use crate::process::Process;
 use crate::term::boxed;
 use crate::term::Term;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 
 /// Set in the reference number of an array (ordinary references never reach it).
 const ARRAY_REF_TAG: u64 = 1 << 63;
@@ -48,7 +47,8 @@ pub struct AtomicsArray {
 }
 
 fn arrays() -> &'static boxcar::Vec<AtomicsArray> {
-    static A: OnceLock<boxcar::Vec<AtomicsArray>> = OnceLock::new();
+    static A: crate::instance::InstanceLocal<boxcar::Vec<AtomicsArray>> =
+        crate::instance::InstanceLocal::new();
     A.get_or_init(boxcar::Vec::new)
 }
 

@@ -201,7 +201,23 @@ fn halt_how(t: Term) -> Option<HaltHow> {
     Some(HaltHow::Slogan(text.into_bytes()))
 }
 
-fn do_halt(code: i32, flush: bool) -> ! {
+/// Halts with status `code`. In an instance with a halt handler (an embedded runtime) the
+/// handler gets the status and the instance stops; the calling process ends its slice
+/// (calling `halt` again, should it ever run) and never returns from the call. Otherwise
+/// the OS process exits, as OTP's.
+fn do_halt(p: &mut Process, code: i32, flush: bool, args: &[Term]) -> BifResult {
+    if crate::instance::current().halt_handler().is_some() {
+        if flush {
+            crate::port::flush_all(std::time::Duration::from_secs(5));
+        }
+        let _ = std::io::stdout().flush();
+        crate::instance::halt(code);
+        return Err(super::retry_after_yield(p, "erlang", "halt", args));
+    }
+    exit_process(code, flush)
+}
+
+fn exit_process(code: i32, flush: bool) -> ! {
     if code == 134 {
         // `halt(abort)`: the runtime aborts (a core dump where the OS makes one).
         let _ = std::io::stdout().flush();
@@ -215,18 +231,24 @@ fn do_halt(code: i32, flush: bool) -> ! {
     std::process::exit(code)
 }
 
-fn halt_0(_p: &mut Process, _a: &[Term]) -> BifResult {
-    do_halt(0, true)
+fn halt_0(p: &mut Process, a: &[Term]) -> BifResult {
+    do_halt(p, 0, true, a)
 }
 
 fn halt_1(p: &mut Process, a: &[Term]) -> BifResult {
-    halt(p, a[0], true)
+    halt(p, a[0], true, a)
 }
 
-fn halt(p: &mut Process, how: Term, flush: bool) -> BifResult {
+fn halt(p: &mut Process, how: Term, flush: bool, args: &[Term]) -> BifResult {
     match halt_how(how) {
-        Some(HaltHow::Status(c)) => do_halt(c, flush),
-        Some(HaltHow::Slogan(s)) => crate::crash_dump::halt_with_slogan(p, &s),
+        Some(HaltHow::Status(c)) => do_halt(p, c, flush, args),
+        Some(HaltHow::Slogan(s)) => {
+            if crate::instance::current().halt_handler().is_some() {
+                crate::crash_dump::write_for_slogan(p, &s);
+                return do_halt(p, 1, false, args);
+            }
+            crate::crash_dump::halt_with_slogan(p, &s)
+        }
         None => Err(Fail::badarg()),
     }
 }
@@ -246,7 +268,7 @@ fn halt_2(p: &mut Process, a: &[Term]) -> BifResult {
         }
         flush = boxed::tuple_element(o, 1) == Term::bool(true);
     }
-    halt(p, a[0], flush)
+    halt(p, a[0], flush, a)
 }
 
 fn nif_error_1(_p: &mut Process, a: &[Term]) -> BifResult {

@@ -123,9 +123,9 @@ fn call_on_load_function_1(_p: &mut Process, a: &[Term]) -> BifResult {
 /// An export that reaches the `on_load` function at `off` of `m` (one per module version).
 fn on_load_export(m: &Arc<Module>, f: Atom, off: usize) -> &'static module::Export {
     use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static CACHE: OnceLock<parking_lot::Mutex<HashMap<usize, &'static module::Export>>> =
-        OnceLock::new();
+    static CACHE: crate::instance::InstanceLocal<
+        parking_lot::Mutex<HashMap<usize, &'static module::Export>>,
+    > = crate::instance::InstanceLocal::new();
     let code = &m.code[off] as *const crate::emu::instr::Instr;
     let mut c = CACHE.get_or_init(Default::default).lock();
     c.entry(code as usize).or_insert_with(|| {

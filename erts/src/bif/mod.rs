@@ -97,6 +97,7 @@ impl Registry {
 
 /// BIFs implemented outside `erts` (the `ports` and `nif-api` crates: `erl_ddll`, NIF
 /// loading), added by [`register_extension`] before the registry is built.
+// Process-wide: the BIF table is functions, the same for every instance.
 static EXTENSIONS: parking_lot::Mutex<Vec<fn(&mut Registry)>> = parking_lot::Mutex::new(Vec::new());
 
 /// Adds BIFs from another crate. Call it at start-up, before any code is loaded (the

@@ -4,7 +4,7 @@
 //! The table is an immutable snapshot behind an atomic pointer: `get` reads the current
 //! snapshot under an epoch guard (no lock); `put` and `erase` (serialised among themselves)
 //! build a new snapshot, publish it, and retire the old one once no reader can still be
-//! looking at it. Stored terms live in areas that are never collected: a replaced or erased
+//! looking at it. Stored terms live in areas that are never collected while the instance lives: a replaced or erased
 //! term stays valid, because processes may hold it without a copy (OTP instead copies it into
 //! them at their next GC).
 
@@ -22,7 +22,6 @@ use crossbeam_epoch::{self as epoch, Atomic, Owned};
 use parking_lot::Mutex;
 
 use std::sync::atomic::Ordering;
-use std::sync::OnceLock;
 
 /// One version of the table: key hash → (key, value) pairs.
 #[derive(Clone, Default)]
@@ -32,7 +31,7 @@ struct Snapshot {
     words: usize,
 }
 
-// SAFETY: the terms point into areas that are never freed nor changed.
+// SAFETY: the terms point into areas that are never changed and freed only with the instance.
 unsafe impl Send for Snapshot {}
 // SAFETY: as above; a snapshot is immutable once published.
 unsafe impl Sync for Snapshot {}
@@ -53,8 +52,23 @@ struct Table {
     writer: Mutex<()>,
 }
 
+impl Drop for Table {
+    fn drop(&mut self) {
+        // SAFETY: the instance is gone (its threads are joined), so no reader holds the
+        // snapshot; it was made by `Owned::new`.
+        let guard = unsafe { epoch::unprotected() };
+        let cur = self
+            .current
+            .swap(epoch::Shared::null(), Ordering::AcqRel, guard);
+        if !cur.is_null() {
+            // SAFETY: as above: nothing else refers to it.
+            drop(unsafe { cur.into_owned() });
+        }
+    }
+}
+
 fn table() -> &'static Table {
-    static T: OnceLock<Table> = OnceLock::new();
+    static T: crate::instance::InstanceLocal<Table> = crate::instance::InstanceLocal::new();
     T.get_or_init(|| Table {
         current: Atomic::new(Snapshot::default()),
         writer: Mutex::new(()),
@@ -117,10 +131,12 @@ fn put_2(_p: &mut Process, a: &[Term]) -> BifResult {
         return Ok(Term::atom(atom::OK));
     }
     let words = copy::size_of(key) + copy::size_of(value);
-    // The stored copy's area is never freed (see the module documentation).
-    let area: &'static mut Heap = Box::leak(Box::new(Heap::with_capacity(words)));
-    let k = copy::copy(area, key);
-    let v = copy::copy(area, value);
+    // The stored copy's area lives as long as the instance (see the module documentation).
+    let mut area = Heap::with_capacity(words);
+    let k = copy::copy(&mut area, key);
+    let v = copy::copy(&mut area, value);
+    // Moving the heap keeps its blocks where they are.
+    crate::instance::leak(area);
     update(|s| {
         let bucket = s.by_hash.entry(internal_hash(k, 0)).or_default();
         match bucket.iter_mut().find(|(old, _)| exact_eq(*old, k)) {

@@ -33,6 +33,7 @@ fn self_0(p: &mut Process, _a: &[Term]) -> BifResult {
 
 /// A new unique reference number (references, monitors and timers share the sequence).
 pub fn new_ref_id() -> u64 {
+    // Process-wide: reference numbers are unique in the OS process (magic objects are found by them).
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }

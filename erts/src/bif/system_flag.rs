@@ -23,8 +23,12 @@ pub fn register(r: &mut Registry) {
 
 /// Whether scheduler wall time is being measured (`kernel_refc` turns it on and off for the
 /// processes that use `statistics(scheduler_wall_time)`).
-static SCHEDULER_WALL_TIME: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+/// Per runtime instance.
+fn scheduler_wall_time_cell() -> &'static std::sync::atomic::AtomicBool {
+    static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::atomic::AtomicBool::new(false))
+}
 
 /// `erts_internal:scheduler_wall_time(Enable)`: sets the flag, returns its previous value.
 /// (This runtime measures nothing more when it is on: `statistics(scheduler_wall_time)` is
@@ -35,7 +39,7 @@ fn scheduler_wall_time_1(_p: &mut Process, a: &[Term]) -> BifResult {
         t if t == Term::bool(false) => false,
         _ => return Err(Fail::badarg()),
     };
-    let old = SCHEDULER_WALL_TIME.swap(on, std::sync::atomic::Ordering::Relaxed);
+    let old = scheduler_wall_time_cell().swap(on, std::sync::atomic::Ordering::Relaxed);
     Ok(Term::bool(old))
 }
 

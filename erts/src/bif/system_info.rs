@@ -57,7 +57,7 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "is_alive", 0, |_, _| Ok(Term::bool(false)));
     r.add("erlang", "is_builtin", 3, is_builtin_3);
     r.add("io", "printable_range", 0, |_, _| {
-        let unicode = PRINTABLE_UNICODE.load(std::sync::atomic::Ordering::Relaxed);
+        let unicode = printable_unicode_cell().load(std::sync::atomic::Ordering::Relaxed);
         Ok(Term::atom(atom::atom(if unicode {
             "unicode"
         } else {
@@ -224,11 +224,16 @@ fn clock_source(p: &mut Process, clock: libc::clockid_t, name: &str) -> Term {
 }
 
 /// `+pc unicode`: `io:printable_range/0` says `unicode` instead of `latin1`.
-static PRINTABLE_UNICODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Per runtime instance.
+fn printable_unicode_cell() -> &'static std::sync::atomic::AtomicBool {
+    static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicBool> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::atomic::AtomicBool::new(false))
+}
 
 /// Sets the range of printable characters (`+pc`): all of Unicode, or Latin-1.
 pub fn set_printable_unicode(unicode: bool) {
-    PRINTABLE_UNICODE.store(unicode, std::sync::atomic::Ordering::Relaxed);
+    printable_unicode_cell().store(unicode, std::sync::atomic::Ordering::Relaxed);
 }
 
 fn string(p: &mut Process, s: &str) -> Term {
@@ -392,10 +397,29 @@ fn system_architecture() -> String {
 }
 
 /// The "last call" values of `statistics/1`'s `{Total, SinceLastCall}` items.
-static LAST_RUNTIME: AtomicU64 = AtomicU64::new(0);
-static LAST_WALL_CLOCK: AtomicU64 = AtomicU64::new(0);
-static LAST_REDUCTIONS: AtomicU64 = AtomicU64::new(0);
-static LAST_EXACT_REDUCTIONS: AtomicU64 = AtomicU64::new(0);
+/// Per runtime instance.
+fn last_runtime_cell() -> &'static AtomicU64 {
+    static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU64::new(0))
+}
+
+/// Per runtime instance: the last wall clock.
+fn last_wall_clock_cell() -> &'static AtomicU64 {
+    static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU64::new(0))
+}
+
+/// Per runtime instance: the last reductions.
+fn last_reductions_cell() -> &'static AtomicU64 {
+    static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU64::new(0))
+}
+
+/// Per runtime instance: the last exact reductions.
+fn last_exact_reductions_cell() -> &'static AtomicU64 {
+    static S: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU64::new(0))
+}
 
 fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
     use crate::sched::stats;
@@ -425,15 +449,21 @@ fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
         v
     };
     Ok(match key.name() {
-        "runtime" => pair(p, stats::since_last(&LAST_RUNTIME, stats::cpu_time_ms())),
+        "runtime" => pair(
+            p,
+            stats::since_last(last_runtime_cell(), stats::cpu_time_ms()),
+        ),
         "wall_clock" => {
             let ms = process_start().elapsed().as_millis() as u64;
-            pair(p, stats::since_last(&LAST_WALL_CLOCK, ms))
+            pair(p, stats::since_last(last_wall_clock_cell(), ms))
         }
-        "reductions" => pair(p, stats::since_last(&LAST_REDUCTIONS, stats::reductions())),
+        "reductions" => pair(
+            p,
+            stats::since_last(last_reductions_cell(), stats::reductions()),
+        ),
         "exact_reductions" => pair(
             p,
-            stats::since_last(&LAST_EXACT_REDUCTIONS, stats::reductions()),
+            stats::since_last(last_exact_reductions_cell(), stats::reductions()),
         ),
         "context_switches" => pair(p, (stats::context_switches(), 0)),
         "garbage_collection" => {
@@ -465,7 +495,8 @@ fn statistics_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// When the VM started: `statistics(wall_clock)` counts from there.
 fn process_start() -> std::time::Instant {
-    static S: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    static S: crate::instance::InstanceLocal<std::time::Instant> =
+        crate::instance::InstanceLocal::new();
     *S.get_or_init(std::time::Instant::now)
 }
 

@@ -9,7 +9,6 @@ use crate::process::Process;
 use crate::term::boxed;
 use crate::term::Term;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub fn register(r: &mut Registry) {
@@ -76,7 +75,7 @@ fn native() -> Term {
 }
 
 fn start() -> Instant {
-    static START: OnceLock<Instant> = OnceLock::new();
+    static START: crate::instance::InstanceLocal<Instant> = crate::instance::InstanceLocal::new();
     *START.get_or_init(Instant::now)
 }
 
@@ -125,7 +124,7 @@ pub fn monotonic_nanos() -> i128 {
 /// as in OTP's default `no_time_warp` mode, fixed when first asked for, so every reader sees
 /// the same offset.
 pub fn time_offset_nanos() -> i128 {
-    static OFFSET: std::sync::OnceLock<i128> = std::sync::OnceLock::new();
+    static OFFSET: crate::instance::InstanceLocal<i128> = crate::instance::InstanceLocal::new();
     *OFFSET.get_or_init(|| unix_nanos() - monotonic_nanos())
 }
 
@@ -163,12 +162,13 @@ fn mega_secs_micro(p: &mut Process, us: i128) -> Term {
 
 /// `now/0`: like `timestamp/0` but strictly increasing between calls.
 fn now_0(p: &mut Process, _a: &[Term]) -> BifResult {
-    static LAST: AtomicU64 = AtomicU64::new(0);
+    static LAST: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    let last = LAST.get_or_default();
     let now = (unix_nanos() / 1000) as u64;
-    let mut prev = LAST.load(Ordering::Relaxed);
+    let mut prev = last.load(Ordering::Relaxed);
     let v = loop {
         let v = now.max(prev + 1);
-        match LAST.compare_exchange_weak(prev, v, Ordering::AcqRel, Ordering::Relaxed) {
+        match last.compare_exchange_weak(prev, v, Ordering::AcqRel, Ordering::Relaxed) {
             Ok(_) => break v,
             Err(cur) => prev = cur,
         }
@@ -180,8 +180,10 @@ fn now_0(p: &mut Process, _a: &[Term]) -> BifResult {
 /// one counter serves every caller, so the integers are also strictly monotonic. Like OTP,
 /// plain unique integers may be negative; positive ones start at 1.
 pub fn next_unique(positive: bool) -> i128 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed) as i128;
+    static NEXT: crate::instance::InstanceLocal<AtomicU64> = crate::instance::InstanceLocal::new();
+    let n = NEXT
+        .get_or_init(|| AtomicU64::new(1))
+        .fetch_add(1, Ordering::Relaxed) as i128;
     if positive {
         n
     } else {

@@ -123,6 +123,14 @@ fn to_stderr(text: &[u8]) {
 /// for (saying so on stderr), and exits with status 1. `caller` is the process calling
 /// `halt` (its lock is held by the caller).
 pub fn halt_with_slogan(caller: &mut Process, slogan: &[u8]) -> ! {
+    write_for_slogan(caller, slogan);
+    std::process::exit(1)
+}
+
+/// What `halt(Slogan)` does before the exit: flushes the ports, prints the slogan and
+/// writes the crash dump the environment asks for (an embedded instance with a halt
+/// handler then stops instead of exiting; it gets no alarm that ends the OS process).
+pub fn write_for_slogan(caller: &mut Process, slogan: &[u8]) {
     crate::port::flush_all(Duration::from_secs(5));
     let _ = std::io::stdout().flush();
     let mut text = slogan.to_vec();
@@ -137,7 +145,8 @@ pub fn halt_with_slogan(caller: &mut Process, slogan: &[u8]) -> ! {
             )
             .as_bytes(),
         );
-        if let Some(s) = settings.seconds {
+        let embedded = crate::instance::current().halt_handler().is_some();
+        if let Some(s) = settings.seconds.filter(|_| !embedded) {
             // OTP's alarm: a dump that takes too long is given up, and the runtime exits.
             let _ = std::thread::Builder::new()
                 .name("crash_dump_alarm".into())
@@ -150,7 +159,6 @@ pub fn halt_with_slogan(caller: &mut Process, slogan: &[u8]) -> ! {
             to_stderr(b"done\n");
         }
     }
-    std::process::exit(1)
 }
 
 /// Writes the dump file of `settings` for `slogan`.

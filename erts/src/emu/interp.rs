@@ -41,22 +41,35 @@ pub enum Outcome {
 
 /// Code that a process's first frame returns to.
 fn exit_code() -> *const Instr {
+    // Process-wide: one instruction that refers to nothing of an instance.
     static CODE: OnceLock<Box<[Instr]>> = OnceLock::new();
     CODE.get_or_init(|| vec![Instr::NormalExit].into_boxed_slice())
         .as_ptr()
 }
 
+/// `erlang:send/2` (the location of a failed `send` instruction).
+#[cold]
+#[inline(never)]
+fn send_export() -> &'static Export {
+    static SEND: crate::instance::InstanceLocal<&'static Export> =
+        crate::instance::InstanceLocal::new();
+    SEND.get_or_init(|| crate::module::export(atom::atom("erlang"), atom::atom("send"), 2))
+}
+
 /// `erlang:apply/3`.
+#[inline(never)]
 fn apply_3() -> &'static Export {
-    static E: OnceLock<&'static Export> = OnceLock::new();
+    static E: crate::instance::InstanceLocal<&'static Export> =
+        crate::instance::InstanceLocal::new();
     E.get_or_init(|| crate::module::export(atom::ERLANG, atom::atom("apply"), 3))
 }
 
 /// The export whose code is [`Instr::Hibernate`]; `erlang:hibernate/3` traps to it.
 pub fn hibernate_export() -> &'static Export {
-    static E: OnceLock<&'static Export> = OnceLock::new();
+    static E: crate::instance::InstanceLocal<&'static Export> =
+        crate::instance::InstanceLocal::new();
     E.get_or_init(|| {
-        let code: &'static [Instr] = Box::leak(vec![Instr::Hibernate].into_boxed_slice());
+        let code: &'static [Instr] = crate::instance::leak_slice(vec![Instr::Hibernate]);
         Export::synthetic(
             crate::module::Mfa {
                 module: atom::ERLANG,
@@ -72,7 +85,8 @@ pub fn hibernate_export() -> &'static Export {
 /// process waits until the port resumes it ([`Instr::AwaitPortResume`]), then calls
 /// `erts_internal:port_command/3` again.
 pub fn port_busy_wait_export() -> &'static Export {
-    static E: OnceLock<&'static Export> = OnceLock::new();
+    static E: crate::instance::InstanceLocal<&'static Export> =
+        crate::instance::InstanceLocal::new();
     E.get_or_init(|| {
         let mfa = crate::module::Mfa {
             module: atom::atom("erts_internal"),
@@ -80,9 +94,10 @@ pub fn port_busy_wait_export() -> &'static Export {
             arity: 3,
         };
         let retry = crate::module::export(mfa.module, mfa.function, mfa.arity);
-        let code: &'static [Instr] = Box::leak(
-            vec![Instr::AwaitPortResume, Instr::CallExtOnly { export: retry }].into_boxed_slice(),
-        );
+        let code: &'static [Instr] = crate::instance::leak_slice(vec![
+            Instr::AwaitPortResume,
+            Instr::CallExtOnly { export: retry },
+        ]);
         Export::synthetic(mfa, code.as_ptr())
     })
 }
@@ -108,20 +123,29 @@ pub fn setup_spawn(proc: &mut Process, export: &'static Export, args: &[Term]) {
 }
 
 /// A code address that calls `export` (its own code, or a BIF trampoline).
+#[inline]
 fn trampoline_for(export: &'static Export) -> *const Instr {
     let a = export.address();
     if !a.is_null() {
         return a;
     }
+    stub_for(export)
+}
+
+/// The stub of [`trampoline_for`] (kept out of the interpreter loop).
+#[cold]
+#[inline(never)]
+fn stub_for(export: &'static Export) -> *const Instr {
     // A per-export stub (made once per export): an external tail call, so undefined functions
     // are handled (loaded or raised as undef) by the ordinary call path.
-    static STUBS: OnceLock<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
-        OnceLock::new();
+    static STUBS: crate::instance::InstanceLocal<
+        parking_lot::Mutex<std::collections::HashMap<usize, usize>>,
+    > = crate::instance::InstanceLocal::new();
     let mut stubs = STUBS.get_or_init(Default::default).lock();
     let key = export as *const Export as usize;
     *stubs.entry(key).or_insert_with(|| {
         let code: &'static [Instr] =
-            Box::leak(vec![Instr::CallExtOnly { export }].into_boxed_slice());
+            crate::instance::leak_slice(vec![Instr::CallExtOnly { export }]);
         code.as_ptr() as usize
     }) as *const Instr
 }
@@ -1278,10 +1302,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                         next!();
                     }
                     Err(f) => {
-                        static SEND: OnceLock<&'static Export> = OnceLock::new();
-                        let export = *SEND.get_or_init(|| {
-                            crate::module::export(atom::atom("erlang"), atom::atom("send"), 2)
-                        });
+                        let export = send_export();
                         raise!(
                             f,
                             raise::Ctx::Bif {
@@ -1822,12 +1843,13 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
 /// An internal export whose code calls the fun in `x[n]` with `x[0..n]` (used by
 /// `erlang:apply/2` on funs).
 pub fn apply_fun_export(n: u32) -> &'static Export {
-    static CACHE: OnceLock<parking_lot::Mutex<std::collections::HashMap<u32, &'static Export>>> =
-        OnceLock::new();
+    static CACHE: crate::instance::InstanceLocal<
+        parking_lot::Mutex<std::collections::HashMap<u32, &'static Export>>,
+    > = crate::instance::InstanceLocal::new();
     let mut c = CACHE.get_or_init(Default::default).lock();
     c.entry(n).or_insert_with(|| {
         let code: &'static [Instr] =
-            Box::leak(vec![Instr::CallFun { arity: n }, Instr::Return].into_boxed_slice());
+            crate::instance::leak_slice(vec![Instr::CallFun { arity: n }, Instr::Return]);
         Export::synthetic(
             crate::module::Mfa {
                 module: atom::ERLANG,
@@ -2024,13 +2046,14 @@ fn error_handler_lambda(
 /// A code address that waits for `e`'s module to finish its `on_load` function, then calls
 /// `e` (one stub per export, made once).
 fn await_on_load_stub(e: &'static Export) -> *const Instr {
-    static STUBS: OnceLock<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
-        OnceLock::new();
+    static STUBS: crate::instance::InstanceLocal<
+        parking_lot::Mutex<std::collections::HashMap<usize, usize>>,
+    > = crate::instance::InstanceLocal::new();
     let mut stubs = STUBS.get_or_init(Default::default).lock();
     let key = e as *const Export as usize;
     *stubs.entry(key).or_insert_with(|| {
         let code: &'static [Instr] =
-            Box::leak(vec![Instr::AwaitOnLoad { export: e }].into_boxed_slice());
+            crate::instance::leak_slice(vec![Instr::AwaitOnLoad { export: e }]);
         code.as_ptr() as usize
     }) as *const Instr
 }

@@ -19,16 +19,21 @@ use crate::term::{Term, TAG_PRIMARY_HEADER};
 pub const BACKTRACE_DEPTH: usize = 8;
 
 /// The current `backtrace_depth` (`erlang:system_flag/2`).
-static DEPTH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(BACKTRACE_DEPTH);
+/// Per runtime instance.
+fn depth_cell() -> &'static std::sync::atomic::AtomicUsize {
+    static S: crate::instance::InstanceLocal<std::sync::atomic::AtomicUsize> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::atomic::AtomicUsize::new(BACKTRACE_DEPTH))
+}
 
 /// The maximum number of stack trace entries.
 pub fn backtrace_depth() -> usize {
-    DEPTH.load(std::sync::atomic::Ordering::Relaxed)
+    depth_cell().load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Sets `backtrace_depth` (capped at OTP's maximum, 10 000); returns the old value.
 pub fn set_backtrace_depth(n: usize) -> usize {
-    DEPTH.swap(n.min(10_000), std::sync::atomic::Ordering::Relaxed)
+    depth_cell().swap(n.min(10_000), std::sync::atomic::Ordering::Relaxed)
 }
 
 /// An exception that no catch handled.

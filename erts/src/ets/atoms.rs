@@ -67,6 +67,7 @@ ets_atoms! {
 
 /// The ETS atoms.
 pub fn am() -> &'static Atoms {
+    // Process-wide: atoms.
     static A: OnceLock<Atoms> = OnceLock::new();
     A.get_or_init(make)
 }

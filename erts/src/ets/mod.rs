@@ -21,7 +21,7 @@ use crate::term::Term;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use store::Store;
 
 /// The table types.
@@ -226,7 +226,7 @@ pub struct Registry {
 
 /// The table registry.
 pub fn registry() -> &'static Registry {
-    static R: OnceLock<Registry> = OnceLock::new();
+    static R: crate::instance::InstanceLocal<Registry> = crate::instance::InstanceLocal::new();
     R.get_or_init(|| Registry {
         by_id: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
         by_name: RwLock::new(HashMap::new()),
@@ -329,10 +329,8 @@ impl Registry {
             Store::new(t.kind, t.keypos, t.hash_shape),
         );
         if old.len() >= BACKGROUND_FREE {
-            let freed = std::thread::Builder::new()
-                .name("ets-free".into())
-                .spawn(move || drop(old));
-            drop(freed);
+            // A failed start drops the objects here instead.
+            let _ = crate::instance::spawn_thread("ets-free".into(), 0, move || drop(old));
         }
     }
 

@@ -44,6 +44,8 @@ pub enum CallError {
     Spawn(SpawnError),
     /// No outcome within the timeout (the process running the call is killed).
     Timeout,
+    /// The instance stopped (halted, or shut down) before the call ended.
+    Stopped,
 }
 
 /// Where the outcome of one call is left for its caller.
@@ -140,11 +142,22 @@ pub fn call(
     }
     let mut g = slot.outcome.lock();
     slot.sleeping.store(true, Ordering::Release);
+    // The instance may stop meanwhile (Erlang code halts it): look every 20 ms.
+    let tick = Duration::from_millis(20);
     while g.is_none() {
+        if crate::instance::stopping() {
+            return Err(CallError::Stopped);
+        }
+        let wake = Instant::now() + tick;
         match deadline {
-            None => slot.ready.wait(&mut g),
+            None => {
+                slot.ready.wait_until(&mut g, wake);
+            }
             Some(d) => {
-                if slot.ready.wait_until(&mut g, d).timed_out() && g.is_none() {
+                if slot.ready.wait_until(&mut g, d.min(wake)).timed_out()
+                    && g.is_none()
+                    && Instant::now() >= d
+                {
                     drop(g);
                     let kill = OwnedTerm::immediate(Term::atom(atom::KILL));
                     let sig = Signal::Exit {

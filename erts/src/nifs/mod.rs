@@ -34,7 +34,6 @@ use crate::process::signals::Signal;
 use crate::term::Term;
 use parking_lot::Mutex;
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 /// One function of a built-in library: `name/arity` of the module's stub.
 pub struct BuiltinNif {
@@ -111,7 +110,8 @@ impl LoadError {
 
 /// The module versions (by the address of their code) that have their built-in library.
 fn loaded() -> &'static Mutex<HashSet<usize>> {
-    static L: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();
+    static L: crate::instance::InstanceLocal<Mutex<HashSet<usize>>> =
+        crate::instance::InstanceLocal::new();
     L.get_or_init(Default::default)
 }
 
@@ -147,7 +147,7 @@ pub fn load(caller: &Module, lib: &'static BuiltinLib, load_info: Term) -> Resul
         return Err(LoadError::LoadCall(veto));
     }
     for (name, f) in found {
-        let callee: &'static NifCallee = Box::leak(Box::new(NifCallee::builtin(f.f)));
+        let callee: &'static NifCallee = crate::instance::leak(NifCallee::builtin(f.f));
         // Cannot fail: the entry was found above, and code is never changed meanwhile.
         let _ = crate::nif::install(caller, name, f.arity, callee);
     }

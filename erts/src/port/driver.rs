@@ -9,7 +9,7 @@ use super::PortCore;
 use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::os::fd::RawFd;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Why a port could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,8 @@ pub trait DriverFactory: Send + Sync {
 }
 
 fn drivers() -> &'static RwLock<HashMap<String, Arc<dyn DriverFactory>>> {
-    static D: OnceLock<RwLock<HashMap<String, Arc<dyn DriverFactory>>>> = OnceLock::new();
+    static D: crate::instance::InstanceLocal<RwLock<HashMap<String, Arc<dyn DriverFactory>>>> =
+        crate::instance::InstanceLocal::new();
     D.get_or_init(|| RwLock::new(HashMap::new()))
 }
 

@@ -5,7 +5,7 @@ use super::PortCell;
 use crate::id_hash::IdHashMap;
 use parking_lot::RwLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 const SHARDS: usize = 16;
 
@@ -89,6 +89,18 @@ impl PortTable {
 
 /// The port table.
 pub fn table() -> &'static PortTable {
-    static T: OnceLock<PortTable> = OnceLock::new();
-    T.get_or_init(PortTable::new)
+    static T: crate::instance::InstanceLocal<PortTable> = crate::instance::InstanceLocal::new();
+    T.get_or_init(|| {
+        crate::instance::on_teardown(|| {
+            // Every port still open ends (its driver stops: descriptors closed, programs
+            // told by end of input), as when the runtime exits.
+            for c in table().all() {
+                let reason = crate::process::signals::OwnedTerm::immediate(
+                    crate::term::Term::atom(crate::atom::KILL),
+                );
+                c.lock().terminate(&c, reason);
+            }
+        });
+        PortTable::new()
+    })
 }

@@ -6,7 +6,6 @@
 
 use crate::id_hash::IdHashMap;
 use parking_lot::RwLock;
-use std::sync::OnceLock;
 
 /// What else ends an alias besides `unalias/1` and the death of its owner.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -25,7 +24,8 @@ pub enum AliasMode {
 const SHARDS: usize = 16;
 
 fn owners() -> &'static [RwLock<IdHashMap<u64, u64>>] {
-    static O: OnceLock<Vec<RwLock<IdHashMap<u64, u64>>>> = OnceLock::new();
+    static O: crate::instance::InstanceLocal<Vec<RwLock<IdHashMap<u64, u64>>>> =
+        crate::instance::InstanceLocal::new();
     O.get_or_init(|| {
         (0..SHARDS)
             .map(|_| RwLock::new(IdHashMap::default()))

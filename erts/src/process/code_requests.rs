@@ -19,7 +19,6 @@ use crate::term::Term;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// The file name `code:is_loaded/1` reports for a module loaded by `load_binary` (which may
 /// be any string or atom the caller gave).
@@ -30,13 +29,15 @@ enum LoadedAs {
 }
 
 fn loaded_as() -> &'static Mutex<HashMap<Atom, LoadedAs>> {
-    static L: OnceLock<Mutex<HashMap<Atom, LoadedAs>>> = OnceLock::new();
+    static L: crate::instance::InstanceLocal<Mutex<HashMap<Atom, LoadedAs>>> =
+        crate::instance::InstanceLocal::new();
     L.get_or_init(Default::default)
 }
 
 /// Modules made sticky or unsticky by `stick_mod`/`stick_dir` (and their opposites).
 fn sticky_overrides() -> &'static Mutex<HashMap<Atom, bool>> {
-    static S: OnceLock<Mutex<HashMap<Atom, bool>>> = OnceLock::new();
+    static S: crate::instance::InstanceLocal<Mutex<HashMap<Atom, bool>>> =
+        crate::instance::InstanceLocal::new();
     S.get_or_init(Default::default)
 }
 
@@ -302,8 +303,9 @@ fn stick_dir(dir: Term, stick: bool) -> bool {
 
 /// Prepared code (`erlang:prepare_loading/2`) by reference number.
 fn prepared() -> &'static Mutex<HashMap<u64, std::sync::Arc<crate::module::Module>>> {
-    static P: OnceLock<Mutex<HashMap<u64, std::sync::Arc<crate::module::Module>>>> =
-        OnceLock::new();
+    static P: crate::instance::InstanceLocal<
+        Mutex<HashMap<u64, std::sync::Arc<crate::module::Module>>>,
+    > = crate::instance::InstanceLocal::new();
     P.get_or_init(Default::default)
 }
 
@@ -564,7 +566,8 @@ pub fn code_server(from: Term, req: Term) -> bool {
 /// `erl_prim_loader`'s own search path (`set_path/1`, `get_path/0`); empty in a bare run,
 /// where plain file names are read from the current folder.
 fn prim_path() -> &'static Mutex<Vec<String>> {
-    static P: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    static P: crate::instance::InstanceLocal<Mutex<Vec<String>>> =
+        crate::instance::InstanceLocal::new();
     P.get_or_init(Default::default)
 }
 

@@ -24,6 +24,7 @@ pub const NATIVE_BIT: u64 = 1 << 62;
 /// and the signal. Runs in the sender's thread, without locks held.
 pub type NativeHook = fn(owner: u64, sig: Signal);
 
+// Process-wide: a function `nif-api` installs, the same for every instance.
 static NATIVE_HOOK: std::sync::OnceLock<NativeHook> = std::sync::OnceLock::new();
 
 /// Sets the hook for signals to native monitor owners (once, at start-up); false if set.

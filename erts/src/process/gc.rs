@@ -39,31 +39,49 @@ pub struct GcSettings {
     pub fullsweep_after: u32,
 }
 
-/// The system-wide defaults of new processes (`erlang:system_flag/2`).
-static DEFAULT_MIN_HEAP: AtomicUsize = AtomicUsize::new(MIN_HEAP_SIZE);
-static DEFAULT_FULLSWEEP: AtomicU32 = AtomicU32::new(65535);
-static DEFAULT_MAX_HEAP_SIZE: AtomicUsize = AtomicUsize::new(0);
-/// Bit 0: kill, bit 1: error_logger.
-static DEFAULT_MAX_HEAP_FLAGS: AtomicU8 = AtomicU8::new(3);
+/// The instance-wide defaults of new processes (`erlang:system_flag/2`).
+/// Per runtime instance.
+fn default_min_heap_cell() -> &'static AtomicUsize {
+    static S: crate::instance::InstanceLocal<AtomicUsize> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicUsize::new(MIN_HEAP_SIZE))
+}
+
+/// Per runtime instance: the default fullsweep.
+fn default_fullsweep_cell() -> &'static AtomicU32 {
+    static S: crate::instance::InstanceLocal<AtomicU32> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU32::new(65535))
+}
+
+/// Per runtime instance: the default max heap size.
+fn default_max_heap_size_cell() -> &'static AtomicUsize {
+    static S: crate::instance::InstanceLocal<AtomicUsize> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicUsize::new(0))
+}
+
+/// Per runtime instance: the default max heap flags (bit 0: kill, bit 1: error_logger).
+fn default_max_heap_flags_cell() -> &'static AtomicU8 {
+    static S: crate::instance::InstanceLocal<AtomicU8> = crate::instance::InstanceLocal::new();
+    S.get_or_init(|| AtomicU8::new(3))
+}
 
 impl Default for GcSettings {
     /// The system defaults.
     fn default() -> Self {
         GcSettings {
-            min_heap_size: DEFAULT_MIN_HEAP.load(Ordering::Relaxed),
-            fullsweep_after: DEFAULT_FULLSWEEP.load(Ordering::Relaxed),
+            min_heap_size: default_min_heap_cell().load(Ordering::Relaxed),
+            fullsweep_after: default_fullsweep_cell().load(Ordering::Relaxed),
         }
     }
 }
 
 /// Sets the system default `min_heap_size` (rounded up to a heap size); returns the old one.
 pub fn set_default_min_heap_size(words: usize) -> usize {
-    DEFAULT_MIN_HEAP.swap(next_heap_size(words), Ordering::Relaxed)
+    default_min_heap_cell().swap(next_heap_size(words), Ordering::Relaxed)
 }
 
 /// Sets the system default `fullsweep_after`; returns the old one.
 pub fn set_default_fullsweep_after(n: u32) -> u32 {
-    DEFAULT_FULLSWEEP.swap(n, Ordering::Relaxed)
+    default_fullsweep_cell().swap(n, Ordering::Relaxed)
 }
 
 /// The `max_heap_size` process option: a process whose heap grows past `size` words (0: no
@@ -88,9 +106,9 @@ impl Default for MaxHeap {
 impl MaxHeap {
     /// The system default of new processes.
     pub fn system_default() -> MaxHeap {
-        let flags = DEFAULT_MAX_HEAP_FLAGS.load(Ordering::Relaxed);
+        let flags = default_max_heap_flags_cell().load(Ordering::Relaxed);
         MaxHeap {
-            size: DEFAULT_MAX_HEAP_SIZE.load(Ordering::Relaxed),
+            size: default_max_heap_size_cell().load(Ordering::Relaxed),
             kill: flags & 1 != 0,
             error_logger: flags & 2 != 0,
         }
@@ -99,8 +117,8 @@ impl MaxHeap {
     /// Makes `self` the system default; returns the old one.
     pub fn set_system_default(self) -> MaxHeap {
         let old = MaxHeap::system_default();
-        DEFAULT_MAX_HEAP_SIZE.store(self.size, Ordering::Relaxed);
-        DEFAULT_MAX_HEAP_FLAGS.store(
+        default_max_heap_size_cell().store(self.size, Ordering::Relaxed);
+        default_max_heap_flags_cell().store(
             u8::from(self.kill) | (u8::from(self.error_logger) << 1),
             Ordering::Relaxed,
         );

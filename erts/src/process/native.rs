@@ -34,16 +34,23 @@ pub fn spawn_native(name: &str, handler: NativeHandler) -> Option<u64> {
     Some(id)
 }
 
-/// The command-line arguments `init:get_arguments/0` reports: `(flag, values)`.
-static ARGUMENTS: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
+/// `(flag, values)` pairs.
+type Arguments = Vec<(String, Vec<String>)>;
+/// The command-line arguments `init:get_arguments/0` reports (per instance).
+static ARGUMENTS: crate::instance::InstanceLocal<OnceLock<Arguments>> =
+    crate::instance::InstanceLocal::new();
 
 /// Sets the arguments that `init` reports (once, at start-up).
 pub fn set_arguments(args: Vec<(String, Vec<String>)>) {
-    let _ = ARGUMENTS.set(args);
+    let _ = ARGUMENTS.get_or_default().set(args);
 }
 
 fn arguments() -> &'static [(String, Vec<String>)] {
-    ARGUMENTS.get().map(|v| v.as_slice()).unwrap_or(&[])
+    ARGUMENTS
+        .get_or_default()
+        .get()
+        .map(|v| v.as_slice())
+        .unwrap_or(&[])
 }
 
 pub(super) fn string(h: &mut crate::heap::Heap, s: &str) -> Term {
@@ -124,7 +131,10 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
                 use std::io::Write;
                 crate::port::flush_all(std::time::Duration::from_secs(5));
                 let _ = std::io::stdout().flush();
-                std::process::exit(status as i32);
+                // An embedded instance with a halt handler stops; the `beam` binary exits.
+                if !crate::instance::halt(status as i32) {
+                    std::process::exit(status as i32);
+                }
             } else {
                 eprintln!(
                     "beam: init (bare mode) cannot answer {}",

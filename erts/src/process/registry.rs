@@ -4,10 +4,10 @@
 use crate::atom::Atom;
 use parking_lot::RwLock;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 fn names() -> &'static RwLock<HashMap<Atom, u64>> {
-    static N: OnceLock<RwLock<HashMap<Atom, u64>>> = OnceLock::new();
+    static N: crate::instance::InstanceLocal<RwLock<HashMap<Atom, u64>>> =
+        crate::instance::InstanceLocal::new();
     N.get_or_init(|| RwLock::new(HashMap::new()))
 }
 

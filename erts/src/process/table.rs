@@ -5,7 +5,7 @@ use super::cell::ProcessCell;
 use crate::id_hash::IdHashMap;
 use parking_lot::RwLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 const SHARDS: usize = 64;
 
@@ -27,7 +27,7 @@ pub enum SpawnError {
 }
 
 impl ProcessTable {
-    fn new() -> ProcessTable {
+    pub(crate) fn new() -> ProcessTable {
         ProcessTable {
             shards: (0..SHARDS)
                 .map(|_| RwLock::new(IdHashMap::default()))
@@ -89,6 +89,31 @@ impl ProcessTable {
             .store(n.clamp(1024, 134_217_727), Ordering::Relaxed);
     }
 
+    /// Takes every process out of the table (the instance's teardown): they are dropped
+    /// without exit signals, since nothing of the instance runs any more.
+    /// Drops every process (the instance's teardown, with the instance entered). A
+    /// process's own data (its mailbox, saved registers, heap) may hold the cells of others;
+    /// each is emptied under its lock first, so no cycle keeps one alive.
+    pub(crate) fn teardown(&self) {
+        let cells = self.drain();
+        for c in &cells {
+            let old = std::mem::replace(&mut *c.process.lock(), super::Process::new_spawned(c.id));
+            drop(old);
+            let mut signals = std::collections::VecDeque::new();
+            c.take_signals(&mut signals);
+            drop(signals);
+        }
+    }
+
+    fn drain(&self) -> Vec<Arc<ProcessCell>> {
+        let mut v = Vec::new();
+        for s in &self.shards {
+            v.extend(std::mem::take(&mut *s.write()).into_values());
+        }
+        self.live.store(0, Ordering::Release);
+        v
+    }
+
     /// All live pid numbers, in creation order.
     pub fn ids(&self) -> Vec<u64> {
         let mut v: Vec<u64> = self
@@ -101,8 +126,8 @@ impl ProcessTable {
     }
 }
 
-/// The process table.
+/// The instance's process table.
+#[inline]
 pub fn table() -> &'static ProcessTable {
-    static T: OnceLock<ProcessTable> = OnceLock::new();
-    T.get_or_init(ProcessTable::new)
+    &crate::instance::current().processes
 }

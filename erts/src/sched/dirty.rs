@@ -102,8 +102,15 @@ impl Pool {
         }
     }
 
-    /// The loop of thread number `me`.
+    /// Wakes every thread of the pool (the instance stops).
+    fn wake_all(&self) {
+        let _g = self.queue.lock();
+        self.cv.notify_all();
+    }
+
+    /// The loop of thread number `me`, until the instance stops.
     fn run(&self, me: usize) {
+        let inst = crate::instance::current();
         loop {
             // Before sleeping, look for work for a moment (OTP's dirty scheduler busy wait):
             // a process making dirty calls in a row comes back within microseconds.
@@ -113,6 +120,9 @@ impl Pool {
             let cell = {
                 let mut q = self.queue.lock();
                 loop {
+                    if inst.stopping() {
+                        return;
+                    }
                     if me < self.online() {
                         if let Some(c) = q.pop_front() {
                             self.queued.store(q.len(), Ordering::Release);
@@ -158,13 +168,13 @@ pub struct DirtyConfig {
     pub io: Option<usize>,
 }
 
-static CONFIG: Mutex<DirtyConfig> = Mutex::new(DirtyConfig {
-    cpu: None,
-    cpu_percent: None,
-    io: None,
-});
+/// The instance's configuration (`configure`, before the schedulers start).
+static CONFIG: crate::instance::InstanceLocal<Mutex<DirtyConfig>> =
+    crate::instance::InstanceLocal::new();
 
-static DIRTY: OnceLock<Dirty> = OnceLock::new();
+/// The instance's dirty pools, set once by [`start`].
+static DIRTY: crate::instance::InstanceLocal<OnceLock<Dirty>> =
+    crate::instance::InstanceLocal::new();
 
 thread_local! {
     /// The kind of dirty scheduler this thread is (`None` elsewhere).
@@ -173,12 +183,15 @@ thread_local! {
 
 /// Sets the numbers of dirty schedulers (before the schedulers start).
 pub fn configure(c: DirtyConfig) {
-    *CONFIG.lock() = c;
+    *CONFIG.get_or_default().lock() = c;
 }
 
 /// The dirty pools (started with the normal schedulers).
 pub fn dirty() -> &'static Dirty {
-    DIRTY.get().expect("dirty schedulers not started")
+    DIRTY
+        .get_or_default()
+        .get()
+        .expect("dirty schedulers not started")
 }
 
 /// The kind of dirty scheduler running the caller, if it is one (`enif_thread_type`).
@@ -231,53 +244,67 @@ pub fn start(normal: usize) {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let (cpu, cpu_online, io) = sizes(&CONFIG.lock(), normal, normal, cpus);
+    let (cpu, cpu_online, io) = sizes(&CONFIG.get_or_default().lock(), normal, normal, cpus);
     let d = Dirty {
         cpu: Pool::new(DirtyKind::Cpu, cpu, cpu_online),
         io: Pool::new(DirtyKind::Io, io, io),
     };
-    if DIRTY.set(d).is_err() {
+    if DIRTY.get_or_default().set(d).is_err() {
         return;
     }
-    std::thread::Builder::new()
-        .name("dirty-signals".into())
-        .spawn(signal_handler)
+    crate::instance::on_stop(|| {
+        if let Some(d) = DIRTY.get_or_default().get() {
+            d.cpu.wake_all();
+            d.io.wake_all();
+        }
+        let s = signalled();
+        let _g = s.0.lock();
+        s.1.notify_all();
+    });
+    crate::instance::spawn_thread("dirty-signals".into(), 0, signal_handler)
         .expect("cannot start the dirty signal handler");
     for (kind, n, name) in [
         (DirtyKind::Cpu, cpu, "dirty-cpu"),
         (DirtyKind::Io, io, "dirty-io"),
     ] {
         for i in 0..n {
-            std::thread::Builder::new()
-                .name(format!("{name}-{}", i + 1))
-                .stack_size(8 << 20)
-                .spawn(move || {
-                    THREAD_KIND.with(|k| k.set(Some(kind)));
-                    dirty().pool(kind).run(i)
-                })
-                .expect("cannot start a dirty scheduler thread");
+            crate::instance::spawn_thread(format!("{name}-{}", i + 1), 8 << 20, move || {
+                THREAD_KIND.with(|k| k.set(Some(kind)));
+                dirty().pool(kind).run(i);
+                THREAD_KIND.with(|k| k.set(None));
+            })
+            .expect("cannot start a dirty scheduler thread");
         }
     }
 }
 
-/// The ids of processes in dirty calls that have signals to handle.
-static SIGNALLED: Mutex<Vec<u64>> = Mutex::new(Vec::new());
-static SIGNALLED_CV: Condvar = Condvar::new();
+/// The ids of processes in dirty calls that have signals to handle (per instance).
+fn signalled() -> &'static (Mutex<Vec<u64>>, Condvar) {
+    static S: crate::instance::InstanceLocal<(Mutex<Vec<u64>>, Condvar)> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_default()
+}
 
 /// A signal was queued for process `id` while it is in a dirty call: the dirty signal
 /// handler thread handles it.
 pub fn signal_arrived(id: u64) {
-    SIGNALLED.lock().push(id);
-    SIGNALLED_CV.notify_one();
+    let s = signalled();
+    s.0.lock().push(id);
+    s.1.notify_one();
 }
 
-/// The dirty signal handler thread.
+/// The dirty signal handler thread (until the instance stops).
 fn signal_handler() {
+    let inst = crate::instance::current();
+    let s = signalled();
     loop {
         let ids = {
-            let mut q = SIGNALLED.lock();
-            while q.is_empty() {
-                SIGNALLED_CV.wait(&mut q);
+            let mut q = s.0.lock();
+            while q.is_empty() && !inst.stopping() {
+                s.1.wait(&mut q);
+            }
+            if inst.stopping() {
+                return;
             }
             std::mem::take(&mut *q)
         };

@@ -17,7 +17,7 @@ use crossbeam_deque::Worker;
 use park::Parker;
 use parking_lot::{Condvar, Mutex};
 use run_queue::{RunQueues, Task};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub struct System {
     pub queues: RunQueues,
@@ -32,16 +32,22 @@ pub struct System {
     watch_cv: Condvar,
 }
 
-static SYSTEM: OnceLock<System> = OnceLock::new();
-
-/// The scheduler system; panics if not started (a bug: processes run only after `start`).
+/// The scheduler system of the current instance; panics if not started (a bug: processes
+/// run only after `start`).
+#[inline]
 pub fn system() -> &'static System {
-    SYSTEM.get().expect("schedulers not started")
+    try_system().expect("schedulers not started")
+}
+
+/// The scheduler system, if started.
+#[inline]
+fn try_system() -> Option<&'static System> {
+    crate::instance::current().sched.get()
 }
 
 /// Whether the schedulers are running.
 pub fn started() -> bool {
-    SYSTEM.get().is_some()
+    try_system().is_some()
 }
 
 impl System {
@@ -60,16 +66,30 @@ impl System {
         old
     }
 
-    /// Sleeps while scheduler `me` is offline.
-    fn wait_online(&self, me: usize) {
+    /// Sleeps while scheduler `me` is offline (and the instance runs).
+    fn wait_online(&self, me: usize, inst: &crate::instance::InstanceState) {
         let mut g = self.offline.0.lock();
-        while me >= self.online() {
+        while me >= self.online() && !inst.stopping() {
             self.offline.1.wait(&mut g);
         }
     }
+
+    /// Wakes every scheduler (the instance stops: they see it and end).
+    fn wake_all(&self) {
+        {
+            let _g = self.offline.0.lock();
+            self.offline.1.notify_all();
+        }
+        self.parker.unpark_all();
+        let mut w = self.watch.lock();
+        if w.1.is_none() {
+            w.1 = Some(false);
+        }
+        self.watch_cv.notify_all();
+    }
 }
 
-/// Starts `n` scheduler threads (once).
+/// Starts `n` scheduler threads (once per instance); they end when the instance stops.
 pub fn start(n: usize) {
     let n = n.max(1);
     let mut workers = Vec::new();
@@ -88,16 +108,20 @@ pub fn start(n: usize) {
         watch: Mutex::new((None, None)),
         watch_cv: Condvar::new(),
     };
-    if SYSTEM.set(sys).is_err() {
+    if crate::instance::current().sched.set(sys).is_err() {
         return;
     }
+    crate::instance::on_stop(|| {
+        if let Some(sys) = try_system() {
+            sys.wake_all();
+        }
+    });
     dirty::start(n);
     for (i, w) in workers.into_iter().enumerate() {
-        std::thread::Builder::new()
-            .name(format!("scheduler-{}", i + 1))
-            .stack_size(8 << 20)
-            .spawn(move || worker::run(i, w))
-            .expect("cannot start a scheduler thread");
+        crate::instance::spawn_thread(format!("scheduler-{}", i + 1), 8 << 20, move || {
+            worker::run(i, w)
+        })
+        .expect("cannot start a scheduler thread");
     }
 }
 
@@ -122,7 +146,7 @@ pub fn enqueue(t: Task) {
 
 /// Called when process `id` has terminated with `reason`.
 pub fn process_exited(id: u64, reason: Term) {
-    let Some(sys) = SYSTEM.get() else { return };
+    let Some(sys) = try_system() else { return };
     let mut w = sys.watch.lock();
     if w.0 == Some(id) {
         w.1 = Some(reason == Term::atom(crate::atom::NORMAL));
@@ -138,7 +162,7 @@ pub fn spawn(cell: Arc<ProcessCell>) {
 
 /// Watches process `id`: [`wait_watched`] returns when it ends.
 pub fn watch(id: u64) {
-    system().watch.lock().0 = Some(id);
+    *system().watch.lock() = (Some(id), None);
 }
 
 /// Blocks until the watched process ends; true when it ended normally.

@@ -35,6 +35,13 @@ impl Parker {
         }
     }
 
+    /// Wakes every sleeping scheduler.
+    pub fn unpark_all(&self) {
+        let mut g = self.lock.lock();
+        *g += 1;
+        self.cv.notify_all();
+    }
+
     /// Number of sleeping schedulers.
     pub fn sleeping(&self) -> usize {
         self.sleepers.load(Ordering::SeqCst)

@@ -1,65 +1,94 @@
-//! System-wide counters behind `erlang:statistics/1` (OTP keeps them per scheduler and sums
+//! The instance's counters behind `erlang:statistics/1` (OTP keeps them per scheduler and sums
 //! them; here they are shared atomics, touched once per time slice or collection):
 //! reductions, context switches (time slices run), garbage collections and the words they
 //! reclaimed, and which schedulers are running a process right now.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-static REDUCTIONS: AtomicU64 = AtomicU64::new(0);
-static CONTEXT_SWITCHES: AtomicU64 = AtomicU64::new(0);
-static GCS: AtomicU64 = AtomicU64::new(0);
-static WORDS_RECLAIMED: AtomicU64 = AtomicU64::new(0);
-
 /// Schedulers (by index) that are running a process; more than any machine has.
 const MAX_SCHEDULERS: usize = 1024;
-static RUNNING: [AtomicBool; MAX_SCHEDULERS] = [const { AtomicBool::new(false) }; MAX_SCHEDULERS];
+
+pub struct Counters {
+    reductions: AtomicU64,
+    context_switches: AtomicU64,
+    gcs: AtomicU64,
+    words_reclaimed: AtomicU64,
+    running: [AtomicBool; MAX_SCHEDULERS],
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters {
+            reductions: AtomicU64::new(0),
+            context_switches: AtomicU64::new(0),
+            gcs: AtomicU64::new(0),
+            words_reclaimed: AtomicU64::new(0),
+            running: [const { AtomicBool::new(false) }; MAX_SCHEDULERS],
+        }
+    }
+}
+
+/// The current instance's counters.
+#[inline]
+pub fn counters() -> &'static Counters {
+    &crate::instance::current().counters
+}
 
 /// Counts reductions used by a process.
+#[inline]
 pub fn add_reductions(n: u64) {
     if n != 0 {
-        REDUCTIONS.fetch_add(n, Ordering::Relaxed);
+        counters().reductions.fetch_add(n, Ordering::Relaxed);
     }
 }
 
 /// Reductions used by all processes so far.
 pub fn reductions() -> u64 {
-    REDUCTIONS.load(Ordering::Relaxed)
+    counters().reductions.load(Ordering::Relaxed)
 }
 
 /// Counts a time slice given to a process.
+#[inline]
 pub fn add_context_switch() {
-    CONTEXT_SWITCHES.fetch_add(1, Ordering::Relaxed);
+    counters().context_switches.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Time slices given to processes so far.
 pub fn context_switches() -> u64 {
-    CONTEXT_SWITCHES.load(Ordering::Relaxed)
+    counters().context_switches.load(Ordering::Relaxed)
 }
 
 /// Counts a garbage collection that reclaimed `words`.
+#[inline]
 pub fn add_gc(words: u64) {
-    GCS.fetch_add(1, Ordering::Relaxed);
-    WORDS_RECLAIMED.fetch_add(words, Ordering::Relaxed);
+    counters().gcs.fetch_add(1, Ordering::Relaxed);
+    counters()
+        .words_reclaimed
+        .fetch_add(words, Ordering::Relaxed);
 }
 
 /// Garbage collections so far and the words they reclaimed.
 pub fn gcs() -> (u64, u64) {
     (
-        GCS.load(Ordering::Relaxed),
-        WORDS_RECLAIMED.load(Ordering::Relaxed),
+        counters().gcs.load(Ordering::Relaxed),
+        counters().words_reclaimed.load(Ordering::Relaxed),
     )
 }
 
 /// Marks scheduler `i` as running a process (or not).
+#[inline]
 pub fn set_running(i: usize, running: bool) {
-    if let Some(r) = RUNNING.get(i) {
+    if let Some(r) = counters().running.get(i) {
         r.store(running, Ordering::Relaxed);
     }
 }
 
 /// Whether scheduler `i` is running a process.
 pub fn is_running(i: usize) -> bool {
-    RUNNING.get(i).is_some_and(|r| r.load(Ordering::Relaxed))
+    counters()
+        .running
+        .get(i)
+        .is_some_and(|r| r.load(Ordering::Relaxed))
 }
 
 /// CPU time the runtime (all its threads) has used, in milliseconds.

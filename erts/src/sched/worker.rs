@@ -59,7 +59,7 @@ struct Registers {
     f: Box<[f64]>,
 }
 
-/// Runs scheduler number `me` with its local queue `local` forever.
+/// Runs scheduler number `me` with its local queue `local` until the instance stops.
 pub fn run(me: usize, local: Worker<Task>) {
     LOCAL.with(|l| *l.borrow_mut() = Some(local));
     SCHEDULER_ID.with(|c| c.set(me + 1));
@@ -68,8 +68,12 @@ pub fn run(me: usize, local: Worker<Task>) {
         f: vec![0.0; MAX_FREG].into_boxed_slice(),
     };
     let sys = system();
+    let inst = crate::instance::current();
     let mut tick: u64 = 0;
     loop {
+        if inst.stopping() {
+            break;
+        }
         if me >= sys.online() {
             // Offline: the processes queued here go to the shared queues, for the others.
             LOCAL.with(|l| {
@@ -80,7 +84,7 @@ pub fn run(me: usize, local: Worker<Task>) {
                 }
             });
             sys.parker.unpark_one();
-            sys.wait_online(me);
+            sys.wait_online(me, inst);
             continue;
         }
         tick = tick.wrapping_add(1);
@@ -97,11 +101,15 @@ pub fn run(me: usize, local: Worker<Task>) {
             }
             None => {
                 if !super::park::spin_until(SPIN, || sys.queues.has_work()) {
-                    sys.parker.park(|| sys.queues.has_work())
+                    sys.parker.park(|| sys.queues.has_work() || inst.stopping())
                 }
             }
         }
     }
+    // The queued processes go with the instance's teardown, with the instance entered.
+    let left = LOCAL.with(|l| l.borrow_mut().take());
+    drop(left);
+    SCHEDULER_ID.with(|c| c.set(0));
 }
 
 /// Runs one time slice of `cell`.

@@ -53,6 +53,7 @@ struct Client {
 }
 
 /// The current connection, if started.
+// Process-wide: the fork helper is forked once per OS process and serves every instance.
 static CLIENT: Mutex<Option<Arc<Client>>> = Mutex::new(None);
 
 thread_local! {
@@ -117,6 +118,19 @@ pub fn spawn(req: SpawnRequest, on_exit: Box<dyn FnOnce(i32) + Send>) -> Result<
     if IN_READER.with(Cell::get) {
         return Err(libc::EDEADLK);
     }
+    // The helper is shared by the OS process; the callback runs on its reader thread with
+    // the instance of the spawning thread entered, and not at all once that instance stops.
+    let on_exit: ExitFn = match erts::instance::try_current_handle() {
+        Some(inst) => {
+            let inst = std::sync::Arc::downgrade(&inst);
+            Box::new(move |status| {
+                if let Some(inst) = inst.upgrade().filter(|i| !i.stopping()) {
+                    erts::instance::enter_handle(&inst, || on_exit(status));
+                }
+            })
+        }
+        None => on_exit,
+    };
     let SpawnRequest {
         program,
         argv,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::ffi::{c_long, c_uint, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// A job in flight.
 struct Job {
@@ -22,8 +22,13 @@ struct Job {
     free: Option<DrvAsyncFn>,
 }
 
-/// The `+A` setting: number of async threads (OTP's default is 1).
-static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+/// The `+A` setting: number of async threads (OTP's default is 1), per instance.
+/// Per runtime instance.
+fn threads_cell() -> &'static std::sync::atomic::AtomicUsize {
+    static S: erts::instance::InstanceLocal<std::sync::atomic::AtomicUsize> =
+        erts::instance::InstanceLocal::new();
+    S.get_or_init(|| std::sync::atomic::AtomicUsize::new(1))
+}
 
 /// Sets the number of async threads (`+A N`, 1 to 1024) before the pool starts; false when
 /// out of range.
@@ -31,28 +36,34 @@ pub fn set_thread_count(n: usize) -> bool {
     if !(1..=1024).contains(&n) {
         return false;
     }
-    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+    threads_cell().store(n, std::sync::atomic::Ordering::Relaxed);
     true
 }
 
 /// Number of async threads (`+A`).
 pub fn thread_count() -> usize {
-    THREADS.load(std::sync::atomic::Ordering::Relaxed)
+    threads_cell().load(std::sync::atomic::Ordering::Relaxed)
 }
 
-fn pool() -> &'static Vec<Mutex<Sender<Job>>> {
-    static P: OnceLock<Vec<Mutex<Sender<Job>>>> = OnceLock::new();
+/// The instance's pool: one queue per thread (`None` tells a thread to end: the instance
+/// stops).
+fn pool() -> &'static Vec<Mutex<Sender<Option<Job>>>> {
+    static P: erts::instance::InstanceLocal<Vec<Mutex<Sender<Option<Job>>>>> =
+        erts::instance::InstanceLocal::new();
     P.get_or_init(|| {
+        erts::instance::on_stop(|| {
+            for tx in pool() {
+                let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(None);
+            }
+        });
         (0..thread_count())
             .map(|i| {
-                let (tx, rx) = channel::<Job>();
-                let _ = std::thread::Builder::new()
-                    .name(format!("async_{}", i + 1))
-                    .spawn(move || {
-                        for job in rx {
-                            run(job);
-                        }
-                    });
+                let (tx, rx) = channel::<Option<Job>>();
+                let _ = erts::instance::spawn_thread(format!("async_{}", i + 1), 0, move || {
+                    while let Ok(Some(job)) = rx.recv() {
+                        run(job);
+                    }
+                });
                 Mutex::new(tx)
             })
             .collect()
@@ -64,7 +75,7 @@ type Done = Mutex<HashMap<u64, (usize, Option<DrvAsyncFn>)>>;
 
 /// Jobs whose function has run, waiting for `ready_async`.
 fn done() -> &'static Done {
-    static D: OnceLock<Done> = OnceLock::new();
+    static D: erts::instance::InstanceLocal<Done> = erts::instance::InstanceLocal::new();
     D.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
@@ -109,6 +120,7 @@ pub unsafe extern "C" fn driver_async(
     async_data: *mut c_void,
     async_free: Option<DrvAsyncFn>,
 ) -> c_long {
+    // Process-wide: job numbers are unique in the OS process (each instance keeps its own jobs).
     static NEXT: AtomicU64 = AtomicU64::new(1);
     // SAFETY: per the contract.
     let (Some(h), Some(invoke)) = (unsafe { handle(port) }, async_invoke) else {
@@ -129,7 +141,11 @@ pub unsafe extern "C" fn driver_async(
         data: async_data as usize,
         free: async_free,
     };
-    match p[slot].lock().unwrap_or_else(|e| e.into_inner()).send(job) {
+    match p[slot]
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send(Some(job))
+    {
         Ok(()) => id as c_long,
         Err(_) => -1,
     }

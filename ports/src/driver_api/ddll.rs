@@ -64,7 +64,8 @@ const ERR_ATOMS: [(&str, i64); 9] = [
     ("symbol_not_found", -8),
 ];
 
-/// Texts of `dlopen`/`dlsym` errors, indexed by `DYNAMIC_ERROR_OFFSET - code`.
+/// Texts of `dlopen`/`dlsym` errors, indexed by `DYNAMIC_ERROR_OFFSET - code` (process-wide:
+/// a cache keyed by the text).
 static DL_ERRORS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The code of a dynamic-linker error text (added to the table when new).
@@ -287,9 +288,20 @@ impl DriverRec {
 }
 
 /// Loaded drivers, in load order.
-static TABLE: Mutex<Vec<DriverRec>> = Mutex::new(Vec::new());
+/// Per runtime instance.
+fn table_cell() -> &'static Mutex<Vec<DriverRec>> {
+    static S: erts::instance::InstanceLocal<Mutex<Vec<DriverRec>>> =
+        erts::instance::InstanceLocal::new();
+    S.get_or_init(|| Mutex::new(Vec::new()))
+}
+
 /// Drivers added with `add_driver_entry`.
-static STATIC: Mutex<Vec<Arc<LoadedDriver>>> = Mutex::new(Vec::new());
+/// Per runtime instance.
+fn static_cell() -> &'static Mutex<Vec<Arc<LoadedDriver>>> {
+    static S: erts::instance::InstanceLocal<Mutex<Vec<Arc<LoadedDriver>>>> =
+        erts::instance::InstanceLocal::new();
+    S.get_or_init(|| Mutex::new(Vec::new()))
+}
 
 /// A message to process `pid` (built on its own heap).
 fn notify(pid: u64, build: impl FnOnce(&mut Heap) -> Term) {
@@ -444,7 +456,7 @@ fn kill_ports(ports: Vec<u64>) {
 
 /// A driver's port has closed: an unload waiting for it may complete.
 pub fn port_closed(drv: &Arc<LoadedDriver>) {
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     if let Some(i) = t.iter().position(|r| Arc::ptr_eq(&r.drv, drv)) {
         maybe_finish(&mut t, i);
     }
@@ -520,7 +532,7 @@ fn try_load_3(p: &mut Process, a: &[Term]) -> BifResult {
     let full = format!("{path}/{name}");
     let me = p.id;
 
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     let mut to_kill = prune(&mut t);
     let outcome: Result<&str, Result<&str, i64>> = match find(&t, &name) {
         Some(i) => {
@@ -669,7 +681,7 @@ fn try_load_3(p: &mut Process, a: &[Term]) -> BifResult {
     };
     drop(t);
     kill_ports(to_kill);
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     if let Some(i) = find(&t, &name) {
         maybe_finish(&mut t, i);
     }
@@ -693,7 +705,7 @@ fn try_unload_2(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let name = pick_list_or_atom(a[0]).ok_or_else(Fail::badarg)?;
     let me = p.id;
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     let mut to_kill = prune(&mut t);
     let Some(i) = find(&t, &name) else {
         drop(t);
@@ -750,7 +762,7 @@ fn try_unload_2(p: &mut Process, a: &[Term]) -> BifResult {
     }
     drop(t);
     kill_ports(to_kill);
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     if let Some(i) = find(&t, &name) {
         maybe_finish(&mut t, i);
     }
@@ -759,7 +771,7 @@ fn try_unload_2(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn loaded_drivers_0(p: &mut Process, _a: &[Term]) -> BifResult {
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     let to_kill = prune(&mut t);
     let names: Vec<String> = t.iter().map(|r| r.name.clone()).collect();
     drop(t);
@@ -775,7 +787,7 @@ fn loaded_drivers_0(p: &mut Process, _a: &[Term]) -> BifResult {
 fn info_2(p: &mut Process, a: &[Term]) -> BifResult {
     let name = pick_list_or_atom(a[0]).ok_or_else(Fail::badarg)?;
     let item = a[1].as_atom().ok_or_else(Fail::badarg)?;
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     let to_kill = prune(&mut t);
     let res = (|| {
         let i = find(&t, &name)?;
@@ -878,7 +890,7 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
     };
     let me = p.id;
     let r = erts::bif::process::new_ref_id();
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     let to_kill = prune(&mut t);
     let immediate = match find(&t, &name) {
         None => Some(("DOWN", "unloaded")),
@@ -932,7 +944,7 @@ fn demonitor_1(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let r = boxed::reference_id(a[0]);
     let me = p.id;
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     for rec in t.iter_mut() {
         if let Some(j) = rec.procs.iter().position(|e| {
             e.pid == me
@@ -958,7 +970,7 @@ pub unsafe extern "C" fn driver_lock_driver(port: ErlDrvPort) -> c_int {
         return -1;
     };
     h.driver.permanent.store(true, Ordering::Release);
-    let mut t = TABLE.lock();
+    let mut t = table_cell().lock();
     if let Some(rec) = t.iter_mut().find(|r| Arc::ptr_eq(&r.drv, &h.driver)) {
         let name = rec.name.clone();
         for e in std::mem::take(&mut rec.procs) {
@@ -1069,7 +1081,7 @@ pub unsafe extern "C" fn add_driver_entry(de: *mut ErlDrvEntry) {
         }
     }
     erts::port::driver::register(Arc::new(CFactory(drv.clone())));
-    STATIC.lock().push(drv);
+    static_cell().lock().push(drv);
 }
 
 /// `remove_driver_entry`: removes a driver added by `add_driver_entry`; 0 on success, -1 when
@@ -1079,7 +1091,7 @@ pub unsafe extern "C" fn add_driver_entry(de: *mut ErlDrvEntry) {
 /// `de` must be an entry given to `add_driver_entry`.
 #[no_mangle]
 pub unsafe extern "C" fn remove_driver_entry(de: *mut ErlDrvEntry) -> c_int {
-    let mut s = STATIC.lock();
+    let mut s = static_cell().lock();
     let Some(i) = s.iter().position(|d| d.entry_ptr() == de) else {
         return -1;
     };

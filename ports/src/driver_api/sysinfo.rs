@@ -39,6 +39,7 @@ fn erts_version_of_root() -> Option<CString> {
 
 /// The erts version string, kept once found (the OTP root is known once the runtime runs).
 fn erts_version() -> *const c_char {
+    // Process-wide: facts of the OS process and the OTP installation.
     static FOUND: OnceLock<CString> = OnceLock::new();
     if let Some(v) = FOUND.get() {
         return v.as_ptr();
@@ -108,6 +109,7 @@ pub unsafe extern "C" fn driver_system_info(sip: *mut ErlDrvSysInfo, si_size: us
 /// `"unknown"`; a static string owned by the runtime.
 #[no_mangle]
 pub extern "C" fn erl_errno_id(error: c_int) -> *mut c_char {
+    // Process-wide: a cache of C strings keyed by their text.
     static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static CStr>>> = OnceLock::new();
     let name = erts::errno::errno_id(error);
     let names = NAMES.get_or_init(Default::default);

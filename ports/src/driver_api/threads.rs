@@ -58,6 +58,9 @@ pub struct DrvThread {
     /// The function and argument to run (made threads only).
     func: Option<UnwindingThreadFn>,
     arg: *mut c_void,
+    /// The runtime instance of the creating thread, entered by the new thread while it runs
+    /// (taken by the thread at its start).
+    instance: Option<std::sync::Arc<erts::instance::InstanceState>>,
 }
 
 impl DrvThread {
@@ -115,6 +118,7 @@ fn current() -> *mut DrvThread {
                     joinable: false,
                     func: None,
                     arg: core::ptr::null_mut(),
+                    instance: None,
                 });
                 a.0.set(Box::into_raw(rec));
             }
@@ -130,7 +134,7 @@ unsafe extern "C-unwind" fn thread_main(rec: *mut c_void) -> *mut c_void {
     let _ = CURRENT.try_with(|c| c.set(rec));
     // SAFETY: `rec` is the live record `erl_drv_thread_create` made for this thread; it is
     // freed only by the join, after this thread ended. `name` is NUL-terminated.
-    let (func, arg) = unsafe {
+    let (func, arg, instance) = unsafe {
         let name = (*rec).name.as_bytes();
         // The OS limit is 15 bytes plus the NUL; a longer name is cut.
         let mut short = [0 as c_char; 16];
@@ -138,12 +142,18 @@ unsafe extern "C-unwind" fn thread_main(rec: *mut c_void) -> *mut c_void {
             *d = *s as c_char;
         }
         libc::pthread_setname_np(libc::pthread_self(), short.as_ptr());
-        ((*rec).func, (*rec).arg)
+        ((*rec).func, (*rec).arg, (*rec).instance.take())
     };
-    match func {
+    let run = || match func {
         // SAFETY: the driver gave this function for this argument.
         Some(f) => unsafe { f(arg) },
         None => core::ptr::null_mut(),
+    };
+    // The thread runs with its creator's instance entered (its `driver_*`/`enif_*` calls
+    // reach that instance); it holds the instance until it ends.
+    match &instance {
+        Some(st) => erts::instance::enter_handle(st, run),
+        None => run(),
     }
 }
 
@@ -205,6 +215,7 @@ pub unsafe extern "C" fn erl_drv_thread_create(
         joinable: true,
         func: Some(func),
         arg,
+        instance: erts::instance::try_current_handle(),
     }));
 
     let mut attr = core::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();

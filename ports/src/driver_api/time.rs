@@ -144,6 +144,7 @@ pub extern "C" fn erl_drv_convert_time_unit(
 }
 
 /// The last microsecond `driver_get_now` gave.
+// Process-wide: `erl_drv_now` is strictly increasing in the OS process.
 static LAST_NOW: AtomicU64 = AtomicU64::new(0);
 
 /// A strictly increasing system time in microseconds.

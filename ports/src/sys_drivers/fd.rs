@@ -45,7 +45,8 @@ struct FdDriver {
     deframer: Deframer,
     /// The descriptor written to (for writes made at once), with the writer thread's queue.
     out: Option<FdRef>,
-    writer: Option<Sender<Vec<u8>>>,
+    /// The writer thread's queue; an empty buffer tells it to end (the instance stops).
+    writer: Option<Arc<Sender<Vec<u8>>>>,
     queued: usize,
     limits: Option<(u64, u64)>,
 }
@@ -76,13 +77,18 @@ fn reader(fd: FdRef, cell: Weak<PortCell>) {
     let mut buf = vec![0u8; 64 * 1024];
     let fd_ref = fd;
     let fd = fd_ref.raw();
+    // Readable when the runtime instance stops: the thread ends then (it is joined).
+    let stop = erts::instance::stop_fd();
     loop {
-        // Descriptor 0 is shared with the break menu: wait until it is readable, then read
-        // under the input lock only if it still is (the menu may have taken the input).
+        // Wait until there is input (or the instance stops) before reading.
+        match wait_input(fd, stop) {
+            Wait::Stop => return,
+            Wait::Again => continue,
+            Wait::Ready => {}
+        }
+        // Descriptor 0 is shared with the break menu: read under the input lock only if it
+        // is still readable (the menu may have taken the input).
         let input_guard = if fd == 0 {
-            if !wait_readable(fd, -1) {
-                continue;
-            }
             let guard = erts::break_handler::input_lock().lock();
             if !wait_readable(fd, 0) {
                 continue;
@@ -109,6 +115,41 @@ fn reader(fd: FdRef, cell: Weak<PortCell>) {
         if !event(&cell, ev) || last {
             return;
         }
+    }
+}
+
+enum Wait {
+    Ready,
+    Again,
+    Stop,
+}
+
+/// Waits until `fd` is readable (or reports end of input or an error), or `stop` is.
+fn wait_input(fd: RawFd, stop: RawFd) -> Wait {
+    let mut pfds = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: stop,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // SAFETY: two valid pollfds (a negative `stop` is skipped by poll).
+    let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, -1) };
+    if n <= 0 {
+        return Wait::Again;
+    }
+    if pfds[1].revents != 0 {
+        return Wait::Stop;
+    }
+    if pfds[0].revents != 0 {
+        Wait::Ready
+    } else {
+        Wait::Again
     }
 }
 
@@ -149,6 +190,9 @@ fn writer(fd: FdRef, cell: Weak<PortCell>, rx: std::sync::mpsc::Receiver<Vec<u8>
     let fd_ref = fd;
     let fd = fd_ref.raw();
     while let Ok(data) = rx.recv() {
+        if data.is_empty() {
+            return;
+        }
         let mut done = 0;
         while done < data.len() {
             // SAFETY: `data` is a live buffer; see `reader` on `fd`.
@@ -222,21 +266,30 @@ fn start_threads(
     let out = spec.write.then(|| output.clone());
     let writer_tx = if spec.write {
         let (tx, rx) = channel();
+        let tx = Arc::new(tx);
+        // When the instance stops, the writer ends even though the port is still open (the
+        // port is stopped later, after the instance's threads are joined).
+        let stop_tx = Arc::downgrade(&tx);
+        erts::instance::on_stop(move || {
+            if let Some(tx) = stop_tx.upgrade() {
+                let _ = tx.send(Vec::new());
+            }
+        });
         let w = weak.clone();
-        std::thread::Builder::new()
-            .name(format!("fd_writer_{}", output.raw()))
-            .spawn(move || writer(output, w, rx))
-            .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+        erts::instance::spawn_thread(format!("fd_writer_{}", output.raw()), 0, move || {
+            writer(output, w, rx)
+        })
+        .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
         Some(tx)
     } else {
         None
     };
     if spec.read {
         let w = weak.clone();
-        std::thread::Builder::new()
-            .name(format!("fd_reader_{}", input.raw()))
-            .spawn(move || reader(input, w))
-            .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
+        erts::instance::spawn_thread(format!("fd_reader_{}", input.raw()), 0, move || {
+            reader(input, w)
+        })
+        .map_err(|_| OpenError::Errno(libc::EAGAIN))?;
     }
     Ok(Box::new(FdDriver {
         packet: spec.packet,

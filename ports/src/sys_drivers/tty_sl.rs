@@ -35,6 +35,7 @@ const CTRL_GET_UNICODE_STATE: u32 = CTRL_MAGIC + 101;
 const CTRL_SET_UNICODE_STATE: u32 = CTRL_MAGIC + 102;
 
 /// Only one `tty_sl` port at a time (it owns the terminal).
+// Process-wide: the terminal belongs to the OS process.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 const IN_FD: RawFd = 0;
@@ -429,7 +430,8 @@ fn set_mode(t: &libc::termios) -> bool {
 /// made under the break menu's input lock, and only if input is still there.
 fn reader(cell: Weak<PortCell>, stop: Arc<AtomicBool>) {
     let mut buf = vec![0u8; 1024];
-    while !stop.load(Ordering::Acquire) {
+    let inst = erts::instance::current();
+    while !stop.load(Ordering::Acquire) && !inst.stopping() {
         if !wait_readable(IN_FD, 200) {
             continue;
         }
@@ -529,9 +531,7 @@ impl DriverFactory for TtySlFactory {
         keep_raw_mode(mode);
         let stop = Arc::new(AtomicBool::new(false));
         let (weak, stop2) = (core.cell.clone(), stop.clone());
-        if std::thread::Builder::new()
-            .name("tty_sl_reader".into())
-            .spawn(move || reader(weak, stop2))
+        if erts::instance::spawn_thread("tty_sl_reader".into(), 0, move || reader(weak, stop2))
             .is_err()
         {
             RAW_VALID.store(false, Ordering::Release);

@@ -396,6 +396,13 @@ fn apply(s: &crate::emu_flags::Settings) {
 }
 
 fn main() {
+    // The one runtime instance of this OS process; everything runs with it entered. Its
+    // `halt` exits the OS process (no halt handler).
+    let instance = erts::instance::Instance::new();
+    instance.enter(run);
+}
+
+fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.iter().any(|a| a == "--bare" || a == "-bare") {
         boot_main(&args);

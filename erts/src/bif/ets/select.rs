@@ -26,7 +26,7 @@ use crate::term::Term;
 use parking_lot::RwLock;
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub fn register(r: &mut Registry) {
     r.add("ets", "select", 1, select_1);
@@ -425,7 +425,8 @@ fn match_object_3(p: &mut Process, a: &[Term]) -> BifResult {
 /// Compiled specifications by reference number. A compiled spec is a reference (OTP's is a
 /// magic reference freed by the GC); these are kept for the life of the node.
 fn compiled() -> &'static RwLock<HashMap<u64, Arc<MatchSpec>>> {
-    static C: OnceLock<RwLock<HashMap<u64, Arc<MatchSpec>>>> = OnceLock::new();
+    static C: crate::instance::InstanceLocal<RwLock<HashMap<u64, Arc<MatchSpec>>>> =
+        crate::instance::InstanceLocal::new();
     C.get_or_init(|| RwLock::new(HashMap::new()))
 }
 

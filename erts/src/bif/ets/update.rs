@@ -189,6 +189,7 @@ fn update_counter(p: &mut Process, a: &[Term], default: Option<Term>) -> BifResu
 
 /// `erlang:+/2`, looked up once.
 fn add_bif() -> Option<crate::bif::BifFn> {
+    // Process-wide: a BIF function, the same for every instance.
     static ADD: std::sync::OnceLock<Option<crate::bif::BifFn>> = std::sync::OnceLock::new();
     *ADD.get_or_init(|| crate::bif::lookup(atom::ERLANG, atom::atom("+"), 2))
 }

@@ -89,6 +89,7 @@ struct Compiled {
 }
 
 fn cache() -> &'static Mutex<HashMap<Vec<u8>, Arc<Compiled>>> {
+    // Process-wide: compiled patterns keyed by their source and options; sharing them is not observable.
     static C: OnceLock<Mutex<HashMap<Vec<u8>, Arc<Compiled>>>> = OnceLock::new();
     C.get_or_init(Default::default)
 }
