@@ -274,9 +274,11 @@ void erts_mailbox_close(erts_mailbox *mb);
  * Arguments: `-root DIR` (the OTP installation; default: `ERL_ROOTDIR`, the `erl` on
  * `PATH`, `/usr/lib/erlang`), `--bare` (no OTP boot: the runtime's own `init`,
  * `code_server` and I/O servers; starts in milliseconds), `+S N` (schedulers; default: the
- * processors), `-pa DIR...` (code path folders, searched first). Without `--bare`, OTP boots
- * as `erl -noshell -noinput` with the other arguments given to its `init` (e.g. `-boot
- * start_sasl`, `-config FILE`, `-eval EXPR`); the call returns once the boot has finished.
+ * processors), `-pa DIR...` (code path folders, searched first), `-stdin` (the runtime's
+ * `user` reads the host's standard input; by default it only writes). Without `--bare`, OTP
+ * boots as `erl -noshell -noinput` with the other arguments given to its `init` (e.g.
+ * `-boot start_sasl`, `-config FILE`, `-eval EXPR`); the call returns once the boot has
+ * finished.
  *
  * # Safety
  * `argv` must point to `argc` NUL-terminated strings (or be null when `argc` is 0); `out`

@@ -13,17 +13,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The folder holding `liberts.so` and `liberts.a` of this build (next to the test's own
-/// `deps` folder).
+/// The folder holding `liberts.so` and `liberts.a` of this build (built if needed).
 fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    let dir = exe.parent().and_then(Path::parent).expect("target folder");
-    assert!(
-        dir.join("liberts.so").is_file(),
-        "no liberts.so in {} (cargo builds it with the tests)",
-        dir.display()
-    );
-    dir.to_path_buf()
+    common::liberts_dir()
 }
 
 /// A fresh scratch folder for one test.
@@ -373,4 +365,25 @@ fn halt_in_erlang_stops_the_runtime_not_the_host() {
     let out = run_ok(&host, &[], &[], Duration::from_secs(120));
     let want = std::fs::read_to_string(root().join("c-tests/embed/halt.expected")).unwrap();
     assert_eq!(out, want);
+}
+
+#[test]
+fn standard_input_is_the_hosts_unless_it_asks() {
+    let dir = scratch("stdin");
+    let host = build_host("cc", "stdin.c", &dir, "stdin", &[]);
+    let input = b"one\ntwo\n";
+    let run = |args: &[&str]| {
+        let o = run_captured(
+            Command::new(&host).args(args),
+            Some(input),
+            Duration::from_secs(60),
+        );
+        assert_eq!(o.status, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(run(&[]), "the host read: one\nthe host read: two\n");
+    assert_eq!(
+        run(&["-stdin"]),
+        "the runtime read: ERTS_OK \"one\\n\"\nthe runtime read: ERTS_OK \"two\\n\"\n"
+    );
 }

@@ -15,17 +15,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The folder holding `liberts.so` and `liberts.a` of this build (next to the test's own
-/// `deps` folder).
+/// The folder holding `liberts.so` and `liberts.a` of this build (built if needed).
 fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    let dir = exe.parent().and_then(Path::parent).expect("target folder");
-    assert!(
-        dir.join("liberts.so").is_file() && dir.join("liberts.a").is_file(),
-        "no liberts.so/liberts.a in {} (cargo builds them with the tests)",
-        dir.display()
-    );
-    dir.to_path_buf()
+    common::liberts_dir()
 }
 
 /// A fresh scratch folder for one test.

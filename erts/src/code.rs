@@ -484,19 +484,25 @@ pub fn loaded_file(module: Atom) -> Option<PathBuf> {
 
 /// Makes sure `module` is loaded, loading it from the code path if needed.
 pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
-    if let Some(m) = modules().get(module) {
-        return Ok(m);
+    let settled = || -> Option<Result<Arc<Module>, CodeError>> {
+        if let Some(m) = modules().get(module) {
+            return Some(Ok(m));
+        }
+        if pending().lock().contains_key(&module) {
+            return Some(Err(CodeError::OnLoadPending));
+        }
+        if failed().lock().contains(&module) {
+            return Some(Err(CodeError::OnLoadFailed));
+        }
+        None
+    };
+    if let Some(r) = settled() {
+        return r;
     }
-    let _g = load_lock().lock();
-    if let Some(m) = modules().get(module) {
-        return Ok(m);
-    }
-    if pending().lock().contains_key(&module) {
-        return Err(CodeError::OnLoadPending);
-    }
-    if failed().lock().contains(&module) {
-        return Err(CodeError::OnLoadFailed);
-    }
+    // Reading and translating the file is done outside the load lock, so that processes
+    // loading different modules do it in parallel; only the installation is serialised. A
+    // module two processes load at once is translated twice and installed once (the
+    // translation makes export and fun entries, which both share).
     let file_name = format!("{}.beam", module.name());
     for dir in get_path() {
         let f = dir.join(&file_name);
@@ -509,6 +515,10 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
                 }));
             }
             let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
+            let _g = load_lock().lock();
+            if let Some(r) = settled() {
+                return r;
+            }
             return install_or_park(m, Some(f));
         }
     }

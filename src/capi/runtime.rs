@@ -3,7 +3,8 @@
 //!
 //! A runtime does not take over the host: it starts threads of its own (schedulers, dirty
 //! schedulers, the I/O poller, timers) but leaves the host's `main`, OS signal handlers and
-//! standard input alone (`user` writes to standard output, reads nothing: `-noinput`).
+//! standard input alone (`user` writes to standard output, reads nothing: `-noinput`,
+//! unless the host passes `-stdin`).
 //! `erlang:halt/0,1,2` in Erlang code stops the runtime, not the host process; the host
 //! reads the status with `erts_runtime_halted`.
 
@@ -30,12 +31,10 @@ pub struct erts_runtime {
     pub(crate) booted: bool,
 }
 
-/// Whether a runtime runs.
+/// Whether the host stopped a runtime (Erlang code halting it is the instance's to say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Running,
-    /// Erlang code called `erlang:halt` with this status.
-    Halted(i32),
     /// The host stopped it.
     Stopped,
 }
@@ -47,6 +46,8 @@ struct StartArgs {
     bare: bool,
     schedulers: Option<usize>,
     pa: Vec<PathBuf>,
+    /// `-stdin`: the runtime's `user` reads the host's standard input.
+    stdin: bool,
     /// The rest, for OTP's `init` (a boot only).
     init: Vec<String>,
 }
@@ -63,6 +64,7 @@ fn parse_args(args: &[String]) -> Result<StartArgs, Failure> {
         let a = args[i].as_str();
         match a {
             "--bare" | "-bare" => s.bare = true,
+            "-stdin" => s.stdin = true,
             "-root" => {
                 s.root = Some(PathBuf::from(value(i, a)?));
                 i += 1;
@@ -116,9 +118,11 @@ fn process_init() {
 /// Arguments: `-root DIR` (the OTP installation; default: `ERL_ROOTDIR`, the `erl` on
 /// `PATH`, `/usr/lib/erlang`), `--bare` (no OTP boot: the runtime's own `init`,
 /// `code_server` and I/O servers; starts in milliseconds), `+S N` (schedulers; default: the
-/// processors), `-pa DIR...` (code path folders, searched first). Without `--bare`, OTP boots
-/// as `erl -noshell -noinput` with the other arguments given to its `init` (e.g. `-boot
-/// start_sasl`, `-config FILE`, `-eval EXPR`); the call returns once the boot has finished.
+/// processors), `-pa DIR...` (code path folders, searched first), `-stdin` (the runtime's
+/// `user` reads the host's standard input; by default it only writes). Without `--bare`, OTP
+/// boots as `erl -noshell -noinput` with the other arguments given to its `init` (e.g.
+/// `-boot start_sasl`, `-config FILE`, `-eval EXPR`); the call returns once the boot has
+/// finished.
 ///
 /// # Safety
 /// `argv` must point to `argc` NUL-terminated strings (or be null when `argc` is 0); `out`
@@ -161,19 +165,15 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
     });
     let instance = Instance::new();
     let state = Arc::new(Mutex::new(State::Running));
-    let halted = state.clone();
-    instance.set_halt_handler(Box::new(move |status| {
-        let mut s = halted.lock();
-        if *s == State::Running {
-            *s = State::Halted(status);
-        }
-    }));
+    // With a handler, `erlang:halt` stops this runtime (the instance records the status)
+    // instead of the OS process.
+    instance.set_halt_handler(Box::new(|_status| {}));
     let group_leader = instance.enter(|| -> Result<Option<u64>, Failure> {
         if a.bare {
             let opts = erts::runtime::Options {
                 root: root.clone(),
                 pa: a.pa.clone(),
-                no_input: true,
+                no_input: !a.stdin,
             };
             erts::runtime::start_bare(&opts, schedulers)
                 .map(|s| s.group_leader)
@@ -185,7 +185,10 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
                     "cannot find the OTP root (give -root DIR or set ERL_ROOTDIR)".into(),
                 )
             })?;
-            let mut user: Vec<String> = vec!["-noshell".into(), "-noinput".into()];
+            let mut user: Vec<String> = vec!["-noshell".into()];
+            if !a.stdin {
+                user.push("-noinput".into());
+            }
             for p in &a.pa {
                 user.push("-pa".into());
                 user.push(p.display().to_string());
@@ -250,12 +253,14 @@ fn wait_booted() -> Result<(), Failure> {
 impl erts_runtime {
     /// Fails with `ERTS_STOPPED` unless the runtime runs.
     pub(crate) fn check_running(&self) -> Result<(), Failure> {
-        match *self.state.lock() {
-            State::Running => Ok(()),
-            State::Halted(n) => Err(Failure(
+        if let Some(n) = self.instance.halt_status() {
+            return Err(Failure(
                 ERTS_STOPPED,
                 format!("the runtime halted (erlang:halt({n}))"),
-            )),
+            ));
+        }
+        match *self.state.lock() {
+            State::Running => Ok(()),
             State::Stopped => Err(Failure(ERTS_STOPPED, "the runtime is stopped".into())),
         }
     }
@@ -303,15 +308,15 @@ pub unsafe extern "C" fn erts_runtime_halted(rt: *const erts_runtime, status: *m
     let Some(rt) = (unsafe { rt.as_ref() }) else {
         return 0;
     };
-    match *rt.state.lock() {
-        State::Halted(n) => {
+    match rt.instance.halt_status() {
+        Some(n) => {
             if !status.is_null() {
                 // SAFETY: by the caller's contract.
                 unsafe { *status = n };
             }
             1
         }
-        _ => 0,
+        None => 0,
     }
 }
 
@@ -350,6 +355,8 @@ mod tests {
         assert_eq!(a.root, Some(PathBuf::from("/r")));
         assert_eq!(a.schedulers, Some(2));
         assert_eq!(a.pa, vec![PathBuf::from("a"), PathBuf::from("b")]);
+        assert!(!a.stdin);
+        assert!(parse_args(&args(&["--bare", "-stdin"])).ok().unwrap().stdin);
         let b = parse_args(&args(&["-boot", "start_sasl", "+S", "1"]))
             .ok()
             .unwrap();

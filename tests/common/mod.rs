@@ -73,3 +73,44 @@ pub fn run_captured(cmd: &mut Command, input: Option<&[u8]>, limit: Duration) ->
         elapsed,
     }
 }
+
+/// The folder holding `liberts.so` and `liberts.a` of this build (the test executable's
+/// target folder, next to its `deps`). An integration test does not make cargo build the
+/// package's C library, so the first call builds it (`cargo build --lib`, same profile and
+/// target folder; nothing to do when it is up to date).
+pub fn liberts_dir() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable");
+            let dir = exe
+                .parent()
+                .and_then(std::path::Path::parent)
+                .expect("target folder")
+                .to_path_buf();
+            let target = dir.parent().expect("target root");
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.args(["build", "--lib", "--quiet"])
+                .arg("--manifest-path")
+                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+                .arg("--target-dir")
+                .arg(target);
+            if dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let o = run_captured(&mut cmd, None, Duration::from_secs(1800));
+            assert_eq!(
+                o.status,
+                Some(0),
+                "cargo build --lib: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(
+                dir.join("liberts.so").is_file() && dir.join("liberts.a").is_file(),
+                "no liberts.so/liberts.a in {} after cargo build --lib",
+                dir.display()
+            );
+            dir
+        })
+        .clone()
+}

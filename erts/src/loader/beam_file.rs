@@ -329,7 +329,7 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
             module: String::new(),
             opcode: op,
         })?;
-        let mut args = Vec::with_capacity(info.arity as usize);
+        let mut args = smallvec::SmallVec::with_capacity(info.arity as usize);
         for _ in 0..info.arity {
             args.push(compact::operand(&mut r, cx)?);
         }

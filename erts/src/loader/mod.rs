@@ -55,7 +55,7 @@ pub enum Operand {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenOp {
     pub op: u8,
-    pub args: Vec<Operand>,
+    pub args: smallvec::SmallVec<[Operand; 4]>,
 }
 
 /// An import: `M:F/A`.

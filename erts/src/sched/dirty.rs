@@ -261,21 +261,32 @@ pub fn start(normal: usize) {
         let _g = s.0.lock();
         s.1.notify_all();
     });
-    crate::instance::spawn_thread("dirty-signals".into(), 0, signal_handler)
-        .expect("cannot start the dirty signal handler");
-    for (kind, n, name) in [
-        (DirtyKind::Cpu, cpu, "dirty-cpu"),
-        (DirtyKind::Io, io, "dirty-io"),
-    ] {
-        for i in 0..n {
-            crate::instance::spawn_thread(format!("{name}-{}", i + 1), 8 << 20, move || {
-                THREAD_KIND.with(|k| k.set(Some(kind)));
-                dirty().pool(kind).run(i);
-                THREAD_KIND.with(|k| k.set(None));
-            })
-            .expect("cannot start a dirty scheduler thread");
+}
+
+/// Starts the dirty scheduler threads and the dirty signal handler of this instance, once:
+/// at the first dirty call (most runtimes make none, and starting a dozen threads is most
+/// of the cost of a runtime's start).
+fn ensure_threads() {
+    static STARTED: crate::instance::InstanceLocal<std::sync::OnceLock<()>> =
+        crate::instance::InstanceLocal::new();
+    STARTED.get_or_default().get_or_init(|| {
+        crate::instance::spawn_thread("dirty-signals".into(), 0, signal_handler)
+            .expect("cannot start the dirty signal handler");
+        let d = dirty();
+        for (kind, n, name) in [
+            (DirtyKind::Cpu, d.cpu.threads(), "dirty-cpu"),
+            (DirtyKind::Io, d.io.threads(), "dirty-io"),
+        ] {
+            for i in 0..n {
+                crate::instance::spawn_thread(format!("{name}-{}", i + 1), 8 << 20, move || {
+                    THREAD_KIND.with(|k| k.set(Some(kind)));
+                    dirty().pool(kind).run(i);
+                    THREAD_KIND.with(|k| k.set(None));
+                })
+                .expect("cannot start a dirty scheduler thread");
+            }
         }
-    }
+    });
 }
 
 /// The ids of processes in dirty calls that have signals to handle (per instance).
@@ -333,6 +344,7 @@ fn signal_handler() {
 /// The process is still `RUNNING`; its `nif_resume` holds the call and `saved_x` the
 /// arguments.
 pub fn submit(kind: DirtyKind, cell: Arc<ProcessCell>) {
+    ensure_threads();
     cell.set_dirty(DIRTY_QUEUED);
     // Signals that came just before the flag was set are handled now, not after the call.
     if cell.has_signals() {
