@@ -72,17 +72,10 @@ pub fn build_host(compiler: &str, src: &str, out: &Path, exe: &str, extra: &[&st
     path
 }
 
-#[test]
-fn c_host_calls_runs_a_gen_server_and_registers_a_static_nif() {
-    let dir = scratch("host");
-    compile_erlang(&dir);
-    let host = build_host("cc", "host.c", &dir, "host", &[]);
-    let o = run_captured(
-        Command::new(&host).arg(&dir).args(["--bare", "+S", "2"]),
-        None,
-        Duration::from_secs(60),
-    );
-    let want = std::fs::read_to_string(root().join("c-tests/embed/host.expected")).unwrap();
+/// Runs `host` with `args` and compares what it prints with `c-tests/embed/<expected>`.
+fn expect_output(host: &Path, args: &[&str], expected: &str, limit: Duration) {
+    let o = run_captured(Command::new(host).args(args), None, limit);
+    let want = std::fs::read_to_string(root().join("c-tests/embed").join(expected)).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         want,
@@ -90,6 +83,20 @@ fn c_host_calls_runs_a_gen_server_and_registers_a_static_nif() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(o.status, Some(0));
+}
+
+#[test]
+fn c_host_calls_runs_a_gen_server_and_registers_a_static_nif() {
+    let dir = scratch("host");
+    compile_erlang(&dir);
+    let host = build_host("cc", "host.c", &dir, "host", &[]);
+    let d = dir.to_str().unwrap();
+    expect_output(
+        &host,
+        &[d, "--bare", "+S", "2"],
+        "host.expected",
+        Duration::from_secs(60),
+    );
 }
 
 #[test]
@@ -98,19 +105,13 @@ fn c_host_does_the_same_on_a_booted_otp() {
     compile_erlang(&dir);
     let host = build_host("cc", "host.c", &dir, "host", &[]);
     // Without --bare: OTP boots (`erl -noshell -noinput`) and its code server loads.
-    let o = run_captured(
-        Command::new(&host).arg(&dir).args(["+S", "2"]),
-        None,
+    let d = dir.to_str().unwrap();
+    expect_output(
+        &host,
+        &[d, "+S", "2"],
+        "host.expected",
         Duration::from_secs(120),
     );
-    let want = std::fs::read_to_string(root().join("c-tests/embed/host.expected")).unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        want,
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(o.status, Some(0));
 }
 
 #[test]
@@ -118,19 +119,13 @@ fn cpp_host_wraps_the_api_in_raii_classes_and_calls_from_eight_threads() {
     let dir = scratch("host-cpp");
     compile_erlang(&dir);
     let host = build_host("g++", "host.cpp", &dir, "host_cpp", &["-std=c++17"]);
-    let o = run_captured(
-        Command::new(&host).arg(&dir).args(["--bare", "+S", "2"]),
-        None,
+    let d = dir.to_str().unwrap();
+    expect_output(
+        &host,
+        &[d, "--bare", "+S", "2"],
+        "host_cpp.expected",
         Duration::from_secs(60),
     );
-    let want = std::fs::read_to_string(root().join("c-tests/embed/host_cpp.expected")).unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        want,
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(o.status, Some(0));
 }
 
 #[test]

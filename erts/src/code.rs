@@ -499,10 +499,10 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     if let Some(r) = settled() {
         return r;
     }
-    // Reading and translating the file is done outside the load lock, so that processes
-    // loading different modules do it in parallel; only the installation is serialised. A
-    // module two processes load at once is translated twice and installed once (the
-    // translation makes export and fun entries, which both share).
+    // Reading and parsing the file is done outside the load lock, so that processes loading
+    // different modules do it in parallel (a module two processes load at once is parsed
+    // twice). The translation is not: it points the module's fun entries at its code, so
+    // only the version that is installed may be translated.
     let file_name = format!("{}.beam", module.name());
     for dir in get_path() {
         let f = dir.join(&file_name);
@@ -514,11 +514,11 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
                     found: parsed.module.name().to_string(),
                 }));
             }
-            let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
             let _g = load_lock().lock();
             if let Some(r) = settled() {
                 return r;
             }
+            let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
             return install_or_park(m, Some(f));
         }
     }

@@ -18,6 +18,35 @@ use std::ffi::{c_char, c_long, c_uint};
 /// What a call gave: its value, or the `{Class, Reason, Stacktrace}` of its exception.
 type CallResult = Result<OwnedTerm, (erts_status, OwnedTerm, String)>;
 
+/// Calls `module:function(args)` in `rt`: the term to hand back (the value, or the
+/// exception's `{Class, Reason, Stacktrace}`) and the failure to report with it, if any.
+fn call_in(
+    rt: &erts_runtime,
+    module: &str,
+    function: &str,
+    args: &[Term],
+    timeout_ms: c_long,
+) -> Result<(OwnedTerm, Option<Failure>), Failure> {
+    let r = rt
+        .instance
+        .enter(|| run_call(rt, module, function, args, timeout_ms))?;
+    Ok(match r {
+        Ok(v) => (v, None),
+        Err((status, t, msg)) => (t, Some(Failure(status, msg))),
+    })
+}
+
+/// Fails unless `env` is a process-independent environment (`enif_alloc_env`).
+///
+/// # Safety
+/// `env` must be null or an environment handed out by `nif-api`, not in use by another
+/// thread.
+pub(crate) unsafe fn require_env(env: *mut ErlNifEnv) -> Result<(), Failure> {
+    // SAFETY: by the caller's contract.
+    unsafe { with_independent_heap(env, |_| ()) }
+        .ok_or_else(|| Failure::badarg("env is not an environment from enif_alloc_env"))
+}
+
 /// Calls `module:function(args)` in the current instance of `rt`.
 fn run_call(
     rt: &erts_runtime,
@@ -115,15 +144,8 @@ pub unsafe extern "C" fn erts_call(
             .collect();
         // The environment must be one the host can read terms from.
         // SAFETY: by the caller's contract.
-        unsafe { with_independent_heap(env, |_| ()) }
-            .ok_or_else(|| Failure::badarg("env is not an environment from enif_alloc_env"))?;
-        let r = rt
-            .instance
-            .enter(|| run_call(rt, m, f, &argv, timeout_ms))?;
-        let (t, failure) = match r {
-            Ok(v) => (v, None),
-            Err((status, t, msg)) => (t, Some(Failure(status, msg))),
-        };
+        unsafe { require_env(env) }?;
+        let (t, failure) = call_in(rt, m, f, &argv, timeout_ms)?;
         // SAFETY: checked above to be a process-independent environment; `result` valid.
         unsafe {
             let copied = with_independent_heap(env, |h| erts::term::copy::copy(h, t.term));
@@ -195,13 +217,7 @@ pub unsafe extern "C" fn erts_call_etf(
         if !l.is_nil() {
             return Err(Failure(ERTS_BADARG, "args is not a proper list".into()));
         }
-        let r = rt
-            .instance
-            .enter(|| run_call(rt, m, f, &argv, timeout_ms))?;
-        let (t, failure) = match r {
-            Ok(v) => (v, None),
-            Err((status, t, msg)) => (t, Some(Failure(status, msg))),
-        };
+        let (t, failure) = call_in(rt, m, f, &argv, timeout_ms)?;
         let encoded = erts::etf::encode::encode(t.term, Default::default());
         to_buffer(encoded, result, result_len);
         failure.map_or(Ok(()), Err)
@@ -238,8 +254,7 @@ pub unsafe extern "C" fn erts_send(
         // SAFETY: by the caller's contract.
         let rt = unsafe { runtime(rt) }?;
         // SAFETY: as above.
-        unsafe { with_independent_heap(env, |_| ()) }
-            .ok_or_else(|| Failure::badarg("env is not an environment from enif_alloc_env"))?;
+        unsafe { require_env(env) }?;
         rt.check_running()?;
         rt.instance
             .enter(|| match erts::host::send(Term(to), Term(msg)) {

@@ -81,8 +81,7 @@ pub unsafe extern "C" fn erts_mailbox_pid(
             return Err(Failure::badarg("pid is NULL"));
         }
         // SAFETY: as above.
-        unsafe { with_independent_heap(env, |_| ()) }
-            .ok_or_else(|| Failure::badarg("env is not an environment from enif_alloc_env"))?;
+        unsafe { super::call::require_env(env) }?;
         // SAFETY: `pid` valid by the caller's contract (a pid is an immediate term).
         unsafe { *pid = mb.mailbox.pid().0 };
         Ok(())
@@ -109,8 +108,7 @@ pub unsafe extern "C" fn erts_mailbox_receive(
             return Err(Failure::badarg("msg is NULL"));
         }
         // SAFETY: as above.
-        unsafe { with_independent_heap(env, |_| ()) }
-            .ok_or_else(|| Failure::badarg("env is not an environment from enif_alloc_env"))?;
+        unsafe { super::call::require_env(env) }?;
         let got = mb
             .mailbox
             .receive(timeout(timeout_ms))

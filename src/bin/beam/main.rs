@@ -167,7 +167,7 @@ fn emulator_usage() -> ! {
     emulator_message("Usage: beam [flags] [ -- [init_args] ]");
     emulator_message(
         "The flags are erl's + flags (given to erl with +, to the emulator with -); \
-         src/emu_flags.rs lists the ones this runtime takes.",
+         src/bin/beam/emu_flags.rs lists the ones this runtime takes.",
     );
     std::process::exit(1)
 }
