@@ -131,6 +131,10 @@ pub fn halt_with_slogan(caller: &mut Process, slogan: &[u8]) -> ! {
 /// writes the crash dump the environment asks for (an embedded instance with a halt
 /// handler then stops instead of exiting; it gets no alarm that ends the OS process).
 pub fn write_for_slogan(caller: &mut Process, slogan: &[u8]) {
+    // As OTP blocks the other schedulers before it dumps: no Erlang code runs from here on
+    // (a crash report another process logs now must not reach the output, nor the dump see
+    // processes change). What ports were given before still reaches its descriptors.
+    crate::sched::block_others();
     crate::port::flush_all(Duration::from_secs(5));
     let _ = std::io::stdout().flush();
     let mut text = slogan.to_vec();

@@ -125,6 +125,24 @@ pub fn start(n: usize) {
     }
 }
 
+/// Stops the schedulers other than the caller's from running processes, as OTP blocks them
+/// before it writes a crash dump: all go offline (each after its current slice; the
+/// caller's own slice goes on), and this waits up to a second until no other runs one.
+pub fn block_others() {
+    if !started() {
+        return;
+    }
+    let sys = system();
+    sys.set_online(0);
+    let me = worker::scheduler_id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while (0..sys.schedulers).any(|i| i + 1 != me && stats::is_running(i))
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_micros(100));
+    }
+}
+
 /// Makes a runnable process (state `QUEUED`) visible to the schedulers. A process queued
 /// locally wakes a sleeping scheduler only when this scheduler has more than one process
 /// waiting (as OTP, which lets the queue's owner run a lone new process next rather than
