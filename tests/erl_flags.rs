@@ -8,18 +8,13 @@
 //!
 //! Without a real `erl` on `PATH` the scenarios are skipped (with a note).
 
-use std::io::Read;
+mod common;
+
+use common::{run_captured, Outcome};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// What a run printed and how it ended.
-struct Outcome {
-    status: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
 
 /// The launcher under test.
 fn launcher() -> PathBuf {
@@ -58,9 +53,6 @@ fn run(program: &Path, args: &[&str], env: &[(&str, Option<&str>)], dir: &Path) 
     let mut cmd = Command::new(program);
     cmd.args(args)
         .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         // No `erl_crash.dump` files from runs that end in `init terminating in do_boot`.
         .env("ERL_CRASH_DUMP_SECONDS", "0")
         // The launcher runs the `beam` of this build, whatever the profile.
@@ -74,38 +66,7 @@ fn run(program: &Path, args: &[&str], env: &[(&str, Option<&str>)], dir: &Path) 
             None => cmd.env_remove(k),
         };
     }
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st.code();
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} {args:?} did not end within a minute", program.display());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Outcome {
-        status,
-        stdout: t_out.join().expect("stdout reader"),
-        stderr: t_err.join().expect("stderr reader"),
-    }
+    run_captured(&mut cmd, None, Duration::from_secs(60))
 }
 
 /// Runs `args` with `env` in `dir` on `erl` and on `bin/erl`; asserts the same stdout and

@@ -32,23 +32,6 @@ enum Vm {
     Beam,
 }
 
-/// Environment variables that would change how `elixir`, `mix` or `erl` behave.
-const CLEARED_ENV: &[&str] = &[
-    "MIX_ENV",
-    "MIX_TARGET",
-    "MIX_BUILD_PATH",
-    "MIX_BUILD_ROOT",
-    "MIX_DEPS_PATH",
-    "MIX_EXS",
-    "MIX_LOCKFILE",
-    "ELIXIR_ERL_OPTIONS",
-    "ELIXIR_CLI_DRY_RUN",
-    "ERL_AFLAGS",
-    "ERL_FLAGS",
-    "ERL_ZFLAGS",
-    "ERL_LIBS",
-];
-
 /// Whether an `elixir` is on `PATH`.
 fn elixir_installed() -> bool {
     static FOUND: OnceLock<bool> = OnceLock::new();
@@ -100,7 +83,7 @@ fn run(
         .env("BEAM_RS_BEAM", env!("CARGO_BIN_EXE_beam"))
         // No `erl_crash.dump` files from a failing run.
         .env("ERL_CRASH_DUMP_SECONDS", "0");
-    for var in CLEARED_ENV {
+    for var in common::ELIXIR_CLEARED_ENV {
         cmd.env_remove(var);
     }
     for (k, v) in env {

@@ -32,24 +32,6 @@ use std::time::{Duration, Instant};
 
 const BEAM: &str = env!("CARGO_BIN_EXE_beam");
 
-/// Environment variables that would change how `elixir`, `mix`, IEx or `erl` behave.
-const CLEARED_ENV: &[&str] = &[
-    "MIX_ENV",
-    "MIX_TARGET",
-    "MIX_BUILD_PATH",
-    "MIX_BUILD_ROOT",
-    "MIX_DEPS_PATH",
-    "MIX_EXS",
-    "MIX_LOCKFILE",
-    "ELIXIR_ERL_OPTIONS",
-    "ELIXIR_CLI_DRY_RUN",
-    "ERL_AFLAGS",
-    "ERL_FLAGS",
-    "ERL_ZFLAGS",
-    "ERL_LIBS",
-    "NO_COLOR",
-];
-
 /// The virtual machine under IEx.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Vm {
@@ -151,7 +133,7 @@ fn tmux_iex(
         socket: format!("beam-iex-test-{}-{name}-{}", std::process::id(), vm.name()),
     };
     let home = home.to_str().expect("UTF-8 path");
-    let unset = CLEARED_ENV.join(" ");
+    let unset = common::ELIXIR_CLEARED_ENV.join(" ");
     // The shell survives the Ctrl-C that goes to the terminal's whole process group (a trap
     // that runs a command is reset to the default in the VM).
     let script = format!(
@@ -501,7 +483,7 @@ fn mix_new(vm: Vm, home: &Path) -> PathBuf {
         .env("MIX_HOME", home.join(".mix"))
         .env("BEAM_RS_BEAM", BEAM)
         .stdin(Stdio::null());
-    for var in CLEARED_ENV {
+    for var in common::ELIXIR_CLEARED_ENV {
         cmd.env_remove(var);
     }
     let o = cmd.output().expect("run mix new");
@@ -571,7 +553,7 @@ fn iex_piped(vm: Vm, home: &Path, input: &str) -> (Option<i32>, String, String) 
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for var in CLEARED_ENV {
+    for var in common::ELIXIR_CLEARED_ENV {
         cmd.env_remove(var);
     }
     let mut child = cmd.spawn().expect("run iex");

@@ -14,29 +14,18 @@ use erts::atom;
 use erts::host::call::Outcome;
 use erts::instance::Instance;
 use erts::term::boxed;
-use parking_lot::Mutex;
 use std::ffi::{c_char, c_int};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A runtime (opaque in C).
 #[allow(non_camel_case_types)]
 pub struct erts_runtime {
     pub(crate) instance: Instance,
-    state: Arc<Mutex<State>>,
     /// The group leader of the processes host calls start (`user`), if any.
     pub(crate) group_leader: Option<u64>,
     /// Whether OTP was booted (its code server then loads code, not the runtime itself).
     pub(crate) booted: bool,
-}
-
-/// Whether the host stopped a runtime (Erlang code halting it is the instance's to say).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Running,
-    /// The host stopped it.
-    Stopped,
 }
 
 /// What the start arguments ask for.
@@ -164,7 +153,6 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
             .unwrap_or(1)
     });
     let instance = Instance::new();
-    let state = Arc::new(Mutex::new(State::Running));
     // With a handler, `erlang:halt` stops this runtime (the instance records the status)
     // instead of the OS process.
     instance.set_halt_handler(Box::new(|_status| {}));
@@ -210,7 +198,6 @@ fn start(a: &StartArgs) -> Result<erts_runtime, Failure> {
     };
     Ok(erts_runtime {
         instance,
-        state,
         group_leader,
         booted: !a.bare,
     })
@@ -259,10 +246,10 @@ impl erts_runtime {
                 format!("the runtime halted (erlang:halt({n}))"),
             ));
         }
-        match *self.state.lock() {
-            State::Running => Ok(()),
-            State::Stopped => Err(Failure(ERTS_STOPPED, "the runtime is stopped".into())),
+        if self.instance.is_stopping() {
+            return Err(Failure(ERTS_STOPPED, "the runtime is stopped".into()));
         }
+        Ok(())
     }
 }
 
@@ -285,12 +272,6 @@ pub unsafe extern "C" fn erts_runtime_stop(rt: *mut erts_runtime) -> erts_status
     guard(|| {
         // SAFETY: by the caller's contract.
         let rt = unsafe { runtime(rt) }?;
-        {
-            let mut s = rt.state.lock();
-            if *s == State::Running {
-                *s = State::Stopped;
-            }
-        }
         rt.instance.shutdown();
         Ok(())
     })

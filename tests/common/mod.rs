@@ -114,3 +114,22 @@ pub fn liberts_dir() -> std::path::PathBuf {
         })
         .clone()
 }
+
+/// Environment variables that would change how `elixir`, `mix`, IEx or `erl` behave (the
+/// Elixir tool tests clear them).
+pub const ELIXIR_CLEARED_ENV: &[&str] = &[
+    "MIX_ENV",
+    "MIX_TARGET",
+    "MIX_BUILD_PATH",
+    "MIX_BUILD_ROOT",
+    "MIX_DEPS_PATH",
+    "MIX_EXS",
+    "MIX_LOCKFILE",
+    "ELIXIR_ERL_OPTIONS",
+    "ELIXIR_CLI_DRY_RUN",
+    "ERL_AFLAGS",
+    "ERL_FLAGS",
+    "ERL_ZFLAGS",
+    "ERL_LIBS",
+    "NO_COLOR",
+];
