@@ -9,6 +9,8 @@
 //! - `DIFF_MODE=bare|boot` run only one of the two modes: `differential` runs every program on
 //!   `beam --bare`, `differential_booted` runs it on `beam` as `erl` is run (booting OTP,
 //!   `-noshell ... -s init stop`); both run by default
+//! - `DIFF_TIER=jit|interp` run only one of the two execution tiers (the native-code tier,
+//!   default, or `+JIT false`); both run by default
 //!
 //! A program may declare its expected exit status (for negative tests) with a line
 //! `%% expect_status: N` (default 0), and extra `erlc` options with a line
@@ -711,20 +713,55 @@ fn erl_programs_run_on_real_erl() {
 
 #[test]
 fn differential() {
-    if mode_enabled("bare") {
-        run_suite(false);
+    if mode_enabled("bare") && tier_enabled(Tier::Jit) {
+        run_suite(false, Tier::Jit);
+    }
+}
+
+#[test]
+fn differential_interpreter() {
+    if mode_enabled("bare") && tier_enabled(Tier::Interpreter) {
+        run_suite(false, Tier::Interpreter);
     }
 }
 
 #[test]
 fn differential_booted() {
-    if mode_enabled("boot") {
-        run_suite(true);
+    if mode_enabled("boot") && tier_enabled(Tier::Jit) {
+        run_suite(true, Tier::Jit);
     }
 }
 
-/// Runs every program on `beam` (booting OTP when `boot`) and compares it with real erl.
-fn run_suite(boot: bool) {
+#[test]
+fn differential_booted_interpreter() {
+    if mode_enabled("boot") && tier_enabled(Tier::Interpreter) {
+        run_suite(true, Tier::Interpreter);
+    }
+}
+
+/// Which execution tier a run uses.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tier {
+    /// The native-code tier (the default). Bare runs compile every module at its first call
+    /// (`ERTS_JIT_THRESHOLD=0`) so that the programs run as machine code; booted runs keep
+    /// the default threshold (compiling all of OTP at boot would make each run seconds long).
+    Jit,
+    /// `+JIT false`: the interpreter alone.
+    Interpreter,
+}
+
+/// Whether the suite runs in `tier`: both unless `DIFF_TIER=jit|interp` names one.
+fn tier_enabled(tier: Tier) -> bool {
+    match std::env::var("DIFF_TIER").as_deref() {
+        Ok("jit") => tier == Tier::Jit,
+        Ok("interp") => tier == Tier::Interpreter,
+        _ => true,
+    }
+}
+
+/// Runs every program on `beam` (booting OTP when `boot`) in `tier` and compares it with
+/// real erl.
+fn run_suite(boot: bool, tier: Tier) {
     let s = setup();
     assert!(s.errors.is_empty(), "{}", s.errors.join("\n"));
     let beam = env!("CARGO_BIN_EXE_beam");
@@ -736,6 +773,15 @@ fn run_suite(boot: bool) {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
         let mut cmd = Command::new(beam);
         cmd.current_dir(&s.rundir);
+        match tier {
+            Tier::Interpreter => {
+                cmd.args(["+JIT", "false"]);
+            }
+            Tier::Jit if !boot => {
+                cmd.env("ERTS_JIT_THRESHOLD", "0");
+            }
+            Tier::Jit => {}
+        }
         if boot {
             cmd.args(&p.vm_flags)
                 .args(["-noshell", "-pa"])
@@ -797,7 +843,12 @@ fn run_suite(boot: bool) {
                 println!("{msg}");
             }
             Some(why) => {
-                let mode = if boot { " (booted)" } else { "" };
+                let mode = match (boot, tier) {
+                    (true, Tier::Jit) => " (booted)",
+                    (true, Tier::Interpreter) => " (booted, +JIT false)",
+                    (false, Tier::Jit) => "",
+                    (false, Tier::Interpreter) => " (+JIT false)",
+                };
                 let mut msg = format!("FAIL {}{mode}: {why}", p.name);
                 if !o.stderr.is_empty() {
                     msg.push_str(&format!("\n      stderr: {}", short(&o.stderr)));
@@ -814,8 +865,9 @@ fn run_suite(boot: bool) {
         println!("{f}");
     }
     println!(
-        "{}: {} passed, {} failed, {} known failures (tests/known_failures.txt)",
+        "{} ({:?}): {} passed, {} failed, {} known failures (tests/known_failures.txt)",
         if boot { "booted" } else { "bare" },
+        tier,
         passed,
         failures.len(),
         known_failed.load(Ordering::SeqCst)

@@ -250,6 +250,32 @@ impl Heap {
         p
     }
 
+    /// The main block's free window for machine code (`crate::jit`): its top (where the next
+    /// word goes), its end, and whether fragments exist (then `test_heap` must collect).
+    #[inline]
+    pub(crate) fn jit_window(&mut self) -> (*mut Term, *mut Term, bool) {
+        let len = self.block.len();
+        let cap = self.block.capacity();
+        let base = self.block.as_mut_ptr();
+        // SAFETY: `len` and `cap` are within the block's allocation.
+        unsafe { (base.add(len), base.add(cap), !self.fragments.is_empty()) }
+    }
+
+    /// Takes back the main block's top after machine code allocated on it.
+    ///
+    /// # Safety
+    /// `top` lies in the block between its current top and its capacity (as `jit_window`
+    /// gave them), and every word below it has been written.
+    #[inline]
+    pub(crate) unsafe fn jit_set_top(&mut self, top: *mut Term) {
+        let base = self.block.as_mut_ptr();
+        // SAFETY: the caller's promise: `top` is inside the block's allocation.
+        let len = unsafe { top.offset_from(base) } as usize;
+        debug_assert!(len >= self.block.len() && len <= self.block.capacity());
+        // SAFETY: as promised, the words up to `len` are initialised and within capacity.
+        unsafe { self.block.set_len(len) };
+    }
+
     /// Free words left in the main block.
     #[inline]
     pub fn free_words(&self) -> usize {

@@ -21,6 +21,7 @@ pub mod heap;
 pub mod host;
 pub mod id_hash;
 pub mod instance;
+pub mod jit;
 pub mod loader;
 pub mod magic;
 pub mod map;

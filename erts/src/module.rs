@@ -244,6 +244,8 @@ pub struct Module {
     pub md5: [u8; 16],
     /// Code offset of the `on_load` function, if any.
     pub on_load: Option<usize>,
+    /// The native-code state (with the tier on when the module was loaded).
+    pub jit: Option<&'static crate::jit::JitModule>,
 }
 
 // SAFETY: a module's code and literals are immutable after loading and shared read-only.

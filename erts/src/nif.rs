@@ -191,6 +191,10 @@ pub fn install(
     data: &'static NifCallee,
 ) -> Result<(), InstallError> {
     let off = function_entry(m, name, arity).ok_or(InstallError::NoSuchFunction)?;
+    // Machine code would still run the stub's body: keep the module interpreted.
+    if let Some(jit) = m.jit {
+        jit.disable();
+    }
     let export = crate::module::export(m.name, name, arity);
     let new = Instr::CallNif {
         export,

@@ -851,6 +851,13 @@ pub enum Instr {
     },
     /// Placeholder referring to an atom (unused at run time).
     Comment(Atom),
+    /// Where machine code can take over (`crate::jit`): at each function entry and after
+    /// each call. Interpreted, it counts towards compiling the module, then runs its machine
+    /// code from `slot`; otherwise it does nothing.
+    JitEnter {
+        jit: &'static crate::jit::JitModule,
+        slot: u32,
+    },
 }
 
 impl Instr {

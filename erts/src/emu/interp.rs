@@ -555,6 +555,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 proc.x[*dst as usize] = proc.x[*src as usize];
                 next!();
             }
+            Instr::JitEnter { jit, slot } => {
+                if let Some(f) = jit.native() {
+                    pc = crate::jit::run(proc, f, *slot, reds);
+                    continue;
+                }
+                jit.tick();
+                next!();
+            }
             Instr::MoveXY { src, dst } => {
                 let v = proc.x[*src as usize];
                 put(proc, Dst::Y(*dst as u16), v);

@@ -1968,7 +1968,11 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         module_name,
         ..
     } = ctx;
-    let mut code = code;
+    let (mut code, mut label_pos, mut functions, mut lines) = (code, label_pos, functions, lines);
+    let jit = crate::jit::enabled().then(|| crate::instance::leak(crate::jit::JitModule::new()));
+    if let Some(jit) = jit {
+        code = insert_jit_entries(code, &mut label_pos, &mut functions, &mut lines, jit);
+    }
     peephole(&mut code);
     fuse_test_return(&mut code);
     let mut code = code.into_boxed_slice();
@@ -2010,6 +2014,9 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         entry.set_address(&code[off] as *const Instr);
     }
     let on_load = code.iter().position(|i| matches!(i, Instr::OnLoad));
+    if let Some(jit) = jit {
+        jit.set_code(&code);
+    }
     Ok(Module {
         name: file.module,
         code,
@@ -2023,7 +2030,73 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         compile_info: file.compile_info,
         md5,
         on_load,
+        jit,
     })
+}
+
+/// With the native-code tier on: puts a `JitEnter` at each function entry (the instruction
+/// after `func_info`, where the entry label points) and after each call that pushes a return
+/// address (where returns land), numbering them, and moves the label, function and line
+/// offsets along.
+fn insert_jit_entries(
+    code: Vec<Instr>,
+    label_pos: &mut [usize],
+    functions: &mut [(usize, Atom, u32)],
+    lines: &mut [(usize, Location)],
+    jit: &'static crate::jit::JitModule,
+) -> Vec<Instr> {
+    let mut entry = vec![false; code.len() + 1];
+    for (off, _, _) in functions.iter() {
+        if off + 1 < code.len() {
+            entry[off + 1] = true;
+        }
+    }
+    // Old offset -> new offset of the instruction (or of the `JitEnter` put before it).
+    let mut new_pos = Vec::with_capacity(code.len() + 1);
+    let mut out = Vec::with_capacity(code.len() + code.len() / 4);
+    let mut slot = 0u32;
+    // A fun called before `deallocate`/`return` becomes a tail call (`peephole`): nothing
+    // returns after it, and it must stay next to them to be fused.
+    let tail_fun_call = |i: usize| {
+        matches!(
+            (code.get(i + 1), code.get(i + 2)),
+            (Some(Instr::Deallocate { .. }), Some(Instr::Return)) | (Some(Instr::Return), _)
+        )
+    };
+    let returns_here: Vec<bool> = (0..code.len())
+        .map(|i| match &code[i] {
+            Instr::Call { .. }
+            | Instr::CallExt { .. }
+            | Instr::CallBif { .. }
+            | Instr::Apply { .. } => true,
+            Instr::CallFun { .. } | Instr::CallFun2 { .. } => !tail_fun_call(i),
+            _ => false,
+        })
+        .collect();
+    for (i, ins) in code.into_iter().enumerate() {
+        new_pos.push(out.len());
+        if entry[i] {
+            out.push(Instr::JitEnter { jit, slot });
+            slot += 1;
+        }
+        let returns_here = returns_here[i];
+        out.push(ins);
+        if returns_here {
+            out.push(Instr::JitEnter { jit, slot });
+            slot += 1;
+        }
+    }
+    new_pos.push(out.len());
+    for p in label_pos.iter_mut().filter(|p| **p != usize::MAX) {
+        *p = new_pos[*p];
+    }
+    for f in functions.iter_mut() {
+        f.0 = new_pos[f.0];
+    }
+    for l in lines.iter_mut() {
+        l.0 = new_pos[l.0];
+    }
+    out
 }
 
 /// Bit-syntax flags with `native` resolved: this runtime runs on little-endian machines.

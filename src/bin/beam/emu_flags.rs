@@ -10,7 +10,8 @@
 //! `+SDio` (dirty schedulers), `+A` (async threads), `+P` (process limit, rounded up to a power
 //! of two as OTP does), `+Q` (port limit, likewise), `+hms` (default `min_heap_size`), `+hmax`,
 //! `+hmaxk`, `+hmaxel` (default `max_heap_size`), `+pc` (`io:printable_range/0`), `+i`
-//! (the boot module), `+V` (prints the version line and exits).
+//! (the boot module), `+V` (prints the version line and exits), `+JIT true|false` (this
+//! runtime's own: the native-code tier, see `erts::jit`).
 //!
 //! Accepted with their values checked as OTP checks them, no effect here (this runtime has no
 //! such knob, or OTP 25 itself ignores it): `+a`, `+B[c|d|i]`, `+c [Bool]`, `+C Mode`, `+d`,
@@ -57,6 +58,9 @@ pub struct Settings {
     pub boot_module: Option<String>,
     /// `+B[c|d|i]`: what Ctrl-C does.
     pub break_mode: erts::break_handler::BreakMode,
+    /// `+JIT true|false`: whether loaded code is compiled to machine code (this runtime's
+    /// flag; OTP picks its emulator flavour with `-emu_flavor` instead).
+    pub jit: Option<bool>,
 }
 
 /// How reading the flags ended, when it did not end in settings.
@@ -282,15 +286,19 @@ fn flag_of(s: &mut Settings, r: &mut Reader<'_>, flag: &str) -> Result<(), Stop>
         }
         'J' => {
             // The JIT's other options (`+JMsingle`, ...) are refused as by OTP's emulator.
-            let name = longest(flag, &["-JPperf", "-JDdump"])
+            let name = longest(flag, &["-JPperf", "-JDdump", "-JIT"])
                 .ok_or_else(|| bad(format!("invalid JIT option {flag}")))?;
             let v = value_or_empty(r, name);
-            if bool_value(v).is_none() {
-                return Err(bad(match name {
-                    "-JPperf" => format!("bad +JPperf support flag {v}"),
-                    "-JDdump" => format!("bad +JDdump flag {v}"),
-                    _ => format!("invalid JIT option {name}"),
-                }));
+            match (name, bool_value(v)) {
+                ("-JIT", Some(b)) => s.jit = Some(b),
+                (_, Some(_)) => {}
+                (_, None) => {
+                    return Err(bad(match name {
+                        "-JPperf" => format!("bad +JPperf support flag {v}"),
+                        "-JDdump" => format!("bad +JDdump flag {v}"),
+                        _ => format!("bad +JIT flag {v}"),
+                    }))
+                }
             }
         }
         'M' => alloc_flag(r, flag)?,

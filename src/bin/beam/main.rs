@@ -88,6 +88,15 @@ impl Emulator {
                 // `+sbt u` (`+sbtu`): schedulers not bound to CPUs, which is how this
                 // runtime's scheduler threads always run; other bind types are refused.
                 "+sbtu" => true,
+                // `+JIT true|false`: the native-code tier.
+                "+JIT" => match args.get(*i + 1).map(String::as_str) {
+                    Some(v @ ("true" | "false")) => {
+                        erts::jit::set_enabled(v == "true");
+                        *i += 1;
+                        true
+                    }
+                    _ => false,
+                },
                 "+sbt" if args.get(*i + 1).map(String::as_str) == Some("u") => {
                     *i += 1;
                     true

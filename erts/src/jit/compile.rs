@@ -1,0 +1,1220 @@
+//! The code generator: one module's instructions to one Cranelift function.
+//!
+//! The function takes a [`JitCtx`] and the slot of the `JitEnter` to start at. Each reachable
+//! instruction becomes a block; an instruction this generator does not handle, or one whose
+//! fast path does not apply, ends in the exit block with the instruction's own address (the
+//! interpreter runs it). Returns pop the return address and, when it is a `JitEnter` of this
+//! module, jump to its block through a table indexed by instruction (slot per instruction).
+//! The stack pointer, heap top and reductions live in Cranelift variables (registers) and are
+//! written back to the context on exit.
+
+use super::ctx::JitCtx;
+use super::{JitModule, NativeFn};
+use crate::emu::instr::{ArithOp, CmpOp, Dst, Instr, LocalCall, OnPass, Src, TypeTest};
+use crate::term::{subtag, Term, TAG_IMMED2_NIL};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData,
+    Signature, TrapCode, Value,
+};
+use cranelift_codegen::settings::Configurable;
+use cranelift_codegen::{control::ControlPlane, settings, Context};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::Module;
+use std::mem::{offset_of, size_of};
+
+/// Why a module was not compiled.
+#[derive(Debug)]
+pub enum JitError {
+    /// Cranelift could not be set up for this machine.
+    Isa(String),
+    /// Cranelift could not place the generated code.
+    Codegen(Box<cranelift_module::ModuleError>),
+    /// Cranelift refused the generated function.
+    Compile(String),
+    /// The generated code needs relocations (it should not: it calls nothing).
+    Relocations,
+    /// The module has more instructions than one function should hold.
+    TooLarge(usize),
+    /// The module has no entry points (nothing to compile).
+    NoEntries,
+}
+
+impl std::fmt::Display for JitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JitError::Isa(e) => write!(f, "no code generator for this machine: {e}"),
+            JitError::Codegen(e) => write!(f, "placing the code failed: {e:?}"),
+            JitError::Compile(e) => write!(f, "code generation failed: {e}"),
+            JitError::Relocations => write!(f, "generated code needs relocations"),
+            JitError::TooLarge(n) => write!(f, "module too large ({n} instructions)"),
+            JitError::NoEntries => write!(f, "no entry points"),
+        }
+    }
+}
+
+/// Modules with more instructions stay interpreted (compile time grows with function size).
+const MAX_INSTRUCTIONS: usize = 60_000;
+
+const INSTR: i64 = size_of::<Instr>() as i64;
+const W: i64 = 8;
+const NIL: i64 = TAG_IMMED2_NIL as i64;
+
+/// Compiles `code` (the instructions of the module `jit` describes) to machine code.
+pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitError> {
+    let _ = jit;
+    if code.len() > MAX_INSTRUCTIONS {
+        return Err(JitError::TooLarge(code.len()));
+    }
+    // The slot of each instruction that is a `JitEnter` (u32::MAX elsewhere), and the
+    // instruction of each slot.
+    let mut slot_of = vec![u32::MAX; code.len()].into_boxed_slice();
+    let mut entries: Vec<usize> = Vec::new();
+    for (i, ins) in code.iter().enumerate() {
+        if let Instr::JitEnter { slot, .. } = ins {
+            slot_of[i] = *slot;
+            let s = *slot as usize;
+            if entries.len() <= s {
+                entries.resize(s + 1, usize::MAX);
+            }
+            entries[s] = i;
+        }
+    }
+    if entries.is_empty() {
+        return Err(JitError::NoEntries);
+    }
+    // The table is read by the machine code for as long as it may run: never freed.
+    let slot_of: &'static [u32] = Box::leak(slot_of);
+
+    let be = backend()?;
+    let ptr = be.isa.pointer_type();
+    let mut ctx = Context::new();
+    ctx.func.signature = Signature::new(be.isa.default_call_conv());
+    ctx.func.signature.params.push(AbiParam::new(ptr));
+    ctx.func.signature.params.push(AbiParam::new(types::I32));
+    ctx.func.signature.returns.push(AbiParam::new(ptr));
+    let mut fctx = FunctionBuilderContext::new();
+    {
+        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let base = code.as_ptr() as i64;
+        let mut g = Gen::new(b, code, base, slot_of, &entries);
+        g.build();
+        g.b.seal_all_blocks();
+        g.b.finalize(be.isa.frontend_config());
+    }
+    if std::env::var_os("ERTS_JIT_DUMP").is_some() {
+        eprintln!("{}", ctx.func.display());
+    }
+    // Code generation runs outside the lock; only placing the bytes takes it.
+    let compiled = ctx
+        .compile(&*be.isa, &mut ControlPlane::default())
+        .map_err(|e| JitError::Compile(format!("{:?}", e.inner)))?;
+    if !compiled.buffer.relocs().is_empty() {
+        return Err(JitError::Relocations);
+    }
+    let alignment = compiled.buffer.alignment as u64;
+    let bytes = compiled.code_buffer().to_vec();
+    let mut module = be.module.lock();
+    let m = &mut module.0;
+    let sig = ctx.func.signature.clone();
+    let id = m
+        .declare_anonymous_function(&sig)
+        .map_err(|e| JitError::Codegen(Box::new(e)))?;
+    m.define_function_bytes(id, alignment, &bytes, &[])
+        .map_err(|e| JitError::Codegen(Box::new(e)))?;
+    m.finalize_definitions()
+        .map_err(|e| JitError::Codegen(Box::new(e)))?;
+    let f = m.get_finalized_function(id);
+    // SAFETY: the function was built with `NativeFn`'s signature (pointer, u32 -> pointer)
+    // in the platform's default calling convention; its code is never freed.
+    Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(f) })
+}
+
+/// The process-wide code generator and the memory machine code is placed in (never freed:
+/// code may run as long as the process does).
+struct Backend {
+    isa: cranelift_codegen::isa::OwnedTargetIsa,
+    module: parking_lot::Mutex<SendModule>,
+}
+
+/// `JITModule` holds raw pointers to the memory it manages, so it is not `Send`.
+struct SendModule(JITModule);
+
+// SAFETY: the module is only used under `Backend::module`'s lock, one thread at a time; the
+// memory it points to is its own and not shared with other threads except as finished code.
+unsafe impl Send for SendModule {}
+
+fn backend() -> Result<&'static Backend, JitError> {
+    static B: std::sync::OnceLock<Result<Backend, String>> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        let mut flags = settings::builder();
+        for (k, v) in [
+            ("opt_level", "speed"),
+            ("use_colocated_libcalls", "false"),
+            ("is_pic", "false"),
+        ] {
+            flags.set(k, v).map_err(|e| e.to_string())?;
+        }
+        let isa = cranelift_native::builder()
+            .map_err(|e| e.to_string())?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| e.to_string())?;
+        let module = JITModule::new(JITBuilder::with_isa(
+            isa.clone(),
+            cranelift_module::default_libcall_names(),
+        ));
+        Ok(Backend {
+            isa,
+            module: parking_lot::Mutex::new(SendModule(module)),
+        })
+    })
+    .as_ref()
+    .map_err(|e| JitError::Isa(e.clone()))
+}
+
+/// The state of one function's generation.
+struct Gen<'a> {
+    b: FunctionBuilder<'a>,
+    code: &'a [Instr],
+    base: i64,
+    slot_of: &'static [u32],
+    entries: &'a [usize],
+    /// Block of each instruction, made when first referred to.
+    blocks: Vec<Option<Block>>,
+    work: Vec<usize>,
+    exit: Block,
+    /// The return dispatch: jumps to the `JitEnter` at `ret_pc` or exits there.
+    dispatch: Block,
+    ctx: Value,
+    x: Value,
+    stack_base: Value,
+    stack_end: Value,
+    hend: Value,
+    frags: Value,
+    sp: Variable,
+    htop: Variable,
+    reds: Variable,
+    exit_pc: Variable,
+    ret_pc: Variable,
+}
+
+fn mem() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+impl<'a> Gen<'a> {
+    fn new(
+        mut b: FunctionBuilder<'a>,
+        code: &'a [Instr],
+        base: i64,
+        slot_of: &'static [u32],
+        entries: &'a [usize],
+    ) -> Gen<'a> {
+        let start = b.create_block();
+        b.append_block_params_for_function_params(start);
+        b.switch_to_block(start);
+        let ctx = b.block_params(start)[0];
+        let slot = b.block_params(start)[1];
+        let ld =
+            |b: &mut FunctionBuilder, off: usize| b.ins().load(types::I64, mem(), ctx, off as i32);
+        let x = ld(&mut b, offset_of!(JitCtx, x));
+        let stack_base = ld(&mut b, offset_of!(JitCtx, stack_base));
+        let sp0 = ld(&mut b, offset_of!(JitCtx, sp));
+        let stack_end = ld(&mut b, offset_of!(JitCtx, stack_end));
+        let htop0 = ld(&mut b, offset_of!(JitCtx, htop));
+        let hend = ld(&mut b, offset_of!(JitCtx, hend));
+        let frags = ld(&mut b, offset_of!(JitCtx, frags));
+        let reds0 = ld(&mut b, offset_of!(JitCtx, reds));
+        let sp = b.declare_var(types::I64);
+        let htop = b.declare_var(types::I64);
+        let reds = b.declare_var(types::I64);
+        let exit_pc = b.declare_var(types::I64);
+        let ret_pc = b.declare_var(types::I64);
+        b.def_var(sp, sp0);
+        b.def_var(htop, htop0);
+        b.def_var(reds, reds0);
+        let zero = b.ins().iconst(types::I64, 0);
+        b.def_var(exit_pc, zero);
+        b.def_var(ret_pc, zero);
+        let exit = b.create_block();
+        let dispatch = b.create_block();
+        let mut g = Gen {
+            b,
+            code,
+            base,
+            slot_of,
+            entries,
+            blocks: vec![None; code.len()],
+            work: Vec::new(),
+            exit,
+            dispatch,
+            ctx,
+            x,
+            stack_base,
+            stack_end,
+            hend,
+            frags,
+            sp,
+            htop,
+            reds,
+            exit_pc,
+            ret_pc,
+        };
+        // Entry: a table from slot to the `JitEnter`'s block (a slot is always valid).
+        let bad = g.b.create_block();
+        let mut targets: Vec<Block> = Vec::with_capacity(g.entries.len());
+        for k in 0..g.entries.len() {
+            let i = g.entries[k];
+            targets.push(if i == usize::MAX { bad } else { g.block(i) });
+        }
+        g.br_table(slot, bad, &targets);
+        g.b.switch_to_block(bad);
+        g.b.ins().trap(TrapCode::unwrap_user(1));
+        g
+    }
+
+    fn br_table(&mut self, index: Value, default: Block, targets: &[Block]) {
+        let pool = &mut self.b.func.dfg.value_lists;
+        let def = BlockCall::new(default, std::iter::empty::<BlockArg>(), pool);
+        let calls: Vec<BlockCall> = targets
+            .iter()
+            .map(|t| BlockCall::new(*t, std::iter::empty::<BlockArg>(), pool))
+            .collect();
+        let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
+        self.b.ins().br_table(index, jt);
+    }
+
+    /// The block of instruction `i` (queued for generation when new).
+    fn block(&mut self, i: usize) -> Block {
+        if let Some(b) = self.blocks[i] {
+            return b;
+        }
+        let b = self.b.create_block();
+        self.blocks[i] = Some(b);
+        self.work.push(i);
+        b
+    }
+
+    fn pc_of(&self, i: usize) -> i64 {
+        self.base + i as i64 * INSTR
+    }
+
+    /// The instruction index of a label (a code address in this module).
+    fn index_of(&self, l: usize) -> Option<usize> {
+        let off = (l as i64).checked_sub(self.base)?;
+        if off < 0 || off % INSTR != 0 {
+            return None;
+        }
+        let i = (off / INSTR) as usize;
+        (i < self.code.len()).then_some(i)
+    }
+
+    fn build(&mut self) {
+        while let Some(i) = self.work.pop() {
+            let blk = self.blocks[i].expect("queued instructions have blocks");
+            self.b.switch_to_block(blk);
+            self.instr(i);
+        }
+        // The exit: write back the state, return the address.
+        self.b.switch_to_block(self.exit);
+        let sp = self.b.use_var(self.sp);
+        let htop = self.b.use_var(self.htop);
+        let reds = self.b.use_var(self.reds);
+        let pc = self.b.use_var(self.exit_pc);
+        let c = self.ctx;
+        self.b
+            .ins()
+            .store(mem(), sp, c, offset_of!(JitCtx, sp) as i32);
+        self.b
+            .ins()
+            .store(mem(), htop, c, offset_of!(JitCtx, htop) as i32);
+        self.b
+            .ins()
+            .store(mem(), reds, c, offset_of!(JitCtx, reds) as i32);
+        self.b.ins().return_(&[pc]);
+        // The return dispatch: a return address inside this module whose instruction is a
+        // `JitEnter` jumps to that block; anything else leaves.
+        self.b.switch_to_block(self.dispatch);
+        let cp = self.b.use_var(self.ret_pc);
+        self.b.def_var(self.exit_pc, cp);
+        let off = self.b.ins().iadd_imm_s(cp, -self.base);
+        let inside =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThan, off, self.code.len() as i64 * INSTR);
+        let lookup = self.b.create_block();
+        self.b.ins().brif(inside, lookup, &[], self.exit, &[]);
+        self.b.switch_to_block(lookup);
+        let idx = self.b.ins().udiv_imm_s(off, INSTR);
+        let idx4 = self.b.ins().ishl_imm_s(idx, 2);
+        let table = self
+            .b
+            .ins()
+            .iconst(types::I64, self.slot_of.as_ptr() as i64);
+        let addr = self.b.ins().iadd(table, idx4);
+        let slot = self.b.ins().load(types::I32, mem(), addr, 0);
+        let targets: Vec<Block> = self
+            .entries
+            .iter()
+            .map(|&i| {
+                if i == usize::MAX {
+                    self.exit
+                } else {
+                    self.blocks[i].unwrap_or(self.exit)
+                }
+            })
+            .collect();
+        let exit = self.exit;
+        self.br_table(slot, exit, &targets);
+    }
+
+    // ----- helpers for instruction bodies
+
+    fn iconst(&mut self, v: i64) -> Value {
+        self.b.ins().iconst(types::I64, v)
+    }
+
+    /// Leaves the machine code at instruction `i` (not executed).
+    fn exit_at(&mut self, i: usize) {
+        let pc = self.iconst(self.pc_of(i));
+        self.b.def_var(self.exit_pc, pc);
+        self.b.ins().jump(self.exit, &[]);
+    }
+
+    /// Leaves at code address `pc`.
+    fn exit_to(&mut self, pc: Value) {
+        self.b.def_var(self.exit_pc, pc);
+        self.b.ins().jump(self.exit, &[]);
+    }
+
+    fn goto(&mut self, i: usize) {
+        let blk = self.block(i);
+        self.b.ins().jump(blk, &[]);
+    }
+
+    /// Goes to label `l` (an address in this module).
+    fn goto_label(&mut self, l: usize) {
+        match self.index_of(l) {
+            Some(i) => self.goto(i),
+            None => {
+                let pc = self.iconst(l as i64);
+                self.exit_to(pc);
+            }
+        }
+    }
+
+    /// Continues in a new block when `ok`, else leaves at instruction `i`.
+    fn guard(&mut self, ok: Value, i: usize) {
+        let cont = self.b.create_block();
+        let slow = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], slow, &[]);
+        self.b.switch_to_block(slow);
+        self.exit_at(i);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Branches on `cond` to instruction `then` or label `fail`.
+    fn branch(&mut self, cond: Value, then: usize, fail: usize) {
+        let t = self.b.create_block();
+        let f = self.b.create_block();
+        self.b.ins().brif(cond, t, &[], f, &[]);
+        self.b.switch_to_block(t);
+        self.goto(then);
+        self.b.switch_to_block(f);
+        self.goto_label(fail);
+    }
+
+    fn load_at(&mut self, base: Value, off: i64) -> Value {
+        self.b.ins().load(types::I64, mem(), base, off as i32)
+    }
+
+    fn store_at(&mut self, v: Value, base: Value, off: i64) {
+        self.b.ins().store(mem(), v, base, off as i32);
+    }
+
+    fn y_addr_off(i: u32) -> i64 {
+        -(i as i64 + 1) * W
+    }
+
+    fn get(&mut self, s: Src) -> Value {
+        if let Some(t) = s.as_lit() {
+            return self.iconst(t.0 as i64);
+        }
+        let i = s.reg_index() as u32;
+        if s.is_y() {
+            self.get_y(i)
+        } else {
+            self.get_x(i)
+        }
+    }
+
+    fn get_x(&mut self, i: u32) -> Value {
+        let x = self.x;
+        self.load_at(x, i as i64 * W)
+    }
+
+    fn get_y(&mut self, i: u32) -> Value {
+        let sp = self.b.use_var(self.sp);
+        self.load_at(sp, Self::y_addr_off(i))
+    }
+
+    fn put(&mut self, d: Dst, v: Value) {
+        match d {
+            Dst::X(i) => self.put_x(i as u32, v),
+            Dst::Y(i) => self.put_y(i as u32, v),
+        }
+    }
+
+    fn put_x(&mut self, i: u32, v: Value) {
+        let x = self.x;
+        self.store_at(v, x, i as i64 * W);
+    }
+
+    fn put_y(&mut self, i: u32, v: Value) {
+        let sp = self.b.use_var(self.sp);
+        self.store_at(v, sp, Self::y_addr_off(i));
+    }
+
+    /// Whether `words` more stack words fit.
+    fn stack_room(&mut self, words: i64) -> Value {
+        let sp = self.b.use_var(self.sp);
+        let need = self.b.ins().iadd_imm_s(sp, words * W);
+        self.b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, need, self.stack_end)
+    }
+
+    /// Whether the stack holds more than `words` words (so `words` can be dropped and a
+    /// return address popped).
+    fn stack_more_than(&mut self, words: i64) -> Value {
+        let sp = self.b.use_var(self.sp);
+        let after = self.b.ins().iadd_imm_s(sp, -words * W);
+        self.b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThan, after, self.stack_base)
+    }
+
+    /// Whether `words` heap words fit in the main block.
+    fn heap_room(&mut self, words: i64) -> Value {
+        let htop = self.b.use_var(self.htop);
+        let need = self.b.ins().iadd_imm_s(htop, words * W);
+        self.b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, need, self.hend)
+    }
+
+    /// `test_heap`'s condition: no fragments and `words` fit.
+    fn heap_ok(&mut self, words: i64) -> Value {
+        let room = self.heap_room(words);
+        let nofrag = self.b.ins().icmp_imm_s(IntCC::Equal, self.frags, 0);
+        self.b.ins().band(room, nofrag)
+    }
+
+    /// Whether a call may go on without ending the slice (the interpreter yields when the
+    /// call leaves no reductions).
+    fn reds_ok(&mut self) -> Value {
+        let r = self.b.use_var(self.reds);
+        self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r, 1)
+    }
+
+    fn charge_call(&mut self) {
+        let r = self.b.use_var(self.reds);
+        let r = self.b.ins().iadd_imm_s(r, -1);
+        self.b.def_var(self.reds, r);
+    }
+
+    fn push(&mut self, v: Value) {
+        let sp = self.b.use_var(self.sp);
+        self.store_at(v, sp, 0);
+        let sp = self.b.ins().iadd_imm_s(sp, W);
+        self.b.def_var(self.sp, sp);
+    }
+
+    fn drop_words(&mut self, n: i64) {
+        if n != 0 {
+            let sp = self.b.use_var(self.sp);
+            let sp = self.b.ins().iadd_imm_s(sp, -n * W);
+            self.b.def_var(self.sp, sp);
+        }
+    }
+
+    /// Pushes `n` words of `[]` (a new frame).
+    fn allocate(&mut self, n: i64) {
+        if n == 0 {
+            return;
+        }
+        let nil = self.iconst(NIL);
+        let sp = self.b.use_var(self.sp);
+        for k in 0..n {
+            self.store_at(nil, sp, k * W);
+        }
+        let sp = self.b.ins().iadd_imm_s(sp, n * W);
+        self.b.def_var(self.sp, sp);
+    }
+
+    /// Pops the return address (the stack is known to hold one) and goes there.
+    fn ret(&mut self) {
+        let sp = self.b.use_var(self.sp);
+        let sp = self.b.ins().iadd_imm_s(sp, -W);
+        self.b.def_var(self.sp, sp);
+        let cp = self.load_at(sp, 0);
+        self.b.def_var(self.ret_pc, cp);
+        self.b.ins().jump(self.dispatch, &[]);
+    }
+
+    /// Goes to a call's target (after the caller pushed or dropped what the call kind asks).
+    fn call_target(&mut self, target: usize) {
+        self.charge_call();
+        self.goto_label(target);
+    }
+
+    fn tag_is(&mut self, v: Value, mask: i64, tag: i64) -> Value {
+        let t = self.b.ins().band_imm_s(v, mask);
+        self.b.ins().icmp_imm_s(IntCC::Equal, t, tag)
+    }
+
+    fn both_small(&mut self, a: Value, c: Value) -> Value {
+        let t = self.b.ins().band(a, c);
+        self.tag_is(t, 0xF, 0xF)
+    }
+
+    /// The header word of boxed term `v`.
+    fn header(&mut self, v: Value) -> Value {
+        let p = self.b.ins().band_imm_s(v, !3i64);
+        self.load_at(p, 0)
+    }
+
+    /// Branches to `then` when `v` is boxed and its header satisfies `pred`, else `fail`.
+    fn boxed_test(
+        &mut self,
+        v: Value,
+        then: usize,
+        fail: usize,
+        pred: impl FnOnce(&mut Self, Value) -> Value,
+    ) {
+        let boxed = self.tag_is(v, 3, 2);
+        let hdr = self.b.create_block();
+        let f = self.b.create_block();
+        self.b.ins().brif(boxed, hdr, &[], f, &[]);
+        self.b.switch_to_block(f);
+        self.goto_label(fail);
+        self.b.switch_to_block(hdr);
+        let h = self.header(v);
+        let ok = pred(self, h);
+        self.branch(ok, then, fail);
+    }
+
+    /// The test's fast path, or `None` when the interpreter decides.
+    fn on_pass(&mut self, i: usize, then: OnPass) {
+        match then {
+            OnPass::Next => self.goto(i + 1),
+            OnPass::Return => {
+                let ok = self.stack_more_than(0);
+                self.guard(ok, i);
+                self.ret();
+            }
+            OnPass::MoveReturn(s) => {
+                let ok = self.stack_more_than(0);
+                self.guard(ok, i);
+                let v = self.get(s);
+                self.put_x(0, v);
+                self.ret();
+            }
+        }
+    }
+
+    /// A local call of kind `kind` (after the guard, moves and frame work of its
+    /// instruction), returning to instruction `ret`.
+    fn local_call(&mut self, kind: LocalCall, target: usize, ret: usize) {
+        match kind {
+            LocalCall::Call => {
+                let cp = self.iconst(self.pc_of(ret));
+                self.push(cp);
+            }
+            LocalCall::Last(n) => self.drop_words(n as i64),
+            LocalCall::Only => {}
+        }
+        self.call_target(target);
+    }
+
+    fn moves(&mut self, moves: &[(Src, Dst)]) {
+        for (s, d) in moves {
+            let v = self.get(*s);
+            self.put(*d, v);
+        }
+    }
+
+    /// `+`/`-` of tagged small integers: `a ± (b - 15)` overflows exactly when the result
+    /// leaves the small range. Continues with the result when it fits, else leaves at `i`.
+    fn small_add_sub(&mut self, op: ArithOp, a: Value, c: Value, i: usize) -> Value {
+        let c = self.b.ins().iadd_imm_s(c, -15);
+        let (r, of) = match op {
+            ArithOp::Add => self.b.ins().sadd_overflow(a, c),
+            _ => self.b.ins().ssub_overflow(a, c),
+        };
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, of, 0);
+        self.guard(ok, i);
+        r
+    }
+
+    fn select_imm(&mut self, v: Value, table: &[(u64, usize)], fail: usize) {
+        if table.len() <= 4 {
+            for (k, l) in table {
+                let eq = self.b.ins().icmp_imm_s(IntCC::Equal, v, *k as i64);
+                let t = self.b.create_block();
+                let e = self.b.create_block();
+                self.b.ins().brif(eq, t, &[], e, &[]);
+                self.b.switch_to_block(t);
+                self.goto_label(*l);
+                self.b.switch_to_block(e);
+            }
+            self.goto_label(fail);
+            return;
+        }
+        let mid = table.len() / 2;
+        let lt = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, v, table[mid].0 as i64);
+        let lo = self.b.create_block();
+        let hi = self.b.create_block();
+        self.b.ins().brif(lt, lo, &[], hi, &[]);
+        self.b.switch_to_block(lo);
+        self.select_imm(v, &table[..mid], fail);
+        self.b.switch_to_block(hi);
+        self.select_imm(v, &table[mid..], fail);
+    }
+
+    // ----- instructions
+
+    fn instr(&mut self, i: usize) {
+        let code = self.code;
+        match &code[i] {
+            Instr::JitEnter { .. } => self.goto(i + 1),
+            Instr::MoveXX { src, dst } => {
+                let v = self.get_x(*src);
+                self.put_x(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::MoveXY { src, dst } => {
+                let v = self.get_x(*src);
+                self.put_y(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::MoveYX { src, dst } => {
+                let v = self.get_y(*src);
+                self.put_x(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::MoveYY { src, dst } => {
+                let v = self.get_y(*src);
+                self.put_y(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::MoveLitX { lit, dst } => {
+                let v = self.iconst(lit.0 as i64);
+                self.put_x(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::Move { src, dst } => {
+                let v = self.get(*src);
+                self.put(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::Moves { moves } => {
+                self.moves(moves);
+                self.goto(i + moves.len());
+            }
+            Instr::Swap { a, b } => {
+                let va = self.get(a.as_src());
+                let vb = self.get(b.as_src());
+                self.put(*a, vb);
+                self.put(*b, va);
+                self.goto(i + 1);
+            }
+            Instr::GetList { src, head, tail } => {
+                let l = self.get(*src);
+                let h = self.load_at(l, -1);
+                let t = self.load_at(l, 7);
+                self.put(*head, h);
+                self.put(*tail, t);
+                self.goto(i + 1);
+            }
+            Instr::GetHd { src, dst } => {
+                let l = self.get(*src);
+                let h = self.load_at(l, -1);
+                self.put(*dst, h);
+                self.goto(i + 1);
+            }
+            Instr::GetTl { src, dst } => {
+                let l = self.get(*src);
+                let t = self.load_at(l, 7);
+                self.put(*dst, t);
+                self.goto(i + 1);
+            }
+            Instr::GetTupleElement { src, index, dst } => {
+                let t = self.get(*src);
+                let p = self.b.ins().band_imm_s(t, !3i64);
+                let v = self.load_at(p, (*index as i64 + 1) * W);
+                self.put(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::IsNonemptyGetList {
+                fail,
+                src,
+                head,
+                tail,
+            } if *fail != 0 => {
+                let l = self.get(*src);
+                let is_list = self.tag_is(l, 3, 1);
+                let t = self.b.create_block();
+                let f = self.b.create_block();
+                self.b.ins().brif(is_list, t, &[], f, &[]);
+                self.b.switch_to_block(f);
+                self.goto_label(*fail);
+                self.b.switch_to_block(t);
+                let h = self.load_at(l, -1);
+                let tl = self.load_at(l, 7);
+                self.put(*head, h);
+                self.put(*tail, tl);
+                self.goto(i + 2);
+            }
+            Instr::TestHeap { heap, .. } => {
+                let ok = self.heap_ok(*heap as i64);
+                self.guard(ok, i);
+                self.goto(i + 1);
+            }
+            Instr::PutList { head, tail, dst } => {
+                let ok = self.heap_room(2);
+                self.guard(ok, i);
+                self.put_list(*head, *tail, *dst);
+                self.goto(i + 1);
+            }
+            Instr::TestHeapPutList {
+                heap,
+                head,
+                tail,
+                dst,
+                ..
+            } => {
+                let ok = self.heap_ok((*heap as i64).max(2));
+                self.guard(ok, i);
+                self.put_list(*head, *tail, *dst);
+                self.goto(i + 2);
+            }
+            Instr::PutListReturn {
+                heap,
+                head,
+                tail,
+                dst,
+                dealloc,
+                ..
+            } => {
+                let ok = self.heap_ok((*heap as i64).max(2));
+                let ok2 = self.stack_more_than(*dealloc as i64);
+                let ok = self.b.ins().band(ok, ok2);
+                self.guard(ok, i);
+                self.put_list(*head, *tail, *dst);
+                self.drop_words(*dealloc as i64);
+                self.ret();
+            }
+            Instr::PutTuple2 { dst, elems } => {
+                let n = elems.len() as i64;
+                let ok = self.heap_room(n + 1);
+                self.guard(ok, i);
+                let vals: Vec<Value> = elems.iter().map(|s| self.get(*s)).collect();
+                let hp = self.b.use_var(self.htop);
+                let hdr = self.iconst(crate::term::make_header(subtag::TUPLE, n as usize) as i64);
+                self.store_at(hdr, hp, 0);
+                for (k, v) in vals.into_iter().enumerate() {
+                    self.store_at(v, hp, (k as i64 + 1) * W);
+                }
+                let next = self.b.ins().iadd_imm_s(hp, (n + 1) * W);
+                self.b.def_var(self.htop, next);
+                let t = self.b.ins().bor_imm_s(hp, 2);
+                self.put(*dst, t);
+                self.goto(i + 1);
+            }
+            Instr::Allocate { stack, .. } => {
+                let ok = self.stack_room(*stack as i64);
+                self.guard(ok, i);
+                self.allocate(*stack as i64);
+                self.goto(i + 1);
+            }
+            Instr::AllocateHeap { stack, heap, .. } => {
+                let ok = self.stack_room(*stack as i64);
+                let ok2 = self.heap_ok(*heap as i64);
+                let ok = self.b.ins().band(ok, ok2);
+                self.guard(ok, i);
+                self.allocate(*stack as i64);
+                self.goto(i + 1);
+            }
+            Instr::Deallocate { n } | Instr::Trim { n } => {
+                self.drop_words(*n as i64);
+                self.goto(i + 1);
+            }
+            Instr::InitYregs { regs } => {
+                let nil = self.iconst(NIL);
+                for r in regs.iter() {
+                    self.put_y(*r, nil);
+                }
+                self.goto(i + 1);
+            }
+            Instr::Return => {
+                let ok = self.stack_more_than(0);
+                self.guard(ok, i);
+                self.ret();
+            }
+            Instr::MoveReturn { src } => {
+                let ok = self.stack_more_than(0);
+                self.guard(ok, i);
+                let v = self.get(*src);
+                self.put_x(0, v);
+                self.ret();
+            }
+            Instr::DeallocateReturn { n } => {
+                let ok = self.stack_more_than(*n as i64);
+                self.guard(ok, i);
+                self.drop_words(*n as i64);
+                self.ret();
+            }
+            Instr::Call { target, .. } => {
+                let ok = self.reds_ok();
+                let ok2 = self.stack_room(1);
+                let ok = self.b.ins().band(ok, ok2);
+                self.guard(ok, i);
+                self.local_call(LocalCall::Call, *target, i + 1);
+            }
+            Instr::CallLast {
+                target, dealloc, ..
+            } => {
+                let ok = self.reds_ok();
+                self.guard(ok, i);
+                self.drop_words(*dealloc as i64);
+                self.call_target(*target);
+            }
+            Instr::CallOnly { target, .. } => {
+                let ok = self.reds_ok();
+                self.guard(ok, i);
+                self.local_call(LocalCall::Only, *target, i + 1);
+            }
+            Instr::MovesCall {
+                moves,
+                kind,
+                target,
+                alloc,
+                trim,
+                ret,
+                ..
+            } => {
+                let ok = self.reds_ok();
+                let ok2 = self.stack_room(*alloc as i64 + 1);
+                let ok = self.b.ins().band(ok, ok2);
+                self.guard(ok, i);
+                self.allocate(*alloc as i64);
+                self.moves(moves);
+                self.drop_words(*trim as i64);
+                self.local_call(*kind, *target, i + *ret as usize);
+            }
+            Instr::GetListCall {
+                fail,
+                src,
+                head,
+                tail,
+                kind,
+                target,
+                alloc,
+                ret,
+                ..
+            } => {
+                if *fail != 0 {
+                    let l = self.get(*src);
+                    let is_list = self.tag_is(l, 3, 1);
+                    let t = self.b.create_block();
+                    let f = self.b.create_block();
+                    self.b.ins().brif(is_list, t, &[], f, &[]);
+                    self.b.switch_to_block(f);
+                    self.goto_label(*fail);
+                    self.b.switch_to_block(t);
+                }
+                let ok = self.reds_ok();
+                let ok2 = self.stack_room(*alloc as i64 + 1);
+                let ok = self.b.ins().band(ok, ok2);
+                self.guard(ok, i);
+                self.allocate(*alloc as i64);
+                let l = self.get(*src);
+                let h = self.load_at(l, -1);
+                let t = self.load_at(l, 7);
+                self.put(*head, h);
+                self.put(*tail, t);
+                self.local_call(*kind, *target, i + *ret as usize);
+            }
+            Instr::CmpLt { fail, a, b, then } | Instr::CmpGe { fail, a, b, then } if *fail != 0 => {
+                let lt = matches!(code[i], Instr::CmpLt { .. });
+                let x = self.get(*a);
+                let y = self.get(*b);
+                let ok = self.both_small(x, y);
+                self.guard(ok, i);
+                let cc = if lt {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::SignedGreaterThanOrEqual
+                };
+                let c = self.b.ins().icmp(cc, x, y);
+                let t = self.b.create_block();
+                let f = self.b.create_block();
+                self.b.ins().brif(c, t, &[], f, &[]);
+                self.b.switch_to_block(f);
+                self.goto_label(*fail);
+                self.b.switch_to_block(t);
+                self.on_pass(i, *then);
+            }
+            Instr::EqImm { fail, a, imm } | Instr::NeImm { fail, a, imm } if *fail != 0 => {
+                let v = self.get(*a);
+                let cc = if matches!(code[i], Instr::EqImm { .. }) {
+                    IntCC::Equal
+                } else {
+                    IntCC::NotEqual
+                };
+                let c = self.b.ins().icmp_imm_s(cc, v, imm.0 as i64);
+                self.branch(c, i + 1, *fail);
+            }
+            Instr::AddImm { a, imm, dst, .. } | Instr::SubImm { a, imm, dst, .. } => {
+                let op = if matches!(code[i], Instr::AddImm { .. }) {
+                    ArithOp::Add
+                } else {
+                    ArithOp::Sub
+                };
+                let x = self.get(*a);
+                let small = self.tag_is(x, 0xF, 0xF);
+                self.guard(small, i);
+                let y = self.iconst(imm.0 as i64);
+                let r = self.small_add_sub(op, x, y, i);
+                self.put(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::Arith2 {
+                op: op @ (ArithOp::Add | ArithOp::Sub),
+                a,
+                b,
+                dst,
+                ret,
+                ..
+            } => {
+                let x = self.get(*a);
+                let y = self.get(*b);
+                let mut ok = self.both_small(x, y);
+                if let Some(n) = ret {
+                    let ok2 = self.stack_more_than(*n as i64);
+                    ok = self.b.ins().band(ok, ok2);
+                }
+                self.guard(ok, i);
+                let r = self.small_add_sub(*op, x, y, i);
+                self.put(*dst, r);
+                match ret {
+                    None => self.goto(i + 1),
+                    Some(n) => {
+                        self.drop_words(*n as i64);
+                        self.ret();
+                    }
+                }
+            }
+            Instr::Cmp { op, fail, a, b } if *fail != 0 => {
+                let x = self.get(*a);
+                let y = self.get(*b);
+                match op {
+                    CmpOp::EqExact | CmpOp::NeExact | CmpOp::Eq | CmpOp::Ne => {
+                        // Equal words are equal terms; different words of which one is an
+                        // immediate (so not a number the other could equal) are not; the
+                        // rest is the interpreter's.
+                        let same = self.b.ins().icmp(IntCC::Equal, x, y);
+                        let eq_blk = self.b.create_block();
+                        let ne_blk = self.b.create_block();
+                        let other = self.b.create_block();
+                        self.b.ins().brif(same, eq_blk, &[], other, &[]);
+                        self.b.switch_to_block(other);
+                        let imm = if matches!(op, CmpOp::EqExact | CmpOp::NeExact) {
+                            let xi = self.tag_is(x, 3, 3);
+                            let yi = self.tag_is(y, 3, 3);
+                            self.b.ins().bor(xi, yi)
+                        } else {
+                            let xi = self.tag_is(x, 3, 3);
+                            let yi = self.tag_is(y, 3, 3);
+                            self.b.ins().band(xi, yi)
+                        };
+                        self.guard(imm, i);
+                        self.b.ins().jump(ne_blk, &[]);
+                        let positive = matches!(op, CmpOp::EqExact | CmpOp::Eq);
+                        self.b.switch_to_block(eq_blk);
+                        if positive {
+                            self.goto(i + 1);
+                        } else {
+                            self.goto_label(*fail);
+                        }
+                        self.b.switch_to_block(ne_blk);
+                        if positive {
+                            self.goto_label(*fail);
+                        } else {
+                            self.goto(i + 1);
+                        }
+                    }
+                    CmpOp::Lt | CmpOp::Ge => {
+                        let ok = self.both_small(x, y);
+                        self.guard(ok, i);
+                        let cc = if *op == CmpOp::Lt {
+                            IntCC::SignedLessThan
+                        } else {
+                            IntCC::SignedGreaterThanOrEqual
+                        };
+                        let c = self.b.ins().icmp(cc, x, y);
+                        self.branch(c, i + 1, *fail);
+                    }
+                }
+            }
+            Instr::Test { test, fail, src } if *fail != 0 => {
+                let v = self.get(*src);
+                let fail = *fail;
+                match test {
+                    TypeTest::Atom => {
+                        let c = self.tag_is(v, 0x3F, 0x0B);
+                        self.branch(c, i + 1, fail);
+                    }
+                    TypeTest::Nil => {
+                        let c = self.b.ins().icmp_imm_s(IntCC::Equal, v, NIL);
+                        self.branch(c, i + 1, fail);
+                    }
+                    TypeTest::NonemptyList => {
+                        let c = self.tag_is(v, 3, 1);
+                        self.branch(c, i + 1, fail);
+                    }
+                    TypeTest::List => {
+                        let c = self.tag_is(v, 3, 1);
+                        let n = self.b.ins().icmp_imm_s(IntCC::Equal, v, NIL);
+                        let c = self.b.ins().bor(c, n);
+                        self.branch(c, i + 1, fail);
+                    }
+                    TypeTest::Boolean => {
+                        let t = Term::bool(true).0 as i64;
+                        let f = Term::bool(false).0 as i64;
+                        let a = self.b.ins().icmp_imm_s(IntCC::Equal, v, t);
+                        let c = self.b.ins().icmp_imm_s(IntCC::Equal, v, f);
+                        let c = self.b.ins().bor(a, c);
+                        self.branch(c, i + 1, fail);
+                    }
+                    TypeTest::Tuple => self.boxed_test(v, i + 1, fail, |g, h| {
+                        g.tag_is(h, 0x3F, subtag::TUPLE as i64)
+                    }),
+                    TypeTest::Float => self.boxed_test(v, i + 1, fail, |g, h| {
+                        g.tag_is(h, 0x3F, subtag::FLOAT as i64)
+                    }),
+                    TypeTest::Integer | TypeTest::Number => {
+                        let number = *test == TypeTest::Number;
+                        let small = self.tag_is(v, 0xF, 0xF);
+                        let t = self.b.create_block();
+                        let other = self.b.create_block();
+                        self.b.ins().brif(small, t, &[], other, &[]);
+                        self.b.switch_to_block(t);
+                        self.goto(i + 1);
+                        self.b.switch_to_block(other);
+                        self.boxed_test(v, i + 1, fail, |g, h| {
+                            // Bignums: subtags POS_BIG and NEG_BIG (header tag 0).
+                            let big = g.tag_is(h, 0x3B, subtag::POS_BIG as i64);
+                            if number {
+                                let fl = g.tag_is(h, 0x3F, subtag::FLOAT as i64);
+                                g.b.ins().bor(big, fl)
+                            } else {
+                                big
+                            }
+                        });
+                    }
+                    _ => self.exit_at(i),
+                }
+            }
+            Instr::TestArity { fail, src, arity } if *fail != 0 => {
+                let v = self.get(*src);
+                let h = self.header(v);
+                let a = self.b.ins().ushr_imm_s(h, 6);
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, a, *arity as i64);
+                self.branch(c, i + 1, *fail);
+            }
+            Instr::IsTaggedTuple {
+                fail,
+                src,
+                arity,
+                tag,
+            } if *fail != 0 => {
+                if *arity == 0 {
+                    self.goto_label(*fail);
+                    return;
+                }
+                let v = self.get(*src);
+                let want = crate::term::make_header(subtag::TUPLE, *arity as usize) as i64;
+                let tag = tag.0 as i64;
+                let fail = *fail;
+                self.boxed_test(v, i + 1, fail, |g, h| {
+                    let hdr_ok = g.b.ins().icmp_imm_s(IntCC::Equal, h, want);
+                    let p = g.b.ins().band_imm_s(v, !3i64);
+                    // Reading the first element is safe even when the header differs: a
+                    // boxed object has at least one word after its header... not for an
+                    // empty tuple, so read it only after the header matched.
+                    let rd = g.b.create_block();
+                    let no = g.b.create_block();
+                    let join = g.b.create_block();
+                    g.b.append_block_param(join, types::I8);
+                    g.b.ins().brif(hdr_ok, rd, &[], no, &[]);
+                    g.b.switch_to_block(rd);
+                    let e0 = g.load_at(p, W);
+                    let c = g.b.ins().icmp_imm_s(IntCC::Equal, e0, tag);
+                    g.b.ins().jump(join, &[BlockArg::Value(c)]);
+                    g.b.switch_to_block(no);
+                    let z = g.b.ins().iconst(types::I8, 0);
+                    g.b.ins().jump(join, &[BlockArg::Value(z)]);
+                    g.b.switch_to_block(join);
+                    g.b.block_params(join)[0]
+                });
+            }
+            Instr::SelectValImm { src, fail, table } if *fail != 0 => {
+                let v = self.get(*src);
+                let t: Vec<(u64, usize)> = table.iter().map(|(k, l)| (*k, *l)).collect();
+                self.select_imm(v, &t, *fail);
+            }
+            Instr::SelectVal { src, fail, table }
+                if *fail != 0 && table.iter().all(|(t, _)| t.primary_tag() == 3) =>
+            {
+                // Immediates only: a term equals one exactly when the words are equal.
+                let v = self.get(*src);
+                let mut t: Vec<(u64, usize)> = table.iter().map(|(k, l)| (k.0, *l)).collect();
+                // First match wins in the interpreter: keep the first of equal keys.
+                let mut seen = std::collections::HashSet::new();
+                t.retain(|(k, _)| seen.insert(*k));
+                t.sort_by_key(|p| p.0);
+                self.select_imm(v, &t, *fail);
+            }
+            Instr::SelectTupleArity { src, fail, table } if *fail != 0 => {
+                let v = self.get(*src);
+                let h = self.header(v);
+                let a = self.b.ins().ushr_imm_s(h, 6);
+                let mut t: Vec<(u64, usize)> = table.iter().map(|(k, l)| (*k as u64, *l)).collect();
+                let mut seen = std::collections::HashSet::new();
+                t.retain(|(k, _)| seen.insert(*k));
+                t.sort_by_key(|p| p.0);
+                self.select_imm(a, &t, *fail);
+            }
+            Instr::Jump { target } => self.goto_label(*target),
+            _ => self.exit_at(i),
+        }
+    }
+
+    fn put_list(&mut self, head: Src, tail: Src, dst: Dst) {
+        let h = self.get(head);
+        let t = self.get(tail);
+        let hp = self.b.use_var(self.htop);
+        self.store_at(h, hp, 0);
+        self.store_at(t, hp, W);
+        let next = self.b.ins().iadd_imm_s(hp, 2 * W);
+        self.b.def_var(self.htop, next);
+        let l = self.b.ins().bor_imm_s(hp, 1);
+        self.put(dst, l);
+    }
+}

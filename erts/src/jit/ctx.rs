@@ -1,0 +1,63 @@
+//! The block of process state machine code works on: pointers to the X registers, the stack
+//! and the heap's free window, and the reductions left. [`JitCtx::load`] fills it from a
+//! process before machine code runs and [`JitCtx::store`] gives the stack and heap tops
+//! back after it.
+
+use crate::process::Process;
+use crate::term::Term;
+
+/// What machine code reads and writes (field offsets are part of the generated code).
+#[repr(C)]
+pub struct JitCtx {
+    /// `Process::x`.
+    pub x: *mut Term,
+    /// The stack's first word (the bottom; the stack grows upwards, `y0` is the top word).
+    pub stack_base: *mut Term,
+    /// One past the stack's top word.
+    pub sp: *mut Term,
+    /// The end of the stack's allocation: pushes beyond it go through the interpreter.
+    pub stack_end: *mut Term,
+    /// Where the heap's next word goes.
+    pub htop: *mut Term,
+    /// The end of the heap's main block.
+    pub hend: *mut Term,
+    /// Non-zero when the heap has fragments (`test_heap` then collects: interpreter).
+    pub frags: u64,
+    /// Reductions left in the slice.
+    pub reds: i64,
+}
+
+impl JitCtx {
+    /// The state of `proc`, with `reds` reductions left.
+    pub fn load(proc: &mut Process, reds: i64) -> JitCtx {
+        let (htop, hend, frags) = proc.heap.jit_window();
+        let len = proc.stack.len();
+        let cap = proc.stack.capacity();
+        let base = proc.stack.as_mut_ptr();
+        JitCtx {
+            x: proc.x.as_mut_ptr(),
+            stack_base: base,
+            // SAFETY: `len` and `cap` are within the stack's allocation.
+            sp: unsafe { base.add(len) },
+            // SAFETY: as above.
+            stack_end: unsafe { base.add(cap) },
+            htop,
+            hend,
+            frags: frags as u64,
+            reds,
+        }
+    }
+
+    /// Gives the stack and heap tops machine code left back to `proc`.
+    pub fn store(&self, proc: &mut Process) {
+        // SAFETY: machine code keeps `sp` between the stack's base and the end of its
+        // allocation, and writes every word it pushes (a new frame's words are set to
+        // `[]`), so the words below `sp` are initialised.
+        unsafe {
+            let len = self.sp.offset_from(self.stack_base) as usize;
+            proc.stack.set_len(len);
+        }
+        // SAFETY: machine code only moves `htop` up to `hend`, writing the words it passes.
+        unsafe { proc.heap.jit_set_top(self.htop) };
+    }
+}
