@@ -2,8 +2,12 @@
 -export([main/0]).
 %% Bit-syntax parser: generate a binary of 200000 TLV records, then parse it 60 times.
 main() ->
+    T0 = erlang:monotonic_time(microsecond),
     Bin = gen(200000, 1, []),
-    erlang:display({byte_size(Bin), loop(60, Bin, 0)}).
+    Result = {byte_size(Bin), loop(60, Bin, 0)},
+    T1 = erlang:monotonic_time(microsecond),
+    erlang:display(Result),
+    erlang:display({bench_us, T1 - T0}).
 
 gen(0, _, Acc) -> iolist_to_binary(Acc);
 gen(N, X, Acc) ->

@@ -2,8 +2,12 @@
 -export([main/0]).
 %% Map-heavy loop: word-count style updates of a map with 5000 keys, 3M operations.
 main() ->
+    T0 = erlang:monotonic_time(microsecond),
     M = loop(3000000, 7, #{}),
-    erlang:display({map_size(M), maps:fold(fun(K, V, A) -> (A + K * V) rem 1000000007 end, 0, M)}).
+    Result = {map_size(M), maps:fold(fun(K, V, A) -> (A + K * V) rem 1000000007 end, 0, M)},
+    T1 = erlang:monotonic_time(microsecond),
+    erlang:display(Result),
+    erlang:display({bench_us, T1 - T0}).
 
 loop(0, _, M) -> M;
 loop(N, X, M) ->

@@ -5,11 +5,14 @@
 -define(SOLAR_MASS, (4 * ?PI * ?PI)).
 -define(DAYS_PER_YEAR, 365.24).
 main() ->
+    T0 = erlang:monotonic_time(microsecond),
     Bodies = offset_momentum(bodies()),
     E0 = energy(Bodies),
     B = advance(800000, Bodies, 0.01),
     E1 = energy(B),
-    erlang:display({round(E0 * 1.0e9), round(E1 * 1.0e9)}).
+    T1 = erlang:monotonic_time(microsecond),
+    erlang:display({round(E0 * 1.0e9), round(E1 * 1.0e9)}),
+    erlang:display({bench_us, T1 - T0}).
 
 bodies() ->
     [{0.0, 0.0, 0.0, 0.0, 0.0, 0.0, ?SOLAR_MASS},

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Runs every bench/*.erl program on the real erl and on our beam in the same run, checks that
-# their outputs agree, and prints the net times (start-up subtracted: each VM's time to run an
-# empty program is measured first, best of 3), the ratio beam/erl per program and the
-# geometric mean of the ratios. Each program runs BENCH_RUNS times (default 3) on each VM,
-# alternating, and the best time counts (this machine's speed varies from run to run).
+# Runs every bench/*.erl program on the real erl and on our beam in both tiers (+JIT true, the
+# native-code tier, and +JIT false, the interpreter alone) in the same run, checks that the three
+# outputs agree, and prints the times, the ratios jit/erl and interp/erl per program and the
+# geometric mean of each ratio column.
+# Each program times its own work inside the VM and prints it last as {bench_us,Microseconds};
+# that line is left out of the output comparison and is the time reported. A program that prints
+# no such line is timed by wall clock minus the VM's start-up (the time to run bench/empty, best
+# of 3), and its time is marked with '*'.
+# Each program runs BENCH_RUNS times (default 3) on each VM, alternating, and the best time counts
+# (this machine's speed varies from run to run). BENCH_TIMEOUT (default 300 s) bounds one beam run.
+# Needs bash, bc and the system erl/erlc.
 # Usage: bash bench/run.sh [name-substring]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILTER="${1:-}"
+RUNS="${BENCH_RUNS:-3}"
 OUT=bench/out
 mkdir -p "$OUT"
 BEAM=target/release/beam
@@ -17,48 +24,101 @@ fi
 command -v bc >/dev/null || { echo "bench/run.sh needs bc (apt-get install -y bc)"; exit 1; }
 erlc -o "$OUT" bench/*.erl bench/empty/empty.erl
 
-now() { date +%s.%N; }
-run_erl() { erl -noshell -pa "$OUT" -s "$1" main -s init stop 2>&1 || true; }
-run_beam() { timeout "${BENCH_TIMEOUT:-300}" "$BEAM" --bare -pa "$OUT" -s "$1" main 2>&1 || true; }
-best_of_3() {
-    local best=999
-    for _ in 1 2 3; do
-        local t0 t1 d
-        t0=$(now); "$@" >/dev/null; t1=$(now)
-        d=$(echo "$t1 - $t0" | bc -l)
-        best=$(echo "if ($d < $best) $d else $best" | bc -l)
-    done
-    echo "$best"
+# The three VMs, by the names used below.
+VMS=(erl jit interp)
+run_vm() {
+    local vm=$1 m=$2
+    case "$vm" in
+        erl) erl -noshell -pa "$OUT" -s "$m" main -s init stop 2>&1 || true ;;
+        jit) timeout "${BENCH_TIMEOUT:-300}" "$BEAM" --bare +JIT true -pa "$OUT" -s "$m" main 2>&1 || true ;;
+        interp) timeout "${BENCH_TIMEOUT:-300}" "$BEAM" --bare +JIT false -pa "$OUT" -s "$m" main 2>&1 || true ;;
+    esac
 }
-erl_base=$(best_of_3 run_erl empty)
-beam_base=$(best_of_3 run_beam empty)
-printf 'start-up: erl %.3f s, beam %.3f s (subtracted below)\n' "$erl_base" "$beam_base"
-printf '%-10s %10s %10s %8s  %s\n' program erl_s beam_s ratio status
-ratios=()
+now() { date +%s.%N; }
+min() { echo "if ($1 < $2) $1 else $2" | bc -l; }
+
+# Start-up times, measured only when a program needs the wall-clock fallback.
+declare -A BASE=()
+ensure_base() {
+    [ "${#BASE[@]}" -gt 0 ] && return
+    local vm best t0 t1
+    for vm in "${VMS[@]}"; do
+        best=999
+        for _ in 1 2 3; do
+            t0=$(now); run_vm "$vm" empty >/dev/null; t1=$(now)
+            best=$(min "$(echo "$t1 - $t0" | bc -l)" "$best")
+        done
+        BASE[$vm]=$best
+    done
+    printf '(start-up for wall-clock fallback: erl %.3f s, jit %.3f s, interp %.3f s)\n' \
+        "${BASE[erl]}" "${BASE[jit]}" "${BASE[interp]}"
+}
+
+# The in-VM time in seconds from a run's output, or nothing.
+bench_secs() {
+    local us
+    us=$(printf '%s\n' "$1" | tr -d '\r' | sed -n 's/^{bench_us,\([0-9][0-9]*\)}$/\1/p' | tail -n 1)
+    [ -n "$us" ] && echo "$us / 1000000" | bc -l
+    return 0
+}
+# A run's output without its {bench_us,...} line.
+strip_time() { printf '%s\n' "$1" | tr -d '\r' | sed '/^{bench_us,[0-9]*}$/d'; }
+short() { printf '%s' "$1" | tr '\n' ' ' | head -c 100; }
+
+printf 'best of %s runs; times in seconds (in-VM, or * = wall clock minus start-up)\n' "$RUNS"
+printf '%-14s %9s %9s %9s %8s %8s  %s\n' program erl jit interp jit/erl int/erl status
+jit_ratios=()
+int_ratios=()
 for src in bench/*.erl; do
     m=$(basename "$src" .erl)
     case "$m" in *"$FILTER"*) ;; *) continue ;; esac
-    erl_best=999
-    beam_best=999
-    for _ in $(seq "${BENCH_RUNS:-3}"); do
-        t0=$(now)
-        erl_out=$(run_erl "$m")
-        t1=$(now)
-        beam_out=$(run_beam "$m")
-        t2=$(now)
-        erl_best=$(echo "d = $t1 - $t0; if (d < $erl_best) d else $erl_best" | bc -l)
-        beam_best=$(echo "d = $t2 - $t1; if (d < $beam_best) d else $beam_best" | bc -l)
+    declare -A best=([erl]=999 [jit]=999 [interp]=999) wall=([erl]=0 [jit]=0 [interp]=0) out=()
+    status=ok
+    for _ in $(seq "$RUNS"); do
+        for vm in "${VMS[@]}"; do
+            t0=$(now)
+            raw=$(run_vm "$vm" "$m")
+            t1=$(now)
+            secs=$(bench_secs "$raw")
+            if [ -z "$secs" ]; then
+                ensure_base
+                secs=$(echo "$t1 - $t0 - ${BASE[$vm]}" | bc -l)
+                wall[$vm]=1
+            fi
+            best[$vm]=$(min "$secs" "${best[$vm]}")
+            text=$(strip_time "$raw")
+            if [ -z "${out[$vm]+set}" ]; then
+                out[$vm]=$text
+            elif [ "$status" = ok ] && [ "${out[$vm]}" != "$text" ]; then
+                status="VARIES ($vm: $(short "${out[$vm]}") | $(short "$text"))"
+            fi
+        done
     done
-    erl_t=$(echo "t = $erl_best - $erl_base; if (t < 0.001) 0.001 else t" | bc -l)
-    beam_t=$(echo "t = $beam_best - $beam_base; if (t < 0.001) 0.001 else t" | bc -l)
-    ratio=$(echo "$beam_t / $erl_t" | bc -l)
-    if [ "$erl_out" = "$beam_out" ]; then status=ok; else status="MISMATCH (erl: $(echo "$erl_out" | head -c 80 | tr -d '\r\n'), beam: $(echo "$beam_out" | head -c 80 | tr -d '\r\n'))"; fi
-    printf '%-10s %10.3f %10.3f %8.2f  %s\n' "$m" "$erl_t" "$beam_t" "$ratio" "$status"
-    ratios+=("$ratio")
+    for vm in jit interp; do
+        if [ "$status" = ok ] && [ "${out[erl]}" != "${out[$vm]}" ]; then
+            status="MISMATCH (erl: $(short "${out[erl]}") | $vm: $(short "${out[$vm]}"))"
+        fi
+    done
+    cols=()
+    for vm in "${VMS[@]}"; do
+        best[$vm]=$(echo "t = ${best[$vm]}; if (t < 0.001) 0.001 else t" | bc -l)
+        mark=' '
+        [ "${wall[$vm]}" = 1 ] && mark='*'
+        cols+=("$(printf '%8.3f%s' "${best[$vm]}" "$mark")")
+    done
+    jr=$(echo "${best[jit]} / ${best[erl]}" | bc -l)
+    ir=$(echo "${best[interp]} / ${best[erl]}" | bc -l)
+    printf '%-14s %s %s %s %8.2f %8.2f  %s\n' "$m" "${cols[@]}" "$jr" "$ir" "$status"
+    jit_ratios+=("$jr")
+    int_ratios+=("$ir")
+    unset best wall out
 done
-if [ "${#ratios[@]}" -gt 0 ]; then
-    sum=0
-    for r in "${ratios[@]}"; do sum=$(echo "$sum + l($r)" | bc -l); done
-    geo=$(echo "e($sum / ${#ratios[@]})" | bc -l)
-    printf 'geometric mean of beam/erl: %.2f\n' "$geo"
+geomean() {
+    local sum=0 r
+    for r in "$@"; do sum=$(echo "$sum + l($r)" | bc -l); done
+    echo "e($sum / $#)" | bc -l
+}
+if [ "${#jit_ratios[@]}" -gt 0 ]; then
+    printf '%-14s %9s %9s %9s %8.2f %8.2f  (geometric mean of %d)\n' geomean '' '' '' \
+        "$(geomean "${jit_ratios[@]}")" "$(geomean "${int_ratios[@]}")" "${#jit_ratios[@]}"
 fi
