@@ -34,6 +34,9 @@ pub struct Export {
     pub seq: u64,
 }
 
+/// Where an export's code address is (machine code reads it: `crate::jit`).
+pub(crate) const EXPORT_ADDRESS_OFFSET: usize = std::mem::offset_of!(Export, address);
+
 /// The sequence number of the next export entry.
 fn next_seq() -> u64 {
     static SEQ: crate::instance::InstanceLocal<std::sync::atomic::AtomicU64> =

@@ -557,7 +557,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::JitEnter { jit, slot } => {
                 if let Some(f) = jit.native() {
-                    pc = crate::jit::run(proc, f, *slot, reds);
+                    match crate::jit::run(proc, f, *slot, reds) {
+                        Some(p) => pc = p,
+                        None => return Outcome::Killed(Term::atom(atom::KILLED)),
+                    }
                     continue;
                 }
                 jit.tick();

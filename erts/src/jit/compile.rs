@@ -9,10 +9,12 @@
 //! written back to the context on exit.
 
 use super::ctx::JitCtx;
-use super::{JitModule, NativeFn};
-use crate::emu::instr::{ArithOp, CmpOp, Dst, Instr, LocalCall, OnPass, Src, TypeTest};
+use super::{helpers, JitModule, NativeFn};
+use crate::bif::BifFn;
+use crate::emu::instr::{ArithOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest};
+use crate::module::Export;
 use crate::term::{subtag, Term, TAG_IMMED2_NIL};
-use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData,
     Signature, TrapCode, Value,
@@ -98,7 +100,7 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     {
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
         let base = code.as_ptr() as i64;
-        let mut g = Gen::new(b, code, base, slot_of, &entries);
+        let mut g = Gen::new(b, be.isa.default_call_conv(), code, base, slot_of, &entries);
         g.build();
         g.b.seal_all_blocks();
         g.b.finalize(be.isa.frontend_config());
@@ -188,10 +190,12 @@ struct Gen<'a> {
     dispatch: Block,
     ctx: Value,
     x: Value,
-    stack_base: Value,
-    stack_end: Value,
-    hend: Value,
-    frags: Value,
+    f: Value,
+    call_conv: cranelift_codegen::isa::CallConv,
+    stack_base: Variable,
+    stack_end: Variable,
+    hend: Variable,
+    frags: Variable,
     sp: Variable,
     htop: Variable,
     reds: Variable,
@@ -206,6 +210,7 @@ fn mem() -> MemFlagsData {
 impl<'a> Gen<'a> {
     fn new(
         mut b: FunctionBuilder<'a>,
+        call_conv: cranelift_codegen::isa::CallConv,
         code: &'a [Instr],
         base: i64,
         slot_of: &'static [u32],
@@ -226,6 +231,15 @@ impl<'a> Gen<'a> {
         let hend = ld(&mut b, offset_of!(JitCtx, hend));
         let frags = ld(&mut b, offset_of!(JitCtx, frags));
         let reds0 = ld(&mut b, offset_of!(JitCtx, reds));
+        let f = ld(&mut b, offset_of!(JitCtx, f));
+        let stack_base_v = b.declare_var(types::I64);
+        let stack_end_v = b.declare_var(types::I64);
+        let hend_v = b.declare_var(types::I64);
+        let frags_v = b.declare_var(types::I64);
+        b.def_var(stack_base_v, stack_base);
+        b.def_var(stack_end_v, stack_end);
+        b.def_var(hend_v, hend);
+        b.def_var(frags_v, frags);
         let sp = b.declare_var(types::I64);
         let htop = b.declare_var(types::I64);
         let reds = b.declare_var(types::I64);
@@ -251,10 +265,12 @@ impl<'a> Gen<'a> {
             dispatch,
             ctx,
             x,
-            stack_base,
-            stack_end,
-            hend,
-            frags,
+            f,
+            call_conv,
+            stack_base: stack_base_v,
+            stack_end: stack_end_v,
+            hend: hend_v,
+            frags: frags_v,
             sp,
             htop,
             reds,
@@ -480,9 +496,8 @@ impl<'a> Gen<'a> {
     fn stack_room(&mut self, words: i64) -> Value {
         let sp = self.b.use_var(self.sp);
         let need = self.b.ins().iadd_imm_s(sp, words * W);
-        self.b
-            .ins()
-            .icmp(IntCC::UnsignedLessThanOrEqual, need, self.stack_end)
+        let end = self.b.use_var(self.stack_end);
+        self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, need, end)
     }
 
     /// Whether the stack holds more than `words` words (so `words` can be dropped and a
@@ -490,24 +505,25 @@ impl<'a> Gen<'a> {
     fn stack_more_than(&mut self, words: i64) -> Value {
         let sp = self.b.use_var(self.sp);
         let after = self.b.ins().iadd_imm_s(sp, -words * W);
-        self.b
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThan, after, self.stack_base)
+        let base = self.b.use_var(self.stack_base);
+        self.b.ins().icmp(IntCC::UnsignedGreaterThan, after, base)
     }
 
     /// Whether `words` heap words fit in the main block.
     fn heap_room(&mut self, words: i64) -> Value {
         let htop = self.b.use_var(self.htop);
         let need = self.b.ins().iadd_imm_s(htop, words * W);
+        let hend = self.b.use_var(self.hend);
         self.b
             .ins()
-            .icmp(IntCC::UnsignedLessThanOrEqual, need, self.hend)
+            .icmp(IntCC::UnsignedLessThanOrEqual, need, hend)
     }
 
     /// `test_heap`'s condition: no fragments and `words` fit.
     fn heap_ok(&mut self, words: i64) -> Value {
         let room = self.heap_room(words);
-        let nofrag = self.b.ins().icmp_imm_s(IntCC::Equal, self.frags, 0);
+        let frags = self.b.use_var(self.frags);
+        let nofrag = self.b.ins().icmp_imm_s(IntCC::Equal, frags, 0);
         self.b.ins().band(room, nofrag)
     }
 
@@ -516,6 +532,255 @@ impl<'a> Gen<'a> {
     fn reds_ok(&mut self) -> Value {
         let r = self.b.use_var(self.reds);
         self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r, 1)
+    }
+
+    /// Calls the runtime function at `f` with `args`, returning its result. With `with_ctx`
+    /// the context goes first: the stack and heap tops are written to it before, and all the
+    /// windows read back after (the function may have moved them).
+    fn call_rt(&mut self, f: usize, args: &[Value], with_ctx: bool) -> Value {
+        let mut sig = Signature::new(self.call_conv);
+        let n = args.len() + with_ctx as usize;
+        for _ in 0..n {
+            sig.params.push(AbiParam::new(types::I64));
+        }
+        sig.returns.push(AbiParam::new(types::I64));
+        let sigref = self.b.import_signature(sig);
+        let callee = self.iconst(f as i64);
+        let mut all = Vec::with_capacity(n);
+        let c = self.ctx;
+        if with_ctx {
+            let sp = self.b.use_var(self.sp);
+            let htop = self.b.use_var(self.htop);
+            self.store_at(sp, c, offset_of!(JitCtx, sp) as i64);
+            self.store_at(htop, c, offset_of!(JitCtx, htop) as i64);
+            all.push(c);
+        }
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sigref, callee, &all);
+        let r = self.b.inst_results(call)[0];
+        if with_ctx {
+            for (var, off) in [
+                (self.sp, offset_of!(JitCtx, sp)),
+                (self.htop, offset_of!(JitCtx, htop)),
+                (self.hend, offset_of!(JitCtx, hend)),
+                (self.frags, offset_of!(JitCtx, frags)),
+                (self.stack_base, offset_of!(JitCtx, stack_base)),
+                (self.stack_end, offset_of!(JitCtx, stack_end)),
+            ] {
+                let v = self.load_at(c, off as i64);
+                self.b.def_var(var, v);
+            }
+        }
+        r
+    }
+
+    /// Runs BIF `bif` on `args` through `helpers::call_bif`; continues (in a new block) with
+    /// its result, or goes to `fail` when it failed and `fail` is a label, else leaves at `i`.
+    fn bif_call(&mut self, bif: BifFn, args: &[Value], fail: usize, i: usize) -> Value {
+        let f = self.iconst(bif as usize as i64);
+        let n = self.iconst(args.len() as i64);
+        let mut a = vec![f, n];
+        for k in 0..3 {
+            let v = match args.get(k) {
+                Some(v) => *v,
+                None => self.iconst(0),
+            };
+            a.push(v);
+        }
+        let r = self.call_rt(helpers::call_bif as *const () as usize, &a, true);
+        self.result_or_fail(r, fail, i);
+        r
+    }
+
+    /// After a runtime call returning a term or `FAILED`/`LEAVE`: continues in a new block
+    /// with a term, goes to `fail` (a label, non-zero) on `FAILED`, else leaves at `i`.
+    fn result_or_fail(&mut self, r: Value, fail: usize, i: usize) {
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedGreaterThan, r, helpers::LEAVE as i64);
+        let cont = self.b.create_block();
+        let bad = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], bad, &[]);
+        self.b.switch_to_block(bad);
+        if fail != 0 {
+            let failed = self
+                .b
+                .ins()
+                .icmp_imm_u(IntCC::Equal, r, helpers::FAILED as i64);
+            let to_fail = self.b.create_block();
+            let leave = self.b.create_block();
+            self.b.ins().brif(failed, to_fail, &[], leave, &[]);
+            self.b.switch_to_block(to_fail);
+            self.goto_label(fail);
+            self.b.switch_to_block(leave);
+        }
+        self.exit_at(i);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Makes sure `words` heap words are free (and no fragments), collecting with `live`
+    /// X registers when not; leaves at `i` when the process must end or room is still
+    /// missing.
+    fn heap_need(&mut self, words: i64, live: u32, i: usize) {
+        let ok = self.heap_ok(words);
+        let cont = self.b.create_block();
+        let collect = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], collect, &[]);
+        self.b.switch_to_block(collect);
+        let l = self.iconst(live as i64);
+        let n = self.iconst(words);
+        let r = self.call_rt(helpers::gc as *const () as usize, &[l, n], true);
+        let done = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::NotEqual, r, helpers::LEAVE as i64);
+        let ok2 = self.heap_ok(words);
+        let ok2 = self.b.ins().band(done, ok2);
+        self.guard(ok2, i);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    /// The term order of `x` and `y` as -1/0/1 (machine code for two small integers, else
+    /// `helpers::compare_terms`); leaves at `i` if the comparison panicked.
+    fn order(&mut self, x: Value, y: Value, i: usize) -> Value {
+        let small = self.both_small(x, y);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I64);
+        self.b.ins().brif(small, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let lt = self.b.ins().icmp(IntCC::SignedLessThan, x, y);
+        let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, x, y);
+        let lt = self.b.ins().uextend(types::I64, lt);
+        let gt = self.b.ins().uextend(types::I64, gt);
+        let o = self.b.ins().isub(gt, lt);
+        self.b.ins().jump(join, &[BlockArg::Value(o)]);
+        self.b.switch_to_block(slow);
+        let r = self.call_rt(helpers::compare_terms as *const () as usize, &[x, y], false);
+        let bad = self.b.ins().icmp_imm_s(IntCC::Equal, r, 2);
+        let okv = self.b.ins().bnot(bad);
+        let okv = self.b.ins().band_imm_s(okv, 1);
+        self.guard(okv, i);
+        self.b.ins().jump(join, &[BlockArg::Value(r)]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// Whether `x` and `y` are equal (exactly when `exact`), as 0/1 in an I8; leaves at `i`
+    /// if the comparison panicked.
+    fn equality(&mut self, x: Value, y: Value, exact: bool, i: usize) -> Value {
+        let same = self.b.ins().icmp(IntCC::Equal, x, y);
+        let xi = self.tag_is(x, 3, 3);
+        let yi = self.tag_is(y, 3, 3);
+        // Different words where one (exact) or both (arithmetic) are immediates: not equal.
+        let decided_ne = if exact {
+            self.b.ins().bor(xi, yi)
+        } else {
+            self.b.ins().band(xi, yi)
+        };
+        let decided = self.b.ins().bor(same, decided_ne);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I8);
+        self.b.ins().brif(decided, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        self.b.ins().jump(join, &[BlockArg::Value(same)]);
+        self.b.switch_to_block(slow);
+        let e = self.iconst(exact as i64);
+        let r = self.call_rt(
+            helpers::equal_terms as *const () as usize,
+            &[x, y, e],
+            false,
+        );
+        let ok = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, r, 2);
+        self.guard(ok, i);
+        let r8 = self.b.ins().ireduce(types::I8, r);
+        self.b.ins().jump(join, &[BlockArg::Value(r8)]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// Two-operand integer arithmetic: inline on small integers where it can be, else the
+    /// BIF `export`'s (through `bif_call`). Continues with the result.
+    fn arith(
+        &mut self,
+        op: ArithOp,
+        x: Value,
+        y: Value,
+        export: &Export,
+        fail: usize,
+        i: usize,
+    ) -> Value {
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I64);
+        let slow = self.b.create_block();
+        let inline = matches!(
+            op,
+            ArithOp::Add | ArithOp::Sub | ArithOp::Band | ArithOp::Bor | ArithOp::Bxor
+        );
+        if inline {
+            let small = self.both_small(x, y);
+            let fast = self.b.create_block();
+            self.b.ins().brif(small, fast, &[], slow, &[]);
+            self.b.switch_to_block(fast);
+            match op {
+                ArithOp::Add | ArithOp::Sub => {
+                    let c = self.b.ins().iadd_imm_s(y, -15);
+                    let (r, of) = if op == ArithOp::Add {
+                        self.b.ins().sadd_overflow(x, c)
+                    } else {
+                        self.b.ins().ssub_overflow(x, c)
+                    };
+                    let done = self.b.create_block();
+                    self.b.ins().brif(of, slow, &[], done, &[]);
+                    self.b.switch_to_block(done);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                }
+                ArithOp::Band => {
+                    let r = self.b.ins().band(x, y);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                }
+                ArithOp::Bor => {
+                    let r = self.b.ins().bor(x, y);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                }
+                _ => {
+                    let r = self.b.ins().bxor(x, y);
+                    let r = self.b.ins().bor_imm_s(r, 0xF);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                }
+            }
+        } else {
+            self.b.ins().jump(slow, &[]);
+        }
+        self.b.switch_to_block(slow);
+        match export.bif {
+            Some(bif) => {
+                let r = self.bif_call(bif, &[x, y], fail, i);
+                self.b.ins().jump(join, &[BlockArg::Value(r)]);
+            }
+            None => self.exit_at(i),
+        }
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    fn f_addr(&self, r: u32) -> (Value, i32) {
+        (self.f, (r as i64 * W) as i32)
+    }
+
+    fn get_f(&mut self, r: u32) -> Value {
+        let (b, off) = self.f_addr(r);
+        self.b.ins().load(types::F64, mem(), b, off)
+    }
+
+    fn put_f(&mut self, r: u32, v: Value) {
+        let (b, off) = self.f_addr(r);
+        self.b.ins().store(mem(), v, b, off);
     }
 
     fn charge_call(&mut self) {
@@ -645,19 +910,6 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// `+`/`-` of tagged small integers: `a ± (b - 15)` overflows exactly when the result
-    /// leaves the small range. Continues with the result when it fits, else leaves at `i`.
-    fn small_add_sub(&mut self, op: ArithOp, a: Value, c: Value, i: usize) -> Value {
-        let c = self.b.ins().iadd_imm_s(c, -15);
-        let (r, of) = match op {
-            ArithOp::Add => self.b.ins().sadd_overflow(a, c),
-            _ => self.b.ins().ssub_overflow(a, c),
-        };
-        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, of, 0);
-        self.guard(ok, i);
-        r
-    }
-
     fn select_imm(&mut self, v: Value, table: &[(u64, usize)], fail: usize) {
         if table.len() <= 4 {
             for (k, l) in table {
@@ -780,9 +1032,8 @@ impl<'a> Gen<'a> {
                 self.put(*tail, tl);
                 self.goto(i + 2);
             }
-            Instr::TestHeap { heap, .. } => {
-                let ok = self.heap_ok(*heap as i64);
-                self.guard(ok, i);
+            Instr::TestHeap { heap, live } => {
+                self.heap_need(*heap as i64, *live, i);
                 self.goto(i + 1);
             }
             Instr::PutList { head, tail, dst } => {
@@ -793,28 +1044,26 @@ impl<'a> Gen<'a> {
             }
             Instr::TestHeapPutList {
                 heap,
+                live,
                 head,
                 tail,
                 dst,
-                ..
             } => {
-                let ok = self.heap_ok((*heap as i64).max(2));
-                self.guard(ok, i);
+                self.heap_need((*heap as i64).max(2), *live, i);
                 self.put_list(*head, *tail, *dst);
                 self.goto(i + 2);
             }
             Instr::PutListReturn {
                 heap,
+                live,
                 head,
                 tail,
                 dst,
                 dealloc,
-                ..
             } => {
-                let ok = self.heap_ok((*heap as i64).max(2));
-                let ok2 = self.stack_more_than(*dealloc as i64);
-                let ok = self.b.ins().band(ok, ok2);
+                let ok = self.stack_more_than(*dealloc as i64);
                 self.guard(ok, i);
+                self.heap_need((*heap as i64).max(2), *live, i);
                 self.put_list(*head, *tail, *dst);
                 self.drop_words(*dealloc as i64);
                 self.ret();
@@ -954,14 +1203,13 @@ impl<'a> Gen<'a> {
                 let lt = matches!(code[i], Instr::CmpLt { .. });
                 let x = self.get(*a);
                 let y = self.get(*b);
-                let ok = self.both_small(x, y);
-                self.guard(ok, i);
+                let o = self.order(x, y, i);
                 let cc = if lt {
                     IntCC::SignedLessThan
                 } else {
                     IntCC::SignedGreaterThanOrEqual
                 };
-                let c = self.b.ins().icmp(cc, x, y);
+                let c = self.b.ins().icmp_imm_s(cc, o, 0);
                 let t = self.b.create_block();
                 let f = self.b.create_block();
                 self.b.ins().brif(c, t, &[], f, &[]);
@@ -980,37 +1228,47 @@ impl<'a> Gen<'a> {
                 let c = self.b.ins().icmp_imm_s(cc, v, imm.0 as i64);
                 self.branch(c, i + 1, *fail);
             }
-            Instr::AddImm { a, imm, dst, .. } | Instr::SubImm { a, imm, dst, .. } => {
+            Instr::AddImm {
+                a,
+                imm,
+                dst,
+                fail,
+                export,
+            }
+            | Instr::SubImm {
+                a,
+                imm,
+                dst,
+                fail,
+                export,
+            } => {
                 let op = if matches!(code[i], Instr::AddImm { .. }) {
                     ArithOp::Add
                 } else {
                     ArithOp::Sub
                 };
                 let x = self.get(*a);
-                let small = self.tag_is(x, 0xF, 0xF);
-                self.guard(small, i);
                 let y = self.iconst(imm.0 as i64);
-                let r = self.small_add_sub(op, x, y, i);
+                let r = self.arith(op, x, y, export, *fail, i);
                 self.put(*dst, r);
                 self.goto(i + 1);
             }
             Instr::Arith2 {
-                op: op @ (ArithOp::Add | ArithOp::Sub),
+                op,
+                fail,
                 a,
                 b,
                 dst,
+                export,
                 ret,
-                ..
             } => {
+                if let Some(n) = ret {
+                    let ok = self.stack_more_than(*n as i64);
+                    self.guard(ok, i);
+                }
                 let x = self.get(*a);
                 let y = self.get(*b);
-                let mut ok = self.both_small(x, y);
-                if let Some(n) = ret {
-                    let ok2 = self.stack_more_than(*n as i64);
-                    ok = self.b.ins().band(ok, ok2);
-                }
-                self.guard(ok, i);
-                let r = self.small_add_sub(*op, x, y, i);
+                let r = self.arith(*op, x, y, export, *fail, i);
                 self.put(*dst, r);
                 match ret {
                     None => self.goto(i + 1),
@@ -1020,61 +1278,56 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
+            Instr::Bif {
+                export,
+                fail,
+                args,
+                arity,
+                dst,
+            } => match export.bif {
+                Some(bif) if *arity <= 3 => {
+                    let vals: Vec<Value> = args[..*arity as usize]
+                        .iter()
+                        .map(|s| self.get(*s))
+                        .collect();
+                    let r = self.bif_call(bif, &vals, *fail, i);
+                    self.put(*dst, r);
+                    self.goto(i + 1);
+                }
+                _ => self.exit_at(i),
+            },
             Instr::Cmp { op, fail, a, b } if *fail != 0 => {
                 let x = self.get(*a);
                 let y = self.get(*b);
-                match op {
-                    CmpOp::EqExact | CmpOp::NeExact | CmpOp::Eq | CmpOp::Ne => {
-                        // Equal words are equal terms; different words of which one is an
-                        // immediate (so not a number the other could equal) are not; the
-                        // rest is the interpreter's.
-                        let same = self.b.ins().icmp(IntCC::Equal, x, y);
-                        let eq_blk = self.b.create_block();
-                        let ne_blk = self.b.create_block();
-                        let other = self.b.create_block();
-                        self.b.ins().brif(same, eq_blk, &[], other, &[]);
-                        self.b.switch_to_block(other);
-                        let imm = if matches!(op, CmpOp::EqExact | CmpOp::NeExact) {
-                            let xi = self.tag_is(x, 3, 3);
-                            let yi = self.tag_is(y, 3, 3);
-                            self.b.ins().bor(xi, yi)
-                        } else {
-                            let xi = self.tag_is(x, 3, 3);
-                            let yi = self.tag_is(y, 3, 3);
-                            self.b.ins().band(xi, yi)
-                        };
-                        self.guard(imm, i);
-                        self.b.ins().jump(ne_blk, &[]);
-                        let positive = matches!(op, CmpOp::EqExact | CmpOp::Eq);
-                        self.b.switch_to_block(eq_blk);
-                        if positive {
-                            self.goto(i + 1);
-                        } else {
-                            self.goto_label(*fail);
-                        }
-                        self.b.switch_to_block(ne_blk);
-                        if positive {
-                            self.goto_label(*fail);
-                        } else {
-                            self.goto(i + 1);
-                        }
+                let c = match op {
+                    CmpOp::EqExact => self.equality(x, y, true, i),
+                    CmpOp::Eq => self.equality(x, y, false, i),
+                    CmpOp::NeExact => {
+                        let e = self.equality(x, y, true, i);
+                        self.b.ins().icmp_imm_s(IntCC::Equal, e, 0)
                     }
-                    CmpOp::Lt | CmpOp::Ge => {
-                        let ok = self.both_small(x, y);
-                        self.guard(ok, i);
-                        let cc = if *op == CmpOp::Lt {
-                            IntCC::SignedLessThan
-                        } else {
-                            IntCC::SignedGreaterThanOrEqual
-                        };
-                        let c = self.b.ins().icmp(cc, x, y);
-                        self.branch(c, i + 1, *fail);
+                    CmpOp::Ne => {
+                        let e = self.equality(x, y, false, i);
+                        self.b.ins().icmp_imm_s(IntCC::Equal, e, 0)
                     }
-                }
+                    CmpOp::Lt => {
+                        let o = self.order(x, y, i);
+                        self.b.ins().icmp_imm_s(IntCC::SignedLessThan, o, 0)
+                    }
+                    CmpOp::Ge => {
+                        let o = self.order(x, y, i);
+                        self.b
+                            .ins()
+                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, o, 0)
+                    }
+                };
+                self.branch(c, i + 1, *fail);
             }
             Instr::Test { test, fail, src } if *fail != 0 => {
                 let v = self.get(*src);
                 let fail = *fail;
+                let subtag_is =
+                    |st: u64| move |g: &mut Self, h: Value| g.tag_is(h, 0x3F, st as i64);
                 match test {
                     TypeTest::Atom => {
                         let c = self.tag_is(v, 0x3F, 0x0B);
@@ -1102,29 +1355,53 @@ impl<'a> Gen<'a> {
                         let c = self.b.ins().bor(a, c);
                         self.branch(c, i + 1, fail);
                     }
-                    TypeTest::Tuple => self.boxed_test(v, i + 1, fail, |g, h| {
-                        g.tag_is(h, 0x3F, subtag::TUPLE as i64)
+                    TypeTest::Tuple => self.boxed_test(v, i + 1, fail, subtag_is(subtag::TUPLE)),
+                    TypeTest::Float => self.boxed_test(v, i + 1, fail, subtag_is(subtag::FLOAT)),
+                    TypeTest::Map => self.boxed_test(v, i + 1, fail, subtag_is(subtag::MAP)),
+                    TypeTest::Function => self.boxed_test(v, i + 1, fail, |g, h| {
+                        let a = g.tag_is(h, 0x3F, subtag::FUN as i64);
+                        let b = g.tag_is(h, 0x3F, subtag::EXPORT as i64);
+                        g.b.ins().bor(a, b)
                     }),
-                    TypeTest::Float => self.boxed_test(v, i + 1, fail, |g, h| {
-                        g.tag_is(h, 0x3F, subtag::FLOAT as i64)
-                    }),
-                    TypeTest::Integer | TypeTest::Number => {
-                        let number = *test == TypeTest::Number;
-                        let small = self.tag_is(v, 0xF, 0xF);
+                    TypeTest::Integer
+                    | TypeTest::Number
+                    | TypeTest::Pid
+                    | TypeTest::Port
+                    | TypeTest::Reference => {
+                        // An immediate form (small integer, local pid or port) passes at
+                        // once; otherwise the boxed forms' subtags decide.
+                        let (mask, tag) = match test {
+                            TypeTest::Integer | TypeTest::Number => (0xF, 0xF),
+                            TypeTest::Pid => (0xF, 0x3),
+                            TypeTest::Port => (0xF, 0x7),
+                            // References have no immediate form: no word has all these bits.
+                            _ => (0, 1),
+                        };
+                        let test = *test;
+                        let imm = self.tag_is(v, mask, tag);
                         let t = self.b.create_block();
                         let other = self.b.create_block();
-                        self.b.ins().brif(small, t, &[], other, &[]);
+                        self.b.ins().brif(imm, t, &[], other, &[]);
                         self.b.switch_to_block(t);
                         self.goto(i + 1);
                         self.b.switch_to_block(other);
-                        self.boxed_test(v, i + 1, fail, |g, h| {
-                            // Bignums: subtags POS_BIG and NEG_BIG (header tag 0).
-                            let big = g.tag_is(h, 0x3B, subtag::POS_BIG as i64);
-                            if number {
-                                let fl = g.tag_is(h, 0x3F, subtag::FLOAT as i64);
-                                g.b.ins().bor(big, fl)
-                            } else {
-                                big
+                        self.boxed_test(v, i + 1, fail, move |g, h| match test {
+                            TypeTest::Integer | TypeTest::Number => {
+                                // Bignums: subtags POS_BIG and NEG_BIG (header tag 0).
+                                let big = g.tag_is(h, 0x3B, subtag::POS_BIG as i64);
+                                if test == TypeTest::Number {
+                                    let fl = g.tag_is(h, 0x3F, subtag::FLOAT as i64);
+                                    g.b.ins().bor(big, fl)
+                                } else {
+                                    big
+                                }
+                            }
+                            TypeTest::Pid => g.tag_is(h, 0x3F, subtag::EXTERNAL_PID as i64),
+                            TypeTest::Port => g.tag_is(h, 0x3F, subtag::EXTERNAL_PORT as i64),
+                            _ => {
+                                let a = g.tag_is(h, 0x3F, subtag::REF as i64);
+                                let b = g.tag_is(h, 0x3F, subtag::EXTERNAL_REF as i64);
+                                g.b.ins().bor(a, b)
                             }
                         });
                     }
@@ -1200,6 +1477,128 @@ impl<'a> Gen<'a> {
                 t.retain(|(k, _)| seen.insert(*k));
                 t.sort_by_key(|p| p.0);
                 self.select_imm(a, &t, *fail);
+            }
+            Instr::Fclearerror | Instr::Fcheckerror { .. } => self.goto(i + 1),
+            Instr::FLoad { src, dst } => {
+                let t = self.get(*src);
+                let p = self.b.ins().band_imm_s(t, !3i64);
+                let v = self.b.ins().load(types::F64, mem(), p, W as i32);
+                self.put_f(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::FStore { src, dst } => {
+                let ok = self.heap_room(2);
+                self.guard(ok, i);
+                let v = self.get_f(*src);
+                let hp = self.b.use_var(self.htop);
+                let hdr = self.iconst(crate::term::make_header(subtag::FLOAT, 1) as i64);
+                self.store_at(hdr, hp, 0);
+                self.b.ins().store(mem(), v, hp, W as i32);
+                let next = self.b.ins().iadd_imm_s(hp, 2 * W);
+                self.b.def_var(self.htop, next);
+                let t = self.b.ins().bor_imm_s(hp, 2);
+                self.put(*dst, t);
+                self.goto(i + 1);
+            }
+            Instr::FMove { src, dst } => {
+                let v = self.get_f(*src);
+                self.put_f(*dst, v);
+                self.goto(i + 1);
+            }
+            Instr::Fconv { src, dst } => {
+                let t = self.get(*src);
+                let join = self.b.create_block();
+                self.b.append_block_param(join, types::F64);
+                let small = self.tag_is(t, 0xF, 0xF);
+                let from_small = self.b.create_block();
+                let other = self.b.create_block();
+                self.b.ins().brif(small, from_small, &[], other, &[]);
+                self.b.switch_to_block(from_small);
+                let n = self.b.ins().sshr_imm_s(t, 4);
+                let f = self.b.ins().fcvt_from_sint(types::F64, n);
+                self.b.ins().jump(join, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(other);
+                let boxed = self.tag_is(t, 3, 2);
+                self.guard(boxed, i);
+                let h = self.header(t);
+                let is_float = self.b.ins().icmp_imm_s(
+                    IntCC::Equal,
+                    h,
+                    crate::term::make_header(subtag::FLOAT, 1) as i64,
+                );
+                self.guard(is_float, i);
+                let p = self.b.ins().band_imm_s(t, !3i64);
+                let f = self.b.ins().load(types::F64, mem(), p, W as i32);
+                self.b.ins().jump(join, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(join);
+                let f = self.b.block_params(join)[0];
+                self.put_f(*dst, f);
+                self.goto(i + 1);
+            }
+            Instr::Farith {
+                op,
+                a,
+                b,
+                dst,
+                fail,
+            } => {
+                let x = self.get_f(*a);
+                let y = self.get_f(*b);
+                let r = match op {
+                    FloatOp::Add => self.b.ins().fadd(x, y),
+                    FloatOp::Sub => self.b.ins().fsub(x, y),
+                    FloatOp::Mul => self.b.ins().fmul(x, y),
+                    FloatOp::Div => self.b.ins().fdiv(x, y),
+                };
+                // Finite: |r| < infinity (false for NaN too).
+                let abs = self.b.ins().fabs(r);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let finite = self.b.ins().fcmp(FloatCC::LessThan, abs, inf);
+                if *fail != 0 {
+                    let ok = self.b.create_block();
+                    let bad = self.b.create_block();
+                    self.b.ins().brif(finite, ok, &[], bad, &[]);
+                    self.b.switch_to_block(bad);
+                    self.goto_label(*fail);
+                    self.b.switch_to_block(ok);
+                } else {
+                    self.guard(finite, i);
+                }
+                self.put_f(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::Fnegate { src, dst, .. } => {
+                let x = self.get_f(*src);
+                let z = self.b.ins().f64const(0.0);
+                let r = self.b.ins().fsub(z, x);
+                self.put_f(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::CallExt { export }
+            | Instr::CallExtLast { export, .. }
+            | Instr::CallExtOnly { export } => {
+                // The export's current address (null: not loaded, or a BIF: interpreter).
+                let e = self.iconst(*export as *const Export as i64);
+                let addr = self.load_at(e, crate::module::EXPORT_ADDRESS_OFFSET as i64);
+                let loaded = self.b.ins().icmp_imm_s(IntCC::NotEqual, addr, 0);
+                let reds = self.reds_ok();
+                let mut ok = self.b.ins().band(loaded, reds);
+                if matches!(code[i], Instr::CallExt { .. }) {
+                    let room = self.stack_room(1);
+                    ok = self.b.ins().band(ok, room);
+                }
+                self.guard(ok, i);
+                match &code[i] {
+                    Instr::CallExt { .. } => {
+                        let cp = self.iconst(self.pc_of(i + 1));
+                        self.push(cp);
+                    }
+                    Instr::CallExtLast { dealloc, .. } => self.drop_words(*dealloc as i64),
+                    _ => {}
+                }
+                self.charge_call();
+                self.b.def_var(self.ret_pc, addr);
+                self.b.ins().jump(self.dispatch, &[]);
             }
             Instr::Jump { target } => self.goto_label(*target),
             _ => self.exit_at(i),

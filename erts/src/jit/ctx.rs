@@ -25,6 +25,13 @@ pub struct JitCtx {
     pub frags: u64,
     /// Reductions left in the slice.
     pub reds: i64,
+    /// `Process::f` (float registers).
+    pub f: *mut f64,
+    /// The process itself, for the runtime functions machine code calls (`helpers.rs`).
+    pub proc: *mut Process,
+    /// Set by a runtime function when the process must end (a collection found it past
+    /// its `max_heap_size`): the machine code has left, the interpreter ends the process.
+    pub killed: bool,
 }
 
 impl JitCtx {
@@ -45,7 +52,18 @@ impl JitCtx {
             hend,
             frags: frags as u64,
             reds,
+            f: proc.f.as_mut_ptr(),
+            proc: proc as *mut Process,
+            killed: false,
         }
+    }
+
+    /// Reads the stack and heap windows of `proc` again (after a runtime function may have
+    /// grown the stack, collected or allocated on the heap); the reductions stay.
+    pub fn reload(&mut self, proc: &mut Process) {
+        let (reds, killed) = (self.reds, self.killed);
+        *self = JitCtx::load(proc, reds);
+        self.killed = killed;
     }
 
     /// Gives the stack and heap tops machine code left back to `proc`.

@@ -22,6 +22,7 @@
 
 mod compile;
 pub mod ctx;
+mod helpers;
 
 use crate::emu::instr::Instr;
 use crate::process::Process;
@@ -202,8 +203,9 @@ pub fn stats() -> &'static Stats {
 
 /// Runs machine code `f` from its entry `slot` for `proc`, with `reds` reductions left, and
 /// goes on into other modules' machine code while calls and returns lead there. Returns the
-/// instruction the interpreter continues with.
-pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> *const Instr {
+/// instruction the interpreter continues with, or `None` when the process must end as
+/// `killed` (a collection found it past its `max_heap_size`).
+pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Option<*const Instr> {
     let mut c = ctx::JitCtx::load(proc, *reds);
     let (mut f, mut slot) = (f, slot);
     let pc = loop {
@@ -211,6 +213,9 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> *const
         // expects (see `JitCtx::load`); the code stays inside them and leaves at an
         // instruction of loaded code.
         let pc = unsafe { f(&mut c, slot) };
+        if c.killed {
+            break pc;
+        }
         // SAFETY: machine code returns addresses of loaded (never freed) instructions.
         match unsafe { &*pc } {
             Instr::JitEnter { jit, slot: s } => match jit.native() {
@@ -225,5 +230,5 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> *const
     };
     *reds = c.reds;
     c.store(proc);
-    pc
+    (!c.killed).then_some(pc)
 }

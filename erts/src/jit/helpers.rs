@@ -1,0 +1,116 @@
+//! The runtime functions machine code calls for work it does not inline: BIFs (`bif`,
+//! `gc_bif` and the slow paths of arithmetic), term comparison, garbage collection.
+//!
+//! Each takes the [`JitCtx`] whose stack and heap tops the machine code has just written
+//! back, hands them to the process, does its work and reads the (possibly moved) stack and
+//! heap windows back into the context. Results are term words; the two words no term can
+//! be, [`FAILED`] and [`LEAVE`], say "the operation failed (go to the failure label)" and
+//! "let the interpreter run this instruction". A panic inside is caught (unwinding through
+//! machine code is not possible) and turns into [`LEAVE`]: the interpreter then runs the
+//! instruction again and meets the same bug on its own path.
+
+use super::ctx::JitCtx;
+use crate::bif::BifFn;
+use crate::exception::Fail;
+use crate::process::Process;
+use crate::term::compare::{compare, eq, exact_eq};
+use crate::term::Term;
+use std::cmp::Ordering;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The operation failed: go to the instruction's failure label (or let the interpreter
+/// raise when it has none).
+pub const FAILED: u64 = 0;
+/// Leave machine code at the instruction: the interpreter runs it.
+pub const LEAVE: u64 = 1;
+
+/// Runs `f` on the process of `ctx` with the context's tops written back and read again.
+///
+/// # Safety
+/// `ctx` is the live context of the running machine code (built by `JitCtx::load`).
+unsafe fn with_proc(ctx: *mut JitCtx, f: impl FnOnce(&mut Process) -> u64) -> u64 {
+    // SAFETY: the caller's promise: `ctx` and the process it points to are live, and the
+    // machine code does not touch them while this runs.
+    let c = unsafe { &mut *ctx };
+    // SAFETY: as above.
+    let proc = unsafe { &mut *c.proc };
+    c.store(proc);
+    let r = catch_unwind(AssertUnwindSafe(|| f(proc))).unwrap_or(LEAVE);
+    c.reload(proc);
+    r
+}
+
+/// A BIF of up to three arguments (`n` of `a0..a2`): its result, [`FAILED`] when it raised
+/// an error a failure label may take, [`LEAVE`] otherwise (`undef`, traps, exits).
+///
+/// # Safety
+/// `ctx` as in `with_proc`; `bif` is a `BifFn`.
+pub unsafe extern "C" fn call_bif(
+    ctx: *mut JitCtx,
+    bif: usize,
+    n: u64,
+    a0: u64,
+    a1: u64,
+    a2: u64,
+) -> u64 {
+    // SAFETY: the generated code passes the address of a `BifFn` here.
+    let f = unsafe { std::mem::transmute::<usize, BifFn>(bif) };
+    let args = [Term(a0), Term(a1), Term(a2)];
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| match f(proc, &args[..n as usize]) {
+            Ok(v) if v.0 > LEAVE => v.0,
+            Ok(_) => LEAVE,
+            Err(Fail::Undef | Fail::Trap { .. } | Fail::Exited(_)) => LEAVE,
+            Err(_) => FAILED,
+        })
+    }
+}
+
+/// Collects as `test_heap` does (`live` X registers, room for `need` words): 2 when done,
+/// [`LEAVE`] when the process must end (marked in the context: [`super::run`] ends it).
+///
+/// # Safety
+/// As `with_proc`.
+pub unsafe extern "C" fn gc(ctx: *mut JitCtx, live: u64, need: u64) -> u64 {
+    // SAFETY: the caller's promise.
+    let r = unsafe {
+        with_proc(ctx, |proc| {
+            if proc.gc(live as usize, need as usize) {
+                LEAVE
+            } else {
+                2
+            }
+        })
+    };
+    if r == LEAVE {
+        // SAFETY: as above.
+        unsafe { (*ctx).killed = true };
+    }
+    r
+}
+
+/// The term order of `a` and `b` (`<`, `>=`): -1, 0 or 1 (2 on a panic: the caller leaves
+/// to the interpreter).
+pub extern "C" fn compare_terms(a: u64, b: u64) -> i64 {
+    catch_unwind(|| match compare(Term(a), Term(b), false) {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    })
+    .unwrap_or(2)
+}
+
+/// Whether `a` and `b` are equal: exactly (`=:=`) when `exact` is non-zero, else as numbers
+/// too (`==`). 2 on a panic (the caller leaves to the interpreter).
+pub extern "C" fn equal_terms(a: u64, b: u64, exact: u64) -> u64 {
+    catch_unwind(|| {
+        let r = if exact != 0 {
+            exact_eq(Term(a), Term(b))
+        } else {
+            eq(Term(a), Term(b))
+        };
+        r as u64
+    })
+    .unwrap_or(2)
+}
