@@ -108,10 +108,15 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     if std::env::var_os("ERTS_JIT_DUMP").is_some() {
         eprintln!("{}", ctx.func.display());
     }
+    let disasm = std::env::var_os("ERTS_JIT_DISASM").is_some();
+    ctx.set_disasm(disasm);
     // Code generation runs outside the lock; only placing the bytes takes it.
     let compiled = ctx
         .compile(&*be.isa, &mut ControlPlane::default())
         .map_err(|e| JitError::Compile(format!("{:?}", e.inner)))?;
+    if disasm {
+        eprintln!("{}", compiled.vcode.as_deref().unwrap_or(""));
+    }
     if !compiled.buffer.relocs().is_empty() {
         return Err(JitError::Relocations);
     }
@@ -192,10 +197,6 @@ struct Gen<'a> {
     x: Value,
     f: Value,
     call_conv: cranelift_codegen::isa::CallConv,
-    stack_base: Variable,
-    stack_end: Variable,
-    hend: Variable,
-    frags: Variable,
     sp: Variable,
     htop: Variable,
     reds: Variable,
@@ -224,22 +225,10 @@ impl<'a> Gen<'a> {
         let ld =
             |b: &mut FunctionBuilder, off: usize| b.ins().load(types::I64, mem(), ctx, off as i32);
         let x = ld(&mut b, offset_of!(JitCtx, x));
-        let stack_base = ld(&mut b, offset_of!(JitCtx, stack_base));
         let sp0 = ld(&mut b, offset_of!(JitCtx, sp));
-        let stack_end = ld(&mut b, offset_of!(JitCtx, stack_end));
         let htop0 = ld(&mut b, offset_of!(JitCtx, htop));
-        let hend = ld(&mut b, offset_of!(JitCtx, hend));
-        let frags = ld(&mut b, offset_of!(JitCtx, frags));
         let reds0 = ld(&mut b, offset_of!(JitCtx, reds));
         let f = ld(&mut b, offset_of!(JitCtx, f));
-        let stack_base_v = b.declare_var(types::I64);
-        let stack_end_v = b.declare_var(types::I64);
-        let hend_v = b.declare_var(types::I64);
-        let frags_v = b.declare_var(types::I64);
-        b.def_var(stack_base_v, stack_base);
-        b.def_var(stack_end_v, stack_end);
-        b.def_var(hend_v, hend);
-        b.def_var(frags_v, frags);
         let sp = b.declare_var(types::I64);
         let htop = b.declare_var(types::I64);
         let reds = b.declare_var(types::I64);
@@ -267,10 +256,6 @@ impl<'a> Gen<'a> {
             x,
             f,
             call_conv,
-            stack_base: stack_base_v,
-            stack_end: stack_end_v,
-            hend: hend_v,
-            frags: frags_v,
             sp,
             htop,
             reds,
@@ -333,6 +318,7 @@ impl<'a> Gen<'a> {
             self.instr(i);
         }
         // The exit: write back the state, return the address.
+        self.b.set_cold_block(self.exit);
         self.b.switch_to_block(self.exit);
         let sp = self.b.use_var(self.sp);
         let htop = self.b.use_var(self.htop);
@@ -387,6 +373,13 @@ impl<'a> Gen<'a> {
 
     // ----- helpers for instruction bodies
 
+    /// A field of the context that machine code does not keep in a variable (the windows'
+    /// bounds: they change only in runtime calls, which write them to the context).
+    fn ctx_field(&mut self, off: usize) -> Value {
+        let c = self.ctx;
+        self.load_at(c, off as i64)
+    }
+
     fn iconst(&mut self, v: i64) -> Value {
         self.b.ins().iconst(types::I64, v)
     }
@@ -425,6 +418,7 @@ impl<'a> Gen<'a> {
         let cont = self.b.create_block();
         let slow = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], slow, &[]);
+        self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
         self.exit_at(i);
         self.b.switch_to_block(cont);
@@ -496,7 +490,7 @@ impl<'a> Gen<'a> {
     fn stack_room(&mut self, words: i64) -> Value {
         let sp = self.b.use_var(self.sp);
         let need = self.b.ins().iadd_imm_s(sp, words * W);
-        let end = self.b.use_var(self.stack_end);
+        let end = self.ctx_field(offset_of!(JitCtx, stack_end));
         self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, need, end)
     }
 
@@ -505,7 +499,7 @@ impl<'a> Gen<'a> {
     fn stack_more_than(&mut self, words: i64) -> Value {
         let sp = self.b.use_var(self.sp);
         let after = self.b.ins().iadd_imm_s(sp, -words * W);
-        let base = self.b.use_var(self.stack_base);
+        let base = self.ctx_field(offset_of!(JitCtx, stack_base));
         self.b.ins().icmp(IntCC::UnsignedGreaterThan, after, base)
     }
 
@@ -513,7 +507,7 @@ impl<'a> Gen<'a> {
     fn heap_room(&mut self, words: i64) -> Value {
         let htop = self.b.use_var(self.htop);
         let need = self.b.ins().iadd_imm_s(htop, words * W);
-        let hend = self.b.use_var(self.hend);
+        let hend = self.ctx_field(offset_of!(JitCtx, hend));
         self.b
             .ins()
             .icmp(IntCC::UnsignedLessThanOrEqual, need, hend)
@@ -522,7 +516,7 @@ impl<'a> Gen<'a> {
     /// `test_heap`'s condition: no fragments and `words` fit.
     fn heap_ok(&mut self, words: i64) -> Value {
         let room = self.heap_room(words);
-        let frags = self.b.use_var(self.frags);
+        let frags = self.ctx_field(offset_of!(JitCtx, frags));
         let nofrag = self.b.ins().icmp_imm_s(IntCC::Equal, frags, 0);
         self.b.ins().band(room, nofrag)
     }
@@ -562,10 +556,6 @@ impl<'a> Gen<'a> {
             for (var, off) in [
                 (self.sp, offset_of!(JitCtx, sp)),
                 (self.htop, offset_of!(JitCtx, htop)),
-                (self.hend, offset_of!(JitCtx, hend)),
-                (self.frags, offset_of!(JitCtx, frags)),
-                (self.stack_base, offset_of!(JitCtx, stack_base)),
-                (self.stack_end, offset_of!(JitCtx, stack_end)),
             ] {
                 let v = self.load_at(c, off as i64);
                 self.b.def_var(var, v);
@@ -602,6 +592,7 @@ impl<'a> Gen<'a> {
         let cont = self.b.create_block();
         let bad = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], bad, &[]);
+        self.b.set_cold_block(bad);
         self.b.switch_to_block(bad);
         if fail != 0 {
             let failed = self
@@ -627,6 +618,7 @@ impl<'a> Gen<'a> {
         let cont = self.b.create_block();
         let collect = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], collect, &[]);
+        self.b.set_cold_block(collect);
         self.b.switch_to_block(collect);
         let l = self.iconst(live as i64);
         let n = self.iconst(words);
@@ -642,31 +634,27 @@ impl<'a> Gen<'a> {
         self.b.switch_to_block(cont);
     }
 
-    /// The term order of `x` and `y` as -1/0/1 (machine code for two small integers, else
-    /// `helpers::compare_terms`); leaves at `i` if the comparison panicked.
-    fn order(&mut self, x: Value, y: Value, i: usize) -> Value {
+    /// Branches on `x cc y` in the term order (`cc` a signed `<` or `>=`): machine code for
+    /// two small integers, else `helpers::compare_terms`. Returns the blocks taken when
+    /// the comparison holds and when it does not; leaves at `i` if the comparison panicked.
+    fn order_branch(&mut self, x: Value, y: Value, cc: IntCC, i: usize) -> (Block, Block) {
+        let t = self.b.create_block();
+        let f = self.b.create_block();
         let small = self.both_small(x, y);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
-        let join = self.b.create_block();
-        self.b.append_block_param(join, types::I64);
         self.b.ins().brif(small, fast, &[], slow, &[]);
+        self.b.set_cold_block(slow);
         self.b.switch_to_block(fast);
-        let lt = self.b.ins().icmp(IntCC::SignedLessThan, x, y);
-        let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, x, y);
-        let lt = self.b.ins().uextend(types::I64, lt);
-        let gt = self.b.ins().uextend(types::I64, gt);
-        let o = self.b.ins().isub(gt, lt);
-        self.b.ins().jump(join, &[BlockArg::Value(o)]);
+        let c = self.b.ins().icmp(cc, x, y);
+        self.b.ins().brif(c, t, &[], f, &[]);
         self.b.switch_to_block(slow);
         let r = self.call_rt(helpers::compare_terms as *const () as usize, &[x, y], false);
-        let bad = self.b.ins().icmp_imm_s(IntCC::Equal, r, 2);
-        let okv = self.b.ins().bnot(bad);
-        let okv = self.b.ins().band_imm_s(okv, 1);
-        self.guard(okv, i);
-        self.b.ins().jump(join, &[BlockArg::Value(r)]);
-        self.b.switch_to_block(join);
-        self.b.block_params(join)[0]
+        let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 2);
+        self.guard(ok, i);
+        let c = self.b.ins().icmp_imm_s(cc, r, 0);
+        self.b.ins().brif(c, t, &[], f, &[]);
+        (t, f)
     }
 
     /// Whether `x` and `y` are equal (exactly when `exact`), as 0/1 in an I8; leaves at `i`
@@ -687,6 +675,7 @@ impl<'a> Gen<'a> {
         let join = self.b.create_block();
         self.b.append_block_param(join, types::I8);
         self.b.ins().brif(decided, fast, &[], slow, &[]);
+        self.b.set_cold_block(slow);
         self.b.switch_to_block(fast);
         self.b.ins().jump(join, &[BlockArg::Value(same)]);
         self.b.switch_to_block(slow);
@@ -718,9 +707,17 @@ impl<'a> Gen<'a> {
         let join = self.b.create_block();
         self.b.append_block_param(join, types::I64);
         let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
         let inline = matches!(
             op,
-            ArithOp::Add | ArithOp::Sub | ArithOp::Band | ArithOp::Bor | ArithOp::Bxor
+            ArithOp::Add
+                | ArithOp::Sub
+                | ArithOp::Band
+                | ArithOp::Bor
+                | ArithOp::Bxor
+                | ArithOp::Mul
+                | ArithOp::Div
+                | ArithOp::Rem
         );
         if inline {
             let small = self.both_small(x, y);
@@ -739,6 +736,39 @@ impl<'a> Gen<'a> {
                     self.b.ins().brif(of, slow, &[], done, &[]);
                     self.b.switch_to_block(done);
                     self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                }
+                ArithOp::Mul | ArithOp::Div | ArithOp::Rem => {
+                    // On the values: a product must fit the small range; a quotient or
+                    // remainder always does (a zero divisor goes to the BIF, which raises).
+                    let a = self.b.ins().sshr_imm_s(x, 4);
+                    let c = self.b.ins().sshr_imm_s(y, 4);
+                    let (r, bad) = if op == ArithOp::Mul {
+                        let (r, of) = self.b.ins().smul_overflow(a, c);
+                        let off = self.b.ins().iadd_imm_s(r, -crate::term::MIN_SMALL);
+                        let out = self.b.ins().icmp_imm_u(
+                            IntCC::UnsignedGreaterThan,
+                            off,
+                            crate::term::MAX_SMALL - crate::term::MIN_SMALL,
+                        );
+                        (r, self.b.ins().bor(of, out))
+                    } else {
+                        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, c, 0);
+                        let nz = self.b.create_block();
+                        self.b.ins().brif(zero, slow, &[], nz, &[]);
+                        self.b.switch_to_block(nz);
+                        let r = if op == ArithOp::Div {
+                            self.b.ins().sdiv(a, c)
+                        } else {
+                            self.b.ins().srem(a, c)
+                        };
+                        (r, self.b.ins().iconst(types::I8, 0))
+                    };
+                    let done = self.b.create_block();
+                    self.b.ins().brif(bad, slow, &[], done, &[]);
+                    self.b.switch_to_block(done);
+                    let t = self.b.ins().ishl_imm_s(r, 4);
+                    let t = self.b.ins().bor_imm_s(t, 0xF);
+                    self.b.ins().jump(join, &[BlockArg::Value(t)]);
                 }
                 ArithOp::Band => {
                     let r = self.b.ins().band(x, y);
@@ -1094,8 +1124,8 @@ impl<'a> Gen<'a> {
             Instr::AllocateHeap { stack, heap, .. } => {
                 let ok = self.stack_room(*stack as i64);
                 let ok2 = self.heap_ok(*heap as i64);
-                let ok = self.b.ins().band(ok, ok2);
                 self.guard(ok, i);
+                self.guard(ok2, i);
                 self.allocate(*stack as i64);
                 self.goto(i + 1);
             }
@@ -1131,8 +1161,8 @@ impl<'a> Gen<'a> {
             Instr::Call { target, .. } => {
                 let ok = self.reds_ok();
                 let ok2 = self.stack_room(1);
-                let ok = self.b.ins().band(ok, ok2);
                 self.guard(ok, i);
+                self.guard(ok2, i);
                 self.local_call(LocalCall::Call, *target, i + 1);
             }
             Instr::CallLast {
@@ -1159,8 +1189,8 @@ impl<'a> Gen<'a> {
             } => {
                 let ok = self.reds_ok();
                 let ok2 = self.stack_room(*alloc as i64 + 1);
-                let ok = self.b.ins().band(ok, ok2);
                 self.guard(ok, i);
+                self.guard(ok2, i);
                 self.allocate(*alloc as i64);
                 self.moves(moves);
                 self.drop_words(*trim as i64);
@@ -1189,8 +1219,8 @@ impl<'a> Gen<'a> {
                 }
                 let ok = self.reds_ok();
                 let ok2 = self.stack_room(*alloc as i64 + 1);
-                let ok = self.b.ins().band(ok, ok2);
                 self.guard(ok, i);
+                self.guard(ok2, i);
                 self.allocate(*alloc as i64);
                 let l = self.get(*src);
                 let h = self.load_at(l, -1);
@@ -1203,16 +1233,12 @@ impl<'a> Gen<'a> {
                 let lt = matches!(code[i], Instr::CmpLt { .. });
                 let x = self.get(*a);
                 let y = self.get(*b);
-                let o = self.order(x, y, i);
                 let cc = if lt {
                     IntCC::SignedLessThan
                 } else {
                     IntCC::SignedGreaterThanOrEqual
                 };
-                let c = self.b.ins().icmp_imm_s(cc, o, 0);
-                let t = self.b.create_block();
-                let f = self.b.create_block();
-                self.b.ins().brif(c, t, &[], f, &[]);
+                let (t, f) = self.order_branch(x, y, cc, i);
                 self.b.switch_to_block(f);
                 self.goto_label(*fail);
                 self.b.switch_to_block(t);
@@ -1296,6 +1322,25 @@ impl<'a> Gen<'a> {
                 }
                 _ => self.exit_at(i),
             },
+            Instr::Cmp {
+                op: op @ (CmpOp::Lt | CmpOp::Ge),
+                fail,
+                a,
+                b,
+            } if *fail != 0 => {
+                let x = self.get(*a);
+                let y = self.get(*b);
+                let cc = if *op == CmpOp::Lt {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::SignedGreaterThanOrEqual
+                };
+                let (t, f) = self.order_branch(x, y, cc, i);
+                self.b.switch_to_block(t);
+                self.goto(i + 1);
+                self.b.switch_to_block(f);
+                self.goto_label(*fail);
+            }
             Instr::Cmp { op, fail, a, b } if *fail != 0 => {
                 let x = self.get(*a);
                 let y = self.get(*b);
@@ -1310,16 +1355,7 @@ impl<'a> Gen<'a> {
                         let e = self.equality(x, y, false, i);
                         self.b.ins().icmp_imm_s(IntCC::Equal, e, 0)
                     }
-                    CmpOp::Lt => {
-                        let o = self.order(x, y, i);
-                        self.b.ins().icmp_imm_s(IntCC::SignedLessThan, o, 0)
-                    }
-                    CmpOp::Ge => {
-                        let o = self.order(x, y, i);
-                        self.b
-                            .ins()
-                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, o, 0)
-                    }
+                    CmpOp::Lt | CmpOp::Ge => unreachable!("handled above"),
                 };
                 self.branch(c, i + 1, *fail);
             }
@@ -1581,13 +1617,13 @@ impl<'a> Gen<'a> {
                 let e = self.iconst(*export as *const Export as i64);
                 let addr = self.load_at(e, crate::module::EXPORT_ADDRESS_OFFSET as i64);
                 let loaded = self.b.ins().icmp_imm_s(IntCC::NotEqual, addr, 0);
+                self.guard(loaded, i);
                 let reds = self.reds_ok();
-                let mut ok = self.b.ins().band(loaded, reds);
+                self.guard(reds, i);
                 if matches!(code[i], Instr::CallExt { .. }) {
                     let room = self.stack_room(1);
-                    ok = self.b.ins().band(ok, room);
+                    self.guard(room, i);
                 }
-                self.guard(ok, i);
                 match &code[i] {
                     Instr::CallExt { .. } => {
                         let cp = self.iconst(self.pc_of(i + 1));
