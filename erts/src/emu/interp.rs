@@ -558,8 +558,15 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::JitEnter { jit, slot } => {
                 if let Some(f) = jit.native() {
                     match crate::jit::run(proc, f, *slot, reds) {
-                        Some(p) => pc = p,
-                        None => return Outcome::Killed(Term::atom(atom::KILLED)),
+                        crate::jit::Left::Continue(p) => pc = p,
+                        crate::jit::Left::Yield(p) => {
+                            proc.pc = p;
+                            proc.live = 1;
+                            return Outcome::Yield;
+                        }
+                        crate::jit::Left::Killed => {
+                            return Outcome::Killed(Term::atom(atom::KILLED))
+                        }
                     }
                     continue;
                 }

@@ -529,8 +529,8 @@ impl<'a> Gen<'a> {
     }
 
     /// Calls the runtime function at `f` with `args`, returning its result. With `with_ctx`
-    /// the context goes first: the stack and heap tops are written to it before, and all the
-    /// windows read back after (the function may have moved them).
+    /// the context goes first: the stack and heap tops and the reductions are written to it
+    /// before and read back after (the function may have moved or charged them).
     fn call_rt(&mut self, f: usize, args: &[Value], with_ctx: bool) -> Value {
         let mut sig = Signature::new(self.call_conv);
         let n = args.len() + with_ctx as usize;
@@ -545,8 +545,10 @@ impl<'a> Gen<'a> {
         if with_ctx {
             let sp = self.b.use_var(self.sp);
             let htop = self.b.use_var(self.htop);
+            let reds = self.b.use_var(self.reds);
             self.store_at(sp, c, offset_of!(JitCtx, sp) as i64);
             self.store_at(htop, c, offset_of!(JitCtx, htop) as i64);
+            self.store_at(reds, c, offset_of!(JitCtx, reds) as i64);
             all.push(c);
         }
         all.extend_from_slice(args);
@@ -556,6 +558,7 @@ impl<'a> Gen<'a> {
             for (var, off) in [
                 (self.sp, offset_of!(JitCtx, sp)),
                 (self.htop, offset_of!(JitCtx, htop)),
+                (self.reds, offset_of!(JitCtx, reds)),
             ] {
                 let v = self.load_at(c, off as i64);
                 self.b.def_var(var, v);
@@ -1513,6 +1516,69 @@ impl<'a> Gen<'a> {
                 t.retain(|(k, _)| seen.insert(*k));
                 t.sort_by_key(|p| p.0);
                 self.select_imm(a, &t, *fail);
+            }
+            Instr::CallBif { bif, export }
+            | Instr::CallBifLast { bif, export, .. }
+            | Instr::CallBifOnly { bif, export } => {
+                let dealloc = match &code[i] {
+                    Instr::CallBifLast { dealloc, .. } => *dealloc as i64,
+                    _ => 0,
+                };
+                let tail = !matches!(code[i], Instr::CallBif { .. });
+                if tail {
+                    // Returning needs a return address under the frame.
+                    let ok = self.stack_more_than(dealloc);
+                    self.guard(ok, i);
+                }
+                // As the interpreter: the frame goes before the BIF runs.
+                self.drop_words(dealloc);
+                let f = self.iconst(*bif as usize as i64);
+                let n = self.iconst(export.mfa.arity as i64);
+                let pc = self.iconst(self.pc_of(i));
+                let r = self.call_rt(
+                    helpers::call_bif_x as *const () as usize,
+                    &[f, n, pc],
+                    true,
+                );
+                let left = self
+                    .b
+                    .ins()
+                    .icmp_imm_u(IntCC::Equal, r, helpers::LEAVE as i64);
+                let done = self.b.create_block();
+                let leave = self.b.create_block();
+                self.b.ins().brif(left, leave, &[], done, &[]);
+                self.b.set_cold_block(leave);
+                self.b.switch_to_block(leave);
+                // Put the frame back (its words are untouched) for the interpreter.
+                self.drop_words(-dealloc);
+                self.exit_at(i);
+                self.b.switch_to_block(done);
+                self.put_x(0, r);
+                let c = self.ctx;
+                let y = self
+                    .b
+                    .ins()
+                    .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
+                let go = self.b.create_block();
+                let stop = self.b.create_block();
+                self.b.ins().brif(y, stop, &[], go, &[]);
+                self.b.set_cold_block(stop);
+                self.b.switch_to_block(stop);
+                if tail {
+                    let sp = self.b.use_var(self.sp);
+                    let sp = self.b.ins().iadd_imm_s(sp, -W);
+                    self.b.def_var(self.sp, sp);
+                    let cp = self.load_at(sp, 0);
+                    self.exit_to(cp);
+                } else {
+                    self.exit_at(i + 1);
+                }
+                self.b.switch_to_block(go);
+                if tail {
+                    self.ret();
+                } else {
+                    self.goto(i + 1);
+                }
             }
             Instr::Fclearerror | Instr::Fcheckerror { .. } => self.goto(i + 1),
             Instr::FLoad { src, dst } => {

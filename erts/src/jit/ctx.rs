@@ -32,6 +32,9 @@ pub struct JitCtx {
     /// Set by a runtime function when the process must end (a collection found it past
     /// its `max_heap_size`): the machine code has left, the interpreter ends the process.
     pub killed: bool,
+    /// Set by a runtime function when the slice must end (a BIF asked to yield): the
+    /// machine code has left at the next instruction, the interpreter yields there.
+    pub yield_now: bool,
 }
 
 impl JitCtx {
@@ -55,15 +58,17 @@ impl JitCtx {
             f: proc.f.as_mut_ptr(),
             proc: proc as *mut Process,
             killed: false,
+            yield_now: false,
         }
     }
 
     /// Reads the stack and heap windows of `proc` again (after a runtime function may have
     /// grown the stack, collected or allocated on the heap); the reductions stay.
     pub fn reload(&mut self, proc: &mut Process) {
-        let (reds, killed) = (self.reds, self.killed);
+        let (reds, killed, yield_now) = (self.reds, self.killed, self.yield_now);
         *self = JitCtx::load(proc, reds);
         self.killed = killed;
+        self.yield_now = yield_now;
     }
 
     /// Gives the stack and heap tops machine code left back to `proc`.

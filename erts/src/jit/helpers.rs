@@ -114,3 +114,54 @@ pub extern "C" fn equal_terms(a: u64, b: u64, exact: u64) -> u64 {
     })
     .unwrap_or(2)
 }
+
+/// A BIF called as a function (`call_ext` of a BIF): its `n` arguments are in the X
+/// registers. Returns its result (the caller puts it in `x0`), or [`LEAVE`] when it failed
+/// or trapped (the interpreter calls it again and raises or follows the trap; a BIF fails or
+/// traps before it changes anything). Charges the call's reduction, and, as the interpreter
+/// does, ends the slice (`JitCtx::yield_now`) when the BIF asked to and its extra charge
+/// used up the slice.
+///
+/// # Safety
+/// As `with_proc`; `bif` is a `BifFn`, `pc` the calling instruction.
+pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u64) -> u64 {
+    // SAFETY: the generated code passes the address of a `BifFn` here.
+    let f = unsafe { std::mem::transmute::<usize, BifFn>(bif) };
+    // SAFETY: the caller's promise: the context's X registers hold at least `n` words.
+    let args: smallvec::SmallVec<[Term; 8]> = unsafe {
+        smallvec::SmallVec::from_slice(std::slice::from_raw_parts((*ctx).x, n as usize))
+    };
+    // Whether the BIF asked to end the slice, and the extra reductions it charged.
+    let mut asked: Option<i64> = None;
+    // SAFETY: the caller's promise.
+    let r = unsafe {
+        with_proc(ctx, |proc| {
+            proc.pc = pc as *const crate::emu::instr::Instr;
+            let suspended = proc.port_suspended;
+            match f(proc, &args) {
+                Ok(v) if v.0 > LEAVE => {
+                    if proc.yield_now {
+                        proc.yield_now = false;
+                        asked = Some(std::mem::take(&mut proc.extra_reds) as i64);
+                    }
+                    v.0
+                }
+                _ => {
+                    proc.port_suspended = suspended;
+                    LEAVE
+                }
+            }
+        })
+    };
+    if r != LEAVE {
+        // SAFETY: as above.
+        let c = unsafe { &mut *ctx };
+        c.reds -= 1;
+        if let Some(extra) = asked {
+            // The slice ends unless the BIF charged extra reductions and some are left.
+            c.reds -= extra;
+            c.yield_now = extra == 0 || c.reds <= 0;
+        }
+    }
+    r
+}

@@ -201,11 +201,20 @@ pub fn stats() -> &'static Stats {
     S.get_or_init(Stats::default)
 }
 
+/// How machine code left (see [`run`]).
+pub enum Left {
+    /// The interpreter goes on at this instruction.
+    Continue(*const Instr),
+    /// The slice ends (a BIF asked to yield); the process resumes at this instruction with
+    /// one live X register (the BIF's result).
+    Yield(*const Instr),
+    /// The process must end as `killed` (a collection found it past its `max_heap_size`).
+    Killed,
+}
+
 /// Runs machine code `f` from its entry `slot` for `proc`, with `reds` reductions left, and
-/// goes on into other modules' machine code while calls and returns lead there. Returns the
-/// instruction the interpreter continues with, or `None` when the process must end as
-/// `killed` (a collection found it past its `max_heap_size`).
-pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Option<*const Instr> {
+/// goes on into other modules' machine code while calls and returns lead there.
+pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Left {
     let mut c = ctx::JitCtx::load(proc, *reds);
     let (mut f, mut slot) = (f, slot);
     let pc = loop {
@@ -213,8 +222,11 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Option
         // expects (see `JitCtx::load`); the code stays inside them and leaves at an
         // instruction of loaded code.
         let pc = unsafe { f(&mut c, slot) };
-        if c.killed {
+        if c.killed || c.yield_now {
             break pc;
+        }
+        if exit_stats_enabled() {
+            record_exit(pc);
         }
         // SAFETY: machine code returns addresses of loaded (never freed) instructions.
         match unsafe { &*pc } {
@@ -230,5 +242,57 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Option
     };
     *reds = c.reds;
     c.store(proc);
-    (!c.killed).then_some(pc)
+    if c.killed {
+        Left::Killed
+    } else if c.yield_now {
+        Left::Yield(pc)
+    } else {
+        Left::Continue(pc)
+    }
+}
+
+/// Whether exits from machine code are counted by instruction (`ERTS_JIT_STATS` set: the
+/// counts are printed to stderr when the OS process exits). A tool for finding what to
+/// compile next.
+fn exit_stats_enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        let on = std::env::var_os("ERTS_JIT_STATS").is_some();
+        if on {
+            extern "C" fn print_stats() {
+                let m = exit_counts().lock();
+                let mut v: Vec<_> = m.iter().collect();
+                v.sort_by(|a, b| b.1.cmp(a.1));
+                for (k, n) in v.iter().take(30) {
+                    eprintln!("jit exit {n:>12} {k}");
+                }
+            }
+            // SAFETY: registering a plain function without arguments to run at exit.
+            unsafe { libc::atexit(print_stats) };
+        }
+        on
+    })
+}
+
+fn exit_counts() -> &'static parking_lot::Mutex<std::collections::HashMap<String, u64>> {
+    static M: OnceLock<parking_lot::Mutex<std::collections::HashMap<String, u64>>> =
+        OnceLock::new();
+    M.get_or_init(Default::default)
+}
+
+#[cold]
+fn record_exit(pc: *const Instr) {
+    // SAFETY: machine code returns addresses of loaded (never freed) instructions.
+    let ins = unsafe { &*pc };
+    let mut name: String = format!("{ins:?}")
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    if let Instr::JitEnter { jit, .. } = ins {
+        name.push_str(&format!(" (state {})", jit.state.load(Ordering::Relaxed)));
+        if let Some(m) = crate::module::modules().find_by_pc(pc) {
+            name.push_str(&format!(" {:?}", m.name));
+        }
+    }
+    *exit_counts().lock().entry(name).or_insert(0) += 1;
 }
