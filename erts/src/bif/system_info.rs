@@ -342,7 +342,8 @@ fn system_info_1(p: &mut Process, a: &[Term]) -> BifResult {
         "hipe_architecture" => a_("undefined"),
         "debug_compiled" | "kernel_poll" => Term::bool(false),
         "build_type" | "emu_type" => a_("opt"),
-        "emu_flavor" => a_("emu"),
+        // `jit` with the native-code tier on (as OTP's JIT build), `emu` with `+JIT false`.
+        "emu_flavor" => a_(if crate::jit::enabled() { "jit" } else { "emu" }),
         "compat_rel" => n(25),
         "creation" => n(0),
         "heap_type" => a_("private"),

@@ -1535,11 +1535,7 @@ impl<'a> Gen<'a> {
                 let f = self.iconst(*bif as usize as i64);
                 let n = self.iconst(export.mfa.arity as i64);
                 let pc = self.iconst(self.pc_of(i));
-                let r = self.call_rt(
-                    helpers::call_bif_x as *const () as usize,
-                    &[f, n, pc],
-                    true,
-                );
+                let r = self.call_rt(helpers::call_bif_x as *const () as usize, &[f, n, pc], true);
                 let left = self
                     .b
                     .ins()
@@ -1555,10 +1551,10 @@ impl<'a> Gen<'a> {
                 self.b.switch_to_block(done);
                 self.put_x(0, r);
                 let c = self.ctx;
-                let y = self
-                    .b
-                    .ins()
-                    .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
+                let y =
+                    self.b
+                        .ins()
+                        .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
                 let go = self.b.create_block();
                 let stop = self.b.create_block();
                 self.b.ins().brif(y, stop, &[], go, &[]);

@@ -128,9 +128,8 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
     // SAFETY: the generated code passes the address of a `BifFn` here.
     let f = unsafe { std::mem::transmute::<usize, BifFn>(bif) };
     // SAFETY: the caller's promise: the context's X registers hold at least `n` words.
-    let args: smallvec::SmallVec<[Term; 8]> = unsafe {
-        smallvec::SmallVec::from_slice(std::slice::from_raw_parts((*ctx).x, n as usize))
-    };
+    let args: smallvec::SmallVec<[Term; 8]> =
+        unsafe { smallvec::SmallVec::from_slice(std::slice::from_raw_parts((*ctx).x, n as usize)) };
     // Whether the BIF asked to end the slice, and the extra reductions it charged.
     let mut asked: Option<i64> = None;
     // SAFETY: the caller's promise.

@@ -165,6 +165,12 @@ impl JitModule {
         }));
         match result {
             Ok(Ok(f)) => {
+                if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
+                    let name = crate::module::modules()
+                        .find_by_pc(code.as_ptr())
+                        .map(|m| m.name.name());
+                    eprintln!("jit: compiled {} ({len} instructions)", name.unwrap_or("?"));
+                }
                 self.native.store(f as usize, Ordering::Relaxed);
                 let _ = self.state.compare_exchange(
                     COMPILING,

@@ -1,0 +1,110 @@
+-module(jit_paths).
+-export([main/0, id/1]).
+%% The native-code tier's fast paths and the ways out of them: small-integer arithmetic at
+%% the edges of the small range (results that become bignums), *, div, rem, band, bor, bxor
+%% with negative operands, mixed integer/float arithmetic, term-order and equality
+%% comparisons between different types, type tests on every kind of term, select on
+%% atoms, integers and tuple arities, deep body recursion (the stack outgrows its block),
+%% list and tuple building across collections, float instructions with a non-finite
+%% result, errors raised from compiled code with their stack traces, guard BIFs that fail,
+%% BIFs called as functions (in body and tail position), calls into other modules, and a
+%% busy loop that must still let another process run.
+
+main() ->
+    D = fun(X) -> erlang:display(X) end,
+    Edge = (1 bsl 59) - 1,
+    D([add(Edge, 1), add(-Edge - 1, -1), sub(-Edge - 1, 1), add(Edge, -1), sub(0, Edge)]),
+    D([mul(1 bsl 30, 1 bsl 30), mul(1 bsl 29, 1 bsl 29), mul(-3, 7), mul(Edge, 2),
+       mul(-(1 bsl 59), -1)]),
+    D([{divi(A, B), remi(A, B)} || A <- [7, -7, 0, Edge], B <- [2, -2, 1, -1]]),
+    D([try divi(1, 0) catch error:E1 -> E1 end, try remi(1, 0) catch error:E2 -> E2 end]),
+    D([bits(A, B) || A <- [0, -1, 5, -6, Edge], B <- [3, -4, Edge]]),
+    D([add(1, 2.5), sub(2.5, 1), mul(2, 0.5), add(1.0e308, 1.0e308 * 0 + 1),
+       try add(id(1.0e308), id(1.0e308)) catch error:E3 -> E3 end]),
+    D([add(big(), 1), sub(big(), big()), mul(big(), 0), divi(big(), big())]),
+    Terms = [1, -1, 1.0, 2.5, big(), a, zebra, [], [1], {}, {1}, {1, 2}, #{}, #{a => 1},
+             <<>>, <<1:3>>, self(), make_ref(), fun id/1, fun() -> ok end, "str"],
+    D([[lt(X, Y) || Y <- Terms] || X <- Terms]),
+    D([[{eq(X, Y), exact(X, Y)} || Y <- [1, 1.0, a, [1], {1}]] || X <- Terms]),
+    D([types(T) || T <- Terms]),
+    D([sel(X) || X <- [a, b, c, 1, 2, 3, 42, 1.0, "x"]]),
+    D([arity(T) || T <- [{}, {1}, {1, 2}, {1, 2, 3}, {1, 2, 3, 4}]]),
+    D(depth(1000000)),
+    D(length(build(300000, []))),
+    D(lists:sum(tuples(100000, []))),
+    D([fdiv(1.0, 3.0), fdiv(1.0, 0.5), try fdiv(1.0, 0.0) catch error:E4 -> E4 end]),
+    D(catch_trace(fun() -> add(a, 1) end)),
+    D(catch_trace(fun() -> clause(z) end)),
+    D(catch_trace(fun() -> nonesuch_module:f(1) end)),
+    D([guard_elem(T) || T <- [{x, y}, {x}, x, []]]),
+    D([bif_body([3, 1, 2]), bif_tail([3, 1, 2]), catch_trace(fun() -> bif_tail(x) end),
+       catch_trace(fun() -> length(id(x)) end)]),
+    D(lists:reverse(lists:seq(1, 10), [done])),
+    Self = self(),
+    Other = spawn(fun() -> Self ! {other, ran} end),
+    D(spin(3000000, 0)),
+    D(receive {other, ran} -> {ran, is_pid(Other)} after 5000 -> not_scheduled end),
+    ok.
+
+id(X) -> X.
+big() -> id(1 bsl 80).
+
+add(A, B) -> A + B.
+sub(A, B) -> A - B.
+mul(A, B) -> A * B.
+divi(A, B) -> A div B.
+remi(A, B) -> A rem B.
+bits(A, B) -> {A band B, A bor B, A bxor B}.
+fdiv(A, B) -> A / B.
+
+lt(A, B) -> A < B.
+eq(A, B) -> A == B.
+exact(A, B) -> A =:= B.
+
+types(T) ->
+    [is_integer(T), is_float(T), is_number(T), is_atom(T), is_list(T), is_tuple(T),
+     is_map(T), is_binary(T), is_bitstring(T), is_pid(T), is_reference(T),
+     is_function(T), is_boolean(T)].
+
+sel(a) -> 1;
+sel(b) -> 2;
+sel(c) -> 3;
+sel(1) -> one;
+sel(2) -> two;
+sel(3) -> three;
+sel(42) -> answer;
+sel(_) -> other.
+
+arity({}) -> 0;
+arity({_}) -> 1;
+arity({_, _}) -> 2;
+arity({_, _, _}) -> 3;
+arity(_) -> many.
+
+depth(0) -> 0;
+depth(N) -> 1 + depth(N - 1).
+
+build(0, Acc) -> Acc;
+build(N, Acc) -> build(N - 1, [N | Acc]).
+
+tuples(0, Acc) -> [X + Y || {X, Y} <- Acc];
+tuples(N, Acc) -> tuples(N - 1, [{N, N * 2} | Acc]).
+
+clause(a) -> ok.
+
+catch_trace(F) ->
+    try F() of
+        V -> {value, V}
+    catch
+        C:R:St -> {C, R, [{M, Fn, A} || {M, Fn, A, _} <- St, M =/= init]}
+    end.
+
+guard_elem(T) when element(2, T) =:= y -> two_is_y;
+guard_elem(T) when is_tuple(T) -> tuple;
+guard_elem(_) -> other.
+
+bif_body(L) -> R = lists:reverse(L), [length(R) | R].
+bif_tail(L) -> length(L).
+
+spin(0, Acc) -> Acc;
+spin(N, Acc) -> spin(N - 1, Acc + (N band 3)).
