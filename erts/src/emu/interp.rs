@@ -556,7 +556,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 next!();
             }
             Instr::JitEnter { jit, slot } => {
-                if let Some(f) = jit.native() {
+                if let Some(f) = jit.native_at(*slot) {
                     match crate::jit::run(proc, f, *slot, reds) {
                         crate::jit::Left::Continue(p) => pc = p,
                         crate::jit::Left::Yield(p) => {
@@ -570,7 +570,9 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     }
                     continue;
                 }
-                jit.tick();
+                if !jit.is_compiled() {
+                    jit.tick();
+                }
                 next!();
             }
             Instr::MoveXY { src, dst } => {

@@ -63,9 +63,116 @@ const INSTR: i64 = size_of::<Instr>() as i64;
 const W: i64 = 8;
 const NIL: i64 = TAG_IMMED2_NIL as i64;
 
+/// Whether the generator has machine code for `ins` (a fast path at least; it may still
+/// leave at run time). Every other instruction always leaves to the interpreter.
+fn has_native_code(ins: &Instr) -> bool {
+    use Instr::*;
+    match ins {
+        JitEnter { .. }
+        | MoveXX { .. }
+        | MoveXY { .. }
+        | MoveYX { .. }
+        | MoveYY { .. }
+        | MoveLitX { .. }
+        | Move { .. }
+        | Moves { .. }
+        | Swap { .. }
+        | GetList { .. }
+        | GetHd { .. }
+        | GetTl { .. }
+        | GetTupleElement { .. }
+        | TestHeap { .. }
+        | PutList { .. }
+        | TestHeapPutList { .. }
+        | PutListReturn { .. }
+        | PutTuple2 { .. }
+        | Allocate { .. }
+        | AllocateHeap { .. }
+        | Deallocate { .. }
+        | Trim { .. }
+        | InitYregs { .. }
+        | Return
+        | MoveReturn { .. }
+        | DeallocateReturn { .. }
+        | Call { .. }
+        | CallLast { .. }
+        | CallOnly { .. }
+        | MovesCall { .. }
+        | GetListCall { .. }
+        | AddImm { .. }
+        | SubImm { .. }
+        | Arith2 { .. }
+        | Jump { .. }
+        | CallBif { .. }
+        | CallBifLast { .. }
+        | CallBifOnly { .. }
+        | Fclearerror
+        | Fcheckerror { .. }
+        | FLoad { .. }
+        | FStore { .. }
+        | FMove { .. }
+        | Fconv { .. }
+        | Farith { .. }
+        | Fnegate { .. }
+        | CallExt { .. }
+        | CallExtLast { .. }
+        | CallExtOnly { .. } => true,
+        IsNonemptyGetList { fail, .. }
+        | CmpLt { fail, .. }
+        | CmpGe { fail, .. }
+        | EqImm { fail, .. }
+        | NeImm { fail, .. }
+        | Cmp { fail, .. }
+        | TestArity { fail, .. }
+        | IsTaggedTuple { fail, .. }
+        | SelectValImm { fail, .. }
+        | SelectTupleArity { fail, .. } => *fail != 0,
+        Test { test, fail, .. } => {
+            *fail != 0 && !matches!(test, TypeTest::Binary | TypeTest::Bitstring)
+        }
+        SelectVal { fail, table, .. } => {
+            *fail != 0 && table.iter().all(|(t, _)| t.primary_tag() == 3)
+        }
+        Bif { export, arity, .. } => export.bif.is_some() && *arity <= 3,
+        _ => false,
+    }
+}
+
+/// Whether entering machine code at the `JitEnter` at `entry` is worth it: false when the
+/// straight path from it reaches an instruction without machine code before any call or
+/// return (a receive loop, bit-syntax matching): machine code would leave again at once, and
+/// the interpreter is better off running the stretch itself.
+pub(super) fn worth_entering(code: &[Instr], entry: usize) -> bool {
+    use Instr::*;
+    for ins in code.iter().skip(entry + 1).take(64) {
+        if !has_native_code(ins) {
+            return false;
+        }
+        if matches!(
+            ins,
+            Return
+                | MoveReturn { .. }
+                | DeallocateReturn { .. }
+                | PutListReturn { .. }
+                | Call { .. }
+                | CallLast { .. }
+                | CallOnly { .. }
+                | MovesCall { .. }
+                | GetListCall { .. }
+                | CallExt { .. }
+                | CallExtLast { .. }
+                | CallExtOnly { .. }
+                | Jump { .. }
+                | JitEnter { .. }
+        ) {
+            return true;
+        }
+    }
+    true
+}
+
 /// Compiles `code` (the instructions of the module `jit` describes) to machine code.
 pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitError> {
-    let _ = jit;
     if code.len() > MAX_INSTRUCTIONS {
         return Err(JitError::TooLarge(code.len()));
     }
@@ -86,8 +193,9 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     if entries.is_empty() {
         return Err(JitError::NoEntries);
     }
-    // The table is read by the machine code for as long as it may run: never freed.
-    let slot_of: &'static [u32] = Box::leak(slot_of);
+    // The table is read by the machine code for as long as it may run: the module's
+    // native-code state keeps it (freed with the instance, after its last process).
+    let slot_of: &[u32] = jit.keep_slot_table(slot_of);
 
     let be = backend()?;
     let ptr = be.isa.pointer_type();
@@ -185,7 +293,7 @@ struct Gen<'a> {
     b: FunctionBuilder<'a>,
     code: &'a [Instr],
     base: i64,
-    slot_of: &'static [u32],
+    slot_of: &'a [u32],
     entries: &'a [usize],
     /// Block of each instruction, made when first referred to.
     blocks: Vec<Option<Block>>,
@@ -214,7 +322,7 @@ impl<'a> Gen<'a> {
         call_conv: cranelift_codegen::isa::CallConv,
         code: &'a [Instr],
         base: i64,
-        slot_of: &'static [u32],
+        slot_of: &'a [u32],
         entries: &'a [usize],
     ) -> Gen<'a> {
         let start = b.create_block();

@@ -78,6 +78,11 @@ pub struct JitModule {
     native: AtomicUsize,
     /// The module's instructions (address, length), set once loading has placed them.
     code: OnceLock<(usize, usize)>,
+    /// The slot of each instruction (`u32::MAX` where none), which the machine code reads on
+    /// returns.
+    slot_table: OnceLock<Box<[u32]>>,
+    /// Per slot: whether the interpreter enters machine code there (`compile::worth_entering`).
+    enter: OnceLock<Box<[bool]>>,
 }
 
 impl Default for JitModule {
@@ -99,7 +104,26 @@ impl JitModule {
             state: AtomicU8::new(COLD),
             native: AtomicUsize::new(0),
             code: OnceLock::new(),
+            slot_table: OnceLock::new(),
+            enter: OnceLock::new(),
         }
+    }
+
+    /// The machine code to enter at `slot`, when the module is compiled and entering there
+    /// pays (see `compile::worth_entering`).
+    #[inline]
+    pub fn native_at(&self, slot: u32) -> Option<NativeFn> {
+        let f = self.native()?;
+        match self.enter.get() {
+            Some(e) if e.get(slot as usize).copied().unwrap_or(false) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Keeps the slot table machine code refers to for as long as this state lives.
+    fn keep_slot_table(&self, table: Box<[u32]>) -> &[u32] {
+        let _ = self.slot_table.set(table);
+        self.slot_table.get().expect("set just above")
     }
 
     /// Records where the module's instructions are (once loading has finished them).
@@ -165,6 +189,17 @@ impl JitModule {
         }));
         match result {
             Ok(Ok(f)) => {
+                let mut enter = Vec::new();
+                for (i, ins) in code.iter().enumerate() {
+                    if let Instr::JitEnter { slot, .. } = ins {
+                        let s = *slot as usize;
+                        if enter.len() <= s {
+                            enter.resize(s + 1, false);
+                        }
+                        enter[s] = compile::worth_entering(code, i);
+                    }
+                }
+                let _ = self.enter.set(enter.into_boxed_slice());
                 if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
@@ -236,7 +271,7 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Left {
         }
         // SAFETY: machine code returns addresses of loaded (never freed) instructions.
         match unsafe { &*pc } {
-            Instr::JitEnter { jit, slot: s } => match jit.native() {
+            Instr::JitEnter { jit, slot: s } => match jit.native_at(*s) {
                 Some(g) => {
                     f = g;
                     slot = *s;
