@@ -41,6 +41,8 @@ pub enum JitError {
     TooLarge(usize),
     /// The module has no entry points (nothing to compile).
     NoEntries,
+    /// The instance's code memory is being freed (it is stopping).
+    Stopping,
 }
 
 impl std::fmt::Display for JitError {
@@ -52,6 +54,7 @@ impl std::fmt::Display for JitError {
             JitError::Relocations => write!(f, "generated code needs relocations"),
             JitError::TooLarge(n) => write!(f, "module too large ({n} instructions)"),
             JitError::NoEntries => write!(f, "no entry points"),
+            JitError::Stopping => write!(f, "the instance is stopping"),
         }
     }
 }
@@ -117,6 +120,23 @@ fn has_native_code(ins: &Instr) -> bool {
         | CallExt { .. }
         | CallExtLast { .. }
         | CallExtOnly { .. } => true,
+        BsStartMatch { .. }
+        | BsGetPosition { .. }
+        | BsSetPosition { .. }
+        | BsGetTail { .. }
+        | BsGetInteger { .. }
+        | BsGetFloat { .. }
+        | BsGetBinary { .. }
+        | BsSkipBits { .. }
+        | BsTestTail { .. }
+        | BsTestUnit { .. }
+        | BsMatchString { .. }
+        | BsGetUtf8 { .. }
+        | BsGetUtf16 { .. }
+        | BsGetUtf32 { .. }
+        | BsSkipUtf8 { .. }
+        | BsSkipUtf16 { .. }
+        | BsSkipUtf32 { .. } => true,
         IsNonemptyGetList { fail, .. }
         | CmpLt { fail, .. }
         | CmpGe { fail, .. }
@@ -230,8 +250,10 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     }
     let alignment = compiled.buffer.alignment as u64;
     let bytes = compiled.code_buffer().to_vec();
-    let mut module = be.module.lock();
-    let m = &mut module.0;
+    let mut module = code_memory(be).0.lock();
+    let Some(m) = module.0.as_mut() else {
+        return Err(JitError::Stopping);
+    };
     let sig = ctx.func.signature.clone();
     let id = m
         .declare_anonymous_function(&sig)
@@ -246,19 +268,31 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(f) })
 }
 
-/// The process-wide code generator and the memory machine code is placed in (never freed:
-/// code may run as long as the process does).
+/// The process-wide code generator.
 struct Backend {
     isa: cranelift_codegen::isa::OwnedTargetIsa,
-    module: parking_lot::Mutex<SendModule>,
 }
 
-/// `JITModule` holds raw pointers to the memory it manages, so it is not `Send`.
-struct SendModule(JITModule);
+/// The memory an instance's machine code is placed in: freed with the instance, when none of
+/// its processes can run the code any more.
+struct CodeMemory(parking_lot::Mutex<SendModule>);
 
-// SAFETY: the module is only used under `Backend::module`'s lock, one thread at a time; the
-// memory it points to is its own and not shared with other threads except as finished code.
+/// `JITModule` holds raw pointers to the memory it manages, so it is not `Send`.
+struct SendModule(Option<JITModule>);
+
+// SAFETY: the module is only used under `CodeMemory`'s lock, one thread at a time; the memory
+// it points to is its own and not shared with other threads except as finished code.
 unsafe impl Send for SendModule {}
+
+impl Drop for SendModule {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            // SAFETY: this runs when the instance is torn down: its processes are gone and
+            // its scheduler threads joined, so nothing can run the code any more.
+            unsafe { m.free_memory() };
+        }
+    }
+}
 
 fn backend() -> Result<&'static Backend, JitError> {
     static B: std::sync::OnceLock<Result<Backend, String>> = std::sync::OnceLock::new();
@@ -275,17 +309,20 @@ fn backend() -> Result<&'static Backend, JitError> {
             .map_err(|e| e.to_string())?
             .finish(settings::Flags::new(flags))
             .map_err(|e| e.to_string())?;
-        let module = JITModule::new(JITBuilder::with_isa(
-            isa.clone(),
-            cranelift_module::default_libcall_names(),
-        ));
-        Ok(Backend {
-            isa,
-            module: parking_lot::Mutex::new(SendModule(module)),
-        })
+        Ok(Backend { isa })
     })
     .as_ref()
     .map_err(|e| JitError::Isa(e.clone()))
+}
+
+/// The current instance's code memory.
+fn code_memory(be: &Backend) -> &'static CodeMemory {
+    static M: crate::instance::InstanceLocal<CodeMemory> = crate::instance::InstanceLocal::new();
+    M.get_or_init(|| {
+        CodeMemory(parking_lot::Mutex::new(SendModule(Some(JITModule::new(
+            JITBuilder::with_isa(be.isa.clone(), cranelift_module::default_libcall_names()),
+        )))))
+    })
 }
 
 /// The state of one function's generation.
@@ -1684,6 +1721,23 @@ impl<'a> Gen<'a> {
                     self.goto(i + 1);
                 }
             }
+            Instr::BsStartMatch { .. }
+            | Instr::BsGetPosition { .. }
+            | Instr::BsSetPosition { .. }
+            | Instr::BsGetTail { .. }
+            | Instr::BsGetInteger { .. }
+            | Instr::BsGetFloat { .. }
+            | Instr::BsGetBinary { .. }
+            | Instr::BsSkipBits { .. }
+            | Instr::BsTestTail { .. }
+            | Instr::BsTestUnit { .. }
+            | Instr::BsMatchString { .. }
+            | Instr::BsGetUtf8 { .. }
+            | Instr::BsGetUtf16 { .. }
+            | Instr::BsGetUtf32 { .. }
+            | Instr::BsSkipUtf8 { .. }
+            | Instr::BsSkipUtf16 { .. }
+            | Instr::BsSkipUtf32 { .. } => self.bs_match(i),
             Instr::Fclearerror | Instr::Fcheckerror { .. } => self.goto(i + 1),
             Instr::FLoad { src, dst } => {
                 let t = self.get(*src);
@@ -1809,6 +1863,67 @@ impl<'a> Gen<'a> {
             Instr::Jump { target } => self.goto_label(*target),
             _ => self.exit_at(i),
         }
+    }
+
+    /// A bit-syntax matching instruction through `helpers::bs_match`: its operands' values
+    /// go in, its result goes to its destination; a failed match goes to its label.
+    fn bs_match(&mut self, i: usize) {
+        use Instr::*;
+        let (fail, c, size, dst): (usize, Src, Option<Src>, Option<Dst>) = match &self.code[i] {
+            BsStartMatch { fail, src, dst } => (*fail, *src, None, Some(*dst)),
+            BsGetPosition { ctx, dst } => (0, *ctx, None, Some(*dst)),
+            BsSetPosition { ctx, pos } => (0, *ctx, Some(*pos), None),
+            BsGetTail { ctx, dst } => (0, *ctx, None, Some(*dst)),
+            BsGetInteger {
+                fail,
+                ctx,
+                size,
+                dst,
+                ..
+            }
+            | BsGetFloat {
+                fail,
+                ctx,
+                size,
+                dst,
+                ..
+            }
+            | BsGetBinary {
+                fail,
+                ctx,
+                size,
+                dst,
+                ..
+            } => (*fail, *ctx, Some(*size), Some(*dst)),
+            BsSkipBits {
+                fail, ctx, size, ..
+            } => (*fail, *ctx, Some(*size), None),
+            BsTestTail { fail, ctx, .. }
+            | BsTestUnit { fail, ctx, .. }
+            | BsMatchString { fail, ctx, .. }
+            | BsSkipUtf8 { fail, ctx }
+            | BsSkipUtf16 { fail, ctx, .. }
+            | BsSkipUtf32 { fail, ctx, .. } => (*fail, *ctx, None, None),
+            BsGetUtf8 { fail, ctx, dst }
+            | BsGetUtf16 { fail, ctx, dst, .. }
+            | BsGetUtf32 { fail, ctx, dst, .. } => (*fail, *ctx, None, Some(*dst)),
+            _ => {
+                self.exit_at(i);
+                return;
+            }
+        };
+        let pc = self.iconst(self.pc_of(i));
+        let cv = self.get(c);
+        let sv = match size {
+            Some(s) => self.get(s),
+            None => self.iconst(0),
+        };
+        let r = self.call_rt(helpers::bs_match as *const () as usize, &[pc, cv, sv], true);
+        self.result_or_fail(r, fail, i);
+        if let Some(d) = dst {
+            self.put(d, r);
+        }
+        self.goto(i + 1);
     }
 
     fn put_list(&mut self, head: Src, tail: Src, dst: Dst) {

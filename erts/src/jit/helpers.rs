@@ -164,3 +164,60 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
     }
     r
 }
+
+/// What a bit-syntax matching instruction gives when it passes without a value.
+const PASSED: u64 = Term::NIL.0;
+
+/// One bit-syntax matching instruction (`bs_start_match`, `bs_get_*`, `bs_skip_*`,
+/// `bs_test_*`, `bs_match_string`, `bs_get/set_position`, `bs_get_tail`) at `pc`, with its
+/// context (or source) operand's value `c` and its size operand's value `size` (0 when it
+/// has none): the value it puts in its destination (or a term when it has none), or
+/// [`FAILED`] when the match fails (go to its failure label), [`LEAVE`] for anything else.
+///
+/// # Safety
+/// As `with_proc`; `pc` is the address of one of those instructions.
+pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) -> u64 {
+    use crate::emu::bs;
+    use crate::emu::instr::Instr;
+    // SAFETY: the generated code passes the address of the instruction it compiled.
+    let ins = unsafe { &*(pc as *const Instr) };
+    let (c, size) = (Term(c), Term(size));
+    let value = |v: Option<Term>| v.map_or(FAILED, |t| t.0);
+    let test = |ok: bool| if ok { PASSED } else { FAILED };
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| match ins {
+            Instr::BsStartMatch { .. } => value(bs::start_match(&mut proc.heap, c)),
+            Instr::BsGetPosition { .. } => Term::small(bs::position(c) as i64).0,
+            Instr::BsSetPosition { .. } => {
+                bs::set_position(c, size.small_value() as usize);
+                PASSED
+            }
+            Instr::BsGetTail { .. } => bs::get_tail(&mut proc.heap, c).0,
+            Instr::BsGetInteger { unit, flags, .. } => {
+                value(bs::get_integer(&mut proc.heap, c, size, *unit, *flags))
+            }
+            Instr::BsGetFloat { unit, flags, .. } => {
+                value(bs::get_float(&mut proc.heap, c, size, *unit, *flags))
+            }
+            Instr::BsGetBinary { unit, .. } => {
+                value(bs::get_binary(&mut proc.heap, c, size, *unit))
+            }
+            Instr::BsSkipBits { unit, .. } => test(bs::skip_bits(c, size, *unit)),
+            Instr::BsTestTail { bits, .. } => test(bs::remaining(c) == *bits as usize),
+            Instr::BsTestUnit { unit, .. } => {
+                test(*unit == 0 || bs::remaining(c) % *unit as usize == 0)
+            }
+            Instr::BsMatchString { bits, data, .. } => {
+                test(bs::match_string(c, *bits as usize, data))
+            }
+            Instr::BsGetUtf8 { .. } => value(bs::get_utf8(c)),
+            Instr::BsGetUtf16 { flags, .. } => value(bs::get_utf16(c, *flags)),
+            Instr::BsGetUtf32 { flags, .. } => value(bs::get_utf32(c, *flags)),
+            Instr::BsSkipUtf8 { .. } => test(bs::get_utf8(c).is_some()),
+            Instr::BsSkipUtf16 { flags, .. } => test(bs::get_utf16(c, *flags).is_some()),
+            Instr::BsSkipUtf32 { flags, .. } => test(bs::get_utf32(c, *flags).is_some()),
+            _ => LEAVE,
+        })
+    }
+}
