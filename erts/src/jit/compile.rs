@@ -258,6 +258,13 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     let id = m
         .declare_anonymous_function(&sig)
         .map_err(|e| JitError::Codegen(Box::new(e)))?;
+    module.1 += bytes.len();
+    super::stats()
+        .live_code_bytes
+        .fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+    let Some(m) = module.0.as_mut() else {
+        return Err(JitError::Stopping);
+    };
     m.define_function_bytes(id, alignment, &bytes, &[])
         .map_err(|e| JitError::Codegen(Box::new(e)))?;
     m.finalize_definitions()
@@ -278,7 +285,7 @@ struct Backend {
 struct CodeMemory(parking_lot::Mutex<SendModule>);
 
 /// `JITModule` holds raw pointers to the memory it manages, so it is not `Send`.
-struct SendModule(Option<JITModule>);
+struct SendModule(Option<JITModule>, usize);
 
 // SAFETY: the module is only used under `CodeMemory`'s lock, one thread at a time; the memory
 // it points to is its own and not shared with other threads except as finished code.
@@ -290,6 +297,9 @@ impl Drop for SendModule {
             // SAFETY: this runs when the instance is torn down: its processes are gone and
             // its scheduler threads joined, so nothing can run the code any more.
             unsafe { m.free_memory() };
+            super::stats()
+                .live_code_bytes
+                .fetch_sub(self.1, std::sync::atomic::Ordering::Relaxed);
         }
     }
 }
@@ -319,9 +329,13 @@ fn backend() -> Result<&'static Backend, JitError> {
 fn code_memory(be: &Backend) -> &'static CodeMemory {
     static M: crate::instance::InstanceLocal<CodeMemory> = crate::instance::InstanceLocal::new();
     M.get_or_init(|| {
-        CodeMemory(parking_lot::Mutex::new(SendModule(Some(JITModule::new(
-            JITBuilder::with_isa(be.isa.clone(), cranelift_module::default_libcall_names()),
-        )))))
+        CodeMemory(parking_lot::Mutex::new(SendModule(
+            Some(JITModule::new(JITBuilder::with_isa(
+                be.isa.clone(),
+                cranelift_module::default_libcall_names(),
+            ))),
+            0,
+        )))
     })
 }
 

@@ -235,6 +235,8 @@ impl JitModule {
 pub struct Stats {
     pub compiled: AtomicU32,
     pub failed: AtomicU32,
+    /// Bytes of machine code placed and not yet freed (all instances).
+    pub live_code_bytes: AtomicUsize,
 }
 
 pub fn stats() -> &'static Stats {
