@@ -570,9 +570,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     }
                     continue;
                 }
-                if !jit.is_compiled() {
-                    jit.tick();
-                }
+                jit.tick();
                 next!();
             }
             Instr::MoveXY { src, dst } => {

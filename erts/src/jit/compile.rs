@@ -66,106 +66,14 @@ const INSTR: i64 = size_of::<Instr>() as i64;
 const W: i64 = 8;
 const NIL: i64 = TAG_IMMED2_NIL as i64;
 
-/// Whether the generator has machine code for `ins` (a fast path at least; it may still
-/// leave at run time). Every other instruction always leaves to the interpreter.
-fn has_native_code(ins: &Instr) -> bool {
-    use Instr::*;
-    match ins {
-        JitEnter { .. }
-        | MoveXX { .. }
-        | MoveXY { .. }
-        | MoveYX { .. }
-        | MoveYY { .. }
-        | MoveLitX { .. }
-        | Move { .. }
-        | Moves { .. }
-        | Swap { .. }
-        | GetList { .. }
-        | GetHd { .. }
-        | GetTl { .. }
-        | GetTupleElement { .. }
-        | TestHeap { .. }
-        | PutList { .. }
-        | TestHeapPutList { .. }
-        | PutListReturn { .. }
-        | PutTuple2 { .. }
-        | Allocate { .. }
-        | AllocateHeap { .. }
-        | Deallocate { .. }
-        | Trim { .. }
-        | InitYregs { .. }
-        | Return
-        | MoveReturn { .. }
-        | DeallocateReturn { .. }
-        | Call { .. }
-        | CallLast { .. }
-        | CallOnly { .. }
-        | MovesCall { .. }
-        | GetListCall { .. }
-        | AddImm { .. }
-        | SubImm { .. }
-        | Arith2 { .. }
-        | Jump { .. }
-        | CallBif { .. }
-        | CallBifLast { .. }
-        | CallBifOnly { .. }
-        | Fclearerror
-        | Fcheckerror { .. }
-        | FLoad { .. }
-        | FStore { .. }
-        | FMove { .. }
-        | Fconv { .. }
-        | Farith { .. }
-        | Fnegate { .. }
-        | CallExt { .. }
-        | CallExtLast { .. }
-        | CallExtOnly { .. } => true,
-        BsStartMatch { .. }
-        | BsGetPosition { .. }
-        | BsSetPosition { .. }
-        | BsGetTail { .. }
-        | BsGetInteger { .. }
-        | BsGetFloat { .. }
-        | BsGetBinary { .. }
-        | BsSkipBits { .. }
-        | BsTestTail { .. }
-        | BsTestUnit { .. }
-        | BsMatchString { .. }
-        | BsGetUtf8 { .. }
-        | BsGetUtf16 { .. }
-        | BsGetUtf32 { .. }
-        | BsSkipUtf8 { .. }
-        | BsSkipUtf16 { .. }
-        | BsSkipUtf32 { .. } => true,
-        IsNonemptyGetList { fail, .. }
-        | CmpLt { fail, .. }
-        | CmpGe { fail, .. }
-        | EqImm { fail, .. }
-        | NeImm { fail, .. }
-        | Cmp { fail, .. }
-        | TestArity { fail, .. }
-        | IsTaggedTuple { fail, .. }
-        | SelectValImm { fail, .. }
-        | SelectTupleArity { fail, .. } => *fail != 0,
-        Test { test, fail, .. } => {
-            *fail != 0 && !matches!(test, TypeTest::Binary | TypeTest::Bitstring)
-        }
-        SelectVal { fail, table, .. } => {
-            *fail != 0 && table.iter().all(|(t, _)| t.primary_tag() == 3)
-        }
-        Bif { export, arity, .. } => export.bif.is_some() && *arity <= 3,
-        _ => false,
-    }
-}
-
 /// Whether entering machine code at the `JitEnter` at `entry` is worth it: false when the
-/// straight path from it reaches an instruction without machine code before any call or
-/// return (a receive loop, bit-syntax matching): machine code would leave again at once, and
-/// the interpreter is better off running the stretch itself.
-pub(super) fn worth_entering(code: &[Instr], entry: usize) -> bool {
+/// straight path from it reaches an instruction without machine code (`no_code`, as the
+/// generator recorded) before any call or return (a receive loop, say): machine code would
+/// leave again at once, and the interpreter is better off running the stretch itself.
+fn worth_entering(code: &[Instr], no_code: &[bool], entry: usize) -> bool {
     use Instr::*;
-    for ins in code.iter().skip(entry + 1).take(64) {
-        if !has_native_code(ins) {
+    for (i, ins) in code.iter().enumerate().skip(entry + 1).take(64) {
+        if no_code[i] {
             return false;
         }
         if matches!(
@@ -191,8 +99,14 @@ pub(super) fn worth_entering(code: &[Instr], entry: usize) -> bool {
     true
 }
 
+/// A compiled module: its machine code, and per slot whether the interpreter enters it there.
+pub(super) struct Compiled {
+    pub f: NativeFn,
+    pub enter: Box<[bool]>,
+}
+
 /// Compiles `code` (the instructions of the module `jit` describes) to machine code.
-pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitError> {
+pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<Compiled, JitError> {
     if code.len() > MAX_INSTRUCTIONS {
         return Err(JitError::TooLarge(code.len()));
     }
@@ -225,14 +139,19 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
     ctx.func.signature.params.push(AbiParam::new(types::I32));
     ctx.func.signature.returns.push(AbiParam::new(ptr));
     let mut fctx = FunctionBuilderContext::new();
-    {
+    let no_code = {
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
         let base = code.as_ptr() as i64;
         let mut g = Gen::new(b, be.isa.default_call_conv(), code, base, slot_of, &entries);
         g.build();
         g.b.seal_all_blocks();
         g.b.finalize(be.isa.frontend_config());
-    }
+        g.no_code
+    };
+    let enter: Box<[bool]> = entries
+        .iter()
+        .map(|&i| i != usize::MAX && worth_entering(code, &no_code, i))
+        .collect();
     if std::env::var_os("ERTS_JIT_DUMP").is_some() {
         eprintln!("{}", ctx.func.display());
     }
@@ -271,8 +190,9 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<NativeFn, JitEr
         .map_err(|e| JitError::Codegen(Box::new(e)))?;
     let f = m.get_finalized_function(id);
     // SAFETY: the function was built with `NativeFn`'s signature (pointer, u32 -> pointer)
-    // in the platform's default calling convention; its code is never freed.
-    Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(f) })
+    // in the platform's default calling convention; its code lives as long as the instance.
+    let f = unsafe { std::mem::transmute::<*const u8, NativeFn>(f) };
+    Ok(Compiled { f, enter })
 }
 
 /// The process-wide code generator.
@@ -348,6 +268,8 @@ struct Gen<'a> {
     entries: &'a [usize],
     /// Block of each instruction, made when first referred to.
     blocks: Vec<Option<Block>>,
+    /// The instructions generated as a plain exit to the interpreter (no machine code).
+    no_code: Vec<bool>,
     work: Vec<usize>,
     exit: Block,
     /// The return dispatch: jumps to the `JitEnter` at `ret_pc` or exits there.
@@ -408,6 +330,7 @@ impl<'a> Gen<'a> {
             slot_of,
             entries,
             blocks: vec![None; code.len()],
+            no_code: vec![false; code.len()],
             work: Vec::new(),
             exit,
             dispatch,
@@ -479,20 +402,8 @@ impl<'a> Gen<'a> {
         // The exit: write back the state, return the address.
         self.b.set_cold_block(self.exit);
         self.b.switch_to_block(self.exit);
-        let sp = self.b.use_var(self.sp);
-        let htop = self.b.use_var(self.htop);
-        let reds = self.b.use_var(self.reds);
+        self.write_back();
         let pc = self.b.use_var(self.exit_pc);
-        let c = self.ctx;
-        self.b
-            .ins()
-            .store(mem(), sp, c, offset_of!(JitCtx, sp) as i32);
-        self.b
-            .ins()
-            .store(mem(), htop, c, offset_of!(JitCtx, htop) as i32);
-        self.b
-            .ins()
-            .store(mem(), reds, c, offset_of!(JitCtx, reds) as i32);
         self.b.ins().return_(&[pc]);
         // The return dispatch: a return address inside this module whose instruction is a
         // `JitEnter` jumps to that block; anything else leaves.
@@ -541,6 +452,12 @@ impl<'a> Gen<'a> {
 
     fn iconst(&mut self, v: i64) -> Value {
         self.b.ins().iconst(types::I64, v)
+    }
+
+    /// Instruction `i` has no machine code: it always leaves to the interpreter.
+    fn no_code(&mut self, i: usize) {
+        self.no_code[i] = true;
+        self.exit_at(i);
     }
 
     /// Leaves the machine code at instruction `i` (not executed).
@@ -700,30 +617,39 @@ impl<'a> Gen<'a> {
         let sigref = self.b.import_signature(sig);
         let callee = self.iconst(f as i64);
         let mut all = Vec::with_capacity(n);
-        let c = self.ctx;
         if with_ctx {
-            let sp = self.b.use_var(self.sp);
-            let htop = self.b.use_var(self.htop);
-            let reds = self.b.use_var(self.reds);
-            self.store_at(sp, c, offset_of!(JitCtx, sp) as i64);
-            self.store_at(htop, c, offset_of!(JitCtx, htop) as i64);
-            self.store_at(reds, c, offset_of!(JitCtx, reds) as i64);
-            all.push(c);
+            self.write_back();
+            all.push(self.ctx);
         }
         all.extend_from_slice(args);
         let call = self.b.ins().call_indirect(sigref, callee, &all);
         let r = self.b.inst_results(call)[0];
         if with_ctx {
-            for (var, off) in [
-                (self.sp, offset_of!(JitCtx, sp)),
-                (self.htop, offset_of!(JitCtx, htop)),
-                (self.reds, offset_of!(JitCtx, reds)),
-            ] {
+            let c = self.ctx;
+            for (var, off) in self.kept_in_variables() {
                 let v = self.load_at(c, off as i64);
                 self.b.def_var(var, v);
             }
         }
         r
+    }
+
+    /// The context fields machine code keeps in variables.
+    fn kept_in_variables(&self) -> [(Variable, usize); 3] {
+        [
+            (self.sp, offset_of!(JitCtx, sp)),
+            (self.htop, offset_of!(JitCtx, htop)),
+            (self.reds, offset_of!(JitCtx, reds)),
+        ]
+    }
+
+    /// Writes the variables' values to the context (before an exit or a runtime call).
+    fn write_back(&mut self) {
+        let c = self.ctx;
+        for (var, off) in self.kept_in_variables() {
+            let v = self.b.use_var(var);
+            self.store_at(v, c, off as i64);
+        }
     }
 
     /// Runs BIF `bif` on `args` through `helpers::call_bif`; continues (in a new block) with
@@ -955,7 +881,7 @@ impl<'a> Gen<'a> {
                 let r = self.bif_call(bif, &[x, y], fail, i);
                 self.b.ins().jump(join, &[BlockArg::Value(r)]);
             }
-            None => self.exit_at(i),
+            None => self.no_code(i),
         }
         self.b.switch_to_block(join);
         self.b.block_params(join)[0]
@@ -1062,22 +988,49 @@ impl<'a> Gen<'a> {
         self.branch(ok, then, fail);
     }
 
-    /// The test's fast path, or `None` when the interpreter decides.
+    /// A return from instruction `i`: drops `dealloc` frame words and pops the return address,
+    /// moving `x0` first when given (leaves at `i` when no return address is left: the
+    /// interpreter ends the process).
+    fn return_from(&mut self, i: usize, dealloc: i64, x0: Option<Src>) {
+        let ok = self.stack_more_than(dealloc);
+        self.guard(ok, i);
+        if let Some(s) = x0 {
+            let v = self.get(s);
+            self.put_x(0, v);
+        }
+        self.drop_words(dealloc);
+        self.ret();
+    }
+
+    /// Continues in a new block when `cond`, else goes to label `fail`.
+    fn require(&mut self, cond: Value, fail: usize) {
+        let t = self.b.create_block();
+        let f = self.b.create_block();
+        self.b.ins().brif(cond, t, &[], f, &[]);
+        self.b.switch_to_block(f);
+        self.goto_label(fail);
+        self.b.switch_to_block(t);
+    }
+
+    /// Puts the head and the tail of list cell `l` where asked.
+    fn get_list(&mut self, l: Value, head: Option<Dst>, tail: Option<Dst>) {
+        // A list term is the cell's address + 1: the head at -1, the tail at +7.
+        let h = head.map(|_| self.load_at(l, -1));
+        let t = tail.map(|_| self.load_at(l, 7));
+        if let (Some(d), Some(v)) = (head, h) {
+            self.put(d, v);
+        }
+        if let (Some(d), Some(v)) = (tail, t) {
+            self.put(d, v);
+        }
+    }
+
+    /// What follows a passed test: go on, or return as the fused instructions after it do.
     fn on_pass(&mut self, i: usize, then: OnPass) {
         match then {
             OnPass::Next => self.goto(i + 1),
-            OnPass::Return => {
-                let ok = self.stack_more_than(0);
-                self.guard(ok, i);
-                self.ret();
-            }
-            OnPass::MoveReturn(s) => {
-                let ok = self.stack_more_than(0);
-                self.guard(ok, i);
-                let v = self.get(s);
-                self.put_x(0, v);
-                self.ret();
-            }
+            OnPass::Return => self.return_from(i, 0, None),
+            OnPass::MoveReturn(s) => self.return_from(i, 0, Some(s)),
         }
     }
 
@@ -1136,34 +1089,22 @@ impl<'a> Gen<'a> {
         let code = self.code;
         match &code[i] {
             Instr::JitEnter { .. } => self.goto(i + 1),
-            Instr::MoveXX { src, dst } => {
-                let v = self.get_x(*src);
-                self.put_x(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::MoveXY { src, dst } => {
-                let v = self.get_x(*src);
-                self.put_y(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::MoveYX { src, dst } => {
-                let v = self.get_y(*src);
-                self.put_x(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::MoveYY { src, dst } => {
-                let v = self.get_y(*src);
-                self.put_y(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::MoveLitX { lit, dst } => {
-                let v = self.iconst(lit.0 as i64);
-                self.put_x(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::Move { src, dst } => {
-                let v = self.get(*src);
-                self.put(*dst, v);
+            Instr::MoveXX { .. }
+            | Instr::MoveXY { .. }
+            | Instr::MoveYX { .. }
+            | Instr::MoveYY { .. }
+            | Instr::MoveLitX { .. }
+            | Instr::Move { .. } => {
+                let (s, d) = match &code[i] {
+                    Instr::MoveXX { src, dst } => (Src::x(*src), Dst::X(*dst as u16)),
+                    Instr::MoveXY { src, dst } => (Src::x(*src), Dst::Y(*dst as u16)),
+                    Instr::MoveYX { src, dst } => (Src::y(*src), Dst::X(*dst as u16)),
+                    Instr::MoveYY { src, dst } => (Src::y(*src), Dst::Y(*dst as u16)),
+                    Instr::MoveLitX { lit, dst } => (Src::lit(*lit), Dst::X(*dst as u16)),
+                    Instr::Move { src, dst } => (*src, *dst),
+                    _ => unreachable!("only moves in this arm"),
+                };
+                self.moves(&[(s, d)]);
                 self.goto(i + 1);
             }
             Instr::Moves { moves } => {
@@ -1179,22 +1120,17 @@ impl<'a> Gen<'a> {
             }
             Instr::GetList { src, head, tail } => {
                 let l = self.get(*src);
-                let h = self.load_at(l, -1);
-                let t = self.load_at(l, 7);
-                self.put(*head, h);
-                self.put(*tail, t);
+                self.get_list(l, Some(*head), Some(*tail));
                 self.goto(i + 1);
             }
             Instr::GetHd { src, dst } => {
                 let l = self.get(*src);
-                let h = self.load_at(l, -1);
-                self.put(*dst, h);
+                self.get_list(l, Some(*dst), None);
                 self.goto(i + 1);
             }
             Instr::GetTl { src, dst } => {
                 let l = self.get(*src);
-                let t = self.load_at(l, 7);
-                self.put(*dst, t);
+                self.get_list(l, None, Some(*dst));
                 self.goto(i + 1);
             }
             Instr::GetTupleElement { src, index, dst } => {
@@ -1212,16 +1148,8 @@ impl<'a> Gen<'a> {
             } if *fail != 0 => {
                 let l = self.get(*src);
                 let is_list = self.tag_is(l, 3, 1);
-                let t = self.b.create_block();
-                let f = self.b.create_block();
-                self.b.ins().brif(is_list, t, &[], f, &[]);
-                self.b.switch_to_block(f);
-                self.goto_label(*fail);
-                self.b.switch_to_block(t);
-                let h = self.load_at(l, -1);
-                let tl = self.load_at(l, 7);
-                self.put(*head, h);
-                self.put(*tail, tl);
+                self.require(is_list, *fail);
+                self.get_list(l, Some(*head), Some(*tail));
                 self.goto(i + 2);
             }
             Instr::TestHeap { heap, live } => {
@@ -1302,24 +1230,9 @@ impl<'a> Gen<'a> {
                 }
                 self.goto(i + 1);
             }
-            Instr::Return => {
-                let ok = self.stack_more_than(0);
-                self.guard(ok, i);
-                self.ret();
-            }
-            Instr::MoveReturn { src } => {
-                let ok = self.stack_more_than(0);
-                self.guard(ok, i);
-                let v = self.get(*src);
-                self.put_x(0, v);
-                self.ret();
-            }
-            Instr::DeallocateReturn { n } => {
-                let ok = self.stack_more_than(*n as i64);
-                self.guard(ok, i);
-                self.drop_words(*n as i64);
-                self.ret();
-            }
+            Instr::Return => self.return_from(i, 0, None),
+            Instr::MoveReturn { src } => self.return_from(i, 0, Some(*src)),
+            Instr::DeallocateReturn { n } => self.return_from(i, *n as i64, None),
             Instr::Call { target, .. } => {
                 let ok = self.reds_ok();
                 let ok2 = self.stack_room(1);
@@ -1372,12 +1285,7 @@ impl<'a> Gen<'a> {
                 if *fail != 0 {
                     let l = self.get(*src);
                     let is_list = self.tag_is(l, 3, 1);
-                    let t = self.b.create_block();
-                    let f = self.b.create_block();
-                    self.b.ins().brif(is_list, t, &[], f, &[]);
-                    self.b.switch_to_block(f);
-                    self.goto_label(*fail);
-                    self.b.switch_to_block(t);
+                    self.require(is_list, *fail);
                 }
                 let ok = self.reds_ok();
                 let ok2 = self.stack_room(*alloc as i64 + 1);
@@ -1385,10 +1293,7 @@ impl<'a> Gen<'a> {
                 self.guard(ok2, i);
                 self.allocate(*alloc as i64);
                 let l = self.get(*src);
-                let h = self.load_at(l, -1);
-                let t = self.load_at(l, 7);
-                self.put(*head, h);
-                self.put(*tail, t);
+                self.get_list(l, Some(*head), Some(*tail));
                 self.local_call(*kind, *target, i + *ret as usize);
             }
             Instr::CmpLt { fail, a, b, then } | Instr::CmpGe { fail, a, b, then } if *fail != 0 => {
@@ -1482,7 +1387,7 @@ impl<'a> Gen<'a> {
                     self.put(*dst, r);
                     self.goto(i + 1);
                 }
-                _ => self.exit_at(i),
+                _ => self.no_code(i),
             },
             Instr::Cmp {
                 op: op @ (CmpOp::Lt | CmpOp::Ge),
@@ -1603,7 +1508,7 @@ impl<'a> Gen<'a> {
                             }
                         });
                     }
-                    _ => self.exit_at(i),
+                    _ => self.no_code(i),
                 }
             }
             Instr::TestArity { fail, src, arity } if *fail != 0 => {
@@ -1875,7 +1780,7 @@ impl<'a> Gen<'a> {
                 self.b.ins().jump(self.dispatch, &[]);
             }
             Instr::Jump { target } => self.goto_label(*target),
-            _ => self.exit_at(i),
+            _ => self.no_code(i),
         }
     }
 
@@ -1922,7 +1827,7 @@ impl<'a> Gen<'a> {
             | BsGetUtf16 { fail, ctx, dst, .. }
             | BsGetUtf32 { fail, ctx, dst, .. } => (*fail, *ctx, None, Some(*dst)),
             _ => {
-                self.exit_at(i);
+                self.no_code(i);
                 return;
             }
         };

@@ -81,7 +81,7 @@ pub struct JitModule {
     /// The slot of each instruction (`u32::MAX` where none), which the machine code reads on
     /// returns.
     slot_table: OnceLock<Box<[u32]>>,
-    /// Per slot: whether the interpreter enters machine code there (`compile::worth_entering`).
+    /// Per slot: whether the interpreter enters machine code there (the generator says).
     enter: OnceLock<Box<[bool]>>,
 }
 
@@ -110,7 +110,7 @@ impl JitModule {
     }
 
     /// The machine code to enter at `slot`, when the module is compiled and entering there
-    /// pays (see `compile::worth_entering`).
+    /// pays (see `compile::Compiled::enter`).
     #[inline]
     pub fn native_at(&self, slot: u32) -> Option<NativeFn> {
         let f = self.native()?;
@@ -138,14 +138,9 @@ impl JitModule {
             return None;
         }
         let f = self.native.load(Ordering::Relaxed);
-        // SAFETY: `native` holds a function of type `NativeFn` (set with READY below; the
-        // code is never freed).
+        // SAFETY: `native` holds a function of type `NativeFn` (set with READY below; its
+        // code lives as long as the instance whose processes run it).
         (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
-    }
-
-    /// Whether the module is running (or will run) as machine code.
-    pub fn is_compiled(&self) -> bool {
-        self.state.load(Ordering::Acquire) == READY
     }
 
     /// Keeps the module in the interpreter from now on (`erlang:load_nif/2` replaced some of
@@ -188,18 +183,8 @@ impl JitModule {
             compile::compile(code, self)
         }));
         match result {
-            Ok(Ok(f)) => {
-                let mut enter = Vec::new();
-                for (i, ins) in code.iter().enumerate() {
-                    if let Instr::JitEnter { slot, .. } = ins {
-                        let s = *slot as usize;
-                        if enter.len() <= s {
-                            enter.resize(s + 1, false);
-                        }
-                        enter[s] = compile::worth_entering(code, i);
-                    }
-                }
-                let _ = self.enter.set(enter.into_boxed_slice());
+            Ok(Ok(compile::Compiled { f, enter })) => {
+                let _ = self.enter.set(enter);
                 if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
@@ -213,28 +198,21 @@ impl JitModule {
                     Ordering::AcqRel,
                     Ordering::Relaxed,
                 );
-                crate::jit::stats().compiled.fetch_add(1, Ordering::Relaxed);
             }
             Ok(Err(e)) => {
                 if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
                     eprintln!("jit: module not compiled: {e}");
                 }
                 self.state.store(OFF, Ordering::Release);
-                crate::jit::stats().failed.fetch_add(1, Ordering::Relaxed);
             }
-            Err(_) => {
-                self.state.store(OFF, Ordering::Release);
-                crate::jit::stats().failed.fetch_add(1, Ordering::Relaxed);
-            }
+            Err(_) => self.state.store(OFF, Ordering::Release),
         }
     }
 }
 
-/// Counts of the tier's work (process-wide), for tests and `docs/performance.md`.
+/// Counts of the tier's work (process-wide), for tests.
 #[derive(Default)]
 pub struct Stats {
-    pub compiled: AtomicU32,
-    pub failed: AtomicU32,
     /// Bytes of machine code placed and not yet freed (all instances).
     pub live_code_bytes: AtomicUsize,
 }
@@ -268,9 +246,6 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Left {
         if c.killed || c.yield_now {
             break pc;
         }
-        if exit_stats_enabled() {
-            record_exit(pc);
-        }
         // SAFETY: machine code returns addresses of loaded (never freed) instructions.
         match unsafe { &*pc } {
             Instr::JitEnter { jit, slot: s } => match jit.native_at(*s) {
@@ -285,6 +260,9 @@ pub fn run(proc: &mut Process, f: NativeFn, slot: u32, reds: &mut i64) -> Left {
     };
     *reds = c.reds;
     c.store(proc);
+    if exit_stats_enabled() {
+        record_exit(pc);
+    }
     if c.killed {
         Left::Killed
     } else if c.yield_now {
@@ -327,15 +305,9 @@ fn exit_counts() -> &'static parking_lot::Mutex<std::collections::HashMap<String
 fn record_exit(pc: *const Instr) {
     // SAFETY: machine code returns addresses of loaded (never freed) instructions.
     let ins = unsafe { &*pc };
-    let mut name: String = format!("{ins:?}")
+    let name: String = format!("{ins:?}")
         .chars()
         .take_while(|c| c.is_alphanumeric())
         .collect();
-    if let Instr::JitEnter { jit, .. } = ins {
-        name.push_str(&format!(" (state {})", jit.state.load(Ordering::Relaxed)));
-        if let Some(m) = crate::module::modules().find_by_pc(pc) {
-            name.push_str(&format!(" {:?}", m.name));
-        }
-    }
     *exit_counts().lock().entry(name).or_insert(0) += 1;
 }
