@@ -191,15 +191,21 @@ pub fn install(
     data: &'static NifCallee,
 ) -> Result<(), InstallError> {
     let off = function_entry(m, name, arity).ok_or(InstallError::NoSuchFunction)?;
-    // Machine code would still run the stub's body: keep the module interpreted.
-    if let Some(jit) = m.jit {
-        jit.disable();
-    }
     let export = crate::module::export(m.name, name, arity);
     let new = Instr::CallNif {
         export,
         data: NifData(data),
     };
+    match m.jit {
+        // Machine code compiled before would still run the stub's body.
+        Some(jit) => jit.patch(|| replace_instr(m, off, new)),
+        None => replace_instr(m, off, new),
+    }
+    Ok(())
+}
+
+/// Replaces the instruction at `off` in `m` (see [`install`] for when this is allowed).
+fn replace_instr(m: &Module, off: usize, new: Instr) {
     let p = &m.code[off] as *const Instr as *mut Instr;
     // SAFETY: `p` points at a live instruction of `m`, which is never moved or freed while
     // code may run in it. The old value is a plain instruction of the stub body; it is
@@ -211,7 +217,6 @@ pub fn install(
     unsafe {
         std::mem::forget(std::ptr::replace(p, new));
     }
-    Ok(())
 }
 
 /// The export entry of a native function's `M:F/A` (for stack traces).

@@ -210,7 +210,7 @@ pub unsafe extern "C" fn enif_make_new_binary(
     let b = unsafe {
         with_heap(env, |h| {
             if size <= 64 {
-                let b = boxed::binary(h, &vec![0u8; size]);
+                let b = boxed::binary(h, &[0u8; 64][..size]);
                 data = boxed::binary_bytes_mut(b).as_mut_ptr();
                 b
             } else {

@@ -26,7 +26,7 @@ pub(super) enum NifStep {
 }
 
 /// Arguments copied to the stack for the common call (more go through the general path).
-const FAST_ARGS: usize = 8;
+pub(crate) const FAST_ARGS: usize = 8;
 
 /// Runs the `call_nif` instruction at `pc` for the function `data` of `export`.
 #[inline(always)]
@@ -37,30 +37,100 @@ pub(super) fn call(
     data: NifData,
     reds: &mut i64,
 ) -> NifStep {
-    let n = export.mfa.arity as usize;
-    // The common case: a normal function called afresh.
-    if n <= FAST_ARGS && data.0.dirty.is_none() && proc.nif_resume == NifResume::Start {
-        let mut args = [Term::NIL; FAST_ARGS];
-        args[..n].copy_from_slice(&proc.x[..n]);
-        *reds -= 1;
-        proc.pc = pc;
-        proc.nif_reds_left = *reds;
-        let r = match data.0.builtin {
-            Some(f) => f(proc, &args[..n]),
-            None => (crate::nif::hook())(proc, data.0, &args[..n]),
-        };
-        if proc.nif_continuation.is_none() {
-            return NifStep::Finished(r);
-        }
-        return match after_call(proc, pc, export, r, reds) {
-            Ok(step) => {
-                proc.nif_resume = step;
-                general(proc, pc, export, data, reds)
-            }
-            Err(done) => done,
-        };
+    // Machine code made the call and left the outcome for this instruction.
+    if let Some(r) = proc.nif_pending.take() {
+        return finish(proc, pc, export, data, r, reds);
     }
-    general(proc, pc, export, data, reds)
+    match call_common(proc, pc, export, data, reds) {
+        Some(r) => finish(proc, pc, export, data, r, reds),
+        None => general(proc, pc, export, data, reds),
+    }
+}
+
+/// The common call: a normal function of up to [`FAST_ARGS`] arguments called afresh.
+/// `None` (nothing done) for any other call.
+#[inline(always)]
+fn call_common(
+    proc: &mut Process,
+    pc: *const Instr,
+    export: &'static Export,
+    data: NifData,
+    reds: &mut i64,
+) -> Option<BifResult> {
+    let n = export.mfa.arity as usize;
+    if n > FAST_ARGS || data.0.dirty.is_some() || proc.nif_resume != NifResume::Start {
+        return None;
+    }
+    let mut args = [Term::NIL; FAST_ARGS];
+    for (i, a) in args.iter_mut().enumerate().take(n) {
+        // Word by word: the caller has just stored these registers one word each, and
+        // wider loads of them (a `memcpy`, vector moves) stall on store forwarding.
+        // SAFETY: a reference to a live register is valid for reads.
+        *a = unsafe { std::ptr::read_volatile(&proc.x[i]) };
+    }
+    *reds -= 1;
+    proc.pc = pc;
+    proc.nif_reds_left = *reds;
+    Some(match data.0.builtin {
+        Some(f) => f(proc, &args[..n]),
+        None => (crate::nif::hook())(proc, data.0, &args[..n]),
+    })
+}
+
+/// After the first function of a call returned `r`: the call is over, or goes on with the
+/// function it scheduled.
+#[inline(always)]
+fn finish(
+    proc: &mut Process,
+    pc: *const Instr,
+    export: &'static Export,
+    data: NifData,
+    r: BifResult,
+    reds: &mut i64,
+) -> NifStep {
+    if proc.nif_continuation.is_none() {
+        return NifStep::Finished(r);
+    }
+    match after_call(proc, pc, export, r, reds) {
+        Ok(step) => {
+            proc.nif_resume = step;
+            general(proc, pc, export, data, reds)
+        }
+        Err(done) => done,
+    }
+}
+
+/// What machine code's call of a native function came to (see [`call_from_machine_code`]).
+pub(crate) enum MachineNif {
+    /// The common call was not possible: nothing was done, the instruction runs as usual.
+    NotCalled,
+    /// The function returned this value.
+    Returned(Term),
+    /// The function raised or scheduled another one: the outcome waits in
+    /// `Process::nif_pending` for the `call_nif` instruction, which goes on from there.
+    Pending,
+}
+
+/// The common call of the native function of the `call_nif` instruction at `pc`, made
+/// from machine code (`crate::jit`), with the arguments in the X registers and the return
+/// address pushed as the instruction expects them.
+pub(crate) fn call_from_machine_code(
+    proc: &mut Process,
+    pc: *const Instr,
+    reds: &mut i64,
+) -> MachineNif {
+    // SAFETY: machine code passes the address of a loaded (never freed) instruction.
+    let Instr::CallNif { export, data } = (unsafe { &*pc }) else {
+        return MachineNif::NotCalled;
+    };
+    match call_common(proc, pc, export, *data, reds) {
+        None => MachineNif::NotCalled,
+        Some(Ok(v)) if proc.nif_continuation.is_none() => MachineNif::Returned(v),
+        Some(r) => {
+            proc.nif_pending = Some(r);
+            MachineNif::Pending
+        }
+    }
 }
 
 /// The general path: resumes from `proc.nif_resume` and goes on until the call is over or

@@ -2,7 +2,7 @@
 //! exception raising and the bit syntax.
 
 pub mod bs;
-mod call_nif;
+pub(crate) mod call_nif;
 pub mod instr;
 pub mod interp;
 pub mod raise;

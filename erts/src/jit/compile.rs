@@ -232,6 +232,16 @@ fn backend() -> Result<&'static Backend, JitError> {
             ("opt_level", "speed"),
             ("use_colocated_libcalls", "false"),
             ("is_pic", "false"),
+            // The IR verifier checks the generator's output: in debug builds (the tests),
+            // not in release builds, where it costs about a tenth of compile time.
+            (
+                "enable_verifier",
+                if cfg!(debug_assertions) {
+                    "true"
+                } else {
+                    "false"
+                },
+            ),
         ] {
             flags.set(k, v).map_err(|e| e.to_string())?;
         }
@@ -1776,11 +1786,114 @@ impl<'a> Gen<'a> {
                     _ => {}
                 }
                 self.charge_call();
+                if let Some(nif_pc) = common_nif_entry(export) {
+                    // The callee is a native function (when the module holding it is still
+                    // the one loaded now): called from here, as OTP's JIT does.
+                    let is_nif =
+                        self.b
+                            .ins()
+                            .icmp_imm_u(IntCC::Equal, addr, nif_pc as usize as i64);
+                    let nif = self.b.create_block();
+                    let other = self.b.create_block();
+                    self.b.ins().brif(is_nif, nif, &[], other, &[]);
+                    self.b.switch_to_block(nif);
+                    self.call_nif(i, addr, !matches!(code[i], Instr::CallExt { .. }));
+                    self.b.switch_to_block(other);
+                }
                 self.b.def_var(self.ret_pc, addr);
                 self.b.ins().jump(self.dispatch, &[]);
             }
             Instr::Jump { target } => self.goto_label(*target),
+            Instr::Catch { y, handler } | Instr::Try { y, handler } => {
+                let tag = self.iconst(Term::catch(*handler).0 as i64);
+                self.put(Dst::Y(*y as u16), tag);
+                self.goto(i + 1);
+            }
+            Instr::TryEnd { y } => {
+                let nil = self.iconst(Term::NIL.0 as i64);
+                self.put(Dst::Y(*y as u16), nil);
+                self.goto(i + 1);
+            }
+            Instr::TryCase { y } => {
+                // The handler of a `try`: class, reason and stack trace move down.
+                let nil = self.iconst(Term::NIL.0 as i64);
+                self.put(Dst::Y(*y as u16), nil);
+                for r in 0..3 {
+                    let v = self.get_x(r + 1);
+                    self.put_x(r, v);
+                }
+                self.goto(i + 1);
+            }
+            Instr::CatchEnd { y } => {
+                // After a caught exception (`x0` is no term) the interpreter builds the value.
+                let x0 = self.get_x(0);
+                let normal = self
+                    .b
+                    .ins()
+                    .icmp_imm_u(IntCC::NotEqual, x0, Term::NONE.0 as i64);
+                self.guard(normal, i);
+                let nil = self.iconst(Term::NIL.0 as i64);
+                self.put(Dst::Y(*y as u16), nil);
+                self.goto(i + 1);
+            }
+            Instr::CallNif { export, data }
+                if export.mfa.arity as usize <= crate::emu::call_nif::FAST_ARGS
+                    && data.0.dirty.is_none() =>
+            {
+                // A native function installed before the module was compiled, reached by a
+                // local call (the return address is pushed).
+                let pc = self.iconst(self.pc_of(i));
+                self.call_nif(i, pc, true);
+            }
             _ => self.no_code(i),
+        }
+    }
+
+    /// The native function whose `call_nif` instruction is at `nif` (the target of the
+    /// call at `i`, with the return address pushed, or the caller's frame dropped for a
+    /// `tail` call) through `helpers::call_nif`; its value goes to `x0` and the call returns.
+    fn call_nif(&mut self, i: usize, nif: Value, tail: bool) {
+        let r = self.call_rt(helpers::call_nif as *const () as usize, &[nif], true);
+        let left = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::Equal, r, helpers::LEAVE as i64);
+        let done = self.b.create_block();
+        let leave = self.b.create_block();
+        self.b.ins().brif(left, leave, &[], done, &[]);
+        self.b.set_cold_block(leave);
+        self.b.switch_to_block(leave);
+        // As if the call had gone there: the instruction makes or finishes the call.
+        self.exit_to(nif);
+        self.b.switch_to_block(done);
+        self.put_x(0, r);
+        let c = self.ctx;
+        let y = self
+            .b
+            .ins()
+            .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
+        let go = self.b.create_block();
+        let stop = self.b.create_block();
+        self.b.ins().brif(y, stop, &[], go, &[]);
+        self.b.set_cold_block(stop);
+        self.b.switch_to_block(stop);
+        // The slice is over: resume at the return address.
+        let sp = self.b.use_var(self.sp);
+        let sp = self.b.ins().iadd_imm_s(sp, -W);
+        self.b.def_var(self.sp, sp);
+        if tail {
+            let cp = self.load_at(sp, 0);
+            self.exit_to(cp);
+        } else {
+            self.exit_at(i + 1);
+        }
+        self.b.switch_to_block(go);
+        if tail {
+            self.ret();
+        } else {
+            // The return address pushed is the next instruction's.
+            self.drop_words(1);
+            self.goto(i + 1);
         }
     }
 
@@ -1855,5 +1968,25 @@ impl<'a> Gen<'a> {
         self.b.def_var(self.htop, next);
         let l = self.b.ins().bor_imm_s(hp, 1);
         self.put(dst, l);
+    }
+}
+
+/// Where the common native call of `export` starts: its current code when that is a
+/// `call_nif` instruction of a normal native function with few enough arguments (what
+/// `helpers::call_nif` handles).
+fn common_nif_entry(export: &Export) -> Option<*const Instr> {
+    let pc = export.address();
+    if pc.is_null() {
+        return None;
+    }
+    // SAFETY: an export's address is a loaded (never freed) instruction.
+    match unsafe { &*pc } {
+        Instr::CallNif { export, data }
+            if export.mfa.arity as usize <= crate::emu::call_nif::FAST_ARGS
+                && data.0.dirty.is_none() =>
+        {
+            Some(pc)
+        }
+        _ => None,
     }
 }

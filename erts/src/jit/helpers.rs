@@ -165,6 +165,47 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
     r
 }
 
+/// A native function called with `call_ext`: `pc` is its `call_nif` instruction (the
+/// callee's entry), the arguments are in the X registers and the call's return address is
+/// pushed (or the caller's frame dropped, for a tail call). Returns the function's value
+/// (the caller puts it in `x0` and returns), or [`LEAVE`]: the machine code leaves at the
+/// `call_nif` instruction, which makes the call itself (when this was not the common case
+/// and nothing was done) or finishes it (an exception or a scheduled continuation, left in
+/// `Process::nif_pending`). Charges the call's reduction and ends the slice when none are
+/// left, as the interpreter does after a native call.
+///
+/// # Safety
+/// As `with_proc`; `pc` is the address of a loaded `call_nif` instruction.
+pub unsafe extern "C" fn call_nif(ctx: *mut JitCtx, pc: u64) -> u64 {
+    use crate::emu::call_nif::{call_from_machine_code, MachineNif};
+    // SAFETY: the caller's promise.
+    let mut reds = unsafe { (*ctx).reds };
+    let mut extra = 0;
+    // SAFETY: the caller's promise.
+    let r = unsafe {
+        with_proc(ctx, |proc| {
+            match call_from_machine_code(proc, pc as *const crate::emu::instr::Instr, &mut reds) {
+                MachineNif::Returned(v) => {
+                    if proc.yield_now {
+                        // `enif_consume_timeslice` charged reductions.
+                        proc.yield_now = false;
+                        extra = std::mem::take(&mut proc.extra_reds) as i64;
+                    }
+                    v.0
+                }
+                MachineNif::NotCalled | MachineNif::Pending => LEAVE,
+            }
+        })
+    };
+    // SAFETY: as above.
+    let c = unsafe { &mut *ctx };
+    c.reds = reds - extra;
+    if r != LEAVE {
+        c.yield_now = c.reds <= 0;
+    }
+    r
+}
+
 /// What a bit-syntax matching instruction gives when it passes without a value.
 const PASSED: u64 = Term::NIL.0;
 

@@ -143,10 +143,27 @@ impl JitModule {
         (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
     }
 
-    /// Keeps the module in the interpreter from now on (`erlang:load_nif/2` replaced some of
-    /// its functions, which its machine code would not see).
+    /// Keeps the module in the interpreter from now on.
     pub fn disable(&self) {
         self.state.store(OFF, Ordering::Release);
+    }
+
+    /// Runs `patch`, which rewrites some of the module's instructions (`erlang:load_nif/2`
+    /// installing native functions), while no compilation can read them. A module compiled
+    /// (or being compiled) already stays in the interpreter from now on, since its machine
+    /// code would not see the change; one not compiled yet is compiled later with it.
+    pub fn patch<R>(&self, patch: impl FnOnce() -> R) -> R {
+        if self
+            .state
+            .compare_exchange(COLD, COMPILING, Ordering::AcqRel, Ordering::Relaxed)
+            .is_err()
+        {
+            self.disable();
+            return patch();
+        }
+        let r = patch();
+        self.state.store(COLD, Ordering::Release);
+        r
     }
 
     /// Counts an entry executed by the interpreter; compiles the module when it is hot.
@@ -179,6 +196,7 @@ impl JitModule {
         let code = unsafe { std::slice::from_raw_parts(base as *const Instr, len) };
         // Cranelift reports bad input as errors; a panic inside it would be its bug, and
         // must not take the scheduler down: the module then stays interpreted.
+        let started = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             compile::compile(code, self)
         }));
@@ -189,7 +207,11 @@ impl JitModule {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
                         .map(|m| m.name.name());
-                    eprintln!("jit: compiled {} ({len} instructions)", name.unwrap_or("?"));
+                    eprintln!(
+                        "jit: compiled {} ({len} instructions, {} us)",
+                        name.unwrap_or("?"),
+                        started.elapsed().as_micros()
+                    );
                 }
                 self.native.store(f as usize, Ordering::Relaxed);
                 let _ = self.state.compare_exchange(
