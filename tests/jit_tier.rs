@@ -13,18 +13,29 @@ use std::time::Duration;
 
 const PROGRAM: &str = r#"
 -module(jit_probe).
--export([main/0, main_cold/0]).
+-export([main/0, main_cold/0, main_phases/0]).
 main() ->
     erlang:display(erlang:system_info(emu_flavor)),
     erlang:display(fib(22)).
 main_cold() ->
     erlang:display(fib(3)).
+main_phases() ->
+    erlang:display(loop_a(5000, 0)),
+    erlang:display(loop_b(100000, 0)),
+    erlang:display(loop_a(10, 0)).
+loop_a(0, Acc) -> Acc;
+loop_a(N, Acc) -> loop_a(N - 1, Acc + N rem 7).
+loop_b(0, Acc) -> Acc;
+loop_b(N, Acc) -> loop_b(N - 1, Acc + step(N)).
+step(N) -> N rem 3.
+never_called(X) -> [X, X + 1, {X}, lists:reverse([X, 2, 3])].
 fib(N) when N < 2 -> N;
 fib(N) -> fib(N - 1) + fib(N - 2).
 "#;
 
-fn compiled_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jit_tier_{}", std::process::id()));
+/// A folder of its own for the test `tag` (tests run in parallel in one process).
+fn compiled_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jit_tier_{tag}_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join("jit_probe.erl");
     std::fs::write(&src, PROGRAM).unwrap();
@@ -41,6 +52,21 @@ fn compiled_dir() -> PathBuf {
 /// Runs `jit_probe:Fun()` bare with `flags` and the environment `env`; returns stdout and
 /// the modules stderr reports compiled.
 fn run(dir: &PathBuf, fun: &str, flags: &[&str], env: &[(&str, &str)]) -> (String, Vec<String>) {
+    let (out, lines) = run_lines(dir, fun, flags, env);
+    let compiled = lines
+        .iter()
+        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    (out, compiled)
+}
+
+/// As [`run`], with the whole `jit: compiled ...` lines (less the prefix).
+fn run_lines(
+    dir: &PathBuf,
+    fun: &str,
+    flags: &[&str],
+    env: &[(&str, &str)],
+) -> (String, Vec<String>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_beam"));
     cmd.arg("--bare")
         .args(flags)
@@ -56,7 +82,7 @@ fn run(dir: &PathBuf, fun: &str, flags: &[&str], env: &[(&str, &str)]) -> (Strin
     let compiled = String::from_utf8_lossy(&o.stderr)
         .lines()
         .filter_map(|l| l.strip_prefix("jit: compiled "))
-        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .map(str::to_string)
         .collect();
     (
         String::from_utf8_lossy(&o.stdout).replace('\r', ""),
@@ -66,7 +92,7 @@ fn run(dir: &PathBuf, fun: &str, flags: &[&str], env: &[(&str, &str)]) -> (Strin
 
 #[test]
 fn the_flag_selects_the_tier() {
-    let dir = compiled_dir();
+    let dir = compiled_dir("flag");
     // Default: the tier is on; fib(22) makes ~57k calls, far past the threshold.
     let (out, compiled) = run(&dir, "main", &[], &[]);
     assert_eq!(out, "jit\n17711\n");
@@ -93,6 +119,48 @@ fn the_flag_selects_the_tier() {
     let (out, compiled) = run(&dir, "main_cold", &[], &[]);
     assert_eq!(out, "2\n");
     assert!(!compiled.iter().any(|m| m == "jit_probe"), "{compiled:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `(compiled, total, version)` of a `jit: compiled M (K of N instructions, version V, T us)`
+/// line.
+fn counts(line: &str) -> (usize, usize, u32) {
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect();
+    (nums[0] as usize, nums[1] as usize, nums[2] as u32)
+}
+
+#[test]
+fn hot_functions_compile_in_versions() {
+    let dir = compiled_dir("versions");
+    // `loop_a` gets hot first: the first version holds it and not `loop_b`, `step` or
+    // `never_called`. Then `loop_b` and `step` get hot: a second version adds them.
+    // `never_called` is never compiled.
+    let (out, lines) = run_lines(&dir, "main_phases", &[], &[]);
+    assert_eq!(out, "14997\n100000\n27\n");
+    let ours: Vec<(usize, usize, u32)> = lines
+        .iter()
+        .filter(|l| l.starts_with("jit_probe "))
+        .map(|l| counts(l))
+        .collect();
+    assert_eq!(ours.len(), 2, "{lines:?}");
+    let (k1, n, v1) = ours[0];
+    let (k2, n2, v2) = ours[1];
+    assert_eq!((v1, v2, n), (1, 2, n2), "{lines:?}");
+    assert!(k1 < k2 && k2 < n, "{lines:?}");
+    // With a zero threshold the whole module is compiled at its first call, once.
+    let (out, lines) = run_lines(&dir, "main_phases", &[], &[("ERTS_JIT_THRESHOLD", "0")]);
+    assert_eq!(out, "14997\n100000\n27\n");
+    let ours: Vec<(usize, usize, u32)> = lines
+        .iter()
+        .filter(|l| l.starts_with("jit_probe "))
+        .map(|l| counts(l))
+        .collect();
+    assert_eq!(ours.len(), 1, "{lines:?}");
+    assert_eq!(ours[0].0, ours[0].1, "{lines:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

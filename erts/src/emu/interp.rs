@@ -570,7 +570,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     }
                     continue;
                 }
-                jit.tick();
+                jit.tick(*slot);
                 next!();
             }
             Instr::MoveXY { src, dst } => {

@@ -99,14 +99,47 @@ fn worth_entering(code: &[Instr], no_code: &[bool], entry: usize) -> bool {
     true
 }
 
-/// A compiled module: its machine code, and per slot whether the interpreter enters it there.
+/// A compiled module: its machine code, and per slot whether the interpreter enters it there
+/// and whether the code covers it.
 pub(super) struct Compiled {
     pub f: NativeFn,
     pub enter: Box<[bool]>,
+    pub compiled: Box<[bool]>,
+    /// The number of instructions compiled (those of the functions chosen).
+    pub instructions: usize,
 }
 
-/// Compiles `code` (the instructions of the module `jit` describes) to machine code.
-pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<Compiled, JitError> {
+/// Per instruction: whether it belongs to a function chosen for compilation, that is one
+/// holding a slot for which `hot` says yes (a function runs from its `func_info` to the
+/// next one's).
+fn hot_instructions(code: &[Instr], hot: &dyn Fn(u32) -> bool) -> Vec<bool> {
+    let mut out = vec![false; code.len()];
+    let mut start = 0;
+    let mut chosen = false;
+    for i in 0..=code.len() {
+        let boundary = i == code.len() || matches!(code[i], Instr::FuncInfo { .. });
+        if boundary {
+            if chosen {
+                out[start..i].iter_mut().for_each(|h| *h = true);
+            }
+            start = i;
+            chosen = false;
+        }
+        if let Some(Instr::JitEnter { slot, .. }) = code.get(i) {
+            chosen |= hot(*slot);
+        }
+    }
+    out
+}
+
+/// Compiles the functions of `code` (the instructions of the module `jit` describes) that
+/// hold a slot `hot` chooses to machine code; entries into the others leave to the
+/// interpreter.
+pub(super) fn compile(
+    code: &[Instr],
+    jit: &JitModule,
+    hot: &dyn Fn(u32) -> bool,
+) -> Result<Compiled, JitError> {
     if code.len() > MAX_INSTRUCTIONS {
         return Err(JitError::TooLarge(code.len()));
     }
@@ -127,9 +160,20 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<Compiled, JitEr
     if entries.is_empty() {
         return Err(JitError::NoEntries);
     }
-    // The table is read by the machine code for as long as it may run: the module's
-    // native-code state keeps it (freed with the instance, after its last process).
+    // The tables are read by the machine code for as long as it may run: the module's
+    // native-code state keeps them (freed with the instance, after its last process).
     let slot_of: &[u32] = jit.keep_slot_table(slot_of);
+    let base = code.as_ptr() as i64;
+    let entry_pc: &[usize] = jit.keep_entry_table(
+        entries
+            .iter()
+            .map(|&i| if i == usize::MAX { 0 } else { (base + i as i64 * INSTR) as usize })
+            .collect(),
+    );
+    let hot = hot_instructions(code, hot);
+    if !entries.iter().any(|&i| i != usize::MAX && hot[i]) {
+        return Err(JitError::NoEntries);
+    }
 
     let be = backend()?;
     let ptr = be.isa.pointer_type();
@@ -141,17 +185,28 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<Compiled, JitEr
     let mut fctx = FunctionBuilderContext::new();
     let no_code = {
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        let base = code.as_ptr() as i64;
-        let mut g = Gen::new(b, be.isa.default_call_conv(), code, base, slot_of, &entries);
+        let tables = Tables {
+            slot_of,
+            entry_pc,
+            entries: &entries,
+            hot: &hot,
+        };
+        let mut g = Gen::new(b, be.isa.default_call_conv(), code, base, tables);
         g.build();
         g.b.seal_all_blocks();
         g.b.finalize(be.isa.frontend_config());
         g.no_code
     };
+    let covered: Box<[bool]> = entries
+        .iter()
+        .map(|&i| i != usize::MAX && hot[i])
+        .collect();
     let enter: Box<[bool]> = entries
         .iter()
-        .map(|&i| i != usize::MAX && worth_entering(code, &no_code, i))
+        .zip(covered.iter())
+        .map(|(&i, &c)| c && worth_entering(code, &no_code, i))
         .collect();
+    let instructions = hot.iter().filter(|h| **h).count();
     if std::env::var_os("ERTS_JIT_DUMP").is_some() {
         eprintln!("{}", ctx.func.display());
     }
@@ -192,7 +247,12 @@ pub(super) fn compile(code: &[Instr], jit: &JitModule) -> Result<Compiled, JitEr
     // SAFETY: the function was built with `NativeFn`'s signature (pointer, u32 -> pointer)
     // in the platform's default calling convention; its code lives as long as the instance.
     let f = unsafe { std::mem::transmute::<*const u8, NativeFn>(f) };
-    Ok(Compiled { f, enter })
+    Ok(Compiled {
+        f,
+        enter,
+        compiled: covered,
+        instructions,
+    })
 }
 
 /// The process-wide code generator.
@@ -269,6 +329,18 @@ fn code_memory(be: &Backend) -> &'static CodeMemory {
     })
 }
 
+/// The module's slot tables and the choice of instructions to compile.
+struct Tables<'a> {
+    /// The slot of each instruction (`u32::MAX` where none).
+    slot_of: &'a [u32],
+    /// The address of each slot's `JitEnter`.
+    entry_pc: &'a [usize],
+    /// The instruction of each slot.
+    entries: &'a [usize],
+    /// Whether each instruction is compiled (others leave to the interpreter).
+    hot: &'a [bool],
+}
+
 /// The state of one function's generation.
 struct Gen<'a> {
     b: FunctionBuilder<'a>,
@@ -276,6 +348,7 @@ struct Gen<'a> {
     base: i64,
     slot_of: &'a [u32],
     entries: &'a [usize],
+    hot: &'a [bool],
     /// Block of each instruction, made when first referred to.
     blocks: Vec<Option<Block>>,
     /// The instructions generated as a plain exit to the interpreter (no machine code).
@@ -305,8 +378,7 @@ impl<'a> Gen<'a> {
         call_conv: cranelift_codegen::isa::CallConv,
         code: &'a [Instr],
         base: i64,
-        slot_of: &'a [u32],
-        entries: &'a [usize],
+        tables: Tables<'a>,
     ) -> Gen<'a> {
         let start = b.create_block();
         b.append_block_params_for_function_params(start);
@@ -337,8 +409,9 @@ impl<'a> Gen<'a> {
             b,
             code,
             base,
-            slot_of,
-            entries,
+            slot_of: tables.slot_of,
+            entries: tables.entries,
+            hot: tables.hot,
             blocks: vec![None; code.len()],
             no_code: vec![false; code.len()],
             work: Vec::new(),
@@ -354,16 +427,33 @@ impl<'a> Gen<'a> {
             exit_pc,
             ret_pc,
         };
-        // Entry: a table from slot to the `JitEnter`'s block (a slot is always valid).
+        // Entry: a table from slot to the `JitEnter`'s block (a slot is always valid). A
+        // slot this code does not cover (another version's, entered while this one was
+        // current) leaves at its `JitEnter`.
         let bad = g.b.create_block();
+        let cold = g.b.create_block();
         let mut targets: Vec<Block> = Vec::with_capacity(g.entries.len());
         for k in 0..g.entries.len() {
             let i = g.entries[k];
-            targets.push(if i == usize::MAX { bad } else { g.block(i) });
+            targets.push(if i == usize::MAX {
+                bad
+            } else if g.hot[i] {
+                g.block(i)
+            } else {
+                cold
+            });
         }
         g.br_table(slot, bad, &targets);
         g.b.switch_to_block(bad);
         g.b.ins().trap(TrapCode::unwrap_user(1));
+        g.b.set_cold_block(cold);
+        g.b.switch_to_block(cold);
+        let slot64 = g.b.ins().uextend(types::I64, slot);
+        let off = g.b.ins().ishl_imm_s(slot64, 3);
+        let table = g.iconst(tables.entry_pc.as_ptr() as i64);
+        let addr = g.b.ins().iadd(table, off);
+        let pc = g.load_at(addr, 0);
+        g.exit_to(pc);
         g
     }
 
@@ -407,7 +497,12 @@ impl<'a> Gen<'a> {
         while let Some(i) = self.work.pop() {
             let blk = self.blocks[i].expect("queued instructions have blocks");
             self.b.switch_to_block(blk);
-            self.instr(i);
+            if self.hot[i] {
+                self.instr(i);
+            } else {
+                // In a function not compiled (a call or jump into it).
+                self.exit_at(i);
+            }
         }
         // The exit: write back the state, return the address.
         self.b.set_cold_block(self.exit);

@@ -68,21 +68,58 @@ pub type NativeFn = unsafe extern "C" fn(ctx: *mut ctx::JitCtx, slot: u32) -> *c
 const COLD: u8 = 0;
 const COMPILING: u8 = 1;
 const READY: u8 = 2;
-/// Not compiled, and never will be (compilation failed, or native functions were installed).
+/// Not compiled, and never will be (compilation failed, or native functions were installed
+/// after it).
 const OFF: u8 = 3;
 
+/// How many times a module is compiled at most: first its hot functions, then again with
+/// the functions that became hot later.
+const MAX_VERSIONS: u8 = 4;
+
+/// Interpreter entries a function needs (since the module was loaded) to be compiled with
+/// the module's hot functions. Compiling costs about as much as interpreting an instruction
+/// some thousands of times, so functions run only a few times are left out.
+const HOT_FUNCTION_HITS: u32 = 16;
+
+/// A slot's flags: the current machine code has the slot's code (and is entered there
+/// when the generator says it pays).
+const SLOT_COMPILED: u8 = 1;
+const SLOT_ENTER: u8 = 2;
+
+/// The per-slot state of a module's native code.
+#[derive(Default)]
+struct Slot {
+    flags: AtomicU8,
+    /// Entries the interpreter counted here (`tick`).
+    hits: AtomicU32,
+}
+
 /// The native-code state of one loaded module version.
+///
+/// A module is compiled in versions: once its functions have taken [`hot_threshold`]
+/// interpreter entries in all, its hot functions (those entered at least
+/// [`HOT_FUNCTION_HITS`] times) are compiled; its other functions stay interpreted. When
+/// those take 4 times as many entries in turn, the module is compiled again with every
+/// function that is hot by then, and so on up to [`MAX_VERSIONS`] times, each time waiting
+/// 4 times longer. With a threshold of 0 the whole module is compiled at its first call.
+/// Older versions' code stays in place until the instance stops: a process may still run
+/// it.
 pub struct JitModule {
+    /// Interpreter entries while cold; entries into slots the current code does not cover
+    /// once compiled.
     hits: AtomicU32,
     state: AtomicU8,
+    versions: AtomicU8,
     native: AtomicUsize,
     /// The module's instructions (address, length), set once loading has placed them.
     code: OnceLock<(usize, usize)>,
     /// The slot of each instruction (`u32::MAX` where none), which the machine code reads on
     /// returns.
     slot_table: OnceLock<Box<[u32]>>,
-    /// Per slot: whether the interpreter enters machine code there (the generator says).
-    enter: OnceLock<Box<[bool]>>,
+    /// The address of each slot's `JitEnter`, which machine code leaves at when entered
+    /// at a slot it does not cover.
+    entry_table: OnceLock<Box<[usize]>>,
+    slots: OnceLock<Box<[Slot]>>,
 }
 
 impl Default for JitModule {
@@ -102,33 +139,49 @@ impl JitModule {
         JitModule {
             hits: AtomicU32::new(0),
             state: AtomicU8::new(COLD),
+            versions: AtomicU8::new(0),
             native: AtomicUsize::new(0),
             code: OnceLock::new(),
             slot_table: OnceLock::new(),
-            enter: OnceLock::new(),
+            entry_table: OnceLock::new(),
+            slots: OnceLock::new(),
         }
     }
 
-    /// The machine code to enter at `slot`, when the module is compiled and entering there
-    /// pays (see `compile::Compiled::enter`).
+    /// The machine code to enter at `slot`, when the module is compiled, covers the slot
+    /// and entering there pays (see `compile::Compiled::enter`).
     #[inline]
     pub fn native_at(&self, slot: u32) -> Option<NativeFn> {
         let f = self.native()?;
-        match self.enter.get() {
-            Some(e) if e.get(slot as usize).copied().unwrap_or(false) => Some(f),
-            _ => None,
-        }
+        let s = self.slots.get()?.get(slot as usize)?;
+        (s.flags.load(Ordering::Acquire) & SLOT_ENTER != 0).then_some(f)
     }
 
-    /// Keeps the slot table machine code refers to for as long as this state lives.
+    /// Keeps the slot table machine code refers to for as long as this state lives (the
+    /// same for every version: slots do not change).
     fn keep_slot_table(&self, table: Box<[u32]>) -> &[u32] {
         let _ = self.slot_table.set(table);
         self.slot_table.get().expect("set just above")
     }
 
+    /// Keeps the table of slot entry addresses, as [`Self::keep_slot_table`].
+    fn keep_entry_table(&self, table: Box<[usize]>) -> &[usize] {
+        let _ = self.entry_table.set(table);
+        self.entry_table.get().expect("set just above")
+    }
+
     /// Records where the module's instructions are (once loading has finished them).
     pub fn set_code(&self, code: &[Instr]) {
         let _ = self.code.set((code.as_ptr() as usize, code.len()));
+        let n = code
+            .iter()
+            .filter_map(|i| match i {
+                Instr::JitEnter { slot, .. } => Some(*slot as usize + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let _ = self.slots.set((0..n).map(|_| Slot::default()).collect());
     }
 
     /// The module's machine code, when it has been compiled.
@@ -137,8 +190,8 @@ impl JitModule {
         if self.state.load(Ordering::Acquire) != READY {
             return None;
         }
-        let f = self.native.load(Ordering::Relaxed);
-        // SAFETY: `native` holds a function of type `NativeFn` (set with READY below; its
+        let f = self.native.load(Ordering::Acquire);
+        // SAFETY: `native` holds a function of type `NativeFn` (set before READY below; its
         // code lives as long as the instance whose processes run it).
         (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
     }
@@ -166,54 +219,95 @@ impl JitModule {
         r
     }
 
-    /// Counts an entry executed by the interpreter; compiles the module when it is hot.
+    /// Counts an entry the interpreter executed at `slot`; compiles the module when it is
+    /// hot, and again when the functions its machine code leaves out have become hot.
     #[inline]
-    pub fn tick(&self) {
-        if self.state.load(Ordering::Relaxed) != COLD {
+    pub fn tick(&self, slot: u32) {
+        let state = self.state.load(Ordering::Relaxed);
+        if state != COLD && state != READY {
             return;
         }
-        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() {
-            self.compile_now();
+        let Some(s) = self.slots.get().and_then(|s| s.get(slot as usize)) else {
+            return;
+        };
+        if state == READY
+            && (s.flags.load(Ordering::Relaxed) & SLOT_COMPILED != 0
+                || self.versions.load(Ordering::Relaxed) >= MAX_VERSIONS)
+        {
+            // Covered (but not worth entering from the interpreter), or no more versions.
+            return;
+        }
+        s.hits.fetch_add(1, Ordering::Relaxed);
+        let versions = self.versions.load(Ordering::Relaxed) as u32;
+        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << (2 * versions) {
+            self.compile_now(state);
         }
     }
 
-    /// Compiles the module unless another thread does or did.
+    /// Compiles the module (from state `from`: `COLD` the first time, `READY` for a new
+    /// version) unless another thread does or did.
     #[cold]
-    pub fn compile_now(&self) {
-        if self
-            .state
-            .compare_exchange(COLD, COMPILING, Ordering::AcqRel, Ordering::Relaxed)
-            .is_err()
+    fn compile_now(&self, from: u8) {
+        if self.versions.load(Ordering::Relaxed) >= MAX_VERSIONS
+            || self
+                .state
+                .compare_exchange(from, COMPILING, Ordering::AcqRel, Ordering::Relaxed)
+                .is_err()
         {
             return;
         }
-        let Some(&(base, len)) = self.code.get() else {
-            self.state.store(COLD, Ordering::Release);
+        let (Some(&(base, len)), Some(slots)) = (self.code.get(), self.slots.get()) else {
+            self.state.store(from, Ordering::Release);
             return;
         };
         // SAFETY: `set_code` recorded the module's instruction array, which is never moved or
         // freed while code may run in it.
         let code = unsafe { std::slice::from_raw_parts(base as *const Instr, len) };
+        let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
+        let whole = hot_threshold() == 0;
+        let hot = |slot: u32| {
+            whole
+                || slots
+                    .get(slot as usize)
+                    .is_some_and(|s| s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
+        };
+        let started = std::time::Instant::now();
         // Cranelift reports bad input as errors; a panic inside it would be its bug, and
         // must not take the scheduler down: the module then stays interpreted.
-        let started = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compile::compile(code, self)
+            compile::compile(code, self, &hot)
         }));
         match result {
-            Ok(Ok(compile::Compiled { f, enter })) => {
-                let _ = self.enter.set(enter);
+            Ok(Ok(compile::Compiled {
+                f,
+                enter,
+                compiled,
+                instructions,
+            })) => {
                 if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
                         .map(|m| m.name.name());
                     eprintln!(
-                        "jit: compiled {} ({len} instructions, {} us)",
+                        "jit: compiled {} ({instructions} of {len} instructions, version \
+                         {version}, {} us)",
                         name.unwrap_or("?"),
                         started.elapsed().as_micros()
                     );
                 }
-                self.native.store(f as usize, Ordering::Relaxed);
+                self.native.store(f as usize, Ordering::Release);
+                for (k, s) in slots.iter().enumerate() {
+                    let flags = if enter.get(k).copied().unwrap_or(false) {
+                        SLOT_ENTER | SLOT_COMPILED
+                    } else if compiled.get(k).copied().unwrap_or(false) {
+                        SLOT_COMPILED
+                    } else {
+                        0
+                    };
+                    s.flags.store(flags, Ordering::Release);
+                }
+                // From now on the count is of entries the code does not cover.
+                self.hits.store(0, Ordering::Relaxed);
                 let _ = self.state.compare_exchange(
                     COMPILING,
                     READY,
@@ -225,9 +319,25 @@ impl JitModule {
                 if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
                     eprintln!("jit: module not compiled: {e}");
                 }
-                self.state.store(OFF, Ordering::Release);
+                self.disable_unless_compiled(from);
             }
-            Err(_) => self.state.store(OFF, Ordering::Release),
+            Err(_) => self.disable_unless_compiled(from),
+        }
+    }
+
+    /// After a failed compilation from state `from`: a module with machine code keeps it
+    /// (and compiles no more), one without stays interpreted.
+    fn disable_unless_compiled(&self, from: u8) {
+        if from == READY {
+            self.versions.store(MAX_VERSIONS, Ordering::Relaxed);
+            let _ = self.state.compare_exchange(
+                COMPILING,
+                READY,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            );
+        } else {
+            self.disable();
         }
     }
 }
