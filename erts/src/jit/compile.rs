@@ -167,7 +167,13 @@ pub(super) fn compile(
     let entry_pc: &[usize] = jit.keep_entry_table(
         entries
             .iter()
-            .map(|&i| if i == usize::MAX { 0 } else { (base + i as i64 * INSTR) as usize })
+            .map(|&i| {
+                if i == usize::MAX {
+                    0
+                } else {
+                    (base + i as i64 * INSTR) as usize
+                }
+            })
             .collect(),
     );
     let hot = hot_instructions(code, hot);
@@ -197,10 +203,7 @@ pub(super) fn compile(
         g.b.finalize(be.isa.frontend_config());
         g.no_code
     };
-    let covered: Box<[bool]> = entries
-        .iter()
-        .map(|&i| i != usize::MAX && hot[i])
-        .collect();
+    let covered: Box<[bool]> = entries.iter().map(|&i| i != usize::MAX && hot[i]).collect();
     let enter: Box<[bool]> = entries
         .iter()
         .zip(covered.iter())

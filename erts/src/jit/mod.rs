@@ -330,12 +330,9 @@ impl JitModule {
     fn disable_unless_compiled(&self, from: u8) {
         if from == READY {
             self.versions.store(MAX_VERSIONS, Ordering::Relaxed);
-            let _ = self.state.compare_exchange(
-                COMPILING,
-                READY,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            );
+            let _ =
+                self.state
+                    .compare_exchange(COMPILING, READY, Ordering::AcqRel, Ordering::Relaxed);
         } else {
             self.disable();
         }
