@@ -16,6 +16,7 @@ main() ->
     erlang:display(stack()),
     erlang:display(slices(5000, 0)),
     erlang:display(build(2000, [])),
+    erlang:display(fragments()),
     ok.
 
 c(F) ->
@@ -61,3 +62,17 @@ build(N, Acc) ->
     B = nif_jit_lib:bin(N rem 130, N rem 256),
     L = nif_jit_lib:list(N rem 20),
     build(N - 1, [{B, L} | Acc]).
+
+%% A loop that allocates only in NIFs (no test_heap of its own) and whose slices end inside
+%% a NIF (enif_consume_timeslice): the terms the NIF built are still collected, so the heap
+%% stays small (200,000 garbage binaries of 7 words would take 1.4M words).
+fragments() ->
+    frag_loop(200000),
+    {total_heap_size, H} = process_info(self(), total_heap_size),
+    H < 500000.
+
+frag_loop(0) -> ok;
+frag_loop(N) ->
+    _ = nif_jit_lib:bin(40, 1),
+    _ = nif_jit_lib:slice(100),
+    frag_loop(N - 1).

@@ -210,7 +210,16 @@ const FRAGMENT_GC_WORDS: usize = 16 * 1024;
 /// system's.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     let mut left = reds;
-    let out = run(proc, &mut left);
+    let mut out = run(proc, &mut left);
+    // A slice can end without reaching a call that collects (after a BIF or NIF that used
+    // up the slice, say): heap fragments they allocated are collected here, with the
+    // `proc.live` registers the process resumes with, as OTP collects after such calls.
+    if matches!(out, Outcome::Yield)
+        && proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
+        && proc.gc(proc.live, 0)
+    {
+        out = Outcome::Killed(Term::atom(atom::KILLED));
+    }
     let used = (reds - left).max(0) as u64;
     proc.reductions += used;
     crate::sched::stats::add_reductions(used);

@@ -110,8 +110,8 @@ pub(super) struct Compiled {
 }
 
 /// Per instruction: whether it belongs to a function chosen for compilation, that is one
-/// holding a slot for which `hot` says yes (a function runs from its `func_info` to the
-/// next one's).
+/// holding a slot for which `hot` says yes, or a native function (a function runs from its
+/// `func_info` to the next one's).
 fn hot_instructions(code: &[Instr], hot: &dyn Fn(u32) -> bool) -> Vec<bool> {
     let mut out = vec![false; code.len()];
     let mut start = 0;
@@ -125,8 +125,12 @@ fn hot_instructions(code: &[Instr], hot: &dyn Fn(u32) -> bool) -> Vec<bool> {
             start = i;
             chosen = false;
         }
-        if let Some(Instr::JitEnter { slot, .. }) = code.get(i) {
-            chosen |= hot(*slot);
+        match code.get(i) {
+            Some(Instr::JitEnter { slot, .. }) => chosen |= hot(*slot),
+            // A native function (installed over its entry's `JitEnter`): a stub, small, and
+            // only reached by calls from compiled code.
+            Some(Instr::CallNif { .. }) => chosen = true,
+            _ => {}
         }
     }
     out

@@ -178,27 +178,36 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
 /// As `with_proc`; `pc` is the address of a loaded `call_nif` instruction.
 pub unsafe extern "C" fn call_nif(ctx: *mut JitCtx, pc: u64) -> u64 {
     use crate::emu::call_nif::{call_from_machine_code, MachineNif};
-    // SAFETY: the caller's promise.
-    let mut reds = unsafe { (*ctx).reds };
-    let mut extra = 0;
-    // SAFETY: the caller's promise.
-    let r = unsafe {
-        with_proc(ctx, |proc| {
-            match call_from_machine_code(proc, pc as *const crate::emu::instr::Instr, &mut reds) {
-                MachineNif::Returned(v) => {
-                    if proc.yield_now {
-                        // `enif_consume_timeslice` charged reductions.
-                        proc.yield_now = false;
-                        extra = std::mem::take(&mut proc.extra_reds) as i64;
-                    }
-                    v.0
-                }
-                MachineNif::NotCalled | MachineNif::Pending => LEAVE,
-            }
-        })
-    };
-    // SAFETY: as above.
+    // SAFETY: the caller's promise: `ctx` and the process it points to are live, and the
+    // machine code does not touch them while this runs.
     let c = unsafe { &mut *ctx };
+    // SAFETY: as above.
+    let proc = unsafe { &mut *c.proc };
+    let mut reds = c.reds;
+    let mut extra = 0;
+    // A native function builds terms on the heap but neither collects nor touches the
+    // stack: only the heap's window goes to the process and back (the stack's top is
+    // written back when the machine code leaves).
+    // SAFETY: machine code only moves `htop` up to `hend`, writing the words it passes.
+    unsafe { proc.heap.jit_set_top(c.htop) };
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        match call_from_machine_code(proc, pc as *const crate::emu::instr::Instr, &mut reds) {
+            MachineNif::Returned(v) => {
+                if proc.yield_now {
+                    // `enif_consume_timeslice` charged reductions.
+                    proc.yield_now = false;
+                    extra = std::mem::take(&mut proc.extra_reds) as i64;
+                }
+                v.0
+            }
+            MachineNif::NotCalled | MachineNif::Pending => LEAVE,
+        }
+    }))
+    .unwrap_or(LEAVE);
+    let (htop, hend, frags) = proc.heap.jit_window();
+    c.htop = htop;
+    c.hend = hend;
+    c.frags = frags as u64;
     c.reds = reds - extra;
     if r != LEAVE {
         c.yield_now = c.reds <= 0;
