@@ -1955,7 +1955,29 @@ impl<'a> Gen<'a> {
     /// call at `i`, with the return address pushed, or the caller's frame dropped for a
     /// `tail` call) through `helpers::call_nif`; its value goes to `x0` and the call returns.
     fn call_nif(&mut self, i: usize, nif: Value, tail: bool) {
-        let r = self.call_rt(helpers::call_nif as *const () as usize, &[nif], true);
+        // The helper reads and writes only the heap top and the reductions (the stack's
+        // top goes to the context when the machine code leaves).
+        let mut sig = Signature::new(self.call_conv);
+        sig.params.push(AbiParam::new(types::I64));
+        sig.params.push(AbiParam::new(types::I64));
+        sig.returns.push(AbiParam::new(types::I64));
+        let sigref = self.b.import_signature(sig);
+        let callee = self.iconst(helpers::call_nif as *const () as usize as i64);
+        let c = self.ctx;
+        let kept = [
+            (self.htop, offset_of!(JitCtx, htop)),
+            (self.reds, offset_of!(JitCtx, reds)),
+        ];
+        for (var, off) in kept {
+            let v = self.b.use_var(var);
+            self.store_at(v, c, off as i64);
+        }
+        let call = self.b.ins().call_indirect(sigref, callee, &[c, nif]);
+        let r = self.b.inst_results(call)[0];
+        for (var, off) in kept {
+            let v = self.load_at(c, off as i64);
+            self.b.def_var(var, v);
+        }
         let left = self
             .b
             .ins()
@@ -1969,14 +1991,16 @@ impl<'a> Gen<'a> {
         self.exit_to(nif);
         self.b.switch_to_block(done);
         self.put_x(0, r);
-        let c = self.ctx;
-        let y = self
+        // The slice is over when no reductions are left (the helper then also set the
+        // context's `yield_now`, which `run` reads).
+        let reds = self.b.use_var(self.reds);
+        let over = self
             .b
             .ins()
-            .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
+            .icmp_imm_s(IntCC::SignedLessThanOrEqual, reds, 0);
         let go = self.b.create_block();
         let stop = self.b.create_block();
-        self.b.ins().brif(y, stop, &[], go, &[]);
+        self.b.ins().brif(over, stop, &[], go, &[]);
         self.b.set_cold_block(stop);
         self.b.switch_to_block(stop);
         // The slice is over: resume at the return address.
