@@ -40,6 +40,9 @@ main() ->
     D([bif_body([3, 1, 2]), bif_tail([3, 1, 2]), catch_trace(fun() -> bif_tail(x) end),
        catch_trace(fun() -> length(id(x)) end)]),
     D(lists:reverse(lists:seq(1, 10), [done])),
+    D(ints(<<16#F0E1D2C3B4A59687:64, 16#0123456789ABCDEF:64, 5:3>>)),
+    D([tagged(B) || B <- [<<1, 0, 7, 9>>, <<2, 0, 7, 9>>, <<1, 0>>, <<>>, <<1:1>>, <<3, 1:2>>]]),
+    D(walk(<<1, 2, 3, 4, 5, 6, 7>>, [])),
     Self = self(),
     Other = spawn(fun() -> Self ! {other, ran} end),
     D(spin(3000000, 0)),
@@ -108,3 +111,27 @@ bif_tail(L) -> length(L).
 
 spin(0, Acc) -> Acc;
 spin(N, Acc) -> spin(N - 1, Acc + (N band 3)).
+
+%% Integer segments of every size below 60 bits (machine code matches them without the heap),
+%% signed and unsigned, big and little endian, at every bit offset below 8.
+ints(Bin) ->
+    [begin
+         <<_:Off, A:N/big, _/bits>> = Bin,
+         <<_:Off, B:N/little, _/bits>> = Bin,
+         <<_:Off, C:N/signed-big, _/bits>> = Bin,
+         <<_:Off, E:N/signed-little, _/bits>> = Bin,
+         (A + 3 * B + 5 * C + 7 * E) rem 1000000007
+     end || Off <- lists:seq(0, 7), N <- lists:seq(1, 59)].
+
+%% A tag, a string, the rest tested for size.
+tagged(<<1, 0, X, _/binary>>) -> {one, X};
+tagged(<<2, 0, X:16>>) -> {two, X};
+tagged(<<1, Rest/binary>>) -> {short, byte_size(Rest)};
+tagged(<<>>) -> empty;
+tagged(<<_:1>>) -> one_bit;
+tagged(_) -> other.
+
+%% A context kept across a loop (its position read and set back on a failed clause).
+walk(<<X, Y, Rest/binary>>, Acc) when X > Y -> walk(Rest, [{X, Y} | Acc]);
+walk(<<X, Rest/binary>>, Acc) -> walk(Rest, [X | Acc]);
+walk(<<>>, Acc) -> lists:reverse(Acc).

@@ -119,9 +119,51 @@ fn read_bits_bytes(b: &[u8], off: usize, n: usize) -> Vec<u8> {
     out
 }
 
+/// Segments of fewer bits than this always match a small integer (no heap needed).
+pub const SMALL_INTEGER_BITS: usize = 60;
+
+/// Matches an integer segment of `n` bits, fewer than [`SMALL_INTEGER_BITS`]: as
+/// [`get_integer`], whose value is then always a small integer.
+pub fn get_small_integer(c: Term, n: usize, flags: u32) -> Option<Term> {
+    debug_assert!(n < SMALL_INTEGER_BITS);
+    if remaining(c) < n {
+        return None;
+    }
+    let pos = position(c);
+    let b = bytes(c);
+    set_position(c, pos + n);
+    if n == 0 {
+        return Some(Term::small(0));
+    }
+    let v = if flags & BSF_LITTLE != 0 {
+        // Chunks of 8 bits, least significant first; a trailing partial chunk holds the
+        // most significant bits.
+        let (mut v, mut shift, mut p, mut left) = (0u64, 0, pos, n);
+        while left > 0 {
+            let k = left.min(8);
+            v |= read_bits_u64(b, p, k) << shift;
+            shift += k;
+            p += k;
+            left -= k;
+        }
+        v
+    } else {
+        read_bits_u64(b, pos, n)
+    };
+    let signed = flags & BSF_SIGNED != 0;
+    Some(Term::small(if signed && (v >> (n - 1)) & 1 == 1 {
+        (v as i64) - (1i64 << n)
+    } else {
+        v as i64
+    }))
+}
+
 /// Matches an integer segment.
 pub fn get_integer(heap: &mut Heap, c: Term, size: Term, unit: u32, flags: u32) -> Option<Term> {
     let n = seg_bits(size, unit)?;
+    if n < SMALL_INTEGER_BITS {
+        return get_small_integer(c, n, flags);
+    }
     if remaining(c) < n {
         return None;
     }

@@ -63,6 +63,8 @@ impl std::fmt::Display for JitError {
 const MAX_INSTRUCTIONS: usize = 60_000;
 
 const INSTR: i64 = size_of::<Instr>() as i64;
+/// Integer segments of fewer bits match small integers (`emu::bs::SMALL_INTEGER_BITS`).
+const SMALL_BITS: u64 = crate::emu::bs::SMALL_INTEGER_BITS as u64;
 const W: i64 = 8;
 const NIL: i64 = TAG_IMMED2_NIL as i64;
 
@@ -2023,10 +2025,97 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// The address of word `k` of the match context `c` (a boxed term: the object's address
+    /// + 2; see `emu::bs` for its words).
+    fn ctx_word_addr(&mut self, c: Value, k: i64) -> (Value, i32) {
+        (c, (k * W - 2) as i32)
+    }
+
+    /// Bit-syntax instructions done in machine code: reading and setting the context's
+    /// position, testing what is left, and starting a match on what is already a context.
+    /// False when instruction `i` is not one of them (or its form needs the general path).
+    fn bs_match_inline(&mut self, i: usize) -> bool {
+        use Instr::*;
+        match &self.code[i] {
+            BsGetPosition { ctx, dst } => {
+                let c = self.get(*ctx);
+                let (a, off) = self.ctx_word_addr(c, 3);
+                let pos = self.b.ins().load(types::I64, mem(), a, off);
+                let t = self.b.ins().ishl_imm_s(pos, 4);
+                let t = self.b.ins().bor_imm_s(t, 0xF);
+                self.put(*dst, t);
+                self.goto(i + 1);
+                true
+            }
+            BsSetPosition { ctx, pos } => {
+                let c = self.get(*ctx);
+                let p = self.get(*pos);
+                let v = self.b.ins().sshr_imm_s(p, 4);
+                let (a, off) = self.ctx_word_addr(c, 3);
+                self.b.ins().store(mem(), v, a, off);
+                self.goto(i + 1);
+                true
+            }
+            BsTestTail { fail, ctx, bits } if *fail != 0 => {
+                let c = self.get(*ctx);
+                let (a, off) = self.ctx_word_addr(c, 3);
+                let pos = self.b.ins().load(types::I64, mem(), a, off);
+                let end = self.b.ins().load(types::I64, mem(), a, off + W as i32);
+                let left = self.b.ins().isub(end, pos);
+                let ok = self.b.ins().icmp_imm_u(IntCC::Equal, left, *bits as i64);
+                self.branch(ok, i + 1, *fail);
+                true
+            }
+            BsStartMatch { src, dst, .. } => {
+                // Already a context (matching goes on in a loop): itself.
+                let v = self.get(*src);
+                let boxed = self.tag_is(v, 3, 2);
+                let is_ctx = self.b.create_block();
+                let other = self.b.create_block();
+                let check = self.b.create_block();
+                self.b.ins().brif(boxed, check, &[], other, &[]);
+                self.b.switch_to_block(check);
+                let h = self.header(v);
+                let same = self.b.ins().icmp_imm_s(
+                    IntCC::Equal,
+                    h,
+                    crate::term::make_header(subtag::MATCH_STATE, 4) as i64,
+                );
+                self.b.ins().brif(same, is_ctx, &[], other, &[]);
+                self.b.switch_to_block(is_ctx);
+                self.put(*dst, v);
+                self.goto(i + 1);
+                // Anything else: the general path, in its own block.
+                self.b.switch_to_block(other);
+                false
+            }
+            _ => false,
+        }
+    }
+
     /// A bit-syntax matching instruction through `helpers::bs_match`: its operands' values
     /// go in, its result goes to its destination; a failed match goes to its label.
     fn bs_match(&mut self, i: usize) {
         use Instr::*;
+        if self.bs_match_inline(i) {
+            return;
+        }
+        let pure = match &self.code[i] {
+            BsGetInteger { size, unit, .. } => size.as_lit().is_none_or(|s| {
+                s.as_small()
+                    .is_some_and(|s| s >= 0 && (s as u64).saturating_mul(*unit as u64) < SMALL_BITS)
+            }),
+            BsSkipBits { .. }
+            | BsTestUnit { .. }
+            | BsMatchString { .. }
+            | BsGetUtf8 { .. }
+            | BsGetUtf16 { .. }
+            | BsGetUtf32 { .. }
+            | BsSkipUtf8 { .. }
+            | BsSkipUtf16 { .. }
+            | BsSkipUtf32 { .. } => true,
+            _ => false,
+        };
         let (fail, c, size, dst): (usize, Src, Option<Src>, Option<Dst>) = match &self.code[i] {
             BsStartMatch { fail, src, dst } => (*fail, *src, None, Some(*dst)),
             BsGetPosition { ctx, dst } => (0, *ctx, None, Some(*dst)),
@@ -2076,7 +2165,16 @@ impl<'a> Gen<'a> {
             Some(s) => self.get(s),
             None => self.iconst(0),
         };
-        let r = self.call_rt(helpers::bs_match as *const () as usize, &[pc, cv, sv], true);
+        let r = if pure {
+            // No heap, stack or process state involved: a plain call.
+            self.call_rt(
+                helpers::bs_match_pure as *const () as usize,
+                &[pc, cv, sv],
+                false,
+            )
+        } else {
+            self.call_rt(helpers::bs_match as *const () as usize, &[pc, cv, sv], true)
+        };
         self.result_or_fail(r, fail, i);
         if let Some(d) = dst {
             self.put(d, r);

@@ -165,6 +165,45 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
     r
 }
 
+/// A bit-syntax matching instruction that never allocates (`bs_get_integer` of fewer than
+/// `bs::SMALL_INTEGER_BITS` bits, `bs_skip_bits`, `bs_test_unit`, `bs_match_string`, the
+/// UTF segments) at `pc`, with its context's value `c` and its size operand's value `size`
+/// (0 when it has none): as [`bs_match`], without handing the process state over (nothing
+/// here touches the heap, the stack or the process).
+pub extern "C" fn bs_match_pure(pc: u64, c: u64, size: u64) -> u64 {
+    use crate::emu::bs;
+    use crate::emu::instr::Instr;
+    // SAFETY: the generated code passes the address of the instruction it compiled.
+    let ins = unsafe { &*(pc as *const Instr) };
+    let (c, size) = (Term(c), Term(size));
+    let value = |v: Option<Term>| v.map_or(FAILED, |t| t.0);
+    let test = |ok: bool| if ok { PASSED } else { FAILED };
+    catch_unwind(|| match ins {
+        Instr::BsGetInteger { unit, flags, .. } => {
+            match size.as_small().and_then(|s| usize::try_from(s).ok()) {
+                Some(s) if s.saturating_mul(*unit as usize) < bs::SMALL_INTEGER_BITS => {
+                    value(bs::get_small_integer(c, s * *unit as usize, *flags))
+                }
+                // Negative (no match) or large sizes: the interpreter's path.
+                _ => LEAVE,
+            }
+        }
+        Instr::BsSkipBits { unit, .. } => test(bs::skip_bits(c, size, *unit)),
+        Instr::BsTestUnit { unit, .. } => {
+            test(*unit == 0 || bs::remaining(c) % *unit as usize == 0)
+        }
+        Instr::BsMatchString { bits, data, .. } => test(bs::match_string(c, *bits as usize, data)),
+        Instr::BsGetUtf8 { .. } => value(bs::get_utf8(c)),
+        Instr::BsGetUtf16 { flags, .. } => value(bs::get_utf16(c, *flags)),
+        Instr::BsGetUtf32 { flags, .. } => value(bs::get_utf32(c, *flags)),
+        Instr::BsSkipUtf8 { .. } => test(bs::get_utf8(c).is_some()),
+        Instr::BsSkipUtf16 { flags, .. } => test(bs::get_utf16(c, *flags).is_some()),
+        Instr::BsSkipUtf32 { flags, .. } => test(bs::get_utf32(c, *flags).is_some()),
+        _ => LEAVE,
+    })
+    .unwrap_or(LEAVE)
+}
+
 /// A native function called with `call_ext`: `pc` is its `call_nif` instruction (the
 /// callee's entry), the arguments are in the X registers and the call's return address is
 /// pushed (or the caller's frame dropped, for a tail call). Returns the function's value
