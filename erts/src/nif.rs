@@ -132,9 +132,27 @@ pub type NifHook = fn(&mut Process, &NifCallee, &[Term]) -> BifResult;
 /// process's heap, which nothing moves or frees during the call.
 pub type DirtyHook = fn(Term, &NifCallee, &[Term]) -> DirtyReturn;
 
+/// Calls a native function as [`NifHook`] does, for machine code: returns the value's word,
+/// or 0 when the call raised or scheduled a continuation, whose outcome it leaves in
+/// `Process::nif_pending` (and `Process::nif_continuation`) for the `call_nif` instruction.
+pub type NifFastHook = fn(&mut Process, &NifCallee, &[Term]) -> u64;
+
 // Process-wide: the call hooks `nif-api` installs are functions, the same for every instance.
 static HOOK: OnceLock<NifHook> = OnceLock::new();
 static DIRTY_HOOK: OnceLock<DirtyHook> = OnceLock::new();
+static FAST_HOOK: OnceLock<NifFastHook> = OnceLock::new();
+
+/// Sets the hook machine code calls native functions through (once, at start-up); without
+/// one, it goes through [`hook`].
+pub fn set_fast_hook(h: NifFastHook) -> bool {
+    FAST_HOOK.set(h).is_ok()
+}
+
+/// The fast hook, when one is registered.
+#[inline]
+pub fn fast_hook() -> Option<NifFastHook> {
+    FAST_HOOK.get().copied()
+}
 
 /// Sets the hooks that [`Instr::CallNif`] and the dirty schedulers call (once, at start-up);
 /// false if already set.

@@ -151,6 +151,28 @@ pub(crate) fn call_nif(proc: &mut Process, callee: &NifCallee, args: &[Term]) ->
     Ok(Term(r))
 }
 
+/// The hook machine code calls (`erts::nif::NifFastHook`): as [`call_nif`], with the value
+/// as a word, or 0 and the outcome left in `Process::nif_pending` for the `call_nif`
+/// instruction (an exception, or a continuation to follow).
+pub(crate) fn call_nif_fast(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> u64 {
+    let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
+    let r = run(&mut env, callee, args);
+    if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
+        return r;
+    }
+    let pending = if !env.exception.is_none() {
+        Err(Fail::error(env.exception))
+    } else if let Some(next) = env.scheduled.take() {
+        proc.nif_continuation = Some(next);
+        Ok(Term::NIL)
+    } else {
+        // THE_NON_VALUE without an exception: OTP raises badarg.
+        Err(Fail::badarg())
+    };
+    proc.nif_pending = Some(pending);
+    0
+}
+
 /// The hook the dirty schedulers call: runs the C function for the process `self_pid` with
 /// an environment of its own, whose heap goes back with the result.
 pub(crate) fn call_dirty(self_pid: Term, callee: &NifCallee, args: &[Term]) -> DirtyReturn {

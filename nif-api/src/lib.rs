@@ -45,6 +45,7 @@ pub mod terms;
 pub fn init() {
     erts::bif::register_extension(load::register);
     erts::nif::set_hook(env::call_nif, env::call_dirty);
+    erts::nif::set_fast_hook(env::call_nif_fast);
     erts::code::set_purge_hook(load::purged);
     erts::process::exit::set_native_hook(resource::native_signal);
 }

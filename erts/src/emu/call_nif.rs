@@ -61,13 +61,7 @@ fn call_common(
     if n > FAST_ARGS || data.0.dirty.is_some() || proc.nif_resume != NifResume::Start {
         return None;
     }
-    let mut args = [Term::NIL; FAST_ARGS];
-    for (i, a) in args.iter_mut().enumerate().take(n) {
-        // Word by word: the caller has just stored these registers one word each, and
-        // wider loads of them (a `memcpy`, vector moves) stall on store forwarding.
-        // SAFETY: a reference to a live register is valid for reads.
-        *a = unsafe { std::ptr::read_volatile(&proc.x[i]) };
-    }
+    let args = copy_args(proc, n);
     *reds -= 1;
     proc.pc = pc;
     proc.nif_reds_left = *reds;
@@ -75,6 +69,20 @@ fn call_common(
         Some(f) => f(proc, &args[..n]),
         None => (crate::nif::hook())(proc, data.0, &args[..n]),
     })
+}
+
+/// The first `n <= FAST_ARGS` X registers (the arguments), copied out so that the function
+/// can have the process.
+#[inline(always)]
+fn copy_args(proc: &Process, n: usize) -> [Term; FAST_ARGS] {
+    let mut args = [Term::NIL; FAST_ARGS];
+    for (i, a) in args.iter_mut().enumerate().take(n) {
+        // Word by word: the caller has just stored these registers one word each, and
+        // wider loads of them (a `memcpy`, vector moves) stall on store forwarding.
+        // SAFETY: a reference to a live register is valid for reads.
+        *a = unsafe { std::ptr::read_volatile(&proc.x[i]) };
+    }
+    args
 }
 
 /// After the first function of a call returned `r`: the call is over, or goes on with the
@@ -123,6 +131,22 @@ pub(crate) fn call_from_machine_code(
     let Instr::CallNif { export, data } = (unsafe { &*pc }) else {
         return MachineNif::NotCalled;
     };
+    if data.0.builtin.is_none() {
+        if let Some(fast) = crate::nif::fast_hook() {
+            let n = export.mfa.arity as usize;
+            if n > FAST_ARGS || data.0.dirty.is_some() || proc.nif_resume != NifResume::Start {
+                return MachineNif::NotCalled;
+            }
+            let args = copy_args(proc, n);
+            *reds -= 1;
+            proc.pc = pc;
+            proc.nif_reds_left = *reds;
+            return match fast(proc, data.0, &args[..n]) {
+                0 => MachineNif::Pending,
+                v => MachineNif::Returned(Term(v)),
+            };
+        }
+    }
     match call_common(proc, pc, export, *data, reds) {
         None => MachineNif::NotCalled,
         Some(Ok(v)) if proc.nif_continuation.is_none() => MachineNif::Returned(v),

@@ -1881,13 +1881,9 @@ impl<'a> Gen<'a> {
                     let room = self.stack_room(1);
                     self.guard(room, i);
                 }
-                match &code[i] {
-                    Instr::CallExt { .. } => {
-                        let cp = self.iconst(self.pc_of(i + 1));
-                        self.push(cp);
-                    }
-                    Instr::CallExtLast { dealloc, .. } => self.drop_words(*dealloc as i64),
-                    _ => {}
+                let body = matches!(code[i], Instr::CallExt { .. });
+                if let Instr::CallExtLast { dealloc, .. } = &code[i] {
+                    self.drop_words(*dealloc as i64);
                 }
                 self.charge_call();
                 if let Some(nif_pc) = common_nif_entry(export) {
@@ -1901,8 +1897,12 @@ impl<'a> Gen<'a> {
                     let other = self.b.create_block();
                     self.b.ins().brif(is_nif, nif, &[], other, &[]);
                     self.b.switch_to_block(nif);
-                    self.call_nif(i, addr, !matches!(code[i], Instr::CallExt { .. }));
+                    self.call_nif(i, addr, !body);
                     self.b.switch_to_block(other);
+                }
+                if body {
+                    let cp = self.iconst(self.pc_of(i + 1));
+                    self.push(cp);
                 }
                 self.b.def_var(self.ret_pc, addr);
                 self.b.ins().jump(self.dispatch, &[]);
@@ -1953,9 +1953,13 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The native function whose `call_nif` instruction is at `nif` (the target of the
-    /// call at `i`, with the return address pushed, or the caller's frame dropped for a
-    /// `tail` call) through `helpers::call_nif`; its value goes to `x0` and the call returns.
+    /// The native function whose `call_nif` instruction is at `nif` through
+    /// `helpers::call_nif`, its value to `x0`. For a `tail` call (the `call_nif` instruction
+    /// itself, reached with the return address pushed, or a `call_ext_last`/`call_ext_only`
+    /// with the caller's frame dropped) the call then returns; for the body call `call_ext`
+    /// at `i` it goes on at `i + 1`, and the return address is pushed only when the machine
+    /// code leaves at the `call_nif` instruction (the native function does not look at the
+    /// stack).
     fn call_nif(&mut self, i: usize, nif: Value, tail: bool) {
         // The helper reads and writes only the heap top and the reductions (the stack's
         // top goes to the context when the machine code leaves).
@@ -1990,6 +1994,10 @@ impl<'a> Gen<'a> {
         self.b.set_cold_block(leave);
         self.b.switch_to_block(leave);
         // As if the call had gone there: the instruction makes or finishes the call.
+        if !tail {
+            let cp = self.iconst(self.pc_of(i + 1));
+            self.push(cp);
+        }
         self.exit_to(nif);
         self.b.switch_to_block(done);
         self.put_x(0, r);
@@ -2006,10 +2014,10 @@ impl<'a> Gen<'a> {
         self.b.set_cold_block(stop);
         self.b.switch_to_block(stop);
         // The slice is over: resume at the return address.
-        let sp = self.b.use_var(self.sp);
-        let sp = self.b.ins().iadd_imm_s(sp, -W);
-        self.b.def_var(self.sp, sp);
         if tail {
+            let sp = self.b.use_var(self.sp);
+            let sp = self.b.ins().iadd_imm_s(sp, -W);
+            self.b.def_var(self.sp, sp);
             let cp = self.load_at(sp, 0);
             self.exit_to(cp);
         } else {
@@ -2019,8 +2027,6 @@ impl<'a> Gen<'a> {
         if tail {
             self.ret();
         } else {
-            // The return address pushed is the next instruction's.
-            self.drop_words(1);
             self.goto(i + 1);
         }
     }
