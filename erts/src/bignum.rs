@@ -13,16 +13,48 @@ pub const MAX_BIG_BITS: u64 = 1 << 24;
 pub fn from_i64(heap: &mut Heap, v: i64) -> Term {
     match Term::try_small(v) {
         Some(t) => t,
-        None => from_bigint(heap, &BigInt::from(v)),
+        None => from_i128(heap, v as i128),
     }
 }
 
 /// An integer term for `v`.
 pub fn from_i128(heap: &mut Heap, v: i128) -> Term {
-    if let Ok(s) = i64::try_from(v) {
-        return from_i64(heap, s);
+    if let Some(t) = i64::try_from(v).ok().and_then(Term::try_small) {
+        return t;
     }
-    from_bigint(heap, &BigInt::from(v))
+    // One or two limbs, written directly (no `BigInt` on the way).
+    let mag = v.unsigned_abs();
+    let limbs = [mag as u64, (mag >> 64) as u64];
+    let n = if limbs[1] == 0 { 1 } else { 2 };
+    let st = if v < 0 {
+        subtag::NEG_BIG
+    } else {
+        subtag::POS_BIG
+    };
+    let p = heap.alloc(1 + n);
+    // SAFETY: `alloc` returned 1 + n words.
+    unsafe {
+        *p = Term(make_header(st, n));
+        for (i, l) in limbs[..n].iter().enumerate() {
+            *p.add(1 + i) = Term(*l);
+        }
+    }
+    Term::make_boxed(p)
+}
+
+/// The value of a bignum term (caller checked `is_bignum`) when it fits in an `i64`.
+#[inline]
+pub fn bignum_i64(t: Term) -> Option<i64> {
+    let l = limbs(t);
+    let (mag, rest) = l.split_first()?;
+    if rest.iter().any(|w| *w != 0) {
+        return None;
+    }
+    if is_negative(t) {
+        0i64.checked_sub_unsigned(*mag)
+    } else {
+        i64::try_from(*mag).ok()
+    }
 }
 
 /// An integer term for `v`, normalised (a small if it fits).
@@ -99,7 +131,10 @@ pub fn to_i64(t: Term) -> Option<i64> {
     if t.is_small() {
         return Some(t.small_value());
     }
-    to_bigint(t).and_then(|b| i64::try_from(&b).ok())
+    if !t.is_bignum() {
+        return None;
+    }
+    bignum_i64(t)
 }
 
 #[cfg(test)]

@@ -940,30 +940,35 @@ impl<'a> Gen<'a> {
                     self.b.ins().jump(join, &[BlockArg::Value(r)]);
                 }
                 ArithOp::Mul | ArithOp::Div | ArithOp::Rem => {
-                    // On the values: a product must fit the small range; a quotient or
-                    // remainder always does (a zero divisor goes to the BIF, which raises).
+                    // On the values: a product or a quotient must fit the small range (the
+                    // smallest small divided by -1 does not); a remainder always does. A zero
+                    // divisor goes to the BIF, which raises.
                     let a = self.b.ins().sshr_imm_s(x, 4);
                     let c = self.b.ins().sshr_imm_s(y, 4);
-                    let (r, bad) = if op == ArithOp::Mul {
-                        let (r, of) = self.b.ins().smul_overflow(a, c);
-                        let off = self.b.ins().iadd_imm_s(r, -crate::term::MIN_SMALL);
-                        let out = self.b.ins().icmp_imm_u(
+                    let out_of_range = |g: &mut Self, r: Value| {
+                        let off = g.b.ins().iadd_imm_s(r, -crate::term::MIN_SMALL);
+                        g.b.ins().icmp_imm_u(
                             IntCC::UnsignedGreaterThan,
                             off,
                             crate::term::MAX_SMALL - crate::term::MIN_SMALL,
-                        );
+                        )
+                    };
+                    let (r, bad) = if op == ArithOp::Mul {
+                        let (r, of) = self.b.ins().smul_overflow(a, c);
+                        let out = out_of_range(self, r);
                         (r, self.b.ins().bor(of, out))
                     } else {
                         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, c, 0);
                         let nz = self.b.create_block();
                         self.b.ins().brif(zero, slow, &[], nz, &[]);
                         self.b.switch_to_block(nz);
-                        let r = if op == ArithOp::Div {
-                            self.b.ins().sdiv(a, c)
+                        if op == ArithOp::Div {
+                            let r = self.b.ins().sdiv(a, c);
+                            (r, out_of_range(self, r))
                         } else {
-                            self.b.ins().srem(a, c)
-                        };
-                        (r, self.b.ins().iconst(types::I8, 0))
+                            let r = self.b.ins().srem(a, c);
+                            (r, self.b.ins().iconst(types::I8, 0))
+                        }
                     };
                     let done = self.b.create_block();
                     self.b.ins().brif(bad, slow, &[], done, &[]);

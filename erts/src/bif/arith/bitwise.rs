@@ -98,7 +98,7 @@ fn bsl(p: &mut Process, a: &[Term]) -> BifResult {
 fn bsr(p: &mut Process, a: &[Term]) -> BifResult {
     let (x, n) = two_ints(a)?;
     let neg = match n {
-        Num::Int(v) => Num::Int(-v),
+        Num::Int(v) if v != i64::MIN => Num::Int(-v),
         other => Num::Big(-other.to_big()),
     };
     shift(p, x, neg)

@@ -11,6 +11,7 @@ use num_traits::ToPrimitive;
 
 #[derive(Clone, Debug)]
 pub enum Num {
+    /// An integer that fits in 64 bits (a small integer or a one-limb bignum).
     Int(i64),
     Big(BigInt),
     Float(f64),
@@ -24,7 +25,11 @@ impl Num {
         } else if t.is_float() {
             Some(Num::Float(boxed::float_value(t)))
         } else if t.is_bignum() {
-            bignum::to_bigint(t).map(Num::Big)
+            // Bignums that fit in 64 bits (the usual ones) take the i128 paths.
+            match bignum::bignum_i64(t) {
+                Some(v) => Some(Num::Int(v)),
+                None => bignum::to_bigint(t).map(Num::Big),
+            }
         } else {
             None
         }
