@@ -43,6 +43,9 @@ main() ->
     D(ints(<<16#F0E1D2C3B4A59687:64, 16#0123456789ABCDEF:64, 5:3>>)),
     D([tagged(B) || B <- [<<1, 0, 7, 9>>, <<2, 0, 7, 9>>, <<1, 0>>, <<>>, <<1:1>>, <<3, 1:2>>]]),
     D(walk(<<1, 2, 3, 4, 5, 6, 7>>, [])),
+    D(maps_paths()),
+    D(fun_paths()),
+    D([setrec(R) || R <- [{r, 1, 2, 3, 4}, {r, a, b, c, d}]]),
     Self = self(),
     Other = spawn(fun() -> Self ! {other, ran} end),
     D(spin(3000000, 0)),
@@ -135,3 +138,39 @@ tagged(_) -> other.
 walk(<<X, Y, Rest/binary>>, Acc) when X > Y -> walk(Rest, [{X, Y} | Acc]);
 walk(<<X, Rest/binary>>, Acc) -> walk(Rest, [X | Acc]);
 walk(<<>>, Acc) -> lists:reverse(Acc).
+
+%% Map instructions: get (several keys, missing ones), has-fields guards, assoc and exact
+%% updates (an exact update of a missing key raises badkey; of a non-map, badmap).
+maps_paths() ->
+    M = #{a => 1, b => 2, {k} => [3]},
+    Get = fun(#{a := A, {k} := K}) -> {A, K}; (#{b := B}) -> {b, B}; (_) -> none end,
+    Has = fun(X) when is_map_key(a, X), is_map_key(b, X) -> both; (_) -> no end,
+    [Get(M), Get(#{b => 5}), Get(#{}), Get(x), Has(M), Has(#{a => 1}),
+     M#{c => 3}, M#{a := 10, b := 20}, (M#{a := 10})#{new => 1},
+     catch_trace(fun() -> (id(M))#{zz := 1} end),
+     catch_trace(fun() -> (id(notmap))#{zz := 1} end),
+     catch_trace(fun() -> (id(notmap))#{zz => 1} end),
+     lists:foldl(fun(I, Acc) -> Acc#{I => I * I} end, #{}, lists:seq(1, 40))].
+
+%% Fun instructions: closures with environments, calls of local, external and BIF funs in
+%% body and tail position, wrong arities and non-funs.
+fun_paths() ->
+    K = id(7),
+    Add = fun(X) -> X + K end,
+    Two = fun(X, Y) -> {X, Y, K} end,
+    Ext = fun lists:reverse/1,
+    Bif = fun erlang:abs/1,
+    Tail = fun(F, X) -> F(X) end,
+    [Add(1), Two(a, b), Ext([1, 2, 3]), Bif(-4), Tail(Add, 2), Tail(Ext, [x, y]),
+     Tail(Bif, -9), [F(-3) || F <- [Add, Bif, fun(X) -> X * K end]],
+     is_function(Add, 1), is_function(Add, 2), is_function(Ext, 1), is_function(x, 1),
+     catch_trace(fun() -> (id(Add))(1, 2) end),
+     catch_trace(fun() -> (id(not_a_fun))(1) end),
+     catch_trace(fun() -> Tail(id(Bif), x) end),
+     lists:map(Add, lists:seq(1, 5)), lists:foldl(fun(X, A) -> X + A end, 0, lists:seq(1, 100))].
+
+%% Record updates (setelement sequences on a fresh tuple).
+setrec({r, A, B, C, D}) ->
+    R = setelement(2, {r, A, B, C, D}, {A}),
+    R2 = setelement(3, setelement(4, R, {C}), {B}),
+    {R2, element(5, R2) =:= D}.

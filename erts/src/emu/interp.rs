@@ -177,7 +177,7 @@ macro_rules! y {
 }
 
 #[inline(always)]
-fn get(p: &Process, s: Src) -> Term {
+pub(crate) fn get(p: &Process, s: Src) -> Term {
     if s.0 & 0x43 == 0 {
         p.x[s.reg_index()]
     } else if let Some(t) = s.as_lit() {
@@ -188,7 +188,7 @@ fn get(p: &Process, s: Src) -> Term {
 }
 
 #[inline(always)]
-fn put(p: &mut Process, d: Dst, t: Term) {
+pub(crate) fn put(p: &mut Process, d: Dst, t: Term) {
     match d {
         Dst::X(i) => p.x[i as usize] = t,
         Dst::Y(i) => {

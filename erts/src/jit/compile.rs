@@ -1913,6 +1913,103 @@ impl<'a> Gen<'a> {
                 self.b.ins().jump(self.dispatch, &[]);
             }
             Instr::Jump { target } => self.goto_label(*target),
+            Instr::GetMapElements { fail, src, pairs } => {
+                let m = self.get(*src);
+                for (k, d) in pairs.iter() {
+                    let kv = self.get(*k);
+                    let v = self.call_rt(helpers::map_get as *const () as usize, &[m, kv], false);
+                    self.result_or_fail(v, *fail, i);
+                    self.put(*d, v);
+                }
+                self.goto(i + 1);
+            }
+            Instr::HasMapFields { fail, src, keys } => {
+                let m = self.get(*src);
+                for k in keys.iter() {
+                    let kv = self.get(*k);
+                    let v = self.call_rt(helpers::map_get as *const () as usize, &[m, kv], false);
+                    self.result_or_fail(v, *fail, i);
+                }
+                self.goto(i + 1);
+            }
+            Instr::PutMapAssoc { src, dst, .. } | Instr::PutMapExact { src, dst, .. } => {
+                // A failure (not a map, a missing key) leaves: the interpreter raises or
+                // takes the label.
+                let m = self.get(*src);
+                let pc = self.iconst(self.pc_of(i));
+                let r = self.call_rt(helpers::map_put as *const () as usize, &[pc, m], true);
+                self.result_or_fail(r, 0, i);
+                self.put(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::MakeFun { dst, .. } => {
+                let pc = self.iconst(self.pc_of(i));
+                let r = self.call_rt(helpers::make_fun as *const () as usize, &[pc], true);
+                self.result_or_fail(r, 0, i);
+                self.put(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::SetTupleElement { val, tuple, index } => {
+                let t = self.get(*tuple);
+                let v = self.get(*val);
+                let p = self.b.ins().band_imm_s(t, !3i64);
+                self.store_at(v, p, (*index as i64 + 1) * W);
+                self.goto(i + 1);
+            }
+            Instr::IsFunction2 { fail, src, arity } => {
+                let t = self.get(*src);
+                let a = self.get(*arity);
+                let r = self.call_rt(helpers::is_function2 as *const () as usize, &[t, a], false);
+                let ok = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
+                self.branch(ok, i + 1, *fail);
+            }
+            Instr::CallFun { arity } | Instr::CallFun2 { arity, .. } => {
+                // Funs of this runtime with loaded code; anything else leaves.
+                let fun = match &code[i] {
+                    Instr::CallFun2 { fun, .. } => self.get(*fun),
+                    _ => self.get_x(*arity),
+                };
+                let reds = self.reds_ok();
+                self.guard(reds, i);
+                let room = self.stack_room(1);
+                self.guard(room, i);
+                let n = self.iconst(*arity as i64);
+                // The helper writes X registers only: the context goes in as it is.
+                let c = self.ctx;
+                let target = self.call_rt(
+                    helpers::fun_target as *const () as usize,
+                    &[c, fun, n],
+                    false,
+                );
+                self.result_or_fail(target, 0, i);
+                let cp = self.iconst(self.pc_of(i + 1));
+                self.push(cp);
+                self.charge_call();
+                self.b.def_var(self.ret_pc, target);
+                self.b.ins().jump(self.dispatch, &[]);
+            }
+            Instr::CallFunLast {
+                arity,
+                fun,
+                dealloc,
+            } => {
+                let fun = self.get(*fun);
+                let reds = self.reds_ok();
+                self.guard(reds, i);
+                let n = self.iconst(*arity as i64);
+                // The helper writes X registers only: the context goes in as it is.
+                let c = self.ctx;
+                let target = self.call_rt(
+                    helpers::fun_target as *const () as usize,
+                    &[c, fun, n],
+                    false,
+                );
+                self.result_or_fail(target, 0, i);
+                self.drop_words(*dealloc as i64);
+                self.charge_call();
+                self.b.def_var(self.ret_pc, target);
+                self.b.ins().jump(self.dispatch, &[]);
+            }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 let tag = self.iconst(Term::catch(*handler).0 as i64);
                 self.put(Dst::Y(*y as u16), tag);

@@ -204,6 +204,119 @@ pub extern "C" fn bs_match_pure(pc: u64, c: u64, size: u64) -> u64 {
     .unwrap_or(LEAVE)
 }
 
+/// The value of key `k` in map `m`, or [`FAILED`] when it has none (`get_map_elements`,
+/// `has_map_fields`).
+pub extern "C" fn map_get(m: u64, k: u64) -> u64 {
+    catch_unwind(|| crate::map::get(Term(m), Term(k)).map_or(FAILED, |v| v.0)).unwrap_or(LEAVE)
+}
+
+/// The map that `put_map_assoc` or `put_map_exact` at `pc` makes from map `m` (its pairs'
+/// operands read from the process), or [`LEAVE`] when `m` is not a map or (`put_map_exact`)
+/// lacks a key: the interpreter then raises or goes to the failure label.
+///
+/// # Safety
+/// As `with_proc`; `pc` is the address of one of those instructions.
+pub unsafe extern "C" fn map_put(ctx: *mut JitCtx, pc: u64, m: u64) -> u64 {
+    use crate::emu::instr::Instr;
+    use crate::emu::interp::get;
+    use crate::map;
+    // SAFETY: the generated code passes the address of the instruction it compiled.
+    let ins = unsafe { &*(pc as *const Instr) };
+    let m = Term(m);
+    if !m.is_map() {
+        return LEAVE;
+    }
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| match ins {
+            Instr::PutMapAssoc { pairs, .. } => {
+                let kv: smallvec::SmallVec<[(Term, Term); 8]> = pairs
+                    .iter()
+                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
+                    .collect();
+                map::put_many(&mut proc.heap, m, &kv).0
+            }
+            Instr::PutMapExact { pairs, .. } => {
+                let mut m = m;
+                for (k, v) in pairs.iter() {
+                    let (k, v) = (get(proc, *k), get(proc, *v));
+                    match map::update(&mut proc.heap, m, k, v) {
+                        Some(nm) => m = nm,
+                        None => return LEAVE,
+                    }
+                }
+                m.0
+            }
+            _ => LEAVE,
+        })
+    }
+}
+
+/// The fun that `make_fun` at `pc` makes (its environment read from the process).
+///
+/// # Safety
+/// As `with_proc`; `pc` is the address of a `make_fun` instruction.
+pub unsafe extern "C" fn make_fun(ctx: *mut JitCtx, pc: u64) -> u64 {
+    use crate::emu::instr::Instr;
+    use crate::emu::interp::get;
+    use crate::term::{make_header, subtag};
+    // SAFETY: the generated code passes the address of the instruction it compiled.
+    let Instr::MakeFun { entry, env, .. } = (unsafe { &*(pc as *const Instr) }) else {
+        return LEAVE;
+    };
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| {
+            let nf = env.len();
+            let p = proc.heap.alloc(2 + nf);
+            // SAFETY: `alloc` returned 2 + nf writable words.
+            unsafe {
+                *p = Term(make_header(subtag::FUN, 1 + nf));
+                *p.add(1) = Term(*entry as *const crate::module::FunEntry as u64);
+                for (i, s) in env.iter().enumerate() {
+                    *p.add(2 + i) = get(proc, *s);
+                }
+            }
+            Term::make_boxed(p).0
+        })
+    }
+}
+
+/// Where a call of `fun` with `n` arguments goes, when `fun` is a fun object of arity `n`
+/// whose code is loaded: its environment is copied to the X registers after the arguments
+/// and its code address is returned. [`LEAVE`] for anything else (nothing changed: the
+/// interpreter makes the call, raising `badfun`/`badarity` or calling an external fun).
+///
+/// # Safety
+/// `ctx` is the live context of the running machine code.
+pub unsafe extern "C" fn fun_target(ctx: *mut JitCtx, fun: u64, n: u64) -> u64 {
+    use crate::term::{header_arity, subtag};
+    let fun = Term(fun);
+    if !fun.is_boxed_with(subtag::FUN) {
+        return LEAVE;
+    }
+    let e = crate::emu::interp::fun_entry_of(fun);
+    let a = e.address();
+    let nf = header_arity(fun.header()) - 1;
+    let n = n as usize;
+    if e.arity as usize != n || a.is_null() || n + nf > crate::process::MAX_REG {
+        return LEAVE;
+    }
+    // SAFETY: the caller's promise: the context's X registers are the process's, MAX_REG
+    // of them.
+    let x = unsafe { std::slice::from_raw_parts_mut((*ctx).x, crate::process::MAX_REG) };
+    for i in 0..nf {
+        x[n + i] = Term(fun.boxed_word(2 + i));
+    }
+    a as u64
+}
+
+/// Whether `t` is a fun of arity `a` (`is_function2`): 1 or 0.
+pub extern "C" fn is_function2(t: u64, a: u64) -> u64 {
+    let (t, a) = (Term(t), Term(a));
+    (t.is_function() && a.as_small() == Some(crate::emu::interp::fun_arity(t) as i64)) as u64
+}
+
 /// A native function called with `call_ext`: `pc` is its `call_nif` instruction (the
 /// callee's entry), the arguments are in the X registers and the call's return address is
 /// pushed (or the caller's frame dropped, for a tail call). Returns the function's value
