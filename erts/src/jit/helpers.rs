@@ -264,22 +264,21 @@ pub unsafe extern "C" fn make_fun(ctx: *mut JitCtx, pc: u64) -> u64 {
     let Instr::MakeFun { entry, env, .. } = (unsafe { &*(pc as *const Instr) }) else {
         return LEAVE;
     };
-    // SAFETY: the caller's promise.
-    unsafe {
-        with_proc(ctx, |proc| {
-            let nf = env.len();
-            let p = proc.heap.alloc(2 + nf);
-            // SAFETY: `alloc` returned 2 + nf writable words.
-            unsafe {
-                *p = Term(make_header(subtag::FUN, 1 + nf));
-                *p.add(1) = Term(*entry as *const crate::module::FunEntry as u64);
-                for (i, s) in env.iter().enumerate() {
-                    *p.add(2 + i) = get(proc, *s);
-                }
+    let build = |proc: &mut Process| {
+        let nf = env.len();
+        let p = proc.heap.alloc(2 + nf);
+        // SAFETY: `alloc` returned 2 + nf writable words.
+        unsafe {
+            *p = Term(make_header(subtag::FUN, 1 + nf));
+            *p.add(1) = Term(*entry as *const crate::module::FunEntry as u64);
+            for (i, s) in env.iter().enumerate() {
+                *p.add(2 + i) = get(proc, *s);
             }
-            Term::make_boxed(p).0
-        })
-    }
+        }
+        Term::make_boxed(p).0
+    };
+    // SAFETY: the caller's promise.
+    unsafe { with_proc(ctx, build) }
 }
 
 /// Where a call of `fun` with `n` arguments goes, when `fun` is a fun object of arity `n`
