@@ -137,8 +137,8 @@ fn counts(line: &str) -> (usize, usize, u32) {
 fn hot_functions_compile_in_versions() {
     let dir = compiled_dir("versions");
     // `loop_a` gets hot first: the first version holds it and not `loop_b`, `step` or
-    // `never_called`. Then `loop_b` and `step` get hot: a second version adds them.
-    // `never_called` is never compiled.
+    // `never_called`. Then `loop_b` and `step` get hot: a second version compiles them
+    // (only them). `never_called` is never compiled.
     let (out, lines) = run_lines(&dir, "main_phases", &[], &[]);
     assert_eq!(out, "14997\n100000\n27\n");
     let ours: Vec<(usize, usize, u32)> = lines
@@ -150,7 +150,7 @@ fn hot_functions_compile_in_versions() {
     let (k1, n, v1) = ours[0];
     let (k2, n2, v2) = ours[1];
     assert_eq!((v1, v2, n), (1, 2, n2), "{lines:?}");
-    assert!(k1 < k2 && k2 < n, "{lines:?}");
+    assert!(k1 > 0 && k2 > 0 && k1 + k2 < n, "{lines:?}");
     // With a zero threshold the whole module is compiled at its first call, once.
     let (out, lines) = run_lines(&dir, "main_phases", &[], &[("ERTS_JIT_THRESHOLD", "0")]);
     assert_eq!(out, "14997\n100000\n27\n");

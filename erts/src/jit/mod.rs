@@ -66,23 +66,23 @@ pub fn hot_threshold() -> u32 {
 pub type NativeFn = unsafe extern "C" fn(ctx: *mut ctx::JitCtx, slot: u32) -> *const Instr;
 
 const COLD: u8 = 0;
-const COMPILING: u8 = 1;
+/// Some functions have machine code.
 const READY: u8 = 2;
-/// Not compiled, and never will be (compilation failed, or native functions were installed
-/// after it).
+/// No machine code is used (compilation failed, or native functions were installed after
+/// it), and no more is made.
 const OFF: u8 = 3;
 
-/// How many times a module is compiled at most: first its hot functions, then again with
-/// the functions that became hot later.
-const MAX_VERSIONS: u8 = 4;
+/// How many versions a module's machine code comes in at most (each compiles the functions
+/// that became hot since the last).
+const MAX_VERSIONS: u8 = 8;
 
 /// Interpreter entries a function needs (since the module was loaded) to be compiled with
 /// the module's hot functions. Compiling costs about as much as interpreting an instruction
 /// some thousands of times, so functions run only a few times are left out.
 const HOT_FUNCTION_HITS: u32 = 16;
 
-/// A slot's flags: the current machine code has the slot's code (and is entered there
-/// when the generator says it pays).
+/// A slot's flags: machine code covers the slot (and is entered there when the generator
+/// says it pays).
 const SLOT_COMPILED: u8 = 1;
 const SLOT_ENTER: u8 = 2;
 
@@ -92,25 +92,27 @@ struct Slot {
     flags: AtomicU8,
     /// Entries the interpreter counted here (`tick`).
     hits: AtomicU32,
+    /// The machine code (a `NativeFn`) of the version that covers the slot.
+    native: AtomicUsize,
 }
 
 /// The native-code state of one loaded module version.
 ///
-/// A module is compiled in versions: once its functions have taken [`hot_threshold`]
-/// interpreter entries in all, its hot functions (those entered at least
-/// [`HOT_FUNCTION_HITS`] times) are compiled; its other functions stay interpreted. When
-/// those take 4 times as many entries in turn, the module is compiled again with every
-/// function that is hot by then, and so on up to [`MAX_VERSIONS`] times, each time waiting
-/// 4 times longer. With a threshold of 0 the whole module is compiled at its first call.
-/// Older versions' code stays in place until the instance stops: a process may still run
-/// it.
+/// A module is compiled in versions, function by function: once its functions have taken
+/// [`hot_threshold`] interpreter entries in all, its hot functions (those entered at least
+/// [`HOT_FUNCTION_HITS`] times) are compiled into one machine-code function; the others
+/// stay interpreted. When those take twice as many entries in turn, the functions that have
+/// become hot since are compiled into another, and so on up to [`MAX_VERSIONS`] times,
+/// each time waiting twice as long. Calls and returns between versions go through [`run`],
+/// which enters the version that covers the target. With a threshold of 0 the whole module
+/// is compiled at its first call. Machine code stays in place until the instance stops.
 pub struct JitModule {
-    /// Interpreter entries while cold; entries into slots the current code does not cover
-    /// once compiled.
+    /// Interpreter entries into slots no machine code covers.
     hits: AtomicU32,
     state: AtomicU8,
+    /// A compilation (or a patch of the code) is under way.
+    busy: AtomicBool,
     versions: AtomicU8,
-    native: AtomicUsize,
     /// The module's instructions (address, length), set once loading has placed them.
     code: OnceLock<(usize, usize)>,
     /// The slot of each instruction (`u32::MAX` where none), which the machine code reads on
@@ -139,8 +141,8 @@ impl JitModule {
         JitModule {
             hits: AtomicU32::new(0),
             state: AtomicU8::new(COLD),
+            busy: AtomicBool::new(false),
             versions: AtomicU8::new(0),
-            native: AtomicUsize::new(0),
             code: OnceLock::new(),
             slot_table: OnceLock::new(),
             entry_table: OnceLock::new(),
@@ -148,13 +150,21 @@ impl JitModule {
         }
     }
 
-    /// The machine code to enter at `slot`, when the module is compiled, covers the slot
-    /// and entering there pays (see `compile::Compiled::enter`).
+    /// The machine code to enter at `slot`, when some covers the slot and entering there
+    /// pays (see `compile::Compiled::enter`).
     #[inline]
     pub fn native_at(&self, slot: u32) -> Option<NativeFn> {
-        let f = self.native()?;
+        if self.state.load(Ordering::Acquire) != READY {
+            return None;
+        }
         let s = self.slots.get()?.get(slot as usize)?;
-        (s.flags.load(Ordering::Acquire) & SLOT_ENTER != 0).then_some(f)
+        if s.flags.load(Ordering::Acquire) & SLOT_ENTER == 0 {
+            return None;
+        }
+        let f = s.native.load(Ordering::Acquire);
+        // SAFETY: `native` holds a function of type `NativeFn` (set before the flags; its
+        // code lives as long as the instance whose processes run it).
+        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
     }
 
     /// Keeps the slot table machine code refers to for as long as this state lives (the
@@ -184,16 +194,9 @@ impl JitModule {
         let _ = self.slots.set((0..n).map(|_| Slot::default()).collect());
     }
 
-    /// The module's machine code, when it has been compiled.
-    #[inline]
-    pub fn native(&self) -> Option<NativeFn> {
-        if self.state.load(Ordering::Acquire) != READY {
-            return None;
-        }
-        let f = self.native.load(Ordering::Acquire);
-        // SAFETY: `native` holds a function of type `NativeFn` (set before READY below; its
-        // code lives as long as the instance whose processes run it).
-        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
+    /// Whether some of the module's functions have machine code.
+    pub fn compiled(&self) -> bool {
+        self.state.load(Ordering::Acquire) == READY
     }
 
     /// Keeps the module in the interpreter from now on.
@@ -202,81 +205,86 @@ impl JitModule {
     }
 
     /// Runs `patch`, which rewrites some of the module's instructions (`erlang:load_nif/2`
-    /// installing native functions), while no compilation can read them. A module compiled
-    /// (or being compiled) already stays in the interpreter from now on, since its machine
-    /// code would not see the change; one not compiled yet is compiled later with it.
+    /// installing native functions), while no compilation can read them. A module with
+    /// machine code already (or being compiled) stays in the interpreter from now on, since
+    /// its machine code would not see the change; one not compiled yet is compiled later
+    /// with it.
     pub fn patch<R>(&self, patch: impl FnOnce() -> R) -> R {
-        if self
-            .state
-            .compare_exchange(COLD, COMPILING, Ordering::AcqRel, Ordering::Relaxed)
-            .is_err()
-        {
+        if self.busy.swap(true, Ordering::AcqRel) {
+            // A compilation reads the code now.
             self.disable();
             return patch();
         }
+        if self.state.load(Ordering::Acquire) != COLD {
+            self.disable();
+        }
         let r = patch();
-        self.state.store(COLD, Ordering::Release);
+        self.busy.store(false, Ordering::Release);
         r
     }
 
-    /// Counts an entry the interpreter executed at `slot`; compiles the module when it is
-    /// hot, and again when the functions its machine code leaves out have become hot.
+    /// Counts an entry the interpreter executed at `slot`; compiles the functions that have
+    /// become hot when no machine code covers the slot and enough such entries were made.
     #[inline]
     pub fn tick(&self, slot: u32) {
         let state = self.state.load(Ordering::Relaxed);
-        if state != COLD && state != READY {
+        if state == OFF {
             return;
         }
         let Some(s) = self.slots.get().and_then(|s| s.get(slot as usize)) else {
             return;
         };
-        if state == READY
-            && (s.flags.load(Ordering::Relaxed) & SLOT_COMPILED != 0
-                || self.versions.load(Ordering::Relaxed) >= MAX_VERSIONS)
-        {
+        let versions = self.versions.load(Ordering::Relaxed);
+        if s.flags.load(Ordering::Relaxed) & SLOT_COMPILED != 0 || versions >= MAX_VERSIONS {
             // Covered (but not worth entering from the interpreter), or no more versions.
             return;
         }
         s.hits.fetch_add(1, Ordering::Relaxed);
-        let versions = self.versions.load(Ordering::Relaxed) as u32;
-        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << (2 * versions) {
-            self.compile_now(state);
+        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << versions {
+            self.compile_now();
         }
     }
 
-    /// Compiles the module (from state `from`: `COLD` the first time, `READY` for a new
-    /// version) unless another thread does or did.
+    /// Compiles the functions that are hot and have no machine code yet, unless another
+    /// thread is compiling this module.
     #[cold]
-    fn compile_now(&self, from: u8) {
-        if self.versions.load(Ordering::Relaxed) >= MAX_VERSIONS
-            || self
-                .state
-                .compare_exchange(from, COMPILING, Ordering::AcqRel, Ordering::Relaxed)
-                .is_err()
+    fn compile_now(&self) {
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.compile_version();
+        self.busy.store(false, Ordering::Release);
+    }
+
+    fn compile_version(&self) {
+        let (Some(&(base, len)), Some(slots)) = (self.code.get(), self.slots.get()) else {
+            return;
+        };
+        if self.state.load(Ordering::Acquire) == OFF
+            || self.versions.load(Ordering::Relaxed) >= MAX_VERSIONS
         {
             return;
         }
-        let (Some(&(base, len)), Some(slots)) = (self.code.get(), self.slots.get()) else {
-            self.state.store(from, Ordering::Release);
-            return;
-        };
         // SAFETY: `set_code` recorded the module's instruction array, which is never moved or
         // freed while code may run in it.
         let code = unsafe { std::slice::from_raw_parts(base as *const Instr, len) };
-        let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         let whole = hot_threshold() == 0;
         let hot = |slot: u32| {
-            whole
-                || slots
-                    .get(slot as usize)
-                    .is_some_and(|s| s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
+            slots.get(slot as usize).is_some_and(|s| {
+                s.flags.load(Ordering::Relaxed) & SLOT_COMPILED == 0
+                    && (whole || s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
+            })
         };
+        // From now on the count is of entries the code does not cover.
+        self.hits.store(0, Ordering::Relaxed);
+        let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         let started = std::time::Instant::now();
         // Cranelift reports bad input as errors; a panic inside it would be its bug, and
         // must not take the scheduler down: the module then stays interpreted.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             compile::compile(code, self, &hot)
         }));
+        let debug = std::env::var_os("ERTS_JIT_DEBUG").is_some();
         match result {
             Ok(Ok(compile::Compiled {
                 f,
@@ -284,7 +292,7 @@ impl JitModule {
                 compiled,
                 instructions,
             })) => {
-                if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
+                if debug {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
                         .map(|m| m.name.name());
@@ -295,46 +303,44 @@ impl JitModule {
                         started.elapsed().as_micros()
                     );
                 }
-                self.native.store(f as usize, Ordering::Release);
                 for (k, s) in slots.iter().enumerate() {
+                    if !compiled.get(k).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    s.native.store(f as usize, Ordering::Release);
                     let flags = if enter.get(k).copied().unwrap_or(false) {
                         SLOT_ENTER | SLOT_COMPILED
-                    } else if compiled.get(k).copied().unwrap_or(false) {
-                        SLOT_COMPILED
                     } else {
-                        0
+                        SLOT_COMPILED
                     };
                     s.flags.store(flags, Ordering::Release);
                 }
-                // From now on the count is of entries the code does not cover.
-                self.hits.store(0, Ordering::Relaxed);
-                let _ = self.state.compare_exchange(
-                    COMPILING,
-                    READY,
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                );
+                let _ =
+                    self.state
+                        .compare_exchange(COLD, READY, Ordering::AcqRel, Ordering::Relaxed);
+            }
+            // Nothing hot without machine code yet (entries into slots not worth
+            // entering, say): nothing to do until more entries are counted.
+            Ok(Err(compile::JitError::NoEntries)) => {
+                self.versions.fetch_sub(1, Ordering::Relaxed);
             }
             Ok(Err(e)) => {
-                if std::env::var_os("ERTS_JIT_DEBUG").is_some() {
+                if debug {
                     eprintln!("jit: module not compiled: {e}");
                 }
-                self.disable_unless_compiled(from);
+                self.give_up();
             }
-            Err(_) => self.disable_unless_compiled(from),
+            Err(_) => self.give_up(),
         }
     }
 
-    /// After a failed compilation from state `from`: a module with machine code keeps it
-    /// (and compiles no more), one without stays interpreted.
-    fn disable_unless_compiled(&self, from: u8) {
-        if from == READY {
-            self.versions.store(MAX_VERSIONS, Ordering::Relaxed);
-            let _ =
-                self.state
-                    .compare_exchange(COMPILING, READY, Ordering::AcqRel, Ordering::Relaxed);
-        } else {
+    /// After a failed compilation: a module without machine code stays interpreted; one
+    /// with some keeps it and compiles no more.
+    fn give_up(&self) {
+        if self.state.load(Ordering::Acquire) == COLD {
             self.disable();
+        } else {
+            self.versions.store(MAX_VERSIONS, Ordering::Relaxed);
         }
     }
 }
@@ -434,9 +440,24 @@ fn exit_counts() -> &'static parking_lot::Mutex<std::collections::HashMap<String
 fn record_exit(pc: *const Instr) {
     // SAFETY: machine code returns addresses of loaded (never freed) instructions.
     let ins = unsafe { &*pc };
-    let name: String = format!("{ins:?}")
+    let mut name: String = format!("{ins:?}")
         .chars()
         .take_while(|c| c.is_alphanumeric())
         .collect();
+    if let Instr::JitEnter { jit, slot } = ins {
+        // Why the interpreter goes on there.
+        let why = match jit.state.load(Ordering::Relaxed) {
+            COLD => "module cold",
+            OFF => "module not compiled",
+            _ => match jit.slots.get().and_then(|s| s.get(*slot as usize)) {
+                Some(s) if s.flags.load(Ordering::Relaxed) & SLOT_ENTER != 0 => "entered (a yield)",
+                Some(s) if s.flags.load(Ordering::Relaxed) & SLOT_COMPILED != 0 => {
+                    "not worth entering"
+                }
+                _ => "function not compiled",
+            },
+        };
+        name = format!("{name} ({why})");
+    }
     *exit_counts().lock().entry(name).or_insert(0) += 1;
 }
