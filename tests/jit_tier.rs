@@ -73,7 +73,10 @@ fn run_lines(
         .arg("-pa")
         .arg(dir)
         .args(["-s", "jit_probe", fun])
-        .env("ERTS_JIT_DEBUG", "1");
+        .env("ERTS_JIT_DEBUG", "1")
+        // Compilations on the process's own thread: done before the program goes on, so
+        // that a short program's output lists them.
+        .env("ERTS_JIT_SYNC", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -183,6 +183,11 @@ fn machine_code_is_freed_with_its_instance() {
         let compiled = inst.enter(|| {
             erts::runtime::start_bare(&opts, 2).expect("start");
             assert!(run("work", &[]), "round {round}: the work ran");
+            // The compiler thread compiles while the work goes on: wait for its code.
+            let t0 = std::time::Instant::now();
+            while live() == baseline && t0.elapsed() < std::time::Duration::from_secs(10) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
             live()
         });
         assert!(

@@ -1,4 +1,5 @@
-//! The code generator: one module's instructions to one Cranelift function.
+//! The code generator: the chosen functions of one module (a version) to one Cranelift
+//! function.
 //!
 //! The function takes a [`JitCtx`] and the slot of the `JitEnter` to start at. Each reachable
 //! instruction becomes a block; an instruction this generator does not handle, or one whose

@@ -1,11 +1,15 @@
-//! The native-code tier (OTP's BeamAsm plays this part): hot modules are compiled from their
-//! loaded instructions (`emu::instr::Instr`) to machine code with Cranelift.
+//! The native-code tier (OTP's BeamAsm plays this part): the hot functions of a module are
+//! compiled from their loaded instructions (`emu::instr::Instr`) to machine code with
+//! Cranelift.
 //!
 //! How the tiers meet:
 //! - With the tier on, the loader puts an [`Instr::JitEnter`] at every function entry and after
-//!   every call (the return addresses). The interpreter counts the entries it executes per
-//!   module; past [`hot_threshold`] calls it compiles the module (`compile.rs`), and from then
-//!   on a `JitEnter` runs the module's machine code ([`run`]).
+//!   every call (the return addresses), each with a slot number. The interpreter counts the
+//!   entries it executes per slot and per module; past [`hot_threshold`] entries the
+//!   module's hot functions are compiled (`compile.rs`) into a version, on the instance's
+//!   compiler thread while the process goes on interpreted; functions that get hot later
+//!   make further versions (see [`JitModule`]). From then on a `JitEnter` whose slot has
+//!   machine code runs it ([`run`]).
 //! - Machine code works on the same state as the interpreter, in the same layout: X registers
 //!   in `Process::x`, the stack (Y registers and return addresses, which stay instruction
 //!   addresses) in `Process::stack`, the heap's top in its block; [`ctx::JitCtx`] carries their
@@ -16,9 +20,9 @@
 //!   instruction itself and goes on until the next `JitEnter`. Instructions not compiled at
 //!   all leave the same way. So the interpreter stays the reference for every slow path:
 //!   exceptions, garbage collection, bignums, yielding, tracing.
-//! - Local calls and returns into the same module are jumps inside one machine-code function
-//!   per module; a call or return elsewhere leaves to [`run`], which goes straight on into the
-//!   target module's machine code when it has some.
+//! - Local calls and returns into the same version are jumps inside its machine-code
+//!   function; a call or return elsewhere leaves to [`run`], which goes straight on into the
+//!   machine code covering the target when there is some.
 
 mod compile;
 pub mod ctx;
@@ -226,7 +230,7 @@ impl JitModule {
     /// Counts an entry the interpreter executed at `slot`; compiles the functions that have
     /// become hot when no machine code covers the slot and enough such entries were made.
     #[inline]
-    pub fn tick(&self, slot: u32) {
+    pub fn tick(&'static self, slot: u32) {
         let state = self.state.load(Ordering::Relaxed);
         if state == OFF {
             return;
@@ -245,13 +249,24 @@ impl JitModule {
         }
     }
 
-    /// Compiles the functions that are hot and have no machine code yet, unless another
-    /// thread is compiling this module.
+    /// Has the functions that are hot and have no machine code yet compiled, unless this
+    /// module is being compiled already: by the instance's compiler thread, so that the
+    /// process that made the module hot goes on (interpreted) meanwhile, or at once on this
+    /// thread with `ERTS_JIT_SYNC` set or a threshold of 0.
     #[cold]
-    fn compile_now(&self) {
+    fn compile_now(&'static self) {
         if self.busy.swap(true, Ordering::AcqRel) {
             return;
         }
+        if !compile_in_background() || !compiler::queue(self) {
+            self.compile_version();
+            self.busy.store(false, Ordering::Release);
+        }
+    }
+
+    /// Compiles a version now and lets the next compilation of this module start (the
+    /// compiler thread's job).
+    fn compile_queued(&self) {
         self.compile_version();
         self.busy.store(false, Ordering::Release);
     }
@@ -341,6 +356,85 @@ impl JitModule {
             self.disable();
         } else {
             self.versions.store(MAX_VERSIONS, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether compilations run on the instance's compiler thread (not with `ERTS_JIT_SYNC`
+/// set, nor with a threshold of 0, where a module called is to run as machine code from its
+/// first call on).
+fn compile_in_background() -> bool {
+    static B: OnceLock<bool> = OnceLock::new();
+    *B.get_or_init(|| std::env::var_os("ERTS_JIT_SYNC").is_none() && hot_threshold() > 0)
+}
+
+/// The instance's compiler thread (`jit-compiler`): it compiles the modules queued by
+/// [`JitModule::compile_now`] one after the other, and ends when the instance stops.
+mod compiler {
+    use super::JitModule;
+    use parking_lot::{Condvar, Mutex};
+    use std::collections::VecDeque;
+
+    #[derive(Default)]
+    struct Queue {
+        jobs: Mutex<(VecDeque<&'static JitModule>, bool)>,
+        wake: Condvar,
+    }
+
+    /// The queue, with its thread started on first use; `None` when the thread could not
+    /// be started.
+    fn queue_of() -> Option<&'static Queue> {
+        static Q: crate::instance::InstanceLocal<Option<Queue>> =
+            crate::instance::InstanceLocal::new();
+        Q.get_or_init(|| {
+            let started = crate::instance::spawn_thread("jit-compiler".into(), 8 << 20, run);
+            if started.is_err() {
+                return None;
+            }
+            crate::instance::on_stop(|| {
+                if let Some(q) = queue_of() {
+                    q.jobs.lock().1 = true;
+                    q.wake.notify_all();
+                }
+            });
+            Some(Queue::default())
+        })
+        .as_ref()
+    }
+
+    /// Queues `m` for compilation; false when there is no compiler thread (the caller
+    /// compiles it itself).
+    pub(super) fn queue(m: &'static JitModule) -> bool {
+        let Some(q) = queue_of() else {
+            return false;
+        };
+        let mut jobs = q.jobs.lock();
+        if jobs.1 {
+            return false;
+        }
+        jobs.0.push_back(m);
+        q.wake.notify_one();
+        true
+    }
+
+    fn run() {
+        let Some(q) = queue_of() else {
+            return;
+        };
+        loop {
+            let m = {
+                let mut jobs = q.jobs.lock();
+                loop {
+                    if jobs.1 {
+                        return;
+                    }
+                    if let Some(m) = jobs.0.pop_front() {
+                        break m;
+                    }
+                    q.wake.wait(&mut jobs);
+                }
+            };
+            m.compile_queued();
         }
     }
 }
