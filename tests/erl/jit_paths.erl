@@ -44,6 +44,9 @@ main() ->
     D([tagged(B) || B <- [<<1, 0, 7, 9>>, <<2, 0, 7, 9>>, <<1, 0>>, <<>>, <<1:1>>, <<3, 1:2>>]]),
     D(walk(<<1, 2, 3, 4, 5, 6, 7>>, [])),
     D(maps_paths()),
+    Big = binary:copy(<<"abc">>, 100),
+    <<_:5/binary, Sub:20/binary, _/binary>> = Big,
+    D([bsize(B) || B <- [<<>>, <<1, 2, 3>>, Big, Sub, <<1:3>>, <<7:12>>, atom, 42, [1]]]),
     D(fun_paths()),
     D([setrec(R) || R <- [{r, 1, 2, 3, 4}, {r, a, b, c, d}]]),
     Self = self(),
@@ -174,3 +177,5 @@ setrec({r, A, B, C, D}) ->
     R = setelement(2, {r, A, B, C, D}, {A}),
     R2 = setelement(3, setelement(4, R, {C}), {B}),
     {R2, element(5, R2) =:= D}.
+
+bsize(B) -> try byte_size(B) catch error:R -> R end.

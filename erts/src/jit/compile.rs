@@ -1503,7 +1503,18 @@ impl<'a> Gen<'a> {
                         .iter()
                         .map(|s| self.get(*s))
                         .collect();
+                    let join = self.b.create_block();
+                    self.b.append_block_param(join, types::I64);
+                    if export.mfa.module == crate::atom::ERLANG
+                        && export.mfa.function == crate::atom::atom("byte_size")
+                        && *arity == 1
+                    {
+                        self.byte_size_inline(vals[0], join);
+                    }
                     let r = self.bif_call(bif, &vals, *fail, i);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                    self.b.switch_to_block(join);
+                    let r = self.b.block_params(join)[0];
                     self.put(*dst, r);
                     self.goto(i + 1);
                 }
@@ -2054,6 +2065,29 @@ impl<'a> Gen<'a> {
             }
             _ => self.no_code(i),
         }
+    }
+
+    /// `byte_size/1` of a heap or refc binary (the size word) goes to `join` with the
+    /// result; anything else continues in a new block (the BIF's path).
+    fn byte_size_inline(&mut self, v: Value, join: Block) {
+        let slow = self.b.create_block();
+        let boxed = self.tag_is(v, 3, 2);
+        let check = self.b.create_block();
+        self.b.ins().brif(boxed, check, &[], slow, &[]);
+        self.b.switch_to_block(check);
+        let h = self.header(v);
+        let heap = self.tag_is(h, 0x3F, subtag::HEAP_BINARY as i64);
+        let refc = self.tag_is(h, 0x3F, subtag::REFC_BINARY as i64);
+        let bytes = self.b.ins().bor(heap, refc);
+        let fast = self.b.create_block();
+        self.b.ins().brif(bytes, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let p = self.b.ins().band_imm_s(v, !3i64);
+        let n = self.load_at(p, W);
+        let t = self.b.ins().ishl_imm_s(n, 4);
+        let t = self.b.ins().bor_imm_s(t, 0xF);
+        self.b.ins().jump(join, &[BlockArg::Value(t)]);
+        self.b.switch_to_block(slow);
     }
 
     /// The native function whose `call_nif` instruction is at `nif` through
