@@ -139,31 +139,30 @@ fn counts(line: &str) -> (usize, usize, u32) {
 #[test]
 fn hot_functions_compile_in_versions() {
     let dir = compiled_dir("versions");
+    // The versions of `jit_probe` compiled by a run of `main_phases` with `env`, after
+    // checking its output.
+    let versions = |env: &[(&str, &str)]| -> Vec<(usize, usize, u32)> {
+        let (out, lines) = run_lines(&dir, "main_phases", &[], env);
+        assert_eq!(out, "14997\n100000\n27\n");
+        lines
+            .iter()
+            .filter(|l| l.starts_with("jit_probe "))
+            .map(|l| counts(l))
+            .collect()
+    };
     // `loop_a` gets hot first: the first version holds it and not `loop_b`, `step` or
     // `never_called`. Then `loop_b` and `step` get hot: a second version compiles them
     // (only them). `never_called` is never compiled.
-    let (out, lines) = run_lines(&dir, "main_phases", &[], &[]);
-    assert_eq!(out, "14997\n100000\n27\n");
-    let ours: Vec<(usize, usize, u32)> = lines
-        .iter()
-        .filter(|l| l.starts_with("jit_probe "))
-        .map(|l| counts(l))
-        .collect();
-    assert_eq!(ours.len(), 2, "{lines:?}");
+    let ours = versions(&[]);
+    assert_eq!(ours.len(), 2, "{ours:?}");
     let (k1, n, v1) = ours[0];
     let (k2, n2, v2) = ours[1];
-    assert_eq!((v1, v2, n), (1, 2, n2), "{lines:?}");
-    assert!(k1 > 0 && k2 > 0 && k1 + k2 < n, "{lines:?}");
+    assert_eq!((v1, v2, n), (1, 2, n2), "{ours:?}");
+    assert!(k1 > 0 && k2 > 0 && k1 + k2 < n, "{ours:?}");
     // With a zero threshold the whole module is compiled at its first call, once.
-    let (out, lines) = run_lines(&dir, "main_phases", &[], &[("ERTS_JIT_THRESHOLD", "0")]);
-    assert_eq!(out, "14997\n100000\n27\n");
-    let ours: Vec<(usize, usize, u32)> = lines
-        .iter()
-        .filter(|l| l.starts_with("jit_probe "))
-        .map(|l| counts(l))
-        .collect();
-    assert_eq!(ours.len(), 1, "{lines:?}");
-    assert_eq!(ours[0].0, ours[0].1, "{lines:?}");
+    let ours = versions(&[("ERTS_JIT_THRESHOLD", "0")]);
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert_eq!(ours[0].0, ours[0].1, "{ours:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

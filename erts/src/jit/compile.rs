@@ -1750,26 +1750,7 @@ impl<'a> Gen<'a> {
                     self.b
                         .ins()
                         .load(types::I8, mem(), c, offset_of!(JitCtx, yield_now) as i32);
-                let go = self.b.create_block();
-                let stop = self.b.create_block();
-                self.b.ins().brif(y, stop, &[], go, &[]);
-                self.b.set_cold_block(stop);
-                self.b.switch_to_block(stop);
-                if tail {
-                    let sp = self.b.use_var(self.sp);
-                    let sp = self.b.ins().iadd_imm_s(sp, -W);
-                    self.b.def_var(self.sp, sp);
-                    let cp = self.load_at(sp, 0);
-                    self.exit_to(cp);
-                } else {
-                    self.exit_at(i + 1);
-                }
-                self.b.switch_to_block(go);
-                if tail {
-                    self.ret();
-                } else {
-                    self.goto(i + 1);
-                }
+                self.end_call(i, tail, y);
             }
             Instr::BsStartMatch { .. }
             | Instr::BsGetPosition { .. }
@@ -2145,12 +2126,19 @@ impl<'a> Gen<'a> {
             .b
             .ins()
             .icmp_imm_s(IntCC::SignedLessThanOrEqual, reds, 0);
+        self.end_call(i, tail, over);
+    }
+
+    /// After a call made at `i` from machine code returned (its value in `x0`): when
+    /// `stop`, the slice is over and the process resumes at the return address (popped for
+    /// a `tail` call, whose caller's frame is gone; `i + 1` otherwise); else the call
+    /// returns (`tail`) or goes on at `i + 1`.
+    fn end_call(&mut self, i: usize, tail: bool, stop: Value) {
         let go = self.b.create_block();
-        let stop = self.b.create_block();
-        self.b.ins().brif(over, stop, &[], go, &[]);
-        self.b.set_cold_block(stop);
-        self.b.switch_to_block(stop);
-        // The slice is over: resume at the return address.
+        let over = self.b.create_block();
+        self.b.ins().brif(stop, over, &[], go, &[]);
+        self.b.set_cold_block(over);
+        self.b.switch_to_block(over);
         if tail {
             let sp = self.b.use_var(self.sp);
             let sp = self.b.ins().iadd_imm_s(sp, -W);

@@ -177,7 +177,6 @@ pub extern "C" fn bs_match_pure(pc: u64, c: u64, size: u64) -> u64 {
     let ins = unsafe { &*(pc as *const Instr) };
     let (c, size) = (Term(c), Term(size));
     let value = |v: Option<Term>| v.map_or(FAILED, |t| t.0);
-    let test = |ok: bool| if ok { PASSED } else { FAILED };
     catch_unwind(|| match ins {
         Instr::BsGetInteger { unit, flags, .. } => {
             match size.as_small().and_then(|s| usize::try_from(s).ok()) {
@@ -188,18 +187,7 @@ pub extern "C" fn bs_match_pure(pc: u64, c: u64, size: u64) -> u64 {
                 _ => LEAVE,
             }
         }
-        Instr::BsSkipBits { unit, .. } => test(bs::skip_bits(c, size, *unit)),
-        Instr::BsTestUnit { unit, .. } => {
-            test(*unit == 0 || bs::remaining(c) % *unit as usize == 0)
-        }
-        Instr::BsMatchString { bits, data, .. } => test(bs::match_string(c, *bits as usize, data)),
-        Instr::BsGetUtf8 { .. } => value(bs::get_utf8(c)),
-        Instr::BsGetUtf16 { flags, .. } => value(bs::get_utf16(c, *flags)),
-        Instr::BsGetUtf32 { flags, .. } => value(bs::get_utf32(c, *flags)),
-        Instr::BsSkipUtf8 { .. } => test(bs::get_utf8(c).is_some()),
-        Instr::BsSkipUtf16 { flags, .. } => test(bs::get_utf16(c, *flags).is_some()),
-        Instr::BsSkipUtf32 { flags, .. } => test(bs::get_utf32(c, *flags).is_some()),
-        _ => LEAVE,
+        other => bs_match_no_heap(other, c, size).unwrap_or(LEAVE),
     })
     .unwrap_or(LEAVE)
 }
@@ -404,21 +392,32 @@ pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) 
             Instr::BsGetBinary { unit, .. } => {
                 value(bs::get_binary(&mut proc.heap, c, size, *unit))
             }
-            Instr::BsSkipBits { unit, .. } => test(bs::skip_bits(c, size, *unit)),
             Instr::BsTestTail { bits, .. } => test(bs::remaining(c) == *bits as usize),
-            Instr::BsTestUnit { unit, .. } => {
-                test(*unit == 0 || bs::remaining(c) % *unit as usize == 0)
-            }
-            Instr::BsMatchString { bits, data, .. } => {
-                test(bs::match_string(c, *bits as usize, data))
-            }
-            Instr::BsGetUtf8 { .. } => value(bs::get_utf8(c)),
-            Instr::BsGetUtf16 { flags, .. } => value(bs::get_utf16(c, *flags)),
-            Instr::BsGetUtf32 { flags, .. } => value(bs::get_utf32(c, *flags)),
-            Instr::BsSkipUtf8 { .. } => test(bs::get_utf8(c).is_some()),
-            Instr::BsSkipUtf16 { flags, .. } => test(bs::get_utf16(c, *flags).is_some()),
-            Instr::BsSkipUtf32 { flags, .. } => test(bs::get_utf32(c, *flags).is_some()),
-            _ => LEAVE,
+            other => bs_match_no_heap(other, c, size).unwrap_or(LEAVE),
         })
     }
+}
+
+/// The bit-syntax matching instructions that neither allocate nor read a size operand
+/// (`bs_skip_bits` reads it as given): what [`bs_match`] gives for them, `None` for the
+/// others.
+fn bs_match_no_heap(ins: &crate::emu::instr::Instr, c: Term, size: Term) -> Option<u64> {
+    use crate::emu::bs;
+    use crate::emu::instr::Instr;
+    let value = |v: Option<Term>| v.map_or(FAILED, |t| t.0);
+    let test = |ok: bool| if ok { PASSED } else { FAILED };
+    Some(match ins {
+        Instr::BsSkipBits { unit, .. } => test(bs::skip_bits(c, size, *unit)),
+        Instr::BsTestUnit { unit, .. } => {
+            test(*unit == 0 || bs::remaining(c) % *unit as usize == 0)
+        }
+        Instr::BsMatchString { bits, data, .. } => test(bs::match_string(c, *bits as usize, data)),
+        Instr::BsGetUtf8 { .. } => value(bs::get_utf8(c)),
+        Instr::BsGetUtf16 { flags, .. } => value(bs::get_utf16(c, *flags)),
+        Instr::BsGetUtf32 { flags, .. } => value(bs::get_utf32(c, *flags)),
+        Instr::BsSkipUtf8 { .. } => test(bs::get_utf8(c).is_some()),
+        Instr::BsSkipUtf16 { flags, .. } => test(bs::get_utf16(c, *flags).is_some()),
+        Instr::BsSkipUtf32 { flags, .. } => test(bs::get_utf32(c, *flags).is_some()),
+        _ => return None,
+    })
 }
