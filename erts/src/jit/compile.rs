@@ -1957,29 +1957,13 @@ impl<'a> Gen<'a> {
                 self.branch(ok, i + 1, *fail);
             }
             Instr::CallFun { arity } | Instr::CallFun2 { arity, .. } => {
-                // Funs of this runtime with loaded code; anything else leaves.
                 let fun = match &code[i] {
                     Instr::CallFun2 { fun, .. } => self.get(*fun),
                     _ => self.get_x(*arity),
                 };
-                let reds = self.reds_ok();
-                self.guard(reds, i);
                 let room = self.stack_room(1);
                 self.guard(room, i);
-                let n = self.iconst(*arity as i64);
-                // The helper writes X registers only: the context goes in as it is.
-                let c = self.ctx;
-                let target = self.call_rt(
-                    helpers::fun_target as *const () as usize,
-                    &[c, fun, n],
-                    false,
-                );
-                self.result_or_fail(target, 0, i);
-                let cp = self.iconst(self.pc_of(i + 1));
-                self.push(cp);
-                self.charge_call();
-                self.b.def_var(self.ret_pc, target);
-                self.b.ins().jump(self.dispatch, &[]);
+                self.call_fun(i, fun, *arity, None);
             }
             Instr::CallFunLast {
                 arity,
@@ -1987,21 +1971,7 @@ impl<'a> Gen<'a> {
                 dealloc,
             } => {
                 let fun = self.get(*fun);
-                let reds = self.reds_ok();
-                self.guard(reds, i);
-                let n = self.iconst(*arity as i64);
-                // The helper writes X registers only: the context goes in as it is.
-                let c = self.ctx;
-                let target = self.call_rt(
-                    helpers::fun_target as *const () as usize,
-                    &[c, fun, n],
-                    false,
-                );
-                self.result_or_fail(target, 0, i);
-                self.drop_words(*dealloc as i64);
-                self.charge_call();
-                self.b.def_var(self.ret_pc, target);
-                self.b.ins().jump(self.dispatch, &[]);
+                self.call_fun(i, fun, *arity, Some(*dealloc as i64));
             }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 let tag = self.iconst(Term::catch(*handler).0 as i64);
@@ -2127,6 +2097,33 @@ impl<'a> Gen<'a> {
             .ins()
             .icmp_imm_s(IntCC::SignedLessThanOrEqual, reds, 0);
         self.end_call(i, tail, over);
+    }
+
+    /// A call at `i` of `fun` with `arity` arguments: a fun of this runtime whose code is
+    /// loaded is entered (a body call pushes the return address; a tail call drops
+    /// `dealloc` words of the caller's frame); anything else leaves.
+    fn call_fun(&mut self, i: usize, fun: Value, arity: u32, dealloc: Option<i64>) {
+        let reds = self.reds_ok();
+        self.guard(reds, i);
+        let n = self.iconst(arity as i64);
+        // The helper writes X registers only: the context goes in as it is.
+        let c = self.ctx;
+        let target = self.call_rt(
+            helpers::fun_target as *const () as usize,
+            &[c, fun, n],
+            false,
+        );
+        self.result_or_fail(target, 0, i);
+        match dealloc {
+            None => {
+                let cp = self.iconst(self.pc_of(i + 1));
+                self.push(cp);
+            }
+            Some(words) => self.drop_words(words),
+        }
+        self.charge_call();
+        self.b.def_var(self.ret_pc, target);
+        self.b.ins().jump(self.dispatch, &[]);
     }
 
     /// After a call made at `i` from machine code returned (its value in `x0`): when
