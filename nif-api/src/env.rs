@@ -131,12 +131,37 @@ fn run(env: &mut ErlNifEnv, callee: &NifCallee, args: &[Term]) -> ERL_NIF_TERM {
 }
 
 /// The hook `erts` calls for `Instr::CallNif` on a normal scheduler: runs the C function with
-/// an environment bound to `proc`, turns a pending exception into a failure, and hands a
-/// scheduled continuation to `erts`.
+/// an environment bound to `proc` and returns its value, or what the call comes to
+/// otherwise ([`call_outcome`]).
 pub(crate) fn call_nif(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> BifResult {
     let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
     // (A scheduler thread: `enif_thread_type` knows it by its scheduler id.)
     let r = run(&mut env, callee, args);
+    if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
+        return Ok(Term(r));
+    }
+    call_outcome(proc, &mut env, r)
+}
+
+/// The hook machine code calls (`erts::nif::NifFastHook`): as [`call_nif`], with the value
+/// as a word, or 0 and the outcome left in `Process::nif_pending` for the `call_nif`
+/// instruction.
+pub(crate) fn call_nif_fast(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> u64 {
+    let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
+    let r = run(&mut env, callee, args);
+    if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
+        return r;
+    }
+    proc.nif_pending = Some(call_outcome(proc, &mut env, r));
+    0
+}
+
+/// What a call that returned `r` in `env` comes to when it did not simply return a value:
+/// a pending exception as a failure, a continuation scheduled with `enif_schedule_nif`
+/// handed to `erts` (in `Process::nif_continuation`), or `badarg` for THE_NON_VALUE
+/// without an exception (as OTP).
+#[cold]
+fn call_outcome(proc: &mut Process, env: &mut ErlNifEnv, r: ERL_NIF_TERM) -> BifResult {
     if !env.exception.is_none() {
         return Err(Fail::error(env.exception));
     }
@@ -144,33 +169,8 @@ pub(crate) fn call_nif(proc: &mut Process, callee: &NifCallee, args: &[Term]) ->
         proc.nif_continuation = Some(next);
         return Ok(Term::NIL);
     }
-    if r == 0 {
-        // THE_NON_VALUE without an exception: OTP raises badarg.
-        return Err(Fail::badarg());
-    }
-    Ok(Term(r))
-}
-
-/// The hook machine code calls (`erts::nif::NifFastHook`): as [`call_nif`], with the value
-/// as a word, or 0 and the outcome left in `Process::nif_pending` for the `call_nif`
-/// instruction (an exception, or a continuation to follow).
-pub(crate) fn call_nif_fast(proc: &mut Process, callee: &NifCallee, args: &[Term]) -> u64 {
-    let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
-    let r = run(&mut env, callee, args);
-    if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
-        return r;
-    }
-    let pending = if !env.exception.is_none() {
-        Err(Fail::error(env.exception))
-    } else if let Some(next) = env.scheduled.take() {
-        proc.nif_continuation = Some(next);
-        Ok(Term::NIL)
-    } else {
-        // THE_NON_VALUE without an exception: OTP raises badarg.
-        Err(Fail::badarg())
-    };
-    proc.nif_pending = Some(pending);
-    0
+    debug_assert_eq!(r, 0);
+    Err(Fail::badarg())
 }
 
 /// The hook the dirty schedulers call: runs the C function for the process `self_pid` with

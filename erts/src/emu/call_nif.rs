@@ -26,7 +26,7 @@ pub(super) enum NifStep {
 }
 
 /// Arguments copied to the stack for the common call (more go through the general path).
-pub(crate) const FAST_ARGS: usize = 8;
+const FAST_ARGS: usize = 8;
 
 /// Runs the `call_nif` instruction at `pc` for the function `data` of `export`.
 #[inline(always)]
@@ -47,8 +47,35 @@ pub(super) fn call(
     }
 }
 
-/// The common call: a normal function of up to [`FAST_ARGS`] arguments called afresh.
-/// `None` (nothing done) for any other call.
+/// Whether calls of `data` (the function of `export`) can take the common path: a normal
+/// function of up to [`FAST_ARGS`] arguments (machine code calls only those itself).
+#[inline(always)]
+pub(crate) fn common_callee(export: &Export, data: NifData) -> bool {
+    export.mfa.arity as usize <= FAST_ARGS && data.0.dirty.is_none()
+}
+
+/// Starts the common call (see [`common_callee`]) of a function called afresh: charges its
+/// reduction, records the call, and gives its arguments. `None` (nothing done) for any
+/// other call.
+#[inline(always)]
+fn start_common(
+    proc: &mut Process,
+    pc: *const Instr,
+    export: &'static Export,
+    data: NifData,
+    reds: &mut i64,
+) -> Option<[Term; FAST_ARGS]> {
+    if !common_callee(export, data) || proc.nif_resume != NifResume::Start {
+        return None;
+    }
+    let args = copy_args(proc, export.mfa.arity as usize);
+    *reds -= 1;
+    proc.pc = pc;
+    proc.nif_reds_left = *reds;
+    Some(args)
+}
+
+/// The common call (see [`start_common`]); `None` (nothing done) for any other call.
 #[inline(always)]
 fn call_common(
     proc: &mut Process,
@@ -57,17 +84,11 @@ fn call_common(
     data: NifData,
     reds: &mut i64,
 ) -> Option<BifResult> {
-    let n = export.mfa.arity as usize;
-    if n > FAST_ARGS || data.0.dirty.is_some() || proc.nif_resume != NifResume::Start {
-        return None;
-    }
-    let args = copy_args(proc, n);
-    *reds -= 1;
-    proc.pc = pc;
-    proc.nif_reds_left = *reds;
+    let args = start_common(proc, pc, export, data, reds)?;
+    let args = &args[..export.mfa.arity as usize];
     Some(match data.0.builtin {
-        Some(f) => f(proc, &args[..n]),
-        None => (crate::nif::hook())(proc, data.0, &args[..n]),
+        Some(f) => f(proc, args),
+        None => (crate::nif::hook())(proc, data.0, args),
     })
 }
 
@@ -133,15 +154,10 @@ pub(crate) fn call_from_machine_code(
     };
     if data.0.builtin.is_none() {
         if let Some(fast) = crate::nif::fast_hook() {
-            let n = export.mfa.arity as usize;
-            if n > FAST_ARGS || data.0.dirty.is_some() || proc.nif_resume != NifResume::Start {
+            let Some(args) = start_common(proc, pc, export, *data, reds) else {
                 return MachineNif::NotCalled;
-            }
-            let args = copy_args(proc, n);
-            *reds -= 1;
-            proc.pc = pc;
-            proc.nif_reds_left = *reds;
-            return match fast(proc, data.0, &args[..n]) {
+            };
+            return match fast(proc, data.0, &args[..export.mfa.arity as usize]) {
                 0 => MachineNif::Pending,
                 v => MachineNif::Returned(Term(v)),
             };

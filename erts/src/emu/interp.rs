@@ -206,6 +206,13 @@ fn lbl(l: Lbl) -> *const Instr {
 /// Heap-fragment words that make a call collect (at least; or the block's size).
 const FRAGMENT_GC_WORDS: usize = 16 * 1024;
 
+/// Whether heap fragments (allocated by BIFs, NIFs and map updates outside `test_heap`)
+/// have piled up enough to collect at the end of a call or slice.
+#[inline]
+fn fragments_piled_up(proc: &Process) -> bool {
+    proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
+}
+
 /// Runs `proc` for at most `reds` reductions, adding those it used to its count and to the
 /// system's.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
@@ -214,10 +221,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     // A slice can end without reaching a call that collects (after a BIF or NIF that used
     // up the slice, say): heap fragments they allocated are collected here, with the
     // `proc.live` registers the process resumes with, as OTP collects after such calls.
-    if matches!(out, Outcome::Yield)
-        && proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
-        && proc.gc(proc.live, 0)
-    {
+    if matches!(out, Outcome::Yield) && fragments_piled_up(proc) && proc.gc(proc.live, 0) {
         out = Outcome::Killed(Term::atom(atom::KILLED));
     }
     let used = (reds - left).max(0) as u64;
@@ -276,9 +280,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // `test_heap`) have piled up, so loops without `test_heap` do not grow them without bound.
     macro_rules! call_gc {
         ($live:expr) => {
-            if proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
-                && proc.gc($live as usize, 0)
-            {
+            if fragments_piled_up(proc) && proc.gc($live as usize, 0) {
                 return Outcome::Killed(Term::atom(atom::KILLED));
             }
         };
@@ -1019,17 +1021,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 enter!(nx, live, false)
             }
             Instr::MakeFun { entry, dst, env } => {
-                let nf = env.len();
-                let p = proc.heap.alloc(2 + nf);
-                // SAFETY: `alloc` returned 2 + nf writable words.
-                unsafe {
-                    *p = Term(make_header(subtag::FUN, 1 + nf));
-                    *p.add(1) = Term(*entry as *const FunEntry as u64);
-                    for (i, s) in env.iter().enumerate() {
-                        *p.add(2 + i) = get(proc, *s);
-                    }
-                }
-                put(proc, *dst, Term::make_boxed(p));
+                let f = make_fun(proc, entry, env);
+                put(proc, *dst, f);
                 next!();
             }
             Instr::Allocate { stack, live } => {
@@ -1180,7 +1173,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::IsFunction2 { fail, src, arity } => {
                 let t = get(proc, *src);
                 let a = get(proc, *arity);
-                let ok = t.is_function() && a.as_small() == Some(fun_arity(t) as i64);
+                let ok = is_function_of_arity(t, a);
                 if ok {
                     next!();
                 }
@@ -1496,11 +1489,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     let r = tuple2!(Term::atom(atom::BADMAP), m);
                     fail_or!(*fail, Fail::error(r))
                 }
-                let kv: Vec<(Term, Term)> = pairs
-                    .iter()
-                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
-                    .collect();
-                let nm = map::put_many(&mut proc.heap, m, &kv);
+                let nm = put_map_assoc(proc, m, pairs);
                 put(proc, *dst, nm);
                 next!();
             }
@@ -1510,30 +1499,18 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
                 pairs,
             } => {
-                let mut m = get(proc, *src);
+                let m = get(proc, *src);
                 if !m.is_map() {
                     let r = tuple2!(Term::atom(atom::BADMAP), m);
                     fail_or!(*fail, Fail::error(r))
                 }
-                let kv: Vec<(Term, Term)> = pairs
-                    .iter()
-                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
-                    .collect();
-                let mut missing = None;
-                for &(k, v) in &kv {
-                    match map::update(&mut proc.heap, m, k, v) {
-                        Some(nm) => m = nm,
-                        None => {
-                            missing = Some(k);
-                            break;
-                        }
+                match put_map_exact(proc, m, pairs) {
+                    Ok(nm) => put(proc, *dst, nm),
+                    Err(k) => {
+                        let r = tuple2!(Term::atom(atom::BADKEY), k);
+                        fail_or!(*fail, Fail::error(r))
                     }
                 }
-                if let Some(k) = missing {
-                    let r = tuple2!(Term::atom(atom::BADKEY), k);
-                    fail_or!(*fail, Fail::error(r))
-                }
-                put(proc, *dst, m);
                 next!();
             }
             Instr::HasMapFields { fail, src, keys } => {
@@ -2085,6 +2062,60 @@ fn await_on_load_stub(e: &'static Export) -> *const Instr {
     }) as *const Instr
 }
 
+/// `make_fun`: a fun of `entry` whose environment is the values of `env`.
+pub(crate) fn make_fun(proc: &mut Process, entry: &'static FunEntry, env: &[Src]) -> Term {
+    let nf = env.len();
+    let p = proc.heap.alloc(2 + nf);
+    // SAFETY: `alloc` returned 2 + nf writable words.
+    unsafe {
+        *p = Term(make_header(subtag::FUN, 1 + nf));
+        *p.add(1) = Term(entry as *const FunEntry as u64);
+        for (i, s) in env.iter().enumerate() {
+            *p.add(2 + i) = get(proc, *s);
+        }
+    }
+    Term::make_boxed(p)
+}
+
+/// `put_map_assoc` on the map `m`: the map with the pairs' values.
+pub(crate) fn put_map_assoc(proc: &mut Process, m: Term, pairs: &[(Src, Src)]) -> Term {
+    let kv: smallvec::SmallVec<[(Term, Term); 8]> = pairs
+        .iter()
+        .map(|(k, v)| (get(proc, *k), get(proc, *v)))
+        .collect();
+    map::put_many(&mut proc.heap, m, &kv)
+}
+
+/// `put_map_exact` on the map `m`: the map with the pairs' values, or the first key `m`
+/// does not have.
+pub(crate) fn put_map_exact(
+    proc: &mut Process,
+    m: Term,
+    pairs: &[(Src, Src)],
+) -> Result<Term, Term> {
+    let mut m = m;
+    for (k, v) in pairs.iter() {
+        let (k, v) = (get(proc, *k), get(proc, *v));
+        m = map::update(&mut proc.heap, m, k, v).ok_or(k)?;
+    }
+    Ok(m)
+}
+
+/// Whether `t` is a fun of arity `a` (`is_function/2`).
+pub(crate) fn is_function_of_arity(t: Term, a: Term) -> bool {
+    t.is_function() && a.as_small() == Some(fun_arity(t) as i64)
+}
+
+/// Puts the environment of the fun object `fun` in the X registers `x` after `n`
+/// arguments; returns its size.
+pub(crate) fn fun_env_to_x(x: &mut [Term], fun: Term, n: usize) -> usize {
+    let nf = header_arity(fun.header()) - 1;
+    for i in 0..nf {
+        x[n + i] = Term(fun.boxed_word(2 + i));
+    }
+    nf
+}
+
 /// Sets up the X registers to call fun `fun` with `n` arguments already in `x[0..n]`; also
 /// the number of live X registers at the target (the arguments and the fun's free
 /// variables, or the error handler's three arguments).
@@ -2094,10 +2125,7 @@ fn prepare_fun_call(proc: &mut Process, fun: Term, n: usize) -> (Result<Next, Ca
         if e.arity as usize != n {
             return (Err(CallErr::Fail(badarity(proc, fun, n))), n);
         }
-        let nf = header_arity(fun.header()) - 1;
-        for i in 0..nf {
-            proc.x[n + i] = Term(fun.boxed_word(2 + i));
-        }
+        let nf = fun_env_to_x(&mut proc.x, fun, n);
         let a = e.address();
         if a.is_null() && crate::module::modules().is_loaded(e.module) {
             // The module is loaded but has no code for this fun (made by a purged version):

@@ -64,6 +64,9 @@ impl std::fmt::Display for JitError {
 const MAX_INSTRUCTIONS: usize = 60_000;
 
 const INSTR: i64 = size_of::<Instr>() as i64;
+/// The offset from a match context term (the object's address + 2, the boxed tag) of its
+/// current bit position, word 3 (the end follows it; see `emu::bs`).
+const CTX_POS_OFFSET: i32 = 3 * W as i32 - 2;
 /// Integer segments of fewer bits match small integers (`emu::bs::SMALL_INTEGER_BITS`).
 const SMALL_BITS: u64 = crate::emu::bs::SMALL_INTEGER_BITS as u64;
 const W: i64 = 8;
@@ -2006,8 +2009,7 @@ impl<'a> Gen<'a> {
                 self.goto(i + 1);
             }
             Instr::CallNif { export, data }
-                if export.mfa.arity as usize <= crate::emu::call_nif::FAST_ARGS
-                    && data.0.dirty.is_none() =>
+                if crate::emu::call_nif::common_callee(export, *data) =>
             {
                 // A native function installed before the module was compiled, reached by a
                 // local call (the return address is pushed).
@@ -2153,12 +2155,6 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The address of word `k` of the match context `c` (a boxed term: the object's address
-    /// + 2; see `emu::bs` for its words).
-    fn ctx_word_addr(&mut self, c: Value, k: i64) -> (Value, i32) {
-        (c, (k * W - 2) as i32)
-    }
-
     /// Bit-syntax instructions done in machine code: reading and setting the context's
     /// position, testing what is left, and starting a match on what is already a context.
     /// False when instruction `i` is not one of them (or its form needs the general path).
@@ -2167,8 +2163,8 @@ impl<'a> Gen<'a> {
         match &self.code[i] {
             BsGetPosition { ctx, dst } => {
                 let c = self.get(*ctx);
-                let (a, off) = self.ctx_word_addr(c, 3);
-                let pos = self.b.ins().load(types::I64, mem(), a, off);
+                let off = CTX_POS_OFFSET;
+                let pos = self.b.ins().load(types::I64, mem(), c, off);
                 let t = self.b.ins().ishl_imm_s(pos, 4);
                 let t = self.b.ins().bor_imm_s(t, 0xF);
                 self.put(*dst, t);
@@ -2179,16 +2175,16 @@ impl<'a> Gen<'a> {
                 let c = self.get(*ctx);
                 let p = self.get(*pos);
                 let v = self.b.ins().sshr_imm_s(p, 4);
-                let (a, off) = self.ctx_word_addr(c, 3);
-                self.b.ins().store(mem(), v, a, off);
+                let off = CTX_POS_OFFSET;
+                self.b.ins().store(mem(), v, c, off);
                 self.goto(i + 1);
                 true
             }
             BsTestTail { fail, ctx, bits } if *fail != 0 => {
                 let c = self.get(*ctx);
-                let (a, off) = self.ctx_word_addr(c, 3);
-                let pos = self.b.ins().load(types::I64, mem(), a, off);
-                let end = self.b.ins().load(types::I64, mem(), a, off + W as i32);
+                let off = CTX_POS_OFFSET;
+                let pos = self.b.ins().load(types::I64, mem(), c, off);
+                let end = self.b.ins().load(types::I64, mem(), c, off + W as i32);
                 let left = self.b.ins().isub(end, pos);
                 let ok = self.b.ins().icmp_imm_u(IntCC::Equal, left, *bits as i64);
                 self.branch(ok, i + 1, *fail);
@@ -2246,8 +2242,6 @@ impl<'a> Gen<'a> {
         };
         let (fail, c, size, dst): (usize, Src, Option<Src>, Option<Dst>) = match &self.code[i] {
             BsStartMatch { fail, src, dst } => (*fail, *src, None, Some(*dst)),
-            BsGetPosition { ctx, dst } => (0, *ctx, None, Some(*dst)),
-            BsSetPosition { ctx, pos } => (0, *ctx, Some(*pos), None),
             BsGetTail { ctx, dst } => (0, *ctx, None, Some(*dst)),
             BsGetInteger {
                 fail,
@@ -2333,10 +2327,7 @@ fn common_nif_entry(export: &Export) -> Option<*const Instr> {
     }
     // SAFETY: an export's address is a loaded (never freed) instruction.
     match unsafe { &*pc } {
-        Instr::CallNif { export, data }
-            if export.mfa.arity as usize <= crate::emu::call_nif::FAST_ARGS
-                && data.0.dirty.is_none() =>
-        {
+        Instr::CallNif { export, data } if crate::emu::call_nif::common_callee(export, *data) => {
             Some(pc)
         }
         _ => None,

@@ -206,8 +206,7 @@ pub extern "C" fn map_get(m: u64, k: u64) -> u64 {
 /// As `with_proc`; `pc` is the address of one of those instructions.
 pub unsafe extern "C" fn map_put(ctx: *mut JitCtx, pc: u64, m: u64) -> u64 {
     use crate::emu::instr::Instr;
-    use crate::emu::interp::get;
-    use crate::map;
+    use crate::emu::interp::{put_map_assoc, put_map_exact};
     // SAFETY: the generated code passes the address of the instruction it compiled.
     let ins = unsafe { &*(pc as *const Instr) };
     let m = Term(m);
@@ -217,23 +216,9 @@ pub unsafe extern "C" fn map_put(ctx: *mut JitCtx, pc: u64, m: u64) -> u64 {
     // SAFETY: the caller's promise.
     unsafe {
         with_proc(ctx, |proc| match ins {
-            Instr::PutMapAssoc { pairs, .. } => {
-                let kv: smallvec::SmallVec<[(Term, Term); 8]> = pairs
-                    .iter()
-                    .map(|(k, v)| (get(proc, *k), get(proc, *v)))
-                    .collect();
-                map::put_many(&mut proc.heap, m, &kv).0
-            }
+            Instr::PutMapAssoc { pairs, .. } => put_map_assoc(proc, m, pairs).0,
             Instr::PutMapExact { pairs, .. } => {
-                let mut m = m;
-                for (k, v) in pairs.iter() {
-                    let (k, v) = (get(proc, *k), get(proc, *v));
-                    match map::update(&mut proc.heap, m, k, v) {
-                        Some(nm) => m = nm,
-                        None => return LEAVE,
-                    }
-                }
-                m.0
+                put_map_exact(proc, m, pairs).map_or(LEAVE, |t| t.0)
             }
             _ => LEAVE,
         })
@@ -246,27 +231,12 @@ pub unsafe extern "C" fn map_put(ctx: *mut JitCtx, pc: u64, m: u64) -> u64 {
 /// As `with_proc`; `pc` is the address of a `make_fun` instruction.
 pub unsafe extern "C" fn make_fun(ctx: *mut JitCtx, pc: u64) -> u64 {
     use crate::emu::instr::Instr;
-    use crate::emu::interp::get;
-    use crate::term::{make_header, subtag};
     // SAFETY: the generated code passes the address of the instruction it compiled.
     let Instr::MakeFun { entry, env, .. } = (unsafe { &*(pc as *const Instr) }) else {
         return LEAVE;
     };
-    let build = |proc: &mut Process| {
-        let nf = env.len();
-        let p = proc.heap.alloc(2 + nf);
-        // SAFETY: `alloc` returned 2 + nf writable words.
-        unsafe {
-            *p = Term(make_header(subtag::FUN, 1 + nf));
-            *p.add(1) = Term(*entry as *const crate::module::FunEntry as u64);
-            for (i, s) in env.iter().enumerate() {
-                *p.add(2 + i) = get(proc, *s);
-            }
-        }
-        Term::make_boxed(p).0
-    };
     // SAFETY: the caller's promise.
-    unsafe { with_proc(ctx, build) }
+    unsafe { with_proc(ctx, |proc| crate::emu::interp::make_fun(proc, entry, env).0) }
 }
 
 /// Where a call of `fun` with `n` arguments goes, when `fun` is a fun object of arity `n`
@@ -292,16 +262,13 @@ pub unsafe extern "C" fn fun_target(ctx: *mut JitCtx, fun: u64, n: u64) -> u64 {
     // SAFETY: the caller's promise: the context's X registers are the process's, MAX_REG
     // of them.
     let x = unsafe { std::slice::from_raw_parts_mut((*ctx).x, crate::process::MAX_REG) };
-    for i in 0..nf {
-        x[n + i] = Term(fun.boxed_word(2 + i));
-    }
+    crate::emu::interp::fun_env_to_x(x, fun, n);
     a as u64
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function2`): 1 or 0.
 pub extern "C" fn is_function2(t: u64, a: u64) -> u64 {
-    let (t, a) = (Term(t), Term(a));
-    (t.is_function() && a.as_small() == Some(crate::emu::interp::fun_arity(t) as i64)) as u64
+    crate::emu::interp::is_function_of_arity(Term(t), Term(a)) as u64
 }
 
 /// A native function called with `call_ext`: `pc` is its `call_nif` instruction (the
@@ -358,7 +325,7 @@ pub unsafe extern "C" fn call_nif(ctx: *mut JitCtx, pc: u64) -> u64 {
 const PASSED: u64 = Term::NIL.0;
 
 /// One bit-syntax matching instruction (`bs_start_match`, `bs_get_*`, `bs_skip_*`,
-/// `bs_test_*`, `bs_match_string`, `bs_get/set_position`, `bs_get_tail`) at `pc`, with its
+/// `bs_test_*`, `bs_match_string`, `bs_get_tail`) at `pc`, with its
 /// context (or source) operand's value `c` and its size operand's value `size` (0 when it
 /// has none): the value it puts in its destination (or a term when it has none), or
 /// [`FAILED`] when the match fails (go to its failure label), [`LEAVE`] for anything else.
@@ -377,11 +344,6 @@ pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) 
     unsafe {
         with_proc(ctx, |proc| match ins {
             Instr::BsStartMatch { .. } => value(bs::start_match(&mut proc.heap, c)),
-            Instr::BsGetPosition { .. } => Term::small(bs::position(c) as i64).0,
-            Instr::BsSetPosition { .. } => {
-                bs::set_position(c, size.small_value() as usize);
-                PASSED
-            }
             Instr::BsGetTail { .. } => bs::get_tail(&mut proc.heap, c).0,
             Instr::BsGetInteger { unit, flags, .. } => {
                 value(bs::get_integer(&mut proc.heap, c, size, *unit, *flags))

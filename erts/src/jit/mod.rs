@@ -198,11 +198,6 @@ impl JitModule {
         let _ = self.slots.set((0..n).map(|_| Slot::default()).collect());
     }
 
-    /// Whether some of the module's functions have machine code.
-    pub fn compiled(&self) -> bool {
-        self.state.load(Ordering::Acquire) == READY
-    }
-
     /// Keeps the module in the interpreter from now on.
     pub fn disable(&self) {
         self.state.store(OFF, Ordering::Release);
@@ -259,13 +254,12 @@ impl JitModule {
             return;
         }
         if !compile_in_background() || !compiler::queue(self) {
-            self.compile_version();
-            self.busy.store(false, Ordering::Release);
+            self.compile_queued();
         }
     }
 
     /// Compiles a version now and lets the next compilation of this module start (the
-    /// compiler thread's job).
+    /// compiler thread's job, or [`Self::compile_now`]'s when it compiles in place).
     fn compile_queued(&self) {
         self.compile_version();
         self.busy.store(false, Ordering::Release);
