@@ -14,7 +14,8 @@
  *   'k' bad term spec: reports the result
  * port_control: 1 reversed echo, 2 a long reply (driver_alloc), 3 binary replies on,
  *   4 error (-1), 5 get_port_flags, 6 timer left > 0, 7 sizeq, 8 binary replies off,
- *   9 set_busy_port(0).
+ *   9 set_busy_port(0), 10 erl_drv_consume_timeslice(P) until it returns 1 (P = the first
+ *   data byte, negated with a second byte): the number of calls.
  * port_call: 1 echoes the external-format argument, 2 an invalid reply.
  * open_port command words: "fail_badarg", "fail_errno", "fail_general" make start fail.
  */
@@ -296,6 +297,26 @@ static ErlDrvSSizeT echo_control(ErlDrvData d, unsigned int cmd, char *buf, ErlD
     case 9:
         set_busy_port(e->port, 0);
         return 0;
+    case 10: {
+        /* erl_drv_consume_timeslice(buf[0] percent) until it says the slice is used up
+         * (at most 250 times): the number of calls, in decimal. */
+        int pct = len > 0 ? (unsigned char)buf[0] : 0;
+        int n = 0;
+        if (len > 1)
+            pct = -pct;
+        while (n < 250) {
+            n++;
+            if (erl_drv_consume_timeslice(e->port, pct))
+                break;
+        }
+        i = 0;
+        if (n >= 100)
+            (*rbuf)[i++] = '0' + n / 100;
+        if (n >= 10)
+            (*rbuf)[i++] = '0' + (n / 10) % 10;
+        (*rbuf)[i++] = '0' + n % 10;
+        return i;
+    }
     default:
         return -1;
     }

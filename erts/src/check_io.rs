@@ -5,10 +5,13 @@
 //! Nothing here blocks a scheduler thread.
 //!
 //! Drivers expect level-triggered events (OTP's `driver_select`): a driver may read only
-//! part of what is available and be called again. `mio` is edge-triggered, so after each
-//! event the fd is re-armed (`reregister`), which reports it again at once while it is still
-//! ready. Files that epoll refuses (regular files) are always ready, as `poll(2)` says:
-//! they are dispatched on every round until deselected.
+//! part of what is available and be called again. Fds are registered edge-triggered and
+//! one-shot (`Poller::ctl`); after its target has handled an event the fd is re-armed
+//! ([`rearm`]), which reports it again at once while it is still ready. A target may defer
+//! an event (a port whose lock is held, or whose input waits for its process): it re-arms
+//! the fd itself once it has handled it, and until then the fd wakes nobody. Files that
+//! epoll refuses (regular files) are always ready, as `poll(2)` says: they are dispatched
+//! on every round until deselected.
 //!
 //! NIF selects (`enif_select`) are one-shot instead: their target says so
 //! ([`PollTarget::one_shot`]), gets the event as the kernel reported it (readable, writable,
@@ -21,7 +24,7 @@ use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -92,7 +95,10 @@ impl Ready {
 
 /// Who is told when a selected fd is ready. Called on the poll thread.
 pub trait PollTarget: Send + Sync {
-    fn ready(&self, fd: RawFd, ready: Ready);
+    /// Handles the event; false when the target deferred it (to a thread that holds its
+    /// lock): the fd is then not re-armed here, and the target calls [`rearm`] once it has
+    /// handled the event.
+    fn ready(&self, fd: RawFd, ready: Ready) -> bool;
 
     /// Whether the target takes events one at a time (`enif_select`): it is given the
     /// event as reported (with [`Ready::error`] for errors and hang-ups), the fd is not
@@ -123,6 +129,34 @@ struct Poller {
 }
 
 const WAKE: Token = Token(usize::MAX);
+
+impl Poller {
+    /// Adds or modifies (`op`) the registration of `fd` in epoll, one-shot: after an event
+    /// the fd reports nothing more until it is re-armed (after its target handled the
+    /// event, [`rearm`]), so a port whose input waits for its process does not wake the
+    /// poll thread again for each write to the other end (OTP's `EPOLLONESHOT`). Otherwise
+    /// as `mio` registers sources: edge-triggered, with hang-ups of the other end reported.
+    fn ctl(&self, op: libc::c_int, fd: RawFd, interest: Interest) -> std::io::Result<()> {
+        let mut events = (libc::EPOLLET | libc::EPOLLONESHOT) as u32;
+        if interest.is_readable() {
+            events |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
+        }
+        if interest.is_writable() {
+            events |= libc::EPOLLOUT as u32;
+        }
+        let mut ev = libc::epoll_event {
+            events,
+            // The token `mio` gives back with the event: the fd number.
+            u64: fd as u64,
+        };
+        // SAFETY: `registry` owns a live epoll fd; `ev` is a valid event for the call.
+        let r = unsafe { libc::epoll_ctl(self.registry.as_raw_fd(), op, fd, &mut ev) };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
 
 fn poller() -> &'static Poller {
     static P: crate::instance::InstanceLocal<Poller> = crate::instance::InstanceLocal::new();
@@ -184,19 +218,14 @@ pub fn select(
         return Ok(Registered::Polled);
     };
     if !always {
-        let token = Token(fd as usize);
         let r = if known {
-            p.registry
-                .reregister(&mut SourceFd(&fd), token, interest)
-                .or_else(|_| p.registry.register(&mut SourceFd(&fd), token, interest))
+            p.ctl(libc::EPOLL_CTL_MOD, fd, interest)
+                .or_else(|_| p.ctl(libc::EPOLL_CTL_ADD, fd, interest))
         } else {
-            p.registry
-                .register(&mut SourceFd(&fd), token, interest)
+            p.ctl(libc::EPOLL_CTL_ADD, fd, interest)
                 .or_else(|e| match e.raw_os_error() {
                     // Closed and reused behind our back: epoll still knows the number.
-                    Some(libc::EEXIST) => {
-                        p.registry.reregister(&mut SourceFd(&fd), token, interest)
-                    }
+                    Some(libc::EEXIST) => p.ctl(libc::EPOLL_CTL_MOD, fd, interest),
                     _ => Err(e),
                 })
         };
@@ -244,9 +273,7 @@ pub fn deselect(fd: RawFd, which: Ready) {
             }
         }
         Some(i) if !always => {
-            let _ = p
-                .registry
-                .reregister(&mut SourceFd(&fd), Token(fd as usize), i);
+            let _ = p.ctl(libc::EPOLL_CTL_MOD, fd, i);
         }
         Some(_) => {}
     }
@@ -326,6 +353,8 @@ fn poll_thread(mut poll: Poll) {
                 if !ready.is_empty() {
                     target.ready(fd, ready);
                 }
+                // What the target left selected is reported again (one-shot registration).
+                rearm(fd);
                 continue;
             }
             // Errors and hang-ups wake both directions, as poll(2) reports them.
@@ -336,10 +365,12 @@ fn poll_thread(mut poll: Poll) {
                 error: false,
             };
             if ready.is_empty() {
+                rearm(fd);
                 continue;
             }
-            target.ready(fd, ready);
-            rearm(fd);
+            if target.ready(fd, ready) {
+                rearm(fd);
+            }
         }
         for fd in always {
             if let Some((target, interest)) = lookup(fd) {
@@ -357,14 +388,12 @@ fn poll_thread(mut poll: Poll) {
 }
 
 /// Re-arms `fd` after an event, so that it is reported again while still ready.
-fn rearm(fd: RawFd) {
+pub fn rearm(fd: RawFd) {
     let p = poller();
     let sels = p.selections.lock();
     if let Some(s) = sels.get(&fd) {
         if let (false, Some(i)) = (s.always, s.interest.interest()) {
-            let _ = p
-                .registry
-                .reregister(&mut SourceFd(&fd), Token(fd as usize), i);
+            let _ = p.ctl(libc::EPOLL_CTL_MOD, fd, i);
         }
     }
 }

@@ -132,7 +132,7 @@ impl PollTarget for NifTarget {
         true
     }
 
-    fn ready(&self, fd: RawFd, ev: Ready) {
+    fn ready(&self, fd: RawFd, ev: Ready) -> bool {
         let fired = with_table(|t| {
             let st = t.get_mut(&fd)?;
             let armed = st.armed();
@@ -164,6 +164,7 @@ impl PollTarget for NifTarget {
         for a in fired.into_iter().flatten().flatten() {
             send(a);
         }
+        true
     }
 }
 

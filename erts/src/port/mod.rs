@@ -21,10 +21,12 @@ pub mod signals;
 pub mod table;
 
 use crate::atom;
+use crate::check_io::Ready;
 use crate::process::signals::{OwnedTerm, Signal};
 use crate::term::Term;
 use driver::Driver;
 use parking_lot::{Mutex, MutexGuard};
+use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -88,6 +90,15 @@ pub struct PortCell {
     state: Mutex<PortState>,
     /// `erlang:port_set_data/2` (not a signal to the port: a table keyed by the port).
     data: Mutex<Option<OwnedTerm>>,
+    /// Poll events that came while another thread held the port lock (see
+    /// [`PortGuard`]): the holder runs them when it lets go.
+    deferred: Mutex<Vec<(RawFd, Ready)>>,
+    /// Set when `deferred` may hold events (read without its lock).
+    has_deferred: AtomicBool,
+    /// A [`Signal::PortInput`] for this port is on its way to the connected process.
+    input_signalled: AtomicBool,
+    /// This cell (for the signal that carries it).
+    me: Weak<PortCell>,
 }
 
 /// A port's locked state: the bookkeeping and the driver instance.
@@ -161,29 +172,53 @@ pub struct PortCore {
 }
 
 /// The locked state of a port. Releasing it carries out a termination the driver asked for
-/// and sends what the port has for processes.
+/// and sends what the port has for processes (under the lock, so a port's messages keep
+/// their order whichever thread produced them).
+///
+/// The poll thread does not wait for a port lock through a callback (OTP's poll thread only
+/// schedules port tasks): a poll event for a port whose lock is held is left in the port's
+/// deferred events, and the holder runs it before it lets go. The holder looks for events
+/// last thing under the lock; the poller, after recording the event, retries the lock until
+/// it gets it (and runs the event itself) or sees that a holder has taken the events, so no
+/// event is left behind and the poller waits at most for the holder's unlock.
 pub struct PortGuard<'a> {
     cell: &'a PortCell,
-    st: MutexGuard<'a, PortState>,
+    /// `None` only inside `drop`.
+    st: Option<MutexGuard<'a, PortState>>,
 }
 
 impl std::ops::Deref for PortGuard<'_> {
     type Target = PortState;
     fn deref(&self) -> &PortState {
-        &self.st
+        self.st.as_ref().expect("port guard holds the lock")
     }
 }
 
 impl std::ops::DerefMut for PortGuard<'_> {
     fn deref_mut(&mut self) -> &mut PortState {
-        &mut self.st
+        self.st.as_mut().expect("port guard holds the lock")
     }
 }
 
 impl Drop for PortGuard<'_> {
     fn drop(&mut self) {
-        self.st.after_callback(self.cell);
-        self.st.core.flush_outbox();
+        let Some(mut st) = self.st.take() else { return };
+        let cell = self.cell;
+        loop {
+            st.after_callback(cell);
+            st.core.flush_outbox();
+            // Looked at last thing under the lock: an event deferred after this look is run
+            // by the thread that deferred it (see `PortCell::hand_over`).
+            if !cell.has_deferred.load(Ordering::Acquire) {
+                return;
+            }
+            cell.has_deferred.store(false, Ordering::Release);
+            let events = std::mem::take(&mut *cell.deferred.lock());
+            for (fd, ready) in events {
+                st.poll_event(fd, ready);
+                crate::check_io::rearm(fd);
+            }
+        }
     }
 }
 
@@ -192,8 +227,16 @@ impl PortCell {
     pub fn lock(&self) -> PortGuard<'_> {
         PortGuard {
             cell: self,
-            st: self.state.lock(),
+            st: Some(self.state.lock()),
         }
+    }
+
+    /// Locks the port's state unless another thread holds it.
+    fn try_lock(&self) -> Option<PortGuard<'_>> {
+        Some(PortGuard {
+            cell: self,
+            st: Some(self.state.try_lock()?),
+        })
     }
     /// The connected process.
     pub fn connected(&self) -> u64 {
@@ -412,6 +455,9 @@ impl PortCore {
 
     /// Sends the signals of the outbox, each run of signals to one process in one step.
     fn flush_outbox(&mut self) {
+        if self.outbox.is_empty() {
+            return;
+        }
         let mut pending = std::mem::take(&mut self.outbox).into_iter().peekable();
         while let Some((to, first)) = pending.next() {
             let mut run = vec![first];
@@ -429,9 +475,10 @@ impl PortCore {
     }
 }
 
-impl crate::check_io::PollTarget for PortCell {
-    fn ready(&self, fd: std::os::fd::RawFd, ready: crate::check_io::Ready) {
-        self.with_driver(|d, core| {
+impl PortState {
+    /// Runs the driver's callbacks for a poll event.
+    fn poll_event(&mut self, fd: RawFd, ready: Ready) {
+        self.call(|d, core| {
             if ready.read {
                 d.ready_input(core, fd);
             }
@@ -439,6 +486,103 @@ impl crate::check_io::PollTarget for PortCell {
                 d.ready_output(core, fd);
             }
         });
+    }
+}
+
+impl PortCell {
+    /// Adds a poll event to the deferred ones.
+    fn defer(&self, fd: RawFd, ready: Ready) {
+        {
+            let mut d = self.deferred.lock();
+            match d.iter_mut().find(|(f, _)| *f == fd) {
+                Some((_, r)) => *r = r.with(ready),
+                None => d.push((fd, ready)),
+            }
+        }
+        self.has_deferred.store(true, Ordering::SeqCst);
+    }
+
+    /// Hands input readiness to the connected process while it is busy (running or queued):
+    /// the event waits in the deferred ones and the process gets a [`Signal::PortInput`]
+    /// (one at a time), which runs them on its scheduler when it next looks at its signals
+    /// (as OTP runs a port's input task on a scheduler). Its data would wait for it anyway;
+    /// this way the reading happens where the data is consumed, data that comes in the
+    /// meantime is read in one go, and the poll thread is not woken for each write at the
+    /// other end. False when the process is waiting (the poll thread reads at once, which is
+    /// the shortest way to wake it), gone, in a dirty call, or native: the poll thread then
+    /// runs the event itself.
+    fn input_to_owner(&self, fd: RawFd, ready: Ready) -> bool {
+        let owner = self.connected();
+        if is_port_id(owner) {
+            return false;
+        }
+        let Some(cell) = crate::process::table::table().get(owner) else {
+            return false;
+        };
+        if cell.in_dirty() || cell.native.is_some() {
+            return false;
+        }
+        if cell.state() == crate::process::cell::WAITING {
+            return false;
+        }
+        self.defer(fd, ready);
+        if self.input_signalled.swap(true, Ordering::SeqCst) {
+            return true;
+        }
+        let Some(me) = self.me.upgrade() else {
+            return true;
+        };
+        if crate::process::exit::deliver_to(&cell, Signal::PortInput(me)).is_err() {
+            // Gone meanwhile: run what is deferred here.
+            self.input_signalled.store(false, Ordering::SeqCst);
+            self.hand_over();
+        }
+        true
+    }
+
+    /// After events were deferred: runs them under the lock, unless a holder of the lock
+    /// takes them first (it looks for them just before it lets go).
+    fn hand_over(&self) {
+        let mut spins = 0u32;
+        loop {
+            if let Some(g) = self.try_lock() {
+                drop(g);
+                return;
+            }
+            if !self.has_deferred.load(Ordering::Acquire) {
+                return;
+            }
+            spins += 1;
+            if spins % 64 == 0 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+
+    /// Runs the deferred poll events ([`Signal::PortInput`] arrived, or the process it went
+    /// to has exited).
+    pub fn run_deferred_input(&self) {
+        self.input_signalled.store(false, Ordering::SeqCst);
+        if self.has_deferred.load(Ordering::SeqCst) {
+            drop(self.lock());
+        }
+    }
+}
+
+impl crate::check_io::PollTarget for PortCell {
+    fn ready(&self, fd: RawFd, ready: Ready) -> bool {
+        if ready.read && !ready.write && self.input_to_owner(fd, ready) {
+            return false;
+        }
+        if let Some(mut g) = self.try_lock() {
+            g.poll_event(fd, ready);
+            return true;
+        }
+        self.defer(fd, ready);
+        self.hand_over();
+        false
     }
 }
 
@@ -510,6 +654,10 @@ pub fn create(
             driver: None,
         }),
         data: Mutex::new(None),
+        deferred: Mutex::new(Vec::new()),
+        has_deferred: AtomicBool::new(false),
+        input_signalled: AtomicBool::new(false),
+        me: weak.clone(),
     });
     let mut st = cell.lock();
     table::table().insert(cell.clone());

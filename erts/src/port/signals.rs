@@ -92,7 +92,8 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
         | Signal::AliasMessage { .. }
         | Signal::ReceiveTimeout { .. }
         | Signal::Resume
-        | Signal::SystemTask(_) => {}
+        | Signal::SystemTask(_)
+        | Signal::PortInput(_) => {}
     }
     Ok(())
 }

@@ -127,6 +127,9 @@ pub enum Signal {
     /// A system task another process asked for (`erts_internal:request_system_task/3`)
     /// while the receiver was running: done between the receiver's time slices.
     SystemTask(SystemTask),
+    /// A port connected to the receiver has input ready: the receiver's scheduler runs the
+    /// port's deferred poll events (`PortCell::run_deferred_input`).
+    PortInput(std::sync::Arc<crate::port::PortCell>),
 }
 
 /// A system task one process asks of another (OTP's `ErtsProcSysTask`).

@@ -19,7 +19,29 @@ pub fn eq(a: Term, b: Term) -> bool {
 /// `A =:= B`.
 #[inline]
 pub fn exact_eq(a: Term, b: Term) -> bool {
-    a == b || (!a.is_immediate() && !b.is_immediate() && compare(a, b, true) == Ordering::Equal)
+    a == b || (!a.is_immediate() && !b.is_immediate() && exact_eq_boxed(a, b))
+}
+
+/// `A =:= B` for two terms that are not immediates: lists (strings above all) are walked
+/// here, element by element, without ranking each pair of elements as the term order does;
+/// everything else is compared by [`compare`]. Immediates are equal only when identical.
+fn exact_eq_boxed(mut a: Term, mut b: Term) -> bool {
+    loop {
+        if a == b {
+            return true;
+        }
+        if !(a.is_list() && b.is_list()) {
+            return !a.is_immediate()
+                && !b.is_immediate()
+                && compare(a, b, true) == Ordering::Equal;
+        }
+        let (ha, hb) = (a.head(), b.head());
+        if ha != hb && (ha.is_immediate() || hb.is_immediate() || !exact_eq_boxed(ha, hb)) {
+            return false;
+        }
+        a = a.tail();
+        b = b.tail();
+    }
 }
 
 /// Rank of a term's type in the term order.
@@ -372,6 +394,34 @@ mod tests {
         let half = boxed::float(&mut h, 2.5);
         assert_eq!(compare(half, Term::small(2), false), Ordering::Greater);
         assert_eq!(compare(half, Term::small(3), false), Ordering::Less);
+    }
+
+    #[test]
+    fn exact_equality_of_lists() {
+        let mut h = Heap::default();
+        let s1 = boxed::string(&mut h, "cba".chars().map(|c| c as u32));
+        let s2 = boxed::string(&mut h, "cba".chars().map(|c| c as u32));
+        let s3 = boxed::string(&mut h, "cbb".chars().map(|c| c as u32));
+        let s4 = boxed::string(&mut h, "cb".chars().map(|c| c as u32));
+        assert!(exact_eq(s1, s2));
+        assert!(!exact_eq(s1, s3));
+        assert!(!exact_eq(s1, s4) && !exact_eq(s4, s1));
+        // Nested and improper lists, floats against integers.
+        let f = boxed::float(&mut h, 1.0);
+        let one = Term::small(1);
+        let l1 = boxed::cons(&mut h, s1, Term::NIL);
+        let l2 = boxed::cons(&mut h, s2, Term::NIL);
+        assert!(exact_eq(l1, l2));
+        let i1 = boxed::cons(&mut h, f, one);
+        let i2 = boxed::cons(&mut h, f, one);
+        let i3 = boxed::cons(&mut h, one, f);
+        let i4 = boxed::cons(&mut h, f, f);
+        assert!(exact_eq(i1, i2));
+        assert!(!exact_eq(i1, i3));
+        assert!(!exact_eq(i1, i4));
+        assert!(
+            eq(i4, boxed::cons(&mut h, one, one)) && !exact_eq(i4, boxed::cons(&mut h, one, one))
+        );
     }
 
     #[test]

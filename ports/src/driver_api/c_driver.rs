@@ -153,6 +153,9 @@ pub struct PortHandle {
     pub init_ack: Mutex<Option<usize>>,
     /// Set once `stop` has run.
     pub stopped: AtomicBool,
+    /// Reductions the current callback has reported with `erl_drv_consume_timeslice`
+    /// (reset before each callback).
+    pub slice_reds: std::sync::atomic::AtomicU32,
 }
 
 impl PortHandle {
@@ -318,6 +321,7 @@ fn new_handle(core: &PortCore, drv: Arc<LoadedDriver>) -> Box<PortHandle> {
         queue: Mutex::new(super::queue::DrvQueue::default()),
         queue_bytes: std::sync::atomic::AtomicUsize::new(0),
         pdl: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
+        slice_reds: std::sync::atomic::AtomicU32::new(0),
         monitors: Mutex::new(HashMap::new()),
         exiting: Mutex::new(None),
         used_events: Mutex::new(Vec::new()),
@@ -383,6 +387,7 @@ impl CPort {
     ) -> Option<R> {
         let h = self.h();
         let data = h.drv_data();
+        h.slice_reds.store(0, Ordering::Relaxed);
         let r = enter(h, core as *mut PortCore, || h.driver.locked(|| f(h, data)));
         core.queue_size = h.queue_bytes.load(Ordering::Acquire);
         r

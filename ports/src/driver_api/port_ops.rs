@@ -16,6 +16,7 @@ use erts::process::signals::Signal;
 use erts::term::Term;
 use std::ffi::{c_char, c_int, c_ulong, CStr};
 use std::os::fd::RawFd;
+use std::sync::atomic::Ordering;
 
 /// `driver_term_nil`: the `[]` term handle.
 #[no_mangle]
@@ -581,8 +582,27 @@ pub unsafe extern "C" fn driver_create_port(
     }
 }
 
-/// `erl_drv_consume_timeslice`: never asks the callback to stop early.
+/// `erl_drv_consume_timeslice`: the callback reports `percent` (clamped to 1..=100) of a
+/// time slice used since its start or its last report; 1 once the reports add up to a whole
+/// slice (`CONTEXT_REDS` reductions, each percent worth 40 as in OTP), after which every
+/// report says 1 until the next callback. -1 for an invalid port.
+///
+/// # Safety
+/// `port` must be null or a port handle the runtime gave the driver.
 #[no_mangle]
-pub extern "C" fn erl_drv_consume_timeslice(_port: ErlDrvPort, _percent: c_int) -> c_int {
-    0
+pub unsafe extern "C" fn erl_drv_consume_timeslice(port: ErlDrvPort, percent: c_int) -> c_int {
+    const SLICE: u32 = erts::sched::worker::CONTEXT_REDS as u32;
+    const PER_PERCENT: u32 = SLICE.div_ceil(100);
+    // SAFETY: per the contract, `port` is null or a live port handle.
+    let Some(h) = (unsafe { handle(port) }) else {
+        return -1;
+    };
+    let add = percent.clamp(1, 100) as u32 * PER_PERCENT;
+    let used = h.slice_reds.load(Ordering::Relaxed).saturating_add(add);
+    if used < SLICE {
+        h.slice_reds.store(used, Ordering::Relaxed);
+        return 0;
+    }
+    h.slice_reds.store(SLICE, Ordering::Relaxed);
+    1
 }
