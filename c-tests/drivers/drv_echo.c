@@ -15,11 +15,13 @@
  * port_control: 1 reversed echo, 2 a long reply (driver_alloc), 3 binary replies on,
  *   4 error (-1), 5 get_port_flags, 6 timer left > 0, 7 sizeq, 8 binary replies off,
  *   9 set_busy_port(0), 10 erl_drv_consume_timeslice(P) until it returns 1 (P = the first
- *   data byte, negated with a second byte): the number of calls.
+ *   data byte, negated with a second byte): the number of calls, 11 the busy message queue
+ *   limits ("Low,High" or "d"; data "L,H" sets them first).
  * port_call: 1 echoes the external-format argument, 2 an invalid reply.
  * open_port command words: "fail_badarg", "fail_errno", "fail_general" make start fail.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,6 +318,28 @@ static ErlDrvSSizeT echo_control(ErlDrvData d, unsigned int cmd, char *buf, ErlD
             (*rbuf)[i++] = '0' + (n / 10) % 10;
         (*rbuf)[i++] = '0' + n % 10;
         return i;
+    }
+    case 11: {
+        /* The busy message queue limits (read with 0, 0), as "Low,High" ('d' when
+         * disabled); with data "L,H" sets them first. */
+        ErlDrvSizeT lo = 0, hi = 0;
+        char tmp[64];
+        int k;
+        if (len > 0 && len < sizeof(tmp)) {
+            memcpy(tmp, buf, len);
+            tmp[len] = 0;
+            lo = (ErlDrvSizeT)strtoul(tmp, NULL, 10);
+            hi = (ErlDrvSizeT)strtoul(strchr(tmp, ',') ? strchr(tmp, ',') + 1 : "0", NULL, 10);
+        }
+        erl_drv_busy_msgq_limits(e->port, &lo, &hi);
+        if (lo == ERL_DRV_BUSY_MSGQ_DISABLED)
+            k = snprintf(tmp, sizeof(tmp), "d");
+        else
+            k = snprintf(tmp, sizeof(tmp), "%lu,%lu", (unsigned long)lo, (unsigned long)hi);
+        if ((ErlDrvSizeT)k > rlen)
+            *rbuf = driver_alloc(k);
+        memcpy(*rbuf, tmp, k);
+        return k;
     }
     default:
         return -1;

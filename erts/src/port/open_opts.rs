@@ -56,8 +56,10 @@ pub struct OpenSpec {
     pub parallelism: bool,
     /// `{busy_limits_port, {Low, High}}` (`None` = disabled).
     pub busy_port: Option<(u64, u64)>,
-    /// `{busy_limits_msgq, {Low, High}}` (`None` = not set or disabled).
-    pub busy_msgq: Option<(u64, u64)>,
+    /// `busy_limits_port` was given (only the spawn and fd drivers take it).
+    pub busy_port_given: bool,
+    /// `{busy_limits_msgq, {Low, High}}` (`Some(None)` = `disabled`, `None` = not given).
+    pub busy_msgq: Option<Option<(u64, u64)>>,
 }
 
 impl OpenSpec {
@@ -219,6 +221,7 @@ fn parse_settings(settings: Term) -> Option<OpenSpec> {
         cd_term: None,
         parallelism: false,
         busy_port: Some((4096, 8192)),
+        busy_port_given: false,
         busy_msgq: None,
     };
     let opts = boxed::list_to_vec(settings)?;
@@ -261,8 +264,11 @@ fn parse_settings(settings: Term) -> Option<OpenSpec> {
                         _ => return None,
                     }
                 }
-                "busy_limits_port" => spec.busy_port = busy_limits(v)?,
-                "busy_limits_msgq" => spec.busy_msgq = busy_limits(v)?,
+                "busy_limits_port" => {
+                    spec.busy_port = busy_limits(v)?;
+                    spec.busy_port_given = true;
+                }
+                "busy_limits_msgq" => spec.busy_msgq = Some(busy_limits(v)?),
                 _ => return None,
             }
         } else {

@@ -265,7 +265,23 @@ impl DriverFactory for CFactory {
         let Some(start) = drv.entry().start else {
             return Err(OpenError::Badarg);
         };
+        // Busy port limits are the spawn and fd drivers' option (OTP: badarg).
+        if spec.busy_port_given {
+            return Err(OpenError::Badarg);
+        }
         let h = new_handle(core, drv.clone());
+        // `{busy_limits_msgq, _}` sets the limits the driver sees from `start` on (not for a
+        // driver that has no busy message queue).
+        if let (Some(limits), false) = (
+            spec.busy_msgq,
+            drv.entry().driver_flags & ERL_DRV_FLAG_NO_BUSY_MSGQ != 0,
+        ) {
+            let size = |n: u64| ErlDrvSizeT::try_from(n).unwrap_or(ErlDrvSizeT::MAX);
+            *h.msgq_limits.lock() = match limits {
+                Some((lo, hi)) => (size(lo), size(hi)),
+                None => (ERL_DRV_BUSY_MSGQ_DISABLED, ERL_DRV_BUSY_MSGQ_DISABLED),
+            };
+        }
         let cmd = CString::new(spec.command.clone()).map_err(|_| OpenError::Badarg)?;
         let hp = Box::into_raw(h);
         // SAFETY: `hp` was just made from a box and is freed only by `CPort`'s drop or below.
