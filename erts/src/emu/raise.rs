@@ -75,18 +75,19 @@ pub enum Ctx {
     },
 }
 
-/// The module that explains errors of BIFs in `module` (OTP's `error_info` convention);
-/// `None` for `prim_file`'s file name BIFs, whose failures OTP reports without one.
+/// The module that explains errors of BIFs in `module` (OTP's `error_info` convention, the
+/// modules `beam_common.c` names); `None` for the BIFs of every other module (`erl_ddll`,
+/// `prim_file`, ...), whose failures OTP reports without one.
 fn error_info_module(module: Atom) -> Option<Atom> {
     Some(match module.name() {
-        "prim_file" => return None,
         "erlang" | "erts_internal" | "atomics" | "counters" | "persistent_term" => {
             atom::atom("erl_erts_errors")
         }
-        "ets" | "lists" | "maps" | "binary" | "math" | "string" | "unicode" | "re" => {
+        "code" | "os" => atom::atom("erl_kernel_errors"),
+        "ets" | "lists" | "maps" | "binary" | "math" | "unicode" | "re" => {
             atom::atom("erl_stdlib_errors")
         }
-        _ => atom::atom("erl_kernel_errors"),
+        _ => return None,
     })
 }
 

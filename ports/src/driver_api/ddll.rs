@@ -501,6 +501,17 @@ fn pending_opt(v: Term) -> Option<u8> {
     }
 }
 
+/// The linked-in drivers `erl_ddll` reports, in OTP's order: OTP lists its static drivers
+/// other than the port program and file descriptor ones (`spawn`, `fd`, `vanilla`). Of
+/// those, this runtime has `tcp_inet`, `udp_inet` and `tty_sl` (not `sctp_inet` nor
+/// `ram_file_drv`).
+const LINKED_IN: [&str; 3] = ["tcp_inet", "udp_inet", "tty_sl"];
+
+/// Whether `name` is a linked-in driver (`erl_ddll` refuses to load or unload it).
+fn is_linked_in(name: &str) -> bool {
+    LINKED_IN.contains(&name) && erts::port::driver::lookup(name).is_some()
+}
+
 fn try_load_3(p: &mut Process, a: &[Term]) -> BifResult {
     let (mut monitor, mut reload, mut kill) = (0u8, 0u8, false);
     let opts = boxed::list_to_vec(a[2]).ok_or_else(Fail::badarg)?;
@@ -531,6 +542,9 @@ fn try_load_3(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let full = format!("{path}/{name}");
     let me = p.id;
+    if is_linked_in(&name) {
+        return Ok(error_tuple(p, am("linked_in_driver")));
+    }
 
     let mut t = table_cell().lock();
     let mut to_kill = prune(&mut t);
@@ -705,6 +719,9 @@ fn try_unload_2(p: &mut Process, a: &[Term]) -> BifResult {
     }
     let name = pick_list_or_atom(a[0]).ok_or_else(Fail::badarg)?;
     let me = p.id;
+    if is_linked_in(&name) {
+        return Ok(error_tuple(p, am("linked_in_driver")));
+    }
     let mut t = table_cell().lock();
     let mut to_kill = prune(&mut t);
     let Some(i) = find(&t, &name) else {
@@ -773,7 +790,12 @@ fn try_unload_2(p: &mut Process, a: &[Term]) -> BifResult {
 fn loaded_drivers_0(p: &mut Process, _a: &[Term]) -> BifResult {
     let mut t = table_cell().lock();
     let to_kill = prune(&mut t);
-    let names: Vec<String> = t.iter().map(|r| r.name.clone()).collect();
+    let names: Vec<String> = LINKED_IN
+        .iter()
+        .filter(|n| is_linked_in(n))
+        .map(|n| n.to_string())
+        .chain(t.iter().map(|r| r.name.clone()))
+        .collect();
     drop(t);
     kill_ports(to_kill);
     let items: Vec<Term> = names
@@ -787,6 +809,16 @@ fn loaded_drivers_0(p: &mut Process, _a: &[Term]) -> BifResult {
 fn info_2(p: &mut Process, a: &[Term]) -> BifResult {
     let name = pick_list_or_atom(a[0]).ok_or_else(Fail::badarg)?;
     let item = a[1].as_atom().ok_or_else(Fail::badarg)?;
+    if is_linked_in(&name) {
+        return match item.name() {
+            "linked_in_driver" => Ok(am("true")),
+            "permanent" => Ok(am("false")),
+            "processes" | "driver_options" | "port_count" | "awaiting_load" | "awaiting_unload" => {
+                Ok(am("linked_in_driver"))
+            }
+            _ => Err(Fail::badarg()),
+        };
+    }
     let mut t = table_cell().lock();
     let to_kill = prune(&mut t);
     let res = (|| {
