@@ -466,6 +466,41 @@ pub fn load_binary(bytes: &[u8]) -> Result<Arc<Module>, LoadError> {
 }
 
 /// Serialises loading so two processes do not load the same module twice.
+/// The modules being autoloaded ([`ensure_loaded`]), each by one thread.
+struct Autoloading(Atom);
+
+fn autoloading() -> &'static (Mutex<std::collections::HashSet<Atom>>, parking_lot::Condvar) {
+    static A: crate::instance::InstanceLocal<(
+        Mutex<std::collections::HashSet<Atom>>,
+        parking_lot::Condvar,
+    )> = crate::instance::InstanceLocal::new();
+    A.get_or_init(Default::default)
+}
+
+impl Autoloading {
+    /// Marks `module` as being loaded by this thread; `None` (after waiting for it) when
+    /// another thread was loading it.
+    fn begin(module: Atom) -> Option<Autoloading> {
+        let (set, done) = autoloading();
+        let mut g = set.lock();
+        if g.insert(module) {
+            return Some(Autoloading(module));
+        }
+        while g.contains(&module) {
+            done.wait(&mut g);
+        }
+        None
+    }
+}
+
+impl Drop for Autoloading {
+    fn drop(&mut self) {
+        let (set, done) = autoloading();
+        set.lock().remove(&self.0);
+        done.notify_all();
+    }
+}
+
 fn load_lock() -> &'static Mutex<()> {
     static L: crate::instance::InstanceLocal<Mutex<()>> = crate::instance::InstanceLocal::new();
     L.get_or_init(|| Mutex::new(()))
@@ -483,6 +518,15 @@ pub fn loaded_file(module: Atom) -> Option<PathBuf> {
 }
 
 /// Makes sure `module` is loaded, loading it from the code path if needed.
+/// Whether `module` is loaded or its `.beam` file is on the code path (without reading it).
+pub fn loadable(module: Atom) -> bool {
+    if modules().get(module).is_some() {
+        return true;
+    }
+    let file_name = format!("{}.beam", module.name());
+    get_path().iter().any(|d| d.join(&file_name).is_file())
+}
+
 pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     let settled = || -> Option<Result<Arc<Module>, CodeError>> {
         if let Some(m) = modules().get(module) {
@@ -499,10 +543,25 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     if let Some(r) = settled() {
         return r;
     }
-    // Reading and parsing the file is done outside the load lock, so that processes loading
-    // different modules do it in parallel (a module two processes load at once is parsed
-    // twice). The translation is not: it points the module's fun entries at its code, so
-    // only the version that is installed may be translated.
+    // One thread loads a module; another that wants it meanwhile waits for that load.
+    let _loading = loop {
+        match Autoloading::begin(module) {
+            Some(g) => break g,
+            None => {
+                if let Some(r) = settled() {
+                    return r;
+                }
+            }
+        }
+    };
+    if let Some(r) = settled() {
+        return r;
+    }
+    // Reading, parsing and translating the file is done outside the load lock, so that
+    // processes loading different modules do it in parallel (a runtime's start loads a dozen
+    // modules on all its threads). A translation changes nothing outside the module (its fun
+    // entries are pointed at its code when it is installed), so one that loses to another
+    // load of the module is simply dropped; the autoloading mark above spares the work.
     let file_name = format!("{}.beam", module.name());
     for dir in get_path() {
         let f = dir.join(&file_name);
@@ -514,11 +573,11 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
                     found: parsed.module.name().to_string(),
                 }));
             }
+            let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
             let _g = load_lock().lock();
             if let Some(r) = settled() {
                 return r;
             }
-            let m = Arc::new(transform::transform(parsed).map_err(CodeError::Load)?);
             return install_or_park(m, Some(f));
         }
     }

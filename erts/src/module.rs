@@ -234,6 +234,10 @@ pub struct Module {
     /// Literal area: constant terms the code refers to; never garbage collected.
     pub literals: Heap,
     pub lambdas: Vec<&'static FunEntry>,
+    /// The code offset of each of `lambdas`: the entries are pointed there when this version
+    /// is added to the table ([`ModuleTable::add_version`]), not when it is translated, so
+    /// a translation that is never installed leaves them alone.
+    pub lambda_offsets: Vec<usize>,
     /// Start offset (into `code`) of each function with its name and arity, sorted.
     pub functions: Vec<(usize, Atom, u32)>,
     /// Code offset → location of the `line` instruction in force there, sorted by offset.
@@ -342,6 +346,9 @@ impl ModuleTable {
     pub fn add_version(&self, m: Arc<Module>) {
         let mut all = self.all.write();
         if !all.iter().any(|v| Arc::ptr_eq(v, &m)) {
+            for (e, &off) in m.lambdas.iter().zip(&m.lambda_offsets) {
+                e.set_address(&m.code[off] as *const Instr);
+            }
             all.push(m);
         }
     }

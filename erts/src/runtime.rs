@@ -115,8 +115,8 @@ fn begin_io_servers(no_input: bool) -> Option<usize> {
     // Ports open before (the forker port) do not count.
     let ports_before = crate::port::table::table().count();
     let start = if no_input { "start_out" } else { "start" };
-    spawn_call("user", start, &[])?;
-    spawn_call("standard_error", "init", &[Term::NIL]);
+    spawn_loading("user", start, &[])?;
+    spawn_loading("standard_error", "init", &[Term::NIL]);
     Some(ports_before)
 }
 
@@ -144,6 +144,22 @@ fn spawn_call(m: &str, f: &str, args: &[Term]) -> Option<u64> {
     crate::process::spawn::spawn(None, e, args, opts).ok()
 }
 
+/// Spawns a process running `m:f(args)` that loads `m` itself (on its scheduler, while
+/// this thread goes on), when `m` can be loaded; its pid number.
+fn spawn_loading(m: &str, f: &str, args: &[Term]) -> Option<u64> {
+    let m = atom::atom(m);
+    if !code::loadable(m) {
+        return None;
+    }
+    let e = module::export(m, atom::atom(f), args.len() as u32);
+    let opts = crate::process::spawn::SpawnOpts::default();
+    crate::process::spawn::spawn(None, e, args, opts).ok()
+}
+
+/// The modules the file server runs, loaded by [`start_file_server`]'s thread while the
+/// I/O servers start on the schedulers (which load theirs).
+const FILE_SERVER_MODULES: [&str; 5] = ["file_server", "gen_server", "proc_lib", "gen", "queue"];
+
 /// Waits up to five seconds for `ready`; whether it became true.
 fn wait_for(ready: impl Fn() -> bool) -> bool {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -166,6 +182,9 @@ fn start_file_server() {
     let libs = ["zlib", "prim_buffer", "prim_file"];
     for m in libs {
         spawn_call(m, "on_load", &[]);
+    }
+    for m in FILE_SERVER_MODULES {
+        let _ = code::ensure_loaded(atom::atom(m));
     }
     let loaded = || {
         libs.iter().all(|m| {

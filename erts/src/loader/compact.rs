@@ -192,7 +192,7 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     for _ in 0..n {
                         items.push(operand_depth(r, cx, depth + 1)?);
                     }
-                    Operand::List(items)
+                    Operand::List(Box::new(items))
                 }
                 2 => Operand::FloatReg(r.untagged()? as u32),
                 3 => {
@@ -206,7 +206,7 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                         let count = r.untagged()?;
                         items.push((kind, u32::try_from(count).map_err(|_| r.err("count"))?));
                     }
-                    Operand::AllocList(items)
+                    Operand::AllocList(Box::new(items))
                 }
                 4 => {
                     let i = r.untagged()? as usize;

@@ -41,10 +41,12 @@ pub enum Operand {
     Char(u32),
     /// Extended: float register.
     FloatReg(u32),
-    /// Extended: a list of operands (`select_val` tables, `put_map` pairs, ...).
-    List(Vec<Operand>),
+    /// Extended: a list of operands (`select_val` tables, `put_map` pairs, ...). Boxed, as
+    /// the allocation list: the rare large operands stay out of line, so an operand is 16
+    /// bytes (a module's generic instructions are decoded into memory all at once).
+    List(Box<Vec<Operand>>),
     /// Extended: an allocation list `[(kind, count)]` (kind 0 words, 1 floats, 2 funs).
-    AllocList(Vec<(u32, u32)>),
+    AllocList(Box<Vec<(u32, u32)>>),
     /// Extended: a literal from `LitT` (a term in the literal heap).
     Literal(Term),
     /// Extended: a typed register: the register operand and the index into the `Type` chunk.
@@ -178,3 +180,11 @@ impl std::fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn operands_stay_small() {
+        assert_eq!(std::mem::size_of::<super::Operand>(), 16);
+    }
+}

@@ -414,7 +414,7 @@ impl Ctx<'_> {
 
     fn list<'b>(&self, g: &'b GenOp, i: usize) -> Result<&'b [Operand], LoadError> {
         match self.arg(g, i)? {
-            Operand::List(v) => Ok(v),
+            Operand::List(v) => Ok(v.as_slice()),
             o => Err(self.bad(format!("expected a list, got {o:?}"))),
         }
     }
@@ -1955,6 +1955,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     for g in &genops {
         ctx.translate(g)?;
     }
+    super::beam_file::recycle_code(genops);
     ctx.flush_build();
     if !matches!(ctx.code.last(), Some(Instr::IntCodeEnd)) {
         ctx.code.push(Instr::IntCodeEnd);
@@ -2009,9 +2010,9 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     for e in &file.exports {
         exports.push((e.function, e.arity, resolve(e.label)?));
     }
-    for (l, entry) in file.lambdas.iter().zip(lambda_entries.iter()) {
-        let off = resolve(l.label)?;
-        entry.set_address(&code[off] as *const Instr);
+    let mut lambda_offsets = Vec::with_capacity(file.lambdas.len());
+    for l in &file.lambdas {
+        lambda_offsets.push(resolve(l.label)?);
     }
     let on_load = code.iter().position(|i| matches!(i, Instr::OnLoad));
     if let Some(jit) = jit {
@@ -2022,6 +2023,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         code,
         literals: std::mem::take(&mut file.literal_heap),
         lambdas: lambda_entries,
+        lambda_offsets,
         functions,
         lines,
         files: std::mem::take(&mut file.files),
