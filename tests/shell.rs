@@ -531,7 +531,10 @@ fn tty_long_lines_and_wide_characters() {
             Type("io:format(\"ab\\rc\\tb\\tc\\x01\\x7f|\\e[1mbold\\e[0m~n\")."),
             Keys(&["Enter"]),
             Until("5>", 1),
-            Type("halt(3)."),
+            // The shell writes the newline of the line it read as it hands the line
+            // over; a pause lets it reach the terminal before the VM halts (on a
+            // loaded machine either VM could halt first and lose it).
+            Type("timer:sleep(200), halt(3)."),
             Keys(&["Enter"]),
         ],
         true,
@@ -632,7 +635,10 @@ fn tty_break_flags() {
             Type("c"),
             Keys(&["Enter"]),
             Settle(300),
-            Type("halt()."),
+            // The shell writes the newline of the line it read as it hands the line
+            // over; a pause lets it reach the terminal before the VM halts (on a
+            // loaded machine either VM could halt first and lose it).
+            Type("timer:sleep(200), halt()."),
             Keys(&["Enter"]),
         ],
         true,
@@ -680,7 +686,10 @@ fn tty_suspend_and_continue() {
             Type("2,"),
             Keys(&["Enter"]),
             Until("3>", 1),
-            Type("halt(4)."),
+            // The shell writes the newline of the line it read as it hands the line
+            // over; a pause lets it reach the terminal before the VM halts (on a
+            // loaded machine either VM could halt first and lose it).
+            Type("timer:sleep(200), halt(4)."),
             Keys(&["Enter"]),
             Line("$", 1),
             Type("echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -c -x -e icanon -e echo"),
