@@ -90,11 +90,24 @@ fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `monitor(process, PidOrName)`, `monitor(port, PortOrName)`.
 fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
+    monitor(p, a, false)
+}
+
+/// A monitor whose reference is a pid reference (`pid_ref`: it will serve as an alias).
+fn monitor(p: &mut Process, a: &[Term], pid_ref: bool) -> BifResult {
+    let new_ref = || {
+        let id = super::process::new_ref_id();
+        if pid_ref {
+            id | boxed::PID_REF_BIT
+        } else {
+            id
+        }
+    };
     if a[0] == Term::atom(atom::atom("time_offset")) {
         if a[1] != Term::atom(atom::atom("clock_service")) {
             return Err(Fail::badarg());
         }
-        let reference = super::process::new_ref_id();
+        let reference = new_ref();
         p.monitors.push(Monitor {
             reference,
             pid: u64::MAX,
@@ -113,7 +126,7 @@ fn monitor_2(p: &mut Process, a: &[Term]) -> BifResult {
     if (port && item.is_pid()) || (!port && item.is_port()) {
         return Err(Fail::badarg());
     }
-    let reference = super::process::new_ref_id();
+    let reference = new_ref();
     let rt = boxed::reference(&mut p.heap, reference);
     if is_remote(item) {
         let target = MonitorTarget::Pid(u64::MAX);
@@ -248,7 +261,7 @@ pub fn apply_monitor_opts(p: &mut Process, reference: u64, o: MonitorOpts) {
 /// `monitor(process, Item, Options)`: see [`MonitorOpts`].
 fn monitor_3(p: &mut Process, a: &[Term]) -> BifResult {
     let opts = parse_monitor_opts(a[2]).ok_or_else(Fail::badarg)?;
-    let r = monitor_2(p, &a[..2])?;
+    let r = monitor(p, &a[..2], opts.alias.is_some())?;
     apply_monitor_opts(p, boxed::reference_id(r), opts);
     Ok(r)
 }
@@ -275,7 +288,7 @@ fn alias_1(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn new_alias(p: &mut Process, mode: AliasMode) -> BifResult {
-    let reference = super::process::new_ref_id();
+    let reference = super::process::new_ref_id() | boxed::PID_REF_BIT;
     alias::activate(reference, p.id);
     p.aliases.push((reference, mode));
     Ok(boxed::reference(&mut p.heap, reference))

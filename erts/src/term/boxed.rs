@@ -172,6 +172,12 @@ pub fn reference(heap: &mut Heap, id: u64) -> Term {
     Term::make_boxed(p)
 }
 
+/// Marks the number of a pid reference (OTP's reference that can serve as an alias:
+/// `alias/0,1`, `monitor/3` with `alias`): OTP's term is a word longer, which
+/// `erts_debug:flat_size/1` reports. (Bits 62 and 63 mark other kinds of numbers: native
+/// objects, timers, atomics.)
+pub const PID_REF_BIT: u64 = 1 << 61;
+
 /// The number of a local reference.
 pub fn reference_id(t: Term) -> u64 {
     t.boxed_word(1)

@@ -100,6 +100,7 @@ fn object(t: Term, parts: &mut Vec<Term>) -> usize {
             FUN_WORDS + n - 1
         }
         subtag::EXPORT => FUN_WORDS,
+        subtag::REF if boxed::reference_id(t) & boxed::PID_REF_BIT != 0 => 4,
         subtag::REF => 3,
         subtag::REFC_BINARY => PROC_BIN_WORDS,
         subtag::HEAP_BINARY => heap_bin_words(t.boxed_word(1) as usize),
