@@ -289,6 +289,10 @@ erts_status erts_runtime_start(int argc, const char *const *argv, erts_runtime *
 /**
  * Stops a runtime: every process and port ends, every thread of the runtime is joined.
  * Stopping a stopped runtime does nothing. Later calls on it return `ERTS_STOPPED`.
+ * `ERTS_TIMEOUT` when some of the runtime's threads are still busy after 5 seconds (native
+ * code that does not return: a NIF or a driver that blocks): those threads are left
+ * running, and the runtime's memory stays allocated for them (freed when the last of them
+ * ends); the host goes on, and may start other runtimes.
  *
  * # Safety
  * `rt` must be null or a handle from `erts_runtime_start` not yet freed.

@@ -363,6 +363,21 @@ fn halt_in_erlang_stops_the_runtime_not_the_host() {
 }
 
 #[test]
+fn a_runtime_stuck_in_native_code_stops_within_its_limit() {
+    let dir = scratch("stuck");
+    compile_erlang(&dir);
+    let host = build_host("cc", "stuck.c", &dir, "stuck", &[]);
+    let out = run_ok(
+        &host,
+        &[dir.to_str().unwrap()],
+        &[],
+        Duration::from_secs(120),
+    );
+    let want = std::fs::read_to_string(root().join("c-tests/embed/stuck.expected")).unwrap();
+    assert_eq!(out, want);
+}
+
+#[test]
 fn standard_input_is_the_hosts_unless_it_asks() {
     let dir = scratch("stdin");
     let host = build_host("cc", "stdin.c", &dir, "stdin", &[]);

@@ -105,7 +105,12 @@ pub struct InstanceState {
     stopping: AtomicBool,
     /// Held while `shutdown` runs; true once it is done.
     shut_down: Mutex<bool>,
+    /// Threads a bounded shutdown left running (blocked in native code), 0 normally.
+    stuck_threads: Mutex<usize>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// The instance's threads that have not finished yet, and the signal of each end.
+    live_threads: Mutex<usize>,
+    thread_ended: parking_lot::Condvar,
     stop_hooks: Mutex<Vec<Hook>>,
     teardown_hooks: Mutex<Vec<Hook>>,
     halt_handler: Mutex<Option<SharedHaltHandler>>,
@@ -173,7 +178,10 @@ impl Instance {
             arena: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
             shut_down: Mutex::new(false),
+            stuck_threads: Mutex::new(0),
             threads: Mutex::new(Vec::new()),
+            live_threads: Mutex::new(0),
+            thread_ended: parking_lot::Condvar::new(),
             stop_hooks: Mutex::new(Vec::new()),
             teardown_hooks: Mutex::new(Vec::new()),
             halt_handler: Mutex::new(None),
@@ -226,20 +234,36 @@ impl Instance {
     /// called from a thread of this instance (it would wait for itself): there it only asks
     /// the threads to stop. After it returns no code of this instance runs.
     pub fn shutdown(&self) {
+        let _ = self.shutdown_within(None);
+    }
+
+    /// [`shutdown`](Self::shutdown), waiting at most `limit` for the instance's threads.
+    /// `Err(n)` when `n` threads were still running then (blocked in native code: a NIF or
+    /// a driver that does not return): they are left running, holding the instance, and
+    /// nothing is torn down under them (its processes and tables stay allocated). Later
+    /// calls give the same answer at once.
+    pub fn shutdown_within(&self, limit: Option<std::time::Duration>) -> Result<(), usize> {
         let st = &self.0;
         if st.is_own_thread() {
             st.request_stop();
-            return;
+            return Ok(());
         }
         let mut done = st.shut_down.lock();
         if *done {
-            return;
+            return match *st.stuck_threads.lock() {
+                0 => Ok(()),
+                n => Err(n),
+            };
         }
         LIVE.lock()
             .retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), Arc::as_ptr(st)));
-        self.enter(|| {
+        let deadline = limit.map(|l| std::time::Instant::now() + l);
+        let stuck = self.enter(|| {
             st.request_stop();
-            st.join_threads();
+            let stuck = st.join_threads(deadline);
+            if stuck > 0 {
+                return stuck;
+            }
             // Teardown hooks may stop ports whose threads end now.
             loop {
                 let hooks = std::mem::take(&mut *st.teardown_hooks.lock());
@@ -249,12 +273,21 @@ impl Instance {
                 for h in hooks.into_iter().rev() {
                     h();
                 }
-                st.join_threads();
+                let stuck = st.join_threads(deadline);
+                if stuck > 0 {
+                    return stuck;
+                }
             }
             // Last, the processes (ports and other subsystems are gone).
             st.processes.teardown();
+            0
         });
+        *st.stuck_threads.lock() = stuck;
         *done = true;
+        match stuck {
+            0 => Ok(()),
+            n => Err(n),
+        }
     }
 }
 
@@ -294,14 +327,39 @@ impl InstanceState {
         }
     }
 
-    fn join_threads(&self) {
+    /// Joins the instance's threads (waiting until `deadline` at most); the number still
+    /// running then, which are let go.
+    fn join_threads(&self, deadline: Option<std::time::Instant>) -> usize {
         loop {
+            {
+                let mut live = self.live_threads.lock();
+                while *live > 0 {
+                    match deadline {
+                        None => self.thread_ended.wait(&mut live),
+                        Some(d) => {
+                            if self.thread_ended.wait_until(&mut live, d).timed_out() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
             let threads = std::mem::take(&mut *self.threads.lock());
             if threads.is_empty() {
-                return;
+                return 0;
             }
+            let all_ended = *self.live_threads.lock() == 0;
+            let mut stuck = 0;
             for t in threads {
-                let _ = t.join();
+                if all_ended || t.is_finished() {
+                    let _ = t.join();
+                } else {
+                    // Let go: the thread holds its own handle of the instance.
+                    stuck += 1;
+                }
+            }
+            if stuck > 0 {
+                return stuck;
             }
             // Threads started since the stop ask for their hooks too.
             let hooks = std::mem::take(&mut *self.stop_hooks.lock());
@@ -479,17 +537,34 @@ where
     }
     let inner = st.clone();
     let mut threads = st.threads.lock();
+    *st.live_threads.lock() += 1;
     // Threads that are done are joined now, so the list does not grow with them.
     let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut *threads)
         .into_iter()
         .partition(|t| t.is_finished());
     *threads = running;
     let h = b.spawn(move || {
-        OWN_THREAD.with(|t| t.set(Arc::as_ptr(&inner)));
-        enter_state(&inner, f);
+        // Counts the thread's end even when it unwinds.
+        struct Ended(Arc<InstanceState>);
+        impl Drop for Ended {
+            fn drop(&mut self) {
+                *self.0.live_threads.lock() -= 1;
+                self.0.thread_ended.notify_all();
+            }
+        }
+        let ended = Ended(inner);
+        OWN_THREAD.with(|t| t.set(Arc::as_ptr(&ended.0)));
+        enter_state(&ended.0, f);
         OWN_THREAD.with(|t| t.set(std::ptr::null()));
-        drop(inner);
-    })?;
+        drop(ended);
+    });
+    let h = match h {
+        Ok(h) => h,
+        Err(e) => {
+            *st.live_threads.lock() -= 1;
+            return Err(e);
+        }
+    };
     threads.push(h);
     drop(threads);
     for t in done {

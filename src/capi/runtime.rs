@@ -9,7 +9,7 @@
 //! reads the status with `erts_runtime_halted`.
 
 use super::erts_status;
-use super::{guard, str_arg, Failure, ERTS_START_FAILED, ERTS_STOPPED};
+use super::{guard, str_arg, Failure, ERTS_START_FAILED, ERTS_STOPPED, ERTS_TIMEOUT};
 use erts::atom;
 use erts::host::call::Outcome;
 use erts::instance::Instance;
@@ -262,8 +262,15 @@ pub(crate) unsafe fn runtime<'a>(rt: *const erts_runtime) -> Result<&'a erts_run
     unsafe { rt.as_ref() }.ok_or_else(|| Failure::badarg("the runtime is NULL"))
 }
 
+/// How long `erts_runtime_stop` waits for the runtime's threads.
+const STOP_LIMIT: Duration = Duration::from_secs(5);
+
 /// Stops a runtime: every process and port ends, every thread of the runtime is joined.
 /// Stopping a stopped runtime does nothing. Later calls on it return `ERTS_STOPPED`.
+/// `ERTS_TIMEOUT` when some of the runtime's threads are still busy after 5 seconds (native
+/// code that does not return: a NIF or a driver that blocks): those threads are left
+/// running, and the runtime's memory stays allocated for them (freed when the last of them
+/// ends); the host goes on, and may start other runtimes.
 ///
 /// # Safety
 /// `rt` must be null or a handle from `erts_runtime_start` not yet freed.
@@ -272,8 +279,17 @@ pub unsafe extern "C" fn erts_runtime_stop(rt: *mut erts_runtime) -> erts_status
     guard(|| {
         // SAFETY: by the caller's contract.
         let rt = unsafe { runtime(rt) }?;
-        rt.instance.shutdown();
-        Ok(())
+        rt.instance.shutdown_within(Some(STOP_LIMIT)).map_err(|n| {
+            Failure(
+                ERTS_TIMEOUT,
+                format!(
+                    "{n} thread(s) of the runtime did not stop within {} s (native code that \
+                     does not return); they keep running, and the runtime's memory stays \
+                     allocated for them",
+                    STOP_LIMIT.as_secs()
+                ),
+            )
+        })
     })
 }
 
