@@ -465,7 +465,6 @@ pub fn load_binary(bytes: &[u8]) -> Result<Arc<Module>, LoadError> {
     Ok(m)
 }
 
-/// Serialises loading so two processes do not load the same module twice.
 /// The modules being autoloaded ([`ensure_loaded`]), each by one thread.
 struct Autoloading(Atom);
 
@@ -501,6 +500,7 @@ impl Drop for Autoloading {
     }
 }
 
+/// Serialises installing code (the module table's versions, pending `on_load`s).
 fn load_lock() -> &'static Mutex<()> {
     static L: crate::instance::InstanceLocal<Mutex<()>> = crate::instance::InstanceLocal::new();
     L.get_or_init(|| Mutex::new(()))
@@ -517,7 +517,6 @@ pub fn loaded_file(module: Atom) -> Option<PathBuf> {
     loaded_files().lock().get(&module).cloned()
 }
 
-/// Makes sure `module` is loaded, loading it from the code path if needed.
 /// Whether `module` is loaded or its `.beam` file is on the code path (without reading it).
 pub fn loadable(module: Atom) -> bool {
     if modules().get(module).is_some() {
@@ -527,6 +526,7 @@ pub fn loadable(module: Atom) -> bool {
     get_path().iter().any(|d| d.join(&file_name).is_file())
 }
 
+/// Makes sure `module` is loaded, loading it from the code path if needed.
 pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     let settled = || -> Option<Result<Arc<Module>, CodeError>> {
         if let Some(m) = modules().get(module) {

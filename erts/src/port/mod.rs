@@ -90,8 +90,9 @@ pub struct PortCell {
     state: Mutex<PortState>,
     /// `erlang:port_set_data/2` (not a signal to the port: a table keyed by the port).
     data: Mutex<Option<OwnedTerm>>,
-    /// Poll events that came while another thread held the port lock (see
-    /// [`PortGuard`]): the holder runs them when it lets go.
+    /// Poll events not run yet: they came while another thread held the port lock (the
+    /// holder runs them before it lets go, see [`PortGuard`]), or they wait for the busy
+    /// connected process (`input_to_owner`).
     deferred: Mutex<Vec<(RawFd, Ready)>>,
     /// Set when `deferred` may hold events (read without its lock).
     has_deferred: AtomicBool,
