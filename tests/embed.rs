@@ -265,17 +265,23 @@ fn run_ok(host: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> 
     out
 }
 
-#[test]
-fn two_runtimes_in_one_process_are_isolated() {
-    let dir = scratch("two");
+/// Builds the C host `src` and runs it with the folder of the compiled Erlang modules as its
+/// argument; what it printed.
+fn run_host_with_ebin(name: &str, src: &str) -> String {
+    let dir = scratch(name);
     compile_erlang(&dir);
-    let host = build_host("cc", "two_runtimes.c", &dir, "two_runtimes", &[]);
-    let out = run_ok(
+    let host = build_host("cc", src, &dir, name, &[]);
+    run_ok(
         &host,
         &[dir.to_str().unwrap()],
         &[],
         Duration::from_secs(120),
-    );
+    )
+}
+
+#[test]
+fn two_runtimes_in_one_process_are_isolated() {
+    let out = run_host_with_ebin("two_runtimes", "two_runtimes.c");
     for line in [
         "counters: one=2000 two=6000",
         "ets shared: one sees one, two sees two",
@@ -364,15 +370,7 @@ fn halt_in_erlang_stops_the_runtime_not_the_host() {
 
 #[test]
 fn a_runtime_stuck_in_native_code_stops_within_its_limit() {
-    let dir = scratch("stuck");
-    compile_erlang(&dir);
-    let host = build_host("cc", "stuck.c", &dir, "stuck", &[]);
-    let out = run_ok(
-        &host,
-        &[dir.to_str().unwrap()],
-        &[],
-        Duration::from_secs(120),
-    );
+    let out = run_host_with_ebin("stuck", "stuck.c");
     let want = std::fs::read_to_string(root().join("c-tests/embed/stuck.expected")).unwrap();
     assert_eq!(out, want);
 }
