@@ -554,6 +554,12 @@ impl PortCell {
                 return;
             }
             spins += 1;
+            if spins >= 4096 {
+                // The holder takes long (a driver callback that blocks): wait for the lock
+                // rather than spin; the guard runs what is left.
+                drop(self.lock());
+                return;
+            }
             if spins % 64 == 0 {
                 std::thread::yield_now();
             } else {
