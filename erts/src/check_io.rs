@@ -95,9 +95,10 @@ impl Ready {
 
 /// Who is told when a selected fd is ready. Called on the poll thread.
 pub trait PollTarget: Send + Sync {
-    /// Handles the event; false when the target deferred it (to a thread that holds its
-    /// lock): the fd is then not re-armed here, and the target calls [`rearm`] once it has
-    /// handled the event.
+    /// Handles the event; whether the poller is to re-arm the fd. False when the target
+    /// re-arms it itself: it deferred the event (to a thread that holds its lock, which
+    /// calls [`rearm`] once it has handled it), or it changed its selection ([`select`],
+    /// [`deselect`] register the fd anew).
     fn ready(&self, fd: RawFd, ready: Ready) -> bool;
 
     /// Whether the target takes events one at a time (`enif_select`): it is given the
@@ -350,11 +351,11 @@ fn poll_thread(mut poll: Poll) {
                     write: ev.is_writable(),
                     error: ev.is_error() || (ev.is_read_closed() && ev.is_write_closed()),
                 };
-                if !ready.is_empty() {
-                    target.ready(fd, ready);
+                // A target that deselected what fired has re-registered what it left
+                // selected; otherwise that is re-armed here (one-shot registration).
+                if ready.is_empty() || target.ready(fd, ready) {
+                    rearm(fd);
                 }
-                // What the target left selected is reported again (one-shot registration).
-                rearm(fd);
                 continue;
             }
             // Errors and hang-ups wake both directions, as poll(2) reports them.

@@ -160,11 +160,15 @@ impl PollTarget for NifTarget {
                 take(fire.error, &mut st.error),
             ])
         });
+        // Nothing fired: nothing was deselected (and so re-registered).
+        let Some(fired) = fired else {
+            return true;
+        };
         // Sent outside the lock, input first, as OTP does.
-        for a in fired.into_iter().flatten().flatten() {
+        for a in fired.into_iter().flatten() {
             send(a);
         }
-        true
+        false
     }
 }
 

@@ -294,26 +294,6 @@ fn read_lines(
     Ok((items, files))
 }
 
-thread_local! {
-    /// The generic instruction vector of the last module loaded on this thread, emptied.
-    static GENOP_POOL: std::cell::RefCell<Vec<GenOp>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Gives back the generic instructions of a loaded module, for the next module loaded on
-/// this thread to reuse their memory (kept up to 4 MB).
-pub fn recycle_code(mut ops: Vec<GenOp>) {
-    if ops.capacity() * std::mem::size_of::<GenOp>() > 4 << 20 {
-        return;
-    }
-    ops.clear();
-    GENOP_POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        if ops.capacity() > p.capacity() {
-            *p = ops;
-        }
-    });
-}
-
 fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32), LoadError> {
     let mut r = Reader::new(data, "Code");
     let header_size = r.u32()? as usize;
@@ -344,10 +324,8 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
     }
     // Instructions take a few bytes each (an opcode and its operands): reserving for one per
     // three bytes of code spares most copies of a growing vector (each instruction is 80
-    // bytes here). The vector is this thread's reused one ([`recycle_code`]): a runtime's
-    // start loads a dozen modules, and fresh memory for each costs page faults.
-    let mut ops = GENOP_POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
-    ops.reserve(data.len() / 3 + 16);
+    // bytes here).
+    let mut ops = Vec::with_capacity(data.len() / 3 + 16);
     while !r.at_end() {
         let op = r.byte()?;
         let info = genop::info(op).ok_or_else(|| LoadError::UnknownOpcode {

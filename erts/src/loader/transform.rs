@@ -1955,7 +1955,6 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     for g in &genops {
         ctx.translate(g)?;
     }
-    super::beam_file::recycle_code(genops);
     ctx.flush_build();
     if !matches!(ctx.code.last(), Some(Instr::IntCodeEnd)) {
         ctx.code.push(Instr::IntCodeEnd);

@@ -98,8 +98,6 @@ pub struct PortCell {
     has_deferred: AtomicBool,
     /// A [`Signal::PortInput`] for this port is on its way to the connected process.
     input_signalled: AtomicBool,
-    /// This cell (for the signal that carries it).
-    me: Weak<PortCell>,
 }
 
 /// A port's locked state: the bookkeeping and the driver instance.
@@ -530,10 +528,7 @@ impl PortCell {
         if self.input_signalled.swap(true, Ordering::SeqCst) {
             return true;
         }
-        let Some(me) = self.me.upgrade() else {
-            return true;
-        };
-        if crate::process::exit::deliver_to(&cell, Signal::PortInput(me)).is_err() {
+        if crate::process::exit::deliver_to(&cell, Signal::PortInput(self.id)).is_err() {
             // Gone meanwhile: run what is deferred here.
             self.input_signalled.store(false, Ordering::SeqCst);
             self.hand_over();
@@ -568,13 +563,20 @@ impl PortCell {
         }
     }
 
-    /// Runs the deferred poll events ([`Signal::PortInput`] arrived, or the process it went
-    /// to has exited).
-    pub fn run_deferred_input(&self) {
+    /// Runs the deferred poll events.
+    fn run_deferred_input(&self) {
         self.input_signalled.store(false, Ordering::SeqCst);
         if self.has_deferred.load(Ordering::SeqCst) {
             drop(self.lock());
         }
+    }
+}
+
+/// Runs the deferred poll events of port number `port`, if it is still there
+/// ([`Signal::PortInput`] arrived, or the process it went to has exited).
+pub fn run_deferred_input(port: u64) {
+    if let Some(cell) = table::table().get(port) {
+        cell.run_deferred_input();
     }
 }
 
@@ -664,7 +666,6 @@ pub fn create(
         deferred: Mutex::new(Vec::new()),
         has_deferred: AtomicBool::new(false),
         input_signalled: AtomicBool::new(false),
-        me: weak.clone(),
     });
     let mut st = cell.lock();
     table::table().insert(cell.clone());

@@ -100,7 +100,7 @@ pub fn deliver_or_answer(to: u64, sig: Signal) {
 fn answer_dead(dead: u64, sig: Signal) {
     match sig {
         Signal::SystemTask(task) => task.answer(false),
-        Signal::PortInput(port) => port.run_deferred_input(),
+        Signal::PortInput(port) => crate::port::run_deferred_input(port),
         Signal::Link { from } => {
             let _ = deliver(
                 from,

@@ -30,16 +30,15 @@ impl Process {
         cell.take_signals(&mut pending);
         let mut verdict = Handled::Alive;
         while let Some(sig) = pending.pop_front() {
-            if let Signal::PortInput(port) = sig {
-                // The port reads its input now; what it sends lands in the inbox, after the
-                // signals already taken.
-                port.run_deferred_input();
-                cell.take_signals(&mut pending);
-                continue;
-            }
+            let port_input = matches!(sig, Signal::PortInput(_));
             if let Handled::Killed(r) = self.handle_signal(sig) {
                 verdict = Handled::Killed(r);
                 break;
+            }
+            if port_input {
+                // The port has read its input: what it sent is in the inbox, after the
+                // signals already taken.
+                cell.take_signals(&mut pending);
             }
         }
         // Signals after a fatal one stay in `pending`: the exit code answers them as if they
@@ -129,7 +128,7 @@ impl Process {
             // Done between slices (`serve_system_tasks`), where the stack and the live
             // registers are where a collection and a code check expect them.
             Signal::SystemTask(task) => self.system_tasks.push(task),
-            Signal::PortInput(port) => port.run_deferred_input(),
+            Signal::PortInput(port) => crate::port::run_deferred_input(port),
             Signal::ReceiveTimeout { generation } => {
                 if self.timer_active && generation == self.timer_gen {
                     self.timer_active = false;

@@ -129,7 +129,7 @@ pub enum Signal {
     SystemTask(SystemTask),
     /// A port connected to the receiver has input ready: the receiver's scheduler runs the
     /// port's deferred poll events (`PortCell::run_deferred_input`).
-    PortInput(std::sync::Arc<crate::port::PortCell>),
+    PortInput(u64),
 }
 
 /// A system task one process asks of another (OTP's `ErtsProcSysTask`).
