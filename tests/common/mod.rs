@@ -19,6 +19,25 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+/// Starts `cmd`. An executable this test process has just written may still be open for
+/// writing in a child another test thread is forking at that moment (the descriptor lives
+/// until that child's exec), and the kernel then refuses to run it with ETXTBSY; the start is
+/// retried a while in that case only.
+fn spawn_retrying_busy(cmd: &mut Command) -> std::process::Child {
+    const ETXTBSY: i32 = 26;
+    let mut tries = 0;
+    loop {
+        match cmd.spawn() {
+            Ok(child) => return child,
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot run {cmd:?}: {e}"),
+        }
+    }
+}
+
 /// Runs `cmd` with its stdout and stderr captured and `input` on its stdin (no stdin at all
 /// when `None`), and waits for it for at most `limit`: a run that takes longer is killed and
 /// the test fails, naming `cmd`.
@@ -30,9 +49,7 @@ pub fn run_captured(cmd: &mut Command, input: Option<&[u8]>, limit: Duration) ->
         Stdio::null()
     });
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let mut child = spawn_retrying_busy(cmd);
     let writer = child.stdin.take().map(|mut stdin| {
         let data = input.unwrap_or_default().to_vec();
         std::thread::spawn(move || {
