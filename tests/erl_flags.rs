@@ -223,6 +223,20 @@ fn honoured_flags_change_the_system_as_in_erl() {
     }
 }
 
+/// `+JIT false` (this runtime's flag; OTP's emulator has no interpreter to fall back to)
+/// turns the native-code tier off in a booted system as with `--bare`.
+#[test]
+fn the_jit_flag_turns_the_native_tier_off() {
+    let dir = scratch("jit_flag");
+    let show = "io:format(\"~p~n\", [erlang:system_info(emu_flavor)]), halt().";
+    for (flags, want) in [(&[][..], "jit\n"), (&["+JIT", "false"], "emu\n")] {
+        let mut args = flags.to_vec();
+        args.extend(["-noshell", "-eval", show]);
+        let o = run(&launcher(), &args, &[], &dir);
+        assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{args:?}");
+    }
+}
+
 #[test]
 fn environment_flags_are_merged_in_erlexecs_order() {
     let env = [

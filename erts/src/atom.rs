@@ -1,11 +1,11 @@
 //! The global atom table (OTP's `atom.c`): UTF-8 names interned once, an atom is an index.
 //!
 //! Reads (`name`) are lock-free: names live in an append-only `boxcar::Vec`. Interning takes a
-//! mutex on the name→index map. Atoms that the runtime refers to by name are declared in the
+//! mutex on the name→index hash table. Atoms that the runtime refers to by name are declared in the
 //! `atoms!` list below and get fixed indices, so `atom::OK` is a constant.
 
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// An atom: an index into the atom table.
@@ -19,7 +19,58 @@ pub const MAX_ATOMS: usize = 1_048_576;
 
 struct Table {
     names: boxcar::Vec<&'static str>,
-    index: Mutex<HashMap<&'static str, u32>>,
+    index: Mutex<Index>,
+}
+
+/// Name → atom: a hash table of atom indices (4 bytes a slot; the name is read from `names`),
+/// and the storage the names are copied into.
+struct Index {
+    slots: hashbrown::HashTable<u32>,
+    hasher: std::hash::RandomState,
+    names: NameArena,
+}
+
+impl Index {
+    fn find(&self, names: &boxcar::Vec<&'static str>, name: &str) -> Option<u32> {
+        let h = self.hasher.hash_one(name);
+        self.slots
+            .find(h, |&i| names.get(i as usize).is_some_and(|n| *n == name))
+            .copied()
+    }
+
+    fn insert(&mut self, names: &boxcar::Vec<&'static str>, name: &'static str) -> u32 {
+        let i = names.push(name) as u32;
+        let h = self.hasher.hash_one(name);
+        let hasher = &self.hasher;
+        self.slots.insert_unique(h, i, |&j| {
+            hasher.hash_one(names.get(j as usize).copied().unwrap_or(""))
+        });
+        i
+    }
+}
+
+/// Atom names, packed into large blocks that live as long as the process (an atom is never
+/// freed), rather than one allocation each.
+struct NameArena {
+    free: &'static mut [u8],
+}
+
+impl NameArena {
+    const BLOCK: usize = 32 * 1024;
+
+    fn store(&mut self, name: &str) -> &'static str {
+        let n = name.len();
+        if n > self.free.len() {
+            let size = Self::BLOCK.max(n);
+            self.free = Box::leak(vec![0u8; size].into_boxed_slice());
+        }
+        let block = std::mem::take(&mut self.free);
+        let (piece, rest) = block.split_at_mut(n);
+        self.free = rest;
+        piece.copy_from_slice(name.as_bytes());
+        let piece: &'static [u8] = piece;
+        std::str::from_utf8(piece).expect("a copy of a str is UTF-8")
+    }
 }
 
 // Process-wide: atoms are immutable, and an atom's index means the same in every instance.
@@ -29,14 +80,17 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let t = Table {
             names: boxcar::Vec::new(),
-            index: Mutex::new(HashMap::new()),
+            index: Mutex::new(Index {
+                slots: hashbrown::HashTable::new(),
+                hasher: std::hash::RandomState::new(),
+                names: NameArena { free: &mut [] },
+            }),
         };
         {
             let mut idx = t.index.lock();
             for (i, n) in PREDEFINED.iter().enumerate() {
-                let got = t.names.push(n);
-                debug_assert_eq!(got, i);
-                idx.insert(n, i as u32);
+                let got = idx.insert(&t.names, n);
+                debug_assert_eq!(got as usize, i);
             }
         }
         t
@@ -59,16 +113,14 @@ pub fn intern(name: &str) -> Result<Atom, AtomError> {
     }
     let t = table();
     let mut idx = t.index.lock();
-    if let Some(&i) = idx.get(name) {
+    if let Some(i) = idx.find(&t.names, name) {
         return Ok(Atom(i));
     }
     if t.names.count() >= MAX_ATOMS {
         return Err(AtomError::TableFull);
     }
-    let s: &'static str = Box::leak(name.to_owned().into_boxed_str());
-    let i = t.names.push(s) as u32;
-    idx.insert(s, i);
-    Ok(Atom(i))
+    let s = idx.names.store(name);
+    Ok(Atom(idx.insert(&t.names, s)))
 }
 
 /// Interns a name known to be valid (runtime-internal names); panics only on misuse.
@@ -78,7 +130,9 @@ pub fn atom(name: &str) -> Atom {
 
 /// Looks up an existing atom without creating it.
 pub fn existing(name: &str) -> Option<Atom> {
-    table().index.lock().get(name).map(|&i| Atom(i))
+    let t = table();
+    let found = t.index.lock().find(&t.names, name);
+    found.map(Atom)
 }
 
 /// The name of an atom.
@@ -251,5 +305,24 @@ mod tests {
         assert_eq!(existing("some_new_atom_xyz"), Some(a));
         assert_eq!(intern(&"a".repeat(256)), Err(AtomError::TooLong));
         assert!(intern(&"ä".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn names_survive_the_index_growing() {
+        // Enough new atoms to grow the hash table several times and fill more than one
+        // block of names (some names longer than a block's remainder).
+        let made: Vec<(String, Atom)> = (0..40_000)
+            .map(|i| {
+                let n = format!("growth_test_{i}_{}", "x".repeat(i % 200));
+                let a = atom(&n);
+                (n, a)
+            })
+            .collect();
+        for (n, a) in &made {
+            assert_eq!(name(*a), n);
+            assert_eq!(existing(n), Some(*a));
+            assert_eq!(atom(n), *a);
+        }
+        assert_eq!(existing("growth_test_never_made"), None);
     }
 }

@@ -241,7 +241,7 @@ pub struct Module {
     /// Start offset (into `code`) of each function with its name and arity, sorted.
     pub functions: Vec<(usize, Atom, u32)>,
     /// Code offset → location of the `line` instruction in force there, sorted by offset.
-    pub lines: Vec<(usize, Location)>,
+    pub lines: Vec<(u32, Location)>,
     /// File names of the line table (index 0 is the module's source file).
     pub files: Vec<String>,
     /// Exported functions `(name, arity, code offset)`.
@@ -283,7 +283,7 @@ impl Module {
     }
     /// The source location of code offset `off`, if the module has a line table.
     pub fn location_at(&self, off: usize) -> Option<(&str, u32)> {
-        let i = self.lines.partition_point(|(s, _)| *s <= off);
+        let i = self.lines.partition_point(|(s, _)| *s as usize <= off);
         if i == 0 {
             return None;
         }

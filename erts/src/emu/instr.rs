@@ -11,6 +11,8 @@ use crate::bif::BifFn;
 use crate::module::{Export, FunEntry, Mfa};
 use crate::term::Term;
 
+pub use super::thin_slice::ThinSlice;
+
 /// A code address: a pointer to an `Instr` (0 = no label, i.e. raise on failure).
 pub type Lbl = usize;
 
@@ -127,6 +129,42 @@ pub enum ArithOp {
     Rem,
 }
 
+impl ArithOp {
+    /// The operator's name in module `erlang`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Band => "band",
+            ArithOp::Bor => "bor",
+            ArithOp::Bxor => "bxor",
+            ArithOp::Bsr => "bsr",
+            ArithOp::Bsl => "bsl",
+            ArithOp::Div => "div",
+            ArithOp::Rem => "rem",
+        }
+    }
+
+    /// The BIF `erlang:OP/2` (the same function in every runtime instance).
+    pub fn bif(self) -> BifFn {
+        static BIFS: std::sync::OnceLock<[BifFn; 10]> = std::sync::OnceLock::new();
+        let all = BIFS.get_or_init(|| {
+            use ArithOp::*;
+            [Add, Sub, Mul, Band, Bor, Bxor, Bsr, Bsl, Div, Rem].map(|op| {
+                crate::bif::lookup(crate::atom::ERLANG, crate::atom::atom(op.name()), 2)
+                    .unwrap_or(crate::bif::undef_bif)
+            })
+        });
+        all[self as usize]
+    }
+
+    /// This runtime's export entry of `erlang:OP/2` (for stack traces).
+    pub fn export(self) -> &'static Export {
+        crate::module::export(crate::atom::ERLANG, crate::atom::atom(self.name()), 2)
+    }
+}
+
 /// Float arithmetic.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum FloatOp {
@@ -204,16 +242,47 @@ pub enum LocalCall {
     Only,
 }
 
-/// What a specialised comparison does when it passes: go on, or (fused with the
-/// instructions after it) return, possibly moving a value into `x0` first.
+/// What a specialised comparison does when it passes: go on, or (fused with the `return`
+/// after it) return.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OnPass {
     Next,
     Return,
-    MoveReturn(Src),
 }
 
-/// One instruction. `repr(u8)` keeps the discriminant a plain byte the dispatch indexes with.
+/// The `ret` of an [`Instr::Arith2`] that is not fused with a `deallocate` + `return`.
+pub const NO_RET: u16 = u16::MAX;
+
+/// A BIF call with a failure label (`bif`, `gc_bif`): its operands live in a box of their own
+/// so that the instruction stays one 32-byte slot.
+#[derive(Clone, Debug)]
+pub struct BifOp {
+    pub export: &'static Export,
+    pub fail: Lbl,
+    pub args: [Src; 3],
+    pub arity: u8,
+    pub dst: Dst,
+}
+
+/// The `get_list` (with its `is_nonempty_list` test, when `fail` is not 0) and local call of
+/// an [`Instr::GetListCall`].
+#[derive(Clone, Debug)]
+pub struct GetListCallOp {
+    pub fail: Lbl,
+    pub src: Src,
+    pub head: Dst,
+    pub tail: Dst,
+    pub kind: LocalCall,
+    pub arity: u16,
+    pub target: Lbl,
+    pub alloc: u16,
+    pub ret: u16,
+}
+
+/// One instruction. `repr(u8)` keeps the discriminant a plain byte the dispatch indexes with;
+/// with it the fields of a variant are laid out in their declared order after that byte, so
+/// each variant lists its small fields (at most 7 bytes of them) before its word-sized ones,
+/// and no variant has more than three words: an instruction is 32 bytes (see the test).
 #[derive(Clone, Debug)]
 #[repr(u8)]
 pub enum Instr {
@@ -262,24 +331,17 @@ pub enum Instr {
         export: &'static Export,
     },
     /// A guard or body BIF with operands (`bif0..2`, `gc_bif1..3`).
-    Bif {
-        export: &'static Export,
-        fail: Lbl,
-        args: [Src; 3],
-        arity: u8,
-        dst: Dst,
-    },
+    Bif(Box<BifOp>),
     /// `erlang:'+'/2` and friends: inline on small integers, else the BIF.
     Arith2 {
         op: ArithOp,
+        /// Unless [`NO_RET`]: the stack words a fused `deallocate` + `return` after it drops
+        /// (the result is in `x0`). The BIF (for a slow path and errors) follows from `op`.
+        ret: u16,
+        dst: Dst,
         fail: Lbl,
         a: Src,
         b: Src,
-        dst: Dst,
-        export: &'static Export,
-        /// With a value (stack words to drop), a fused `deallocate` + `return` follows (the
-        /// result is in `x0`).
-        ret: Option<u16>,
     },
     Apply {
         arity: u32,
@@ -304,9 +366,9 @@ pub enum Instr {
         dealloc: u32,
     },
     MakeFun {
-        entry: &'static FunEntry,
         dst: Dst,
-        env: Box<[Src]>,
+        entry: &'static FunEntry,
+        env: ThinSlice<Src>,
     },
 
     // ----- frames and heap
@@ -399,27 +461,27 @@ pub enum Instr {
         arity: u32,
     },
     IsTaggedTuple {
+        arity: u32,
         fail: Lbl,
         src: Src,
-        arity: u32,
         tag: Term,
     },
     /// `select_val` over immediates: sorted by raw word for binary search.
     SelectValImm {
         src: Src,
         fail: Lbl,
-        table: Box<[(u64, Lbl)]>,
+        table: ThinSlice<(u64, Lbl)>,
     },
     /// `select_val` over other literals (floats, bignums): linear exact comparison.
     SelectVal {
         src: Src,
         fail: Lbl,
-        table: Box<[(Term, Lbl)]>,
+        table: ThinSlice<(Term, Lbl)>,
     },
     SelectTupleArity {
         src: Src,
         fail: Lbl,
-        table: Box<[(u32, Lbl)]>,
+        table: ThinSlice<(u32, Lbl)>,
     },
     Jump {
         target: Lbl,
@@ -533,26 +595,26 @@ pub enum Instr {
 
     // ----- maps
     PutMapAssoc {
+        dst: Dst,
         fail: Lbl,
         src: Src,
-        dst: Dst,
-        pairs: Box<[(Src, Src)]>,
+        pairs: ThinSlice<(Src, Src)>,
     },
     PutMapExact {
+        dst: Dst,
         fail: Lbl,
         src: Src,
-        dst: Dst,
-        pairs: Box<[(Src, Src)]>,
+        pairs: ThinSlice<(Src, Src)>,
     },
     HasMapFields {
         fail: Lbl,
         src: Src,
-        keys: Box<[Src]>,
+        keys: ThinSlice<Src>,
     },
     GetMapElements {
         fail: Lbl,
         src: Src,
-        pairs: Box<[(Src, Dst)]>,
+        pairs: ThinSlice<(Src, Dst)>,
     },
 
     // ----- binary matching
@@ -574,33 +636,33 @@ pub enum Instr {
         dst: Dst,
     },
     BsGetInteger {
+        flags: u8,
+        unit: u16,
+        dst: Dst,
         fail: Lbl,
         ctx: Src,
         size: Src,
-        unit: u32,
-        flags: u32,
-        dst: Dst,
     },
     BsGetFloat {
+        flags: u8,
+        unit: u16,
+        dst: Dst,
         fail: Lbl,
         ctx: Src,
         size: Src,
-        unit: u32,
-        flags: u32,
-        dst: Dst,
     },
     BsGetBinary {
+        unit: u16,
+        dst: Dst,
         fail: Lbl,
         ctx: Src,
         size: Src,
-        unit: u32,
-        dst: Dst,
     },
     BsSkipBits {
+        unit: u32,
         fail: Lbl,
         ctx: Src,
         size: Src,
-        unit: u32,
     },
     BsTestTail {
         fail: Lbl,
@@ -613,10 +675,10 @@ pub enum Instr {
         unit: u32,
     },
     BsMatchString {
+        bits: u32,
         fail: Lbl,
         ctx: Src,
-        bits: u64,
-        data: Box<[u8]>,
+        data: ThinSlice<u8>,
     },
     BsGetUtf8 {
         fail: Lbl,
@@ -656,10 +718,10 @@ pub enum Instr {
 
     // ----- binary construction
     BsCreateBin {
-        fail: Lbl,
-        unit: u32,
+        unit: u16,
         dst: Dst,
-        segs: Box<[BinSeg]>,
+        fail: Lbl,
+        segs: ThinSlice<BinSeg>,
     },
     BsInitWritable,
     /// A binary built by the instructions of OTP 23/24 compilers: `bs_init2`, `bs_init_bits`,
@@ -668,11 +730,11 @@ pub enum Instr {
     BsBuild(Box<OldBuild>),
     /// `bs_add`: `dst = a + b * unit` for sizes (non-negative integers), else `badarg`.
     BsAdd {
+        unit: u16,
+        dst: Dst,
         fail: Lbl,
         a: Src,
         b: Src,
-        unit: u32,
-        dst: Dst,
     },
     /// `bs_utf8_size` / `bs_utf16_size`: the bytes needed to encode a code point.
     BsUtfSize {
@@ -722,39 +784,29 @@ pub enum Instr {
     },
     /// `test_heap` + `put_list` (skips both).
     TestHeapPutList {
-        heap: u32,
-        live: u32,
+        live: u8,
+        heap: u16,
+        dst: Dst,
         head: Src,
         tail: Src,
-        dst: Dst,
     },
     /// Moves (in order) followed by a local call of `kind` (the call stays in place after
     /// the moves; this skips them all): setting up arguments and calling in one dispatch.
     MovesCall {
-        moves: Box<[(Src, Dst)]>,
-        kind: LocalCall,
         arity: u16,
-        target: Lbl,
-        /// Stack words to allocate first (a fused `allocate` before the moves; 0: none).
+        /// Stack words a fused `allocate` before the moves pushes (0: none).
         alloc: u16,
-        /// Stack words to drop after the moves (a fused `trim`; 0: none).
+        /// Stack words a `trim` between the moves and the call drops (0: none).
         trim: u16,
+        target: Lbl,
+        moves: ThinSlice<(Src, Dst)>,
         /// Instructions from this one to the one after the call (the return address).
         ret: u16,
+        kind: LocalCall,
     },
     /// `get_list` followed by a local call of `kind` (skips both), with fields as in
     /// `MovesCall`; with a `fail` label, a fused `is_nonempty_list` test of `src` comes first.
-    GetListCall {
-        fail: Lbl,
-        src: Src,
-        head: Dst,
-        tail: Dst,
-        kind: LocalCall,
-        arity: u16,
-        target: Lbl,
-        alloc: u16,
-        ret: u16,
-    },
+    GetListCall(Box<GetListCallOp>),
     /// `move Src, x0` + `return`.
     MoveReturn {
         src: Src,
@@ -762,26 +814,26 @@ pub enum Instr {
     /// `test_heap` + `put_list` + `deallocate` + `return`: the end of a body-recursive list
     /// builder (`[H | f(T)]`).
     PutListReturn {
-        heap: u32,
-        live: u32,
+        live: u8,
+        heap: u16,
+        dst: Dst,
         head: Src,
         tail: Src,
-        dst: Dst,
         dealloc: u32,
     },
     /// `is_lt` specialised (the operator is known; two small integers compare inline).
     CmpLt {
+        then: OnPass,
         fail: Lbl,
         a: Src,
         b: Src,
-        then: OnPass,
     },
     /// `is_ge` specialised.
     CmpGe {
+        then: OnPass,
         fail: Lbl,
         a: Src,
         b: Src,
-        then: OnPass,
     },
     /// `is_eq_exact` against an immediate literal: a word comparison.
     EqImm {
@@ -795,22 +847,19 @@ pub enum Instr {
         a: Src,
         imm: Term,
     },
-    /// `+` with a small-integer literal operand (`export` is `erlang:'+'/2`, for the slow
-    /// path and errors).
+    /// `+` with a small-integer literal operand (`erlang:'+'/2` on the slow path).
     AddImm {
+        dst: Dst,
         fail: Lbl,
         a: Src,
         imm: Term,
-        dst: Dst,
-        export: &'static Export,
     },
     /// `-` with a small-integer literal second operand.
     SubImm {
+        dst: Dst,
         fail: Lbl,
         a: Src,
         imm: Term,
-        dst: Dst,
-        export: &'static Export,
     },
     /// `is_nonempty_list` + `get_list` of the same source (skips both).
     IsNonemptyGetList {
@@ -869,13 +918,12 @@ impl Instr {
             | CallLast { target, .. }
             | CallOnly { target, .. }
             | MovesCall { target, .. } => f(target),
-            GetListCall { target, fail, .. } => {
-                f(target);
-                f(fail);
+            GetListCall(op) => {
+                f(&mut op.target);
+                f(&mut op.fail);
             }
-            Bif { fail, .. } | Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => {
-                f(fail)
-            }
+            Bif(op) => f(&mut op.fail),
+            Arith2 { fail, .. } | AddImm { fail, .. } | SubImm { fail, .. } => f(fail),
             CmpLt { fail, .. } | CmpGe { fail, .. } | EqImm { fail, .. } | NeImm { fail, .. } => {
                 f(fail)
             }
@@ -940,7 +988,7 @@ mod tests {
     fn instruction_size_is_bounded() {
         // Keep instructions small: the dispatch loop touches one per step.
         assert!(
-            std::mem::size_of::<super::Instr>() <= 56,
+            std::mem::size_of::<super::Instr>() <= 32,
             "{}",
             std::mem::size_of::<super::Instr>()
         );

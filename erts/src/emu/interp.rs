@@ -311,7 +311,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // Tagged arithmetic: (v << 4 | 15) ± (w << 4) overflows exactly when v ± w leaves the
     // small range; anything else goes through the BIF.
     macro_rules! imm_arith {
-        ($op:ident, $fail:expr, $a:expr, $imm:expr, $dst:expr, $export:expr) => {{
+        ($op:ident, $arith:expr, $fail:expr, $a:expr, $imm:expr, $dst:expr) => {{
             let x = get(proc, *$a);
             if x.is_small() {
                 if let Some(r) = (x.0 as i64).$op($imm.0 as i64 - 15) {
@@ -319,7 +319,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     next!();
                 }
             }
-            match imm_arith_slow(proc, $export, x, *$imm) {
+            match arith_slow(proc, $arith, x, *$imm) {
                 Ok(v) => {
                     put(proc, *$dst, v);
                     next!();
@@ -332,10 +332,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // After an arithmetic instruction: go on, or do the fused `deallocate` + `return`.
     macro_rules! arith_then {
         ($ret:expr) => {{
-            match $ret {
-                None => next!(),
-                Some(n) => {
-                    let len = proc.stack.len() - *n as usize;
+            match *$ret {
+                NO_RET => next!(),
+                n => {
+                    let len = proc.stack.len() - n as usize;
                     proc.stack.truncate(len);
                     pc = pop_cp(proc);
                     continue;
@@ -349,11 +349,6 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             match $then {
                 OnPass::Next => next!(),
                 OnPass::Return => {
-                    pc = pop_cp(proc);
-                    continue;
-                }
-                OnPass::MoveReturn(s) => {
-                    proc.x[0] = get(proc, *s);
                     pc = pop_cp(proc);
                     continue;
                 }
@@ -630,13 +625,13 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = unsafe { pc.add(2) };
             }
             Instr::MovesCall {
-                moves,
-                kind,
                 arity,
-                target,
                 alloc,
                 trim,
+                target,
+                moves,
                 ret,
+                kind,
             } => {
                 allocate_frame!(*alloc);
                 for (s, d) in moves.iter() {
@@ -650,27 +645,19 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 // SAFETY: the call and the instruction after it follow the fused ones.
                 local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
             }
-            Instr::GetListCall {
-                fail,
-                src,
-                head,
-                tail,
-                kind,
-                arity,
-                target,
-                alloc,
-                ret,
-            } => {
-                if *fail != 0 && !get(proc, *src).is_list() {
-                    pc = lbl(*fail);
+            Instr::GetListCall(op) => {
+                if op.fail != 0 && !get(proc, op.src).is_list() {
+                    pc = lbl(op.fail);
                     continue;
                 }
-                allocate_frame!(*alloc);
-                let l = get(proc, *src);
-                put(proc, *head, l.head());
-                put(proc, *tail, l.tail());
+                allocate_frame!(op.alloc);
+                let l = get(proc, op.src);
+                put(proc, op.head, l.head());
+                put(proc, op.tail, l.tail());
                 // SAFETY: the call and the instruction after it follow the fused ones.
-                local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
+                local_call!(&op.kind, &op.arity, &op.target, unsafe {
+                    pc.add(op.ret as usize)
+                });
             }
             Instr::MoveReturn { src } => {
                 proc.x[0] = get(proc, *src);
@@ -726,20 +713,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
                 pc = lbl(*fail);
             }
-            Instr::AddImm {
-                fail,
-                a,
-                imm,
-                dst,
-                export,
-            } => imm_arith!(checked_add, fail, a, imm, dst, export),
-            Instr::SubImm {
-                fail,
-                a,
-                imm,
-                dst,
-                export,
-            } => imm_arith!(checked_sub, fail, a, imm, dst, export),
+            Instr::AddImm { fail, a, imm, dst } => {
+                imm_arith!(checked_add, ArithOp::Add, fail, a, imm, dst)
+            }
+            Instr::SubImm { fail, a, imm, dst } => {
+                imm_arith!(checked_sub, ArithOp::Sub, fail, a, imm, dst)
+            }
             Instr::DeallocateReturn { n } => {
                 let len = proc.stack.len() - *n as usize;
                 proc.stack.truncate(len);
@@ -883,13 +862,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     false
                 )
             }
-            Instr::Bif {
-                export,
-                fail,
-                args,
-                arity,
-                dst,
-            } => {
+            Instr::Bif(op) => {
+                let BifOp {
+                    export,
+                    fail,
+                    args,
+                    arity,
+                    dst,
+                } = &**op;
                 let bif = export.bif.unwrap_or(crate::bif::undef_bif);
                 let mut a = [Term::NIL; 3];
                 let n = *arity as usize;
@@ -920,12 +900,11 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::Arith2 {
                 op,
+                ret,
+                dst,
                 fail,
                 a,
                 b,
-                dst,
-                export,
-                ret,
             } => {
                 let (x, y) = (get(proc, *a), get(proc, *b));
                 if x.is_small() && y.is_small() {
@@ -944,8 +923,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                         arith_then!(ret);
                     }
                 }
-                let bif = export.bif.unwrap_or(crate::bif::undef_bif);
-                match bif(proc, &[x, y]) {
+                match op.bif()(proc, &[x, y]) {
                     Ok(v) => {
                         put(proc, *dst, v);
                         arith_then!(ret);
@@ -963,7 +941,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                         raise!(
                             f,
                             raise::Ctx::Bif {
-                                export,
+                                export: op.export(),
                                 args: vec![x, y],
                                 tail: false,
                                 applied: false
@@ -1575,7 +1553,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
-                match bs::get_integer(&mut proc.heap, c, sz, *unit, *flags) {
+                match bs::get_integer(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
                         put(proc, *dst, v);
                         next!();
@@ -1593,7 +1571,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
-                match bs::get_float(&mut proc.heap, c, sz, *unit, *flags) {
+                match bs::get_float(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
                         put(proc, *dst, v);
                         next!();
@@ -1610,7 +1588,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
-                match bs::get_binary(&mut proc.heap, c, sz, *unit) {
+                match bs::get_binary(&mut proc.heap, c, sz, (*unit).into()) {
                     Some(v) => {
                         put(proc, *dst, v);
                         next!();
@@ -1736,7 +1714,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     .iter()
                     .map(|s| (get(proc, s.src), get(proc, s.size)))
                     .collect();
-                match bs::create_bin(&mut proc.heap, segs, &vals, *unit) {
+                match bs::create_bin(&mut proc.heap, segs, &vals, (*unit).into()) {
                     Ok(b) => {
                         put(proc, *dst, b);
                         next!();
@@ -1768,7 +1746,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 b,
                 unit,
                 dst,
-            } => match bs::bs_add(get(proc, *a), get(proc, *b), *unit) {
+            } => match bs::bs_add(get(proc, *a), get(proc, *b), (*unit).into()) {
                 Ok(t) => {
                     put(proc, *dst, t);
                     next!();
@@ -1928,11 +1906,10 @@ fn small_arith(op: ArithOp, x: i64, y: i64) -> Option<Term> {
     Term::try_small(r)
 }
 
-/// The general case of `AddImm`/`SubImm`: the BIF on `x` and the literal.
+/// The general case of the arithmetic instructions: the BIF `erlang:OP/2` on `x` and `y`.
 #[cold]
-fn imm_arith_slow(proc: &mut Process, export: &Export, x: Term, imm: Term) -> Result<Term, Fail> {
-    let bif = export.bif.unwrap_or(crate::bif::undef_bif);
-    bif(proc, &[x, imm])
+fn arith_slow(proc: &mut Process, op: ArithOp, x: Term, y: Term) -> Result<Term, Fail> {
+    op.bif()(proc, &[x, y])
 }
 
 /// Pops a return address.

@@ -6,3 +6,4 @@ pub(crate) mod call_nif;
 pub mod instr;
 pub mod interp;
 pub mod raise;
+pub mod thin_slice;

@@ -12,7 +12,9 @@
 use super::ctx::JitCtx;
 use super::{helpers, JitModule, NativeFn};
 use crate::bif::BifFn;
-use crate::emu::instr::{ArithOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest};
+use crate::emu::instr::{
+    ArithOp, BifOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest, NO_RET,
+};
 use crate::module::Export;
 use crate::term::{subtag, Term, TAG_IMMED2_NIL};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -901,15 +903,7 @@ impl<'a> Gen<'a> {
 
     /// Two-operand integer arithmetic: inline on small integers where it can be, else the
     /// BIF `export`'s (through `bif_call`). Continues with the result.
-    fn arith(
-        &mut self,
-        op: ArithOp,
-        x: Value,
-        y: Value,
-        export: &Export,
-        fail: usize,
-        i: usize,
-    ) -> Value {
+    fn arith(&mut self, op: ArithOp, x: Value, y: Value, fail: usize, i: usize) -> Value {
         let join = self.b.create_block();
         self.b.append_block_param(join, types::I64);
         let slow = self.b.create_block();
@@ -999,13 +993,8 @@ impl<'a> Gen<'a> {
             self.b.ins().jump(slow, &[]);
         }
         self.b.switch_to_block(slow);
-        match export.bif {
-            Some(bif) => {
-                let r = self.bif_call(bif, &[x, y], fail, i);
-                self.b.ins().jump(join, &[BlockArg::Value(r)]);
-            }
-            None => self.no_code(i),
-        }
+        let r = self.bif_call(op.bif(), &[x, y], fail, i);
+        self.b.ins().jump(join, &[BlockArg::Value(r)]);
         self.b.switch_to_block(join);
         self.b.block_params(join)[0]
     }
@@ -1153,7 +1142,6 @@ impl<'a> Gen<'a> {
         match then {
             OnPass::Next => self.goto(i + 1),
             OnPass::Return => self.return_from(i, 0, None),
-            OnPass::MoveReturn(s) => self.return_from(i, 0, Some(s)),
         }
     }
 
@@ -1286,27 +1274,27 @@ impl<'a> Gen<'a> {
                 self.goto(i + 1);
             }
             Instr::TestHeapPutList {
-                heap,
                 live,
+                heap,
+                dst,
                 head,
                 tail,
-                dst,
             } => {
-                self.heap_need((*heap as i64).max(2), *live, i);
+                self.heap_need((*heap as i64).max(2), (*live).into(), i);
                 self.put_list(*head, *tail, *dst);
                 self.goto(i + 2);
             }
             Instr::PutListReturn {
-                heap,
                 live,
+                heap,
+                dst,
                 head,
                 tail,
-                dst,
                 dealloc,
             } => {
                 let ok = self.stack_more_than(*dealloc as i64);
                 self.guard(ok, i);
-                self.heap_need((*heap as i64).max(2), *live, i);
+                self.heap_need((*heap as i64).max(2), (*live).into(), i);
                 self.put_list(*head, *tail, *dst);
                 self.drop_words(*dealloc as i64);
                 self.ret();
@@ -1377,12 +1365,12 @@ impl<'a> Gen<'a> {
                 self.local_call(LocalCall::Only, *target, i + 1);
             }
             Instr::MovesCall {
-                moves,
-                kind,
-                target,
                 alloc,
                 trim,
+                target,
+                moves,
                 ret,
+                kind,
                 ..
             } => {
                 let ok = self.reds_ok();
@@ -1394,30 +1382,20 @@ impl<'a> Gen<'a> {
                 self.drop_words(*trim as i64);
                 self.local_call(*kind, *target, i + *ret as usize);
             }
-            Instr::GetListCall {
-                fail,
-                src,
-                head,
-                tail,
-                kind,
-                target,
-                alloc,
-                ret,
-                ..
-            } => {
-                if *fail != 0 {
-                    let l = self.get(*src);
+            Instr::GetListCall(op) => {
+                if op.fail != 0 {
+                    let l = self.get(op.src);
                     let is_list = self.tag_is(l, 3, 1);
-                    self.require(is_list, *fail);
+                    self.require(is_list, op.fail);
                 }
                 let ok = self.reds_ok();
-                let ok2 = self.stack_room(*alloc as i64 + 1);
+                let ok2 = self.stack_room(op.alloc as i64 + 1);
                 self.guard(ok, i);
                 self.guard(ok2, i);
-                self.allocate(*alloc as i64);
-                let l = self.get(*src);
-                self.get_list(l, Some(*head), Some(*tail));
-                self.local_call(*kind, *target, i + *ret as usize);
+                self.allocate(op.alloc as i64);
+                let l = self.get(op.src);
+                self.get_list(l, Some(op.head), Some(op.tail));
+                self.local_call(op.kind, op.target, i + op.ret as usize);
             }
             Instr::CmpLt { fail, a, b, then } | Instr::CmpGe { fail, a, b, then } if *fail != 0 => {
                 let lt = matches!(code[i], Instr::CmpLt { .. });
@@ -1444,20 +1422,7 @@ impl<'a> Gen<'a> {
                 let c = self.b.ins().icmp_imm_s(cc, v, imm.0 as i64);
                 self.branch(c, i + 1, *fail);
             }
-            Instr::AddImm {
-                a,
-                imm,
-                dst,
-                fail,
-                export,
-            }
-            | Instr::SubImm {
-                a,
-                imm,
-                dst,
-                fail,
-                export,
-            } => {
+            Instr::AddImm { a, imm, dst, fail } | Instr::SubImm { a, imm, dst, fail } => {
                 let op = if matches!(code[i], Instr::AddImm { .. }) {
                     ArithOp::Add
                 } else {
@@ -1465,43 +1430,43 @@ impl<'a> Gen<'a> {
                 };
                 let x = self.get(*a);
                 let y = self.iconst(imm.0 as i64);
-                let r = self.arith(op, x, y, export, *fail, i);
+                let r = self.arith(op, x, y, *fail, i);
                 self.put(*dst, r);
                 self.goto(i + 1);
             }
             Instr::Arith2 {
                 op,
+                ret,
+                dst,
                 fail,
                 a,
                 b,
-                dst,
-                export,
-                ret,
             } => {
-                if let Some(n) = ret {
-                    let ok = self.stack_more_than(*n as i64);
+                if *ret != NO_RET {
+                    let ok = self.stack_more_than(*ret as i64);
                     self.guard(ok, i);
                 }
                 let x = self.get(*a);
                 let y = self.get(*b);
-                let r = self.arith(*op, x, y, export, *fail, i);
+                let r = self.arith(*op, x, y, *fail, i);
                 self.put(*dst, r);
-                match ret {
-                    None => self.goto(i + 1),
-                    Some(n) => {
-                        self.drop_words(*n as i64);
+                match *ret {
+                    NO_RET => self.goto(i + 1),
+                    n => {
+                        self.drop_words(n as i64);
                         self.ret();
                     }
                 }
             }
-            Instr::Bif {
-                export,
-                fail,
-                args,
-                arity,
-                dst,
-            } => match export.bif {
-                Some(bif) if *arity <= 3 => {
+            Instr::Bif(op) => match op.export.bif {
+                Some(bif) if op.arity <= 3 => {
+                    let BifOp {
+                        export,
+                        fail,
+                        args,
+                        arity,
+                        dst,
+                    } = &**op;
                     let vals: Vec<Value> = args[..*arity as usize]
                         .iter()
                         .map(|s| self.get(*s))

@@ -180,9 +180,9 @@ pub extern "C" fn bs_match_pure(pc: u64, c: u64, size: u64) -> u64 {
     catch_unwind(|| match ins {
         Instr::BsGetInteger { unit, flags, .. } => {
             match size.as_small().and_then(|s| usize::try_from(s).ok()) {
-                Some(s) if s.saturating_mul(*unit as usize) < bs::SMALL_INTEGER_BITS => {
-                    value(bs::get_small_integer(c, s * *unit as usize, *flags))
-                }
+                Some(s) if s.saturating_mul(*unit as usize) < bs::SMALL_INTEGER_BITS => value(
+                    bs::get_small_integer(c, s * *unit as usize, (*flags).into()),
+                ),
                 // Negative (no match) or large sizes: the interpreter's path.
                 _ => LEAVE,
             }
@@ -345,14 +345,22 @@ pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) 
         with_proc(ctx, |proc| match ins {
             Instr::BsStartMatch { .. } => value(bs::start_match(&mut proc.heap, c)),
             Instr::BsGetTail { .. } => bs::get_tail(&mut proc.heap, c).0,
-            Instr::BsGetInteger { unit, flags, .. } => {
-                value(bs::get_integer(&mut proc.heap, c, size, *unit, *flags))
-            }
-            Instr::BsGetFloat { unit, flags, .. } => {
-                value(bs::get_float(&mut proc.heap, c, size, *unit, *flags))
-            }
+            Instr::BsGetInteger { unit, flags, .. } => value(bs::get_integer(
+                &mut proc.heap,
+                c,
+                size,
+                (*unit).into(),
+                (*flags).into(),
+            )),
+            Instr::BsGetFloat { unit, flags, .. } => value(bs::get_float(
+                &mut proc.heap,
+                c,
+                size,
+                (*unit).into(),
+                (*flags).into(),
+            )),
             Instr::BsGetBinary { unit, .. } => {
-                value(bs::get_binary(&mut proc.heap, c, size, *unit))
+                value(bs::get_binary(&mut proc.heap, c, size, (*unit).into()))
             }
             Instr::BsTestTail { bits, .. } => test(bs::remaining(c) == *bits as usize),
             other => bs_match_no_heap(other, c, size).unwrap_or(LEAVE),

@@ -318,7 +318,7 @@ struct Ctx<'a> {
     code: Vec<Instr>,
     label_pos: Vec<usize>,
     functions: Vec<(usize, Atom, u32)>,
-    lines: Vec<(usize, Location)>,
+    lines: Vec<(u32, Location)>,
     /// Name of the generic operation being translated (for errors).
     op_name: &'static str,
     lambda_entries: Vec<&'static FunEntry>,
@@ -353,6 +353,13 @@ impl Ctx<'_> {
             Operand::Int(v) if *v >= 0 && *v <= u32::MAX as i64 => Ok(*v as u32),
             o => Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
         }
+    }
+
+    /// An unsigned operand that must fit the narrower field `T` of the instruction it goes
+    /// into (a unit, a set of flags): a larger one is a load error naming the instruction.
+    fn untagged_as<T: TryFrom<u32>>(&self, g: &GenOp, i: usize) -> Result<T, LoadError> {
+        let v = self.untagged(g, i)?;
+        T::try_from(v).map_err(|_| self.bad(format!("operand {i} out of range: {v}")))
     }
 
     fn label(&self, g: &GenOp, i: usize) -> Result<Lbl, LoadError> {
@@ -519,7 +526,9 @@ impl Ctx<'_> {
                         file: item.file,
                         line: item.line,
                     };
-                    self.lines.push((self.code.len(), loc));
+                    let off =
+                        u32::try_from(self.code.len()).map_err(|_| self.bad("module too large"))?;
+                    self.lines.push((off, loc));
                 }
             }
             FUNC_INFO => {
@@ -614,23 +623,22 @@ impl Ctx<'_> {
                     if let Some(op) = op {
                         self.emit(Instr::Arith2 {
                             op,
+                            ret: NO_RET,
+                            dst,
                             fail,
                             a: args[0],
                             b: args[1],
-                            dst,
-                            export,
-                            ret: None,
                         });
                         return Ok(());
                     }
                 }
-                self.emit(Instr::Bif {
+                self.emit(Instr::Bif(Box::new(BifOp {
                     export,
                     fail,
                     args,
                     arity: n as u8,
                     dst,
-                });
+                })));
             }
             ALLOCATE | ALLOCATE_ZERO => {
                 let stack = self.untagged(g, 0)?;
@@ -1057,7 +1065,7 @@ impl Ctx<'_> {
                 for p in items.chunks(2) {
                     pairs.push((self.src_of(&p[0])?, self.src_of(&p[1])?));
                 }
-                let pairs = pairs.into_boxed_slice();
+                let pairs = ThinSlice::from(pairs);
                 self.emit(if g.op == PUT_MAP_ASSOC {
                     Instr::PutMapAssoc {
                         fail,
@@ -1139,8 +1147,9 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
                 let size = self.src(g, 3)?;
-                let unit = self.untagged(g, 4)?;
-                let flags = native_endian(self.untagged(g, 5)?);
+                let unit = self.untagged_as::<u16>(g, 4)?;
+                let flags = u8::try_from(native_endian(self.untagged(g, 5)?))
+                    .map_err(|_| self.bad("flags out of range"))?;
                 let dst = self.dst(g, 6)?;
                 self.emit(match g.op {
                     BS_GET_INTEGER2 => Instr::BsGetInteger {
@@ -1196,7 +1205,7 @@ impl Ctx<'_> {
             BS_MATCH_STRING => {
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
-                let bits = self.untagged(g, 2)? as u64;
+                let bits = self.untagged(g, 2)?;
                 let off = self.untagged(g, 3)? as usize;
                 let data = self.string_bytes(off, bits.div_ceil(8) as usize)?;
                 self.emit(Instr::BsMatchString {
@@ -1328,7 +1337,7 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 let a = self.src(g, 1)?;
                 let b = self.src(g, 2)?;
-                let unit = self.untagged(g, 3)?;
+                let unit = self.untagged_as::<u16>(g, 3)?;
                 let dst = self.dst(g, 4)?;
                 self.emit(Instr::BsAdd {
                     fail,
@@ -1454,7 +1463,7 @@ impl Ctx<'_> {
     fn bs_create_bin(&mut self, g: &GenOp) -> Result<(), LoadError> {
         // Fail Alloc Live Unit Dst OpList
         let fail = self.label(g, 0)?;
-        let unit = self.untagged(g, 3)?;
+        let unit = self.untagged_as::<u16>(g, 3)?;
         let dst = self.dst(g, 4)?;
         let items = self.list(g, 5)?.to_vec();
         if items.len() % 6 != 0 {
@@ -1576,40 +1585,20 @@ fn specialise_cmp(op: CmpOp, fail: Lbl, a: Src, b: Src) -> Option<Instr> {
 
 /// `+`/`-` of a register and a small-integer literal. Two literals (an operation the compiler
 /// knows will fail) stay a BIF call, whose error trace starts with the BIF as in OTP.
-fn specialise_arith(
-    op: ArithOp,
-    fail: Lbl,
-    a: Src,
-    b: Src,
-    dst: Dst,
-    export: &'static module::Export,
-) -> Option<Instr> {
+fn specialise_arith(op: ArithOp, fail: Lbl, a: Src, b: Src, dst: Dst) -> Option<Instr> {
     if a.as_lit().is_some() && b.as_lit().is_some() {
         return None;
     }
     let small = |s: Src| s.as_lit().filter(|t| t.is_small());
     match (op, small(a), small(b)) {
-        (ArithOp::Add, _, Some(imm)) => Some(Instr::AddImm {
-            fail,
-            a,
-            imm,
-            dst,
-            export,
-        }),
+        (ArithOp::Add, _, Some(imm)) => Some(Instr::AddImm { fail, a, imm, dst }),
         (ArithOp::Add, Some(imm), None) => Some(Instr::AddImm {
             fail,
             a: b,
             imm,
             dst,
-            export,
         }),
-        (ArithOp::Sub, _, Some(imm)) => Some(Instr::SubImm {
-            fail,
-            a,
-            imm,
-            dst,
-            export,
-        }),
+        (ArithOp::Sub, _, Some(imm)) => Some(Instr::SubImm { fail, a, imm, dst }),
         _ => None,
     }
 }
@@ -1674,9 +1663,9 @@ fn peephole(code: &mut [Instr]) {
         ) else {
             continue;
         };
-        let moves: Option<Box<[(Src, Dst)]>> = match &code[i] {
-            Instr::Moves { moves } => Some(moves.clone()),
-            Instr::Move { src, dst } => Some(Box::new([(*src, *dst)])),
+        let moves: Option<ThinSlice<(Src, Dst)>> = match &code[i] {
+            Instr::Moves { moves } => Some(moves.to_vec().into()),
+            Instr::Move { src, dst } => Some(vec![(*src, *dst)].into()),
             _ => None,
         };
         code[i] = match (moves, &code[i]) {
@@ -1689,17 +1678,19 @@ fn peephole(code: &mut [Instr]) {
                 trim,
                 ret,
             },
-            (None, Instr::GetList { src, head, tail }) => Instr::GetListCall {
-                fail: 0,
-                src: *src,
-                head: *head,
-                tail: *tail,
-                kind,
-                arity,
-                target,
-                alloc: 0,
-                ret: 2,
-            },
+            (None, Instr::GetList { src, head, tail }) => {
+                Instr::GetListCall(Box::new(GetListCallOp {
+                    fail: 0,
+                    src: *src,
+                    head: *head,
+                    tail: *tail,
+                    kind,
+                    arity,
+                    target,
+                    alloc: 0,
+                    ret: 2,
+                }))
+            }
             _ => unreachable!("matched above"),
         };
     }
@@ -1719,16 +1710,16 @@ fn peephole(code: &mut [Instr]) {
         let Some(mut fused) = code.get(k).cloned() else {
             continue;
         };
-        match &mut fused {
-            Instr::MovesCall { alloc, ret, .. } | Instr::GetListCall { alloc, ret, .. } => {
-                let Some(r) = u16::try_from(k - i).ok().and_then(|m| ret.checked_add(m)) else {
-                    continue;
-                };
-                *alloc = stack;
-                *ret = r;
-            }
+        let (alloc, ret) = match &mut fused {
+            Instr::MovesCall { alloc, ret, .. } => (alloc, ret),
+            Instr::GetListCall(op) => (&mut op.alloc, &mut op.ret),
             _ => continue,
-        }
+        };
+        let Some(r) = u16::try_from(k - i).ok().and_then(|m| ret.checked_add(m)) else {
+            continue;
+        };
+        *alloc = stack;
+        *ret = r;
         code[i] = fused;
     }
     // An `is_nonempty_list` test of an X register just before a fused get_list and call of it.
@@ -1743,17 +1734,17 @@ fn peephole(code: &mut [Instr]) {
         };
         let mut fused = code[i + 1].clone();
         match &mut fused {
-            Instr::GetListCall { fail, src, ret, .. }
-                if *fail == 0
-                    && *src == test_src
+            Instr::GetListCall(op)
+                if op.fail == 0
+                    && op.src == test_src
                     && !test_src.is_y()
                     && test_src.as_lit().is_none() =>
             {
-                let Some(r) = ret.checked_add(1) else {
+                let Some(r) = op.ret.checked_add(1) else {
                     continue;
                 };
-                *fail = test_fail;
-                *ret = r;
+                op.fail = test_fail;
+                op.ret = r;
             }
             _ => continue,
         }
@@ -1769,45 +1760,46 @@ fn peephole(code: &mut [Instr]) {
             Some(Instr::Return),
         ) = (&code[i], &next, code.get(i + 2), code.get(i + 3))
         {
-            code[i] = Instr::PutListReturn {
-                heap: *heap,
-                live: *live,
-                head: *head,
-                tail: *tail,
-                dst: *dst,
-                dealloc: *n,
-            };
-            continue;
+            if let (Ok(live), Ok(heap)) = (u8::try_from(*live), u16::try_from(*heap)) {
+                code[i] = Instr::PutListReturn {
+                    live,
+                    heap,
+                    dst: *dst,
+                    head: *head,
+                    tail: *tail,
+                    dealloc: *n,
+                };
+                continue;
+            }
         }
         let fused = match (&code[i], next) {
             (Instr::Cmp { op, fail, a, b }, _) => specialise_cmp(*op, *fail, *a, *b),
             (
                 Instr::Arith2 {
                     op,
+                    ret: NO_RET,
+                    dst,
                     fail,
                     a,
                     b,
-                    dst,
-                    export,
-                    ret: None,
                 },
                 _,
-            ) => specialise_arith(*op, *fail, *a, *b, *dst, export).or_else(|| {
+            ) => specialise_arith(*op, *fail, *a, *b, *dst).or_else(|| {
                 // An arithmetic result returned at once: `..., deallocate N, return`.
                 let ret = match (code.get(i + 1), code.get(i + 2)) {
                     (Some(Instr::Deallocate { n }), Some(Instr::Return)) => u16::try_from(*n).ok(),
                     (Some(Instr::Return), _) => Some(0),
                     _ => None,
                 };
-                ret.filter(|_| *dst == Dst::X(0)).map(|r| Instr::Arith2 {
-                    op: *op,
-                    fail: *fail,
-                    a: *a,
-                    b: *b,
-                    dst: *dst,
-                    export,
-                    ret: Some(r),
-                })
+                ret.filter(|r| *dst == Dst::X(0) && *r != NO_RET)
+                    .map(|r| Instr::Arith2 {
+                        op: *op,
+                        ret: r,
+                        dst: *dst,
+                        fail: *fail,
+                        a: *a,
+                        b: *b,
+                    })
             }),
             (Instr::Deallocate { n }, Some(Instr::Return)) => {
                 Some(Instr::DeallocateReturn { n: *n })
@@ -1834,13 +1826,16 @@ fn peephole(code: &mut [Instr]) {
                 })
             }
             (Instr::TestHeap { heap, live }, Some(Instr::PutList { head, tail, dst })) => {
-                Some(Instr::TestHeapPutList {
-                    heap: *heap,
-                    live: *live,
-                    head,
-                    tail,
-                    dst,
-                })
+                match (u8::try_from(*live), u16::try_from(*heap)) {
+                    (Ok(live), Ok(heap)) => Some(Instr::TestHeapPutList {
+                        live,
+                        heap,
+                        dst,
+                        head,
+                        tail,
+                    }),
+                    _ => None,
+                }
             }
             (
                 Instr::Test {
@@ -1897,24 +1892,15 @@ fn peephole(code: &mut [Instr]) {
     }
 }
 
-/// A `<`/`>=` test followed by `return` (or `move S, x0` + `return`) returns by itself when
-/// it passes (the base case of a recursion).
+/// A `<`/`>=` test followed by `return` returns by itself when it passes (the base case of a
+/// recursion).
 fn fuse_test_return(code: &mut [Instr]) {
-    for i in 0..code.len() {
-        let then = match (code.get(i + 1), code.get(i + 2)) {
-            (Some(Instr::Return), _) => OnPass::Return,
-            (
-                Some(Instr::Move {
-                    src,
-                    dst: Dst::X(0),
-                }),
-                Some(Instr::Return),
-            ) => OnPass::MoveReturn(*src),
-            (Some(Instr::MoveReturn { src }), _) => OnPass::MoveReturn(*src),
-            _ => continue,
-        };
+    for i in 0..code.len().saturating_sub(1) {
+        if !matches!(code[i + 1], Instr::Return) {
+            continue;
+        }
         if let Instr::CmpLt { then: t, .. } | Instr::CmpGe { then: t, .. } = &mut code[i] {
-            *t = then;
+            *t = OnPass::Return;
         }
     }
 }
@@ -2017,6 +2003,11 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     if let Some(jit) = jit {
         jit.set_code(&code);
     }
+    // The tables live as long as the module: no spare capacity from their growth.
+    let (mut lines, mut functions, mut lambda_entries) = (lines, functions, lambda_entries);
+    lines.shrink_to_fit();
+    functions.shrink_to_fit();
+    lambda_entries.shrink_to_fit();
     Ok(Module {
         name: file.module,
         code,
@@ -2043,7 +2034,7 @@ fn insert_jit_entries(
     code: Vec<Instr>,
     label_pos: &mut [usize],
     functions: &mut [(usize, Atom, u32)],
-    lines: &mut [(usize, Location)],
+    lines: &mut [(u32, Location)],
     jit: &'static crate::jit::JitModule,
 ) -> Vec<Instr> {
     let mut entry = vec![false; code.len() + 1];
@@ -2095,7 +2086,7 @@ fn insert_jit_entries(
         f.0 = new_pos[f.0];
     }
     for l in lines.iter_mut() {
-        l.0 = new_pos[l.0];
+        l.0 = new_pos[l.0 as usize] as u32;
     }
     out
 }

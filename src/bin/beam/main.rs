@@ -402,6 +402,9 @@ fn apply(s: &crate::emu_flags::Settings) {
     if let Some(m) = &s.boot_module {
         runtime::set_boot_module(m);
     }
+    if let Some(on) = s.jit {
+        erts::jit::set_enabled(on);
+    }
 }
 
 fn main() {
