@@ -152,7 +152,7 @@ pub(crate) fn call_nif_fast(proc: &mut Process, callee: &NifCallee, args: &[Term
     if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
         return r;
     }
-    proc.nif_pending = Some(call_outcome(proc, &mut env, r));
+    proc.nif_pending = Some(Box::new(call_outcome(proc, &mut env, r)));
     0
 }
 
@@ -166,7 +166,7 @@ fn call_outcome(proc: &mut Process, env: &mut ErlNifEnv, r: ERL_NIF_TERM) -> Bif
         return Err(Fail::error(env.exception));
     }
     if let Some(next) = env.scheduled.take() {
-        proc.nif_continuation = Some(next);
+        proc.nif_continuation = Some(Box::new(next));
         return Ok(Term::NIL);
     }
     debug_assert_eq!(r, 0);

@@ -39,7 +39,7 @@ pub(super) fn call(
 ) -> NifStep {
     // Machine code made the call and left the outcome for this instruction.
     if let Some(r) = proc.nif_pending.take() {
-        return finish(proc, pc, export, data, r, reds);
+        return finish(proc, pc, export, data, *r, reds);
     }
     match call_common(proc, pc, export, data, reds) {
         Some(r) => finish(proc, pc, export, data, r, reds),
@@ -167,7 +167,7 @@ pub(crate) fn call_from_machine_code(
         None => MachineNif::NotCalled,
         Some(Ok(v)) if proc.nif_continuation.is_none() => MachineNif::Returned(v),
         Some(r) => {
-            proc.nif_pending = Some(r);
+            proc.nif_pending = Some(Box::new(r));
             MachineNif::Pending
         }
     }

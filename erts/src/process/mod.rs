@@ -132,11 +132,11 @@ pub struct Process {
     pub nif_resume: crate::nif::NifResume,
     /// Set by a native function that asked to continue in another (`enif_schedule_nif`);
     /// taken by the call instruction as soon as the function returns.
-    pub nif_continuation: Option<crate::nif::NifContinuation>,
+    pub nif_continuation: Option<Box<crate::nif::NifContinuation>>,
     /// The outcome of a native call machine code made that the `call_nif` instruction
     /// must finish (an exception, or a continuation to follow): see
     /// `emu::call_nif::call_from_machine_code`.
-    pub nif_pending: Option<crate::exception::BifResult>,
+    pub nif_pending: Option<Box<crate::exception::BifResult>>,
     /// Reductions left in the slice when the running native function was called (for
     /// `enif_consume_timeslice`).
     pub nif_reds_left: i64,
