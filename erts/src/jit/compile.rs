@@ -852,11 +852,29 @@ impl<'a> Gen<'a> {
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         self.b.ins().brif(small, fast, &[], slow, &[]);
-        self.b.set_cold_block(slow);
         self.b.switch_to_block(fast);
         let c = self.b.ins().icmp(cc, x, y);
         self.b.ins().brif(c, t, &[], f, &[]);
         self.b.switch_to_block(slow);
+        // Two floats compare as machine doubles (Erlang floats are finite, so the order is
+        // total); anything else through the runtime's term order.
+        let fcc = match cc {
+            IntCC::SignedLessThan => Some(FloatCC::LessThan),
+            IntCC::SignedGreaterThanOrEqual => Some(FloatCC::GreaterThanOrEqual),
+            _ => None,
+        };
+        if fcc.is_none() {
+            self.b.set_cold_block(slow);
+        }
+        if let Some(fcc) = fcc {
+            let general = self.b.create_block();
+            self.b.set_cold_block(general);
+            let a = self.float_value(x, general);
+            let b = self.float_value(y, general);
+            let c = self.b.ins().fcmp(fcc, a, b);
+            self.b.ins().brif(c, t, &[], f, &[]);
+            self.b.switch_to_block(general);
+        }
         let r = self.call_rt(helpers::compare_terms as *const () as usize, &[x, y], false);
         let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 2);
         self.guard(ok, i);
@@ -922,7 +940,27 @@ impl<'a> Gen<'a> {
         if inline {
             let small = self.both_small(x, y);
             let fast = self.b.create_block();
-            self.b.ins().brif(small, fast, &[], slow, &[]);
+            let float_op = match op {
+                ArithOp::Add => Some(FloatOp::Add),
+                ArithOp::Sub => Some(FloatOp::Sub),
+                ArithOp::Mul => Some(FloatOp::Mul),
+                _ => None,
+            };
+            let not_small = match float_op {
+                // Two floats: the operation on machine doubles, the result boxed inline.
+                Some(fop) => {
+                    let floats = self.b.create_block();
+                    self.b.ins().brif(small, fast, &[], floats, &[]);
+                    self.b.switch_to_block(floats);
+                    let r = self.float_arith_boxed(fop, x, y, slow);
+                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
+                    None
+                }
+                None => Some(small),
+            };
+            if let Some(small) = not_small {
+                self.b.ins().brif(small, fast, &[], slow, &[]);
+            }
             self.b.switch_to_block(fast);
             match op {
                 ArithOp::Add | ArithOp::Sub => {
@@ -1078,6 +1116,55 @@ impl<'a> Gen<'a> {
     fn header(&mut self, v: Value) -> Value {
         let p = self.b.ins().band_imm_s(v, !3i64);
         self.load_at(p, 0)
+    }
+
+    /// The value of `v` when it is a boxed float (in the block this leaves current); a jump
+    /// to `other` when it is not.
+    fn float_value(&mut self, v: Value, other: Block) -> Value {
+        let boxed = self.tag_is(v, 3, 2);
+        let check = self.b.create_block();
+        self.b.ins().brif(boxed, check, &[], other, &[]);
+        self.b.switch_to_block(check);
+        let h = self.header(v);
+        let is_float = self.b.ins().icmp_imm_s(
+            IntCC::Equal,
+            h,
+            crate::term::make_header(subtag::FLOAT, 1) as i64,
+        );
+        let load = self.b.create_block();
+        self.b.ins().brif(is_float, load, &[], other, &[]);
+        self.b.switch_to_block(load);
+        let p = self.b.ins().band_imm_s(v, !3i64);
+        self.b.ins().load(types::F64, mem(), p, W as i32)
+    }
+
+    /// `x OP y` of two boxed floats as a new boxed float on the heap; a jump to `other` when
+    /// either is not a float, the result is not finite (the BIF raises `badarith`) or the
+    /// heap has no room for it (the BIF collects).
+    fn float_arith_boxed(&mut self, op: FloatOp, x: Value, y: Value, other: Block) -> Value {
+        let a = self.float_value(x, other);
+        let b = self.float_value(y, other);
+        let r = match op {
+            FloatOp::Add => self.b.ins().fadd(a, b),
+            FloatOp::Sub => self.b.ins().fsub(a, b),
+            FloatOp::Mul => self.b.ins().fmul(a, b),
+            FloatOp::Div => self.b.ins().fdiv(a, b),
+        };
+        let abs = self.b.ins().fabs(r);
+        let inf = self.b.ins().f64const(f64::INFINITY);
+        let finite = self.b.ins().fcmp(FloatCC::LessThan, abs, inf);
+        let room = self.heap_room(2);
+        let ok = self.b.ins().band(finite, room);
+        let store = self.b.create_block();
+        self.b.ins().brif(ok, store, &[], other, &[]);
+        self.b.switch_to_block(store);
+        let hp = self.b.use_var(self.htop);
+        let hdr = self.iconst(crate::term::make_header(subtag::FLOAT, 1) as i64);
+        self.store_at(hdr, hp, 0);
+        self.b.ins().store(mem(), r, hp, W as i32);
+        let next = self.b.ins().iadd_imm_s(hp, 2 * W);
+        self.b.def_var(self.htop, next);
+        self.b.ins().bor_imm_s(hp, 2)
     }
 
     /// Branches to `then` when `v` is boxed and its header satisfies `pred`, else `fail`.
