@@ -135,8 +135,11 @@ fn gen_server_upgrade_and_purge() {
             String::from_utf8_lossy(&ours.stderr)
         );
         assert_eq!(
-            want_reports, got_reports,
-            "run {attempt}: the logger reports differ"
+            want_reports,
+            got_reports,
+            "run {attempt}: the logger reports differ\nSTDOUT:\n{}\nSTDERR:\n{}",
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&ours.stderr)
         );
         assert_eq!(
             erl.status,
