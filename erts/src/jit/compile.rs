@@ -13,7 +13,7 @@ use super::ctx::JitCtx;
 use super::{helpers, JitModule, NativeFn};
 use crate::bif::BifFn;
 use crate::emu::instr::{
-    ArithOp, BifOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest, NO_RET,
+    ArithOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest, NO_RET,
 };
 use crate::module::Export;
 use crate::term::{subtag, Term, TAG_IMMED2_NIL};
@@ -1138,12 +1138,9 @@ impl<'a> Gen<'a> {
         self.b.ins().load(types::F64, mem(), p, W as i32)
     }
 
-    /// `x OP y` of two boxed floats as a new boxed float on the heap; a jump to `other` when
-    /// either is not a float, the result is not finite (the BIF raises `badarith`) or the
-    /// heap has no room for it (the BIF collects).
-    fn float_arith_boxed(&mut self, op: FloatOp, x: Value, y: Value, other: Block) -> Value {
-        let a = self.float_value(x, other);
-        let b = self.float_value(y, other);
+    /// `a OP b` on doubles, and whether the result is finite (|r| < infinity: false for NaN
+    /// too), as Erlang requires of a float result.
+    fn float_op(&mut self, op: FloatOp, a: Value, b: Value) -> (Value, Value) {
         let r = match op {
             FloatOp::Add => self.b.ins().fadd(a, b),
             FloatOp::Sub => self.b.ins().fsub(a, b),
@@ -1153,6 +1150,16 @@ impl<'a> Gen<'a> {
         let abs = self.b.ins().fabs(r);
         let inf = self.b.ins().f64const(f64::INFINITY);
         let finite = self.b.ins().fcmp(FloatCC::LessThan, abs, inf);
+        (r, finite)
+    }
+
+    /// `x OP y` of two boxed floats as a new boxed float on the heap; a jump to `other` when
+    /// either is not a float, the result is not finite (the BIF raises `badarith`) or the
+    /// heap has no room for it (the BIF collects).
+    fn float_arith_boxed(&mut self, op: FloatOp, x: Value, y: Value, other: Block) -> Value {
+        let a = self.float_value(x, other);
+        let b = self.float_value(y, other);
+        let (r, finite) = self.float_op(op, a, b);
         let room = self.heap_room(2);
         let ok = self.b.ins().band(finite, room);
         let store = self.b.create_block();
@@ -1547,30 +1554,24 @@ impl<'a> Gen<'a> {
             }
             Instr::Bif(op) => match op.export.bif {
                 Some(bif) if op.arity <= 3 => {
-                    let BifOp {
-                        export,
-                        fail,
-                        args,
-                        arity,
-                        dst,
-                    } = &**op;
-                    let vals: Vec<Value> = args[..*arity as usize]
+                    let vals: Vec<Value> = op.args[..op.arity as usize]
                         .iter()
                         .map(|s| self.get(*s))
                         .collect();
                     let join = self.b.create_block();
                     self.b.append_block_param(join, types::I64);
-                    if export.mfa.module == crate::atom::ERLANG
-                        && export.mfa.function == crate::atom::atom("byte_size")
-                        && *arity == 1
+                    let mfa = &op.export.mfa;
+                    if mfa.module == crate::atom::ERLANG
+                        && mfa.function == crate::atom::atom("byte_size")
+                        && op.arity == 1
                     {
                         self.byte_size_inline(vals[0], join);
                     }
-                    let r = self.bif_call(bif, &vals, *fail, i);
+                    let r = self.bif_call(bif, &vals, op.fail, i);
                     self.b.ins().jump(join, &[BlockArg::Value(r)]);
                     self.b.switch_to_block(join);
                     let r = self.b.block_params(join)[0];
-                    self.put(*dst, r);
+                    self.put(op.dst, r);
                     self.goto(i + 1);
                 }
                 _ => self.no_code(i),
@@ -1890,16 +1891,7 @@ impl<'a> Gen<'a> {
             } => {
                 let x = self.get_f(*a);
                 let y = self.get_f(*b);
-                let r = match op {
-                    FloatOp::Add => self.b.ins().fadd(x, y),
-                    FloatOp::Sub => self.b.ins().fsub(x, y),
-                    FloatOp::Mul => self.b.ins().fmul(x, y),
-                    FloatOp::Div => self.b.ins().fdiv(x, y),
-                };
-                // Finite: |r| < infinity (false for NaN too).
-                let abs = self.b.ins().fabs(r);
-                let inf = self.b.ins().f64const(f64::INFINITY);
-                let finite = self.b.ins().fcmp(FloatCC::LessThan, abs, inf);
+                let (r, finite) = self.float_op(*op, x, y);
                 if *fail != 0 {
                     let ok = self.b.create_block();
                     let bad = self.b.create_block();
