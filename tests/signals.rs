@@ -5,7 +5,7 @@
 //! event handlers. Each scenario runs on the real `erl` and on `beam`.
 
 use std::io::{BufRead, BufReader, Read};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -42,7 +42,17 @@ struct Outcome {
 /// Runs `sig_prog:F` on `vm`, waits for its "ready <pid>" line, sends `signals` to that
 /// OS pid (a little apart), and waits (at most 30 s) for the end.
 fn run(vm: &str, function: &str, signals: &[i32], dump: &Path) -> Outcome {
-    let mut child = Command::new(vm)
+    let mut cmd = Command::new(vm);
+    // The scenarios count on the default dispositions; a test run started under `nohup`
+    // would hand its children SIGHUP ignored (ignored signals survive `exec`).
+    // SAFETY: between fork and exec the hook calls only `signal`, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd
         .args(["-noshell", "-pa", ".", "-s", "sig_prog", function])
         .current_dir(dir())
         .env("ERL_CRASH_DUMP", dump)
