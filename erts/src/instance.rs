@@ -103,10 +103,9 @@ pub struct InstanceState {
     arena: Mutex<Vec<Erased>>,
     /// Set when the instance stops (shutdown or halt): thread loops end.
     stopping: AtomicBool,
-    /// Held while `shutdown` runs; true once it is done.
-    shut_down: Mutex<bool>,
-    /// Threads a bounded shutdown left running (blocked in native code), 0 normally.
-    stuck_threads: Mutex<usize>,
+    /// Held while `shutdown` runs; once it is done, the number of threads it left running
+    /// (blocked in native code: 0 normally).
+    shut_down: Mutex<Option<usize>>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// The instance's threads that have not finished yet, and the signal of each end.
     live_threads: Mutex<usize>,
@@ -177,8 +176,7 @@ impl Instance {
             slots: [const { OnceLock::new() }; MAX_SLOTS],
             arena: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
-            shut_down: Mutex::new(false),
-            stuck_threads: Mutex::new(0),
+            shut_down: Mutex::new(None),
             threads: Mutex::new(Vec::new()),
             live_threads: Mutex::new(0),
             thread_ended: parking_lot::Condvar::new(),
@@ -248,12 +246,13 @@ impl Instance {
             st.request_stop();
             return Ok(());
         }
+        let stuck_as_result = |stuck: usize| match stuck {
+            0 => Ok(()),
+            n => Err(n),
+        };
         let mut done = st.shut_down.lock();
-        if *done {
-            return match *st.stuck_threads.lock() {
-                0 => Ok(()),
-                n => Err(n),
-            };
+        if let Some(stuck) = *done {
+            return stuck_as_result(stuck);
         }
         LIVE.lock()
             .retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), Arc::as_ptr(st)));
@@ -282,12 +281,8 @@ impl Instance {
             st.processes.teardown();
             0
         });
-        *st.stuck_threads.lock() = stuck;
-        *done = true;
-        match stuck {
-            0 => Ok(()),
-            n => Err(n),
-        }
+        *done = Some(stuck);
+        stuck_as_result(stuck)
     }
 }
 

@@ -130,6 +130,17 @@ pub enum ArithOp {
 }
 
 impl ArithOp {
+    /// Every operator, in declaration order (`op as usize` indexes it).
+    pub const ALL: [ArithOp; 10] = {
+        use ArithOp::*;
+        [Add, Sub, Mul, Band, Bor, Bxor, Bsr, Bsl, Div, Rem]
+    };
+
+    /// The operator named `name` in module `erlang`, if it is one.
+    pub fn from_name(name: &str) -> Option<ArithOp> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
     /// The operator's name in module `erlang`.
     pub fn name(self) -> &'static str {
         match self {
@@ -150,8 +161,7 @@ impl ArithOp {
     pub fn bif(self) -> BifFn {
         static BIFS: std::sync::OnceLock<[BifFn; 10]> = std::sync::OnceLock::new();
         let all = BIFS.get_or_init(|| {
-            use ArithOp::*;
-            [Add, Sub, Mul, Band, Bor, Bxor, Bsr, Bsl, Div, Rem].map(|op| {
+            Self::ALL.map(|op| {
                 crate::bif::lookup(crate::atom::ERLANG, crate::atom::atom(op.name()), 2)
                     .unwrap_or(crate::bif::undef_bif)
             })
@@ -984,6 +994,16 @@ impl Instr {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn arith_ops_are_listed_in_order_by_name() {
+        use super::ArithOp;
+        for (i, op) in ArithOp::ALL.into_iter().enumerate() {
+            assert_eq!(op as usize, i);
+            assert_eq!(ArithOp::from_name(op.name()), Some(op));
+        }
+        assert_eq!(ArithOp::from_name("/"), None);
+    }
+
     #[test]
     fn instruction_size_is_bounded() {
         // Keep instructions small: the dispatch loop touches one per step.

@@ -863,17 +863,17 @@ impl<'a> Gen<'a> {
             IntCC::SignedGreaterThanOrEqual => Some(FloatCC::GreaterThanOrEqual),
             _ => None,
         };
-        if fcc.is_none() {
-            self.b.set_cold_block(slow);
-        }
-        if let Some(fcc) = fcc {
-            let general = self.b.create_block();
-            self.b.set_cold_block(general);
-            let a = self.float_value(x, general);
-            let b = self.float_value(y, general);
-            let c = self.b.ins().fcmp(fcc, a, b);
-            self.b.ins().brif(c, t, &[], f, &[]);
-            self.b.switch_to_block(general);
+        match fcc {
+            None => self.b.set_cold_block(slow),
+            Some(fcc) => {
+                let general = self.b.create_block();
+                self.b.set_cold_block(general);
+                let a = self.float_value(x, general);
+                let b = self.float_value(y, general);
+                let c = self.b.ins().fcmp(fcc, a, b);
+                self.b.ins().brif(c, t, &[], f, &[]);
+                self.b.switch_to_block(general);
+            }
         }
         let r = self.call_rt(helpers::compare_terms as *const () as usize, &[x, y], false);
         let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 2);
@@ -947,19 +947,15 @@ impl<'a> Gen<'a> {
                 _ => None,
             };
             let not_small = match float_op {
-                // Two floats: the operation on machine doubles, the result boxed inline.
-                Some(fop) => {
-                    let floats = self.b.create_block();
-                    self.b.ins().brif(small, fast, &[], floats, &[]);
-                    self.b.switch_to_block(floats);
-                    let r = self.float_arith_boxed(fop, x, y, slow);
-                    self.b.ins().jump(join, &[BlockArg::Value(r)]);
-                    None
-                }
-                None => Some(small),
+                Some(_) => self.b.create_block(),
+                None => slow,
             };
-            if let Some(small) = not_small {
-                self.b.ins().brif(small, fast, &[], slow, &[]);
+            self.b.ins().brif(small, fast, &[], not_small, &[]);
+            if let Some(fop) = float_op {
+                // Two floats: the operation on machine doubles, the result boxed inline.
+                self.b.switch_to_block(not_small);
+                let r = self.float_arith_boxed(fop, x, y, slow);
+                self.b.ins().jump(join, &[BlockArg::Value(r)]);
             }
             self.b.switch_to_block(fast);
             match op {
@@ -1134,8 +1130,24 @@ impl<'a> Gen<'a> {
         let load = self.b.create_block();
         self.b.ins().brif(is_float, load, &[], other, &[]);
         self.b.switch_to_block(load);
+        self.float_payload(v)
+    }
+
+    /// The double of boxed float `v`.
+    fn float_payload(&mut self, v: Value) -> Value {
         let p = self.b.ins().band_imm_s(v, !3i64);
         self.b.ins().load(types::F64, mem(), p, W as i32)
+    }
+
+    /// Double `v` boxed on the heap (the caller made sure of two words of room).
+    fn box_float(&mut self, v: Value) -> Value {
+        let hp = self.b.use_var(self.htop);
+        let hdr = self.iconst(crate::term::make_header(subtag::FLOAT, 1) as i64);
+        self.store_at(hdr, hp, 0);
+        self.b.ins().store(mem(), v, hp, W as i32);
+        let next = self.b.ins().iadd_imm_s(hp, 2 * W);
+        self.b.def_var(self.htop, next);
+        self.b.ins().bor_imm_s(hp, 2)
     }
 
     /// `a OP b` on doubles, and whether the result is finite (|r| < infinity: false for NaN
@@ -1165,13 +1177,7 @@ impl<'a> Gen<'a> {
         let store = self.b.create_block();
         self.b.ins().brif(ok, store, &[], other, &[]);
         self.b.switch_to_block(store);
-        let hp = self.b.use_var(self.htop);
-        let hdr = self.iconst(crate::term::make_header(subtag::FLOAT, 1) as i64);
-        self.store_at(hdr, hp, 0);
-        self.b.ins().store(mem(), r, hp, W as i32);
-        let next = self.b.ins().iadd_imm_s(hp, 2 * W);
-        self.b.def_var(self.htop, next);
-        self.b.ins().bor_imm_s(hp, 2)
+        self.box_float(r)
     }
 
     /// Branches to `then` when `v` is boxed and its header satisfies `pred`, else `fail`.
@@ -1828,8 +1834,7 @@ impl<'a> Gen<'a> {
             Instr::Fclearerror | Instr::Fcheckerror { .. } => self.goto(i + 1),
             Instr::FLoad { src, dst } => {
                 let t = self.get(*src);
-                let p = self.b.ins().band_imm_s(t, !3i64);
-                let v = self.b.ins().load(types::F64, mem(), p, W as i32);
+                let v = self.float_payload(t);
                 self.put_f(*dst, v);
                 self.goto(i + 1);
             }
@@ -1837,13 +1842,7 @@ impl<'a> Gen<'a> {
                 let ok = self.heap_room(2);
                 self.guard(ok, i);
                 let v = self.get_f(*src);
-                let hp = self.b.use_var(self.htop);
-                let hdr = self.iconst(crate::term::make_header(subtag::FLOAT, 1) as i64);
-                self.store_at(hdr, hp, 0);
-                self.b.ins().store(mem(), v, hp, W as i32);
-                let next = self.b.ins().iadd_imm_s(hp, 2 * W);
-                self.b.def_var(self.htop, next);
-                let t = self.b.ins().bor_imm_s(hp, 2);
+                let t = self.box_float(v);
                 self.put(*dst, t);
                 self.goto(i + 1);
             }
@@ -1864,19 +1863,14 @@ impl<'a> Gen<'a> {
                 let n = self.b.ins().sshr_imm_s(t, 4);
                 let f = self.b.ins().fcvt_from_sint(types::F64, n);
                 self.b.ins().jump(join, &[BlockArg::Value(f)]);
+                // A boxed float, else the interpreter raises.
                 self.b.switch_to_block(other);
-                let boxed = self.tag_is(t, 3, 2);
-                self.guard(boxed, i);
-                let h = self.header(t);
-                let is_float = self.b.ins().icmp_imm_s(
-                    IntCC::Equal,
-                    h,
-                    crate::term::make_header(subtag::FLOAT, 1) as i64,
-                );
-                self.guard(is_float, i);
-                let p = self.b.ins().band_imm_s(t, !3i64);
-                let f = self.b.ins().load(types::F64, mem(), p, W as i32);
+                let leave = self.b.create_block();
+                self.b.set_cold_block(leave);
+                let f = self.float_value(t, leave);
                 self.b.ins().jump(join, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(leave);
+                self.exit_at(i);
                 self.b.switch_to_block(join);
                 let f = self.b.block_params(join)[0];
                 self.put_f(*dst, f);

@@ -607,19 +607,7 @@ impl Ctx<'_> {
                 }
                 let dst = self.dst(g, first_arg + n)?;
                 if n == 2 && export.mfa.module == crate::atom::ERLANG {
-                    let op = match export.mfa.function.name() {
-                        "+" => Some(ArithOp::Add),
-                        "-" => Some(ArithOp::Sub),
-                        "*" => Some(ArithOp::Mul),
-                        "band" => Some(ArithOp::Band),
-                        "bor" => Some(ArithOp::Bor),
-                        "bxor" => Some(ArithOp::Bxor),
-                        "bsr" => Some(ArithOp::Bsr),
-                        "bsl" => Some(ArithOp::Bsl),
-                        "div" => Some(ArithOp::Div),
-                        "rem" => Some(ArithOp::Rem),
-                        _ => None,
-                    };
+                    let op = ArithOp::from_name(export.mfa.function.name());
                     if let Some(op) = op {
                         self.emit(Instr::Arith2 {
                             op,
