@@ -124,6 +124,11 @@ purge_old_code() ->
     out("soft_purge with no old code", code:soft_purge(hu_worker)),
     out("purge with no old code", code:purge(hu_worker)),
     W2 ! stop,
+    %% The runtime sends the refused load's report to the logger process, which hands it
+    %% to the handler's process: a call to each, in that order, waits until it is written
+    %% (else `init:stop` may come first and the report is lost, on the real erl too).
+    _ = sys:get_state(logger),
+    ok = logger_std_h:filesync(default),
     ok.
 
 ask(W) ->
