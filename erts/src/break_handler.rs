@@ -260,8 +260,11 @@ fn do_break() {
             b'\n' => continue,
             b'm' => break,
             b'd' => {
-                // This runtime is never distributed.
-                print("=node:'nonode@nohost'\r\n=no_distribution\r\n");
+                let node = crate::dist::node::name();
+                print(&format!("=node:'{}'\r\n", node.name()));
+                if !crate::dist::node::is_alive() {
+                    print("=no_distribution\r\n");
+                }
                 break;
             }
             b'A' => {

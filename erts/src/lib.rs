@@ -11,6 +11,7 @@ pub mod check_io;
 pub mod code;
 pub mod crash_dump;
 pub mod display;
+pub mod dist;
 pub mod emu;
 pub mod errno;
 pub mod etf;

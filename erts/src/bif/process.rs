@@ -48,8 +48,51 @@ fn make_ref_0(p: &mut Process, _a: &[Term]) -> BifResult {
     Ok(make_ref(p))
 }
 
-/// Sends `msg` to `to` (a pid, a registered name or `{Name, Node}` for this node).
+/// Where a message goes.
+enum Remote {
+    /// To this node.
+    Local,
+    /// To another node while this one is not alive: dropped.
+    Dropped,
+    /// To another node ([`crate::dist::output::send`]; `{Name, Node}` as a pair).
+    Out(Option<(crate::atom::Atom, crate::atom::Atom)>),
+}
+
+fn remote_destination(to: Term) -> Remote {
+    let alive = crate::dist::node::is_alive();
+    if to.is_boxed_with(subtag::EXTERNAL_PID) || to.is_boxed_with(subtag::EXTERNAL_REF) {
+        return if alive {
+            Remote::Out(None)
+        } else {
+            Remote::Dropped
+        };
+    }
+    if to.is_tuple() && boxed::tuple_arity(to) == 2 {
+        let (name, node) = (boxed::tuple_element(to, 0), boxed::tuple_element(to, 1));
+        if let (Some(name), Some(node)) = (name.as_atom(), node.as_atom()) {
+            if node != crate::dist::node::name() {
+                return if alive {
+                    Remote::Out(Some((name, node)))
+                } else {
+                    Remote::Dropped
+                };
+            }
+        }
+    }
+    Remote::Local
+}
+
+/// Sends `msg` to `to` (a pid, a registered name, `{Name, Node}`, or an alias).
 pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
+    match remote_destination(to) {
+        Remote::Local => {}
+        // No distribution: messages to other nodes are dropped.
+        Remote::Dropped => return Ok(msg),
+        Remote::Out(name) => {
+            crate::dist::output::send(p.id, to, name, msg, false);
+            return Ok(msg);
+        }
+    }
     let id = if to.is_local_pid() {
         to.pid_number()
     } else if to.is_local_port() {
@@ -67,20 +110,15 @@ pub fn send(p: &mut Process, to: Term, msg: Term) -> BifResult {
     } else if to.is_tuple() && boxed::tuple_arity(to) == 2 {
         let (name, node) = (boxed::tuple_element(to, 0), boxed::tuple_element(to, 1));
         match (name.as_atom(), node.as_atom()) {
-            (Some(name), Some(node)) if node == crate::atom::NONODE => {
+            (Some(name), Some(node)) if node == crate::dist::node::name() => {
                 match registry::whereis(name) {
                     Some(id) => id,
                     // A message to an unregistered name on this node is dropped.
                     None => return Ok(msg),
                 }
             }
-            // No distribution: messages to other nodes are dropped.
-            (Some(_), Some(_)) => return Ok(msg),
             _ => return Err(Fail::badarg()),
         }
-    } else if to.is_boxed_with(subtag::EXTERNAL_PID) || to.is_boxed_with(subtag::EXTERNAL_REF) {
-        // Another node: this one is not alive, so there is no connection and it is dropped.
-        return Ok(msg);
     } else if to.is_reference() {
         // An alias: dropped unless active; the receiver checks again on arrival.
         let reference = boxed::reference_id(to);
@@ -110,23 +148,27 @@ fn send_2(p: &mut Process, a: &[Term]) -> BifResult {
     send(p, a[0], a[1])
 }
 
-/// `send(Dest, Msg, Options)`: `noconnect`/`nosuspend` change nothing without distribution.
+/// `send(Dest, Msg, Options)`: with `noconnect`, a message for a node that is not connected
+/// is not sent (`noconnect`); `nosuspend` changes nothing (a busy connection never
+/// suspends the sender here).
 fn send_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(opts) = boxed::list_to_vec(a[2]) else {
         return Err(Fail::badarg());
     };
-    let remote = a[0].is_boxed_with(subtag::EXTERNAL_PID)
-        || (a[0].is_tuple()
-            && boxed::tuple_arity(a[0]) == 2
-            && boxed::tuple_element(a[0], 1)
-                .as_atom()
-                .is_some_and(|n| n != crate::atom::NONODE));
-    send(p, a[0], a[1])?;
-    if remote && opts.contains(&Term::atom(crate::atom::atom("noconnect"))) {
-        // No connection to another node can be set up from a node that is not alive.
-        return Ok(Term::atom(crate::atom::atom("noconnect")));
-    }
-    Ok(Term::atom(crate::atom::OK))
+    let noconnect = opts.contains(&Term::atom(crate::atom::atom("noconnect")));
+    let sent = match remote_destination(a[0]) {
+        Remote::Local => {
+            send(p, a[0], a[1])?;
+            true
+        }
+        Remote::Dropped => !noconnect,
+        Remote::Out(name) => crate::dist::output::send(p.id, a[0], name, a[1], noconnect),
+    };
+    Ok(Term::atom(if sent {
+        crate::atom::OK
+    } else {
+        crate::atom::atom("noconnect")
+    }))
 }
 
 fn find(p: &Process, k: Term) -> Option<usize> {

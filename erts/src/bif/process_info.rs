@@ -109,7 +109,13 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
                 let v = match m.target {
                     crate::process::signals::MonitorTarget::Pid(i) => crate::port::entity_term(i),
                     crate::process::signals::MonitorTarget::Name(n) => {
-                        boxed::tuple(&mut out.heap, &[Term::atom(n), Term::atom(atom::NONODE)])
+                        let node = match crate::dist::remote::is_remote_id(m.pid) {
+                            true => crate::dist::remote::endpoint(m.pid)
+                                .map_or(crate::dist::node::name(), |e| e.node),
+                            false => crate::dist::node::name(),
+                        };
+                        let node = Term::atom(node);
+                        boxed::tuple(&mut out.heap, &[Term::atom(n), node])
                     }
                     crate::process::signals::MonitorTarget::ClockService => {
                         Term::atom(atom::atom("clock_service"))

@@ -42,14 +42,28 @@ pub fn register(r: &mut Registry) {
     r.add("erlang", "registered", 0, registered_0);
 }
 
-/// Whether `t` is a pid or port of another node. This node is not alive, so there is no
+/// Whether `t` is a pid or port of another node. While this node is not alive there is no
 /// connection to it: links and exit signals to it do nothing, monitors fire at once with
 /// `noconnection`, as on OTP's nodes that are not alive.
 fn is_remote(t: Term) -> bool {
     t.is_boxed_with(subtag::EXTERNAL_PID) || t.is_boxed_with(subtag::EXTERNAL_PORT)
 }
 
+/// The link/monitor id of `t` when it is a pid of another node and this node is alive (the
+/// signals for it then go over the connection to its node).
+fn remote_pid_id(t: Term) -> Option<u64> {
+    (t.is_boxed_with(subtag::EXTERNAL_PID) && crate::dist::node::is_alive())
+        .then(|| crate::dist::remote::pid_id(t))
+}
+
 fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
+    if let Some(to) = remote_pid_id(a[0]) {
+        if !p.links.contains(&to) {
+            p.links.push(to);
+            let _ = deliver(to, Signal::Link { from: p.id });
+        }
+        return Ok(Term::bool(true));
+    }
     if is_remote(a[0]) {
         return Ok(Term::bool(true));
     }
@@ -75,17 +89,38 @@ fn link_1(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 fn unlink_1(p: &mut Process, a: &[Term]) -> BifResult {
-    if is_remote(a[0]) {
-        return Ok(Term::bool(true));
-    }
-    let Some(to) = crate::port::entity_id(a[0]) else {
-        return Err(Fail::badarg());
+    let to = match remote_pid_id(a[0]) {
+        Some(to) => to,
+        None if is_remote(a[0]) => return Ok(Term::bool(true)),
+        None => crate::port::entity_id(a[0]).ok_or_else(Fail::badarg)?,
     };
     if let Some(i) = p.links.iter().position(|&l| l == to) {
         p.links.swap_remove(i);
         let _ = deliver(to, Signal::Unlink { from: p.id });
     }
     Ok(Term::bool(true))
+}
+
+/// Where a process monitor of `item` goes when it is a process of another node (a pid, or
+/// `{Name, Node}`) and this node is alive: the remote endpoint's id and the target.
+fn remote_monitor_target(item: Term, port: bool) -> Option<(u64, MonitorTarget)> {
+    if port || !crate::dist::node::is_alive() {
+        return None;
+    }
+    if let Some(id) = remote_pid_id(item) {
+        return Some((id, MonitorTarget::Pid(id)));
+    }
+    if item.is_tuple() && boxed::tuple_arity(item) == 2 {
+        let name = boxed::tuple_element(item, 0).as_atom()?;
+        let node = boxed::tuple_element(item, 1).as_atom()?;
+        if node != crate::dist::node::name() {
+            return Some((
+                crate::dist::remote::node_id(node),
+                MonitorTarget::Name(name),
+            ));
+        }
+    }
+    None
 }
 
 /// `monitor(process, PidOrName)`, `monitor(port, PortOrName)`.
@@ -128,6 +163,25 @@ fn monitor(p: &mut Process, a: &[Term], pid_ref: bool) -> BifResult {
     }
     let reference = new_ref();
     let rt = boxed::reference(&mut p.heap, reference);
+    if let Some(remote) = remote_monitor_target(item, port) {
+        // Over the connection to the node; the `'DOWN'` comes back from there (or with
+        // `noconnection` when the connection goes).
+        let (to, target) = remote;
+        p.monitors.push(Monitor {
+            reference,
+            pid: to,
+            target,
+        });
+        let _ = deliver(
+            to,
+            Signal::Monitor {
+                from: p.id,
+                reference,
+                target,
+            },
+        );
+        return Ok(rt);
+    }
     if is_remote(item) {
         let target = MonitorTarget::Pid(u64::MAX);
         p.monitors.push(Monitor {
@@ -163,7 +217,7 @@ fn monitor(p: &mut Process, a: &[Term], pid_ref: bool) -> BifResult {
                 boxed::tuple_element(item, 0).as_atom(),
                 boxed::tuple_element(item, 1).as_atom(),
             ) {
-                (Some(n), Some(node)) if node == atom::NONODE => n,
+                (Some(n), Some(node)) if node == crate::dist::node::name() => n,
                 _ => return Err(Fail::badarg()),
             }
         } else {
@@ -372,6 +426,17 @@ fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (to, reason) = (a[0], a[1]);
+    if let Some(id) = remote_pid_id(to) {
+        let _ = deliver(
+            id,
+            Signal::Exit {
+                from: p.id,
+                reason: OwnedTerm::copy_of(reason),
+                linked: false,
+            },
+        );
+        return Ok(Term::bool(true));
+    }
     if is_remote(to) {
         return Ok(Term::bool(true));
     }
@@ -402,13 +467,27 @@ fn process_flag_2(p: &mut Process, a: &[Term]) -> BifResult {
         && boxed::tuple_element(a[0], 0) == monitor_nodes
         && (boxed::tuple_element(a[0], 1).is_map() || boxed::tuple_element(a[0], 1).is_list());
     if a[0] == monitor_nodes || with_opts {
-        // `net_kernel:monitor_nodes/1,2`: the count of monitors before the change. A node
-        // that is not alive never sees `nodeup`/`nodedown`.
+        // `net_kernel:monitor_nodes/1,2`: the count of monitors before the change.
+        use crate::dist::monitor_nodes::{self as mn, Opts};
+        let opts = if with_opts {
+            let o = boxed::tuple_element(a[0], 1);
+            if !o.is_map() {
+                return Err(Fail::badarg());
+            }
+            // An empty option map is the plain subscription.
+            (crate::map::size(o) > 0)
+                .then(|| Opts::parse(o).ok_or_else(Fail::badarg))
+                .transpose()?
+        } else {
+            None
+        };
         let old = p.node_monitors;
         if a[1] == Term::bool(true) {
             p.node_monitors += 1;
+            mn::subscribe(p.id, opts);
         } else if a[1] == Term::bool(false) {
             p.node_monitors = p.node_monitors.saturating_sub(1);
+            mn::unsubscribe(p.id, opts);
         } else {
             return Err(Fail::badarg());
         }
@@ -536,9 +615,17 @@ fn group_leader_0(p: &mut Process, _a: &[Term]) -> BifResult {
 /// Sets the group leader of process `a[1]` to `a[0]` (`a` are the arguments of
 /// `erts_internal:group_leader/2,3`, called again after yielding if the process is busy).
 fn set_group_leader(p: &mut Process, a: &[Term]) -> Result<bool, Fail> {
-    if !a[0].is_local_pid() || !a[1].is_local_pid() {
+    if !a[0].is_pid() || !a[1].is_local_pid() {
         return Err(Fail::badarg());
     }
+    // A group leader of another node is kept as the remote endpoint's term, which lives
+    // outside every heap.
+    let gl = if a[0].is_local_pid() {
+        a[0]
+    } else {
+        crate::dist::remote::term(crate::dist::remote::pid_id(a[0]))
+    };
+    let a = &[gl, a[1]];
     let id = a[1].pid_number();
     if id == p.id {
         p.group_leader = a[0];

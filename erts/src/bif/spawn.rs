@@ -147,7 +147,7 @@ fn opts_consistent(o: &SpawnOpts) -> bool {
 }
 
 /// The options of `spawn_opt`, and those of its monitor (`{monitor, Options}`).
-fn parse_opts(list: Term) -> Option<(SpawnOpts, MonitorOpts)> {
+pub(crate) fn parse_opts(list: Term) -> Option<(SpawnOpts, MonitorOpts)> {
     let mut o = SpawnOpts::default();
     let mut monitor_opts = MonitorOpts::default();
     let monitor = super::process::new_ref_id();
@@ -298,8 +298,9 @@ fn spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
 }
 
 /// `erts_internal:dist_spawn_request(Node, {M, F, A}, Opts, Type)` for a node other than this
-/// one: this node is not alive, so there is no connection and the reply is
-/// `{spawn_reply, ReqId, error, noconnection}`. Returns the request id (`spawn_request`) or
+/// one: a `SPAWN_REQUEST` to it ([`crate::dist::output::spawn_request`]); when this node is
+/// not alive there is no connection and the reply is `{spawn_reply, ReqId, error,
+/// noconnection}`. Returns the request id (`spawn_request`) or
 /// `{ReqId, Monitor}` (`spawn_opt`), or `badarg`.
 fn dist_spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
     let badarg = Ok(Term::atom(crate::atom::BADARG));
@@ -324,6 +325,52 @@ fn dist_spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(ro) = parse_request_opts(a[2], req) else {
         return badarg;
     };
+    let node = a[0].as_atom().unwrap_or(crate::atom::NONODE);
+    if let (Some((opts, monitor_opts)), true) = (ro.spawn, crate::dist::node::is_alive()) {
+        // To the other node; the reply comes from there (or `noconnection`).
+        use crate::dist::entry::{SpawnReply, SpawnRequest};
+        let (tag, reply) = if spawn_opt {
+            (
+                Term::atom(crate::atom::atom("spawn_reply")),
+                SpawnReply::Yes,
+            )
+        } else {
+            let r = match ro.reply {
+                Reply::Yes => SpawnReply::Yes,
+                Reply::No => SpawnReply::No,
+                Reply::ErrorOnly => SpawnReply::ErrorOnly,
+                Reply::SuccessOnly => SpawnReply::SuccessOnly,
+            };
+            (ro.tag, r)
+        };
+        let list = boxed::list_to_vec(a[2]).unwrap_or_default();
+        let remote_opts = crate::dist::output::remote_spawn_opts(&mut p.heap, &list);
+        let request = SpawnRequest {
+            from: p.id,
+            tag: crate::process::signals::OwnedTerm::copy_of(tag),
+            reply,
+            link: opts.link,
+            monitor: opts.monitor.is_some(),
+        };
+        if opts.monitor.is_some() {
+            super::signals::apply_monitor_opts(p, req, monitor_opts);
+        }
+        crate::dist::output::spawn_request(
+            node,
+            req,
+            p.id,
+            p.group_leader,
+            (m, f, args),
+            remote_opts,
+            request,
+        );
+        let rt = boxed::reference(&mut p.heap, req);
+        if spawn_opt {
+            let monitor = Term::bool(opts.monitor.is_some());
+            return Ok(boxed::tuple(&mut p.heap, &[rt, monitor]));
+        }
+        return Ok(rt);
+    }
     let why = if ro.spawn.is_some() {
         "noconnection"
     } else {

@@ -40,7 +40,9 @@ pub fn register(r: &mut Registry) {
             Err(Fail::badarg())
         }
     });
-    r.add("erlang", "node", 0, |_, _| Ok(Term::atom(atom::NONODE)));
+    r.add("erlang", "node", 0, |_, _| {
+        Ok(Term::atom(crate::dist::node::name()))
+    });
     r.add("erlang", "node", 1, |_, a| {
         let t = a[0];
         if t.is_boxed_with(subtag::EXTERNAL_PID)
@@ -49,12 +51,14 @@ pub fn register(r: &mut Registry) {
         {
             Ok(Term::atom(crate::term::external::node(t)))
         } else if t.is_pid() || t.is_port() || t.is_reference() {
-            Ok(Term::atom(atom::NONODE))
+            Ok(Term::atom(crate::dist::node::name()))
         } else {
             Err(Fail::badarg())
         }
     });
-    r.add("erlang", "is_alive", 0, |_, _| Ok(Term::bool(false)));
+    r.add("erlang", "is_alive", 0, |_, _| {
+        Ok(Term::bool(crate::dist::node::is_alive()))
+    });
     r.add("erlang", "is_builtin", 3, is_builtin_3);
     r.add("io", "printable_range", 0, |_, _| {
         let unicode = printable_unicode_cell().load(std::sync::atomic::Ordering::Relaxed);

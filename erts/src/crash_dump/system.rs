@@ -290,9 +290,12 @@ pub(crate) fn timers(sink: &mut Sink) -> Result<(), DumpError> {
     Ok(())
 }
 
-/// `=node` and `=no_distribution`: this runtime is never a distributed node.
+/// `=node`, and `=no_distribution` when the node is not alive.
 pub(crate) fn node(sink: &mut Sink) -> Result<(), DumpError> {
-    sink.line("=node:'nonode@nohost'")?;
+    sink.line(&format!("=node:'{}'", crate::dist::node::name().name()))?;
+    if crate::dist::node::is_alive() {
+        return Ok(());
+    }
     sink.line("=no_distribution")
 }
 

@@ -43,10 +43,10 @@ pub struct DecodeOpts {
 /// Largest number of a local port (28 bits, as OTP's).
 const MAX_LOCAL_PORT: u64 = (1 << 28) - 1;
 
-/// Whether a pid, port or reference names this node: a node that is not alive is
-/// `nonode@nohost` with creation 0; any other node or creation makes an external term.
+/// Whether a pid, port or reference names this node (its name and creation, see
+/// [`crate::dist::node`]); any other node or creation makes an external term.
 fn is_this_node(node: Atom, creation: u32) -> bool {
-    node == atom::NONODE && creation == 0
+    crate::dist::node::is_this(node, creation)
 }
 
 /// Maximum nesting depth.

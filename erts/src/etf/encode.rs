@@ -2,7 +2,7 @@
 //! as OTP 25 writes terms for a node that is not distributed (`nonode@nohost`, creation 0).
 
 use super::tags::*;
-use crate::atom::{self, Atom};
+use crate::atom::Atom;
 use crate::map;
 use crate::module::{Export, FunEntry};
 use crate::term::boxed;
@@ -112,8 +112,15 @@ fn big(out: &mut Vec<u8>, neg: bool, le_bytes: &[u8]) {
     out.extend_from_slice(le_bytes);
 }
 
+/// This node's name (the creation follows the numbers, see [`creation`]).
 fn node(out: &mut Vec<u8>, opts: EncodeOpts) {
-    atom_ext(out, atom::NONODE, opts);
+    atom_ext(out, crate::dist::node::name(), opts);
+}
+
+/// This node's creation, as the last field of a local pid or port (or after a
+/// reference's node).
+fn creation(out: &mut Vec<u8>) {
+    out.extend_from_slice(&crate::dist::node::creation().to_be_bytes());
 }
 
 /// A proper list of bytes no longer than 65535 (written as `STRING_EXT`).
@@ -163,12 +170,12 @@ fn term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpts) {
         node(out, opts);
         out.extend_from_slice(&n.to_be_bytes());
         out.extend_from_slice(&s.to_be_bytes());
-        out.extend_from_slice(&0u32.to_be_bytes());
+        creation(out);
     } else if t.is_local_port() {
         out.push(NEW_PORT_EXT);
         node(out, opts);
         out.extend_from_slice(&(t.port_number() as u32).to_be_bytes());
-        out.extend_from_slice(&0u32.to_be_bytes());
+        creation(out);
     } else if t.is_boxed() {
         boxed_term(out, stack, t, opts);
     }
@@ -249,7 +256,7 @@ fn boxed_term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpt
             out.push(NEWER_REFERENCE_EXT);
             out.extend_from_slice(&3u16.to_be_bytes());
             node(out, opts);
-            out.extend_from_slice(&0u32.to_be_bytes());
+            creation(out);
             for x in w {
                 out.extend_from_slice(&x.to_be_bytes());
             }
@@ -280,7 +287,8 @@ fn boxed_term(out: &mut Vec<u8>, stack: &mut Vec<Work>, t: Term, opts: EncodeOpt
             // The creator pid is not kept in funs here; OTP 25 writes the creating process.
             out.push(NEW_PID_EXT);
             node(out, opts);
-            out.extend_from_slice(&[0; 12]);
+            out.extend_from_slice(&[0; 8]);
+            creation(out);
             for i in 0..nfree {
                 encode_into(out, Term(t.boxed_word(2 + i)), opts);
             }

@@ -48,6 +48,9 @@ pub fn port_id(n: u64) -> u64 {
 /// The pid or port that a link/monitor/registry id names.
 #[inline]
 pub fn entity_term(id: u64) -> Term {
+    if crate::dist::remote::is_remote_id(id) {
+        return crate::dist::remote::term(id);
+    }
     if is_port_id(id) {
         Term::port(id & !PORT_BIT)
     } else {
@@ -168,6 +171,13 @@ pub struct PortCore {
     /// Signals to processes, sent when the port lock is released: consecutive signals to one
     /// process arrive together, so a port's last data and its exit are seen at once.
     outbox: Vec<(u64, Signal)>,
+    /// The node this port is the distribution controller of (`erlang:setnode/3`): what
+    /// the driver reads goes to the distribution ([`crate::dist::input`]), not to the
+    /// connected process.
+    pub dist: Option<atom::Atom>,
+    /// Frames for the distribution were received under the lock: they are run once it is
+    /// released.
+    dist_input: bool,
 }
 
 /// The locked state of a port. Releasing it carries out a termination the driver asked for
@@ -209,6 +219,11 @@ impl Drop for PortGuard<'_> {
             // Looked at last thing under the lock: an event deferred after this look is run
             // by the thread that deferred it (see `PortCell::hand_over`).
             if !cell.has_deferred.load(Ordering::Acquire) {
+                let dist = std::mem::take(&mut st.core.dist_input).then_some(st.core.dist);
+                drop(st);
+                if let Some(Some(node)) = dist {
+                    crate::dist::input::drain(node);
+                }
                 return;
             }
             cell.has_deferred.store(false, Ordering::Release);
@@ -313,6 +328,11 @@ impl PortState {
         signals::port_exited(&mut self.core, reason.term);
         *cell.data.lock() = None;
         table::table().remove(cell.id);
+        if let Some(node) = self.core.dist.take() {
+            if let Some(e) = crate::dist::entry::find(node) {
+                e.port_closed(cell.id);
+            }
+        }
     }
 }
 
@@ -440,6 +460,18 @@ impl PortCore {
         if let Some(t) = self.timer.take() {
             crate::timer::cancel_callback(t);
         }
+    }
+
+    /// Hands packet `data` read by a distribution controller to the distribution; it is
+    /// taken in once the port lock is released. False when the port is not a controller.
+    pub fn dist_received(&mut self, data: &[u8]) -> bool {
+        let Some(node) = self.dist else {
+            return false;
+        };
+        self.input += data.len() as u64;
+        crate::dist::input::received(node, data);
+        self.dist_input = true;
+        true
     }
 
     /// Sends `msg` to process `to` (when the port lock is released).
@@ -659,6 +691,8 @@ pub fn create(
                 cell: weak.clone(),
                 selected: Vec::new(),
                 outbox: Vec::new(),
+                dist: None,
+                dist_input: false,
             },
             driver: None,
         }),

@@ -93,7 +93,8 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
         | Signal::ReceiveTimeout { .. }
         | Signal::Resume
         | Signal::SystemTask(_)
-        | Signal::PortInput(_) => {}
+        | Signal::PortInput(_)
+        | Signal::MonitorUp { .. } => {}
     }
     Ok(())
 }
@@ -147,7 +148,7 @@ pub fn port_down_message(
         let r = boxed::reference(h, reference);
         let item = match name {
             None => Term::port(port),
-            Some(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
+            Some(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(crate::dist::node::name())]),
         };
         // As OTP 25: the type is `process` when the reason is not an immediate.
         let kind = if reason.is_immediate() {
@@ -264,6 +265,19 @@ pub fn command(
     st.core.output += bytes.len() as u64;
     st.call(|d, core| d.output(core, bytes));
     Ok(true)
+}
+
+/// Writes a distribution frame to controller `cell`, busy or not (OTP's distribution
+/// output); false when the port is not open.
+pub fn command_dist(cell: &PortCell, bytes: &[u8]) -> bool {
+    let mut st = cell.lock();
+    if st.core.life != Life::Open {
+        return false;
+    }
+    st.core.output += bytes.len() as u64;
+    // No process is the caller: the driver sends no reply.
+    super::with_caller(u64::MAX, || st.call(|d, core| d.output(core, bytes)));
+    true
 }
 
 /// A command that never waits (`enif_port_command`, OTP's `erts_port_output_async`): the

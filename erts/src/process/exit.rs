@@ -44,6 +44,9 @@ pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
     if crate::port::is_port_id(to) {
         return crate::port::signals::deliver_to_port(to, sig);
     }
+    if crate::dist::remote::is_remote_id(to) {
+        return crate::dist::output::signal(to, sig);
+    }
     if is_native_id(to) {
         // Objects of the built-in NIF libraries first, then `nif-api`'s resources.
         let Some(sig) = crate::nifs::native_signal(to & !NATIVE_BIT, sig) else {
@@ -75,9 +78,9 @@ pub fn deliver_to(cell: &Arc<ProcessCell>, sig: Signal) -> Result<(), Signal> {
 /// Delivers signals to one process in one step, so that it sees all of them or none (a
 /// port's data followed by its exit). Signals to a process that is gone are dropped.
 pub fn deliver_all(to: u64, sigs: Vec<Signal>) {
-    if crate::port::is_port_id(to) {
+    if crate::port::is_port_id(to) || crate::dist::remote::is_remote_id(to) {
         for s in sigs {
-            let _ = crate::port::signals::deliver_to_port(to, s);
+            let _ = deliver(to, s);
         }
         return;
     }
@@ -140,7 +143,9 @@ pub fn down_message(reference: u64, pid: u64, target: MonitorTarget, reason: Ter
         let r = boxed::reference(h, reference);
         let item = match target {
             MonitorTarget::Pid(_) | MonitorTarget::ClockService => Term::pid(pid),
-            MonitorTarget::Name(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(atom::NONODE)]),
+            MonitorTarget::Name(n) => {
+                boxed::tuple(h, &[Term::atom(n), Term::atom(crate::dist::node::name())])
+            }
         };
         let reason = copy::copy(h, reason);
         boxed::tuple(

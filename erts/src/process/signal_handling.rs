@@ -4,8 +4,8 @@
 //! end a `receive ... after`.
 
 use super::alias::AliasMode;
-use super::signals::Signal;
-use super::{MonitoredBy, Process};
+use super::signals::{MonitorTarget, Signal};
+use super::{Monitor, MonitoredBy, Process};
 use crate::atom;
 use crate::term::boxed;
 use crate::term::Term;
@@ -89,6 +89,11 @@ impl Process {
                 self.monitored_by
                     .retain(|m| !(m.reference == reference && m.pid == from));
             }
+            Signal::MonitorUp { reference, target } => self.monitors.push(Monitor {
+                reference,
+                pid: target,
+                target: MonitorTarget::Pid(target),
+            }),
             Signal::Down { reference, msg } => {
                 if let Some(i) = self.monitors.iter().position(|m| m.reference == reference) {
                     self.monitors.swap_remove(i);

@@ -114,6 +114,9 @@ pub enum Signal {
     },
     /// `from` removed its monitor `reference`.
     Demonitor { from: u64, reference: u64 },
+    /// A monitor of the receiver on `target` (a process of another node) was set up on its
+    /// behalf: a `spawn_request` with `monitor` was answered.
+    MonitorUp { reference: u64, target: u64 },
     /// A monitor of the receiver fired: `msg` is the `'DOWN'` message, delivered only if the
     /// receiver still holds monitor `reference` (a demonitor may have raced with it).
     Down { reference: u64, msg: OwnedTerm },

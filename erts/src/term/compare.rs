@@ -198,11 +198,11 @@ pub fn compare(a: Term, b: Term, exact: bool) -> Ordering {
     }
 }
 
-/// Compares the nodes of two pids, ports or references (this node is `nonode@nohost`, 0).
+/// Compares the nodes of two pids, ports or references (local ones are of this node).
 fn compare_nodes(a: Term, b: Term) -> Ordering {
     let key = |t: Term| {
         if t.is_immediate() || t.boxed_subtag() == subtag::REF {
-            (crate::atom::NONODE, 0)
+            crate::dist::node::this()
         } else {
             (external::node(t), external::creation(t))
         }

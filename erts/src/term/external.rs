@@ -41,6 +41,17 @@ pub fn pid(heap: &mut Heap, node: Atom, creation: u32, id: u32, serial: u32) -> 
     )
 }
 
+/// The words of an external pid object (header first), for objects kept outside any heap
+/// (the distribution's table of remote processes, [`crate::dist::remote`]).
+pub fn pid_words(node: Atom, creation: u32, id: u32, serial: u32) -> [u64; 4] {
+    [
+        make_header(subtag::EXTERNAL_PID, 3),
+        Term::atom(node).0,
+        creation as u64,
+        id as u64 | (serial as u64) << 32,
+    ]
+}
+
 /// A port `#Port<N.Id>` of node `node`.
 pub fn port(heap: &mut Heap, node: Atom, creation: u32, id: u64) -> Term {
     alloc(
@@ -103,7 +114,7 @@ pub fn ref_words(t: Term) -> Vec<u32> {
 /// OTP's numbers, whose atom tables differ).
 pub fn channel(t: Term) -> u32 {
     let n = node(t);
-    if n == crate::atom::NONODE {
+    if n == crate::dist::node::name() {
         0
     } else {
         n.0

@@ -206,6 +206,13 @@ pub struct Launch {
     pub print_args_exit: bool,
     /// `-emu_args`: print the command that is executed before executing it.
     pub verbose: bool,
+    /// `-name` or `-sname` was given: the node is distributed, and `epmd` is started
+    /// (`epmd -daemon`) unless `-start_epmd false`.
+    pub distributed: bool,
+    /// `-start_epmd false` was given.
+    pub no_epmd: bool,
+    /// `-epmd PROGRAM`: the `epmd` to start instead of the one in the emulator's `bin`.
+    pub epmd: Option<String>,
 }
 
 /// The allocator letters of `+M<X><switch>` (OTP's alloc_util allocators, `u` for all).
@@ -353,6 +360,7 @@ pub fn launch(args: &[String]) -> Result<Launch, ErlexecError> {
             "-name" | "-sname" => {
                 let v = args.get(i + 1).ok_or_else(|| missing(a))?;
                 l.init.extend([a.to_string(), v.clone()]);
+                l.distributed = true;
                 i += 1;
             }
             "-start_epmd" => {
@@ -360,11 +368,12 @@ pub fn launch(args: &[String]) -> Result<Launch, ErlexecError> {
                 if v != "true" && v != "false" {
                     return Err(ErlexecError::StartEpmdNotBoolean);
                 }
+                l.no_epmd = v == "false";
                 l.init.extend([a.to_string(), v.clone()]);
                 i += 1;
             }
             "-epmd" => {
-                args.get(i + 1).ok_or_else(|| missing(a))?;
+                l.epmd = Some(args.get(i + 1).ok_or_else(|| missing(a))?.clone());
                 i += 1;
             }
             "-emu_args" => l.verbose = true,

@@ -205,6 +205,27 @@ const DETACHED_MARK: &str = "BEAM_RS_DETACHED_CHILD";
 
 /// `-detached`: starts this same command again in a new session with its standard streams
 /// on `/dev/null`, and exits 0 (as `erlexec`, whose caller goes on at once).
+/// Starts `epmd -daemon` as `erlexec` does for a distributed node (`system("epmd -daemon")`:
+/// the daemon forks and the command returns; an `epmd` already running makes it exit). The
+/// program is `-epmd PROGRAM`, else the one in the emulator's `bin`, else `epmd` on `PATH`.
+fn start_epmd(root: Option<&std::path::Path>, program: Option<&str>) {
+    let prog = match program {
+        Some(p) => p.to_string(),
+        None => root
+            .map(|r| runtime::bindir(r).join("epmd"))
+            .filter(|p| p.exists())
+            .map_or_else(|| "epmd".to_string(), |p| p.display().to_string()),
+    };
+    let status = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("{prog} -daemon"))
+        .stdin(std::process::Stdio::null())
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("Error spawning {prog} -daemon (error 0)");
+    }
+}
+
 fn detach(cmdline: &[String]) -> ! {
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
@@ -325,6 +346,9 @@ fn boot_main(cmdline: &[String]) -> ! {
             std::process::exit(0);
         }
         println!("Executing: {exe} {exe} {}\n", all.join(" "));
+    }
+    if launch.distributed && !launch.no_epmd && !detached_child {
+        start_epmd(root.as_deref(), launch.epmd.as_deref());
     }
     if launch.detached && !detached_child {
         detach(cmdline);

@@ -285,7 +285,7 @@ fn info_item(p: &mut Process, t: &Table, item: &str) -> Option<Term> {
         },
         "name" => Term::atom(t.name()),
         "size" => Term::small(t.store.read().len() as i64),
-        "node" => Term::atom(atom::NONODE),
+        "node" => Term::atom(crate::dist::node::name()),
         "named_table" => Term::bool(t.is_named()),
         "type" => Term::atom(match t.kind {
             Kind::Set => m.set,

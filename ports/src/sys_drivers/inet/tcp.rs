@@ -431,6 +431,12 @@ impl Tcp {
             None => Packet::Bytes(&whole[body]),
         };
         self.inet.stats.received(packet.size());
+        // A distribution controller's packets go to the distribution, not to its owner.
+        if let Packet::Bytes(b) = packet {
+            if core.dist_received(b) {
+                return;
+            }
+        }
         let opts = &self.inet.opts;
         let port = core.port_term();
         let passive = opts.active == Active::Passive;
@@ -703,9 +709,22 @@ impl Tcp {
 
 impl Driver for Tcp {
     fn output(&mut self, core: &mut PortCore, data: &[u8]) {
-        let caller = erts::port::current_caller().unwrap_or(core.connected);
+        let caller = erts::port::current_caller();
+        if caller.is_none() && core.dist.is_some() {
+            // A frame of the distribution: nobody waits for an `inet_reply` (OTP's driver
+            // replies only to a process caller).
+            let _ = self.send(core, data);
+            return;
+        }
+        let caller = caller.unwrap_or(core.connected);
         let r = self.send(core, data);
         deliver::inet_reply(core, caller, r);
+    }
+
+    /// As OTP's `tcp_inet`: `port_command(S, D, [force])` is allowed (the distribution's
+    /// ticks are sent that way).
+    fn soft_busy(&self) -> bool {
+        true
     }
 
     fn control(

@@ -1,0 +1,589 @@
+//! Connections to other nodes (OTP's dist entries, `erl_node_tables.c` and the connection
+//! half of `dist.c`): one [`DistEntry`] per node this node has spoken to, holding the state
+//! of the connection and what crosses it (links, monitors both ways, `monitor_node`
+//! subscriptions, spawn requests in flight), so that when the connection goes, every local
+//! party hears `noconnection` as on OTP.
+//!
+//! A connection's life, driven by `net_kernel` and `dist_util`:
+//! - **idle**: nothing; the first signal for the node makes it *pending* and asks `net_kernel`
+//!   to connect (`{auto_connect, Node, ConnId}`); `erts_internal:new_connection/1` does the
+//!   same for an explicit connect.
+//! - **pending**: frames for the node wait in a queue. `erts_internal:abort_pending_connection/2`
+//!   (the setup failed) drops them and takes the connection down.
+//! - **up**: `erlang:setnode/3` named the controller port; the queued frames are written to it
+//!   first (senders keep queueing while that runs, so nothing overtakes them), then frames go
+//!   straight to the port. When the port ends, the connection goes down.
+//!
+//! Locks: an entry's state lock is never held while a port lock is taken (a port that ends
+//! takes the entry lock under its own), so writes to the port happen after the entry lock
+//! is released.
+
+use super::remote;
+use crate::atom::{self, Atom};
+use crate::process::exit::deliver;
+use crate::process::signals::{OwnedTerm, Signal};
+use crate::term::{boxed, copy, Term};
+use parking_lot::{Mutex, RwLock};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// A monitor a local process holds on a remote one (by pid or by `{Name, Node}`).
+pub struct OutMonitor {
+    /// The local watcher.
+    pub watcher: u64,
+    /// The remote endpoint: a pid id, or the node's id for a monitor by name.
+    pub target: u64,
+    pub name: Option<Atom>,
+}
+
+/// A monitor a remote process holds on a local one. Locally it is known by a proxy
+/// reference number (local monitors keep `u64` references); the remote reference is kept
+/// here for the `MONITOR_P_EXIT` and `DEMONITOR_P` that name it.
+pub struct InMonitor {
+    /// The remote watcher's id.
+    pub watcher: u64,
+    pub reference: OwnedTerm,
+    /// The local process monitored.
+    pub target: u64,
+    pub name: Option<Atom>,
+}
+
+/// A `spawn_request` this node sent to the node, waiting for its `SPAWN_REPLY`.
+pub struct SpawnRequest {
+    /// The requesting local process.
+    pub from: u64,
+    /// The reply tag (`spawn_reply` unless `{reply_tag, T}`).
+    pub tag: OwnedTerm,
+    /// `{reply, yes | no | error_only | success_only}`.
+    pub reply: SpawnReply,
+    pub link: bool,
+    pub monitor: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SpawnReply {
+    Yes,
+    No,
+    ErrorOnly,
+    SuccessOnly,
+}
+
+impl SpawnReply {
+    /// Whether a reply of this kind is sent for a success (`ok`) or a failure.
+    pub fn wants(self, ok: bool) -> bool {
+        match self {
+            SpawnReply::Yes => true,
+            SpawnReply::No => false,
+            SpawnReply::ErrorOnly => !ok,
+            SpawnReply::SuccessOnly => ok,
+        }
+    }
+}
+
+enum Conn {
+    Idle,
+    Pending {
+        id: u32,
+        queue: Vec<Vec<u8>>,
+    },
+    Up {
+        id: u32,
+        port: u64,
+        flags: u64,
+        /// Frames queued while the pending queue is being written (`Some` until then).
+        flushing: Option<Vec<Vec<u8>>>,
+    },
+}
+
+#[derive(Default)]
+struct Book {
+    /// (local, remote) links.
+    links: HashSet<(u64, u64)>,
+    /// By local reference.
+    out_monitors: HashMap<u64, OutMonitor>,
+    /// By proxy reference.
+    in_monitors: HashMap<u64, InMonitor>,
+    /// Processes that called `monitor_node(Node, true)`, once per call.
+    node_monitors: Vec<u64>,
+    /// By request reference.
+    spawns: HashMap<u64, SpawnRequest>,
+}
+
+struct State {
+    conn: Conn,
+    book: Book,
+}
+
+/// A node this node knows.
+pub struct DistEntry {
+    pub node: Atom,
+    st: Mutex<State>,
+    /// Frames received, in order, for [`super::input`].
+    pub(super) inbox: Mutex<VecDeque<Vec<u8>>>,
+    /// Set while a thread runs the inbox.
+    pub(super) draining: AtomicBool,
+}
+
+fn entries() -> &'static RwLock<HashMap<Atom, Arc<DistEntry>>> {
+    // Process-wide, as the process table.
+    static T: OnceLock<RwLock<HashMap<Atom, Arc<DistEntry>>>> = OnceLock::new();
+    T.get_or_init(Default::default)
+}
+
+static NEXT_CONN: AtomicU32 = AtomicU32::new(1);
+
+/// The entry of `node`, made if there is none.
+pub fn entry(node: Atom) -> Arc<DistEntry> {
+    if let Some(e) = entries().read().get(&node) {
+        return e.clone();
+    }
+    entries()
+        .write()
+        .entry(node)
+        .or_insert_with(|| {
+            Arc::new(DistEntry {
+                node,
+                st: Mutex::new(State {
+                    conn: Conn::Idle,
+                    book: Book::default(),
+                }),
+                inbox: Mutex::new(VecDeque::new()),
+                draining: AtomicBool::new(false),
+            })
+        })
+        .clone()
+}
+
+/// The entry of `node` if there is one.
+pub fn find(node: Atom) -> Option<Arc<DistEntry>> {
+    entries().read().get(&node).cloned()
+}
+
+/// The nodes with a connection up, visible (published) ones and hidden ones.
+pub fn connected() -> (Vec<Atom>, Vec<Atom>) {
+    let (mut visible, mut hidden) = (Vec::new(), Vec::new());
+    for e in entries().read().values() {
+        if let Conn::Up { flags, .. } = e.st.lock().conn {
+            if flags & super::protocol::dflag::PUBLISHED != 0 {
+                visible.push(e.node);
+            } else {
+                hidden.push(e.node);
+            }
+        }
+    }
+    (visible, hidden)
+}
+
+/// `ConnId` of `net_kernel`: `{Id, DHandle}`. The handle is a reference whose number is the
+/// connection id (so `dist_get_stat/1` can find the entry from it).
+pub fn conn_id_term(h: &mut crate::heap::Heap, node: Atom, id: u32) -> Term {
+    let dh = dhandle_term(h, node, id);
+    boxed::tuple(h, &[Term::small(id as i64), dh])
+}
+
+fn dhandles() -> &'static Mutex<HashMap<u64, (Atom, u32)>> {
+    static T: OnceLock<Mutex<HashMap<u64, (Atom, u32)>>> = OnceLock::new();
+    T.get_or_init(Default::default)
+}
+
+/// The distribution handle of connection `id` to `node` (a reference, remembered).
+pub fn dhandle_term(h: &mut crate::heap::Heap, node: Atom, id: u32) -> Term {
+    let mut map = dhandles().lock();
+    let r = match map.iter().find(|(_, v)| **v == (node, id)) {
+        Some((r, _)) => *r,
+        None => {
+            let r = crate::bif::process::new_ref_id();
+            map.insert(r, (node, id));
+            r
+        }
+    };
+    boxed::reference(h, r)
+}
+
+/// The node and connection id of a distribution handle.
+pub fn dhandle_of(t: Term) -> Option<(Atom, u32)> {
+    if !t.is_reference() || !t.is_boxed() {
+        return None;
+    }
+    dhandles().lock().get(&boxed::reference_id(t)).copied()
+}
+
+/// Why a frame could not be taken for a node.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// This node is not alive: there is no distribution.
+    NotAlive,
+}
+
+impl DistEntry {
+    /// The connection id, pending or up; `None` when idle.
+    pub fn conn_id(&self) -> Option<u32> {
+        match self.st.lock().conn {
+            Conn::Idle => None,
+            Conn::Pending { id, .. } | Conn::Up { id, .. } => Some(id),
+        }
+    }
+
+    /// Whether the connection is up.
+    pub fn is_up(&self) -> bool {
+        matches!(self.st.lock().conn, Conn::Up { .. })
+    }
+
+    /// The controller port when the connection is up.
+    pub fn port(&self) -> Option<u64> {
+        match self.st.lock().conn {
+            Conn::Up { port, .. } => Some(port),
+            _ => None,
+        }
+    }
+
+    /// The flags of the connection when it is up.
+    pub fn flags(&self) -> Option<u64> {
+        match self.st.lock().conn {
+            Conn::Up { flags, .. } => Some(flags),
+            _ => None,
+        }
+    }
+
+    /// Makes the connection pending if it is idle (telling `net_kernel` when `auto`);
+    /// returns its id.
+    pub fn connect(&self, auto: bool) -> u32 {
+        let id = {
+            let mut st = self.st.lock();
+            match &st.conn {
+                Conn::Pending { id, .. } | Conn::Up { id, .. } => return *id,
+                Conn::Idle => {
+                    let id = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
+                    st.conn = Conn::Pending {
+                        id,
+                        queue: Vec::new(),
+                    };
+                    id
+                }
+            }
+        };
+        if auto {
+            let node = self.node;
+            if let Some(nk) = crate::process::registry::whereis(atom::atom("net_kernel")) {
+                let msg = OwnedTerm::build(|h| {
+                    let cid = conn_id_term(h, node, id);
+                    boxed::tuple(
+                        h,
+                        &[
+                            Term::atom(atom::atom("auto_connect")),
+                            Term::atom(node),
+                            cid,
+                        ],
+                    )
+                });
+                let _ = deliver(nk, Signal::Message(msg));
+            } else {
+                // No `net_kernel` to connect: the connection fails at once.
+                self.abort(id);
+            }
+        }
+        id
+    }
+
+    /// Takes frame `f` for the node: written when the connection is up, queued while it is
+    /// pending; an idle connection is asked for first.
+    pub fn send(&self, f: Vec<u8>) -> Result<(), SendError> {
+        if !super::node::is_alive() {
+            return Err(SendError::NotAlive);
+        }
+        let mut f = Some(f);
+        let mut connect = false;
+        let port = {
+            let mut st = self.st.lock();
+            match &mut st.conn {
+                Conn::Up {
+                    port,
+                    flushing: None,
+                    ..
+                } => Some(*port),
+                Conn::Up {
+                    flushing: Some(q), ..
+                }
+                | Conn::Pending { queue: q, .. } => {
+                    q.extend(f.take());
+                    None
+                }
+                Conn::Idle => {
+                    connect = true;
+                    None
+                }
+            }
+        };
+        if connect {
+            self.connect(true);
+            return self.send(f.take().unwrap_or_default());
+        }
+        if let (Some(port), Some(f)) = (port, f) {
+            write(port, &f);
+        }
+        Ok(())
+    }
+
+    /// `abort_pending_connection/2`: the setup of connection `id` failed. True if it was
+    /// the pending one.
+    pub fn abort(&self, id: u32) -> bool {
+        let book = {
+            let mut st = self.st.lock();
+            match st.conn {
+                Conn::Pending { id: pid, .. } if pid == id => {
+                    st.conn = Conn::Idle;
+                    std::mem::take(&mut st.book)
+                }
+                _ => return false,
+            }
+        };
+        went_down(self.node, book);
+        true
+    }
+
+    /// `setnode/3`: connection `id`'s controller is port `port`, the other node offered
+    /// `flags`. Writes what was queued; false if the connection is not pending with that
+    /// id (it may also be idle: an accepted connection, or a setup `net_kernel` started
+    /// without an id of ours).
+    pub fn up(&self, port: u64, flags: u64) -> Option<u32> {
+        let id = {
+            let mut st = self.st.lock();
+            let (id, queue) = match &mut st.conn {
+                Conn::Up { .. } => return None,
+                Conn::Pending { id, queue } => (*id, std::mem::take(queue)),
+                Conn::Idle => (NEXT_CONN.fetch_add(1, Ordering::Relaxed), Vec::new()),
+            };
+            st.conn = Conn::Up {
+                id,
+                port,
+                flags,
+                flushing: Some(queue),
+            };
+            id
+        };
+        // Writes the queue, then whatever senders queued meanwhile, until it is empty.
+        loop {
+            let batch = {
+                let mut st = self.st.lock();
+                match &mut st.conn {
+                    Conn::Up {
+                        flushing: flushing @ Some(_),
+                        ..
+                    } => {
+                        let q = flushing.as_mut().map(std::mem::take).unwrap_or_default();
+                        if q.is_empty() {
+                            *flushing = None;
+                            break;
+                        }
+                        q
+                    }
+                    _ => break,
+                }
+            };
+            for f in batch {
+                write(port, &f);
+            }
+        }
+        let hidden = flags & super::protocol::dflag::PUBLISHED == 0;
+        super::monitor_nodes::notify(self.node, hidden, id, None);
+        Some(id)
+    }
+
+    /// The controller port `port` ended: the connection goes down.
+    pub fn port_closed(&self, port: u64) {
+        let (book, id, flags) = {
+            let mut st = self.st.lock();
+            match st.conn {
+                Conn::Up {
+                    port: p, id, flags, ..
+                } if p == port => {
+                    st.conn = Conn::Idle;
+                    (std::mem::take(&mut st.book), id, flags)
+                }
+                _ => return,
+            }
+        };
+        went_down(self.node, book);
+        let hidden = flags & super::protocol::dflag::PUBLISHED == 0;
+        let reason = Term::atom(atom::atom("connection_closed"));
+        super::monitor_nodes::notify(self.node, hidden, id, Some(reason));
+    }
+
+    /// `disconnect_node/1` from the runtime's side: the port is closed (the connection then
+    /// goes down as the port ends). False when it was not up.
+    pub fn disconnect(&self) -> bool {
+        let port = match self.st.lock().conn {
+            Conn::Up { port, .. } => port,
+            _ => return false,
+        };
+        if let Some(cell) = crate::port::lookup(port) {
+            let mut st = cell.lock();
+            st.terminate(
+                &cell,
+                OwnedTerm::immediate(Term::atom(atom::atom("noconnection"))),
+            );
+        }
+        true
+    }
+
+    /// Runs `f` on the entry's book of links and monitors.
+    fn with_book<R>(&self, f: impl FnOnce(&mut Book) -> R) -> R {
+        f(&mut self.st.lock().book)
+    }
+
+    pub fn add_link(&self, local: u64, remote: u64) {
+        self.with_book(|b| b.links.insert((local, remote)));
+    }
+
+    pub fn remove_link(&self, local: u64, remote: u64) {
+        self.with_book(|b| b.links.remove(&(local, remote)));
+    }
+
+    pub fn add_out_monitor(&self, reference: u64, m: OutMonitor) {
+        self.with_book(|b| b.out_monitors.insert(reference, m));
+    }
+
+    pub fn take_out_monitor(&self, reference: u64) -> Option<OutMonitor> {
+        self.with_book(|b| b.out_monitors.remove(&reference))
+    }
+
+    /// Where monitor `reference` of a local watcher points (for its `DEMONITOR_P`).
+    pub fn out_monitor_target(&self, reference: u64) -> Option<(u64, Option<Atom>)> {
+        self.with_book(|b| b.out_monitors.get(&reference).map(|m| (m.target, m.name)))
+    }
+
+    /// Records a remote process's monitor of a local one; returns the proxy reference.
+    pub fn add_in_monitor(&self, m: InMonitor) -> u64 {
+        let proxy = crate::bif::process::new_ref_id();
+        self.with_book(|b| b.in_monitors.insert(proxy, m));
+        proxy
+    }
+
+    /// Names the local process of in-monitor `proxy` (recorded before the process existed).
+    pub fn set_in_monitor_target(&self, proxy: u64, target: u64) {
+        self.with_book(|b| {
+            if let Some(m) = b.in_monitors.get_mut(&proxy) {
+                m.target = target;
+            }
+        })
+    }
+
+    /// Everything in the book gets what a connection that goes down gives (for signals
+    /// that could not go out at all: this node is not alive).
+    pub fn went_down_now(&self) {
+        let book = std::mem::take(&mut self.st.lock().book);
+        went_down(self.node, book);
+    }
+
+    pub fn take_in_monitor(&self, proxy: u64) -> Option<InMonitor> {
+        self.with_book(|b| b.in_monitors.remove(&proxy))
+    }
+
+    /// The proxy of the in-monitor with remote reference `reference` held by `watcher`.
+    pub fn find_in_monitor(&self, watcher: u64, reference: Term) -> Option<(u64, u64)> {
+        self.with_book(|b| {
+            b.in_monitors
+                .iter()
+                .find(|(_, m)| {
+                    m.watcher == watcher
+                        && crate::term::compare::exact_eq(m.reference.term, reference)
+                })
+                .map(|(p, m)| (*p, m.target))
+        })
+    }
+
+    pub fn add_node_monitor(&self, pid: u64) {
+        self.with_book(|b| b.node_monitors.push(pid));
+    }
+
+    /// Drops one `monitor_node` subscription of `pid` (all with `all`).
+    pub fn remove_node_monitor(&self, pid: u64, all: bool) {
+        self.with_book(|b| {
+            if all {
+                b.node_monitors.retain(|&p| p != pid);
+            } else if let Some(i) = b.node_monitors.iter().position(|&p| p == pid) {
+                b.node_monitors.remove(i);
+            }
+        })
+    }
+
+    pub fn add_spawn(&self, reference: u64, s: SpawnRequest) {
+        self.with_book(|b| b.spawns.insert(reference, s));
+    }
+
+    pub fn take_spawn(&self, reference: u64) -> Option<SpawnRequest> {
+        self.with_book(|b| b.spawns.remove(&reference))
+    }
+}
+
+/// Writes frame `f` to controller port `port` (whether or not it is busy, as OTP's
+/// distribution output does; a port that is gone takes nothing).
+fn write(port: u64, f: &[u8]) {
+    if let Some(cell) = crate::port::lookup(port) {
+        crate::port::signals::command_dist(&cell, f);
+    }
+}
+
+/// What a connection's end means for the local parties in `book`: linked processes get exit
+/// signals `noconnection`, watchers of remote processes `'DOWN'` messages, monitored local
+/// processes lose their remote watchers, `monitor_node` subscribers get `{nodedown, Node}`
+/// and requesters of spawns `{Tag, Ref, error, noconnection}`.
+fn went_down(node: Atom, book: Book) {
+    let noconnection = Term::atom(atom::atom("noconnection"));
+    for (local, remote) in book.links {
+        let _ = deliver(
+            local,
+            Signal::Exit {
+                from: remote,
+                reason: OwnedTerm::immediate(noconnection),
+                linked: true,
+            },
+        );
+    }
+    for (reference, m) in book.out_monitors {
+        let msg = OwnedTerm::build(|h| {
+            let item = match m.name {
+                Some(n) => boxed::tuple(h, &[Term::atom(n), Term::atom(node)]),
+                None => remote::term(m.target),
+            };
+            let r = boxed::reference(h, reference);
+            boxed::tuple(
+                h,
+                &[
+                    Term::atom(atom::DOWN),
+                    r,
+                    Term::atom(atom::atom("process")),
+                    item,
+                    noconnection,
+                ],
+            )
+        });
+        let _ = deliver(m.watcher, Signal::Down { reference, msg });
+    }
+    for (proxy, m) in book.in_monitors {
+        let _ = deliver(
+            m.target,
+            Signal::Demonitor {
+                from: m.watcher,
+                reference: proxy,
+            },
+        );
+    }
+    for pid in book.node_monitors {
+        let msg = OwnedTerm::build(|h| {
+            boxed::tuple(h, &[Term::atom(atom::atom("nodedown")), Term::atom(node)])
+        });
+        let _ = deliver(pid, Signal::Message(msg));
+    }
+    for (reference, s) in book.spawns {
+        if s.reply.wants(false) {
+            let msg = OwnedTerm::build(|h| {
+                let tag = copy::copy(h, s.tag.term);
+                let r = boxed::reference(h, reference);
+                boxed::tuple(h, &[tag, r, Term::atom(atom::ERROR), noconnection])
+            });
+            let _ = deliver(s.from, Signal::Message(msg));
+        }
+    }
+}

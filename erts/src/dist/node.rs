@@ -1,0 +1,84 @@
+//! This node's identity (OTP's `erts_this_node`): its name and creation. A node that is not
+//! alive is `nonode@nohost` with creation 0; `erlang:setnode/2` (called by `net_kernel` once
+//! it has registered with `epmd`) gives it a name and the creation `epmd` handed out, and
+//! every local pid, port and reference is from then on written in the external format with
+//! that name and creation.
+//!
+//! Both live in one atomic word (the atom index in the high half, the creation in the low),
+//! so reading them takes no lock and a reader never sees a name with another's creation.
+
+use crate::atom::{self, Atom};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// `name << 32 | creation`; 0 while the node is not alive (no atom has index 0 as a name
+/// here: the value is read through [`this`], which maps it to `nonode@nohost`).
+static THIS: AtomicU64 = AtomicU64::new(0);
+
+/// The node name and creation.
+#[inline]
+pub fn this() -> (Atom, u32) {
+    unpack(THIS.load(Ordering::Acquire))
+}
+
+fn unpack(v: u64) -> (Atom, u32) {
+    if v == 0 {
+        (atom::NONODE, 0)
+    } else {
+        (Atom((v >> 32) as u32), v as u32)
+    }
+}
+
+fn pack(name: Atom, creation: u32) -> u64 {
+    if name == atom::NONODE {
+        0
+    } else {
+        (name.0 as u64) << 32 | creation as u64
+    }
+}
+
+/// The node name (`node()`).
+#[inline]
+pub fn name() -> Atom {
+    this().0
+}
+
+/// The node's creation (`erts_internal:get_creation/0`).
+#[inline]
+pub fn creation() -> u32 {
+    this().1
+}
+
+/// Whether the node is alive (`is_alive()`).
+#[inline]
+pub fn is_alive() -> bool {
+    THIS.load(Ordering::Acquire) != 0
+}
+
+/// Whether `node` with `creation` names this node (what a decoded pid, port or reference
+/// must carry to be a local one).
+#[inline]
+pub fn is_this(node: Atom, creation: u32) -> bool {
+    this() == (node, creation)
+}
+
+/// Makes the node alive as `name` with `creation` (`erlang:setnode/2`); `nonode@nohost`
+/// makes it not alive again.
+pub fn set(name: Atom, creation: u32) {
+    THIS.store(pack(name, creation), Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The identity itself is process-wide and other tests read it: only the packing is
+    // tested here (the suite's distribution scenarios test `setnode/2`).
+    #[test]
+    fn name_and_creation_share_one_word() {
+        assert_eq!(unpack(0), (atom::NONODE, 0));
+        assert_eq!(pack(atom::NONODE, 5), 0);
+        let n = atom::atom("node_test@host");
+        assert_eq!(unpack(pack(n, 7)), (n, 7));
+        assert_eq!(unpack(pack(n, u32::MAX)), (n, u32::MAX));
+    }
+}
