@@ -8,8 +8,10 @@
 //!
 //! The pair runs as real `erl` with real `erl` (the oracle), then with this runtime as the
 //! driver, as the peer, and as both; the driver's stdout and exit status must be the same
-//! each time. The launcher starts `epmd` as `erlexec` does. The real `erl` and `erlc` must be
-//! installed: without them the test fails.
+//! each time. The launcher starts `epmd` as `erlexec` does. A hidden node with long names
+//! runs a shorter scenario the same way, and `tests/dist/dist_dynamic.erl` starts and stops
+//! distribution at run time (`net_kernel:start/1`, `stop/0`). The real `erl` and `erlc` must
+//! be installed: without them the test fails.
 
 mod common;
 
@@ -29,6 +31,7 @@ fn compile() -> PathBuf {
         .arg(src.join("dist_main.erl"))
         .arg(src.join("dist_peer.erl"))
         .arg(src.join("dist_server.erl"))
+        .arg(src.join("dist_dynamic.erl"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run erlc: {e} (it must be installed)"));
     assert!(
@@ -203,6 +206,45 @@ fn a_hidden_node_with_long_names() {
             "nodedown: nodedown",
         ],
     );
+}
+
+#[test]
+fn distribution_started_and_stopped_at_run_time() {
+    let ebin = compile_once().display().to_string();
+    let run = |ours: bool, tag: &str| {
+        let (n1, n2) = (
+            format!("dty{}{tag}", std::process::id()),
+            format!("dtz{}{tag}", std::process::id()),
+        );
+        let mut c = erl(ours);
+        c.args([
+            "-noshell",
+            "-pa",
+            &ebin,
+            "-s",
+            "dist_dynamic",
+            "main",
+            &n1,
+            &n2,
+        ])
+        .args(["-s", "init", "stop"]);
+        run_captured(&mut c, None, Duration::from_secs(60))
+    };
+    let want = run(false, "r");
+    let want_text = String::from_utf8_lossy(&want.stdout).to_string();
+    assert!(
+        want_text.contains("stopped: {nonode@nohost,false,nonode@nohost}"),
+        "erl's output:\n{want_text}{}",
+        String::from_utf8_lossy(&want.stderr)
+    );
+    let got = run(true, "b");
+    assert_eq!(
+        want_text,
+        String::from_utf8_lossy(&got.stdout),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    assert_eq!(want.status, got.status);
 }
 
 fn side(ours: bool) -> &'static str {

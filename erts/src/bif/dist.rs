@@ -197,8 +197,8 @@ fn monitor_node(p: &mut Process, node: Term, flag: Term, opts: Term) -> BifResul
 }
 
 /// `erlang:setnode(Node, Creation)`: this node is now `Node` (what `net_kernel` does once
-/// `epmd` gave it `Creation`).
-fn setnode_2(_p: &mut Process, a: &[Term]) -> BifResult {
+/// `epmd` gave it `Creation`), until the caller ends.
+fn setnode_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (Some(name), Some(creation)) = (a[0].as_atom(), a[1].as_small()) else {
         return Err(Fail::badarg());
     };
@@ -209,7 +209,7 @@ fn setnode_2(_p: &mut Process, a: &[Term]) -> BifResult {
         // A node that is alive keeps its name (OTP refuses a change while alive).
         return Err(Fail::badarg());
     }
-    crate::dist::node::set(name, creation as u32);
+    crate::dist::node::set_by(name, creation as u32, p.id);
     Ok(Term::bool(true))
 }
 

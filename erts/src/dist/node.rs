@@ -67,6 +67,28 @@ pub fn set(name: Atom, creation: u32) {
     THIS.store(pack(name, creation), Ordering::Release);
 }
 
+/// The process that named the node (`net_kernel`); `u64::MAX` for none. When it ends, the
+/// node is not alive any more (as OTP's `net_kernel:stop/0` leaves it).
+static OWNER: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// Names the node as [`set`] does, on behalf of process `owner`.
+pub fn set_by(name: Atom, creation: u32, owner: u64) {
+    OWNER.store(owner, Ordering::Release);
+    set(name, creation);
+}
+
+/// Process `pid` ended: if it named the node, the node is `nonode@nohost` again.
+#[inline]
+pub fn process_exited(pid: u64) {
+    if OWNER.load(Ordering::Relaxed) == pid
+        && OWNER
+            .compare_exchange(pid, u64::MAX, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    {
+        set(atom::NONODE, 0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

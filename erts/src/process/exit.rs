@@ -225,6 +225,7 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
         answer_dead(me, sig);
     }
     p.mailbox.clear();
+    crate::dist::node::process_exited(me);
     table().remove(me);
     crate::sched::process_exited(me, reason);
 }
