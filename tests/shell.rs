@@ -704,3 +704,76 @@ fn tty_suspend_and_continue() {
         assert!(screen.contains("\nEXIT=4\n2\n"), "{screen}");
     }
 }
+
+#[test]
+fn tty_remote_shell() {
+    // `-remsh`: a shell in this terminal whose evaluator runs on another node. Each VM
+    // connects to a target node of its own kind, one after the other under the same names,
+    // so the screens (prompts with the target's name included) can be compared.
+    if !tmux_present() {
+        eprintln!("note: tmux is not installed; the remote shell scenario is skipped");
+        return;
+    }
+    let target = format!("rtgt{}", std::process::id());
+    let flags = format!(
+        "-sname rsh{} -setcookie beam_rs_remsh -remsh {target}",
+        std::process::id()
+    );
+    let steps = [
+        Until("(rtgt", 1),
+        Type("lists:max([3, 9, 2])."),
+        Keys(&["Enter"]),
+        Line("9", 1),
+        Type("io:format(\"~p~n\", [lists:seq(1, 5)])."),
+        Keys(&["Enter"]),
+        Line("ok", 1),
+        Type("{length(nodes()), node() =:= node(group_leader())}."),
+        Keys(&["Enter"]),
+        Line("{1,false}", 1),
+        Keys(&["C-g"]),
+        Until(" -->", 1),
+        Type("q"),
+        Keys(&["Enter"]),
+    ];
+    let run =
+        |vm: &str| {
+            let mut t = Command::new(vm)
+                .args(["-sname", &target, "-setcookie", "beam_rs_remsh", "-noshell"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start the target node");
+            // The remote shell's node waits for nothing: the target must be registered first.
+            let start = Instant::now();
+            while !Command::new("epmd").arg("-names").output().is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout).contains(&format!("name {target} "))
+            }) {
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "the target never registered"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let screen = tmux_run(
+                &format!("remsh-{}", vm.len()),
+                vm,
+                &Session::Script(&flags),
+                &steps,
+                true,
+            );
+            let _ = t.kill();
+            let _ = t.wait();
+            screen
+        };
+    let erl = run("erl").replacen(" [jit:ns]", "", 1);
+    let beam = run(BEAM);
+    assert_eq!(
+        erl, beam,
+        "the screens differ\n--- erl:\n{erl}\n--- beam:\n{beam}"
+    );
+    assert!(
+        beam.contains("TTY-RESTORED"),
+        "terminal not restored:\n{beam}"
+    );
+}
