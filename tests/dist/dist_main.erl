@@ -117,6 +117,8 @@ calls(Peer) ->
     out("rpc raise", rpc:call(Peer, dist_peer, raise, [x])),
     out("rpc undef", element(1, rpc:call(Peer, no_such_module, f, []))),
     out("erpc", erpc:call(Peer, lists, reverse, [[a, b, c]])),
+    %% Each call spawns a process there whose spawn reply must arrive before its exit.
+    out("1000 erpc calls", lists:sum([erpc:call(Peer, erlang, abs, [-I]) || I <- lists:seq(1, 1000)])),
     out("erpc error", try erpc:call(Peer, dist_peer, raise, [y]) catch C:R -> {C, R} end),
     out("erpc exit", try erpc:call(Peer, erlang, exit, [bye]) catch C2:R2 -> {C2, R2} end),
     out("gen_server bump", gen_server:call({dist_server, Peer}, bump)),

@@ -286,13 +286,31 @@ impl DistEntry {
         id
     }
 
-    /// Takes frame `f` for the node: written when the connection is up, queued while it is
-    /// pending; an idle connection is asked for first.
+    /// Takes frame `f` for the node: written when the connection is up (at the end of the
+    /// calling process's time slice, with the other frames of the slice, when the caller is
+    /// a scheduler: [`super::output::defer`]), queued while it is pending; an idle
+    /// connection is asked for first.
     pub fn send(&self, f: Vec<u8>) -> Result<(), SendError> {
         if !super::node::is_alive() {
             return Err(SendError::NotAlive);
         }
-        let mut f = Some(f);
+        // The connection is asked for now, held back or not: a `send/3` with `noconnect`
+        // later in the slice must see it pending.
+        if matches!(self.st.lock().conn, Conn::Idle) {
+            self.connect(true);
+        }
+        match super::output::defer(self.node, f) {
+            None => Ok(()),
+            Some(f) => self.send_frames(vec![f]),
+        }
+    }
+
+    /// Takes frames `fs`, in order, as [`DistEntry::send`] does, at once.
+    pub fn send_frames(&self, fs: Vec<Vec<u8>>) -> Result<(), SendError> {
+        if !super::node::is_alive() {
+            return Err(SendError::NotAlive);
+        }
+        let mut fs = Some(fs);
         let mut connect = false;
         let port = {
             let mut st = self.st.lock();
@@ -306,7 +324,7 @@ impl DistEntry {
                     flushing: Some(q), ..
                 }
                 | Conn::Pending { queue: q, .. } => {
-                    q.extend(f.take());
+                    q.extend(fs.take().into_iter().flatten());
                     None
                 }
                 Conn::Idle => {
@@ -317,10 +335,10 @@ impl DistEntry {
         };
         if connect {
             self.connect(true);
-            return self.send(f.take().unwrap_or_default());
+            return self.send_frames(fs.take().unwrap_or_default());
         }
-        if let (Some(port), Some(f)) = (port, f) {
-            write(port, &f);
+        if let (Some(port), Some(fs)) = (port, fs) {
+            write(port, &fs);
         }
         Ok(())
     }
@@ -381,9 +399,7 @@ impl DistEntry {
                     _ => break,
                 }
             };
-            for f in batch {
-                write(port, &f);
-            }
+            write(port, &batch);
         }
         let hidden = flags & super::protocol::dflag::PUBLISHED == 0;
         super::monitor_nodes::notify(self.node, hidden, id, None);
@@ -517,11 +533,11 @@ impl DistEntry {
     }
 }
 
-/// Writes frame `f` to controller port `port` (whether or not it is busy, as OTP's
+/// Writes frames `fs` to controller port `port` (whether or not it is busy, as OTP's
 /// distribution output does; a port that is gone takes nothing).
-fn write(port: u64, f: &[u8]) {
+fn write(port: u64, fs: &[Vec<u8>]) {
     if let Some(cell) = crate::port::lookup(port) {
-        crate::port::signals::command_dist(&cell, f);
+        crate::port::signals::command_dist(&cell, fs);
     }
 }
 

@@ -23,8 +23,13 @@ pub fn received(node: Atom, data: &[u8]) {
     entry::entry(node).inbox.lock().push_back(data.to_vec());
 }
 
-/// Takes in the queued frames of `node`, unless another thread is at it.
+/// Takes in the queued frames of `node`, unless another thread is at it. What it sends
+/// goes out at once.
 pub fn drain(node: Atom) {
+    output::undeferred(|| drain_entry(node))
+}
+
+fn drain_entry(node: Atom) {
     let Some(e) = entry::find(node) else { return };
     loop {
         if e.draining.swap(true, std::sync::atomic::Ordering::AcqRel) {

@@ -12,6 +12,67 @@ use crate::heap::Heap;
 use crate::process::signals::{MonitorTarget, OwnedTerm, Signal};
 use crate::term::{boxed, subtag, Term};
 
+thread_local! {
+    /// Whether this thread holds frames back until [`flush_deferred`] (a scheduler, while it
+    /// runs a process's time slice).
+    static DEFERRING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The frames held back, with their nodes, in the order sent.
+    static DEFERRED: std::cell::RefCell<Vec<(Atom, Vec<u8>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Holds frame `f` for `node` back when this thread defers (gives it back otherwise). The
+/// frames of one slice go out together when it ends, as OTP's distribution queue flushes
+/// in a port task: one write for many messages.
+pub fn defer(node: Atom, f: Vec<u8>) -> Option<Vec<u8>> {
+    if !DEFERRING.with(|d| d.get()) {
+        return Some(f);
+    }
+    DEFERRED.with(|q| q.borrow_mut().push((node, f)));
+    None
+}
+
+/// Starts (or stops, writing what was held back) holding frames back in this thread.
+pub fn set_deferring(on: bool) {
+    DEFERRING.with(|d| d.set(on));
+    if !on {
+        flush_deferred();
+    }
+}
+
+/// Runs `f` with frames going out at once (the distribution's own answers: a spawn reply
+/// must not wait behind a slice that may never end before the new process sends).
+pub fn undeferred<R>(f: impl FnOnce() -> R) -> R {
+    let old = DEFERRING.with(|d| d.replace(false));
+    let r = f();
+    DEFERRING.with(|d| d.set(old));
+    r
+}
+
+/// Writes the frames held back, each node's in one batch, in order (and any held back
+/// while writing).
+pub fn flush_deferred() {
+    loop {
+        let frames = DEFERRED.with(|q| {
+            let mut q = q.borrow_mut();
+            if q.is_empty() {
+                None
+            } else {
+                Some(std::mem::take(&mut *q))
+            }
+        });
+        let Some(frames) = frames else { return };
+        let mut it = frames.into_iter().peekable();
+        while let Some((node, first)) = it.next() {
+            let mut batch = vec![first];
+            while let Some((_, f)) = it.next_if(|(n, _)| *n == node) {
+                batch.push(f);
+            }
+            let _ = entry::entry(node).send_frames(batch);
+        }
+    }
+}
+
 /// Builds a control message (in a scratch heap) and its frame.
 fn ctl(elems: &[Term], payload: Option<Term>) -> Vec<u8> {
     let mut h = Heap::with_capacity(elems.len() + 1);

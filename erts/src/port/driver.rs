@@ -48,6 +48,13 @@ pub enum PortEvent {
 pub trait Driver: Send {
     /// `port_command/2`, `Port ! {Pid, {command, Data}}`: the flattened iodata.
     fn output(&mut self, port: &mut PortCore, data: &[u8]);
+    /// Several commands in one call (distribution frames, each a packet of its own): a
+    /// driver may write them together.
+    fn output_frames(&mut self, port: &mut PortCore, frames: &[Vec<u8>]) {
+        for f in frames {
+            self.output(port, f);
+        }
+    }
     /// `port_control/3`: the driver may change `data` (C drivers get it as `char *`) and
     /// appends its reply to `reply` (empty on entry). False raises `badarg` (a driver
     /// without control).

@@ -267,16 +267,18 @@ pub fn command(
     Ok(true)
 }
 
-/// Writes a distribution frame to controller `cell`, busy or not (OTP's distribution
+/// Writes distribution frames to controller `cell`, busy or not (OTP's distribution
 /// output); false when the port is not open.
-pub fn command_dist(cell: &PortCell, bytes: &[u8]) -> bool {
+pub fn command_dist(cell: &PortCell, frames: &[Vec<u8>]) -> bool {
     let mut st = cell.lock();
     if st.core.life != Life::Open {
         return false;
     }
-    st.core.output += bytes.len() as u64;
+    st.core.output += frames.iter().map(|f| f.len() as u64).sum::<u64>();
     // No process is the caller: the driver sends no reply.
-    super::with_caller(u64::MAX, || st.call(|d, core| d.output(core, bytes)));
+    super::with_caller(u64::MAX, || {
+        st.call(|d, core| d.output_frames(core, frames))
+    });
     true
 }
 

@@ -112,9 +112,27 @@ pub fn run(me: usize, local: Worker<Task>) {
     SCHEDULER_ID.with(|c| c.set(0));
 }
 
+/// Distribution frames sent during a slice are held back and written when it ends
+/// ([`crate::dist::output::defer`]); dropping this ends the holding back.
+struct DeferDist;
+
+impl DeferDist {
+    fn start() -> DeferDist {
+        crate::dist::output::set_deferring(true);
+        DeferDist
+    }
+}
+
+impl Drop for DeferDist {
+    fn drop(&mut self) {
+        crate::dist::output::set_deferring(false);
+    }
+}
+
 /// Runs one time slice of `cell`.
 fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     super::stats::add_context_switch();
+    let _defer = DeferDist::start();
     cell.begin_run();
     let mut guard = cell.process.lock();
     let p: &mut Process = &mut guard;
@@ -150,6 +168,8 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
         let live = p.live.min(MAX_REG);
         p.saved_x.extend_from_slice(&p.x[..live]);
     }
+    // Out before the process can run elsewhere and send more.
+    crate::dist::output::flush_deferred();
     std::mem::swap(&mut p.x, &mut regs.x);
     std::mem::swap(&mut p.f, &mut regs.f);
     // System tasks that arrived during the slice (taken in by `receive`), now that the

@@ -673,6 +673,35 @@ impl Tcp {
         }
     }
 
+    /// Sends `frames`, each a packet, with one write (distribution frames).
+    fn send_frames(&mut self, core: &mut PortCore, frames: &[Vec<u8>]) -> Result<(), &'static str> {
+        if self.inet.state != State::Connected {
+            return Err("closed");
+        }
+        let h = self.inet.opts.packet.send_header();
+        let total = frames.iter().map(|f| h + f.len()).sum();
+        let mut chunk = Vec::with_capacity(total);
+        for f in frames {
+            if h > 0 && h < 4 && f.len() >= 1 << (8 * h) {
+                return Err("emsgsize");
+            }
+            chunk.extend_from_slice(&(f.len() as u32).to_be_bytes()[4 - h..]);
+            chunk.extend_from_slice(f);
+        }
+        self.inet.stats.sent(chunk.len());
+        self.queued += chunk.len();
+        self.outq.push_back(chunk);
+        if self.queued == self.outq.back().map_or(0, |c| c.len()) {
+            if !self.flush_output(core) {
+                return Err("closed");
+            }
+        } else {
+            self.update_queue(core);
+        }
+        self.update_interest(core);
+        Ok(())
+    }
+
     fn send(&mut self, core: &mut PortCore, data: &[u8]) -> Result<(), &'static str> {
         if self.inet.state != State::Connected {
             if std::mem::take(&mut self.delayed_close_send) {
@@ -719,6 +748,16 @@ impl Driver for Tcp {
         let caller = caller.unwrap_or(core.connected);
         let r = self.send(core, data);
         deliver::inet_reply(core, caller, r);
+    }
+
+    fn output_frames(&mut self, core: &mut PortCore, frames: &[Vec<u8>]) {
+        if erts::port::current_caller().is_none() && core.dist.is_some() {
+            let _ = self.send_frames(core, frames);
+        } else {
+            for f in frames {
+                self.output(core, f);
+            }
+        }
     }
 
     /// As OTP's `tcp_inet`: `port_command(S, D, [force])` is allowed (the distribution's
