@@ -40,6 +40,7 @@ main([PeerName]) ->
 hidden([PeerName]) ->
     Peer = peer(PeerName),
     out("ping", net_adm:ping(Peer)),
+    wait_services(Peer, 200),
     out("nodes()", nodes()),
     out("nodes(hidden)", nodes(hidden) =:= [Peer]),
     out("the peer sees this node as hidden", rpc:call(Peer, erlang, nodes, [hidden]) =:= [node()]),
@@ -90,7 +91,18 @@ wait_registered(Name, Host, N) ->
         _ -> timer:sleep(50), wait_registered(Name, Host, N - 1)
     end.
 
+%% Waits until the peer's services are registered (its `-s dist_peer start` runs after its
+%% distribution is up).
+wait_services(_, 0) ->
+    exit(peer_services_missing);
+wait_services(Peer, N) ->
+    case rpc:call(Peer, erlang, whereis, [dist_server]) of
+        P when is_pid(P) -> ok;
+        _ -> timer:sleep(50), wait_services(Peer, N - 1)
+    end.
+
 messages(Peer) ->
+    wait_services(Peer, 200),
     {echo, Peer} ! {self(), hello},
     {Echo, Node} = receive {echoed, N, P, hello} -> {P, N} after 5000 -> {timeout, none} end,
     out("echo by name answered from the peer", Node =:= Peer),
