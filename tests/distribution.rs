@@ -9,7 +9,8 @@
 //! The pair runs as real `erl` with real `erl` (the oracle), then with this runtime as the
 //! driver, as the peer, and as both; the driver's stdout and exit status must be the same
 //! each time. The launcher starts `epmd` as `erlexec` does. A hidden node with long names
-//! runs a shorter scenario the same way, and `tests/dist/dist_dynamic.erl` starts and stops
+//! runs a shorter scenario the same way, and so does a pair over TLS (`-proto_dist
+//! inet_tls`, where the controller of the connection is a process), and `tests/dist/dist_dynamic.erl` starts and stops
 //! distribution at run time (`net_kernel:start/1`, `stop/0`). The real `erl` and `erlc` must
 //! be installed: without them the test fails.
 
@@ -64,6 +65,9 @@ fn erl(ours: bool) -> Command {
 enum Scenario {
     Main,
     HiddenLongNames,
+    /// `dist_main:brief/1` over TLS (`-proto_dist inet_tls`, the test certificate of
+    /// `tests/dist/tls/`).
+    Tls,
 }
 
 /// Runs the pair: the peer (`peer_ours`: this runtime) in the background, the driver
@@ -80,6 +84,16 @@ fn run_pair(
     let (name_flag, host, entry, hidden): (&str, &str, &str, &[&str]) = match scenario {
         Scenario::Main => ("-sname", "", "main", &[]),
         Scenario::HiddenLongNames => ("-name", "@127.0.0.1", "hidden", &["-hidden"]),
+        Scenario::Tls => ("-sname", "", "brief", &[]),
+    };
+    let tls: Vec<String> = match scenario {
+        Scenario::Tls => vec![
+            "-proto_dist".into(),
+            "inet_tls".into(),
+            "-ssl_dist_optfile".into(),
+            tls_options(ebin),
+        ],
+        _ => Vec::new(),
     };
     let ebin = ebin.display().to_string();
     // A net tick time of 2 s: `dist_main` waits 3 s idle to see that ticks keep the
@@ -95,6 +109,7 @@ fn run_pair(
     let mut peer = erl(peer_ours)
         .args([name_flag, &format!("{peer_name}{host}")])
         .args(common)
+        .args(&tls)
         .args(["-pa", &ebin, "-s", "dist_peer", "start"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -105,6 +120,7 @@ fn run_pair(
     driver
         .args([name_flag, &format!("{driver_name}{host}")])
         .args(common)
+        .args(&tls)
         .args(hidden)
         .args(["-pa", &ebin, "-s", "dist_main", entry, &peer_name])
         .args(["-s", "init", "stop"]);
@@ -162,6 +178,22 @@ fn compare(scenario: Scenario, prefix: &str, facts: &[&str]) {
         assert_eq!(want.status, got.status, "{who}: exit status");
         assert_eq!(want_peer, got_peer, "{who}: the peer's exit status");
     }
+}
+
+/// Writes the options file of TLS distribution (the test certificate, no verification by
+/// the client) into `ebin`'s folder; returns its path.
+fn tls_options(ebin: &Path) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dist/tls");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let text = format!(
+        "[{{server, [{{certfile, {:?}}}, {{keyfile, {:?}}}, {{secure_renegotiate, true}}]}},\n \
+         {{client, [{{verify, verify_none}}, {{secure_renegotiate, true}}]}}].\n",
+        cert.display().to_string(),
+        key.display().to_string()
+    );
+    let path = ebin.join("tls_dist.conf");
+    std::fs::write(&path, text).expect("write the TLS options");
+    path.display().to_string()
 }
 
 /// The compiled scenario, once for the test binary (the tests run in parallel).
@@ -245,6 +277,23 @@ fn distribution_started_and_stopped_at_run_time() {
         String::from_utf8_lossy(&got.stderr)
     );
     assert_eq!(want.status, got.status);
+}
+
+#[test]
+fn distribution_over_tls() {
+    compare(
+        Scenario::Tls,
+        "t",
+        &[
+            "ping: pong",
+            "echo: ok",
+            "big term: 100000",
+            "1000 erpc calls: 500500",
+            "spawn_link exit: boom",
+            "connected after 3 s idle: true",
+            "nodedown: nodedown",
+        ],
+    );
 }
 
 fn side(ours: bool) -> &'static str {

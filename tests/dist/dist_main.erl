@@ -3,7 +3,7 @@
 %% do not depend on node names, pid numbers or timing, so its output is the same whichever
 %% runtime each side runs.
 -module(dist_main).
--export([main/1, hidden/1]).
+-export([main/1, hidden/1, brief/1]).
 
 out(What, Term) -> io:format("~s: ~p~n", [What, Term]).
 
@@ -48,6 +48,25 @@ hidden([PeerName]) ->
     out("nodes(connected)", nodes(connected) =:= [Peer]),
     out("nodes/2", nodes(hidden, #{node_type => true}) =:= [{Peer, #{node_type => hidden}}]),
     out("rpc", rpc:call(Peer, dist_peer, sum, [[1, 2]])),
+    monitor_node(Peer, true),
+    rpc:cast(Peer, erlang, halt, []),
+    out("nodedown", receive {nodedown, Peer} -> nodedown after 10000 -> timeout end).
+
+%% A shorter scenario for other carriers (TLS distribution: the connection's controller is
+%% a process, frames go through `dist_ctrl_get_data/1` and `dist_ctrl_put_data/2`).
+brief([PeerName]) ->
+    Peer = peer(PeerName),
+    out("ping", net_adm:ping(Peer)),
+    wait_services(Peer, 200),
+    {echo, Peer} ! {self(), hello},
+    out("echo", receive {echoed, _, _, hello} -> ok after 5000 -> timeout end),
+    out("big term", rpc:call(Peer, erlang, length, [lists:seq(1, 100000)])),
+    out("1000 erpc calls", lists:sum([erpc:call(Peer, erlang, abs, [-I]) || I <- lists:seq(1, 1000)])),
+    out("gen_server", gen_server:call({dist_server, Peer}, bump)),
+    process_flag(trap_exit, true),
+    L = spawn_link(Peer, dist_peer, crash_after, [10, boom]),
+    out("spawn_link exit", receive {'EXIT', L, Why} -> Why after 5000 -> timeout end),
+    idle(Peer),
     monitor_node(Peer, true),
     rpc:cast(Peer, erlang, halt, []),
     out("nodedown", receive {nodedown, Peer} -> nodedown after 10000 -> timeout end).

@@ -1,8 +1,8 @@
 //! The distribution BIFs (OTP's `dist.c` BIFs): this node's name (`erlang:setnode/2`), the
 //! connections `net_kernel` and `dist_util` set up (`erts_internal:get_dflags/0`,
 //! `get_creation/0`, `new_connection/1`, `abort_pending_connection/2`, `erlang:setnode/3`,
-//! `dist_get_stat/1`), and what processes ask of them: `nodes/0,1,2` and
-//! `monitor_node/2,3`. The machinery is in [`crate::dist`].
+//! `dist_get_stat/1`, and the `dist_ctrl_*` BIFs of process controllers), and what processes
+//! ask of them: `nodes/0,1,2` and `monitor_node/2,3`. The machinery is in [`crate::dist`].
 
 use super::Registry;
 use crate::atom::{self, Atom};
@@ -51,6 +51,23 @@ pub fn register(r: &mut Registry) {
         abort_pending_connection_2,
     );
     r.add("erlang", "dist_get_stat", 1, dist_get_stat_1);
+    r.add("erlang", "dist_ctrl_get_data", 1, dist_ctrl_get_data_1);
+    r.add("erlang", "dist_ctrl_get_data_notification", 1, |_, a| {
+        handle_entry(a[0])?.want_notification();
+        Ok(Term::atom(atom::OK))
+    });
+    r.add("erlang", "dist_ctrl_put_data", 2, dist_ctrl_put_data_2);
+    // Which process may hand in data: any, here (the check is OTP's guard against
+    // mistakes, not part of the protocol).
+    r.add("erlang", "dist_ctrl_input_handler", 2, |_, a| {
+        handle_entry(a[0])?;
+        if !a[1].is_local_pid() {
+            return Err(Fail::badarg());
+        }
+        Ok(Term::atom(atom::OK))
+    });
+    r.add("erlang", "dist_ctrl_set_opt", 3, dist_ctrl_set_opt_3);
+    r.add("erlang", "dist_ctrl_get_opt", 2, dist_ctrl_get_opt_2);
 }
 
 /// Which nodes `nodes/1,2` list.
@@ -227,7 +244,8 @@ fn setnode_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(node) = a[0].as_atom() else {
         return Err(Fail::badarg());
     };
-    if !a[1].is_local_port() || !a[2].is_tuple() || boxed::tuple_arity(a[2]) != 2 {
+    let ctrl_ok = a[1].is_local_port() || a[1].is_local_pid();
+    if !ctrl_ok || !a[2].is_tuple() || boxed::tuple_arity(a[2]) != 2 {
         return Err(Fail::badarg());
     }
     let flags = term_u64(boxed::tuple_element(a[2], 0)).ok_or_else(Fail::badarg)?;
@@ -237,30 +255,41 @@ fn setnode_3(p: &mut Process, a: &[Term]) -> BifResult {
     if node == crate::dist::node::name() {
         return Err(Fail::badarg());
     }
-    let port = a[1].port_number();
-    let cell = crate::port::lookup(port).ok_or_else(Fail::badarg)?;
-    {
-        let mut st = cell.lock();
-        if st.core.dist.is_some() {
+    let e = entry::entry(node);
+    let id = if a[1].is_local_port() {
+        let port = a[1].port_number();
+        let cell = crate::port::lookup(port).ok_or_else(Fail::badarg)?;
+        {
+            let mut st = cell.lock();
+            if st.core.dist.is_some() {
+                return Err(Fail::badarg());
+            }
+            st.core.dist = Some(node);
+        }
+        let Some(id) = e.up(crate::port::port_id(port), flags) else {
+            cell.lock().core.dist = None;
+            return Err(Fail::badarg());
+        };
+        id
+    } else {
+        // A process controller: it takes frames with `dist_ctrl_get_data/1` and hands in
+        // what it receives with `dist_ctrl_put_data/2`.
+        let pid = a[1].pid_number();
+        if crate::process::table::table().get(pid).is_none() {
             return Err(Fail::badarg());
         }
-        st.core.dist = Some(node);
-    }
-    let e = entry::entry(node);
-    let Some(id) = e.up(port, flags) else {
-        cell.lock().core.dist = None;
-        return Err(Fail::badarg());
+        e.up(pid, flags).ok_or_else(Fail::badarg)?
     };
     // `net_kernel` learns of the controller from the runtime, before the caller's
     // `nodeup` (both come from the caller, in that order).
     if let Some(nk) = crate::process::registry::whereis(atom::atom("net_kernel")) {
-        let me = p.pid();
+        let (me, ctrl) = (p.pid(), a[1]);
         let msg = crate::process::signals::OwnedTerm::build(|h| {
             boxed::tuple(
                 h,
                 &[
                     Term::atom(atom::atom("dist_ctrlr")),
-                    Term::port(port),
+                    ctrl,
                     Term::atom(node),
                     me,
                 ],
@@ -336,21 +365,87 @@ fn abort_pending_connection_2(_p: &mut Process, a: &[Term]) -> BifResult {
     Ok(Term::bool(entry::find(node).is_some_and(|e| e.abort(id))))
 }
 
+/// The entry of a distribution handle whose connection is up (`badarg` otherwise).
+fn handle_entry(t: Term) -> Result<std::sync::Arc<entry::DistEntry>, Fail> {
+    let (node, id) = entry::dhandle_of(t).ok_or_else(Fail::badarg)?;
+    let e = entry::find(node).ok_or_else(Fail::badarg)?;
+    if e.conn_id() != Some(id) || !e.is_up() {
+        return Err(Fail::badarg());
+    }
+    Ok(e)
+}
+
 /// `erlang:dist_get_stat(DHandle)`: `{ok, Received, Sent, PendingOutput}` of the controller.
 fn dist_get_stat_1(p: &mut Process, a: &[Term]) -> BifResult {
-    let (node, _) = entry::dhandle_of(a[0]).ok_or_else(Fail::badarg)?;
-    let (inp, out) = entry::find(node)
-        .and_then(|e| e.port())
-        .and_then(crate::port::lookup)
-        .map(|c| {
-            let st = c.lock();
-            (st.core.input, st.core.output)
-        })
-        .unwrap_or((0, 0));
+    let e = handle_entry(a[0])?;
+    let ctrl = e.controller().ok_or_else(Fail::badarg)?;
+    let (inp, out, pending) = if crate::port::is_port_id(ctrl) {
+        crate::port::lookup(ctrl & !crate::port::PORT_BIT)
+            .map(|c| {
+                let st = c.lock();
+                (st.core.input, st.core.output, st.core.queue_size > 0)
+            })
+            .unwrap_or((0, 0, false))
+    } else {
+        e.process_stat()
+    };
     let i = u64_term(&mut p.heap, inp);
     let o = u64_term(&mut p.heap, out);
     Ok(boxed::tuple(
         &mut p.heap,
-        &[Term::atom(atom::OK), i, o, Term::bool(false)],
+        &[Term::atom(atom::OK), i, o, Term::bool(pending)],
     ))
+}
+
+/// `erlang:dist_ctrl_get_data(DHandle)`: the next frame for a process controller (`none`
+/// when there is none; `{Size, Data}` with the `get_size` option).
+fn dist_ctrl_get_data_1(p: &mut Process, a: &[Term]) -> BifResult {
+    let e = handle_entry(a[0])?;
+    match e.take_out() {
+        None => Ok(Term::atom(atom::atom("none"))),
+        Some((f, with_size)) => {
+            let n = f.len();
+            // As OTP's: the data is a list of binaries (its I/O vector), which carriers
+            // extend with `++`.
+            let bin = boxed::binary_from_vec(&mut p.heap, f);
+            let bin = boxed::list(&mut p.heap, &[bin]);
+            if with_size {
+                let size = Term::small(n as i64);
+                Ok(boxed::tuple(&mut p.heap, &[size, bin]))
+            } else {
+                Ok(bin)
+            }
+        }
+    }
+}
+
+/// `erlang:dist_ctrl_put_data(DHandle, Data)`: a frame a process controller received
+/// (empty: a tick).
+fn dist_ctrl_put_data_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    let e = handle_entry(a[0])?;
+    let bytes = super::iodata::iodata_to_bytes(a[1]).ok_or_else(Fail::badarg)?;
+    e.count_in(bytes.len());
+    if !bytes.is_empty() {
+        crate::dist::input::received(e.node, &bytes);
+        crate::dist::input::drain(e.node);
+    }
+    Ok(Term::atom(atom::OK))
+}
+
+/// `erlang:dist_ctrl_set_opt(DHandle, get_size, Bool)`: the old value.
+fn dist_ctrl_set_opt_3(_p: &mut Process, a: &[Term]) -> BifResult {
+    let e = handle_entry(a[0])?;
+    if a[1] != Term::atom(atom::atom("get_size")) || !a[2].is_boolean() {
+        return Err(Fail::badarg());
+    }
+    Ok(Term::bool(e.set_get_size(a[2] == Term::bool(true))))
+}
+
+/// `erlang:dist_ctrl_get_opt(DHandle, get_size)`.
+fn dist_ctrl_get_opt_2(_p: &mut Process, a: &[Term]) -> BifResult {
+    let e = handle_entry(a[0])?;
+    if a[1] != Term::atom(atom::atom("get_size")) {
+        return Err(Fail::badarg());
+    }
+    Ok(Term::bool(e.get_size()))
 }

@@ -10,9 +10,12 @@
 //!   same for an explicit connect.
 //! - **pending**: frames for the node wait in a queue. `erts_internal:abort_pending_connection/2`
 //!   (the setup failed) drops them and takes the connection down.
-//! - **up**: `erlang:setnode/3` named the controller port; the queued frames are written to it
-//!   first (senders keep queueing while that runs, so nothing overtakes them), then frames go
-//!   straight to the port. When the port ends, the connection goes down.
+//! - **up**: `erlang:setnode/3` named the controller; the queued frames go to it first
+//!   (senders keep queueing while that runs, so nothing overtakes them), then frames go
+//!   straight to it. A controller port (`inet_tcp_dist`) gets them written; a controller
+//!   process (`inet_tls_dist`'s sender) takes them with `dist_ctrl_get_data/1` when told
+//!   `dist_data`, and hands in what it receives with `dist_ctrl_put_data/2`. When the
+//!   controller ends, the connection goes down.
 //!
 //! Locks: an entry's state lock is never held while a port lock is taken (a port that ends
 //! takes the entry lock under its own), so writes to the port happen after the entry lock
@@ -89,7 +92,8 @@ enum Conn {
     },
     Up {
         id: u32,
-        port: u64,
+        /// The controller: a port id (with [`crate::port::PORT_BIT`]) or a pid number.
+        ctrl: u64,
         flags: u64,
         /// Frames queued while the pending queue is being written (`Some` until then).
         flushing: Option<Vec<Vec<u8>>>,
@@ -110,9 +114,24 @@ struct Book {
     spawns: HashMap<u64, SpawnRequest>,
 }
 
+/// What a process controller (`setnode/3` with a pid: TLS distribution, other carriers)
+/// has not taken yet (`erlang:dist_ctrl_get_data/1`) and how it wants it.
+#[derive(Default)]
+struct ProcessCtrl {
+    out: VecDeque<Vec<u8>>,
+    /// `dist_ctrl_get_data_notification/1` asked for a `dist_data` message.
+    notify: bool,
+    /// `dist_ctrl_set_opt(_, get_size, true)`: data comes as `{Size, Data}`.
+    get_size: bool,
+    /// Bytes taken out and put in.
+    sent: u64,
+    received: u64,
+}
+
 struct State {
     conn: Conn,
     book: Book,
+    pctl: ProcessCtrl,
 }
 
 /// A node this node knows.
@@ -147,6 +166,7 @@ pub fn entry(node: Atom) -> Arc<DistEntry> {
                 st: Mutex::new(State {
                     conn: Conn::Idle,
                     book: Book::default(),
+                    pctl: ProcessCtrl::default(),
                 }),
                 inbox: Mutex::new(VecDeque::new()),
                 draining: AtomicBool::new(false),
@@ -230,10 +250,11 @@ impl DistEntry {
         matches!(self.st.lock().conn, Conn::Up { .. })
     }
 
-    /// The controller port when the connection is up.
-    pub fn port(&self) -> Option<u64> {
+    /// The controller when the connection is up: a port id (with
+    /// [`crate::port::PORT_BIT`]) or a pid number.
+    pub fn controller(&self) -> Option<u64> {
         match self.st.lock().conn {
-            Conn::Up { port, .. } => Some(port),
+            Conn::Up { ctrl, .. } => Some(ctrl),
             _ => None,
         }
     }
@@ -312,14 +333,27 @@ impl DistEntry {
         }
         let mut fs = Some(fs);
         let mut connect = false;
+        let mut notify = None;
         let port = {
             let mut st = self.st.lock();
+            let st = &mut *st;
             match &mut st.conn {
                 Conn::Up {
-                    port,
+                    ctrl,
                     flushing: None,
                     ..
-                } => Some(*port),
+                } if crate::port::is_port_id(*ctrl) => Some(*ctrl),
+                Conn::Up {
+                    ctrl,
+                    flushing: None,
+                    ..
+                } => {
+                    st.pctl.out.extend(fs.take().into_iter().flatten());
+                    if std::mem::take(&mut st.pctl.notify) {
+                        notify = Some(*ctrl);
+                    }
+                    None
+                }
                 Conn::Up {
                     flushing: Some(q), ..
                 }
@@ -336,6 +370,9 @@ impl DistEntry {
         if connect {
             self.connect(true);
             return self.send_frames(fs.take().unwrap_or_default());
+        }
+        if let Some(pid) = notify {
+            notify_data(pid);
         }
         if let (Some(port), Some(fs)) = (port, fs) {
             write(port, &fs);
@@ -360,11 +397,10 @@ impl DistEntry {
         true
     }
 
-    /// `setnode/3`: connection `id`'s controller is port `port`, the other node offered
-    /// `flags`. Writes what was queued; false if the connection is not pending with that
-    /// id (it may also be idle: an accepted connection, or a setup `net_kernel` started
-    /// without an id of ours).
-    pub fn up(&self, port: u64, flags: u64) -> Option<u32> {
+    /// `setnode/3`: the connection's controller is `ctrl` (a port id or a pid number), the
+    /// other node offered `flags`. Writes what was queued (a process controller gets it
+    /// queued for `dist_ctrl_get_data/1`); `None` if the connection is up already.
+    pub fn up(&self, ctrl: u64, flags: u64) -> Option<u32> {
         let id = {
             let mut st = self.st.lock();
             let (id, queue) = match &mut st.conn {
@@ -374,10 +410,11 @@ impl DistEntry {
             };
             st.conn = Conn::Up {
                 id,
-                port,
+                ctrl,
                 flags,
                 flushing: Some(queue),
             };
+            st.pctl = ProcessCtrl::default();
             id
         };
         // Writes the queue, then whatever senders queued meanwhile, until it is empty.
@@ -394,26 +431,33 @@ impl DistEntry {
                             *flushing = None;
                             break;
                         }
+                        if !crate::port::is_port_id(ctrl) {
+                            st.pctl.out.extend(q);
+                            continue;
+                        }
                         q
                     }
                     _ => break,
                 }
             };
-            write(port, &batch);
+            write(ctrl, &batch);
+        }
+        if !crate::port::is_port_id(ctrl) {
+            add_process_controller(ctrl, self.node);
         }
         let hidden = flags & super::protocol::dflag::PUBLISHED == 0;
         super::monitor_nodes::notify(self.node, hidden, id, None);
         Some(id)
     }
 
-    /// The controller port `port` ended: the connection goes down.
-    pub fn port_closed(&self, port: u64) {
+    /// The controller `ctrl` (a port id or a pid number) ended: the connection goes down.
+    pub fn controller_ended(&self, ctrl: u64) {
         let (book, id, flags) = {
             let mut st = self.st.lock();
             match st.conn {
                 Conn::Up {
-                    port: p, id, flags, ..
-                } if p == port => {
+                    ctrl: c, id, flags, ..
+                } if c == ctrl => {
                     st.conn = Conn::Idle;
                     (std::mem::take(&mut st.book), id, flags)
                 }
@@ -426,21 +470,51 @@ impl DistEntry {
         super::monitor_nodes::notify(self.node, hidden, id, Some(reason));
     }
 
-    /// `disconnect_node/1` from the runtime's side: the port is closed (the connection then
-    /// goes down as the port ends). False when it was not up.
-    pub fn disconnect(&self) -> bool {
-        let port = match self.st.lock().conn {
-            Conn::Up { port, .. } => port,
-            _ => return false,
+    /// `dist_ctrl_get_data/1`: the next frame for a process controller (`{Size, Data}`
+    /// with `get_size`); `None` when there is none.
+    pub fn take_out(&self) -> Option<(Vec<u8>, bool)> {
+        let mut st = self.st.lock();
+        let f = st.pctl.out.pop_front()?;
+        st.pctl.sent += f.len() as u64;
+        Some((f, st.pctl.get_size))
+    }
+
+    /// `dist_ctrl_get_data_notification/1`: a `dist_data` message to the controller when
+    /// there is data (now, if there is some already).
+    pub fn want_notification(&self) {
+        let now = {
+            let mut st = self.st.lock();
+            match st.conn {
+                Conn::Up { ctrl, .. } if !st.pctl.out.is_empty() => Some(ctrl),
+                _ => {
+                    st.pctl.notify = true;
+                    None
+                }
+            }
         };
-        if let Some(cell) = crate::port::lookup(port) {
-            let mut st = cell.lock();
-            st.terminate(
-                &cell,
-                OwnedTerm::immediate(Term::atom(atom::atom("noconnection"))),
-            );
+        if let Some(pid) = now {
+            notify_data(pid);
         }
-        true
+    }
+
+    /// `dist_ctrl_set_opt(_, get_size, On)`: the old value.
+    pub fn set_get_size(&self, on: bool) -> bool {
+        std::mem::replace(&mut self.st.lock().pctl.get_size, on)
+    }
+
+    pub fn get_size(&self) -> bool {
+        self.st.lock().pctl.get_size
+    }
+
+    /// Counts `n` bytes a process controller put in.
+    pub fn count_in(&self, n: usize) {
+        self.st.lock().pctl.received += n as u64;
+    }
+
+    /// `dist_get_stat/1` of a process controller: received, sent, whether output waits.
+    pub fn process_stat(&self) -> (u64, u64, bool) {
+        let st = self.st.lock();
+        (st.pctl.received, st.pctl.sent, !st.pctl.out.is_empty())
     }
 
     /// Runs `f` on the entry's book of links and monitors.
@@ -533,11 +607,47 @@ impl DistEntry {
     }
 }
 
-/// Writes frames `fs` to controller port `port` (whether or not it is busy, as OTP's
-/// distribution output does; a port that is gone takes nothing).
+/// Writes frames `fs` to controller port `port` (an id with [`crate::port::PORT_BIT`]),
+/// whether or not it is busy, as OTP's distribution output does; a port that is gone takes
+/// nothing.
 fn write(port: u64, fs: &[Vec<u8>]) {
-    if let Some(cell) = crate::port::lookup(port) {
+    if let Some(cell) = crate::port::lookup(port & !crate::port::PORT_BIT) {
         crate::port::signals::command_dist(&cell, fs);
+    }
+}
+
+/// `dist_data` to process controller `pid`: there is data to take.
+fn notify_data(pid: u64) {
+    let _ = deliver(
+        pid,
+        Signal::Message(OwnedTerm::immediate(Term::atom(atom::atom("dist_data")))),
+    );
+}
+
+/// Process controllers by pid number, with their nodes.
+fn process_controllers() -> &'static Mutex<HashMap<u64, Atom>> {
+    static T: OnceLock<Mutex<HashMap<u64, Atom>>> = OnceLock::new();
+    T.get_or_init(Default::default)
+}
+
+/// Whether any process is a controller (read on every process exit).
+static ANY_PROCESS_CONTROLLER: AtomicBool = AtomicBool::new(false);
+
+/// Records process `pid` as the controller of `node`'s connection.
+fn add_process_controller(pid: u64, node: Atom) {
+    process_controllers().lock().insert(pid, node);
+    ANY_PROCESS_CONTROLLER.store(true, Ordering::Release);
+}
+
+/// Process `pid` ended: if it controlled a connection, the connection goes down.
+#[inline]
+pub fn process_exited(pid: u64) {
+    if !ANY_PROCESS_CONTROLLER.load(Ordering::Acquire) {
+        return;
+    }
+    let node = process_controllers().lock().remove(&pid);
+    if let Some(e) = node.and_then(find) {
+        e.controller_ended(pid);
     }
 }
 

@@ -330,7 +330,7 @@ impl PortState {
         table::table().remove(cell.id);
         if let Some(node) = self.core.dist.take() {
             if let Some(e) = crate::dist::entry::find(node) {
-                e.port_closed(cell.id);
+                e.controller_ended(port_id(cell.id));
             }
         }
     }

@@ -226,6 +226,7 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     }
     p.mailbox.clear();
     crate::dist::node::process_exited(me);
+    crate::dist::entry::process_exited(me);
     table().remove(me);
     crate::sched::process_exited(me, reason);
 }
