@@ -71,6 +71,15 @@ brief([PeerName]) ->
     rpc:cast(Peer, erlang, halt, []),
     out("nodedown", receive {nodedown, Peer} -> nodedown after 10000 -> timeout end).
 
+%% The DEMONITOR_P of an ended watcher may come after its 'DOWN': waits a little for the list
+%% to empty.
+wait_monitored_by(P, 0) -> process_info(P, monitored_by);
+wait_monitored_by(P, N) ->
+    case process_info(P, monitored_by) of
+        {monitored_by, []} -> {monitored_by, []};
+        _ -> timer:sleep(10), wait_monitored_by(P, N - 1)
+    end.
+
 %% `global` names registered on one node are seen on the other (its `nodeup` handling
 %% synchronises the name tables).
 global_names(Peer) ->
@@ -228,6 +237,22 @@ links_and_monitors(Peer) ->
     receive linked -> ok after 5000 -> ok end,
     Local ! go,
     out("remote linker sees the local exit", receive {peer_saw, R4} -> R4 after 5000 -> timeout end),
+    %% A process there monitors one here: listed by `monitored_by` here, and gone from the
+    %% list when the watcher ends.
+    Target = spawn(fun() -> receive stop -> ok end end),
+    W2 = spawn(Peer, erlang, apply, [fun() ->
+                                          monitor(process, Target),
+                                          Self ! monitoring,
+                                          receive stop -> ok end
+                                      end, []]),
+    receive monitoring -> ok after 5000 -> ok end,
+    out("monitored_by lists the remote watcher",
+        element(2, process_info(Target, monitored_by)) =:= [W2]),
+    WM = monitor(process, W2),
+    W2 ! stop,
+    receive {'DOWN', WM, process, W2, _} -> ok after 5000 -> ok end,
+    out("monitored_by after the watcher ended", wait_monitored_by(Target, 100)),
+    Target ! stop,
     unlink(Echo),
     ok = rpc:call(Peer, dist_peer, restart_echo, []),
     process_flag(trap_exit, false).

@@ -136,12 +136,23 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             boxed::list(&mut out.heap, &items)
         }
         "monitored_by" => {
-            let l: Vec<Term> = src!()
+            let ms: Vec<(u64, u64)> = src!()
                 .monitored_by
                 .iter()
                 // Native owners (NIF resources) are not listed.
                 .filter(|m| !crate::process::exit::is_native_id(m.pid))
-                .map(|m| Term::pid(m.pid))
+                .map(|m| (m.pid, m.reference))
+                .collect();
+            let l: Vec<Term> = ms
+                .into_iter()
+                .filter_map(|(pid, reference)| {
+                    if crate::dist::remote::is_remote_id(pid) {
+                        // A process of another node, known by its monitor's record.
+                        crate::dist::entry::in_monitor_watcher(pid, reference, &mut out.heap)
+                    } else {
+                        Some(Term::pid(pid))
+                    }
+                })
                 .collect();
             boxed::list(&mut out.heap, &l)
         }
@@ -327,7 +338,7 @@ fn info(out: &mut Process, id: u64, items: &[&str]) -> Result<Vec<Term>, NoInfo>
         _ => "waiting",
     };
     let prio = c.priority();
-    let target = c.try_lock_other().ok_or(NoInfo::Busy)?;
+    let mut target = c.try_lock_other().ok_or(NoInfo::Busy)?;
     if c.state() == cell::EXITED {
         return Err(NoInfo::Dead);
     }
@@ -336,6 +347,8 @@ fn info(out: &mut Process, id: u64, items: &[&str]) -> Result<Vec<Term>, NoInfo>
         // (messages from the caller must show): ask again after it did.
         return Err(NoInfo::Busy);
     }
+    // Links, monitors and messages sent before this request show in the answer.
+    target.handle_signals_in_place();
     one(out, Some(&target), status, prio);
     Ok(result)
 }

@@ -41,11 +41,13 @@ pub struct OutMonitor {
 }
 
 /// A monitor a remote process holds on a local one. Locally it is known by a proxy
-/// reference number (local monitors keep `u64` references); the remote reference is kept
-/// here for the `MONITOR_P_EXIT` and `DEMONITOR_P` that name it.
+/// reference number (local monitors keep `u64` references) and its watcher by the node's
+/// id ([`remote::node_id`]: no id per watcher, as every remote caller of a `gen_server`
+/// monitors it); the remote reference and watcher are kept here for the `MONITOR_P_EXIT`
+/// and `DEMONITOR_P` that name them.
 pub struct InMonitor {
-    /// The remote watcher's id.
-    pub watcher: u64,
+    /// The remote watcher (a pid).
+    pub watcher: OwnedTerm,
     pub reference: OwnedTerm,
     /// The local process monitored.
     pub target: u64,
@@ -571,12 +573,12 @@ impl DistEntry {
     }
 
     /// The proxy of the in-monitor with remote reference `reference` held by `watcher`.
-    pub fn find_in_monitor(&self, watcher: u64, reference: Term) -> Option<(u64, u64)> {
+    pub fn find_in_monitor(&self, watcher: Term, reference: Term) -> Option<(u64, u64)> {
         self.with_book(|b| {
             b.in_monitors
                 .iter()
                 .find(|(_, m)| {
-                    m.watcher == watcher
+                    crate::term::compare::exact_eq(m.watcher.term, watcher)
                         && crate::term::compare::exact_eq(m.reference.term, reference)
                 })
                 .map(|(p, m)| (*p, m.target))
@@ -639,6 +641,15 @@ fn add_process_controller(pid: u64, node: Atom) {
     ANY_PROCESS_CONTROLLER.store(true, Ordering::Release);
 }
 
+/// The watcher of in-monitor `proxy` on the node of endpoint `node_id`, copied onto
+/// `heap` (`process_info(P, monitored_by)`).
+pub fn in_monitor_watcher(node_id: u64, proxy: u64, heap: &mut crate::heap::Heap) -> Option<Term> {
+    let e = find(remote::endpoint(node_id)?.node)?;
+    let st = e.st.lock();
+    let m = st.book.in_monitors.get(&proxy)?;
+    Some(copy::copy(heap, m.watcher.term))
+}
+
 /// Process `pid` ended: if it controlled a connection, the connection goes down.
 #[inline]
 pub fn process_exited(pid: u64) {
@@ -691,7 +702,7 @@ fn went_down(node: Atom, book: Book) {
         let _ = deliver(
             m.target,
             Signal::Demonitor {
-                from: m.watcher,
+                from: remote::node_id(node),
                 reference: proxy,
             },
         );

@@ -203,15 +203,15 @@ fn handle(e: &DistEntry, f: &[u8]) {
         }
         op::MONITOR_P => monitor(e, el(1), el(2), el(3)),
         op::DEMONITOR_P => {
-            let Some(watcher) = remote_pid(el(1)) else {
+            if !el(1).is_boxed_with(subtag::EXTERNAL_PID) {
                 return;
-            };
-            if let Some((proxy, target)) = e.find_in_monitor(watcher, el(3)) {
+            }
+            if let Some((proxy, target)) = e.find_in_monitor(el(1), el(3)) {
                 e.take_in_monitor(proxy);
                 let _ = deliver(
                     target,
                     Signal::Demonitor {
-                        from: watcher,
+                        from: remote::node_id(e.node),
                         reference: proxy,
                     },
                 );
@@ -268,7 +268,9 @@ fn handle(e: &DistEntry, f: &[u8]) {
 /// `MONITOR_P`: remote `watcher` monitors local `target` (a pid or a registered name) with
 /// remote reference `reference`.
 fn monitor(e: &DistEntry, watcher: Term, target: Term, reference: Term) {
-    let Some(w) = remote_pid(watcher) else { return };
+    if !watcher.is_boxed_with(subtag::EXTERNAL_PID) {
+        return;
+    }
     let (id, name) = if let Some(n) = target.as_atom() {
         (
             registry::whereis(n).filter(|id| !crate::port::is_port_id(*id)),
@@ -282,13 +284,13 @@ fn monitor(e: &DistEntry, watcher: Term, target: Term, reference: Term) {
         return;
     };
     let proxy = e.add_in_monitor(InMonitor {
-        watcher: w,
+        watcher: OwnedTerm::copy_of(watcher),
         reference: OwnedTerm::copy_of(reference),
         target: id,
         name,
     });
     let sig = Signal::Monitor {
-        from: w,
+        from: remote::node_id(e.node),
         reference: proxy,
         target: match name {
             Some(n) => MonitorTarget::Name(n),

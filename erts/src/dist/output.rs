@@ -164,7 +164,7 @@ pub fn signal(to: u64, sig: Signal) -> Result<(), Signal> {
                 &[
                     small(op::MONITOR_P_EXIT),
                     from,
-                    target,
+                    m.watcher.term,
                     m.reference.term,
                     reason,
                 ],
@@ -313,7 +313,9 @@ pub fn serve_spawn_request(
     {
         return;
     }
-    let requester = remote::pid_id(from);
+    // An id for the requester only for a link (a monitor's watcher is known by its
+    // node's id, see `InMonitor`).
+    let node_id = remote::node_id(e.node);
     let gl = if gl.is_boxed_with(subtag::EXTERNAL_PID) {
         remote::term(remote::pid_id(gl))
     } else if gl.is_local_pid() {
@@ -360,7 +362,7 @@ pub fn serve_spawn_request(
     // The monitor is recorded before the process exists, under a proxy reference.
     let proxy = monitor.then(|| {
         e.add_in_monitor(InMonitor {
-            watcher: requester,
+            watcher: OwnedTerm::copy_of(from),
             reference: OwnedTerm::copy_of(req),
             target: 0,
             name: None,
@@ -378,13 +380,14 @@ pub fn serve_spawn_request(
     let spawned = crate::process::spawn::spawn_prepared(None, export, &[init_arg], sopts, |p| {
         p.group_leader = gl;
         if link {
+            let requester = remote::pid_id(from);
             p.links.push(requester);
             e.add_link(p.id, requester);
         }
         if let Some(proxy) = proxy {
             p.monitored_by.push(crate::process::MonitoredBy {
                 reference: proxy,
-                pid: requester,
+                pid: node_id,
                 target: MonitorTarget::Pid(p.id),
             });
             e.set_in_monitor_target(proxy, p.id);

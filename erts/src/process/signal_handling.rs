@@ -47,6 +47,40 @@ impl Process {
         verdict
     }
 
+    /// For a reader of this process's state holding its lock (`process_info/2` from another
+    /// process): takes in the signals at the head of its queue that cannot end it or need
+    /// it to run (messages, links, monitors), as OTP's `process_info` request is handled only
+    /// after the signals sent before it. The rest stay queued, in order, for the process.
+    pub fn handle_signals_in_place(&mut self) {
+        let Some(cell) = self.cell() else {
+            return;
+        };
+        // SAFETY: detach the borrow of `self` taken by `cell()`; the cell outlives `self`.
+        let cell: &super::cell::ProcessCell = unsafe { &*(cell as *const _) };
+        let mut pending = std::mem::take(&mut self.pending);
+        cell.take_signals(&mut pending);
+        while let Some(sig) = pending.front() {
+            let harmless = matches!(
+                sig,
+                Signal::Message(_)
+                    | Signal::Link { .. }
+                    | Signal::Unlink { .. }
+                    | Signal::Monitor { .. }
+                    | Signal::Demonitor { .. }
+                    | Signal::MonitorUp { .. }
+                    | Signal::Down { .. }
+                    | Signal::AliasMessage { .. }
+            );
+            if !harmless {
+                break;
+            }
+            if let Some(sig) = pending.pop_front() {
+                let _ = self.handle_signal(sig);
+            }
+        }
+        self.pending = pending;
+    }
+
     fn handle_signal(&mut self, sig: Signal) -> Handled {
         match sig {
             Signal::Message(m) => {
