@@ -22,5 +22,11 @@ main() ->
        S(fun() -> erlang:monitor_node(x, maybe) end),
        S(fun() -> erlang:monitor_node("x", true) end),
        S(fun() -> erlang:monitor_node(foo@bar, true, [bad]) end)]),
+    D([S(fun() -> erts_internal:create_dist_channel(foo@bar, self(), {0, 1}) end),
+       S(fun() -> erlang:setnode(foo@bar, self(), {0, 1}) end),
+       S(fun() -> erlang:setnode(foo@bar, self(), bad) end),
+       S(fun() -> erlang:setnode(bad, 1) end),
+       S(fun() -> erts_internal:get_creation() end),
+       S(fun() -> is_alive() end)]),
     D(receive M -> M after 100 -> none end),
     ok.

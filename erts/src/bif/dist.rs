@@ -1,6 +1,6 @@
 //! The distribution BIFs (OTP's `dist.c` BIFs): this node's name (`erlang:setnode/2`), the
 //! connections `net_kernel` and `dist_util` set up (`erts_internal:get_dflags/0`,
-//! `get_creation/0`, `new_connection/1`, `abort_pending_connection/2`, `erlang:setnode/3`,
+//! `get_creation/0`, `new_connection/1`, `abort_pending_connection/2`, `create_dist_channel/3`,
 //! `dist_get_stat/1`, and the `dist_ctrl_*` BIFs of process controllers), and what processes
 //! ask of them: `nodes/0,1,2` and `monitor_node/2,3`. The machinery is in [`crate::dist`].
 
@@ -38,10 +38,25 @@ pub fn register(r: &mut Registry) {
         monitor_node(p, a[0], a[1], a[2])
     });
     r.add("erlang", "setnode", 2, setnode_2);
-    r.add("erlang", "setnode", 3, setnode_3);
+    // What OTP's `erlang:setnode/3` (Erlang code) calls: `{ok, DHandle}`, or the error as
+    // an atom.
+    r.add(
+        "erts_internal",
+        "create_dist_channel",
+        3,
+        |p, a| match create_channel(p, a) {
+            Ok(dh) => Ok(boxed::tuple(&mut p.heap, &[Term::atom(atom::OK), dh])),
+            Err(_) => Ok(Term::atom(atom::BADARG)),
+        },
+    );
     r.add("erts_internal", "get_dflags", 0, get_dflags_0);
+    // `undefined` while the node is not alive, as OTP's.
     r.add("erts_internal", "get_creation", 0, |_, _| {
-        Ok(Term::small(crate::dist::node::creation() as i64))
+        Ok(if crate::dist::node::is_alive() {
+            Term::small(crate::dist::node::creation() as i64)
+        } else {
+            Term::atom(atom::UNDEFINED)
+        })
     });
     r.add("erts_internal", "new_connection", 1, new_connection_1);
     r.add(
@@ -238,9 +253,10 @@ fn valid_node_name(s: &str) -> bool {
     }
 }
 
-/// `erlang:setnode(Node, Port, {Flags, Creation})`: `Port` is the controller of the
-/// connection to `Node` from now on; returns the connection's distribution handle.
-fn setnode_3(p: &mut Process, a: &[Term]) -> BifResult {
+/// `erts_internal:create_dist_channel(Node, Ctrl, {Flags, Creation})` under
+/// `erlang:setnode/3`: `Ctrl` (a port or a process) is the controller of the connection to
+/// `Node` from now on; returns the connection's distribution handle.
+fn create_channel(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(node) = a[0].as_atom() else {
         return Err(Fail::badarg());
     };
