@@ -29,7 +29,7 @@ use crate::term::{boxed, copy, Term};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// A monitor a local process holds on a remote one (by pid or by `{Name, Node}`).
 pub struct OutMonitor {
@@ -147,9 +147,10 @@ pub struct DistEntry {
 }
 
 fn entries() -> &'static RwLock<HashMap<Atom, Arc<DistEntry>>> {
-    // Process-wide, as the process table.
-    static T: OnceLock<RwLock<HashMap<Atom, Arc<DistEntry>>>> = OnceLock::new();
-    T.get_or_init(Default::default)
+    // Per runtime instance, as the process table.
+    static T: crate::instance::InstanceLocal<RwLock<HashMap<Atom, Arc<DistEntry>>>> =
+        crate::instance::InstanceLocal::new();
+    T.get_or_default()
 }
 
 static NEXT_CONN: AtomicU32 = AtomicU32::new(1);
@@ -205,8 +206,9 @@ pub fn conn_id_term(h: &mut crate::heap::Heap, node: Atom, id: u32) -> Term {
 }
 
 fn dhandles() -> &'static Mutex<HashMap<u64, (Atom, u32)>> {
-    static T: OnceLock<Mutex<HashMap<u64, (Atom, u32)>>> = OnceLock::new();
-    T.get_or_init(Default::default)
+    static T: crate::instance::InstanceLocal<Mutex<HashMap<u64, (Atom, u32)>>> =
+        crate::instance::InstanceLocal::new();
+    T.get_or_default()
 }
 
 /// The distribution handle of connection `id` to `node` (a reference, remembered).
@@ -626,13 +628,15 @@ fn notify_data(pid: u64) {
     );
 }
 
-/// Process controllers by pid number, with their nodes.
+/// Process controllers by pid number, with their nodes (per instance).
 fn process_controllers() -> &'static Mutex<HashMap<u64, Atom>> {
-    static T: OnceLock<Mutex<HashMap<u64, Atom>>> = OnceLock::new();
-    T.get_or_init(Default::default)
+    static T: crate::instance::InstanceLocal<Mutex<HashMap<u64, Atom>>> =
+        crate::instance::InstanceLocal::new();
+    T.get_or_default()
 }
 
-/// Whether any process is a controller (read on every process exit).
+/// Whether any process of any instance was ever a controller (read on every process exit,
+/// so that runtimes without process controllers pay one load).
 static ANY_PROCESS_CONTROLLER: AtomicBool = AtomicBool::new(false);
 
 /// Records process `pid` as the controller of `node`'s connection.

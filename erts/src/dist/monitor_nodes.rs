@@ -85,9 +85,10 @@ struct Subscription {
 }
 
 fn subs() -> &'static Mutex<Vec<Subscription>> {
-    // Process-wide, as the distribution's other tables.
-    static S: Mutex<Vec<Subscription>> = Mutex::new(Vec::new());
-    &S
+    // Per runtime instance, as the distribution's other tables.
+    static S: crate::instance::InstanceLocal<Mutex<Vec<Subscription>>> =
+        crate::instance::InstanceLocal::new();
+    S.get_or_default()
 }
 
 /// Adds a subscription of `pid`.

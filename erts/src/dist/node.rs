@@ -6,18 +6,34 @@
 //!
 //! Both live in one atomic word (the atom index in the high half, the creation in the low),
 //! so reading them takes no lock and a reader never sees a name with another's creation.
+//! Each runtime instance has its own identity (an embedding host may run several).
 
 use crate::atom::{self, Atom};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// `name << 32 | creation`; 0 while the node is not alive (no atom has index 0 as a name
-/// here: the value is read through [`this`], which maps it to `nonode@nohost`).
-static THIS: AtomicU64 = AtomicU64::new(0);
+struct Identity {
+    /// `name << 32 | creation`; 0 while the node is not alive (read through [`this`], which
+    /// maps it to `nonode@nohost`).
+    this: AtomicU64,
+    /// The process that named the node (`net_kernel`); `u64::MAX` for none. When it ends,
+    /// the node is not alive any more (as OTP's `net_kernel:stop/0` leaves it).
+    owner: AtomicU64,
+}
+
+/// Per runtime instance.
+static IDENTITY: crate::instance::InstanceLocal<Identity> = crate::instance::InstanceLocal::new();
+
+fn identity() -> &'static Identity {
+    IDENTITY.get_or_init(|| Identity {
+        this: AtomicU64::new(0),
+        owner: AtomicU64::new(u64::MAX),
+    })
+}
 
 /// The node name and creation.
 #[inline]
 pub fn this() -> (Atom, u32) {
-    unpack(THIS.load(Ordering::Acquire))
+    unpack(identity().this.load(Ordering::Acquire))
 }
 
 fn unpack(v: u64) -> (Atom, u32) {
@@ -51,7 +67,7 @@ pub fn creation() -> u32 {
 /// Whether the node is alive (`is_alive()`).
 #[inline]
 pub fn is_alive() -> bool {
-    THIS.load(Ordering::Acquire) != 0
+    identity().this.load(Ordering::Acquire) != 0
 }
 
 /// Whether `node` with `creation` names this node (what a decoded pid, port or reference
@@ -64,24 +80,24 @@ pub fn is_this(node: Atom, creation: u32) -> bool {
 /// Makes the node alive as `name` with `creation` (`erlang:setnode/2`); `nonode@nohost`
 /// makes it not alive again.
 pub fn set(name: Atom, creation: u32) {
-    THIS.store(pack(name, creation), Ordering::Release);
+    identity()
+        .this
+        .store(pack(name, creation), Ordering::Release);
 }
 
-/// The process that named the node (`net_kernel`); `u64::MAX` for none. When it ends, the
-/// node is not alive any more (as OTP's `net_kernel:stop/0` leaves it).
-static OWNER: AtomicU64 = AtomicU64::new(u64::MAX);
-
-/// Names the node as [`set`] does, on behalf of process `owner`.
+/// Names the node as [`set`] does, on behalf of process `owner` (the node stops being alive
+/// when it ends).
 pub fn set_by(name: Atom, creation: u32, owner: u64) {
-    OWNER.store(owner, Ordering::Release);
+    identity().owner.store(owner, Ordering::Release);
     set(name, creation);
 }
 
 /// Process `pid` ended: if it named the node, the node is `nonode@nohost` again.
 #[inline]
 pub fn process_exited(pid: u64) {
-    if OWNER.load(Ordering::Relaxed) == pid
-        && OWNER
+    let owner = &identity().owner;
+    if owner.load(Ordering::Relaxed) == pid
+        && owner
             .compare_exchange(pid, u64::MAX, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
     {
