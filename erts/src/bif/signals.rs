@@ -426,22 +426,11 @@ fn demonitor_2(p: &mut Process, a: &[Term]) -> BifResult {
 
 fn exit_2(p: &mut Process, a: &[Term]) -> BifResult {
     let (to, reason) = (a[0], a[1]);
-    if let Some(id) = remote_pid_id(to) {
-        let _ = deliver(
-            id,
-            Signal::Exit {
-                from: p.id,
-                reason: OwnedTerm::copy_of(reason),
-                linked: false,
-            },
-        );
-        return Ok(Term::bool(true));
-    }
-    if is_remote(to) {
-        return Ok(Term::bool(true));
-    }
-    let Some(id) = crate::port::entity_id(to) else {
-        return Err(Fail::badarg());
+    let id = match remote_pid_id(to) {
+        // Over the connection to its node.
+        Some(id) => id,
+        None if is_remote(to) => return Ok(Term::bool(true)),
+        None => crate::port::entity_id(to).ok_or_else(Fail::badarg)?,
     };
     if id == p.id {
         return match p.exit_signal(p.id, reason, false) {

@@ -169,18 +169,7 @@ fn handle(e: &DistEntry, f: &[u8]) {
                 4
             };
             let linked = matches!(operation, op::EXIT | op::EXIT_TT);
-            if linked {
-                e.remove_link(to, from);
-            }
-            let reason = OwnedTerm::copy_of(el(reason_at));
-            let _ = deliver(
-                to,
-                Signal::Exit {
-                    from,
-                    reason,
-                    linked,
-                },
-            );
+            exit_signal(e, from, to, OwnedTerm::copy_of(el(reason_at)), linked);
         }
         op::PAYLOAD_EXIT | op::PAYLOAD_EXIT_TT | op::PAYLOAD_EXIT2 | op::PAYLOAD_EXIT2_TT => {
             let (Some(from), Some(to), Some(reason)) =
@@ -189,17 +178,7 @@ fn handle(e: &DistEntry, f: &[u8]) {
                 return;
             };
             let linked = matches!(operation, op::PAYLOAD_EXIT | op::PAYLOAD_EXIT_TT);
-            if linked {
-                e.remove_link(to, from);
-            }
-            let _ = deliver(
-                to,
-                Signal::Exit {
-                    from,
-                    reason,
-                    linked,
-                },
-            );
+            exit_signal(e, from, to, reason, linked);
         }
         op::MONITOR_P => monitor(e, el(1), el(2), el(3)),
         op::DEMONITOR_P => {
@@ -263,6 +242,21 @@ fn handle(e: &DistEntry, f: &[u8]) {
         op::GROUP_LEADER => {}
         _ => bad_frame(e, "unknown operation"),
     }
+}
+
+/// An exit signal from remote `from` to local `to` (through their link when `linked`).
+fn exit_signal(e: &DistEntry, from: u64, to: u64, reason: OwnedTerm, linked: bool) {
+    if linked {
+        e.remove_link(to, from);
+    }
+    let _ = deliver(
+        to,
+        Signal::Exit {
+            from,
+            reason,
+            linked,
+        },
+    );
 }
 
 /// `MONITOR_P`: remote `watcher` monitors local `target` (a pid or a registered name) with

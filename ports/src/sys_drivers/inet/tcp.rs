@@ -688,10 +688,16 @@ impl Tcp {
             chunk.extend_from_slice(&(f.len() as u32).to_be_bytes()[4 - h..]);
             chunk.extend_from_slice(f);
         }
+        self.queue_chunk(core, chunk)
+    }
+
+    /// Queues framed bytes for the socket, written at once when nothing was waiting.
+    fn queue_chunk(&mut self, core: &mut PortCore, chunk: Vec<u8>) -> Result<(), &'static str> {
         self.inet.stats.sent(chunk.len());
         self.queued += chunk.len();
         self.outq.push_back(chunk);
         if self.queued == self.outq.back().map_or(0, |c| c.len()) {
+            // Nothing was waiting: write at once.
             if !self.flush_output(core) {
                 return Err("closed");
             }
@@ -720,19 +726,7 @@ impl Tcp {
         let mut chunk = Vec::with_capacity(h + data.len());
         chunk.extend_from_slice(&(data.len() as u32).to_be_bytes()[4 - h..]);
         chunk.extend_from_slice(data);
-        self.inet.stats.sent(chunk.len());
-        self.queued += chunk.len();
-        self.outq.push_back(chunk);
-        if self.queued == self.outq.back().map_or(0, |c| c.len()) {
-            // Nothing was waiting: write at once.
-            if !self.flush_output(core) {
-                return Err("closed");
-            }
-        } else {
-            self.update_queue(core);
-        }
-        self.update_interest(core);
-        Ok(())
+        self.queue_chunk(core, chunk)
     }
 }
 
