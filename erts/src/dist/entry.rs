@@ -263,14 +263,6 @@ impl DistEntry {
         }
     }
 
-    /// The flags of the connection when it is up.
-    pub fn flags(&self) -> Option<u64> {
-        match self.st.lock().conn {
-            Conn::Up { flags, .. } => Some(flags),
-            _ => None,
-        }
-    }
-
     /// Makes the connection pending if it is idle (telling `net_kernel` when `auto`);
     /// returns its id.
     pub fn connect(&self, auto: bool) -> u32 {
@@ -373,6 +365,11 @@ impl DistEntry {
         };
         if connect {
             self.connect(true);
+            if matches!(self.st.lock().conn, Conn::Idle) {
+                // No connection could be asked for (no `net_kernel`): the frames go nowhere,
+                // and what they booked was answered with `noconnection`.
+                return Ok(());
+            }
             return self.send_frames(fs.take().unwrap_or_default());
         }
         if let Some(pid) = notify {
