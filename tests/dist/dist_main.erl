@@ -95,10 +95,10 @@ global_names(Peer) ->
     out("unregistered", global:whereis_name(dist_main_driver)).
 
 %% An idle connection lives on through net ticks (the nodes run with a net tick time of
-%% 2 s: a connection that sent nothing for 2 s would be taken down).
+%% 3 s: a connection that sent nothing for 3 s would be taken down).
 idle(Peer) ->
-    timer:sleep(3000),
-    out("connected after 3 s idle", nodes() =:= [Peer]).
+    timer:sleep(4000),
+    out("connected after 4 s idle", nodes() =:= [Peer]).
 
 %% `disconnect_node/1`: `nodedown`, and the next message connects again.
 reconnect(Peer) ->
