@@ -187,6 +187,11 @@ spawns(Peer) ->
         receive {my_tag, R, ok, Pid} -> node(Pid) =:= Peer after 5000 -> timeout end),
     out("spawn_request monitor",
         receive {'DOWN', R, process, _, normal} -> normal after 5000 -> timeout end),
+    R3 = spawn_request(Peer, dist_peer, crash_after, [60000, never], [link]),
+    out("spawn_request_abandon", spawn_request_abandon(R3)),
+    out("no reply after abandon", receive {spawn_reply, R3, _, _} -> reply after 500 -> none end),
+    out("abandon again", spawn_request_abandon(R3)),
+    out("the abandoned process is gone", rpc:call(Peer, dist_peer, crashers, [])),
     process_flag(trap_exit, false).
 
 links_and_monitors(Peer) ->

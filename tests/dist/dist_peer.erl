@@ -1,7 +1,8 @@
 %% The peer node of the distribution scenarios (tests/distribution.rs): registers the
 %% services `dist_main` talks to, then waits to be halted (by the driver, or after 60 s).
 -module(dist_peer).
--export([start/0, restart_echo/0, echo/0, server/1, crash_after/2, sum/1, raise/1, tell_node/1]).
+-export([start/0, restart_echo/0, echo/0, server/1, crash_after/2, sum/1, raise/1, tell_node/1,
+         crashers/0]).
 
 start() ->
     register(echo, spawn(fun echo/0)),
@@ -30,6 +31,11 @@ crash_after(Ms, Reason) ->
     receive after Ms -> exit(Reason) end.
 
 sum(L) -> lists:sum(L).
+
+%% How many processes wait in crash_after/2.
+crashers() ->
+    length([P || P <- processes(),
+                 process_info(P, current_function) =:= {current_function, {dist_peer, crash_after, 2}}]).
 
 raise(X) -> error({raised, X}).
 

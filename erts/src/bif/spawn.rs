@@ -402,12 +402,14 @@ fn dist_spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
     Ok(rt)
 }
 
-/// `erlang:spawn_request_abandon(ReqId)`: a local request is answered when it is made, so no
-/// request is ever pending and the answer is `false`.
+/// `erlang:spawn_request_abandon(ReqId)`: a local request is answered when it is made, so it
+/// is never pending; a request to another node is, until its reply arrives (`true`: it is
+/// dropped, and the process made for it gets an exit signal `abandoned`).
 fn spawn_request_abandon_1(_p: &mut Process, a: &[Term]) -> BifResult {
-    if a[0].is_reference() {
-        Ok(Term::atom(crate::atom::FALSE))
-    } else {
-        Err(Fail::badarg())
+    if !a[0].is_reference() {
+        return Err(Fail::badarg());
     }
+    let pending = a[0].is_boxed_with(crate::term::subtag::REF)
+        && crate::dist::entry::abandon_spawn(boxed::reference_id(a[0]));
+    Ok(Term::bool(pending))
 }

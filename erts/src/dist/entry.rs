@@ -233,6 +233,13 @@ pub fn dhandle_of(t: Term) -> Option<(Atom, u32)> {
     dhandles().lock().get(&boxed::reference_id(t)).copied()
 }
 
+/// `spawn_request_abandon/1` of a request to another node: true if it was still waiting for
+/// its reply (the process it made, if any, then gets an exit signal `abandoned`).
+pub fn abandon_spawn(reference: u64) -> bool {
+    let all: Vec<Arc<DistEntry>> = entries().read().values().cloned().collect();
+    all.iter().any(|e| e.take_spawn(reference).is_some())
+}
+
 /// Why a frame could not be taken for a node.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SendError {

@@ -303,6 +303,10 @@ fn spawn_reply(e: &DistEntry, req: Term, to: Term, flags: Term, result: Term) {
         return;
     };
     let Some(s) = e.take_spawn(reference) else {
+        // Abandoned: the process made for it goes (OTP's exit signal `abandoned`).
+        if result.is_boxed_with(subtag::EXTERNAL_PID) {
+            output::abandoned(e, to, result);
+        }
         return;
     };
     let flags = flags.as_small().unwrap_or(0);

@@ -190,6 +190,20 @@ pub fn exit_from_dead(e: &DistEntry, dead: u64, to: u64, reason: Term) {
     ));
 }
 
+/// The exit signal `abandoned` from local `requester` to `child`, the process a spawn
+/// request made after the request was abandoned.
+pub fn abandoned(e: &DistEntry, requester: u64, child: Term) {
+    let _ = e.send(ctl(
+        &[
+            small(op::EXIT2),
+            Term::pid(requester),
+            child,
+            Term::atom(atom::atom("abandoned")),
+        ],
+        None,
+    ));
+}
+
 /// `UNLINK_ID_ACK` for an `UNLINK_ID`.
 pub fn unlink_ack(e: &DistEntry, id: Term, local: u64, remote_pid: u64) {
     let _ = e.send(ctl(
