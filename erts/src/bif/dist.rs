@@ -218,7 +218,7 @@ fn monitor_node(p: &mut Process, node: Term, flag: Term, opts: Term) -> BifResul
     }
     let e = entry::entry(node);
     if flag == Term::bool(false) {
-        e.remove_node_monitor(p.id, false);
+        e.remove_node_monitor(p.id);
         return Ok(Term::bool(true));
     }
     e.add_node_monitor(p.id);

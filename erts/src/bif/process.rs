@@ -58,28 +58,27 @@ enum Remote {
     Out(Option<(crate::atom::Atom, crate::atom::Atom)>),
 }
 
+/// Where a message for `to` goes (a local pid, port or name costs one tag test).
 fn remote_destination(to: Term) -> Remote {
-    let alive = crate::dist::node::is_alive();
-    if to.is_boxed_with(subtag::EXTERNAL_PID) || to.is_boxed_with(subtag::EXTERNAL_REF) {
-        return if alive {
-            Remote::Out(None)
-        } else {
-            Remote::Dropped
-        };
+    if !to.is_boxed() {
+        return Remote::Local;
     }
-    if to.is_tuple() && boxed::tuple_arity(to) == 2 {
+    let name = if to.is_boxed_with(subtag::EXTERNAL_PID) || to.is_boxed_with(subtag::EXTERNAL_REF) {
+        None
+    } else if to.is_tuple() && boxed::tuple_arity(to) == 2 {
         let (name, node) = (boxed::tuple_element(to, 0), boxed::tuple_element(to, 1));
-        if let (Some(name), Some(node)) = (name.as_atom(), node.as_atom()) {
-            if node != crate::dist::node::name() {
-                return if alive {
-                    Remote::Out(Some((name, node)))
-                } else {
-                    Remote::Dropped
-                };
-            }
+        match (name.as_atom(), node.as_atom()) {
+            (Some(name), Some(node)) if node != crate::dist::node::name() => Some((name, node)),
+            _ => return Remote::Local,
         }
+    } else {
+        return Remote::Local;
+    };
+    if crate::dist::node::is_alive() {
+        Remote::Out(name)
+    } else {
+        Remote::Dropped
     }
-    Remote::Local
 }
 
 /// Sends `msg` to `to` (a pid, a registered name, `{Name, Node}`, or an alias).

@@ -109,12 +109,11 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
                 let v = match m.target {
                     crate::process::signals::MonitorTarget::Pid(i) => crate::port::entity_term(i),
                     crate::process::signals::MonitorTarget::Name(n) => {
-                        let node = match crate::dist::remote::is_remote_id(m.pid) {
-                            true => crate::dist::remote::endpoint(m.pid)
-                                .map_or(crate::dist::node::name(), |e| e.node),
-                            false => crate::dist::node::name(),
-                        };
-                        let node = Term::atom(node);
+                        // By `{Name, Node}` of another node: `m.pid` is that node's id.
+                        let remote = crate::dist::remote::is_remote_id(m.pid)
+                            .then(|| crate::dist::remote::endpoint(m.pid))
+                            .flatten();
+                        let node = Term::atom(remote.map_or(crate::dist::node::name(), |e| e.node));
                         boxed::tuple(&mut out.heap, &[Term::atom(n), node])
                     }
                     crate::process::signals::MonitorTarget::ClockService => {

@@ -172,9 +172,10 @@ fn spawn_opt_4(p: &mut Process, a: &[Term]) -> BifResult {
     }
 }
 
-/// Which replies a spawn request asks for (`{reply, yes | no | error_only | success_only}`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reply {
+/// Which replies a spawn request asks for (`{reply, yes | no | error_only | success_only}`);
+/// also kept for requests to other nodes ([`crate::dist::entry::SpawnRequest`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reply {
     Yes,
     No,
     ErrorOnly,
@@ -182,7 +183,8 @@ enum Reply {
 }
 
 impl Reply {
-    fn wants(self, ok: bool) -> bool {
+    /// Whether a reply of this kind is sent for a success (`ok`) or a failure.
+    pub fn wants(self, ok: bool) -> bool {
         match self {
             Reply::Yes => true,
             Reply::No => false,
@@ -328,29 +330,17 @@ fn dist_spawn_request_4(p: &mut Process, a: &[Term]) -> BifResult {
     let node = a[0].as_atom().unwrap_or(crate::atom::NONODE);
     if let (Some((opts, monitor_opts)), true) = (ro.spawn, crate::dist::node::is_alive()) {
         // To the other node; the reply comes from there (or `noconnection`).
-        use crate::dist::entry::{SpawnReply, SpawnRequest};
         let (tag, reply) = if spawn_opt {
-            (
-                Term::atom(crate::atom::atom("spawn_reply")),
-                SpawnReply::Yes,
-            )
+            (Term::atom(crate::atom::atom("spawn_reply")), Reply::Yes)
         } else {
-            let r = match ro.reply {
-                Reply::Yes => SpawnReply::Yes,
-                Reply::No => SpawnReply::No,
-                Reply::ErrorOnly => SpawnReply::ErrorOnly,
-                Reply::SuccessOnly => SpawnReply::SuccessOnly,
-            };
-            (ro.tag, r)
+            (ro.tag, ro.reply)
         };
         let list = boxed::list_to_vec(a[2]).unwrap_or_default();
         let remote_opts = crate::dist::output::remote_spawn_opts(&mut p.heap, &list);
-        let request = SpawnRequest {
+        let request = crate::dist::entry::SpawnRequest {
             from: p.id,
             tag: crate::process::signals::OwnedTerm::copy_of(tag),
             reply,
-            link: opts.link,
-            monitor: opts.monitor.is_some(),
         };
         if opts.monitor.is_some() {
             super::signals::apply_monitor_opts(p, req, monitor_opts);

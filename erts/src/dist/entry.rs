@@ -61,29 +61,7 @@ pub struct SpawnRequest {
     /// The reply tag (`spawn_reply` unless `{reply_tag, T}`).
     pub tag: OwnedTerm,
     /// `{reply, yes | no | error_only | success_only}`.
-    pub reply: SpawnReply,
-    pub link: bool,
-    pub monitor: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum SpawnReply {
-    Yes,
-    No,
-    ErrorOnly,
-    SuccessOnly,
-}
-
-impl SpawnReply {
-    /// Whether a reply of this kind is sent for a success (`ok`) or a failure.
-    pub fn wants(self, ok: bool) -> bool {
-        match self {
-            SpawnReply::Yes => true,
-            SpawnReply::No => false,
-            SpawnReply::ErrorOnly => !ok,
-            SpawnReply::SuccessOnly => ok,
-        }
-    }
+    pub reply: crate::bif::spawn::Reply,
 }
 
 enum Conn {
@@ -546,25 +524,11 @@ impl DistEntry {
         self.with_book(|b| b.out_monitors.remove(&reference))
     }
 
-    /// Where monitor `reference` of a local watcher points (for its `DEMONITOR_P`).
-    pub fn out_monitor_target(&self, reference: u64) -> Option<(u64, Option<Atom>)> {
-        self.with_book(|b| b.out_monitors.get(&reference).map(|m| (m.target, m.name)))
-    }
-
     /// Records a remote process's monitor of a local one; returns the proxy reference.
     pub fn add_in_monitor(&self, m: InMonitor) -> u64 {
         let proxy = crate::bif::process::new_ref_id();
         self.with_book(|b| b.in_monitors.insert(proxy, m));
         proxy
-    }
-
-    /// Names the local process of in-monitor `proxy` (recorded before the process existed).
-    pub fn set_in_monitor_target(&self, proxy: u64, target: u64) {
-        self.with_book(|b| {
-            if let Some(m) = b.in_monitors.get_mut(&proxy) {
-                m.target = target;
-            }
-        })
     }
 
     /// Everything in the book gets what a connection that goes down gives (for signals
@@ -595,12 +559,10 @@ impl DistEntry {
         self.with_book(|b| b.node_monitors.push(pid));
     }
 
-    /// Drops one `monitor_node` subscription of `pid` (all with `all`).
-    pub fn remove_node_monitor(&self, pid: u64, all: bool) {
+    /// Drops one `monitor_node` subscription of `pid`.
+    pub fn remove_node_monitor(&self, pid: u64) {
         self.with_book(|b| {
-            if all {
-                b.node_monitors.retain(|&p| p != pid);
-            } else if let Some(i) = b.node_monitors.iter().position(|&p| p == pid) {
+            if let Some(i) = b.node_monitors.iter().position(|&p| p == pid) {
                 b.node_monitors.remove(i);
             }
         })

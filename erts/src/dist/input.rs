@@ -311,7 +311,9 @@ fn spawn_reply(e: &DistEntry, req: Term, to: Term, flags: Term, result: Term) {
     };
     let flags = flags.as_small().unwrap_or(0);
     let ok = result.is_pid();
-    if let Some(child) = remote_pid(result) {
+    // An id for the new process only when a link or monitor keeps it.
+    let keeps = flags & (SPAWN_FLG_LINK | SPAWN_FLG_MONITOR) != 0;
+    if let Some(child) = keeps.then(|| remote_pid(result)).flatten() {
         if flags & SPAWN_FLG_LINK != 0 {
             e.add_link(to, child);
             let _ = deliver(to, Signal::Link { from: child });

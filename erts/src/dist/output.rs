@@ -373,38 +373,28 @@ pub fn serve_spawn_request(
         atom::atom("dist_spawn_init"),
         1,
     );
-    // The monitor is recorded before the process exists, under a proxy reference.
-    let proxy = monitor.then(|| {
-        e.add_in_monitor(InMonitor {
-            watcher: OwnedTerm::copy_of(from),
-            reference: OwnedTerm::copy_of(req),
-            target: 0,
-            name: None,
-        })
-    });
-    let m = (
-        boxed::tuple_element(mfa, 0),
-        boxed::tuple_element(mfa, 1),
-        boxed::tuple_element(mfa, 2),
-    );
-    let mut h = Heap::with_capacity(4);
-    let init_arg = boxed::tuple(&mut h, &[m.0, m.1, m.2]);
-    // The reply goes out before the process can run, so that it reaches the requester
-    // before anything the new process sends.
-    let spawned = crate::process::spawn::spawn_prepared(None, export, &[init_arg], sopts, |p| {
+    // `dist_spawn_init({M, F, Arity})` takes the arguments from its first message. The
+    // reply goes out before the process can run, so that it reaches the requester before
+    // anything the new process sends.
+    let spawned = crate::process::spawn::spawn_prepared(None, export, &[mfa], sopts, |p| {
         p.group_leader = gl;
         if link {
             let requester = remote::pid_id(from);
             p.links.push(requester);
             e.add_link(p.id, requester);
         }
-        if let Some(proxy) = proxy {
+        if monitor {
+            let proxy = e.add_in_monitor(InMonitor {
+                watcher: OwnedTerm::copy_of(from),
+                reference: OwnedTerm::copy_of(req),
+                target: p.id,
+                name: None,
+            });
             p.monitored_by.push(crate::process::MonitoredBy {
                 reference: proxy,
                 pid: node_id,
                 target: MonitorTarget::Pid(p.id),
             });
-            e.set_in_monitor_target(proxy, p.id);
         }
         let a = crate::term::copy::copy(&mut p.heap, args.term);
         p.mailbox.push_back(a);
@@ -413,9 +403,6 @@ pub fn serve_spawn_request(
         answer(flags, Term::pid(p.id));
     });
     if spawned.is_err() {
-        if let Some(proxy) = proxy {
-            e.take_in_monitor(proxy);
-        }
         answer(0, Term::atom(atom::SYSTEM_LIMIT));
     }
 }

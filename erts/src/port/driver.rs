@@ -48,8 +48,8 @@ pub enum PortEvent {
 pub trait Driver: Send {
     /// `port_command/2`, `Port ! {Pid, {command, Data}}`: the flattened iodata.
     fn output(&mut self, port: &mut PortCore, data: &[u8]);
-    /// Several commands in one call (distribution frames, each a packet of its own): a
-    /// driver may write them together.
+    /// Distribution frames ([`super::signals::command_dist`]), each a packet of its own,
+    /// with no process waiting for a reply: a driver may write them together.
     fn output_frames(&mut self, port: &mut PortCore, frames: &[Vec<u8>]) {
         for f in frames {
             self.output(port, f);

@@ -275,10 +275,7 @@ pub fn command_dist(cell: &PortCell, frames: &[Vec<u8>]) -> bool {
         return false;
     }
     st.core.output += frames.iter().map(|f| f.len() as u64).sum::<u64>();
-    // No process is the caller: the driver sends no reply.
-    super::with_caller(u64::MAX, || {
-        st.call(|d, core| d.output_frames(core, frames))
-    });
+    st.call(|d, core| d.output_frames(core, frames));
     true
 }
 

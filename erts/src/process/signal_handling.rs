@@ -21,13 +21,9 @@ pub enum Handled {
 impl Process {
     /// Takes the signals from the inbox and handles them in order.
     pub fn handle_signals(&mut self) -> Handled {
-        let Some(cell) = self.cell() else {
+        let Some((cell, mut pending)) = self.queued_signals() else {
             return Handled::Alive;
         };
-        // SAFETY: detach the borrow of `self` taken by `cell()`; the cell outlives `self`.
-        let cell: &super::cell::ProcessCell = unsafe { &*(cell as *const _) };
-        let mut pending = std::mem::take(&mut self.pending);
-        cell.take_signals(&mut pending);
         let mut verdict = Handled::Alive;
         while let Some(sig) = pending.pop_front() {
             let port_input = matches!(sig, Signal::PortInput(_));
@@ -52,13 +48,9 @@ impl Process {
     /// it to run (messages, links, monitors), as OTP's `process_info` request is handled only
     /// after the signals sent before it. The rest stay queued, in order, for the process.
     pub fn handle_signals_in_place(&mut self) {
-        let Some(cell) = self.cell() else {
+        let Some((_, mut pending)) = self.queued_signals() else {
             return;
         };
-        // SAFETY: detach the borrow of `self` taken by `cell()`; the cell outlives `self`.
-        let cell: &super::cell::ProcessCell = unsafe { &*(cell as *const _) };
-        let mut pending = std::mem::take(&mut self.pending);
-        cell.take_signals(&mut pending);
         while let Some(sig) = pending.front() {
             let harmless = matches!(
                 sig,
@@ -79,6 +71,22 @@ impl Process {
             }
         }
         self.pending = pending;
+    }
+
+    /// The process's cell and its signals in order: those left pending by an earlier
+    /// handling, then the inbox's.
+    fn queued_signals<'c>(
+        &mut self,
+    ) -> Option<(
+        &'c super::cell::ProcessCell,
+        std::collections::VecDeque<Signal>,
+    )> {
+        let cell = self.cell()?;
+        // SAFETY: detach the borrow of `self` taken by `cell()`; the cell outlives `self`.
+        let cell: &super::cell::ProcessCell = unsafe { &*(cell as *const _) };
+        let mut pending = std::mem::take(&mut self.pending);
+        cell.take_signals(&mut pending);
+        Some((cell, pending))
     }
 
     fn handle_signal(&mut self, sig: Signal) -> Handled {

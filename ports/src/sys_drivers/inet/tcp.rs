@@ -732,26 +732,15 @@ impl Tcp {
 
 impl Driver for Tcp {
     fn output(&mut self, core: &mut PortCore, data: &[u8]) {
-        let caller = erts::port::current_caller();
-        if caller.is_none() && core.dist.is_some() {
-            // A frame of the distribution: nobody waits for an `inet_reply` (OTP's driver
-            // replies only to a process caller).
-            let _ = self.send(core, data);
-            return;
-        }
-        let caller = caller.unwrap_or(core.connected);
+        let caller = erts::port::current_caller().unwrap_or(core.connected);
         let r = self.send(core, data);
         deliver::inet_reply(core, caller, r);
     }
 
+    /// Distribution frames: one write, and no `inet_reply` (OTP's driver replies only to a
+    /// process caller).
     fn output_frames(&mut self, core: &mut PortCore, frames: &[Vec<u8>]) {
-        if erts::port::current_caller().is_none() && core.dist.is_some() {
-            let _ = self.send_frames(core, frames);
-        } else {
-            for f in frames {
-                self.output(core, f);
-            }
-        }
+        let _ = self.send_frames(core, frames);
     }
 
     /// As OTP's `tcp_inet`: `port_command(S, D, [force])` is allowed (the distribution's
