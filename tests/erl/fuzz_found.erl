@@ -98,6 +98,42 @@ main() ->
     t(fun() -> erlang:decode_packet(4, <<127,255,255,252,1>>, []) end),
     t(fun() -> erlang:decode_packet(4, <<0,0,0,9,1>>, [{packet_size, 9}]) end),
     t(fun() -> erlang:decode_packet(2, <<0,9,1>>, [{packet_size, 8}]) end),
+    %% re:run/3 with `global` follows re:loopexec/8 of OTP 25: after an empty match found by a
+    %% search from X, the non-empty retry is anchored at X, not where the match was.
+    t(fun() -> re:run(<<10,97,49,98,97,66>>, <<"\\w*?\\b">>, [global, {capture, first, list}]) end),
+    t(fun() -> re:run(<<"-.-\n0.a">>, <<"(?=a)|\\w">>, [global]) end),
+    t(fun() -> re:run(<<"\n..1a-0.b">>, <<"(?=a)|(?i)a">>, [global]) end),
+    t(fun() -> re:run(<<"-ab">>, <<"(?=a)|ab">>, [global]) end),
+    t(fun() -> re:run(<<"aaa">>, <<"a*?">>, [global]) end),
+    t(fun() -> re:run(<<"a\r\nb">>, <<"(?=b)|x*">>, [global, {newline, crlf}]) end),
+    %% Option letters that only PCRE2 knows are refused, at the offset of the letter.
+    t(fun() -> re:run(<<"-B">>, <<"A|(?a)">>, []) end),
+    t(fun() -> re:run(<<"a">>, <<"(?^a)">>, [unicode, ungreedy]) end),
+    t(fun() -> re:compile(<<"(?i-n:a)">>) end),
+    t(fun() -> re:compile(<<"[(?a)]\\Q(?a)\\E(?xx)">>) =/= error end),
+    %% PCRE 8.x: a first character from a lookahead and the same last literal need two copies
+    %% of it, also after a group whose first character is not known.
+    t(fun() -> re:run(<<"Bb1-a">>, <<"(?=a)(){1,2}(?i)A">>, [ungreedy, caseless]) end),
+    t(fun() -> re:run(<<"a">>, <<"(?=a)(x)?a">>, []) end),
+    t(fun() -> re:run(<<"a">>, <<"(?=a)(?:)a">>, []) end),
+    t(fun() -> re:run(<<"aa">>, <<"(?=a)()a">>, []) end),
+    t(fun() -> re:run(<<"ab">>, <<"(?=a)(x)?ab">>, []) end),
+    t(fun() -> re:run(<<"a">>, <<"(?<=())a|(?=a)(?(1)a|a)">>, []) end),
+    %% The old pid, port and reference tags take creations 0..3 only; REFERENCE_EXT and
+    %% NEW_REFERENCE_EXT a first word of 18 bits; for a NEW_REFERENCE_EXT of no words, OTP 25
+    %% checks the 4 bytes after it instead.
+    A = <<100,0,1,97>>,
+    [t(fun() -> term_to_binary(binary_to_term(B)) end)
+     || B <- [<<131,102,A/binary,1:32,3>>, <<131,102,A/binary,1:32,4>>,
+              <<131,102,100,0,0,2,97,90,98,255>>,
+              <<131,103,A/binary,1:32,0:32,3>>, <<131,103,A/binary,1:32,0:32,4>>,
+              <<131,101,A/binary,16#3FFFF:32,3>>, <<131,101,A/binary,16#40000:32,0>>,
+              <<131,101,A/binary,1:32,4>>,
+              <<131,114,0,1,A/binary,3,16#3FFFF:32>>, <<131,114,0,1,A/binary,0,16#40000:32>>,
+              <<131,114,0,2,A/binary,0,0:32,16#40000:32>>, <<131,114,0,1,A/binary,4,1:32>>,
+              <<131,90,0,1,A/binary,7:32,16#40000:32>>,
+              <<131,114,0,0,A/binary,0,16#3FFFF:32>>, <<131,114,0,0,A/binary,0,16#40000:32>>,
+              <<131,104,2,114,0,0,A/binary,0,97,0,0,0,1>>]],
     ok.
 
 t(F) ->

@@ -65,6 +65,13 @@ impl Decoder<'_> {
         self.pos += 1;
         Ok(v)
     }
+    /// The one-byte creation of the old pid, port and reference tags: OTP takes only 0..3.
+    fn tiny_creation(&mut self) -> Result<u32, DecodeError> {
+        match self.u8()? {
+            c @ 0..=3 => Ok(c as u32),
+            _ => Err(DecodeError::Invalid("creation")),
+        }
+    }
     fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
         let end = self
             .pos
@@ -253,7 +260,7 @@ impl Decoder<'_> {
                 let creation = if tag == NEW_PID_EXT {
                     self.u32()?
                 } else {
-                    self.u8()? as u32
+                    self.tiny_creation()?
                 };
                 if is_this_node(node, creation) {
                     if id > 0x7FFF || serial > 0x1FFF {
@@ -273,7 +280,7 @@ impl Decoder<'_> {
                     self.u32()? as u64
                 };
                 let creation = if tag == PORT_EXT {
-                    self.u8()? as u32
+                    self.tiny_creation()?
                 } else {
                     self.u32()?
                 };
@@ -290,7 +297,7 @@ impl Decoder<'_> {
                 let n = self.u16()? as usize;
                 let node = self.atom()?;
                 let creation = if tag == NEW_REFERENCE_EXT {
-                    self.u8()? as u32
+                    self.tiny_creation()?
                 } else {
                     self.u32()?
                 };
@@ -300,6 +307,21 @@ impl Decoder<'_> {
                 let mut words = Vec::with_capacity(n);
                 for _ in 0..n {
                     words.push(self.u32()?);
+                }
+                // The old tag's first word has 18 bits, wherever the reference comes from.
+                // OTP 25 checks it even when there are no words: it then reads the 4 bytes
+                // that follow (past the input's end, memory it does not own: refused here).
+                if tag == NEW_REFERENCE_EXT {
+                    let first = match words.first() {
+                        Some(&w) => Some(w),
+                        None => self
+                            .b
+                            .get(self.pos..self.pos + 4)
+                            .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]])),
+                    };
+                    if first.is_none_or(|w| w > 0x3FFFF) {
+                        return Err(DecodeError::Invalid("reference"));
+                    }
                 }
                 if is_this_node(node, creation) {
                     // Five words would be a reference holding a pid (OTP's pid references),
@@ -325,11 +347,14 @@ impl Decoder<'_> {
             REFERENCE_EXT => {
                 let node = self.atom()?;
                 let id = self.u32()?;
-                let creation = self.u8()? as u32;
+                let creation = self.tiny_creation()?;
+                if id > 0x3FFFF {
+                    return Err(DecodeError::Invalid("reference"));
+                }
                 if is_this_node(node, creation) {
-                    boxed::reference(self.heap, id as u64 & 0x3FFFF)
+                    boxed::reference(self.heap, id as u64)
                 } else {
-                    external::reference(self.heap, node, creation, &[id & 0x3FFFF])
+                    external::reference(self.heap, node, creation, &[id])
                 }
             }
             EXPORT_EXT => {

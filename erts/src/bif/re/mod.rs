@@ -8,6 +8,8 @@
 
 pub mod pcre;
 mod pcre1_escapes;
+mod pcre1_groups;
+mod pcre1_options;
 
 use super::Registry;
 use crate::atom;
@@ -231,13 +233,25 @@ fn compile_bytes(
         return Ok((key, hit.clone()));
     }
     let rewritten = pcre1_escapes::rewrite(pattern);
-    let source = rewritten.as_ref().map_or(pattern, |r| &r.pattern[..]);
+    let escaped = rewritten.as_ref().map_or(pattern, |r| &r.pattern[..]);
+    let regrouped = pcre1_groups::rewrite(escaped, c.flags & pcre::EXTENDED != 0);
+    let source = regrouped.as_ref().map_or(escaped, |r| &r.pattern[..]);
+    let unknown_option = pcre1_options::unknown_option(pattern, c.flags & pcre::EXTENDED != 0);
+    let option_error = |k: usize| (pcre1_options::MESSAGE.to_string(), k);
     let code = Code::compile(source, c.flags, c.newline, c.bsr_anycrlf).map_err(|e| {
-        let at = rewritten
+        let at = regrouped
             .as_ref()
             .map_or(e.offset, |r| r.original_offset(e.offset));
-        (pcre1_message(e.code), at)
+        let at = rewritten.as_ref().map_or(at, |r| r.original_offset(at));
+        // PCRE 8.x reports the first error it meets from the left.
+        match unknown_option {
+            Some(k) if k <= at => option_error(k),
+            _ => (pcre1_message(e.code), at),
+        }
     })?;
+    if let Some(k) = unknown_option {
+        return Err(option_error(k));
+    }
     let names = code.names();
     let compiled = Arc::new(Compiled {
         code,
@@ -493,15 +507,16 @@ fn capture_terms(
 }
 
 /// Length of the character at byte `i` (1 outside unicode mode).
-fn char_len(s: &[u8], i: usize, unicode: bool) -> usize {
+/// How far `re:forward2/5` steps past the character at `i`: by the length its first byte
+/// announces in UTF-8 mode (1 for anything else), by one byte otherwise.
+fn forward_len(s: &[u8], i: usize, unicode: bool) -> usize {
     if !unicode || i >= s.len() {
         return 1;
     }
     match s[i] {
-        b if b < 0x80 => 1,
-        b if b >= 0xF0 => 4,
-        b if b >= 0xE0 => 3,
-        b if b >= 0xC0 => 2,
+        b if b & 0xE0 == 0xC0 => 2,
+        b if b & 0xF0 == 0xE0 => 3,
+        b if b & 0xF8 == 0xF0 => 4,
         _ => 1,
     }
 }
@@ -534,38 +549,87 @@ fn run(p: &mut Process, subject: Term, re: Term, opts: Term) -> BifResult {
         return Err(Fail::badarg());
     }
     let mut found = Vec::new();
-    let mut start = r.offset;
-    let mut extra = 0u32;
-    loop {
-        let res = compiled.code.exec(
-            &subj,
-            start,
-            r.match_flags | extra,
-            r.match_limit,
-            r.depth_limit,
-        );
-        match res {
-            MatchResult::Match(groups) => {
-                let (s, e) = groups[0].unwrap_or((start, start));
-                found.push(groups);
-                if !r.global {
-                    break;
-                }
-                // After an empty match, first look for a non-empty one at the same place.
-                extra = if e == s {
-                    pcre::NOTEMPTY_ATSTART | pcre::ANCHORED
-                } else {
-                    0
+    if r.global {
+        // OTP 25 runs `global` in Erlang (`re:loopexec/8`); its steps are followed exactly.
+        let crlf = match from_pattern_term(re) {
+            Some(_) => boxed::tuple_element(re, 3).as_small() == Some(1),
+            None => matches!(
+                r.compile.newline,
+                Some(Newline::CrLf) | Some(Newline::Any) | Some(Newline::AnyCrLf)
+            ),
+        };
+        let limit = |p: &mut Process| -> BifResult {
+            let why = if r.depth_limit.is_some() {
+                "match_limit_recursion"
+            } else {
+                "match_limit"
+            };
+            Ok(boxed::tuple(
+                &mut p.heap,
+                &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))],
+            ))
+        };
+        let mut x = r.offset;
+        while x <= subj.len() {
+            let groups =
+                match compiled
+                    .code
+                    .exec(&subj, x, r.match_flags, r.match_limit, r.depth_limit)
+                {
+                    MatchResult::Match(groups) => groups,
+                    MatchResult::NoMatch => break,
+                    MatchResult::Limit if r.report_errors => return limit(p),
+                    MatchResult::Limit => break,
+                    MatchResult::Error(_) => return Err(Fail::badarg()),
                 };
-                start = e;
+            let (a, e) = groups[0].unwrap_or((x, x));
+            found.push(groups);
+            if e > a {
+                x = e;
+                continue;
             }
-            MatchResult::NoMatch => {
-                if extra == 0 || start >= subj.len() {
-                    break;
+            // An empty match at A (found by a search from X): a non-empty match is looked
+            // for anchored at X, and the next search starts its length after A.
+            let retry = compiled.code.exec(
+                &subj,
+                x,
+                r.match_flags | pcre::NOTEMPTY_ATSTART | pcre::ANCHORED,
+                r.match_limit,
+                r.depth_limit,
+            );
+            let step = match retry {
+                MatchResult::Match(g) => {
+                    let (s2, e2) = g[0].unwrap_or((x, x));
+                    found.push(g);
+                    e2 - s2
                 }
-                start += char_len(&subj, start, unicode);
-                extra = 0;
-            }
+                MatchResult::NoMatch => 0,
+                MatchResult::Limit if r.report_errors => {
+                    // `case re:internal_run(...) of nomatch -> ...; {match, _} -> ... end`
+                    // in re.erl meets `{error, Why}`.
+                    let err = limit(p)?;
+                    let reason =
+                        boxed::tuple(&mut p.heap, &[Term::atom(atom::atom("case_clause")), err]);
+                    return Err(Fail::error(reason));
+                }
+                MatchResult::Limit => 0,
+                MatchResult::Error(_) => return Err(Fail::badarg()),
+            };
+            x = if step > 0 {
+                a + step
+            } else if crlf && subj[a..].starts_with(b"\r\n") {
+                a + 2
+            } else {
+                a + forward_len(&subj, a, unicode)
+            };
+        }
+    } else {
+        match compiled
+            .code
+            .exec(&subj, r.offset, r.match_flags, r.match_limit, r.depth_limit)
+        {
+            MatchResult::Match(groups) => found.push(groups),
+            MatchResult::NoMatch => {}
             MatchResult::Limit => {
                 if r.report_errors {
                     let why = if r.depth_limit.is_some() {
@@ -578,7 +642,6 @@ fn run(p: &mut Process, subject: Term, re: Term, opts: Term) -> BifResult {
                         &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))],
                     ));
                 }
-                return Ok(Term::atom(atom::atom("nomatch")));
             }
             MatchResult::Error(_) => return Err(Fail::badarg()),
         }

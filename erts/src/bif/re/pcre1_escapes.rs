@@ -25,6 +25,21 @@ pub struct Rewritten {
 }
 
 impl Rewritten {
+    /// An empty rewrite of a pattern of `original_len` bytes.
+    pub fn with_capacity(original_len: usize) -> Rewritten {
+        Rewritten {
+            pattern: Vec::with_capacity(original_len),
+            origin: Vec::with_capacity(original_len),
+            original_len,
+        }
+    }
+
+    /// Appends `b`, which stands for the byte at `from` in the original pattern.
+    pub fn push(&mut self, b: u8, from: usize) {
+        self.pattern.push(b);
+        self.origin.push(from);
+    }
+
     /// The offset in the original pattern of offset `at` in the rewritten one.
     pub fn original_offset(&self, at: usize) -> usize {
         self.origin.get(at).copied().unwrap_or(self.original_len)
