@@ -556,7 +556,9 @@ pub fn view<'a>(m: Term) -> MapView<'a> {
     }
 }
 
-/// Builds a map from pairs; a later pair wins over an earlier one with the same key.
+/// Builds a map from pairs; a later pair wins over an earlier one with the same key, key
+/// included (`maps:from_list([{-0.0, a}, {0.0, b}])` has the key `0.0` in OTP 25, where the
+/// two zeros are the same key).
 pub fn from_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
     let mut v: Vec<(Term, Term)> = Vec::with_capacity(pairs.len());
     // Stable order among equal keys by index; keep the last of each run.
@@ -565,7 +567,7 @@ pub fn from_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
     for i in idx {
         let (k, val) = pairs[i];
         match v.last_mut() {
-            Some(last) if compare(last.0, k, true) == Ordering::Equal => last.1 = val,
+            Some(last) if compare(last.0, k, true) == Ordering::Equal => *last = (k, val),
             _ => v.push((k, val)),
         }
     }
@@ -594,7 +596,9 @@ pub fn put(heap: &mut Heap, m: Term, k: Term, v: Term) -> Term {
     put_many(heap, m, &[(k, v)])
 }
 
-/// `m#{k1 => v1, ...}` (a later pair wins over an earlier one with the same key).
+/// `m#{k1 => v1, ...}` (a later pair wins over an earlier one with the same key). A key already
+/// in a flat map stays as it is, only its value changes; a hash map takes the new key, as
+/// OTP 25's do (visible only with `0.0` and `-0.0`).
 pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     match kind(m) {
         Kind::Flat => {
@@ -604,7 +608,7 @@ pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
                 match pairs.binary_search_by(|p| compare(p.0, k, true)) {
                     Ok(i) => {
                         if pairs[i].1 != v {
-                            pairs[i] = (k, v);
+                            pairs[i].1 = v;
                             changed = true;
                         }
                     }
@@ -631,7 +635,8 @@ pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     }
 }
 
-/// `m#{k := v}`: `None` if `k` is not a key.
+/// `m#{k := v}`: `None` if `k` is not a key. A flat map keeps its key, a hash map takes the
+/// new one (see [`put_many`]).
 pub fn update(heap: &mut Heap, m: Term, k: Term, v: Term) -> Option<Term> {
     match kind(m) {
         Kind::Flat => {
@@ -643,9 +648,7 @@ pub fn update(heap: &mut Heap, m: Term, k: Term, v: Term) -> Option<Term> {
             }
             let mut vals = vals.to_vec();
             vals[i] = v;
-            let mut keys = keys.to_vec();
-            keys[i] = k;
-            Some(build_flat(heap, &keys, &vals))
+            Some(build_flat(heap, keys, &vals))
         }
         _ => hamt_insert(heap, m, k, v, true),
     }
