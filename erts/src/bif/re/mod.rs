@@ -10,6 +10,7 @@ pub mod pcre;
 mod pcre1_escapes;
 mod pcre1_groups;
 mod pcre1_options;
+mod pcre1_scan;
 
 use super::Registry;
 use crate::atom;

@@ -10,6 +10,8 @@
 //! arguments. The rewrite keeps, for each byte it writes, the offset of the byte it came from,
 //! so compile errors report offsets in the pattern the program gave.
 
+use super::pcre1_scan::find;
+
 /// Letters whose escape PCRE 8.x does not know: the letter itself, in and out of classes.
 const UNKNOWN_ESCAPES: &[u8] = b"FIJMOTYijmqy";
 
@@ -145,14 +147,6 @@ pub fn rewrite(pattern: &[u8]) -> Option<Rewritten> {
 /// Whether an escape of `e` may need rewriting somewhere.
 fn needs_look(e: u8) -> bool {
     UNKNOWN_ESCAPES.contains(&e) || CLASS_LITERAL_ESCAPES.contains(&e)
-}
-
-/// The first offset at or after `from` where `needle` starts.
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! it. Only patterns with a lookahead can meet the bug, so only they are rewritten.
 
 use super::pcre1_escapes::Rewritten;
+use super::pcre1_scan::{class_end, escape_end, find};
 
 /// What PCRE2 reads as "no first character", matching the empty string only.
 const NO_FIRST_CHAR: &[u8] = b"(?:(?!)(?m:^)|)";
@@ -50,10 +51,7 @@ pub fn rewrite(pattern: &[u8], extended: bool) -> Option<Rewritten> {
     let mut i = 0;
     while i < pattern.len() {
         let end = match pattern[i] {
-            b'\\' if pattern.get(i + 1) == Some(&b'Q') => {
-                find(pattern, i + 2, b"\\E").map_or(pattern.len(), |e| e + 2)
-            }
-            b'\\' => (i + 2).min(pattern.len()),
+            b'\\' => escape_end(pattern, i),
             b'[' => class_end(pattern, i),
             b'(' if pattern[i..].starts_with(b"(?#") => {
                 find(pattern, i, b")").map_or(pattern.len(), |e| e + 1)
@@ -118,39 +116,6 @@ fn kind(pattern: &[u8], at: usize) -> Open {
         }
         _ => Open::Group,
     }
-}
-
-/// The index just past the class that starts at `start` (a `[`).
-fn class_end(pattern: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    if pattern.get(i) == Some(&b'^') {
-        i += 1;
-    }
-    if pattern.get(i) == Some(&b']') {
-        i += 1;
-    }
-    while i < pattern.len() {
-        match pattern[i] {
-            b'\\' if pattern.get(i + 1) == Some(&b'Q') => {
-                i = find(pattern, i + 2, b"\\E").map_or(pattern.len(), |e| e + 2);
-            }
-            b'\\' => i += 2,
-            b'[' if matches!(pattern.get(i + 1), Some(b':' | b'.' | b'=')) => {
-                let close = [pattern[i + 1], b']'];
-                i = find(pattern, i + 2, &close).map_or(i + 1, |e| e + 2);
-            }
-            b']' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    pattern.len()
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 #[cfg(test)]

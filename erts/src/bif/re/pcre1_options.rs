@@ -8,6 +8,8 @@
 //! syntax: escapes, `\Q...\E` quoting, character classes, `(?#...)` comments and, in extended
 //! mode, `#` comments.
 
+use super::pcre1_scan::{class_end, escape_end, find};
+
 /// The message PCRE 8.x gives (its error 12).
 pub const MESSAGE: &str = "unrecognized character after (? or (?-";
 
@@ -24,13 +26,7 @@ pub fn unknown_option(pattern: &[u8], extended: bool) -> Option<usize> {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            b'\\' => {
-                if pattern.get(i + 1) == Some(&b'Q') {
-                    i = find(pattern, i + 2, b"\\E").map_or(pattern.len(), |e| e + 2);
-                } else {
-                    i += 2;
-                }
-            }
+            b'\\' => i = escape_end(pattern, i),
             b'[' => i = class_end(pattern, i),
             b'#' if extended => {
                 i = pattern[i..]
@@ -77,42 +73,6 @@ fn is_option_start(pattern: &[u8], at: usize, c: u8) -> bool {
         b'-' => !pattern.get(at + 1).is_some_and(|d| d.is_ascii_digit()),
         _ => true,
     }
-}
-
-/// The index just past the class that starts at `start` (a `[`); a `]` right after `[` or
-/// `[^` is a member, and `[:name:]` is a POSIX class inside it.
-fn class_end(pattern: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    if pattern.get(i) == Some(&b'^') {
-        i += 1;
-    }
-    if pattern.get(i) == Some(&b']') {
-        i += 1;
-    }
-    while i < pattern.len() {
-        match pattern[i] {
-            b'\\' => {
-                if pattern.get(i + 1) == Some(&b'Q') {
-                    i = find(pattern, i + 2, b"\\E").map_or(pattern.len(), |e| e + 2);
-                } else {
-                    i += 2;
-                }
-            }
-            b'[' if pattern.get(i + 1) == Some(&b':') => {
-                i = find(pattern, i + 2, b":]").map_or(i + 1, |e| e + 2);
-            }
-            b']' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    pattern.len()
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 #[cfg(test)]
