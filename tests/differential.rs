@@ -94,6 +94,9 @@ struct Setup {
     expected: HashMap<String, (Option<i32>, Vec<u8>, bool)>,
     /// Problems found while preparing (compile errors).
     errors: Vec<String>,
+    /// One lock per program: the four suites run at once in the same directory, and a program
+    /// that makes files under fixed names must not meet another suite's run of itself.
+    running: HashMap<String, Mutex<()>>,
 }
 
 fn root() -> PathBuf {
@@ -630,6 +633,10 @@ fn build_setup() -> Setup {
             .insert(p.name.clone(), (o.status, stdout, o.timed_out));
     });
 
+    let running = programs
+        .iter()
+        .map(|p| (p.name.clone(), Mutex::new(())))
+        .collect();
     Setup {
         ebin,
         rundir,
@@ -639,6 +646,7 @@ fn build_setup() -> Setup {
         programs,
         expected: expected.into_inner().unwrap(),
         errors,
+        running,
     }
 }
 
@@ -771,6 +779,9 @@ fn run_suite(boot: bool, tier: Tier) {
     let passed = AtomicUsize::new(0);
     par_for(&s.programs, |p| {
         let (exp_status, exp_out, exp_timeout) = &s.expected[&p.name];
+        let _alone = s.running[&p.name]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut cmd = Command::new(beam);
         cmd.current_dir(&s.rundir);
         match tier {
