@@ -235,9 +235,10 @@ fn compile_bytes(
     }
     let rewritten = pcre1_escapes::rewrite(pattern);
     let escaped = rewritten.as_ref().map_or(pattern, |r| &r.pattern[..]);
-    let regrouped = pcre1_groups::rewrite(escaped, c.flags & pcre::EXTENDED != 0);
+    let extended = c.flags & pcre::EXTENDED != 0;
+    let regrouped = pcre1_groups::rewrite(escaped, extended);
     let source = regrouped.as_ref().map_or(escaped, |r| &r.pattern[..]);
-    let unknown_option = pcre1_options::unknown_option(pattern, c.flags & pcre::EXTENDED != 0);
+    let unknown_option = pcre1_options::unknown_option(pattern, extended);
     let option_error = |k: usize| (pcre1_options::MESSAGE.to_string(), k);
     let code = Code::compile(source, c.flags, c.newline, c.bsr_anycrlf).map_err(|e| {
         let at = regrouped
@@ -507,7 +508,6 @@ fn capture_terms(
     boxed::list(&mut p.heap, &items)
 }
 
-/// Length of the character at byte `i` (1 outside unicode mode).
 /// How far `re:forward2/5` steps past the character at `i`: by the length its first byte
 /// announces in UTF-8 mode (1 for anything else), by one byte otherwise.
 fn forward_len(s: &[u8], i: usize, unicode: bool) -> usize {
@@ -550,6 +550,18 @@ fn run(p: &mut Process, subject: Term, re: Term, opts: Term) -> BifResult {
         return Err(Fail::badarg());
     }
     let mut found = Vec::new();
+    // A match limit met: `{error, Why}` under `report_errors`.
+    let limit = |p: &mut Process| -> BifResult {
+        let why = if r.depth_limit.is_some() {
+            "match_limit_recursion"
+        } else {
+            "match_limit"
+        };
+        Ok(boxed::tuple(
+            &mut p.heap,
+            &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))],
+        ))
+    };
     if r.global {
         // OTP 25 runs `global` in Erlang (`re:loopexec/8`); its steps are followed exactly.
         let crlf = match from_pattern_term(re) {
@@ -558,17 +570,6 @@ fn run(p: &mut Process, subject: Term, re: Term, opts: Term) -> BifResult {
                 r.compile.newline,
                 Some(Newline::CrLf) | Some(Newline::Any) | Some(Newline::AnyCrLf)
             ),
-        };
-        let limit = |p: &mut Process| -> BifResult {
-            let why = if r.depth_limit.is_some() {
-                "match_limit_recursion"
-            } else {
-                "match_limit"
-            };
-            Ok(boxed::tuple(
-                &mut p.heap,
-                &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))],
-            ))
         };
         let mut x = r.offset;
         while x <= subj.len() {
@@ -631,19 +632,8 @@ fn run(p: &mut Process, subject: Term, re: Term, opts: Term) -> BifResult {
         {
             MatchResult::Match(groups) => found.push(groups),
             MatchResult::NoMatch => {}
-            MatchResult::Limit => {
-                if r.report_errors {
-                    let why = if r.depth_limit.is_some() {
-                        "match_limit_recursion"
-                    } else {
-                        "match_limit"
-                    };
-                    return Ok(boxed::tuple(
-                        &mut p.heap,
-                        &[Term::atom(atom::ERROR), Term::atom(atom::atom(why))],
-                    ));
-                }
-            }
+            MatchResult::Limit if r.report_errors => return limit(p),
+            MatchResult::Limit => {}
             MatchResult::Error(_) => return Err(Fail::badarg()),
         }
     }
