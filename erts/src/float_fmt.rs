@@ -92,79 +92,150 @@ pub fn format_fixed_otp(f: f64, decimals: usize) -> String {
 /// decimal notation (`0.001`, `123.0`) unless scientific (`1.0e-5`, `1.0e15`) is shorter, and
 /// always scientific from 2^53 up, where not every integer is a float.
 pub fn format_short(f: f64) -> String {
-    let sign = if f.is_sign_negative() { "-" } else { "" };
+    use std::fmt::Write;
     let a = f.abs();
-    // Rust's `{:e}` gives the shortest round-trip digits: `d.ddde<x>`.
-    let e = format!("{a:e}");
+    // Rust's `{:e}` gives the shortest round-trip digits: `d.ddde<x>` (at most 17 digits).
+    let mut e = String::with_capacity(32);
+    let _ = write!(e, "{a:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i64 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let digits = tie_to_even(a, digits, exp);
-    let sci = {
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() { "0" } else { rest };
-        format!("{first}.{rest}e{exp}")
-    };
-    if a >= 9007199254740992.0 {
-        return format!("{sign}{sci}");
+    let mut buf = [0u8; 24];
+    let mut n = 0;
+    for &c in mant
+        .as_bytes()
+        .iter()
+        .filter(|c| **c != b'.')
+        .take(buf.len())
+    {
+        buf[n] = c;
+        n += 1;
     }
-    let dec = if exp >= 0 {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            format!("{}{}.0", digits, "0".repeat(int_len - digits.len()))
+    let digits = &mut buf[..n];
+    tie_to_even(a, digits, exp);
+    let digits = &buf[..n];
+    let mut out = String::with_capacity(n + 26);
+    if f.is_sign_negative() {
+        out.push('-');
+    }
+    // Scientific: d.ddd e<exp>, a 0 after the point when there is one digit.
+    let exp_len = if exp < 0 { 1 } else { 0 } + exp.unsigned_abs().max(1).ilog10() as usize + 1;
+    let sci_len = 2 + (n - 1).max(1) + 1 + exp_len;
+    let dec_len = if exp >= 0 {
+        (exp as usize + 1).max(n) + 1 + if n <= exp as usize + 1 { 1 } else { 0 }
+    } else {
+        2 + (-exp - 1) as usize + n
+    };
+    let push = |out: &mut String, d: &[u8]| d.iter().for_each(|&c| out.push(c as char));
+    if a >= 9007199254740992.0 || sci_len < dec_len {
+        push(&mut out, &digits[..1]);
+        out.push('.');
+        if n == 1 {
+            out.push('0');
         } else {
-            format!("{}.{}", &digits[..int_len], &digits[int_len..])
+            push(&mut out, &digits[1..]);
+        }
+        let _ = write!(out, "e{exp}");
+    } else if exp >= 0 {
+        let int_len = exp as usize + 1;
+        if n <= int_len {
+            push(&mut out, digits);
+            (n..int_len).for_each(|_| out.push('0'));
+            out.push_str(".0");
+        } else {
+            push(&mut out, &digits[..int_len]);
+            out.push('.');
+            push(&mut out, &digits[int_len..]);
         }
     } else {
-        format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-    };
-    if sci.len() < dec.len() {
-        format!("{sign}{sci}")
-    } else {
-        format!("{sign}{dec}")
+        out.push_str("0.");
+        (0..-exp - 1).for_each(|_| out.push('0'));
+        push(&mut out, digits);
     }
+    out
 }
 
 /// Rust's shortest digits round a value exactly halfway between two shortest candidates up;
-/// OTP's (Ryu's) take the even one. `digits` (first digit at 10^`exp`) are Rust's for `a`.
-fn tie_to_even(a: f64, digits: String, exp: i64) -> String {
-    let bytes = digits.as_bytes();
-    let Some(&last) = bytes.last() else {
-        return digits;
+/// OTP's (Ryu's) take the even one. `digits` (first digit at 10^`exp`) are Rust's for `a`,
+/// replaced by the even candidate when `a` is such a tie and that candidate reads back as `a`.
+fn tie_to_even(a: f64, digits: &mut [u8], exp: i64) {
+    let n = digits.len();
+    let Some(&last) = digits.last() else {
+        return;
     };
     if (last - b'0') % 2 == 0 {
-        return digits;
+        return;
     }
-    let n = bytes.len();
-    let mut lower = bytes.to_vec();
+    let mut lower = [0u8; 24];
+    lower[..n].copy_from_slice(digits);
     lower[n - 1] -= 1;
-    // Whether `a` printed with `precision` digits after the first is `lower` then 5 then zeros.
-    let halfway = |precision: usize| {
-        let text = format!("{a:.precision$e}");
-        let (mant, eexp) = text.split_once('e').unwrap_or((&text, "0"));
-        let all: Vec<u8> = mant.bytes().filter(|c| *c != b'.').collect();
-        eexp.parse::<i64>().ok() == Some(exp)
-            && all.len() > n
-            && all[..n] == lower[..]
-            && all[n] == b'5'
-            && all[n + 1..].iter().all(|&c| c == b'0')
-    };
-    // A cheap look at a few more digits first; then the exact value (at most 767 significant
-    // digits), since a value just below the halfway point also rounds to ...500.
-    if !halfway(n + 2) || !halfway(800) {
-        return digits;
+    let lower = &lower[..n];
+    // `a` is a tie when it is exactly (lower + 1/2) * 10^q, q the place of the last digit.
+    let q = exp - (n as i64 - 1);
+    if !is_decimal_tie(a, lower, q) {
+        return;
     }
-    let lower = String::from_utf8(lower).unwrap_or_default();
-    let (first, rest) = lower.split_at(1);
-    match format!("{first}.{rest}e{exp}").parse::<f64>() {
-        Ok(v) if v == a => lower,
-        _ => digits,
+    let text = format!(
+        "{}.{}e{exp}",
+        lower[0] as char,
+        std::str::from_utf8(&lower[1..]).unwrap_or("")
+    );
+    if text.parse::<f64>() == Ok(a) {
+        digits.copy_from_slice(lower);
+    }
+}
+
+/// Whether `a` equals `(L + 1/2) * 10^q` exactly, `L` the decimal number in `lower`.
+///
+/// With `a = m * 2^e` (`m` odd) that is `m * 2^(e+1) = (2L+1) * 2^q * 5^q`: both sides' odd
+/// parts and powers of two must agree, so `e + 1 = q` and `m = (2L+1) * 5^q` (or
+/// `m * 5^-q = 2L+1` when `q` is negative). Everything fits in 128 bits or is no tie.
+fn is_decimal_tie(a: f64, lower: &[u8], q: i64) -> bool {
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mut m, mut e) = if biased == 0 {
+        (frac, -1074i64)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return false;
+    }
+    let zeros = m.trailing_zeros();
+    m >>= zeros;
+    e += i64::from(zeros);
+    if e + 1 != q {
+        return false;
+    }
+    let mut odd: u128 = 0;
+    for &d in lower {
+        odd = match odd
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(d - b'0')))
+        {
+            Some(v) => v,
+            None => return false,
+        };
+    }
+    let Some(odd) = odd.checked_mul(2).and_then(|v| v.checked_add(1)) else {
+        return false;
+    };
+    let Some(pow5) = u32::try_from(q.unsigned_abs())
+        .ok()
+        .and_then(|k| 5u128.checked_pow(k))
+    else {
+        return false;
+    };
+    if q >= 0 {
+        odd.checked_mul(pow5) == Some(u128::from(m))
+    } else {
+        u128::from(m).checked_mul(pow5) == Some(odd)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{format_e, format_fixed, format_short};
+    use super::{format_e, format_fixed, format_short, is_decimal_tie};
 
     #[test]
     fn fixed_rounds_exactly_half_to_even() {
@@ -206,6 +277,18 @@ mod tests {
         ] {
             assert_eq!(format_short(f), s, "{f}");
         }
+    }
+
+    #[test]
+    fn decimal_ties_exactly() {
+        // 0.5625 = (562 + 1/2) * 10^-3.
+        assert!(is_decimal_tie(0.5625, b"562", -3));
+        assert!(!is_decimal_tie(0.5625, b"56", -2));
+        assert!(is_decimal_tie(2.5, b"2", 0));
+        assert!(is_decimal_tie(250.0, b"2", 2));
+        assert!(!is_decimal_tie(0.1, b"0", 0));
+        assert!(!is_decimal_tie(5.0e-324, b"4", -324));
+        assert!(!is_decimal_tie(0.0, b"0", 0));
     }
 
     #[test]

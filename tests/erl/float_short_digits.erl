@@ -5,7 +5,7 @@
 -module(float_short_digits).
 -export([main/0]).
 
--define(BLOCKS, 20).
+-define(BLOCKS, 10).
 -define(PER_BLOCK, 50000).
 
 main() ->

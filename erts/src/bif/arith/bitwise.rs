@@ -50,6 +50,18 @@ fn bnot(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `x` shifted left by `n` bits (right when negative).
 fn shift(p: &mut Process, x: Num, n: Num) -> BifResult {
+    // Both operands machine integers: no bignum unless the result needs one.
+    if let (Num::Int(v), Num::Int(count)) = (&x, &n) {
+        let (v, count) = (*v, *count);
+        if (0..64).contains(&count) {
+            let wide = (v as i128) << count;
+            return Ok(crate::bignum::from_i128(&mut p.heap, wide));
+        }
+        if count < 0 {
+            let c = count.unsigned_abs().min(63);
+            return Ok(crate::bignum::from_i128(&mut p.heap, (v >> c) as i128));
+        }
+    }
     let bx = x.to_big();
     let count = match &n {
         Num::Int(v) => *v as i128,
