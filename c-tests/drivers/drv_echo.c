@@ -3,6 +3,7 @@
  *
  * port_command data: the first byte selects an action, the rest is its argument.
  *   'e' driver_output of the rest           '2' driver_output2 with header "hd"
+ *   '0' driver_output2, header "hd", no data (a null buffer)   'N' driver_output(NULL, 0)
  *   'b' driver_output_binary, header "H"    't' erl_drv_output_term of many term kinds
  *   's' erl_drv_send_term to the caller     'c' {caller, connected} as a term
  *   'f' driver_failure_atom(rest)           'p' driver_failure_posix(EPIPE)
@@ -126,6 +127,12 @@ static void echo_output(ErlDrvData d, char *buf, ErlDrvSizeT len)
         break;
     case '2':
         driver_output2(e->port, "hd", 2, arg, n);
+        break;
+    case '0':
+        driver_output2(e->port, "hd", 2, NULL, 0);
+        break;
+    case 'N':
+        driver_output(e->port, NULL, 0);
         break;
     case 'b': {
         ErlDrvBinary *bin = driver_alloc_binary(n);

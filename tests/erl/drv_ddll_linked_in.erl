@@ -1,5 +1,5 @@
 %% erl_ddll and the linked-in drivers: they are listed first by loaded_drivers/0 (this
-%% runtime has tcp_inet, udp_inet and tty_sl of OTP's list), info/2 answers
+%% runtime has tcp_inet, udp_inet, ram_file_drv and tty_sl of OTP's list), info/2 answers
 %% linked_in_driver for them, and loading or unloading one is refused. A badarg from an
 %% erl_ddll BIF has no error_info (OTP adds one only for the BIFs of some modules).
 -module(drv_ddll_linked_in).
@@ -7,7 +7,7 @@
 
 main() ->
     {ok, L0} = erl_ddll:loaded_drivers(),
-    Ours = ["tcp_inet", "udp_inet", "tty_sl"],
+    Ours = ["tcp_inet", "udp_inet", "ram_file_drv", "tty_sl"],
     erlang:display([lists:member(D, L0) || D <- Ours]),
     erlang:display([D || D <- L0, lists:member(D, Ours)]),
     erlang:display(lists:member("spawn", L0)),
@@ -16,6 +16,7 @@ main() ->
     erlang:display([erl_ddll:info("tcp_inet", I) || I <- Items]),
     erlang:display([erl_ddll:info(udp_inet, I) || I <- Items]),
     erlang:display(erl_ddll:info("tty_sl")),
+    erlang:display([erl_ddll:info("ram_file_drv", I) || I <- Items]),
     erlang:display([top(fun() -> erl_ddll:info(N, I) end)
                     || {N, I} <- [{"tcp_inet", bogus}, {"spawn", port_count},
                                   {"no_such_drv", processes}, {42, processes}]]),

@@ -16,17 +16,17 @@ fn byte_list(h: &mut Heap, bytes: &[u8], tail: Term) -> Term {
 }
 
 /// `Data` in the port's mode: the header bytes as list elements, then the rest as a binary
-/// (binary mode) or as more list elements.
-fn data_term(binary: bool, h: &mut Heap, hdr: &[u8], data: &[u8]) -> Term {
-    if binary {
-        let bin = boxed::binary(h, data);
-        if hdr.is_empty() {
-            bin
-        } else {
-            byte_list(h, hdr, bin)
-        }
+/// (binary mode) or as more list elements. No data at all (a driver's null buffer) ends the
+/// list even in binary mode, as OTP's `deliver_read_message` does.
+fn data_term(binary: bool, h: &mut Heap, hdr: &[u8], data: Option<&[u8]>) -> Term {
+    let tail = match data {
+        Some(d) if binary => boxed::binary(h, d),
+        Some(d) => byte_list(h, d, Term::NIL),
+        None => Term::NIL,
+    };
+    if hdr.is_empty() {
+        tail
     } else {
-        let tail = byte_list(h, data, Term::NIL);
         byte_list(h, hdr, tail)
     }
 }
@@ -50,9 +50,15 @@ impl PortCore {
     /// `driver_output2`: `hdr` then `data` in one message (line mode splits `data` only
     /// when there is no header, as OTP does).
     pub fn output2(&mut self, hdr: &[u8], data: &[u8]) {
-        self.input += (hdr.len() + data.len()) as u64;
+        self.output2_opt(hdr, Some(data));
+    }
+
+    /// `driver_output2` as drivers call it: `data` is `None` for a null buffer.
+    pub fn output2_opt(&mut self, hdr: &[u8], data: Option<&[u8]>) {
+        let len = data.map_or(0, |d| d.len());
+        self.input += (hdr.len() + len) as u64;
         match self.line {
-            Some(max) if hdr.is_empty() => self.output_lines(data, max),
+            Some(max) if hdr.is_empty() => self.output_lines(data.unwrap_or_default(), max),
             _ => self.send_data(|binary, h| data_term(binary, h, hdr, data)),
         }
     }
@@ -60,7 +66,7 @@ impl PortCore {
     fn send_line(&mut self, eol: bool) {
         let line = std::mem::take(&mut self.line_buf);
         self.send_data(|binary, h| {
-            let l = data_term(binary, h, &[], &line);
+            let l = data_term(binary, h, &[], Some(&line));
             let tag = Term::atom(atom::atom(if eol { "eol" } else { "noeol" }));
             boxed::tuple(h, &[tag, l])
         });

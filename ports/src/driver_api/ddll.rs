@@ -503,9 +503,8 @@ fn pending_opt(v: Term) -> Option<u8> {
 
 /// The linked-in drivers `erl_ddll` reports, in OTP's order: OTP lists its static drivers
 /// other than the port program and file descriptor ones (`spawn`, `fd`, `vanilla`). Of
-/// those, this runtime has `tcp_inet`, `udp_inet` and `tty_sl` (not `sctp_inet` nor
-/// `ram_file_drv`).
-const LINKED_IN: [&str; 3] = ["tcp_inet", "udp_inet", "tty_sl"];
+/// those, this runtime has all but `sctp_inet`.
+const LINKED_IN: [&str; 4] = ["tcp_inet", "udp_inet", "ram_file_drv", "tty_sl"];
 
 /// Whether `name` is a linked-in driver (`erl_ddll` refuses to load or unload it).
 fn is_linked_in(name: &str) -> bool {

@@ -74,9 +74,12 @@ pub unsafe extern "C" fn driver_output2(
             super::queue::slice(buf, len),
         )
     };
+    // A null buffer is no data at all: the message's list ends after the header even in
+    // binary mode.
+    let data = (!buf.is_null()).then_some(data);
     on_port(port, -1, |_, core| {
         if open(core) {
-            core.output2(hdr, data);
+            core.output2_opt(hdr, data);
         }
         0
     })
