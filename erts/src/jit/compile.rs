@@ -98,6 +98,13 @@ fn worth_entering(code: &[Instr], no_code: &[bool], entry: usize) -> bool {
                 | CallExt { .. }
                 | CallExtLast { .. }
                 | CallExtOnly { .. }
+                | CallBif { .. }
+                | CallBifLast { .. }
+                | CallBifOnly { .. }
+                | Apply { .. }
+                | ApplyLast { .. }
+                | CallFun { .. }
+                | CallFunLast { .. }
                 | Jump { .. }
                 | JitEnter { .. }
         ) {

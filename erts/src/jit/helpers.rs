@@ -127,9 +127,24 @@ pub extern "C" fn equal_terms(a: u64, b: u64, exact: u64) -> u64 {
 pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u64) -> u64 {
     // SAFETY: the generated code passes the address of a `BifFn` here.
     let f = unsafe { std::mem::transmute::<usize, BifFn>(bif) };
-    // SAFETY: the caller's promise: the context's X registers hold at least `n` words.
-    let args: smallvec::SmallVec<[Term; 8]> =
-        unsafe { smallvec::SmallVec::from_slice(std::slice::from_raw_parts((*ctx).x, n as usize)) };
+    // The arguments are copied out of the X registers (the BIF gets the process, X
+    // registers included, mutably). Up to eight are read a word at a time: machine code has
+    // just stored them a word at a time, and a wider read (what `memcpy` or a merged copy
+    // does) would wait for those stores to reach the cache.
+    let n = n as usize;
+    let mut few = [Term::NIL; 8];
+    let many: Vec<Term>;
+    let args: &[Term] = if n <= few.len() {
+        for (i, slot) in few.iter_mut().enumerate().take(n) {
+            // SAFETY: the caller's promise: the X registers hold at least `n` words.
+            *slot = unsafe { std::ptr::read_volatile((*ctx).x.add(i)) };
+        }
+        &few[..n]
+    } else {
+        // SAFETY: the caller's promise: the context's X registers hold at least `n` words.
+        many = unsafe { std::slice::from_raw_parts((*ctx).x, n) }.to_vec();
+        &many
+    };
     // Whether the BIF asked to end the slice, and the extra reductions it charged.
     let mut asked: Option<i64> = None;
     // SAFETY: the caller's promise.
@@ -137,7 +152,7 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
         with_proc(ctx, |proc| {
             proc.pc = pc as *const crate::emu::instr::Instr;
             let suspended = proc.port_suspended;
-            match f(proc, &args) {
+            match f(proc, args) {
                 Ok(v) if v.0 > LEAVE => {
                     if proc.yield_now {
                         proc.yield_now = false;

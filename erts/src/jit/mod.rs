@@ -545,7 +545,12 @@ fn record_exit(pc: *const Instr) {
                 _ => "function not compiled",
             },
         };
-        name = format!("{name} ({why})");
+        let at = crate::module::modules().find_by_pc(pc).and_then(|m| {
+            let off = m.offset_of(pc);
+            m.function_at(off)
+                .map(|(f, a)| format!("{}:{}/{a} @{off}", m.name.name(), f.name()))
+        });
+        name = format!("{name} ({why}) {}", at.unwrap_or_default());
     }
     *exit_counts().lock().entry(name).or_insert(0) += 1;
 }
