@@ -229,6 +229,9 @@ impl Collector<'_> {
     }
 
     /// Copies the object `t` refers to (if in from-space) and returns the new term.
+    /// Immediates and cons cells are handled here, inline in the scanning loop (they are
+    /// most of the words); boxed objects out of line.
+    #[inline(always)]
     fn evacuate(&mut self, t: Term) -> Term {
         if t.is_list() {
             let p = t.list_ptr();
@@ -257,43 +260,49 @@ impl Collector<'_> {
                 nt
             }
         } else if t.is_boxed() {
-            let p = t.boxed_ptr();
-            if !self.in_from(p) {
-                return t;
-            }
-            let promote = self.promotes(p);
-            let (dest, bins) = if promote {
-                (&mut self.old, &mut self.old_off_heap)
-            } else {
-                (&mut self.to, &mut self.off_heap)
-            };
-            // SAFETY: `p` points into the from-space at a header word (or its forwarding
-            // pointer); the object spans 1 + arity words. `dest` has room reserved (see
-            // above).
-            unsafe {
-                let h = *p;
-                if h.primary_tag() != TAG_PRIMARY_HEADER {
-                    return h; // forwarded
-                }
-                let n = 1 + header_arity(h.0);
-                debug_assert!(dest.capacity() - dest.len() >= n);
-                let new_at = dest.len();
-                dest.extend_from_slice(std::slice::from_raw_parts(p as *const Term, n));
-                if header_subtag(h.0) == subtag::REFC_BINARY {
-                    let raw = (*p.add(2)).0 as *const crate::heap::BinBuf;
-                    std::sync::Arc::increment_strong_count(raw);
-                    bins.push(crate::heap::OffHeap::binary(raw));
-                } else if crate::magic::is_magic_header(h.0) {
-                    let m = (*p.add(2)).0 as *const crate::magic::MagicHeader;
-                    crate::magic::keep(m);
-                    bins.push(crate::heap::OffHeap::magic(m));
-                }
-                let nt = Term::make_boxed(dest.as_ptr().add(new_at));
-                *p = nt;
-                nt
-            }
+            self.evacuate_boxed(t)
         } else {
             t
+        }
+    }
+
+    /// [`Self::evacuate`] for a boxed term.
+    #[inline(never)]
+    fn evacuate_boxed(&mut self, t: Term) -> Term {
+        let p = t.boxed_ptr();
+        if !self.in_from(p) {
+            return t;
+        }
+        let promote = self.promotes(p);
+        let (dest, bins) = if promote {
+            (&mut self.old, &mut self.old_off_heap)
+        } else {
+            (&mut self.to, &mut self.off_heap)
+        };
+        // SAFETY: `p` points into the from-space at a header word (or its forwarding
+        // pointer); the object spans 1 + arity words. `dest` has room reserved (see
+        // above).
+        unsafe {
+            let h = *p;
+            if h.primary_tag() != TAG_PRIMARY_HEADER {
+                return h; // forwarded
+            }
+            let n = 1 + header_arity(h.0);
+            debug_assert!(dest.capacity() - dest.len() >= n);
+            let new_at = dest.len();
+            dest.extend_from_slice(std::slice::from_raw_parts(p as *const Term, n));
+            if header_subtag(h.0) == subtag::REFC_BINARY {
+                let raw = (*p.add(2)).0 as *const crate::heap::BinBuf;
+                std::sync::Arc::increment_strong_count(raw);
+                bins.push(crate::heap::OffHeap::binary(raw));
+            } else if crate::magic::is_magic_header(h.0) {
+                let m = (*p.add(2)).0 as *const crate::magic::MagicHeader;
+                crate::magic::keep(m);
+                bins.push(crate::heap::OffHeap::magic(m));
+            }
+            let nt = Term::make_boxed(dest.as_ptr().add(new_at));
+            *p = nt;
+            nt
         }
     }
 
