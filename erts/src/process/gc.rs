@@ -388,10 +388,14 @@ fn collect_minor(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     let from_used: usize = ranges.iter().map(|(s, e)| (e - s) / 8).sum();
     let young_max = from_used - heap.hwm;
     // The young block keeps its size unless more may survive (OTP's minor collections do
-    // the same), so that promoting most of it does not shrink it into collecting often.
-    let bound = next_heap_size(young_max + need)
+    // the same), so that promoting most of it does not shrink it into collecting often; it
+    // grows a step when more than half of it survived the last minor collection.
+    let mut bound = next_heap_size(young_max + need)
         .max(heap.capacity())
         .max(settings.min_heap_size);
+    if heap.grow_young {
+        bound = bound.max(next_heap_size(heap.capacity() + 1));
+    }
     // The old generation, with room for every mature word (made on first use, sized with
     // headroom for later promotions).
     let mut old_gen = heap.old.take().unwrap_or_default();
@@ -423,11 +427,13 @@ fn collect_minor(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     old_gen.off_heap = old_off_heap;
     heap.old = Some(old_gen);
     let want = wanted_size(to.len() + old_live, roots, need, settings);
+    let grow = to.len() * 2 > to.capacity();
     if to.capacity() > 4 * want {
         to = relocate(to, want, roots);
     }
     heap.install(to, off_heap);
     heap.minor_gcs += 1;
+    heap.grow_young = grow;
 }
 
 fn collect_major(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settings: &GcSettings) {
@@ -461,6 +467,7 @@ fn collect_major(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     }
     heap.install(to, off_heap);
     heap.minor_gcs = 0;
+    heap.grow_young = false;
 }
 
 /// The young block size a heap with `live` words of data deserves: room for twice the data
