@@ -17,35 +17,6 @@
 mod emu_flags;
 mod erlexec;
 
-/// The allocator of the `beam` binary (see Cargo.toml): memory that C code allocates
-/// (`enif_alloc`, `driver_alloc`) is taken with `malloc` and given back with `free`
-/// explicitly, never through this one.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc's `mi_option_arena_eager_commit` and `mi_option_purge_delay` (their numbers in
-/// the pinned mimalloc v3 headers).
-const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Memory is committed as it is used rather than a whole arena at once, and freed memory
-/// goes back to the OS at once (the collector frees a block as large as the one it just
-/// made): without this the resident size at start is twice `erl`'s, and that of a big heap
-/// doubles. It runs before `main`, from the ELF constructors, ahead of the first allocation
-/// (which makes the first arena).
-extern "C" fn tune_allocator() {
-    // SAFETY: setting plain integer options, read when mimalloc next makes an arena or
-    // purges.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-    }
-}
-
-#[used]
-#[link_section = ".init_array"]
-static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
-
 use erts::break_handler::BreakMode;
 use erts::runtime::{self, Options};
 use std::path::PathBuf;
