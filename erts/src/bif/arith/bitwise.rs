@@ -50,16 +50,22 @@ fn bnot(p: &mut Process, a: &[Term]) -> BifResult {
 
 /// `x` shifted left by `n` bits (right when negative).
 fn shift(p: &mut Process, x: Num, n: Num) -> BifResult {
-    // Both operands machine integers: no bignum unless the result needs one.
-    if let (Num::Int(v), Num::Int(count)) = (&x, &n) {
-        let (v, count) = (*v, *count);
-        if (0..64).contains(&count) {
-            let wide = (v as i128) << count;
-            return Ok(crate::bignum::from_i128(&mut p.heap, wide));
-        }
-        if count < 0 {
-            let c = count.unsigned_abs().min(63);
-            return Ok(crate::bignum::from_i128(&mut p.heap, (v >> c) as i128));
+    // A value that fits a machine word and a count below 64: no bignum unless the result
+    // needs one.
+    if let Num::Int(count) = n {
+        let word = match &x {
+            Num::Int(v) => Some(*v),
+            Num::Big(b) => b.to_i64(),
+            Num::Float(_) => None,
+        };
+        if let Some(v) = word {
+            if (0..64).contains(&count) {
+                return Ok(crate::bignum::from_i128(&mut p.heap, (v as i128) << count));
+            }
+            if count < 0 {
+                let c = count.unsigned_abs().min(63);
+                return Ok(crate::bignum::from_i128(&mut p.heap, (v >> c) as i128));
+            }
         }
     }
     let bx = x.to_big();
@@ -84,12 +90,6 @@ fn shift(p: &mut Process, x: Num, n: Num) -> BifResult {
         }
         if count as u64 + bx.bits() > crate::bignum::MAX_BIG_BITS {
             return Err(Fail::system_limit());
-        }
-        if let (Some(v), true) = (bx.to_i64(), count < 64) {
-            let wide = (v as i128) << count;
-            if (wide >> count) == v as i128 {
-                return Ok(crate::bignum::from_i128(&mut p.heap, wide));
-            }
         }
         big_term(&mut p.heap, &(bx << (count as usize)))
     } else {
