@@ -23,20 +23,24 @@ pub fn format_e(f: f64, precision: usize) -> String {
     }
 }
 
+/// `|f|` (finite) as `m * 2^e` exactly: its significand as an integer and the power of two.
+fn decompose(f: f64) -> (u64, i64) {
+    let bits = f.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    }
+}
+
 /// `f` with exactly `decimals` digits after the point, rounded on its exact binary value with
 /// halfway cases to even, as C's `printf("%.*f")` (what OTP 25 falls back to from 19 decimals
 /// on or above 2^53).
 pub fn format_fixed(f: f64, decimals: usize) -> String {
     let neg = f.is_sign_negative();
-    let bits = f.abs().to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i64;
-    let frac = bits & ((1u64 << 52) - 1);
-    // f = mantissa * 2^e exactly.
-    let (mantissa, e) = if exp == 0 {
-        (frac, -1074i64)
-    } else {
-        (frac | (1 << 52), exp - 1075)
-    };
+    let (mantissa, e) = decompose(f);
     let scale = BigInt::from(10u32).pow(decimals as u32);
     let scaled: BigInt = if e >= 0 {
         (BigInt::from(mantissa) << (e as usize)) * scale
@@ -190,14 +194,7 @@ fn tie_to_even(a: f64, digits: &mut [u8], exp: i64) {
 /// parts and powers of two must agree, so `e + 1 = q` and `m = (2L+1) * 5^q` (or
 /// `m * 5^-q = 2L+1` when `q` is negative). Everything fits in 128 bits or is no tie.
 fn is_decimal_tie(a: f64, lower: &[u8], q: i64) -> bool {
-    let bits = a.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i64;
-    let frac = bits & ((1u64 << 52) - 1);
-    let (mut m, mut e) = if biased == 0 {
-        (frac, -1074i64)
-    } else {
-        (frac | (1 << 52), biased - 1075)
-    };
+    let (mut m, mut e) = decompose(a);
     if m == 0 {
         return false;
     }
