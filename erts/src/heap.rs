@@ -113,10 +113,6 @@ pub struct Heap {
     pub(crate) old: Option<Box<OldGen>>,
     /// Minor collections since the last major one.
     pub(crate) minor_gcs: u32,
-    /// More than half of the young block survived the last minor collection: the next one
-    /// makes the block larger (collecting often then copies the same live data again and
-    /// again, as OTP's heap growth after a collection avoids).
-    pub(crate) grow_young: bool,
 }
 
 /// The old generation: a block whose capacity is fixed (terms in it never move until a
@@ -154,7 +150,6 @@ impl Heap {
             hwm: 0,
             old: None,
             minor_gcs: 0,
-            grow_young: false,
         }
     }
 

@@ -393,7 +393,10 @@ fn collect_minor(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     let mut bound = next_heap_size(young_max + need)
         .max(heap.capacity())
         .max(settings.min_heap_size);
-    if heap.grow_young {
+    // What survived the last collection is below the high-water mark; after a minor one
+    // (a major one resets the count) more than half of the block means collecting often
+    // copies the same live data again and again, as OTP's heap growth avoids.
+    if heap.minor_gcs > 0 && heap.hwm * 2 > heap.capacity() {
         bound = bound.max(next_heap_size(heap.capacity() + 1));
     }
     // The old generation, with room for every mature word (made on first use, sized with
@@ -427,13 +430,11 @@ fn collect_minor(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     old_gen.off_heap = old_off_heap;
     heap.old = Some(old_gen);
     let want = wanted_size(to.len() + old_live, roots, need, settings);
-    let grow = to.len() * 2 > to.capacity();
     if to.capacity() > 4 * want {
         to = relocate(to, want, roots);
     }
     heap.install(to, off_heap);
     heap.minor_gcs += 1;
-    heap.grow_young = grow;
 }
 
 fn collect_major(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settings: &GcSettings) {
@@ -467,7 +468,6 @@ fn collect_major(heap: &mut Heap, roots: &mut [&mut [Term]], need: usize, settin
     }
     heap.install(to, off_heap);
     heap.minor_gcs = 0;
-    heap.grow_young = false;
 }
 
 /// The young block size a heap with `live` words of data deserves: room for twice the data
