@@ -1809,12 +1809,28 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 next!();
             }
             Instr::AwaitOnLoad { export } => {
-                if crate::code::on_load_pending(export.mfa.module) {
+                let module = export.mfa.module;
+                if crate::code::on_load_pending(module) {
+                    if let Handled::Killed(r) = proc.handle_signals() {
+                        return Outcome::Killed(r);
+                    }
+                }
+                if crate::code::on_load_pending(module) {
+                    // Sleeps until the `on_load` function is over (a `Wake` signal then, or
+                    // at once when it ended in between); any other signal wakes it too, and
+                    // it looks again.
                     let n = export.mfa.arity as usize;
                     call_gc!(n);
                     proc.pc = pc;
                     proc.live = n;
-                    return Outcome::Yield;
+                    let me = proc.id;
+                    crate::code::when_on_load_done(
+                        module,
+                        Box::new(move |_| {
+                            let _ = crate::process::exit::deliver(me, crate::process::signals::Signal::Wake);
+                        }),
+                    );
+                    return Outcome::Wait { timeout: None };
                 }
                 pc = trampoline_for(export);
             }

@@ -92,6 +92,7 @@ pub fn deliver_to_port(id: u64, sig: Signal) -> Result<(), Signal> {
         | Signal::AliasMessage { .. }
         | Signal::ReceiveTimeout { .. }
         | Signal::Resume
+        | Signal::Wake
         | Signal::SystemTask(_)
         | Signal::PortInput(_)
         | Signal::MonitorUp { .. } => {}

@@ -172,6 +172,7 @@ impl Process {
                 self.mailbox.push_back(t);
             }
             Signal::Resume => self.port_suspended = false,
+            Signal::Wake => {}
             // Done between slices (`serve_system_tasks`), where the stack and the live
             // registers are where a collection and a code check expect them.
             Signal::SystemTask(task) => self.system_tasks.push(task),

@@ -127,6 +127,10 @@ pub enum Signal {
     AliasMessage { alias: u64, msg: OwnedTerm },
     /// A busy port the receiver was suspended on (in `port_command`) is no longer busy.
     Resume,
+    /// Nothing but a wake-up: something the receiver waits for outside its mailbox may be
+    /// over (the `on_load` function of a module it calls has finished). The receiver looks
+    /// again where it waits.
+    Wake,
     /// A system task another process asked for (`erts_internal:request_system_task/3`)
     /// while the receiver was running: done between the receiver's time slices.
     SystemTask(SystemTask),
