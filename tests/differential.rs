@@ -597,18 +597,34 @@ fn build_setup() -> Setup {
                 }
             }
         }
-        let mut cmd = Command::new("erl");
-        cmd.current_dir(&rundir)
-            .arg("-noshell")
-            .args(&p.vm_flags)
-            .arg("-pa")
-            .arg(&ebin)
-            .args(["-s", &p.name, "main", "-s", "init", "stop"])
-            .env(PORT_BIN_VAR, &port_bin)
-            .env(DRIVER_DIR_VAR, &driver_dir)
-            .env(NIF_DIR_VAR, &nif_dir)
-            .env(MEGACO_LIB_VAR, megaco_lib_dir());
-        let o = run_with_timeout(cmd, timeout().max(Duration::from_secs(60)));
+        let run_erl = || {
+            let mut cmd = Command::new("erl");
+            cmd.current_dir(&rundir)
+                .arg("-noshell")
+                .args(&p.vm_flags)
+                .arg("-pa")
+                .arg(&ebin)
+                .args(["-s", &p.name, "main", "-s", "init", "stop"])
+                .env(PORT_BIN_VAR, &port_bin)
+                .env(DRIVER_DIR_VAR, &driver_dir)
+                .env(NIF_DIR_VAR, &nif_dir)
+                .env(MEGACO_LIB_VAR, megaco_lib_dir());
+            run_with_timeout(cmd, timeout().max(Duration::from_secs(60)))
+        };
+        // Real erl's logger sometimes loses its default handler when a crash report races
+        // with `init:stop` (it then prints `{removed_failing_handler,default}`): that run
+        // is not the program's output, and is tried again.
+        let mut o = run_erl();
+        for _ in 0..3 {
+            if !o
+                .stdout
+                .windows(24)
+                .any(|w| w == b"{removed_failing_handler")
+            {
+                break;
+            }
+            o = run_erl();
+        }
         let stdout = filter_erl_stdout(&o.stdout);
         if !o.timed_out {
             let mut data = format!("status {}\n", o.status.unwrap_or(-1)).into_bytes();

@@ -18,18 +18,34 @@ pub type BinaryData = Arc<BinBuf>;
 /// The bytes of a refcounted binary, and what they keep alive: a binary made from a native
 /// object's memory (`enif_make_resource_binary`) holds a count of the object until the last
 /// term referring to the binary is gone, as OTP's magic binaries do.
+///
+/// The first word is the address of the bytes (`bytes.as_ptr()`, kept up to date when they
+/// grow): machine code reads a refc binary's bytes through it without a call
+/// ([`BinBuf::DATA_OFFSET`]).
+#[repr(C)]
 pub struct BinBuf {
+    data: usize,
     bytes: Vec<u8>,
     keep: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl BinBuf {
+    /// Where in a `BinBuf` the address of its bytes is.
+    pub const DATA_OFFSET: usize = std::mem::offset_of!(BinBuf, data);
+
     /// Bytes that keep `keep` alive (dropped with the last count of the binary).
     pub fn keeping(bytes: Vec<u8>, keep: Box<dyn std::any::Any + Send + Sync>) -> BinBuf {
         BinBuf {
+            data: bytes.as_ptr() as usize,
             bytes,
             keep: Some(keep),
         }
+    }
+
+    /// Appends `extra` (an in-place append to a binary no one else sees).
+    pub fn extend_from_slice(&mut self, extra: &[u8]) {
+        self.bytes.extend_from_slice(extra);
+        self.data = self.bytes.as_ptr() as usize;
     }
 
     /// Whether the bytes keep a native object alive (such a binary is never written in place).
@@ -40,7 +56,11 @@ impl BinBuf {
 
 impl From<Vec<u8>> for BinBuf {
     fn from(bytes: Vec<u8>) -> BinBuf {
-        BinBuf { bytes, keep: None }
+        BinBuf {
+            data: bytes.as_ptr() as usize,
+            bytes,
+            keep: None,
+        }
     }
 }
 
@@ -48,12 +68,6 @@ impl std::ops::Deref for BinBuf {
     type Target = Vec<u8>;
     fn deref(&self) -> &Vec<u8> {
         &self.bytes
-    }
-}
-
-impl std::ops::DerefMut for BinBuf {
-    fn deref_mut(&mut self) -> &mut Vec<u8> {
-        &mut self.bytes
     }
 }
 

@@ -656,6 +656,8 @@ pub enum Instr {
     BsGetFloat {
         flags: u8,
         unit: u16,
+        /// Live X registers, for a collection that makes room (machine code's).
+        live: u16,
         dst: Dst,
         fail: Lbl,
         ctx: Src,
@@ -663,6 +665,8 @@ pub enum Instr {
     },
     BsGetBinary {
         unit: u16,
+        /// Live X registers, as for `BsGetFloat`.
+        live: u16,
         dst: Dst,
         fail: Lbl,
         ctx: Src,

@@ -1568,6 +1568,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 unit,
                 flags,
                 dst,
+                ..
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
@@ -1585,6 +1586,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 size,
                 unit,
                 dst,
+                ..
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
@@ -1710,7 +1712,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
                 segs,
             } => {
-                let vals: Vec<(Term, Term)> = segs
+                let vals: smallvec::SmallVec<[(Term, Term); 8]> = segs
                     .iter()
                     .map(|s| (get(proc, s.src), get(proc, s.size)))
                     .collect();
@@ -1827,7 +1829,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     crate::code::when_on_load_done(
                         module,
                         Box::new(move |_| {
-                            let _ = crate::process::exit::deliver(me, crate::process::signals::Signal::Wake);
+                            let _ = crate::process::exit::deliver(
+                                me,
+                                crate::process::signals::Signal::Wake,
+                            );
                         }),
                     );
                     return Outcome::Wait { timeout: None };

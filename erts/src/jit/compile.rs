@@ -13,7 +13,8 @@ use super::ctx::JitCtx;
 use super::{helpers, JitModule, NativeFn};
 use crate::bif::BifFn;
 use crate::emu::instr::{
-    ArithOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest, NO_RET,
+    ArithOp, CmpOp, Dst, FloatOp, Instr, LocalCall, OnPass, Src, TypeTest, BSF_LITTLE, BSF_SIGNED,
+    NO_RET,
 };
 use crate::module::Export;
 use crate::term::{subtag, Term, TAG_IMMED2_NIL};
@@ -60,6 +61,22 @@ impl std::fmt::Display for JitError {
             JitError::Stopping => write!(f, "the instance is stopping"),
         }
     }
+}
+
+/// The bits of a segment whose size is a literal: `size × unit`, when that is a small
+/// non-negative integer below 2^32 bits.
+fn lit_bits(size: Src, unit: u32) -> Option<i64> {
+    let s = size.as_lit()?.as_small()?;
+    let n = s.checked_mul(unit as i64)?;
+    (0..1 << 32).contains(&n).then_some(n)
+}
+
+/// The X registers a collection inside a bit-syntax instruction keeps: its `live` ones and
+/// the match context's (which its `live` need not count).
+fn gc_live(live: u16, ctx: Src) -> u32 {
+    let ctx_x = ctx.as_lit().is_none() && !ctx.is_y();
+    let need = if ctx_x { ctx.reg_index() as u32 + 1 } else { 0 };
+    (live as u32).max(need)
 }
 
 /// Modules with more instructions stay interpreted (compile time grows with function size).
@@ -695,6 +712,17 @@ impl<'a> Gen<'a> {
         let need = self.b.ins().iadd_imm_s(sp, words * W);
         let end = self.ctx_field(offset_of!(JitCtx, stack_end));
         self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, need, end)
+    }
+
+    /// Leaves at `i` unless the stack has room for a frame of `alloc` words and, for a
+    /// body call, the return address (a tail call pushes nothing: a stack filled to its
+    /// capacity must not send every tail call to the interpreter).
+    fn call_room(&mut self, alloc: impl Into<i64>, kind: LocalCall, i: usize) {
+        let need = alloc.into() + (kind == LocalCall::Call) as i64;
+        if need > 0 {
+            let ok = self.stack_room(need);
+            self.guard(ok, i);
+        }
     }
 
     /// Whether the stack holds more than `words` words (so `words` can be dropped and a
@@ -1481,9 +1509,8 @@ impl<'a> Gen<'a> {
                 ..
             } => {
                 let ok = self.reds_ok();
-                let ok2 = self.stack_room(*alloc as i64 + 1);
                 self.guard(ok, i);
-                self.guard(ok2, i);
+                self.call_room(*alloc, *kind, i);
                 self.allocate(*alloc as i64);
                 self.moves(moves);
                 self.drop_words(*trim as i64);
@@ -1496,9 +1523,8 @@ impl<'a> Gen<'a> {
                     self.require(is_list, op.fail);
                 }
                 let ok = self.reds_ok();
-                let ok2 = self.stack_room(op.alloc as i64 + 1);
                 self.guard(ok, i);
-                self.guard(ok2, i);
+                self.call_room(op.alloc, op.kind, i);
                 self.allocate(op.alloc as i64);
                 let l = self.get(op.src);
                 self.get_list(l, Some(op.head), Some(op.tail));
@@ -2061,6 +2087,52 @@ impl<'a> Gen<'a> {
                 let pc = self.iconst(self.pc_of(i));
                 self.call_nif(i, pc, true);
             }
+            Instr::LoopRec { fail: _, dst } => {
+                // The message at the save point; with none left the interpreter takes in
+                // what has arrived (it may go to the failure label and wait).
+                let c = self.ctx;
+                let m = self.call_rt(helpers::loop_rec as *const () as usize, &[c], false);
+                self.result_or_fail(m, 0, i);
+                self.put(*dst, m);
+                self.goto(i + 1);
+            }
+            Instr::LoopRecEnd { target } => {
+                let c = self.ctx;
+                self.call_rt(helpers::loop_rec_end as *const () as usize, &[c], false);
+                self.goto_label(*target);
+            }
+            Instr::RemoveMessage | Instr::Timeout => {
+                let c = self.ctx;
+                let remove = self.iconst(matches!(code[i], Instr::RemoveMessage) as i64);
+                self.call_rt(
+                    helpers::end_receive as *const () as usize,
+                    &[c, remove],
+                    false,
+                );
+                self.goto(i + 1);
+            }
+            Instr::Send => {
+                let r = self.call_rt(helpers::send as *const () as usize, &[], true);
+                self.result_or_fail(r, 0, i);
+                self.put_x(0, r);
+                self.goto(i + 1);
+            }
+            Instr::RecvMarkerReserve { dst } => {
+                let r = self.call_rt(helpers::make_ref as *const () as usize, &[], true);
+                self.result_or_fail(r, 0, i);
+                self.put(*dst, r);
+                self.goto(i + 1);
+            }
+            Instr::RecvMarkerBind { .. }
+            | Instr::RecvMarkerClear { .. }
+            | Instr::RecvMarkerUse { .. } => self.goto(i + 1),
+            Instr::BsCreateBin { dst, .. } => {
+                let pc = self.iconst(self.pc_of(i));
+                let r = self.call_rt(helpers::bs_create_bin as *const () as usize, &[pc], true);
+                self.result_or_fail(r, 0, i);
+                self.put(*dst, r);
+                self.goto(i + 1);
+            }
             _ => self.no_code(i),
         }
     }
@@ -2258,8 +2330,221 @@ impl<'a> Gen<'a> {
                 self.b.switch_to_block(other);
                 false
             }
+            BsGetInteger {
+                fail,
+                ctx,
+                size,
+                unit,
+                flags,
+                dst,
+            } => match lit_bits(*size, *unit as u32) {
+                Some(n @ (8 | 16 | 32)) => {
+                    let (c, pos) = self.bs_take(*ctx, n, *fail, i);
+                    let addr = self.bs_byte_addr(c, pos, i);
+                    let little = *flags as u32 & BSF_LITTLE != 0;
+                    let signed = *flags as u32 & BSF_SIGNED != 0;
+                    let ty = match n {
+                        8 => types::I8,
+                        16 => types::I16,
+                        _ => types::I32,
+                    };
+                    let mut v = self.b.ins().load(ty, mem(), addr, 0);
+                    if n > 8 && !little {
+                        v = self.b.ins().bswap(v);
+                    }
+                    let v = if signed {
+                        self.b.ins().sextend(types::I64, v)
+                    } else {
+                        self.b.ins().uextend(types::I64, v)
+                    };
+                    self.bs_advance(c, pos, n);
+                    let t = self.b.ins().ishl_imm_s(v, 4);
+                    let t = self.b.ins().bor_imm_s(t, 0xF);
+                    self.put(*dst, t);
+                    self.goto(i + 1);
+                    true
+                }
+                _ => false,
+            },
+            BsGetFloat {
+                fail,
+                ctx,
+                size,
+                unit,
+                flags,
+                dst,
+                live,
+            } if lit_bits(*size, *unit as u32) == Some(64) => {
+                let live = gc_live(*live, *ctx);
+                self.heap_need(2, live, i);
+                let (c, pos) = self.bs_take(*ctx, 64, *fail, i);
+                let addr = self.bs_byte_addr(c, pos, i);
+                let mut v = self.b.ins().load(types::I64, mem(), addr, 0);
+                if *flags as u32 & BSF_LITTLE == 0 {
+                    v = self.b.ins().bswap(v);
+                }
+                // NaN and the infinities (all exponent bits set) match no float segment.
+                const EXP: i64 = 0x7FF0_0000_0000_0000;
+                let e = self.b.ins().band_imm_s(v, EXP);
+                let finite = self.b.ins().icmp_imm_s(IntCC::NotEqual, e, EXP);
+                self.bs_fail_unless(finite, *fail, i);
+                self.bs_advance(c, pos, 64);
+                // The float's bits go to the heap as they are.
+                let t = self.box_float(v);
+                self.put(*dst, t);
+                self.goto(i + 1);
+                true
+            }
+            BsMatchString {
+                fail,
+                ctx,
+                bits,
+                data,
+            } if *bits % 8 == 0 && (8..=64).contains(bits) => {
+                let n = *bits as i64;
+                let (c, pos) = self.bs_take(*ctx, n, *fail, i);
+                let addr = self.bs_byte_addr(c, pos, i);
+                for (k, byte) in data.iter().take(n as usize / 8).enumerate() {
+                    let v = self.b.ins().uload8(types::I64, mem(), addr, k as i32);
+                    let same = self.b.ins().icmp_imm_u(IntCC::Equal, v, *byte as i64);
+                    self.bs_fail_unless(same, *fail, i);
+                }
+                self.bs_advance(c, pos, n);
+                self.goto(i + 1);
+                true
+            }
+            BsSkipBits {
+                fail,
+                ctx,
+                size,
+                unit,
+            } if lit_bits(*size, *unit).is_some() => {
+                let n = lit_bits(*size, *unit).unwrap_or(0);
+                let (c, pos) = self.bs_take(*ctx, n, *fail, i);
+                self.bs_advance(c, pos, n);
+                self.goto(i + 1);
+                true
+            }
+            BsGetBinary {
+                fail,
+                ctx,
+                size,
+                unit,
+                dst,
+                live,
+            } if size.as_lit().is_none() || lit_bits(*size, *unit as u32).is_some() => {
+                // A sub binary of the bits at the position (`bs::get_binary`); a size that
+                // is no small integer below 2^32 goes to the interpreter.
+                let live = gc_live(*live, *ctx);
+                self.heap_need(4, live, i);
+                let c = self.get(*ctx);
+                let n = match lit_bits(*size, *unit as u32) {
+                    Some(n) => self.iconst(n),
+                    None => {
+                        let s = self.get(*size);
+                        let small = self.tag_is(s, 0xF, 0xF);
+                        self.guard(small, i);
+                        let s = self.b.ins().sshr_imm_s(s, 4);
+                        let in_range = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, s, 1 << 32);
+                        self.guard(in_range, i);
+                        self.b.ins().imul_imm_s(s, *unit as i64)
+                    }
+                };
+                let pos = self.b.ins().load(types::I64, mem(), c, CTX_POS_OFFSET);
+                let end = self
+                    .b
+                    .ins()
+                    .load(types::I64, mem(), c, CTX_POS_OFFSET + W as i32);
+                let left = self.b.ins().isub(end, pos);
+                let enough = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThanOrEqual, left, n);
+                self.bs_fail_unless(enough, *fail, i);
+                let next = self.b.ins().iadd(pos, n);
+                self.b.ins().store(mem(), next, c, CTX_POS_OFFSET);
+                let orig = self.b.ins().load(types::I64, mem(), c, W as i32 - 2);
+                let hp = self.b.use_var(self.htop);
+                let hdr = self.iconst(crate::term::make_header(subtag::SUB_BINARY, 3) as i64);
+                self.store_at(hdr, hp, 0);
+                self.store_at(n, hp, W);
+                self.store_at(pos, hp, 2 * W);
+                self.store_at(orig, hp, 3 * W);
+                let top = self.b.ins().iadd_imm_s(hp, 4 * W);
+                self.b.def_var(self.htop, top);
+                let t = self.b.ins().bor_imm_s(hp, 2);
+                self.put(*dst, t);
+                self.goto(i + 1);
+                true
+            }
             _ => false,
         }
+    }
+
+    /// Goes to the failure label `fail` unless `ok` (leaves at `i` when there is none: the
+    /// interpreter raises).
+    fn bs_fail_unless(&mut self, ok: Value, fail: usize, i: usize) {
+        if fail != 0 {
+            self.require(ok, fail);
+        } else {
+            self.guard(ok, i);
+        }
+    }
+
+    /// The match context in `ctx` and its bit position, after checking that `n` more bits
+    /// are left (the failure label otherwise).
+    fn bs_take(&mut self, ctx: Src, n: i64, fail: usize, i: usize) -> (Value, Value) {
+        let c = self.get(ctx);
+        let pos = self.b.ins().load(types::I64, mem(), c, CTX_POS_OFFSET);
+        let end = self
+            .b
+            .ins()
+            .load(types::I64, mem(), c, CTX_POS_OFFSET + W as i32);
+        let left = self.b.ins().isub(end, pos);
+        let enough = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, left, n);
+        self.bs_fail_unless(enough, fail, i);
+        (c, pos)
+    }
+
+    /// Moves context `c` from bit `pos` on by `n` bits.
+    fn bs_advance(&mut self, c: Value, pos: Value, n: i64) {
+        let next = self.b.ins().iadd_imm_s(pos, n);
+        self.b.ins().store(mem(), next, c, CTX_POS_OFFSET);
+    }
+
+    /// The address of the byte at bit `pos` of context `c`'s binary (a heap binary's bytes
+    /// follow its size word; a refc binary's are found through its `BinBuf`); leaves at `i`
+    /// when `pos` is not at a byte boundary.
+    fn bs_byte_addr(&mut self, c: Value, pos: Value, i: usize) -> Value {
+        let aligned = self.tag_is(pos, 7, 0);
+        self.guard(aligned, i);
+        let orig = self.b.ins().load(types::I64, mem(), c, W as i32 - 2);
+        let hdr = self.b.ins().load(types::I64, mem(), orig, -2);
+        let is_heap = self.tag_is(hdr, 0x3F, subtag::HEAP_BINARY as i64);
+        let heap = self.b.create_block();
+        let refc = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I64);
+        self.b.ins().brif(is_heap, heap, &[], refc, &[]);
+        self.b.switch_to_block(heap);
+        let d = self.b.ins().iadd_imm_s(orig, 2 * W - 2);
+        self.b.ins().jump(join, &[BlockArg::Value(d)]);
+        self.b.switch_to_block(refc);
+        let raw = self.b.ins().load(types::I64, mem(), orig, 2 * W as i32 - 2);
+        let d = self.b.ins().load(
+            types::I64,
+            mem(),
+            raw,
+            crate::heap::BinBuf::DATA_OFFSET as i32,
+        );
+        self.b.ins().jump(join, &[BlockArg::Value(d)]);
+        self.b.switch_to_block(join);
+        let data = self.b.block_params(join)[0];
+        let byte = self.b.ins().ushr_imm_u(pos, 3);
+        self.b.ins().iadd(data, byte)
     }
 
     /// A bit-syntax matching instruction through `helpers::bs_match`: its operands' values

@@ -406,3 +406,94 @@ fn bs_match_no_heap(ins: &crate::emu::instr::Instr, c: Term, size: Term) -> Opti
         _ => return None,
     })
 }
+
+/// `loop_rec`: the message at the receive's save point, or [`LEAVE`] when the mailbox holds
+/// no more (the interpreter then takes in the signals that have arrived and goes on to the
+/// message or to the failure label, usually a `wait`).
+///
+/// # Safety
+/// `ctx` is the live context of the running machine code.
+pub unsafe extern "C" fn loop_rec(ctx: *mut JitCtx) -> u64 {
+    // SAFETY: the caller's promise; the mailbox is not touched by machine code.
+    let proc = unsafe { &*(*ctx).proc };
+    proc.mailbox.get(proc.save).map_or(LEAVE, |m| m.0)
+}
+
+/// `loop_rec_end`: the receive moves on to the next message.
+///
+/// # Safety
+/// As [`loop_rec`].
+pub unsafe extern "C" fn loop_rec_end(ctx: *mut JitCtx) -> u64 {
+    // SAFETY: the caller's promise.
+    let proc = unsafe { &mut *(*ctx).proc };
+    proc.save += 1;
+    PASSED
+}
+
+/// `remove_message` (`remove` 1) or `timeout` (0): the receive is over, with the message
+/// at the save point taken out of the mailbox for `remove_message`; its timer no longer
+/// counts.
+///
+/// # Safety
+/// As [`loop_rec`].
+pub unsafe extern "C" fn end_receive(ctx: *mut JitCtx, remove: u64) -> u64 {
+    // SAFETY: the caller's promise.
+    let proc = unsafe { &mut *(*ctx).proc };
+    if remove != 0 && proc.save < proc.mailbox.len() {
+        proc.mailbox.remove(proc.save);
+    }
+    proc.save = 0;
+    proc.timer_active = false;
+    proc.timed_out = false;
+    PASSED
+}
+
+/// `send` (`x0 ! x1`): the message, or [`LEAVE`] when the destination is bad (nothing was
+/// sent: the interpreter raises).
+///
+/// # Safety
+/// As `with_proc`.
+pub unsafe extern "C" fn send(ctx: *mut JitCtx) -> u64 {
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| {
+            let (to, msg) = (proc.x[0], proc.x[1]);
+            crate::bif::send(proc, to, msg).map_or(LEAVE, |v| v.0)
+        })
+    }
+}
+
+/// `recv_marker_reserve`: a new reference (the marker; receives here do not use it).
+///
+/// # Safety
+/// As `with_proc`.
+pub unsafe extern "C" fn make_ref(ctx: *mut JitCtx) -> u64 {
+    // SAFETY: the caller's promise.
+    unsafe { with_proc(ctx, |proc| crate::bif::make_ref(proc).0) }
+}
+
+/// `bs_create_bin` at `pc`: the binary it builds (its segments' operands read from the
+/// process), or [`LEAVE`] when building fails (the interpreter raises or goes to the
+/// failure label).
+///
+/// # Safety
+/// As `with_proc`; `pc` is the address of a `bs_create_bin` instruction.
+pub unsafe extern "C" fn bs_create_bin(ctx: *mut JitCtx, pc: u64) -> u64 {
+    use crate::emu::instr::Instr;
+    use crate::emu::interp::get;
+    // SAFETY: the generated code passes the address of the instruction it compiled.
+    let Instr::BsCreateBin { unit, segs, .. } = (unsafe { &*(pc as *const Instr) }) else {
+        return LEAVE;
+    };
+    // SAFETY: the caller's promise.
+    unsafe {
+        with_proc(ctx, |proc| {
+            let vals: smallvec::SmallVec<[(Term, Term); 8]> = segs
+                .iter()
+                .map(|s| (get(proc, s.src), get(proc, s.size)))
+                .collect();
+            crate::emu::bs::create_bin(&mut proc.heap, segs, &vals, (*unit).into())
+                .map_or(LEAVE, |b| b.0)
+        })
+    }
+}

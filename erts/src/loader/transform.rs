@@ -1134,6 +1134,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Size Unit Flags Dst
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
+                let live = self.untagged_as::<u16>(g, 2)?;
                 let size = self.src(g, 3)?;
                 let unit = self.untagged_as::<u16>(g, 4)?;
                 let flags = u8::try_from(native_endian(self.untagged(g, 5)?))
@@ -1153,6 +1154,7 @@ impl Ctx<'_> {
                         ctx,
                         size,
                         unit,
+                        live,
                         flags,
                         dst,
                     },
@@ -1161,6 +1163,7 @@ impl Ctx<'_> {
                         ctx,
                         size,
                         unit,
+                        live,
                         dst,
                     },
                 });
@@ -2015,8 +2018,9 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
 }
 
 /// With the native-code tier on: puts a `JitEnter` at each function entry (the instruction
-/// after `func_info`, where the entry label points) and after each call that pushes a return
-/// address (where returns land), numbering them, and moves the label, function and line
+/// after `func_info`, where the entry label points), after each call that pushes a return
+/// address (where returns land) and before each `loop_rec` (where a waiting process
+/// resumes), numbering them, and moves the label, function and line
 /// offsets along.
 fn insert_jit_entries(
     code: Vec<Instr>,
@@ -2055,7 +2059,8 @@ fn insert_jit_entries(
         .collect();
     for (i, ins) in code.into_iter().enumerate() {
         new_pos.push(out.len());
-        if entry[i] {
+        // A receive's loop head too: a process that waited resumes there.
+        if entry[i] || matches!(ins, Instr::LoopRec { .. }) {
             out.push(Instr::JitEnter { jit, slot });
             slot += 1;
         }
