@@ -3,8 +3,9 @@
 //! Cranelift.
 //!
 //! How the tiers meet:
-//! - With the tier on, the loader puts an [`Instr::JitEnter`] at every function entry and after
-//!   every call (the return addresses), each with a slot number. The interpreter counts the
+//! - With the tier on, the loader puts an [`Instr::JitEnter`] at every function entry, after
+//!   every call (the return addresses) and before every `loop_rec` (where a process that
+//!   waited for a message resumes), each with a slot number. The interpreter counts the
 //!   entries it executes per slot and per module; past [`hot_threshold`] entries the
 //!   module's hot functions are compiled (`compile.rs`) into a version, on the instance's
 //!   compiler thread while the process goes on interpreted; functions that get hot later
