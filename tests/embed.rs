@@ -285,6 +285,7 @@ fn two_runtimes_in_one_process_are_isolated() {
     for line in [
         "counters: one=2000 two=6000",
         "ets shared: one sees one, two sees two",
+        "relayed from threads of no runtime: one got to_one, two got to_two",
         "only_one loaded: in one true, in two false",
         "after stopping one, two still counts: 6000",
         "done: 0 failures",

@@ -7,11 +7,14 @@
  *
  * usage: two_runtimes EBIN_DIR
  */
+#define STATIC_ERLANG_NIF 1
 #include "erts.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *ebin;
 static int failures = 0;
@@ -34,6 +37,51 @@ struct job {
     erts_runtime *rt;
     long total;
 };
+
+/* relay:send_later/1 (see relay.erl): a thread of the library's own, which no runtime
+ * knows, sends {relayed, Term} to the caller with an environment made during the call. With
+ * two runtimes running, that environment is what tells the send which runtime's process
+ * the pid names. */
+struct relayed {
+    ErlNifPid to;
+    ErlNifEnv *env;
+    ERL_NIF_TERM msg;
+};
+
+static void *relay_thread(void *p) {
+    struct relayed *r = p;
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    if (!enif_send(NULL, &r->to, r->env, r->msg)) {
+        pthread_mutex_lock(&out_lock);
+        printf("FAILED: enif_send from the relay thread\n");
+        failures++;
+        pthread_mutex_unlock(&out_lock);
+    }
+    enif_free_env(r->env);
+    free(r);
+    return NULL;
+}
+
+static ERL_NIF_TERM send_later_nif(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]) {
+    (void)argc;
+    struct relayed *r = malloc(sizeof *r);
+    pthread_t t;
+    enif_self(env, &r->to);
+    r->env = enif_alloc_env();
+    r->msg = enif_make_tuple2(r->env, enif_make_atom(r->env, "relayed"), enif_make_copy(r->env, argv[0]));
+    if (pthread_create(&t, NULL, relay_thread, r) != 0) {
+        enif_free_env(r->env);
+        free(r);
+        return enif_make_badarg(env);
+    }
+    pthread_detach(t);
+    return enif_make_atom(env, "ok");
+}
+
+static ErlNifFunc relay_funcs[] = {{"send_later", 1, send_later_nif, 0}};
+
+ERL_NIF_INIT(relay, relay_funcs, NULL, NULL, NULL, NULL)
 
 /* Calls M:F with one argument (or none when arg is 0); the result as a long, or -1. */
 static long call_long(erts_runtime *rt, ErlNifEnv *env, const char *m, const char *f, ERL_NIF_TERM *arg) {
@@ -138,6 +186,26 @@ int main(int argc, char **argv) {
     pthread_join(tc, NULL);
     printf("one thread calling both: %s\n", x.ok ? "ok" : "WRONG");
     CHECK(x.ok, "calls alternating between runtimes");
+
+    /* Threads no runtime knows send into each runtime (relay.erl). */
+    CHECK(erts_register_static_nif(a.rt, relay_nif_init()) == ERTS_OK, "relay nif in one");
+    CHECK(erts_register_static_nif(b.rt, relay_nif_init()) == ERTS_OK, "relay nif in two");
+    CHECK(erts_load_module(a.rt, "relay") == ERTS_OK && erts_load_module(b.rt, "relay") == ERTS_OK,
+          "load relay");
+    {
+        ErlNifEnv *renv = enif_alloc_env();
+        ERL_NIF_TERM ta = enif_make_atom(renv, "to_one"), tb = enif_make_atom(renv, "to_two"), ra, rb;
+        char sa[16] = "", sb[16] = "";
+        for (int i = 0; i < 20; i++) {
+            erts_call(a.rt, "relay", "roundtrip", renv, &ta, 1, 10000, &ra);
+            erts_call(b.rt, "relay", "roundtrip", renv, &tb, 1, 10000, &rb);
+            enif_get_atom(renv, ra, sa, sizeof sa, ERL_NIF_LATIN1);
+            enif_get_atom(renv, rb, sb, sizeof sb, ERL_NIF_LATIN1);
+            CHECK(strcmp(sa, "to_one") == 0 && strcmp(sb, "to_two") == 0, "relayed %d", i);
+        }
+        printf("relayed from threads of no runtime: one got %s, two got %s\n", sa, sb);
+        enif_free_env(renv);
+    }
 
     /* A module loaded into one runtime only. */
     ErlNifEnv *env = enif_alloc_env();

@@ -32,6 +32,11 @@ pub struct ErlNifEnv {
     pub(crate) self_pid: Term,
     /// A continuation asked for with `enif_schedule_nif` during this call.
     pub(crate) scheduled: Option<NifContinuation>,
+    /// For a process-independent environment made on a thread of a runtime: that runtime.
+    /// A thread the runtime does not know (one a NIF library started itself) that sends
+    /// with this environment reaches that runtime's processes, whatever other runtimes the
+    /// host runs.
+    pub(crate) instance: Option<std::sync::Weak<erts::instance::InstanceState>>,
 }
 
 impl ErlNifEnv {
@@ -45,6 +50,7 @@ impl ErlNifEnv {
             lib,
             self_pid,
             scheduled: None,
+            instance: None,
         }
     }
 
@@ -58,6 +64,7 @@ impl ErlNifEnv {
             lib,
             self_pid,
             scheduled: None,
+            instance: None,
         }
     }
 
@@ -70,6 +77,8 @@ impl ErlNifEnv {
             lib: std::ptr::null(),
             self_pid: Term::NONE,
             scheduled: None,
+            instance: erts::instance::entered()
+                .then(|| std::sync::Arc::downgrade(&erts::instance::current_handle())),
         }
     }
 

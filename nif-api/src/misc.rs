@@ -248,7 +248,13 @@ pub unsafe extern "C" fn enif_send(
     let ok = if erts::instance::entered() {
         send()
     } else {
-        match erts::instance::try_current_handle() {
+        // A thread of no runtime: the runtime the message's environment was made in, else
+        // the only one running.
+        // SAFETY: forwarded contract (`msg_env` is null or an environment of the caller's).
+        let made_in = unsafe { env_mut(msg_env) }
+            .and_then(|e| e.instance.as_ref())
+            .and_then(|w| w.upgrade());
+        match made_in.or_else(erts::instance::try_current_handle) {
             Some(inst) => erts::instance::enter_handle(&inst, send),
             None => false,
         }

@@ -320,6 +320,7 @@ pub(crate) fn callback_env() -> ErlNifEnv {
         lib: std::ptr::null(),
         self_pid: Term::NONE,
         scheduled: None,
+        instance: None,
     }
 }
 
