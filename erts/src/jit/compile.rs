@@ -396,6 +396,9 @@ struct Gen<'a> {
     exit: Block,
     /// The return dispatch: jumps to the `JitEnter` at `ret_pc` or exits there.
     dispatch: Block,
+    /// Per function (by its `func_info`'s index): where its calls of itself return to
+    /// (`ret`'s guesses before the dispatch).
+    self_returns: std::collections::HashMap<usize, Vec<usize>>,
     ctx: Value,
     x: Value,
     f: Value,
@@ -456,6 +459,7 @@ impl<'a> Gen<'a> {
             work: Vec::new(),
             exit,
             dispatch,
+            self_returns: Default::default(),
             ctx,
             x,
             f,
@@ -1118,13 +1122,71 @@ impl<'a> Gen<'a> {
     }
 
     /// Pops the return address (the stack is known to hold one) and goes there.
-    fn ret(&mut self) {
+    /// Returns from the function holding instruction `i`: pops the return address and goes
+    /// there. A body-recursive function mostly returns into itself, so the places its own
+    /// calls of itself return to are tried first, each with a compare and a direct jump;
+    /// anything else goes through the dispatch (a table lookup and an indirect jump).
+    fn ret(&mut self, i: usize) {
         let sp = self.b.use_var(self.sp);
         let sp = self.b.ins().iadd_imm_s(sp, -W);
         self.b.def_var(self.sp, sp);
         let cp = self.load_at(sp, 0);
+        for site in self.self_return_sites(i) {
+            let at = self.pc_of(site);
+            let hit = self.b.ins().icmp_imm_s(IntCC::Equal, cp, at);
+            let there = self.block(site);
+            let other = self.b.create_block();
+            self.b.ins().brif(hit, there, &[], other, &[]);
+            self.b.switch_to_block(other);
+        }
         self.b.def_var(self.ret_pc, cp);
         self.b.ins().jump(self.dispatch, &[]);
+    }
+
+    /// Where the calls of the function holding instruction `i` to itself return (the
+    /// `JitEnter` after each), at most two.
+    fn self_return_sites(&mut self, i: usize) -> Vec<usize> {
+        let Some(start) = (0..=i)
+            .rev()
+            .find(|&k| matches!(self.code[k], Instr::FuncInfo { .. }))
+        else {
+            return Vec::new();
+        };
+        if let Some(v) = self.self_returns.get(&start) {
+            return v.clone();
+        }
+        let entry = start + 1;
+        let mut sites = Vec::new();
+        for j in entry..self.code.len() {
+            let (target, ret) = match &self.code[j] {
+                Instr::FuncInfo { .. } => break,
+                Instr::Call { target, .. } => (*target, 1),
+                Instr::MovesCall {
+                    target,
+                    kind: LocalCall::Call,
+                    ret,
+                    ..
+                } => (*target, *ret as usize),
+                Instr::GetListCall(op) if op.kind == LocalCall::Call => {
+                    (op.target, op.ret as usize)
+                }
+                _ => continue,
+            };
+            let site = j + ret;
+            if self.index_of(target) == Some(entry)
+                && site < self.code.len()
+                && matches!(self.code[site], Instr::JitEnter { .. })
+                && self.hot[site]
+                && !sites.contains(&site)
+            {
+                sites.push(site);
+                if sites.len() == 2 {
+                    break;
+                }
+            }
+        }
+        self.self_returns.insert(start, sites.clone());
+        sites
     }
 
     /// Goes to a call's target (after the caller pushed or dropped what the call kind asks).
@@ -1246,7 +1308,7 @@ impl<'a> Gen<'a> {
             self.put_x(0, v);
         }
         self.drop_words(dealloc);
-        self.ret();
+        self.ret(i);
     }
 
     /// Continues in a new block when `cond`, else goes to label `fail`.
@@ -1432,7 +1494,7 @@ impl<'a> Gen<'a> {
                 self.heap_need((*heap as i64).max(2), (*live).into(), i);
                 self.put_list(*head, *tail, *dst);
                 self.drop_words(*dealloc as i64);
-                self.ret();
+                self.ret(i);
             }
             Instr::PutTuple2 { dst, elems } => {
                 let n = elems.len() as i64;
@@ -1587,7 +1649,7 @@ impl<'a> Gen<'a> {
                     NO_RET => self.goto(i + 1),
                     n => {
                         self.drop_words(n as i64);
-                        self.ret();
+                        self.ret(i);
                     }
                 }
             }
@@ -2266,7 +2328,7 @@ impl<'a> Gen<'a> {
         }
         self.b.switch_to_block(go);
         if tail {
-            self.ret();
+            self.ret(i);
         } else {
             self.goto(i + 1);
         }
