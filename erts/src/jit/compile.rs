@@ -1143,9 +1143,11 @@ impl<'a> Gen<'a> {
         self.b.ins().jump(self.dispatch, &[]);
     }
 
-    /// Where the calls of the function holding instruction `i` to itself return (the
-    /// `JitEnter` after each), at most two.
+    /// Where the function holding instruction `i` most likely returns to: the `JitEnter`s
+    /// after its calls of itself, then after the other calls of it in the module (body
+    /// calls; at most three in all).
     fn self_return_sites(&mut self, i: usize) -> Vec<usize> {
+        const MAX: usize = 3;
         let Some(start) = (0..=i)
             .rev()
             .find(|&k| matches!(self.code[k], Instr::FuncInfo { .. }))
@@ -1156,10 +1158,13 @@ impl<'a> Gen<'a> {
             return v.clone();
         }
         let entry = start + 1;
-        let mut sites = Vec::new();
-        for j in entry..self.code.len() {
+        let end = (entry..self.code.len())
+            .find(|&k| matches!(self.code[k], Instr::FuncInfo { .. }))
+            .unwrap_or(self.code.len());
+        let mut own = Vec::new();
+        let mut others = Vec::new();
+        for j in 0..self.code.len() {
             let (target, ret) = match &self.code[j] {
-                Instr::FuncInfo { .. } => break,
                 Instr::Call { target, .. } => (*target, 1),
                 Instr::MovesCall {
                     target,
@@ -1177,16 +1182,21 @@ impl<'a> Gen<'a> {
                 && site < self.code.len()
                 && matches!(self.code[site], Instr::JitEnter { .. })
                 && self.hot[site]
-                && !sites.contains(&site)
             {
-                sites.push(site);
-                if sites.len() == 2 {
-                    break;
+                let list = if (start..end).contains(&j) {
+                    &mut own
+                } else {
+                    &mut others
+                };
+                if !list.contains(&site) {
+                    list.push(site);
                 }
             }
         }
-        self.self_returns.insert(start, sites.clone());
-        sites
+        own.extend(others);
+        own.truncate(MAX);
+        self.self_returns.insert(start, own.clone());
+        own
     }
 
     /// Goes to a call's target (after the caller pushed or dropped what the call kind asks).
