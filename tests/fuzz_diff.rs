@@ -39,7 +39,13 @@ struct Run {
     timed_out: bool,
 }
 
-fn run(mut cmd: Command, limit: Duration) -> Run {
+fn run(cmd: Command, limit: Duration) -> Run {
+    run_watched(cmd, limit, None)
+}
+
+/// As [`run`], and with `stall` the command is also stopped when it prints nothing for that
+/// long (the loader's runs print a line per input: a pause means the VM hangs on one).
+fn run_watched(mut cmd: Command, limit: Duration, stall: Option<Duration>) -> Run {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -57,9 +63,25 @@ fn run(mut cmd: Command, limit: Duration) -> Run {
     };
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
+    let start = Instant::now();
+    // Milliseconds from `start` to the latest output.
+    let last_output = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = last_output.clone();
     let t_out = thread::spawn(move || {
         let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
+        let mut buf = [0u8; 8192];
+        loop {
+            match out.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    v.extend_from_slice(&buf[..n]);
+                    seen.store(
+                        start.elapsed().as_millis() as u64,
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
+            }
+        }
         v
     });
     let t_err = thread::spawn(move || {
@@ -67,12 +89,17 @@ fn run(mut cmd: Command, limit: Duration) -> Run {
         let _ = err.read_to_end(&mut v);
         v
     });
-    let start = Instant::now();
     let mut timed_out = false;
+    let stalled = || {
+        stall.is_some_and(|d| {
+            let last = last_output.load(std::sync::atomic::Ordering::Relaxed);
+            start.elapsed() > Duration::from_millis(last) + d
+        })
+    };
     let status = loop {
         match child.try_wait() {
             Ok(Some(st)) => break st.code(),
-            Ok(None) if start.elapsed() > limit => {
+            Ok(None) if start.elapsed() > limit || stalled() => {
                 let _ = child.kill();
                 let _ = child.wait();
                 timed_out = true;
@@ -195,7 +222,8 @@ fn erl_loader(
     let end = start + count;
     let mut s = start;
     // The real erl may also hang on a damaged module: a batch gets 60 s and 100 ms an input,
-    // a confirming run 60 s.
+    // a confirming run 60 s, and either ends when no input's line comes for 30 s (starting
+    // the VM and loading the first module takes a few).
     let run_range = |from: u64, n: u64| {
         let limit = limit.min(Duration::from_millis(60_000 + 100 * n));
         let envs = [
@@ -204,7 +232,11 @@ fn erl_loader(
             ("FUZZ_N", n.to_string()),
             ("FUZZ_TARGETS", "loader".to_string()),
         ];
-        let r = run(erl_command(rundir, ebin, &envs, true), limit);
+        let r = run_watched(
+            erl_command(rundir, ebin, &envs, true),
+            limit,
+            Some(Duration::from_secs(30)),
+        );
         let (res, done) = parse(&r.stdout);
         (res, done && r.status == Some(0))
     };

@@ -208,10 +208,16 @@ pub(super) fn prepare_loading_2(p: &mut Process, a: &[Term]) -> BifResult {
     let bytes = boxed::binary_bytes(a[1]).ok_or_else(Fail::badarg)?.to_vec();
     match crate::process::code_requests::prepare(m, &bytes) {
         Ok(id) => Ok(boxed::reference(&mut p.heap, id)),
-        Err(_) => Ok(boxed::tuple(
-            &mut p.heap,
-            &[Term::atom(atom::ERROR), Term::atom(atom::atom("badfile"))],
-        )),
+        Err(e) => {
+            // OTP's loader says why on its error log; here when asked (`ERTS_LOAD_DEBUG`).
+            if std::env::var_os("ERTS_LOAD_DEBUG").is_some() {
+                eprintln!("beam: error loading module {}: {e:?}", m.name());
+            }
+            Ok(boxed::tuple(
+                &mut p.heap,
+                &[Term::atom(atom::ERROR), Term::atom(atom::atom("badfile"))],
+            ))
+        }
     }
 }
 
