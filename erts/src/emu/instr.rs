@@ -16,6 +16,15 @@ pub use super::thin_slice::ThinSlice;
 /// A code address: a pointer to an `Instr` (0 = no label, i.e. raise on failure).
 pub type Lbl = usize;
 
+/// The unit of a `BsGetBinary` (kept in a byte: 0 stands for 256).
+pub fn bin_unit(u: u8) -> u32 {
+    if u == 0 {
+        256
+    } else {
+        u as u32
+    }
+}
+
 /// A source operand: a literal term or a register, in one word.
 #[derive(Copy, Clone, PartialEq, Eq)]
 #[repr(transparent)]
@@ -655,18 +664,22 @@ pub enum Instr {
     },
     BsGetFloat {
         flags: u8,
-        unit: u16,
-        /// Live X registers, for a collection that makes room (machine code's).
-        live: u16,
+        /// The unit, at most 255 (a larger one can only make a size of 0 bits, which no
+        /// float segment has: it fails as 255 does).
+        unit: u8,
+        /// Live X registers, for a collection that makes room (machine code's); `u8::MAX`
+        /// when more (machine code then leaves instead of collecting).
+        live: u8,
         dst: Dst,
         fail: Lbl,
         ctx: Src,
         size: Src,
     },
     BsGetBinary {
-        unit: u16,
+        /// The unit, 1 to 255, or 0 for 256 ([`bin_unit`]).
+        unit: u8,
         /// Live X registers, as for `BsGetFloat`.
-        live: u16,
+        live: u8,
         dst: Dst,
         fail: Lbl,
         ctx: Src,

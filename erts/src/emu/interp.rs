@@ -1590,7 +1590,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             } => {
                 let c = get(proc, *ctx);
                 let sz = get(proc, *size);
-                match bs::get_binary(&mut proc.heap, c, sz, (*unit).into()) {
+                match bs::get_binary(&mut proc.heap, c, sz, bin_unit(*unit)) {
                     Some(v) => {
                         put(proc, *dst, v);
                         next!();

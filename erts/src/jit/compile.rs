@@ -73,10 +73,13 @@ fn lit_bits(size: Src, unit: u32) -> Option<i64> {
 
 /// The X registers a collection inside a bit-syntax instruction keeps: its `live` ones and
 /// the match context's (which its `live` need not count).
-fn gc_live(live: u16, ctx: Src) -> u32 {
+fn gc_live(live: u8, ctx: Src) -> Option<u32> {
+    if live == u8::MAX {
+        return None;
+    }
     let ctx_x = ctx.as_lit().is_none() && !ctx.is_y();
     let need = if ctx_x { ctx.reg_index() as u32 + 1 } else { 0 };
-    (live as u32).max(need)
+    Some((live as u32).max(need))
 }
 
 /// Modules with more instructions stay interpreted (compile time grows with function size).
@@ -2447,8 +2450,7 @@ impl<'a> Gen<'a> {
                 dst,
                 live,
             } if lit_bits(*size, *unit as u32) == Some(64) => {
-                let live = gc_live(*live, *ctx);
-                self.heap_need(2, live, i);
+                self.bs_heap_need(2, gc_live(*live, *ctx), i);
                 let (c, pos) = self.bs_take(*ctx, 64, *fail, i);
                 let addr = self.bs_byte_addr(c, pos, i);
                 let mut v = self.b.ins().load(types::I64, mem(), addr, 0);
@@ -2504,13 +2506,15 @@ impl<'a> Gen<'a> {
                 unit,
                 dst,
                 live,
-            } if size.as_lit().is_none() || lit_bits(*size, *unit as u32).is_some() => {
+            } if size.as_lit().is_none()
+                || lit_bits(*size, crate::emu::instr::bin_unit(*unit)).is_some() =>
+            {
                 // A sub binary of the bits at the position (`bs::get_binary`); a size that
                 // is no small integer below 2^32 goes to the interpreter.
-                let live = gc_live(*live, *ctx);
-                self.heap_need(4, live, i);
+                self.bs_heap_need(4, gc_live(*live, *ctx), i);
                 let c = self.get(*ctx);
-                let n = match lit_bits(*size, *unit as u32) {
+                let unit = crate::emu::instr::bin_unit(*unit);
+                let n = match lit_bits(*size, unit) {
                     Some(n) => self.iconst(n),
                     None => {
                         let s = self.get(*size);
@@ -2519,7 +2523,7 @@ impl<'a> Gen<'a> {
                         let s = self.b.ins().sshr_imm_s(s, 4);
                         let in_range = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, s, 1 << 32);
                         self.guard(in_range, i);
-                        self.b.ins().imul_imm_s(s, *unit as i64)
+                        self.b.ins().imul_imm_s(s, unit as i64)
                     }
                 };
                 let pos = self.b.ins().load(types::I64, mem(), c, CTX_POS_OFFSET);
@@ -2550,6 +2554,18 @@ impl<'a> Gen<'a> {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Makes room for `words` heap words for a bit-syntax instruction at `i`: collecting
+    /// with `live` X registers when known, else leaving when there is no room.
+    fn bs_heap_need(&mut self, words: i64, live: Option<u32>, i: usize) {
+        match live {
+            Some(live) => self.heap_need(words, live, i),
+            None => {
+                let ok = self.heap_ok(words);
+                self.guard(ok, i);
+            }
         }
     }
 

@@ -374,9 +374,12 @@ pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) 
                 (*unit).into(),
                 (*flags).into(),
             )),
-            Instr::BsGetBinary { unit, .. } => {
-                value(bs::get_binary(&mut proc.heap, c, size, (*unit).into()))
-            }
+            Instr::BsGetBinary { unit, .. } => value(bs::get_binary(
+                &mut proc.heap,
+                c,
+                size,
+                crate::emu::instr::bin_unit(*unit),
+            )),
             Instr::BsTestTail { bits, .. } => test(bs::remaining(c) == *bits as usize),
             other => bs_match_no_heap(other, c, size).unwrap_or(LEAVE),
         })

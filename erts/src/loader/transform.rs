@@ -1134,7 +1134,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Size Unit Flags Dst
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
-                let live = self.untagged_as::<u16>(g, 2)?;
+                let live = u8::try_from(self.untagged(g, 2)?).unwrap_or(u8::MAX);
                 let size = self.src(g, 3)?;
                 let unit = self.untagged_as::<u16>(g, 4)?;
                 let flags = u8::try_from(native_endian(self.untagged(g, 5)?))
@@ -1153,7 +1153,7 @@ impl Ctx<'_> {
                         fail,
                         ctx,
                         size,
-                        unit,
+                        unit: unit.min(255) as u8,
                         live,
                         flags,
                         dst,
@@ -1162,7 +1162,12 @@ impl Ctx<'_> {
                         fail,
                         ctx,
                         size,
-                        unit,
+                        // 1 to 256: 256 is kept as 0.
+                        unit: match unit {
+                            256 => 0,
+                            1..=255 => unit as u8,
+                            _ => return Err(self.bad("unit out of range")),
+                        },
                         live,
                         dst,
                     },
