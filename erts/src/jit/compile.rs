@@ -2526,17 +2526,7 @@ impl<'a> Gen<'a> {
                         self.b.ins().imul_imm_s(s, unit as i64)
                     }
                 };
-                let pos = self.b.ins().load(types::I64, mem(), c, CTX_POS_OFFSET);
-                let end = self
-                    .b
-                    .ins()
-                    .load(types::I64, mem(), c, CTX_POS_OFFSET + W as i32);
-                let left = self.b.ins().isub(end, pos);
-                let enough = self
-                    .b
-                    .ins()
-                    .icmp(IntCC::UnsignedGreaterThanOrEqual, left, n);
-                self.bs_fail_unless(enough, *fail, i);
+                let pos = self.bs_room(c, n, *fail, i);
                 let next = self.b.ins().iadd(pos, n);
                 self.b.ins().store(mem(), next, c, CTX_POS_OFFSET);
                 let orig = self.b.ins().load(types::I64, mem(), c, W as i32 - 2);
@@ -2583,6 +2573,14 @@ impl<'a> Gen<'a> {
     /// are left (the failure label otherwise).
     fn bs_take(&mut self, ctx: Src, n: i64, fail: usize, i: usize) -> (Value, Value) {
         let c = self.get(ctx);
+        let n = self.iconst(n);
+        let pos = self.bs_room(c, n, fail, i);
+        (c, pos)
+    }
+
+    /// The bit position of context `c`, after checking that `n` more bits are left (the
+    /// failure label otherwise).
+    fn bs_room(&mut self, c: Value, n: Value, fail: usize, i: usize) -> Value {
         let pos = self.b.ins().load(types::I64, mem(), c, CTX_POS_OFFSET);
         let end = self
             .b
@@ -2592,9 +2590,9 @@ impl<'a> Gen<'a> {
         let enough = self
             .b
             .ins()
-            .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, left, n);
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, left, n);
         self.bs_fail_unless(enough, fail, i);
-        (c, pos)
+        pos
     }
 
     /// Moves context `c` from bit `pos` on by `n` bits.
