@@ -13,12 +13,17 @@ use std::time::Duration;
 
 const PROGRAM: &str = r#"
 -module(jit_probe).
--export([main/0, main_cold/0, main_phases/0]).
+-export([main/0, main_cold/0, main_phases/0, main_large/0]).
 main() ->
     erlang:display(erlang:system_info(emu_flavor)),
     erlang:display(fib(22)).
 main_cold() ->
     erlang:display(fib(3)).
+main_large() ->
+    erlang:display(unicode_util:gc("abc")),
+    {ok, Toks, _} = erl_scan:string("f(X) -> [X || {X} <- X]."),
+    {ok, Form} = erl_parse:parse_form(Toks),
+    erlang:display(element(1, Form)).
 main_phases() ->
     erlang:display(loop_a(5000, 0)),
     erlang:display(loop_b(100000, 0)),
@@ -163,6 +168,40 @@ fn hot_functions_compile_in_versions() {
     let ours = versions(&[("ERTS_JIT_THRESHOLD", "0")]);
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(ours[0].0, ours[0].1, "{ours:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Compile time grows faster than the size of what one machine-code function holds: a
+/// function of more than 3,000 instructions (`unicode_util`'s lookup tables) stays
+/// interpreted, and one version compiles at most 8,000 instructions (a larger module is
+/// compiled in several). Every function is compiled at its first call here.
+#[test]
+fn large_functions_stay_interpreted_and_versions_are_bounded() {
+    let dir = compiled_dir("large");
+    let (out, lines) = run_lines(&dir, "main_large", &[], &[("ERTS_JIT_THRESHOLD", "0")]);
+    assert_eq!(out, "\"abc\"\nfunction\n");
+    for l in &lines {
+        let (k, _, _) = counts(l);
+        assert!(k <= 8000, "{l}");
+    }
+    let unicode: Vec<_> = lines
+        .iter()
+        .filter(|l| l.starts_with("unicode_util "))
+        .collect();
+    assert!(!unicode.is_empty(), "{lines:?}");
+    for l in &unicode {
+        let (k, n, _) = counts(l);
+        assert!(k < n, "the lookup tables were compiled: {l}");
+    }
+    // erl_parse has more than 8,000 instructions in functions of ordinary size: its first
+    // call compiles a first version, and the next the rest.
+    let parse: Vec<_> = lines
+        .iter()
+        .filter(|l| l.starts_with("erl_parse "))
+        .map(|l| counts(l))
+        .collect();
+    assert!(parse.len() >= 2, "{lines:?}");
+    assert!(parse.iter().any(|&(_, _, v)| v == 2), "{parse:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -8,7 +8,7 @@
 //! mailbox ends the process with reason `normal` (links and monitors hear of it).
 
 use super::HostRole;
-use crate::process::cell::ProcessCell;
+use crate::process::cell::{NativeStep, ProcessCell};
 use crate::process::signals::{OwnedTerm, Signal};
 use crate::process::table::{table, SpawnError};
 use crate::process::Process;
@@ -118,13 +118,14 @@ impl Mailbox {
 }
 
 /// The native behaviour of a mailbox's process.
-fn behaviour(p: &mut Process, msg: Term) {
+fn behaviour(p: &mut Process, msg: Term) -> NativeStep {
     let Some(HostRole::Mailbox(mb)) = p.host.as_deref() else {
-        return;
+        return NativeStep::Continue;
     };
     mb.take(msg);
     if p.mailbox.is_empty() {
         // Every message has been copied out: nothing on the heap is referred to any more.
         p.heap = crate::heap::Heap::default();
     }
+    NativeStep::Continue
 }

@@ -144,29 +144,63 @@ pub(super) struct Compiled {
     pub instructions: usize,
 }
 
+/// Functions with more instructions stay interpreted: register allocation grows faster
+/// than linearly with the size of a function (a 14,000-instruction `select_val` table in
+/// `unicode_util` took seconds), and such functions are lookup tables, not loops.
+pub(super) const MAX_FUNCTION: usize = 3_000;
+
+/// The instructions one version compiles at most (more functions wait for the next
+/// version), for the same reason.
+const VERSION_BUDGET: usize = 8_000;
+
+/// The functions of `code` as instruction ranges (a function runs from its `func_info` to
+/// the next one's; what comes before the first is a range of its own).
+fn functions(code: &[Instr]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut starts: Vec<usize> = code
+        .iter()
+        .enumerate()
+        .filter(|(_, ins)| matches!(ins, Instr::FuncInfo { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    starts.push(code.len());
+    (0..starts.len() - 1).map(move |k| starts[k]..starts[k + 1])
+}
+
+/// The slots of the functions of `code` longer than [`MAX_FUNCTION`].
+pub(super) fn too_large_slots(code: &[Instr]) -> Vec<u32> {
+    functions(code)
+        .filter(|r| r.len() > MAX_FUNCTION)
+        .flat_map(|r| {
+            code[r].iter().filter_map(|ins| match ins {
+                Instr::JitEnter { slot, .. } => Some(*slot),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 /// Per instruction: whether it belongs to a function chosen for compilation, that is one
-/// holding a slot for which `hot` says yes, or a native function (a function runs from its
-/// `func_info` to the next one's).
+/// holding a slot for which `hot` says yes, or a native function; in module order, up to
+/// [`VERSION_BUDGET`] instructions (the rest wait for a later version).
 fn hot_instructions(code: &[Instr], hot: &dyn Fn(u32) -> bool) -> Vec<bool> {
     let mut out = vec![false; code.len()];
-    let mut start = 0;
-    let mut chosen = false;
-    for i in 0..=code.len() {
-        let boundary = i == code.len() || matches!(code[i], Instr::FuncInfo { .. });
-        if boundary {
-            if chosen {
-                out[start..i].iter_mut().for_each(|h| *h = true);
-            }
-            start = i;
-            chosen = false;
-        }
-        match code.get(i) {
-            Some(Instr::JitEnter { slot, .. }) => chosen |= hot(*slot),
+    let mut taken = 0;
+    for r in functions(code) {
+        let chosen = code[r.clone()].iter().any(|ins| match ins {
+            Instr::JitEnter { slot, .. } => hot(*slot),
             // A native function (installed over its entry's `JitEnter`): a stub, small, and
             // only reached by calls from compiled code.
-            Some(Instr::CallNif { .. }) => chosen = true,
-            _ => {}
+            Instr::CallNif { .. } => true,
+            _ => false,
+        });
+        if !chosen || r.len() > MAX_FUNCTION || (taken > 0 && taken + r.len() > VERSION_BUDGET) {
+            continue;
         }
+        taken += r.len();
+        out[r].iter_mut().for_each(|h| *h = true);
     }
     out
 }
@@ -399,6 +433,8 @@ struct Gen<'a> {
     exit: Block,
     /// The return dispatch: jumps to the `JitEnter` at `ret_pc` or exits there.
     dispatch: Block,
+    /// The returns' way into `dispatch`: pops the return address into `ret_pc`.
+    ret_dispatch: Block,
     /// Per function (by its `func_info`'s index): where its calls of itself return to
     /// (`ret`'s guesses before the dispatch).
     self_returns: std::collections::HashMap<usize, Vec<usize>>,
@@ -450,6 +486,7 @@ impl<'a> Gen<'a> {
         b.def_var(ret_pc, zero);
         let exit = b.create_block();
         let dispatch = b.create_block();
+        let ret_dispatch = b.create_block();
         let mut g = Gen {
             b,
             code,
@@ -462,6 +499,7 @@ impl<'a> Gen<'a> {
             work: Vec::new(),
             exit,
             dispatch,
+            ret_dispatch,
             self_returns: Default::default(),
             ctx,
             x,
@@ -556,6 +594,13 @@ impl<'a> Gen<'a> {
         self.write_back();
         let pc = self.b.use_var(self.exit_pc);
         self.b.ins().return_(&[pc]);
+        self.b.switch_to_block(self.ret_dispatch);
+        let sp = self.b.use_var(self.sp);
+        let sp = self.b.ins().iadd_imm_s(sp, -W);
+        self.b.def_var(self.sp, sp);
+        let cp = self.load_at(sp, 0);
+        self.b.def_var(self.ret_pc, cp);
+        self.b.ins().jump(self.dispatch, &[]);
         // The return dispatch: a return address inside this module whose instruction is a
         // `JitEnter` jumps to that block; anything else leaves.
         self.b.switch_to_block(self.dispatch);
@@ -1130,11 +1175,21 @@ impl<'a> Gen<'a> {
     /// calls of itself return to are tried first, each with a compare and a direct jump;
     /// anything else goes through the dispatch (a table lookup and an indirect jump).
     fn ret(&mut self, i: usize) {
+        let sites = self.self_return_sites(i);
+        if sites.is_empty() {
+            // The stack pointer still points above the return address: the shared return
+            // block pops it, so that the returns of a function with one stack depth pass one
+            // value (thousands of returns each passing values of their own into one block's
+            // parameters make register allocation quadratic; a lookup table of literals is
+            // such a function).
+            self.b.ins().jump(self.ret_dispatch, &[]);
+            return;
+        }
         let sp = self.b.use_var(self.sp);
         let sp = self.b.ins().iadd_imm_s(sp, -W);
         self.b.def_var(self.sp, sp);
         let cp = self.load_at(sp, 0);
-        for site in self.self_return_sites(i) {
+        for site in sites {
             let at = self.pc_of(site);
             let hit = self.b.ins().icmp_imm_s(IntCC::Equal, cp, at);
             let there = self.block(site);

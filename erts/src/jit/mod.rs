@@ -90,6 +90,9 @@ const HOT_FUNCTION_HITS: u32 = 16;
 /// says it pays).
 const SLOT_COMPILED: u8 = 1;
 const SLOT_ENTER: u8 = 2;
+/// The slot's function is too large to compile (see [`compile::MAX_FUNCTION`]): entries
+/// there are not counted and no version takes it.
+const SLOT_NEVER: u8 = 4;
 
 /// The per-slot state of a module's native code.
 #[derive(Default)]
@@ -196,7 +199,13 @@ impl JitModule {
             })
             .max()
             .unwrap_or(0);
-        let _ = self.slots.set((0..n).map(|_| Slot::default()).collect());
+        let slots: Box<[Slot]> = (0..n).map(|_| Slot::default()).collect();
+        for slot in compile::too_large_slots(code) {
+            if let Some(s) = slots.get(slot as usize) {
+                s.flags.store(SLOT_NEVER, Ordering::Relaxed);
+            }
+        }
+        let _ = self.slots.set(slots);
     }
 
     /// Keeps the module in the interpreter from now on.
@@ -235,8 +244,11 @@ impl JitModule {
             return;
         };
         let versions = self.versions.load(Ordering::Relaxed);
-        if s.flags.load(Ordering::Relaxed) & SLOT_COMPILED != 0 || versions >= MAX_VERSIONS {
-            // Covered (but not worth entering from the interpreter), or no more versions.
+        if s.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) != 0
+            || versions >= MAX_VERSIONS
+        {
+            // Covered (but not worth entering from the interpreter), never to be, or no
+            // more versions.
             return;
         }
         s.hits.fetch_add(1, Ordering::Relaxed);
@@ -281,7 +293,7 @@ impl JitModule {
         let whole = hot_threshold() == 0;
         let hot = |slot: u32| {
             slots.get(slot as usize).is_some_and(|s| {
-                s.flags.load(Ordering::Relaxed) & SLOT_COMPILED == 0
+                s.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) == 0
                     && (whole || s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
             })
         };

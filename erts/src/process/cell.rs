@@ -55,7 +55,16 @@ impl Priority {
 }
 
 /// The code of a native system process: called with each message it receives.
-pub type NativeHandler = fn(&mut Process, Term);
+pub type NativeHandler = fn(&mut Process, Term) -> NativeStep;
+
+/// What a native system process does after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NativeStep {
+    /// Waits for the next message.
+    Continue,
+    /// Ends with this exit reason (an immediate term: it is not kept on a heap).
+    Exit(Term),
+}
 
 pub struct ProcessCell {
     /// The pid number.

@@ -9,6 +9,7 @@
 //! without looking for processes that still run it (OTP would kill them), and requests this
 //! module does not know are answered with `{error, unsupported_in_bare_mode}`.
 
+use super::cell::NativeStep;
 use super::native::{code_reply, string};
 use super::signals::{OwnedTerm, Signal};
 use crate::atom::{self, Atom};
@@ -649,9 +650,9 @@ fn get_modules(me: Term, from: Term, mods: Term, fun: Term, paths: Vec<String>) 
 }
 
 /// `erl_prim_loader`'s behaviour: `{From, Request}` → `From ! {erl_prim_loader, Reply}`.
-pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
+pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
     if !msg.is_tuple() || boxed::tuple_arity(msg) != 2 {
-        return;
+        return NativeStep::Continue;
     }
     let me = p.pid();
     let (from, req) = (boxed::tuple_element(msg, 0), boxed::tuple_element(msg, 1));
@@ -712,7 +713,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
         (Some(op @ ("read_file_info" | "read_link_info")), [_, f]) => {
             let Some(path) = chars(*f) else {
                 unknown(me, from, req);
-                return;
+                return NativeStep::Continue;
             };
             let info = file_info_of(&path, op == "read_file_info");
             prim_reply(me, from, |h| match info {
@@ -766,6 +767,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) {
         }
         _ => unknown(me, from, req),
     }
+    NativeStep::Continue
 }
 
 /// What `erl_prim_loader:read_file_info/1` (`follow`) and `read_link_info/1` report of a

@@ -9,7 +9,7 @@
 //! `get_path`, `all_loaded`) from the runtime's own module table and code path; the rest of
 //! its protocol, and a native `erl_prim_loader`, are in `code_requests.rs`.
 
-use super::cell::{NativeHandler, ProcessCell};
+use super::cell::{NativeHandler, NativeStep, ProcessCell};
 use super::exit::deliver;
 use super::signals::Signal;
 use super::table::table;
@@ -69,7 +69,7 @@ fn reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
 }
 
 /// `init`'s behaviour.
-pub fn init_handler(_p: &mut Process, msg: Term) {
+pub fn init_handler(_p: &mut Process, msg: Term) -> NativeStep {
     let el = if msg.is_tuple() {
         boxed::tuple_elems(msg)
     } else {
@@ -148,6 +148,7 @@ pub fn init_handler(_p: &mut Process, msg: Term) {
             }
         }
     }
+    NativeStep::Continue
 }
 
 pub(super) fn code_reply(to: Term, build: impl FnOnce(&mut crate::heap::Heap) -> Term) {
@@ -254,15 +255,34 @@ fn dir_request(h: &mut crate::heap::Heap, what: Term) -> Term {
 }
 
 /// `code_server`'s behaviour: `{code_call, From, Request}` → `From ! {code_server, Reply}`.
-pub fn code_server_handler(_p: &mut Process, msg: Term) {
+pub fn code_server_handler(_p: &mut Process, msg: Term) -> NativeStep {
     if !msg.is_tuple() || boxed::tuple_arity(msg) != 3 {
-        return;
+        return NativeStep::Continue;
     }
     let el = boxed::tuple_elems(msg);
     if el[0] != Term::atom(atom::atom("code_call")) {
-        return;
+        return NativeStep::Continue;
     }
     let (from, req) = (el[1], el[2]);
+    if req == Term::atom(atom::atom("stop")) {
+        // As OTP's code server: it ends (reason `normal`) without a reply, so the caller's
+        // monitor fires and `code:stop/0` exits with `{'DOWN', code_server, stop}`.
+        return NativeStep::Exit(Term::atom(atom::NORMAL));
+    }
+    let first = if req.is_tuple() && boxed::tuple_arity(req) > 0 {
+        boxed::tuple_element(req, 0).as_atom().map(|a| a.name())
+    } else {
+        None
+    };
+    if matches!(first, Some("load_native_partial" | "load_native_sticky")) {
+        // OTP 25's code server has no clause for these (HiPE is gone): it reports the
+        // request and does not answer, so the caller waits.
+        eprintln!(
+            "beam: code_server ignoring {}",
+            crate::display::display_string(req)
+        );
+        return NativeStep::Continue;
+    }
     let tag = |t: Term| -> Option<(String, Term)> {
         if let Some(a) = t.as_atom() {
             return Some((a.name().to_string(), Term::NIL));
@@ -326,4 +346,5 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) {
             });
         }
     }
+    NativeStep::Continue
 }

@@ -148,7 +148,10 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     }
     if let Some(handler) = cell.native {
         while let Some(m) = p.mailbox.pop_front() {
-            handler(p, m);
+            if let crate::process::cell::NativeStep::Exit(reason) = handler(p, m) {
+                terminate(cell, p, reason);
+                return;
+            }
         }
         drop(guard);
         if cell.end_run_waiting() {
