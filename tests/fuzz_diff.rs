@@ -14,6 +14,9 @@
 //! - `FUZZ_SHOW=n`        differences shown per target (default 5)
 //! - `FUZZ_TIMEOUT=secs`  limit per VM run (default 600)
 //!
+//! `loader_verdicts_match_real_erl` runs the loader target on a fixed range (seed 5,
+//! inputs 0..2000) in every run of the suite, with the known divergences listed.
+//!
 //! A long run: `FUZZ_SEED=1 FUZZ_N=1000000 cargo test --release --test fuzz_diff -- --nocapture`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -175,6 +178,8 @@ struct TargetStats {
     diffs: u64,
     /// Loader inputs on which the real erl aborts (not compared).
     aborted: u64,
+    /// Differences listed as known divergences (not counted as differences).
+    accepted: u64,
     shown: Vec<String>,
 }
 
@@ -262,16 +267,47 @@ fn erl_loader(
 
 #[test]
 fn fuzz_against_real_erl() {
+    fuzz(
+        env_u64("FUZZ_SEED", 15),
+        env_u64("FUZZ_START", 0),
+        env_u64("FUZZ_N", 1000),
+        &std::env::var("FUZZ_TARGETS").unwrap_or_default(),
+        &[],
+    );
+}
+
+/// The loader inputs on which this runtime knowingly differs from OTP 25's JIT, which loads
+/// modules that its own checks would refuse: (seed, input, why).
+const LOADER_DIVERGENCES: &[(u64, u64, &str)] = &[
+    (
+        5,
+        661,
+        "a bs_create_bin segment type that is no type: OTP loads it (and builds nothing for \
+         the segment); refused here",
+    ),
+    (
+        5,
+        1532,
+        "a jump to a label no instruction defines: OTP loads a jump with no target; refused \
+         here",
+    ),
+];
+
+/// The loader target on a fixed range (seed 5, inputs 0..2000), which once showed nine
+/// differences of verdict (loaded or refused) from OTP: the inputs of
+/// [`LOADER_DIVERGENCES`] aside, both must now agree on each.
+#[test]
+fn loader_verdicts_match_real_erl() {
+    fuzz(5, 0, 2000, "loader", LOADER_DIVERGENCES);
+}
+
+fn fuzz(seed: u64, first: u64, n: u64, targets: &str, accepted: &[(u64, u64, &str)]) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let beam = env!("CARGO_BIN_EXE_beam");
     let ebin = compile_driver(&root);
-    let seed = env_u64("FUZZ_SEED", 15);
-    let first = env_u64("FUZZ_START", 0);
-    let n = env_u64("FUZZ_N", 1000);
     let chunk = env_u64("FUZZ_CHUNK", 20000).max(1);
     let show = env_u64("FUZZ_SHOW", 5) as usize;
     let limit = Duration::from_secs(env_u64("FUZZ_TIMEOUT", 600));
-    let targets = std::env::var("FUZZ_TARGETS").unwrap_or_default();
     // `loader` runs only when named (as in `fuzz_diff:main/0`).
     let wanted: Vec<String> = if targets.trim().is_empty() {
         ALL_TARGETS
@@ -368,6 +404,10 @@ fn fuzz_against_real_erl() {
             if have == Some(want.as_str()) {
                 continue;
             }
+            if key.0 == "loader" && accepted.iter().any(|&(sd, i, _)| sd == seed && i == key.1) {
+                st.accepted += 1;
+                continue;
+            }
             st.diffs += 1;
             if st.shown.len() < show {
                 st.shown.push(format!(
@@ -396,7 +436,7 @@ fn fuzz_against_real_erl() {
         println!(
             "{t}: {} inputs, {} without a difference, {} differences{}",
             st.inputs + st.aborted,
-            st.inputs - st.diffs,
+            st.inputs - st.diffs - st.accepted,
             st.diffs,
             if st.aborted > 0 {
                 format!(
@@ -407,6 +447,12 @@ fn fuzz_against_real_erl() {
                 String::new()
             }
         );
+        if st.accepted > 0 {
+            println!(
+                "{t}: {} known divergences (see LOADER_DIVERGENCES)",
+                st.accepted
+            );
+        }
         for s in &st.shown {
             println!("{s}");
         }

@@ -92,6 +92,9 @@ fn info_item(p: &mut Process, m: &module::Module, item: Term) -> BifResult {
             }
             boxed::list(&mut p.heap, &v)
         }
+        // `NONE`: the chunk passed the loader's walk but does not decode (as OTP, badarg).
+        "attributes" if m.attributes.is_none() => return Err(Fail::badarg()),
+        "compile" if m.compile_info.is_none() => return Err(Fail::badarg()),
         "attributes" => m.attributes,
         "compile" => m.compile_info,
         "md5" => boxed::binary(&mut p.heap, &m.md5),

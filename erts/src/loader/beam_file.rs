@@ -319,7 +319,9 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
             format!("max opcode {max_opcode} is newer than OTP 25's"),
         ));
     }
-    if label_count as usize > data.len() {
+    // OTP allocates a table of this many labels; a count far beyond what the code could
+    // define is refused rather than allocated.
+    if label_count as usize > data.len().max(1 << 20) {
         return Err(chunk_err("Code", "label count too large"));
     }
     // Instructions take a few bytes each (an opcode and its operands): reserving for one per
@@ -340,6 +342,14 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
         if op == 3 {
             break; // int_code_end
         }
+    }
+    // As OTP's loader: the header's function count is the number of `func_info`s.
+    let functions = ops.iter().filter(|g| g.op == 2).count();
+    if functions != function_count as usize {
+        return Err(chunk_err(
+            "Code",
+            format!("{functions} functions in module (header said {function_count})"),
+        ));
     }
     Ok((ops, label_count, function_count))
 }
@@ -434,13 +444,24 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     };
     let has_line_table = line_chunk.is_some_and(|d| d.len() >= 4 && d[..4] == [0, 0, 0, 0]);
     let (line_items, files) = read_lines(line_chunk, module)?;
+    // The number of `line` instructions the table's header announces.
+    let line_instrs = line_chunk
+        .filter(|_| has_line_table)
+        .and_then(|d| d.get(8..12))
+        .map_or(0, |w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
     let decode_opt = |id: &[u8; 4], heap: &mut Heap| -> Result<Term, LoadError> {
         match chunks.get(id) {
             None => Ok(Term::NIL),
-            Some(d) => etf::decode_literal(heap, d).map_err(|e| LoadError::BadChunk {
-                chunk: if id == b"Attr" { "Attr" } else { "CInf" },
-                detail: format!("{e:?}"),
-            }),
+            Some(d) => match etf::decode_literal(heap, d) {
+                Ok(t) => Ok(t),
+                // OTP's loader only walks these chunks' structure: one that passes the walk
+                // but does not decode loads, and asking for it fails (`badarg`) later.
+                Err(_) if etf::size_pass::accepts(d) => Ok(Term::NONE),
+                Err(e) => Err(LoadError::BadChunk {
+                    chunk: if id == b"Attr" { "Attr" } else { "CInf" },
+                    detail: format!("{e:?}"),
+                }),
+            },
         }
     };
     let attributes = decode_opt(b"Attr", &mut literal_heap)?;
@@ -473,6 +494,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         strings,
         line_items,
         has_line_table,
+        line_instrs,
         files,
         attributes,
         compile_info,

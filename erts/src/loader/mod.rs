@@ -114,8 +114,11 @@ pub struct BeamFile {
     /// Whether the file has a line table OTP reads (a `Line` chunk of version 0): `line`
     /// instructions must then name one of its items.
     pub has_line_table: bool,
+    /// The number of `line` instructions the line table's header announces (0 without one).
+    pub line_instrs: u32,
     pub files: Vec<String>,
-    /// `Attr` and `CInf` decoded (in `literal_heap`), `NIL` when absent.
+    /// `Attr` and `CInf` decoded (in `literal_heap`); `NIL` when absent, `NONE` when the chunk
+    /// passed OTP's structural walk but does not decode (the module loads, as on OTP).
     pub attributes: Term,
     pub compile_info: Term,
     /// The module's MD5 as `erlang:module_info(md5)` / `beam_lib:md5/1` computes it.

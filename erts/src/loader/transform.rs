@@ -347,10 +347,10 @@ impl Ctx<'_> {
             .ok_or_else(|| self.bad(format!("missing operand {i}")))
     }
 
+    /// An operand tagged `u` (OTP's loader refuses an integer-tagged `i` one there).
     fn untagged(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
         match self.arg(g, i)? {
             Operand::Untagged(v) if *v <= u32::MAX as u64 => Ok(*v as u32),
-            Operand::Int(v) if *v >= 0 && *v <= u32::MAX as i64 => Ok(*v as u32),
             o => Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
         }
     }
@@ -364,6 +364,9 @@ impl Ctx<'_> {
 
     fn label(&self, g: &GenOp, i: usize) -> Result<Lbl, LoadError> {
         match self.arg(g, i)? {
+            Operand::Label(0) if NEEDS_A_LABEL.contains(&self.op_name) => {
+                Err(self.bad("label 0 where a label is required"))
+            }
             Operand::Label(l) => self.check_label(*l),
             // `bs_start_match4` uses the atoms `no_fail` / `resume` in the fail position.
             Operand::Atom(_) if self.op_name == "bs_start_match4" => Ok(0),
@@ -465,7 +468,9 @@ impl Ctx<'_> {
     /// is no BIF is refused, as OTP refuses any import that is not a BIF.
     fn bif_for(&self, import: u32) -> Result<&'static module::Export, LoadError> {
         let imp = self.import(import)?;
-        if imp.module != crate::atom::ERLANG
+        // A BIF of OTP's (which this runtime may lack: calling it then raises `undef`) or
+        // one registered here; any other function is refused, as OTP's loader does.
+        if !crate::bif::is_otp_bif(imp.module, imp.function, imp.arity)
             && module::find_export(imp.module, imp.function, imp.arity)
                 .is_none_or(|e| e.bif.is_none())
         {
@@ -510,6 +515,9 @@ impl Ctx<'_> {
                 if l >= self.label_pos.len() {
                     return Err(self.bad(format!("label {l} out of range")));
                 }
+                if self.label_pos[l] != usize::MAX {
+                    return Err(self.bad(format!("label {l} defined more than once")));
+                }
                 self.label_pos[l] = self.code.len();
             }
             LINE => {
@@ -545,13 +553,15 @@ impl Ctx<'_> {
                 });
             }
             INT_CODE_END => self.emit(Instr::IntCodeEnd),
+            // The arity operand is not trusted (OTP's loader ignores it): it is set from the
+            // called function's `func_info` once the labels are known (`callee_arities`).
             CALL => {
-                let arity = self.untagged(g, 0)?;
+                let arity = self.untagged(g, 0).unwrap_or(UNKNOWN_ARITY);
                 let target = self.label(g, 1)?;
                 self.emit(Instr::Call { arity, target });
             }
             CALL_LAST => {
-                let arity = self.untagged(g, 0)?;
+                let arity = self.untagged(g, 0).unwrap_or(UNKNOWN_ARITY);
                 let target = self.label(g, 1)?;
                 let dealloc = self.untagged(g, 2)?;
                 self.emit(Instr::CallLast {
@@ -561,7 +571,7 @@ impl Ctx<'_> {
                 });
             }
             CALL_ONLY => {
-                let arity = self.untagged(g, 0)?;
+                let arity = self.untagged(g, 0).unwrap_or(UNKNOWN_ARITY);
                 let target = self.label(g, 1)?;
                 self.emit(Instr::CallOnly { arity, target });
             }
@@ -1118,6 +1128,8 @@ impl Ctx<'_> {
             BS_GET_POSITION => {
                 let ctx = self.src(g, 0)?;
                 let dst = self.dst(g, 1)?;
+                // Live: not needed here (no collection), but it must be an unsigned operand.
+                self.untagged(g, 2)?;
                 self.emit(Instr::BsGetPosition { ctx, dst });
             }
             BS_SET_POSITION => {
@@ -1128,6 +1140,8 @@ impl Ctx<'_> {
             BS_GET_TAIL => {
                 let ctx = self.src(g, 0)?;
                 let dst = self.dst(g, 1)?;
+                // Live: not needed here (no collection), but it must be an unsigned operand.
+                self.untagged(g, 2)?;
                 self.emit(Instr::BsGetTail { ctx, dst });
             }
             BS_GET_INTEGER2 | BS_GET_FLOAT2 | BS_GET_BINARY2 => {
@@ -1934,6 +1948,15 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         lambda_entries,
         pending_build: None,
     };
+    if ctx.file.has_line_table {
+        check_line_count(&genops, ctx.file.line_items.len(), ctx.file.line_instrs).map_err(
+            |detail| LoadError::BadInstruction {
+                module: ctx.module_name.clone(),
+                name: "line",
+                detail,
+            },
+        )?;
+    }
     for g in &genops {
         ctx.translate(g)?;
     }
@@ -1951,6 +1974,11 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         ..
     } = ctx;
     let (mut code, mut label_pos, mut functions, mut lines) = (code, label_pos, functions, lines);
+    callee_arities(&mut code, &label_pos).map_err(|detail| LoadError::BadInstruction {
+        module: module_name.clone(),
+        name: "call",
+        detail,
+    })?;
     let jit = crate::jit::enabled().then(|| crate::instance::leak(crate::jit::JitModule::new()));
     if let Some(jit) = jit {
         code = insert_jit_entries(code, &mut label_pos, &mut functions, &mut lines, jit);
@@ -2027,6 +2055,132 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
 /// address (where returns land) and before each `loop_rec` (where a waiting process
 /// resumes), numbering them, and moves the label, function and line
 /// offsets along.
+/// The instructions whose label operands must name a label: OTP's loader has no form of
+/// them for label 0 (which elsewhere means "raise instead of jumping").
+const NEEDS_A_LABEL: &[&str] = &[
+    "call",
+    "call_last",
+    "call_only",
+    "jump",
+    "loop_rec",
+    "loop_rec_end",
+    "wait",
+    "wait_timeout",
+    "catch",
+    "try",
+    "select_tuple_arity",
+    "is_lt",
+    "is_ge",
+    "is_eq",
+    "is_ne",
+    "is_eq_exact",
+    "is_ne_exact",
+    "is_integer",
+    "is_float",
+    "is_number",
+    "is_atom",
+    "is_pid",
+    "is_reference",
+    "is_port",
+    "is_nil",
+    "is_binary",
+    "is_list",
+    "is_nonempty_list",
+    "is_tuple",
+    "test_arity",
+    "is_function",
+    "is_boolean",
+    "is_function2",
+    "is_bitstr",
+    "is_map",
+    "has_map_fields",
+    "get_map_elements",
+    "is_tagged_tuple",
+    "bs_get_integer2",
+    "bs_get_float2",
+    "bs_get_binary2",
+    "bs_skip_bits2",
+    "bs_test_tail2",
+    "bs_test_unit",
+    "bs_match_string",
+    "bs_get_utf8",
+    "bs_skip_utf8",
+    "bs_get_utf16",
+    "bs_skip_utf16",
+    "bs_get_utf32",
+    "bs_skip_utf32",
+];
+
+/// Counts the `line` instructions as OTP's loader records them (a function's first, the one
+/// before its `label`, `func_info`, always; others when their item differs from the last
+/// recorded), and refuses more than the line table's header announced.
+fn check_line_count(genops: &[GenOp], items: usize, announced: u32) -> Result<(), String> {
+    let mut recorded = 0u32;
+    let mut last = None;
+    for (k, g) in genops.iter().enumerate() {
+        if g.op != op::LINE {
+            continue;
+        }
+        let Some(&Operand::Untagged(item)) = g.args.first() else {
+            continue;
+        };
+        if item as usize >= items {
+            // `translate` reports it.
+            continue;
+        }
+        if recorded >= announced {
+            return Err(format!(
+                "line instruction table overflow ({recorded}/{announced})"
+            ));
+        }
+        let starts_function = genops.get(k + 1).is_some_and(|n| n.op == op::LABEL)
+            && genops.get(k + 2).is_some_and(|n| n.op == op::FUNC_INFO);
+        if starts_function || last != Some(item) {
+            recorded += 1;
+            last = Some(item);
+        }
+    }
+    Ok(())
+}
+
+/// A local call's arity operand that was not an unsigned integer.
+const UNKNOWN_ARITY: u32 = u32::MAX;
+
+/// Sets the arity of each local call (the registers live across it) from the `func_info` of
+/// the function it calls, as OTP does: the instruction's own arity operand is ignored. A call
+/// whose operand was not an integer and whose target is not a function's entry is an error.
+fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String> {
+    for i in 0..code.len() {
+        let (arity, target) = match &code[i] {
+            Instr::Call { arity, target }
+            | Instr::CallLast { arity, target, .. }
+            | Instr::CallOnly { arity, target } => (*arity, *target),
+            _ => continue,
+        };
+        let callee = label_pos
+            .get(target)
+            .and_then(|&p| p.checked_sub(1))
+            .and_then(|p| match code.get(p) {
+                Some(Instr::FuncInfo { mfa }) => Some(mfa.arity),
+                _ => None,
+            });
+        let arity = match (callee, arity) {
+            (Some(a), _) => a,
+            (None, UNKNOWN_ARITY) => {
+                return Err(format!("label {target} is not a function entry"));
+            }
+            (None, a) => a,
+        };
+        match &mut code[i] {
+            Instr::Call { arity: a, .. }
+            | Instr::CallLast { arity: a, .. }
+            | Instr::CallOnly { arity: a, .. } => *a = arity,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn insert_jit_entries(
     code: Vec<Instr>,
     label_pos: &mut [usize],
