@@ -148,6 +148,39 @@ fn read_funcs(
         .collect()
 }
 
+/// Inflates a zlib stream that must give `size` bytes, as OTP's loader does: the stream
+/// may stop right after them (its end and checksum cut off), but not give fewer or more.
+fn inflate_exact(input: &[u8], size: usize) -> Option<Vec<u8>> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut z = Decompress::new(true);
+    let mut out = Vec::with_capacity(size.min(1 << 24));
+    while out.len() < size {
+        let before = (z.total_in(), out.len());
+        let room = (size - out.len()).min(1 << 16);
+        out.reserve(room);
+        let rest = &input[z.total_in() as usize..];
+        let status = z
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .ok()?;
+        if status == Status::StreamEnd && out.len() < size {
+            return None;
+        }
+        if (z.total_in(), out.len()) == before {
+            return None;
+        }
+    }
+    if out.len() != size {
+        return None;
+    }
+    // More output than announced is refused; a stream that simply ends (or is cut) is not.
+    let mut one = Vec::with_capacity(1);
+    let rest = &input[(z.total_in() as usize).min(input.len())..];
+    match z.decompress_vec(rest, &mut one, FlushDecompress::None) {
+        Ok(_) if !one.is_empty() => None,
+        _ => Some(out),
+    }
+}
+
 fn read_literals(data: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
     let err = |d: &str| chunk_err("LitT", d.to_string());
     if data.len() < 4 {
@@ -157,19 +190,10 @@ fn read_literals(data: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
     let raw: Vec<u8> = if size == 0 {
         data[4..].to_vec()
     } else {
-        use std::io::Read;
         if size > 1 << 30 {
             return Err(err("uncompressed size too large"));
         }
-        let mut out = Vec::with_capacity(size.min(1 << 24));
-        flate2::read::ZlibDecoder::new(&data[4..])
-            .take(size as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|_| err("bad zlib data"))?;
-        if out.len() != size {
-            return Err(err("uncompressed size mismatch"));
-        }
-        out
+        inflate_exact(&data[4..], size).ok_or_else(|| err("bad zlib data"))?
     };
     let mut r = Reader::new(&raw, "LitT");
     let n = r.u32()? as usize;
@@ -342,6 +366,10 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
         if op == 3 {
             break; // int_code_end
         }
+    }
+    // OTP's loader reads on until `int_code_end`: code that stops before it is refused.
+    if ops.last().is_none_or(|g| g.op != 3) {
+        return Err(chunk_err("Code", "no int_code_end"));
     }
     // As OTP's loader: the header's function count is the number of `func_info`s.
     let functions = ops.iter().filter(|g| g.op == 2).count();

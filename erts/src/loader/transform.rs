@@ -605,6 +605,9 @@ impl Ctx<'_> {
                     BIF0 => (0, 0, 1, 0),
                     BIF1 => (self.label(g, 0)?, 1, 2, 1),
                     BIF2 => (self.label(g, 0)?, 1, 2, 2),
+                    GC_BIF1 | GC_BIF2 | GC_BIF3 if self.untagged(g, 1).is_err() => {
+                        return Err(self.bad("live count is not an unsigned operand"));
+                    }
                     GC_BIF1 => (self.label(g, 0)?, 2, 3, 1),
                     GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
                     _ => (self.label(g, 0)?, 2, 3, 3),
@@ -1128,8 +1131,7 @@ impl Ctx<'_> {
             BS_GET_POSITION => {
                 let ctx = self.src(g, 0)?;
                 let dst = self.dst(g, 1)?;
-                // Live: not needed here (no collection), but it must be an unsigned operand.
-                self.untagged(g, 2)?;
+                // Live is not needed (no collection), and OTP does not look at it either.
                 self.emit(Instr::BsGetPosition { ctx, dst });
             }
             BS_SET_POSITION => {
@@ -1268,6 +1270,9 @@ impl Ctx<'_> {
                 // Fail Size Words Live Flags Dst
                 let fail = self.label(g, 0)?;
                 let size = self.size_src(g, 1)?;
+                // Words and Live are not needed here, but OTP refuses them of another type.
+                self.heap_need(g, 2)?;
+                self.untagged(g, 3)?;
                 let dst = self.dst(g, 5)?;
                 let init = if g.op == BS_INIT2 {
                     OldInit::Bytes(size)
@@ -1280,6 +1285,8 @@ impl Ctx<'_> {
                 // Fail Size Extra Live Unit Bin Flags Dst
                 let fail = self.label(g, 0)?;
                 let size = self.size_src(g, 1)?;
+                self.untagged(g, 2)?;
+                self.untagged(g, 3)?;
                 let unit = self.untagged(g, 4)?;
                 let bin = self.src(g, 5)?;
                 let dst = self.dst(g, 7)?;
@@ -1473,6 +1480,9 @@ impl Ctx<'_> {
     fn bs_create_bin(&mut self, g: &GenOp) -> Result<(), LoadError> {
         // Fail Alloc Live Unit Dst OpList
         let fail = self.label(g, 0)?;
+        // Alloc and Live are not needed here, but OTP refuses them of another type.
+        self.heap_need(g, 1)?;
+        self.untagged(g, 2)?;
         let unit = self.untagged_as::<u16>(g, 3)?;
         let dst = self.dst(g, 4)?;
         let items = self.list(g, 5)?.to_vec();
@@ -2016,8 +2026,21 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         }
     };
     let mut exports = Vec::with_capacity(file.exports.len());
+    // A function listed twice is exported once, at its last entry's label (as OTP's
+    // loader, which sets the export entry for each in turn).
+    let mut export_index = std::collections::HashMap::with_capacity(file.exports.len());
     for e in &file.exports {
-        exports.push((e.function, e.arity, resolve(e.label)?));
+        let at = resolve(e.label)?;
+        match export_index.entry((e.function, e.arity)) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let k: usize = *o.get();
+                exports[k] = (e.function, e.arity, at);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(exports.len());
+                exports.push((e.function, e.arity, at));
+            }
+        }
     }
     let mut lambda_offsets = Vec::with_capacity(file.lambdas.len());
     for l in &file.lambdas {
@@ -2111,34 +2134,22 @@ const NEEDS_A_LABEL: &[&str] = &[
     "bs_skip_utf32",
 ];
 
-/// Counts the `line` instructions as OTP's loader records them (a function's first, the one
-/// before its `label`, `func_info`, always; others when their item differs from the last
-/// recorded), and refuses more than the line table's header announced.
+/// Refuses more `line` instructions (with an item of the table) than the line table's
+/// header announced, as OTP's loader does.
 fn check_line_count(genops: &[GenOp], items: usize, announced: u32) -> Result<(), String> {
-    let mut recorded = 0u32;
-    let mut last = None;
-    for (k, g) in genops.iter().enumerate() {
-        if g.op != op::LINE {
-            continue;
+    let mut seen = 0u32;
+    for g in genops.iter().filter(|g| g.op == op::LINE) {
+        match g.args.first() {
+            // An item out of range is `translate`'s to report.
+            Some(&Operand::Untagged(item)) if (item as usize) < items => {}
+            _ => continue,
         }
-        let Some(&Operand::Untagged(item)) = g.args.first() else {
-            continue;
-        };
-        if item as usize >= items {
-            // `translate` reports it.
-            continue;
-        }
-        if recorded >= announced {
+        if seen >= announced {
             return Err(format!(
-                "line instruction table overflow ({recorded}/{announced})"
+                "line instruction table overflow ({seen}/{announced})"
             ));
         }
-        let starts_function = genops.get(k + 1).is_some_and(|n| n.op == op::LABEL)
-            && genops.get(k + 2).is_some_and(|n| n.op == op::FUNC_INFO);
-        if starts_function || last != Some(item) {
-            recorded += 1;
-            last = Some(item);
-        }
+        seen += 1;
     }
     Ok(())
 }
