@@ -25,17 +25,7 @@ main() ->
 
 #[test]
 fn code_stop_ends_the_server_without_a_reply() {
-    let dir = std::env::temp_dir().join(format!("bare_code_stop_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("code_stop.erl");
-    std::fs::write(&src, PROGRAM).unwrap();
-    let st = Command::new("erlc")
-        .arg("-o")
-        .arg(&dir)
-        .arg(&src)
-        .status()
-        .expect("erlc runs");
-    assert!(st.success());
+    let dir = common::compile_erl("bare_code_stop", "code_stop", PROGRAM);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_beam"));
     cmd.arg("--bare")
         .arg("-pa")

@@ -40,18 +40,7 @@ fib(N) -> fib(N - 1) + fib(N - 2).
 
 /// A folder of its own for the test `tag` (tests run in parallel in one process).
 fn compiled_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jit_tier_{tag}_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("jit_probe.erl");
-    std::fs::write(&src, PROGRAM).unwrap();
-    let st = Command::new("erlc")
-        .arg("-o")
-        .arg(&dir)
-        .arg(&src)
-        .status()
-        .expect("erlc runs");
-    assert!(st.success());
-    dir
+    common::compile_erl(&format!("jit_tier_{tag}"), "jit_probe", PROGRAM)
 }
 
 /// Runs `jit_probe:Fun()` bare with `flags` and the environment `env`; returns stdout and

@@ -150,3 +150,21 @@ pub const ELIXIR_CLEARED_ENV: &[&str] = &[
     "ERL_LIBS",
     "NO_COLOR",
 ];
+
+/// Writes `source` as `NAME.erl` into a new folder of the system's temporary directory
+/// named after `tag` and this test process, compiles it there with the system `erlc` and
+/// returns the folder (the caller removes it).
+pub fn compile_erl(tag: &str, name: &str, source: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{tag}_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join(format!("{name}.erl"));
+    std::fs::write(&src, source).unwrap();
+    let st = Command::new("erlc")
+        .arg("-o")
+        .arg(&dir)
+        .arg(&src)
+        .status()
+        .expect("erlc runs");
+    assert!(st.success(), "erlc {}", src.display());
+    dir
+}
