@@ -6,13 +6,13 @@
 //! loads (its `module_info(compile)` then fails with `badarg`).
 
 use super::tags::*;
+use crate::atom::MAX_ATOM_CHARS;
+use crate::term::external::MAX_REF_WORDS;
 
-/// The most 32-bit words a reference may carry in the external format.
-const MAX_REF_WORDS: usize = 5;
 /// The longest atom in bytes: 255 Latin-1 characters, or 255 characters of up to 4 UTF-8
 /// bytes.
-const MAX_LATIN1_ATOM: usize = 255;
-const MAX_UTF8_ATOM: usize = 4 * 255;
+const MAX_LATIN1_ATOM: usize = MAX_ATOM_CHARS;
+const MAX_UTF8_ATOM: usize = 4 * MAX_ATOM_CHARS;
 /// The most free variables a fun may have.
 const MAX_FREE: usize = 255;
 

@@ -270,22 +270,24 @@ fn read_types(data: Option<&[u8]>) -> Result<Option<u32>, LoadError> {
     Ok(Some(count as u32))
 }
 
+/// The `Line` chunk: its items (item 0 the unknown location), its file names, and the number
+/// of `line` instructions its header announces (0 without a table OTP reads).
 fn read_lines(
     data: Option<&[u8]>,
     module: Atom,
-) -> Result<(Vec<LineItem>, Vec<String>), LoadError> {
+) -> Result<(Vec<LineItem>, Vec<String>, u32), LoadError> {
     let default_file = format!("{}.erl", module.name());
     let mut items = vec![LineItem { file: 0, line: 0 }];
     let Some(data) = data else {
-        return Ok((items, vec![default_file]));
+        return Ok((items, vec![default_file], 0));
     };
     let mut r = Reader::new(data, "Line");
     // OTP ignores a line table of another version.
     if r.u32()? != 0 {
-        return Ok((items, vec![default_file]));
+        return Ok((items, vec![default_file], 0));
     }
     let _flags = r.u32()?;
-    let _num_instrs = r.u32()?;
+    let num_instrs = r.u32()?;
     let num_items = r.u32()? as usize;
     let num_names = r.u32()? as usize;
     if num_items > data.len() || num_names > data.len() {
@@ -315,7 +317,7 @@ fn read_lines(
         files.push(name.to_owned());
     }
     // With names present, file index 0 still means the module's own source; names are 1-based.
-    Ok((items, files))
+    Ok((items, files, num_instrs))
 }
 
 fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32), LoadError> {
@@ -471,12 +473,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         chunks.get(b"Line")
     };
     let has_line_table = line_chunk.is_some_and(|d| d.len() >= 4 && d[..4] == [0, 0, 0, 0]);
-    let (line_items, files) = read_lines(line_chunk, module)?;
-    // The number of `line` instructions the table's header announces.
-    let line_instrs = line_chunk
-        .filter(|_| has_line_table)
-        .and_then(|d| d.get(8..12))
-        .map_or(0, |w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
+    let (line_items, files, line_instrs) = read_lines(line_chunk, module)?;
     let decode_opt = |id: &[u8; 4], heap: &mut Heap| -> Result<Term, LoadError> {
         match chunks.get(id) {
             None => Ok(Term::NIL),

@@ -326,6 +326,8 @@ struct Ctx<'a> {
     /// instructions are being collected; emitted as one `Instr::BsBuild` at the next
     /// instruction that is not a `bs_put_*` (or `line`).
     pending_build: Option<OldBuild>,
+    /// The `line` instructions naming an item of the line table so far.
+    lines_seen: u32,
 }
 
 fn name_of(op: u8) -> &'static str {
@@ -526,8 +528,18 @@ impl Ctx<'_> {
                     Operand::Untagged(v) => *v as usize,
                     o => return Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
                 };
-                if self.file.has_line_table && idx >= self.file.line_items.len() {
-                    return Err(self.bad(format!("line item {idx} out of range")));
+                if self.file.has_line_table {
+                    if idx >= self.file.line_items.len() {
+                        return Err(self.bad(format!("line item {idx} out of range")));
+                    }
+                    // No more than the line table's header announced, as OTP's loader.
+                    if self.lines_seen >= self.file.line_instrs {
+                        return Err(self.bad(format!(
+                            "line instruction table overflow ({}/{})",
+                            self.lines_seen, self.file.line_instrs
+                        )));
+                    }
+                    self.lines_seen += 1;
                 }
                 if let Some(item) = self.file.line_items.get(idx) {
                     let loc = Location {
@@ -605,13 +617,14 @@ impl Ctx<'_> {
                     BIF0 => (0, 0, 1, 0),
                     BIF1 => (self.label(g, 0)?, 1, 2, 1),
                     BIF2 => (self.label(g, 0)?, 1, 2, 2),
-                    GC_BIF1 | GC_BIF2 | GC_BIF3 if self.untagged(g, 1).is_err() => {
-                        return Err(self.bad("live count is not an unsigned operand"));
-                    }
                     GC_BIF1 => (self.label(g, 0)?, 2, 3, 1),
                     GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
                     _ => (self.label(g, 0)?, 2, 3, 3),
                 };
+                if bif_at == 2 {
+                    // gc_bifN's Live: not needed here, but OTP refuses one of another type.
+                    self.untagged(g, 1)?;
+                }
                 let idx = self.untagged(g, bif_at)?;
                 let export = self.bif_for(idx)?;
                 let mut args = [Src::lit(Term::NIL); 3];
@@ -1957,16 +1970,8 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         op_name: "",
         lambda_entries,
         pending_build: None,
+        lines_seen: 0,
     };
-    if ctx.file.has_line_table {
-        check_line_count(&genops, ctx.file.line_items.len(), ctx.file.line_instrs).map_err(
-            |detail| LoadError::BadInstruction {
-                module: ctx.module_name.clone(),
-                name: "line",
-                detail,
-            },
-        )?;
-    }
     for g in &genops {
         ctx.translate(g)?;
     }
@@ -2073,11 +2078,6 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     })
 }
 
-/// With the native-code tier on: puts a `JitEnter` at each function entry (the instruction
-/// after `func_info`, where the entry label points), after each call that pushes a return
-/// address (where returns land) and before each `loop_rec` (where a waiting process
-/// resumes), numbering them, and moves the label, function and line
-/// offsets along.
 /// The instructions whose label operands must name a label: OTP's loader has no form of
 /// them for label 0 (which elsewhere means "raise instead of jumping").
 const NEEDS_A_LABEL: &[&str] = &[
@@ -2134,26 +2134,6 @@ const NEEDS_A_LABEL: &[&str] = &[
     "bs_skip_utf32",
 ];
 
-/// Refuses more `line` instructions (with an item of the table) than the line table's
-/// header announced, as OTP's loader does.
-fn check_line_count(genops: &[GenOp], items: usize, announced: u32) -> Result<(), String> {
-    let mut seen = 0u32;
-    for g in genops.iter().filter(|g| g.op == op::LINE) {
-        match g.args.first() {
-            // An item out of range is `translate`'s to report.
-            Some(&Operand::Untagged(item)) if (item as usize) < items => {}
-            _ => continue,
-        }
-        if seen >= announced {
-            return Err(format!(
-                "line instruction table overflow ({seen}/{announced})"
-            ));
-        }
-        seen += 1;
-    }
-    Ok(())
-}
-
 /// A local call's arity operand that was not an unsigned integer.
 const UNKNOWN_ARITY: u32 = u32::MAX;
 
@@ -2192,6 +2172,11 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
     Ok(())
 }
 
+/// With the native-code tier on: puts a `JitEnter` at each function entry (the instruction
+/// after `func_info`, where the entry label points), after each call that pushes a return
+/// address (where returns land) and before each `loop_rec` (where a waiting process
+/// resumes), numbering them, and moves the label, function and line
+/// offsets along.
 fn insert_jit_entries(
     code: Vec<Instr>,
     label_pos: &mut [usize],

@@ -269,20 +269,6 @@ pub fn code_server_handler(_p: &mut Process, msg: Term) -> NativeStep {
         // monitor fires and `code:stop/0` exits with `{'DOWN', code_server, stop}`.
         return NativeStep::Exit(Term::atom(atom::NORMAL));
     }
-    let first = if req.is_tuple() && boxed::tuple_arity(req) > 0 {
-        boxed::tuple_element(req, 0).as_atom().map(|a| a.name())
-    } else {
-        None
-    };
-    if matches!(first, Some("load_native_partial" | "load_native_sticky")) {
-        // OTP 25's code server has no clause for these (HiPE is gone): it reports the
-        // request and does not answer, so the caller waits.
-        eprintln!(
-            "beam: code_server ignoring {}",
-            crate::display::display_string(req)
-        );
-        return NativeStep::Continue;
-    }
     let tag = |t: Term| -> Option<(String, Term)> {
         if let Some(a) = t.as_atom() {
             return Some((a.name().to_string(), Term::NIL));
