@@ -8,6 +8,11 @@
 
 pub mod capi;
 
+/// The runtime's allocator for the library's Rust code: the C allocator behind per-thread
+/// caches (`erts::erl_alloc`); the host's own `malloc` calls are not affected.
+#[global_allocator]
+static ALLOC: erts::erl_alloc::ErlAlloc = erts::erl_alloc::ErlAlloc;
+
 // The library must carry the erl_nif and erl_driver ABIs (a host builds terms with
 // `enif_*`; NIF and driver libraries loaded by a runtime resolve their imports in it).
 pub use nif_api;

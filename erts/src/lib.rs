@@ -13,6 +13,7 @@ pub mod crash_dump;
 pub mod display;
 pub mod dist;
 pub mod emu;
+pub mod erl_alloc;
 pub mod errno;
 pub mod etf;
 pub mod ets;

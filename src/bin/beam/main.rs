@@ -14,6 +14,10 @@
 //! OTP. The exit status is 0 when it returns, N after `erlang:halt(N)`, 1 on an uncaught
 //! exception.
 
+/// The runtime's allocator: the C allocator behind per-thread caches (`erts::erl_alloc`).
+#[global_allocator]
+static ALLOC: erts::erl_alloc::ErlAlloc = erts::erl_alloc::ErlAlloc;
+
 mod emu_flags;
 mod erlexec;
 
