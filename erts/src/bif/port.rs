@@ -212,8 +212,8 @@ fn operation(t: Term) -> Option<u32> {
 
 thread_local! {
     /// Buffers for `port_control` data and replies, reused from call to call.
-    static CONTROL_BUFS: std::cell::Cell<(Vec<u8>, Vec<u8>)> =
-        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+    static CONTROL_BUFS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
@@ -223,20 +223,34 @@ fn port_control_3(p: &mut Process, a: &[Term]) -> BifResult {
     let Some(cell) = take_port(p, a[0]) else {
         return Ok(Term::atom(atom::BADARG));
     };
-    // Taken out of the thread-local (not borrowed), so a nested use finds fresh buffers.
-    let (mut data, mut reply) = CONTROL_BUFS.take();
-    data.clear();
-    reply.clear();
-    let r = if super::iodata::iodata_append(a[2], &mut data) {
-        match port::with_caller(p.id, || port_sig::control(&cell, op, &mut data, &mut reply)) {
-            Ok(true) => boxed::binary(&mut p.heap, &reply),
+    let mut control = |data: &mut Vec<u8>, reply: &mut Vec<u8>| {
+        data.clear();
+        reply.clear();
+        if !super::iodata::iodata_append(a[2], data) {
+            return Term::atom(atom::BADARG);
+        }
+        match port::with_caller(p.id, || port_sig::control(&cell, op, data, reply)) {
+            Ok(true) => boxed::binary(&mut p.heap, reply),
             Ok(false) => boxed::string(&mut p.heap, reply.iter().map(|&b| b as u32)),
             Err(e) => op_error(e),
         }
-    } else {
-        Term::atom(atom::BADARG)
     };
-    CONTROL_BUFS.set((data, reply));
+    // The thread's buffers; fresh ones when they are in use (a driver callback that calls
+    // back into `port_control` on this thread).
+    let r = CONTROL_BUFS
+        .try_with(|b| match b.try_borrow_mut() {
+            Ok(mut b) => {
+                let (data, reply) = &mut *b;
+                Some(control(data, reply))
+            }
+            Err(_) => None,
+        })
+        .ok()
+        .flatten();
+    let r = match r {
+        Some(r) => r,
+        None => control(&mut Vec::new(), &mut Vec::new()),
+    };
     p.port_cache = Some(cell);
     p.charge(REDS_OP);
     Ok(r)

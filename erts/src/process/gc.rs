@@ -244,17 +244,20 @@ impl Collector<'_> {
                 &mut self.to
             };
             // SAFETY: `p` points into the from-space at a two-word cons cell. `dest` has
-            // room reserved for every from-space word, so pushing does not reallocate and
-            // the new pointer stays valid.
+            // room reserved for every from-space word, so writing past its length stays in
+            // its allocation and the new pointer stays valid.
             unsafe {
-                if (*p).is_none() {
+                let head = *p;
+                if head.is_none() {
                     return *p.add(1);
                 }
-                debug_assert!(dest.capacity() - dest.len() >= 2);
                 let new_at = dest.len();
-                dest.push(*p);
-                dest.push(*p.add(1));
-                let nt = Term::make_list(dest.as_ptr().add(new_at));
+                debug_assert!(dest.capacity() - new_at >= 2);
+                let to = dest.as_mut_ptr().add(new_at);
+                to.write(head);
+                to.add(1).write(*p.add(1));
+                dest.set_len(new_at + 2);
+                let nt = Term::make_list(to);
                 *p = Term::NONE;
                 *p.add(1) = nt;
                 nt
@@ -306,42 +309,51 @@ impl Collector<'_> {
         }
     }
 
-    /// Evacuates what the object at word `i` of the young (`old == false`) or old to-space
-    /// refers to; returns the index of the next object.
-    fn scan_object(&mut self, old: bool, i: usize) -> usize {
-        let w = if old { self.old[i] } else { self.to[i] };
-        if w.primary_tag() == TAG_PRIMARY_HEADER {
-            let n = header_arity(w.0);
-            let (first, last) = term_words(w.0, n);
-            for k in first..=last.min(n) {
-                let t = if old { self.old[i + k] } else { self.to[i + k] };
-                let nt = self.evacuate(t);
-                if old {
-                    self.old[i + k] = nt;
-                } else {
-                    self.to[i + k] = nt;
+    /// Evacuates what the objects of the young (`OLD == false`) or old to-space refer to,
+    /// from word `i` until its end (which moves as objects are copied in); returns where
+    /// it stopped.
+    #[inline(always)]
+    fn scan_space<const OLD: bool>(&mut self, mut i: usize) -> usize {
+        loop {
+            let space = if OLD { &self.old } else { &self.to };
+            if i >= space.len() {
+                return i;
+            }
+            // SAFETY: `i` is below the space's length; words below it are initialised.
+            let w = unsafe { *space.as_ptr().add(i) };
+            if w.primary_tag() == TAG_PRIMARY_HEADER {
+                let n = header_arity(w.0);
+                let (first, last) = term_words(w.0, n);
+                for k in first..=last.min(n) {
+                    let at = i + k;
+                    let space = if OLD { &self.old } else { &self.to };
+                    // SAFETY: the object's words lie below the space's length.
+                    let t = unsafe { *space.as_ptr().add(at) };
+                    let nt = self.evacuate(t);
+                    let space = if OLD { &mut self.old } else { &mut self.to };
+                    // SAFETY: as above; evacuating only appends, so `at` is still in place.
+                    unsafe { *space.as_mut_ptr().add(at) = nt };
                 }
-            }
-            i + 1 + n
-        } else {
-            let nt = self.evacuate(w);
-            if old {
-                self.old[i] = nt;
+                i += 1 + n;
             } else {
-                self.to[i] = nt;
+                let nt = self.evacuate(w);
+                let space = if OLD { &mut self.old } else { &mut self.to };
+                // SAFETY: as above.
+                unsafe { *space.as_mut_ptr().add(i) = nt };
+                i += 1;
             }
-            i + 1
         }
     }
 
     /// Scans both to-spaces from the given words until neither has unscanned objects.
     fn scan(&mut self, mut young: usize, mut old: usize) {
         loop {
-            if young < self.to.len() {
-                young = self.scan_object(false, young);
-            } else if old < self.old.len() {
-                old = self.scan_object(true, old);
-            } else {
+            young = self.scan_space::<false>(young);
+            if old >= self.old.len() {
+                break;
+            }
+            old = self.scan_space::<true>(old);
+            if young >= self.to.len() {
                 break;
             }
         }
