@@ -406,7 +406,13 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
             }
             (0..n)
                 .map(|_| {
-                    let m = atom_at(&atoms, r.u32()?, "ImpT")?;
+                    // Atom 0 is no atom of the module's table; OTP's loader takes an
+                    // import of module 0 (its entry names a non-value). Here it names the
+                    // module '' (no module has that name, so a call raises `undef`).
+                    let m = match r.u32()? {
+                        0 => crate::atom::EMPTY,
+                        i => atom_at(&atoms, i, "ImpT")?,
+                    };
                     let f = atom_at(&atoms, r.u32()?, "ImpT")?;
                     let a = r.u32()?;
                     if a > 255 {
@@ -449,7 +455,10 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
                     let index = r.u32()?;
                     let num_free = r.u32()?;
                     let old_uniq = r.u32()?;
-                    if arity > 255 || num_free > arity {
+                    // OTP's loader takes any arity (a fun of more than 255 arguments can
+                    // be made, but no call has that many: it raises `badarity`); the free
+                    // variables are X registers when the fun is made, so they are bounded.
+                    if num_free > arity || num_free > 255 {
                         return Err(r.err("bad lambda arity"));
                     }
                     Ok(Lambda {

@@ -946,7 +946,17 @@ impl Ctx<'_> {
                 let items = self.list(g, 1)?.to_vec();
                 let elems = items
                     .iter()
-                    .map(|o| self.src_of(o))
+                    .map(|o| match o {
+                        // OTP's loader stores an untagged element's number as the word of
+                        // the tuple: the same term here when that word is a small integer
+                        // (the tag scheme is OTP's); otherwise OTP stores a word that may be
+                        // no valid term (or an atom or pid that does not exist), and `[]`
+                        // stands in for it.
+                        Operand::Untagged(n) => Ok(Src::lit(
+                            Some(Term(*n)).filter(|t| t.is_small()).unwrap_or(Term::NIL),
+                        )),
+                        o => self.src_of(o),
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 self.emit(Instr::PutTuple2 {
                     dst,
@@ -1113,7 +1123,13 @@ impl Ctx<'_> {
             GET_MAP_ELEMENTS => {
                 let fail = self.label(g, 0)?;
                 let src = self.src(g, 1)?;
-                let items = self.list(g, 2)?.to_vec();
+                // A damaged module may give a register where the key list goes: OTP's
+                // loader takes it (its transformation reads no pairs from it); here it is
+                // an empty list, which only tests that the source is a map.
+                let items = match self.arg(g, 2)? {
+                    Operand::X(_) | Operand::Y(_) => Vec::new(),
+                    _ => self.list(g, 2)?.to_vec(),
+                };
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
@@ -1518,7 +1534,9 @@ impl Ctx<'_> {
                 "utf8" => SegKind::Utf8,
                 "utf16" => SegKind::Utf16,
                 "utf32" => SegKind::Utf32,
-                other => return Err(self.bad(format!("segment type {other}"))),
+                // An atom that names no type (a damaged module): OTP's loader takes the
+                // segment and its code builds nothing for it; so here.
+                _ => continue,
             };
             let seg_unit = match &s[2] {
                 Operand::Untagged(u) if *u <= u32::MAX as u64 => *u as u32,
@@ -2003,13 +2021,26 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     let mut code = code.into_boxed_slice();
     let base = code.as_ptr() as usize;
     let size = std::mem::size_of::<Instr>();
+    // A label within the label count that no instruction defines (a damaged module) is
+    // taken as OTP's loader takes it, without complaint; here it leads to the closing
+    // `int_code_end`, which raises `badarg` if anything ever gets there (OTP would jump
+    // nowhere). A label past the count is refused.
+    let end = code
+        .iter()
+        .rposition(|i| matches!(i, Instr::IntCodeEnd))
+        .expect("the code ends with int_code_end");
+    let position = |l: usize| match label_pos.get(l) {
+        Some(&p) if p != usize::MAX => Some(p),
+        Some(_) => Some(end),
+        None => None,
+    };
     let mut bad_label = None;
     for ins in code.iter_mut() {
         ins.for_each_label(|l| {
             if *l != 0 {
-                match label_pos.get(*l) {
-                    Some(&p) if p != usize::MAX => *l = base + p * size,
-                    _ => bad_label = Some(*l),
+                match position(*l) {
+                    Some(p) => *l = base + p * size,
+                    None => bad_label = Some(*l),
                 }
             }
         });
@@ -2022,13 +2053,10 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         });
     }
     let resolve = |l: u32| -> Result<usize, LoadError> {
-        match label_pos.get(l as usize) {
-            Some(&p) if p != usize::MAX => Ok(p),
-            _ => Err(LoadError::BadChunk {
-                chunk: "ExpT",
-                detail: format!("undefined label {l}"),
-            }),
-        }
+        position(l as usize).ok_or_else(|| LoadError::BadChunk {
+            chunk: "ExpT",
+            detail: format!("undefined label {l}"),
+        })
     };
     let mut exports = Vec::with_capacity(file.exports.len());
     // A function listed twice is exported once, at its last entry's label (as OTP's

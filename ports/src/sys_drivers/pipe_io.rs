@@ -195,6 +195,11 @@ impl PipeIo {
                 } else {
                     self.deframer.feed(chunk, |m| core.output(m));
                 }
+                if n < self.buf.len() {
+                    // A short read emptied the pipe: another read would only say EAGAIN.
+                    // What arrives later makes the re-armed selection fire again.
+                    break;
+                }
                 continue;
             }
             if n == 0 {
