@@ -26,6 +26,8 @@
 //!   batch per lock, and a spin lock held for a few instructions guards each depot. The depots
 //!   hold at most [`DEPOT_BYTES`] in all; beyond that batches go back to `free`.
 //! - A thread's lists go to the depots (or back to `free`) when the thread ends.
+//! - `fork` takes every depot lock first (`pthread_atfork`), as glibc does with its arenas,
+//!   so a forked child allocates safely.
 //! - Larger blocks and stricter alignments go straight to [`std::alloc::System`].
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -178,7 +180,7 @@ static DEPOTS: [Depot; CLASSES] = [DEPOT; CLASSES];
 static DEPOT_HELD: AtomicUsize = AtomicUsize::new(0);
 
 impl Depot {
-    fn with<R>(&self, f: impl FnOnce(&mut *mut u8) -> R) -> R {
+    fn lock(&self) {
         let mut spins = 0u32;
         while self
             .lock
@@ -192,15 +194,42 @@ impl Depot {
                 std::thread::yield_now();
             }
         }
+    }
+
+    fn unlock(&self) {
+        self.lock.store(false, Ordering::Release);
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut *mut u8) -> R) -> R {
+        self.lock();
         // SAFETY: the lock is held.
         let r = f(unsafe { &mut *self.batches.get() });
-        self.lock.store(false, Ordering::Release);
+        self.unlock();
         r
     }
 }
 
+/// Makes `fork` safe for the depots: every depot lock is taken just before a fork and let go
+/// after it in both processes, so a child (the port-program helper forked by a process that
+/// already runs threads) never finds one held by a thread it does not have. Registered before
+/// the first batch goes to a depot (no depot lock is taken before that).
+fn ensure_fork_handlers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    extern "C" fn prepare() {
+        DEPOTS.iter().for_each(Depot::lock);
+    }
+    extern "C" fn release() {
+        DEPOTS.iter().for_each(Depot::unlock);
+    }
+    ONCE.call_once(|| {
+        // SAFETY: registers plain functions that only take and let go of the depot locks.
+        unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
+    });
+}
+
 /// Passes a full batch of class `k` to its depot, or back to `free` when the depots are full.
 fn depot_put(k: usize, list: List) {
+    ensure_fork_handlers();
     let bytes = list.len as usize * class_size(k);
     if DEPOT_HELD.fetch_add(bytes, Ordering::Relaxed) + bytes > DEPOT_BYTES {
         DEPOT_HELD.fetch_sub(bytes, Ordering::Relaxed);
@@ -479,6 +508,77 @@ mod tests {
             }
             a.dealloc(p, l);
         }
+    }
+
+    #[test]
+    fn a_forked_child_uses_the_depots_while_threads_use_them() {
+        // A class no other test uses.
+        let l = layout(2500, 16);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let churn = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    // SAFETY: each block is allocated and freed once with `l`.
+                    let v: Vec<usize> = (0..64)
+                        .map(|_| unsafe { ErlAlloc.alloc(l) } as usize)
+                        .collect();
+                    for p in v {
+                        // SAFETY: as above.
+                        unsafe { ErlAlloc.dealloc(p as *mut u8, l) };
+                    }
+                }
+            })
+        };
+        let churn_other = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                while !stop.load(Ordering::Relaxed) {
+                    // SAFETY: as above; frees on another thread than the one allocating.
+                    let v: Vec<usize> = (0..64)
+                        .map(|_| unsafe { ErlAlloc.alloc(l) } as usize)
+                        .collect();
+                    std::thread::spawn(move || {
+                        for p in v {
+                            // SAFETY: as above.
+                            unsafe { ErlAlloc.dealloc(p as *mut u8, l) };
+                        }
+                    })
+                    .join()
+                    .unwrap();
+                }
+            }
+        });
+        for _ in 0..200 {
+            // SAFETY: the child only allocates and frees through the depots, then `_exit`s;
+            // an alarm ends it should it hang on a lock.
+            let pid = unsafe { libc::fork() };
+            assert!(pid >= 0);
+            if pid == 0 {
+                unsafe {
+                    libc::alarm(5);
+                    let v: Vec<*mut u8> = (0..256).map(|_| ErlAlloc.alloc(l)).collect();
+                    for p in v {
+                        ErlAlloc.dealloc(p, l);
+                    }
+                    for _ in 0..256 {
+                        let p = ErlAlloc.alloc(l);
+                        ErlAlloc.dealloc(p, l);
+                    }
+                    libc::_exit(0);
+                }
+            }
+            let mut status = 0;
+            // SAFETY: waits for the child just forked.
+            unsafe { libc::waitpid(pid, &mut status, 0) };
+            assert!(
+                libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+                "child status {status}"
+            );
+        }
+        stop.store(true, Ordering::Relaxed);
+        churn.join().unwrap();
+        churn_other.join().unwrap();
     }
 
     #[test]

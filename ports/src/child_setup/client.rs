@@ -234,8 +234,8 @@ impl Client {
         let (vm_end, helper_end) = sys::socketpair()?;
         // SAFETY: the child branch only calls `helper::run`, which never returns into the VM's
         // code. The VM calls this before it starts threads; when a multithreaded process (a
-        // test) forks, the helper relies on the allocator being fork-safe (glibc's is) and
-        // takes no lock of the VM's.
+        // test) forks, the helper relies on the allocator being fork-safe (glibc's is, and so
+        // is `erts::erl_alloc` in front of it) and takes no lock of the VM's.
         let pid = unsafe { libc::fork() };
         if pid < 0 {
             return Err(io::Error::last_os_error());
