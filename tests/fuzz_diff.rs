@@ -288,12 +288,26 @@ fn loader_verdicts_match_real_erl() {
     fuzz(5, 0, 2000, "loader", LOADER_DIVERGENCES);
 }
 
-/// Loader inputs outside that range on which ours once refused what OTP loads (seed, input):
-/// a lambda of arity above 255 in `FunT` (7/1103, 11/5549), a register where
-/// `get_map_elements` has its key list (7/4403), an import of module atom 0 (11/4726).
+/// Loader inputs outside that range on which the verdicts once differed (seed, input). Ours
+/// refused what OTP loads: a lambda of arity above 255 in `FunT` (7/1103, 11/5549), a register
+/// where `get_map_elements` has its key list (7/4403), an import of module atom 0 (11/4726) or
+/// function atom 0 (13/207), a lambda named by atom 0 (13/2436), a `bs_create_bin` segment
+/// whose type (13/3418) or flags (13/3895) are a register. Ours loaded what OTP refuses:
+/// `loop_rec` into another register than x0 (13/378), `recv_set` without a label (13/1613).
 #[test]
 fn loader_verdicts_on_former_divergences() {
-    for (seed, input) in [(7, 1103), (11, 5549), (7, 4403), (11, 4726)] {
+    for (seed, input) in [
+        (7, 1103),
+        (11, 5549),
+        (7, 4403),
+        (11, 4726),
+        (13, 207),
+        (13, 2436),
+        (13, 3418),
+        (13, 3895),
+        (13, 378),
+        (13, 1613),
+    ] {
         fuzz(seed, input, 1, "loader", &[]);
     }
 }

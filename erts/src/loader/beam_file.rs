@@ -407,13 +407,17 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
             (0..n)
                 .map(|_| {
                     // Atom 0 is no atom of the module's table; OTP's loader takes an
-                    // import of module 0 (its entry names a non-value). Here it names the
-                    // module '' (no module has that name, so a call raises `undef`).
+                    // import of module or function 0 (its entry names a non-value). Here
+                    // it names '' (no module or function has that name: a call raises
+                    // `undef`).
                     let m = match r.u32()? {
                         0 => crate::atom::EMPTY,
                         i => atom_at(&atoms, i, "ImpT")?,
                     };
-                    let f = atom_at(&atoms, r.u32()?, "ImpT")?;
+                    let f = match r.u32()? {
+                        0 => crate::atom::EMPTY,
+                        i => atom_at(&atoms, i, "ImpT")?,
+                    };
                     let a = r.u32()?;
                     if a > 255 {
                         return Err(r.err("arity above 255"));
@@ -449,7 +453,11 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
             }
             (0..n)
                 .map(|_| {
-                    let function = atom_at(&atoms, r.u32()?, "FunT")?;
+                    // Atom 0 as OTP takes it (see `ImpT`): the function ''.
+                    let function = match r.u32()? {
+                        0 => crate::atom::EMPTY,
+                        i => atom_at(&atoms, i, "FunT")?,
+                    };
                     let arity = r.u32()?;
                     let label = r.u32()?;
                     let index = r.u32()?;

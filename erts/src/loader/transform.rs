@@ -705,6 +705,10 @@ impl Ctx<'_> {
             LOOP_REC => {
                 let fail = self.label(g, 0)?;
                 let dst = self.dst(g, 1)?;
+                // OTP's instruction table has `loop_rec` only for x0 (what compilers emit).
+                if !matches!(dst, Dst::X(0)) {
+                    return Err(self.bad(format!("loop_rec into {dst:?}")));
+                }
                 self.emit(Instr::LoopRec { fail, dst });
             }
             LOOP_REC_END => {
@@ -720,7 +724,12 @@ impl Ctx<'_> {
                 let timeout = self.src(g, 1)?;
                 self.emit(Instr::WaitTimeout { target, timeout });
             }
-            RECV_MARK | RECV_SET => {}
+            // Obsolete (OTP 21's receive optimisation) and dropped, but OTP's instruction
+            // table still wants their label operand.
+            RECV_MARK | RECV_SET => match self.arg(g, 0)? {
+                Operand::Label(_) => {}
+                o => return Err(self.bad(format!("expected a label, got {o:?}"))),
+            },
             RECV_MARKER_RESERVE => {
                 let dst = self.dst(g, 0)?;
                 self.emit(Instr::RecvMarkerReserve { dst });
@@ -1520,9 +1529,12 @@ impl Ctx<'_> {
         }
         let mut segs = Vec::with_capacity(items.len() / 6);
         for s in items.chunks(6) {
+            // A segment type that is no atom, or an atom that names no type (a damaged
+            // module): OTP's loader takes the segment and its code builds nothing for it;
+            // so here.
             let kind_atom = match &s[0] {
                 Operand::Atom(a) => *a,
-                o => return Err(self.bad(format!("segment type {o:?}"))),
+                _ => continue,
             };
             let kind = match kind_atom.name() {
                 "integer" => SegKind::Integer,
@@ -1534,8 +1546,6 @@ impl Ctx<'_> {
                 "utf8" => SegKind::Utf8,
                 "utf16" => SegKind::Utf16,
                 "utf32" => SegKind::Utf32,
-                // An atom that names no type (a damaged module): OTP's loader takes the
-                // segment and its code builds nothing for it; so here.
                 _ => continue,
             };
             let seg_unit = match &s[2] {
@@ -1596,6 +1606,9 @@ impl Ctx<'_> {
                 }
                 Ok(flags)
             }
+            // A register (a damaged module): OTP's loader takes it and reads no flags from
+            // it.
+            Operand::X(_) | Operand::Y(_) | Operand::TypedReg(..) => Ok(0),
             o => Err(self.bad(format!("segment flags {o:?}"))),
         }
     }
