@@ -292,7 +292,9 @@ fn loader_verdicts_match_real_erl() {
 /// refused what OTP loads: a lambda of arity above 255 in `FunT` (7/1103, 11/5549), a register
 /// where `get_map_elements` has its key list (7/4403), an import of module atom 0 (11/4726) or
 /// function atom 0 (13/207), a lambda named by atom 0 (13/2436), a `bs_create_bin` segment
-/// whose type (13/3418) or flags (13/3895) are a register. Ours loaded what OTP refuses:
+/// whose type (13/3418) or flags (13/3895) are a register, a `line` of `[]` (17/460), a
+/// `gc_bif` whose live count is a register (17/1424), `put_map_assoc` with a number for its
+/// fail label (17/1710). Ours loaded what OTP refuses:
 /// `loop_rec` into another register than x0 (13/378), `recv_set` without a label (13/1613).
 #[test]
 fn loader_verdicts_on_former_divergences() {
@@ -307,6 +309,9 @@ fn loader_verdicts_on_former_divergences() {
         (13, 3895),
         (13, 378),
         (13, 1613),
+        (17, 460),
+        (17, 1424),
+        (17, 1710),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

@@ -526,6 +526,8 @@ impl Ctx<'_> {
                 // OTP wants a `u` operand naming an item of the line table, when there is one.
                 let idx = match self.arg(g, 0)? {
                     Operand::Untagged(v) => *v as usize,
+                    // `[]` (the atom tag's 0) is item 0 to OTP's loader.
+                    Operand::Nil => 0,
                     o => return Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
                 };
                 if self.file.has_line_table {
@@ -622,8 +624,11 @@ impl Ctx<'_> {
                     _ => (self.label(g, 0)?, 2, 3, 3),
                 };
                 if bif_at == 2 {
-                    // gc_bifN's Live: not needed here, but OTP refuses one of another type.
-                    self.untagged(g, 1)?;
+                    // gc_bifN's Live: not needed here, but OTP refuses one of another type
+                    // than a number (or a register, whose number it takes).
+                    if !matches!(self.arg(g, 1)?, Operand::X(_) | Operand::Y(_)) {
+                        self.untagged(g, 1)?;
+                    }
                 }
                 let idx = self.untagged(g, bif_at)?;
                 let export = self.bif_for(idx)?;
@@ -1087,7 +1092,14 @@ impl Ctx<'_> {
                 self.emit(Instr::Fnegate { src, dst, fail });
             }
             PUT_MAP_ASSOC | PUT_MAP_EXACT => {
-                let fail = self.label(g, 0)?;
+                // OTP's table drops `put_map_assoc`'s fail operand whatever it is (the
+                // instruction cannot fail but on a non-map, which raises `badmap`).
+                let fail = if g.op == PUT_MAP_ASSOC && !matches!(self.arg(g, 0)?, Operand::Label(_))
+                {
+                    0
+                } else {
+                    self.label(g, 0)?
+                };
                 let src = self.src(g, 1)?;
                 let dst = self.dst(g, 2)?;
                 let items = self.list(g, 4)?.to_vec();
