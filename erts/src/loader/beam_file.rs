@@ -118,6 +118,16 @@ fn atom_at(atoms: &[Atom], i: u32, chunk: &'static str) -> Result<Atom, LoadErro
         .ok_or_else(|| chunk_err(chunk, format!("atom index {i} out of range")))
 }
 
+/// [`atom_at`] for the names OTP's loader takes atom 0 for (an import's module or function,
+/// a lambda's name: its entry then names a non-value): atom 0 is `''` here (no module or
+/// function has that name, so a call raises `undef`).
+fn atom_or_empty(atoms: &[Atom], i: u32, chunk: &'static str) -> Result<Atom, LoadError> {
+    match i {
+        0 => Ok(crate::atom::EMPTY),
+        i => atom_at(atoms, i, chunk),
+    }
+}
+
 fn read_funcs(
     data: Option<&[u8]>,
     name: &'static str,
@@ -406,18 +416,8 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
             }
             (0..n)
                 .map(|_| {
-                    // Atom 0 is no atom of the module's table; OTP's loader takes an
-                    // import of module or function 0 (its entry names a non-value). Here
-                    // it names '' (no module or function has that name: a call raises
-                    // `undef`).
-                    let m = match r.u32()? {
-                        0 => crate::atom::EMPTY,
-                        i => atom_at(&atoms, i, "ImpT")?,
-                    };
-                    let f = match r.u32()? {
-                        0 => crate::atom::EMPTY,
-                        i => atom_at(&atoms, i, "ImpT")?,
-                    };
+                    let m = atom_or_empty(&atoms, r.u32()?, "ImpT")?;
+                    let f = atom_or_empty(&atoms, r.u32()?, "ImpT")?;
                     let a = r.u32()?;
                     if a > 255 {
                         return Err(r.err("arity above 255"));
@@ -453,11 +453,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
             }
             (0..n)
                 .map(|_| {
-                    // Atom 0 as OTP takes it (see `ImpT`): the function ''.
-                    let function = match r.u32()? {
-                        0 => crate::atom::EMPTY,
-                        i => atom_at(&atoms, i, "FunT")?,
-                    };
+                    let function = atom_or_empty(&atoms, r.u32()?, "FunT")?;
                     let arity = r.u32()?;
                     let label = r.u32()?;
                     let index = r.u32()?;
