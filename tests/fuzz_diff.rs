@@ -24,6 +24,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -152,7 +153,15 @@ fn tail(s: &str, n: usize) -> &str {
     &s[start..]
 }
 
+/// Compiles the driver once per test binary: the tests run in parallel, and `erlc` deletes its
+/// output before writing it again, so a second compile can pull `fuzz_loadee.beam` away from
+/// under an erl that is reading it (a spurious `enoent` on the reference side).
 fn compile_driver(root: &Path) -> PathBuf {
+    static EBIN: OnceLock<PathBuf> = OnceLock::new();
+    EBIN.get_or_init(|| compile_driver_once(root)).clone()
+}
+
+fn compile_driver_once(root: &Path) -> PathBuf {
     let ebin = root.join("tests/out/fuzz_ebin");
     fs::create_dir_all(&ebin).expect("create tests/out/fuzz_ebin");
     let mut cmd = Command::new("erlc");
