@@ -69,8 +69,30 @@ pub fn list(heap: &mut Heap, items: &[Term]) -> Term {
 
 /// A list of small integers (an Erlang string).
 pub fn string(heap: &mut Heap, chars: impl IntoIterator<Item = u32>) -> Term {
-    let v: Vec<Term> = chars.into_iter().map(|c| Term::small(c as i64)).collect();
-    list(heap, &v)
+    let mut it = chars.into_iter();
+    let (lo, hi) = it.size_hint();
+    if hi != Some(lo) {
+        let v: Vec<Term> = it.map(|c| Term::small(c as i64)).collect();
+        return list(heap, &v);
+    }
+    // The length is known (a slice, a range): the cells are written straight to the heap.
+    if lo == 0 {
+        return Term::NIL;
+    }
+    let p = heap.alloc(2 * lo);
+    // SAFETY: `alloc` returned 2 * lo writable words; each cell points to the next.
+    unsafe {
+        for i in 0..lo {
+            let c = p.add(2 * i);
+            *c = Term::small(it.next().unwrap_or(0) as i64);
+            *c.add(1) = if i + 1 == lo {
+                Term::NIL
+            } else {
+                Term::make_list(c.add(2))
+            };
+        }
+    }
+    Term::make_list(p)
 }
 
 /// Collects a proper list into a vector; `None` for an improper list or a non-list.
@@ -428,4 +450,31 @@ pub fn ref_id_from_words(w: &[u32]) -> Option<u64> {
         return None;
     }
     Some(w0 | (w1 << 18) | (w2 << 50))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(t: Term) -> Vec<i64> {
+        list_to_vec(t)
+            .expect("a proper list")
+            .into_iter()
+            .map(|c| c.small_value())
+            .collect()
+    }
+
+    #[test]
+    fn string_of_known_and_unknown_length() {
+        let mut h = Heap::with_capacity(4);
+        // A slice (known length; more than the heap holds, so part goes to a fragment).
+        let s = string(&mut h, b"cba".iter().map(|&b| b as u32));
+        assert_eq!(chars(s), vec![99, 98, 97]);
+        // A filter (length unknown until the end).
+        let t = string(&mut h, (0u32..10).filter(|c| c % 3 == 0));
+        assert_eq!(chars(t), vec![0, 3, 6, 9]);
+        assert_eq!(string(&mut h, std::iter::empty()), Term::NIL);
+        let u = string(&mut h, [0x10FFFFu32]);
+        assert_eq!(chars(u), vec![0x10FFFF]);
+    }
 }
