@@ -523,7 +523,9 @@ pub fn loadable(module: Atom) -> bool {
         return true;
     }
     let file_name = format!("{}.beam", module.name());
-    get_path().iter().any(|d| d.join(&file_name).is_file())
+    get_path()
+        .iter()
+        .any(|d| crate::prim_archive::is_file(&d.join(&file_name).to_string_lossy()))
 }
 
 /// Makes sure `module` is loaded, loading it from the code path if needed.
@@ -565,7 +567,7 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
     let file_name = format!("{}.beam", module.name());
     for dir in get_path() {
         let f = dir.join(&file_name);
-        if let Ok(bytes) = std::fs::read(&f) {
+        if let Ok(bytes) = crate::prim_archive::read_file(&f.to_string_lossy()) {
             let parsed = beam_file::parse(&bytes).map_err(CodeError::Load)?;
             if parsed.module != module {
                 return Err(CodeError::Load(LoadError::BadModuleName {

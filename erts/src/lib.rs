@@ -31,6 +31,8 @@ pub mod module;
 pub mod nif;
 pub mod nifs;
 pub mod port;
+pub mod prim_archive;
+pub mod prim_zip;
 pub mod process;
 pub mod runtime;
 pub mod sched;

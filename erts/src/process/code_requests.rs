@@ -1,9 +1,10 @@
 //! The code-management requests of a `--bare` run that need more than the module table: the
 //! rest of `code_server`'s protocol (loading from memory or an absolute file, object code,
 //! deleting and purging, sticky modules, the code path, the mode, `finish_loading`) and a
-//! native `erl_prim_loader` (`list_dir`, `get_file`, `get_cwd`, its path, and `get_modules`
-//! for `code`'s own loading fun), so that `code:which/1`, `all_available/0`,
-//! `ensure_modules_loaded/1` and friends work without boot.
+//! native `erl_prim_loader` (`list_dir`, `get_file`, `read_file_info`, `get_cwd`, its path,
+//! `get_modules` for `code`'s own loading fun, and `set_primary_archive`, with paths inside
+//! zip archives served by `crate::prim_archive`), so that `code:which/1`, `all_available/0`,
+//! `ensure_modules_loaded/1`, `code:set_primary_archive/4` and friends work without boot.
 //!
 //! What this runtime cannot do is said on stderr where it happens: a purge drops old code
 //! without looking for processes that still run it (OTP would kill them), and requests this
@@ -15,11 +16,12 @@ use super::signals::{OwnedTerm, Signal};
 use crate::atom::{self, Atom};
 use crate::code::{self, CodeError};
 use crate::heap::Heap;
+use crate::prim_archive::{self, ArchiveError, ArchiveInfo, FolderInfo, Split};
 use crate::term::boxed;
 use crate::term::Term;
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The file name `code:is_loaded/1` reports for a module loaded by `load_binary` (which may
 /// be any string or atom the caller gave).
@@ -133,7 +135,7 @@ fn set_path_strings(dirs: &[String]) {
 }
 
 fn is_dir(d: &str) -> bool {
-    Path::new(d).is_dir()
+    crate::prim_archive::is_dir(d)
 }
 
 /// Whether `m` is sticky by default: preloaded, or found in the folders of `kernel`,
@@ -249,7 +251,9 @@ fn object_code(m: Atom) -> Option<(Vec<u8>, String)> {
     }
     path_strings().into_iter().find_map(|d| {
         let f = format!("{d}/{file}");
-        std::fs::read(&f).ok().map(|b| (b, absname(&f)))
+        crate::prim_archive::read_file(&f)
+            .ok()
+            .map(|b| (b, absname(&f)))
     })
 }
 
@@ -421,6 +425,19 @@ pub fn code_server(from: Term, req: Term) -> bool {
             );
         }
         ("get_mode", []) => code_reply(from, |_| Term::atom(atom::atom("interactive"))),
+        ("set_primary_archive", [_, file, bin, info, _parser]) => {
+            // As OTP's code server: `{ok, Mode, Ebins}` from the loader's `{ok, Ebins}`.
+            let r = set_primary_archive(*file, *bin, *info);
+            code_reply(from, |h| match r {
+                Ok(ebins) => {
+                    let l: Vec<Term> = ebins.iter().map(|e| string(h, e)).collect();
+                    let l = boxed::list(h, &l);
+                    let mode = Term::atom(atom::atom("interactive"));
+                    boxed::tuple(h, &[Term::atom(atom::OK), mode, l])
+                }
+                Err(e) => archive_error(h, &e),
+            })
+        }
         ("load_binary", [_, m, file, bin]) if m.is_atom() => {
             let m = m.as_atom().unwrap_or(atom::OK);
             let as_ = if let Some(a) = file.as_atom() {
@@ -445,7 +462,7 @@ pub fn code_server(from: Term, req: Term) -> bool {
                 return true;
             };
             let f = absname(&format!("{f}.beam"));
-            match std::fs::read(&f) {
+            match crate::prim_archive::read_file(&f) {
                 Ok(bytes) => load_bytes(from, m, &bytes, LoadedAs::Path(f)),
                 Err(_) => code_reply(from, |h| error(h, "nofile")),
             }
@@ -626,7 +643,7 @@ fn get_modules(me: Term, from: Term, mods: Term, fun: Term, paths: Vec<String>) 
         let file = format!("{}.beam", m.name());
         let found = paths.iter().find_map(|d| {
             let f = format!("{d}/{file}");
-            std::fs::read(&f).ok().map(|b| (b, f))
+            crate::prim_archive::read_file(&f).ok().map(|b| (b, f))
         });
         match found {
             None => fail.push((m, atom::atom("enoent"))),
@@ -672,33 +689,43 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
     let name = el.first().and_then(|t| t.as_atom()).map(|a| a.name());
     match (name, el) {
         (Some("list_dir"), [_, d]) => {
-            let r =
-                chars(*d).map(|d| std::fs::read_dir(d).map(|rd| rd.flatten().collect::<Vec<_>>()));
+            let r = chars(*d).map(|d| match prim_archive::name_split(&d) {
+                Split::File(d) => std::fs::read_dir(d)
+                    .map(|rd| {
+                        rd.flatten()
+                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                    })
+                    .map_err(|e| ArchiveError::Posix(errno_atom(&e))),
+                Split::Archive { archive, inside } => prim_archive::list_dir(&archive, &inside),
+            });
             prim_reply(me, from, |h| match r {
-                Some(Ok(entries)) => {
-                    let names: Vec<Term> = entries
-                        .iter()
-                        .map(|e| string(h, &e.file_name().to_string_lossy()))
-                        .collect();
+                Some(Ok(names)) => {
+                    let names: Vec<Term> = names.iter().map(|n| string(h, n)).collect();
                     let l = boxed::list(h, &names);
                     boxed::tuple(h, &[Term::atom(atom::OK), l])
                 }
-                Some(Err(e)) => {
-                    boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(errno_atom(&e))])
-                }
+                Some(Err(e)) => archive_error(h, &e),
                 None => error(h, "einval"),
             })
         }
         (Some("get_file"), [_, f]) => {
+            let read = |f: String| match prim_archive::name_split(&f) {
+                Split::File(p) => std::fs::read(p)
+                    .map(|b| (b, f))
+                    .map_err(|e| ArchiveError::Posix(errno_atom(&e))),
+                Split::Archive { archive, inside } => {
+                    prim_archive::get_file(&archive, &inside).map(|b| (b, f))
+                }
+            };
             let r = chars(*f).map(|f| {
                 let paths = prim_path().lock().clone();
                 if f.contains('/') || paths.is_empty() {
-                    std::fs::read(&f).map(|b| (b, f))
+                    read(f)
                 } else {
-                    let mut last = Err(std::io::Error::from_raw_os_error(2));
+                    let mut last = Err(ArchiveError::Posix(atom::atom("enoent")));
                     for d in paths {
-                        let full = format!("{d}/{f}");
-                        last = std::fs::read(&full).map(|b| (b, full));
+                        last = read(format!("{d}/{f}"));
                         if last.is_ok() {
                             break;
                         }
@@ -712,9 +739,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
                     let n = string(h, &name);
                     boxed::tuple(h, &[Term::atom(atom::OK), b, n])
                 }
-                Some(Err(e)) => {
-                    boxed::tuple(h, &[Term::atom(atom::ERROR), Term::atom(errno_atom(&e))])
-                }
+                Some(Err(e)) => archive_error(h, &e),
                 None => error(h, "einval"),
             })
         }
@@ -723,13 +748,38 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
                 unknown(me, from, req);
                 return NativeStep::Continue;
             };
-            let info = file_info_of(&path, op == "read_file_info");
-            prim_reply(me, from, |h| match info {
-                Some(fields) => {
-                    let info = file_info_term(h, &fields);
-                    boxed::tuple(h, &[Term::atom(atom::OK), info])
+            match prim_archive::name_split(&path) {
+                Split::File(path) => {
+                    let info = file_info_of(&path, op == "read_file_info");
+                    prim_reply(me, from, |h| match info {
+                        Some(fields) => {
+                            let info = file_info_term(h, &fields);
+                            boxed::tuple(h, &[Term::atom(atom::OK), info])
+                        }
+                        None => Term::atom(atom::ERROR),
+                    })
                 }
-                None => Term::atom(atom::ERROR),
+                Split::Archive { archive, inside } => {
+                    let r = prim_archive::file_info(&archive, &inside);
+                    prim_reply(me, from, |h| match r {
+                        Ok(i) => match archive_info_term(h, &i) {
+                            Some(t) => boxed::tuple(h, &[Term::atom(atom::OK), t]),
+                            None => Term::atom(atom::ERROR),
+                        },
+                        Err(e) => archive_error(h, &e),
+                    })
+                }
+            }
+        }
+        (Some("set_primary_archive"), [_, file, bin, info, _parser]) => {
+            let r = set_primary_archive(*file, *bin, *info);
+            prim_reply(me, from, |h| match r {
+                Ok(ebins) => {
+                    let l: Vec<Term> = ebins.iter().map(|e| string(h, e)).collect();
+                    let l = boxed::list(h, &l);
+                    boxed::tuple(h, &[Term::atom(atom::OK), l])
+                }
+                Err(e) => archive_error(h, &e),
             })
         }
         (Some("get_cwd"), [_, args]) if *args == Term::NIL => {
@@ -776,6 +826,76 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
         _ => unknown(me, from, req),
     }
     NativeStep::Continue
+}
+
+/// `{error, Reason}` for a file or archive error.
+fn archive_error(h: &mut Heap, e: &ArchiveError) -> Term {
+    let r = e.reason(h);
+    boxed::tuple(h, &[Term::atom(atom::ERROR), r])
+}
+
+/// `set_primary_archive(File, Bin, FileInfo, ParserFun)` (`File` undefined: drop the primary
+/// archive): the archive's name and its `App/ebin` folders.
+fn set_primary_archive(file: Term, bin: Term, info: Term) -> Result<Vec<String>, ArchiveError> {
+    let undefined = Term::atom(atom::UNDEFINED);
+    if file == undefined && bin == undefined && info == undefined {
+        return if prim_archive::clear_primary() {
+            Ok(Vec::new())
+        } else {
+            Err(ArchiveError::Posix(atom::atom("enoent")))
+        };
+    }
+    let is_file_info = info.is_tuple()
+        && boxed::tuple_arity(info) == 14
+        && boxed::tuple_element(info, 0) == Term::atom(atom::atom("file_info"));
+    let (Some(file), Some(bytes), true) = (chars(file), boxed::binary_bytes(bin), is_file_info)
+    else {
+        return Err(ArchiveError::Posix(atom::atom("function_clause")));
+    };
+    let bytes = bytes.to_vec();
+    let etf = crate::etf::encode::encode(info, Default::default());
+    prim_archive::set_primary(&file, bytes, etf).map_err(ArchiveError::Zip)
+}
+
+/// The `#file_info{}` of a name inside an archive, as `prim_zip` and `erl_prim_loader`
+/// make it.
+fn archive_info_term(h: &mut Heap, i: &ArchiveInfo) -> Option<Term> {
+    let date_time =
+        |h: &mut Heap, ((y, mo, d), (hh, mi, s)): ((i64, i64, i64), (i64, i64, i64))| {
+            let date = boxed::tuple(h, &[Term::small(y), Term::small(mo), Term::small(d)]);
+            let time = boxed::tuple(h, &[Term::small(hh), Term::small(mi), Term::small(s)]);
+            boxed::tuple(h, &[date, time])
+        };
+    match i {
+        ArchiveInfo::Entry { size, dir, time } => {
+            let t = date_time(h, *time);
+            let mut elems = vec![
+                Term::atom(atom::atom("file_info")),
+                crate::bignum::from_i64(h, (*size).min(i64::MAX as u64) as i64),
+                Term::atom(atom::atom(if *dir { "directory" } else { "regular" })),
+                Term::atom(atom::atom("read_write")),
+                t,
+                t,
+                t,
+                // mode 8#066, one link, the rest 0.
+                Term::small(0o66),
+                Term::small(1),
+            ];
+            elems.extend([Term::small(0); 5]);
+            Some(boxed::tuple(h, &elems))
+        }
+        ArchiveInfo::ArchiveFolder(FolderInfo::Disk(path)) => {
+            let mut fields = file_info_of(path, true)?;
+            fields.kind = "directory";
+            Some(file_info_term(h, &fields))
+        }
+        ArchiveInfo::ArchiveFolder(FolderInfo::Etf(etf)) => {
+            let (t, _) = crate::etf::decode::decode(h, etf, Default::default()).ok()?;
+            let mut elems = boxed::tuple_elems(t).to_vec();
+            *elems.get_mut(2)? = Term::atom(atom::atom("directory"));
+            Some(boxed::tuple(h, &elems))
+        }
+    }
 }
 
 /// What `erl_prim_loader:read_file_info/1` (`follow`) and `read_link_info/1` report of a
