@@ -303,12 +303,23 @@ mod tests {
         let mut cut = z[..offset + size / 2].to_vec();
         cut.extend_from_slice(&z[offset + size..]);
         assert!(central_dir(&cut, false).is_err());
-        // Every truncation of the archive is an error or a shorter listing, never a panic.
-        for k in 0..z.len() {
-            if let Ok(es) = central_dir(&z[..k], false) {
-                for e in &es {
-                    let _ = entry_data(&z[..k], e);
+        // Every truncation of the archive, and every byte of it changed, gives an error or
+        // some listing, never a panic.
+        let read_all = |b: &[u8]| {
+            for from_file in [false, true] {
+                if let Ok(es) = central_dir(b, from_file) {
+                    for e in &es {
+                        let _ = entry_data(b, e);
+                    }
                 }
+            }
+        };
+        for k in 0..z.len() {
+            read_all(&z[..k]);
+            for flip in [0xff, 0x80, 0x01] {
+                let mut m = z.clone();
+                m[k] ^= flip;
+                read_all(&m);
             }
         }
     }
