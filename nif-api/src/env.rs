@@ -159,6 +159,11 @@ pub(crate) fn call_nif_fast(proc: &mut Process, callee: &NifCallee, args: &[Term
     let mut env = ErlNifEnv::for_process(proc, callee.lib as *const NifLib);
     let r = run(&mut env, callee, args);
     if env.exception.is_none() && env.scheduled.is_none() && r != 0 {
+        // A process-bound environment holds nothing to free (no heap of its own, no
+        // runtime, no continuation): its drop code is skipped on this, the common, return.
+        if env.own.is_none() && env.instance.is_none() {
+            std::mem::forget(env);
+        }
         return r;
     }
     proc.nif_pending = Some(Box::new(call_outcome(proc, &mut env, r)));
