@@ -172,14 +172,15 @@ fn wait_for(ready: impl Fn() -> bool) -> bool {
     true
 }
 
-/// Installs the built-in NIF libraries as OTP's `erl_init:start/2` does, by calling
-/// `zlib:on_load/0`, `prim_buffer:on_load/0` and `prim_file:on_load/0` (each calls
-/// `erlang:load_nif/2`), then
+/// Installs the built-in NIF libraries the file server needs as OTP's `erl_init:start/2`
+/// does, by calling `prim_buffer:on_load/0` and `prim_file:on_load/0` (each calls
+/// `erlang:load_nif/2`; `zlib`, which `erl_init` also starts, gets its library from its own
+/// `on_load` when a program first calls it, sparing every bare start its loading), then
 /// starts OTP's file server `file_server_2` (`file_server:start/0`; kernel's supervisor
 /// starts it the same way in a full boot), so `file` works. Does nothing when the modules
 /// cannot be loaded (no OTP root).
 fn start_file_server() {
-    let libs = ["zlib", "prim_buffer", "prim_file"];
+    let libs = ["prim_buffer", "prim_file"];
     for m in libs {
         spawn_call(m, "on_load", &[]);
     }
