@@ -98,11 +98,24 @@ fn run(mut cmd: Command, limit: Duration) -> Result<String, String> {
 
 fn expected(p: &str) -> String {
     let (ebin, _) = setup();
-    let mut cmd = Command::new("erl");
-    cmd.args(["-noshell", "-pa"])
-        .arg(ebin)
-        .args(["-s", p, "main", "-s", "init", "stop"]);
-    run(cmd, Duration::from_secs(180)).unwrap_or_else(|e| panic!("real erl failed on {p}: {e}"))
+    let run_erl = || {
+        let mut cmd = Command::new("erl");
+        cmd.args(["-noshell", "-pa"])
+            .arg(ebin)
+            .args(["-s", p, "main", "-s", "init", "stop"]);
+        run(cmd, Duration::from_secs(180)).unwrap_or_else(|e| panic!("real erl failed on {p}: {e}"))
+    };
+    // A run where real erl's logger lost its default handler to a crash report racing with
+    // `init:stop` (`{removed_failing_handler,default}` on stdout) is tried again, as in
+    // `tests/stress.rs`.
+    let mut out = run_erl();
+    for _ in 0..3 {
+        if !out.contains("{removed_failing_handler") {
+            break;
+        }
+        out = run_erl();
+    }
+    out
 }
 
 fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {
