@@ -12,6 +12,8 @@
 //!
 //! `NIF_STRESS_FILTER=substr` runs only the programs whose name contains `substr`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -105,17 +107,7 @@ fn expected(p: &str) -> String {
             .args(["-s", p, "main", "-s", "init", "stop"]);
         run(cmd, Duration::from_secs(180)).unwrap_or_else(|e| panic!("real erl failed on {p}: {e}"))
     };
-    // A run where real erl's logger lost its default handler to a crash report racing with
-    // `init:stop` (`{removed_failing_handler,default}` on stdout) is tried again, as in
-    // `tests/stress.rs`.
-    let mut out = run_erl();
-    for _ in 0..3 {
-        if !out.contains("{removed_failing_handler") {
-            break;
-        }
-        out = run_erl();
-    }
-    out
+    common::erl_reference(run_erl)
 }
 
 fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {

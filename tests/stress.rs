@@ -7,6 +7,8 @@
 //! owners killed while data streams (no port, program or file descriptor left behind), and
 //! 1 GB through one port.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -101,18 +103,7 @@ fn expected(p: &str) -> String {
             .args(["-s", p, "main", "-s", "init", "stop"]);
         run(cmd, Duration::from_secs(120)).unwrap_or_else(|e| panic!("real erl failed on {p}: {e}"))
     };
-    // Real erl's logger sometimes loses its default handler when a crash report races with
-    // `init:stop` (it then prints `{removed_failing_handler,default}`, as in the CI run of
-    // 2026-12-06): that run is not the program's output, and is tried again (as in
-    // `tests/differential.rs`).
-    let mut out = run_erl();
-    for _ in 0..3 {
-        if !out.contains("{removed_failing_handler") {
-            break;
-        }
-        out = run_erl();
-    }
-    out
+    common::erl_reference(run_erl)
 }
 
 fn on_beam(p: &str, schedulers: u32) -> Result<String, String> {
