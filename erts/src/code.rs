@@ -285,21 +285,6 @@ pub fn finish_on_load(module: Atom, result: crate::term::Term) {
 }
 
 /// Installs `m`, or parks it until its `on_load` function has run.
-/// `zlib` is preloaded in OTP and gets its built-in NIF library from `erl_init`, which calls
-/// its `on_load/0` (it has no `on_load` attribute). A bare run loads it only when a program
-/// first calls it, and installs the library here as that `on_load/0` would
-/// (`erlang:load_nif("zlib", 0)`), before any call can reach its stubs.
-fn install_zlib_library(m: &Module) {
-    if m.name.name() != "zlib" {
-        return;
-    }
-    if let Some(lib) = crate::nifs::lookup(m.name) {
-        if !crate::nifs::is_loaded(m) {
-            let _ = crate::nifs::load(m, lib, crate::term::Term::small(0));
-        }
-    }
-}
-
 fn install_or_park(m: Arc<Module>, file: Option<PathBuf>) -> Result<Arc<Module>, CodeError> {
     if m.on_load.is_none() {
         modules().install(m.clone());
@@ -595,11 +580,8 @@ pub fn ensure_loaded(module: Atom) -> Result<Arc<Module>, CodeError> {
             if let Some(r) = settled() {
                 return r;
             }
-            let r = install_or_park(m, Some(f));
-            if let Ok(m) = &r {
-                install_zlib_library(m);
-            }
-            return r;
+            crate::nifs::install_autoloaded(&m);
+            return install_or_park(m, Some(f));
         }
     }
     Err(CodeError::NotFound)

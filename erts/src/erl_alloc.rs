@@ -555,6 +555,8 @@ mod tests {
             let pid = unsafe { libc::fork() };
             assert!(pid >= 0);
             if pid == 0 {
+                // SAFETY: the forked child allocates and frees each block once with `l`,
+                // then ends without running anything of the parent's.
                 unsafe {
                     libc::alarm(5);
                     let v: Vec<*mut u8> = (0..256).map(|_| ErlAlloc.alloc(l)).collect();

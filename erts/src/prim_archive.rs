@@ -40,7 +40,8 @@ pub enum ArchiveError {
 }
 
 impl ArchiveError {
-    fn of_io(e: &std::io::Error) -> ArchiveError {
+    /// The error of a failed file operation, named as `prim_file` names it.
+    pub fn of_io(e: &std::io::Error) -> ArchiveError {
         ArchiveError::Posix(atom::atom(
             e.raw_os_error()
                 .map(crate::errno::errno_id)
@@ -98,14 +99,14 @@ struct Item {
 /// An archive read: its bytes, entries and listing.
 #[derive(Debug)]
 struct Opened {
-    bin: Arc<Vec<u8>>,
+    bin: Vec<u8>,
     entries: Vec<ZipEntry>,
     items: Vec<Item>,
 }
 
 /// Reads the directory of `bin` and lays out the listing as `erl_prim_loader`'s
 /// `open_archive/4` does.
-fn open_bin(bin: Arc<Vec<u8>>, from_file: bool) -> Result<Opened, ZipError> {
+fn open_bin(bin: Vec<u8>, from_file: bool) -> Result<Opened, ZipError> {
     let entries = prim_zip::central_dir(&bin, from_file)?;
     let mut items = Vec::with_capacity(entries.len() * 2);
     let mut dirs: Vec<Components> = Vec::new();
@@ -299,12 +300,8 @@ fn open(archive: &str) -> Result<Arc<Opened>, ArchiveError> {
         std::fs::metadata(archive).map_err(|e| ArchiveError::of_io(&e))?;
         return Ok(opened);
     }
-    // OTP looks at the file first (`read_file_info`), then opens it.
-    std::fs::metadata(archive).map_err(|e| ArchiveError::of_io(&e))?;
     let bin = std::fs::read(archive).map_err(|e| ArchiveError::of_io(&e))?;
-    open_bin(Arc::new(bin), true)
-        .map(Arc::new)
-        .map_err(ArchiveError::Zip)
+    open_bin(bin, true).map(Arc::new).map_err(ArchiveError::Zip)
 }
 
 /// `get_file` inside an archive: the bytes of the first item named `inside`.
@@ -424,7 +421,7 @@ fn folder_info(archive: &str) -> FolderInfo {
 pub fn set_primary(file: &str, bin: Vec<u8>, info_etf: Vec<u8>) -> Result<Vec<String>, ZipError> {
     *primary().lock() = None;
     let path = real_path(&absname(file));
-    let opened = open_bin(Arc::new(bin), false)?;
+    let opened = open_bin(bin, false)?;
     let mut ebins = vec![path.clone()];
     for it in &opened.items {
         if let [empty, ebin, app] = it.components.as_slice() {

@@ -2050,13 +2050,10 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     // taken as OTP's loader takes it, without complaint; here it leads to the closing
     // `int_code_end`, which raises `badarg` if anything ever gets there (OTP would jump
     // nowhere). A label past the count is refused.
-    let end = code
-        .iter()
-        .rposition(|i| matches!(i, Instr::IntCodeEnd))
-        .expect("the code ends with int_code_end");
+    let end = code.iter().rposition(|i| matches!(i, Instr::IntCodeEnd));
     let position = |l: usize| match label_pos.get(l) {
         Some(&p) if p != usize::MAX => Some(p),
-        Some(_) => Some(end),
+        Some(_) => end,
         None => None,
     };
     let mut bad_label = None;

@@ -155,6 +155,25 @@ pub fn load(caller: &Module, lib: &'static BuiltinLib, load_info: Term) -> Resul
     Ok(())
 }
 
+/// The preloaded modules whose `on_load/0`, which OTP's `erl_init` calls (they have no
+/// `on_load` attribute), does nothing but `erlang:load_nif(Name, 0)`.
+const LOADED_BY_ERL_INIT: [&str; 1] = ["zlib"];
+
+/// For a module a bare run autoloads, before it becomes current: installs its built-in
+/// library when it is one of [`LOADED_BY_ERL_INIT`], as its `on_load/0` would, so no call
+/// reaches its stubs. (`prim_file` and `prim_buffer`, whose `on_load/0` does more, are
+/// started at a bare start by calling it.)
+pub fn install_autoloaded(m: &Module) {
+    if !LOADED_BY_ERL_INIT.contains(&m.name.name()) {
+        return;
+    }
+    if let Some(lib) = lookup(m.name) {
+        if !is_loaded(m) {
+            let _ = load(m, lib, Term::small(0));
+        }
+    }
+}
+
 /// A module version is purged: a later version may load its library again.
 pub(crate) fn purged(m: &Module) {
     loaded().lock().remove(&key(m));

@@ -430,8 +430,7 @@ pub fn code_server(from: Term, req: Term) -> bool {
             let r = set_primary_archive(*file, *bin, *info);
             code_reply(from, |h| match r {
                 Ok(ebins) => {
-                    let l: Vec<Term> = ebins.iter().map(|e| string(h, e)).collect();
-                    let l = boxed::list(h, &l);
+                    let l = strings(h, &ebins);
                     let mode = Term::atom(atom::atom("interactive"));
                     boxed::tuple(h, &[Term::atom(atom::OK), mode, l])
                 }
@@ -597,12 +596,10 @@ fn prim_path() -> &'static Mutex<Vec<String>> {
     P.get_or_init(Default::default)
 }
 
-fn errno_atom(e: &std::io::Error) -> Atom {
-    atom::atom(
-        e.raw_os_error()
-            .map(crate::errno::errno_id)
-            .unwrap_or("einval"),
-    )
+/// A list of strings.
+fn strings(h: &mut Heap, items: &[String]) -> Term {
+    let l: Vec<Term> = items.iter().map(|i| string(h, i)).collect();
+    boxed::list(h, &l)
 }
 
 fn prim_reply(me: Term, to: Term, build: impl FnOnce(&mut Heap) -> Term) {
@@ -696,13 +693,12 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
                             .map(|e| e.file_name().to_string_lossy().into_owned())
                             .collect::<Vec<_>>()
                     })
-                    .map_err(|e| ArchiveError::Posix(errno_atom(&e))),
+                    .map_err(|e| ArchiveError::of_io(&e)),
                 Split::Archive { archive, inside } => prim_archive::list_dir(&archive, &inside),
             });
             prim_reply(me, from, |h| match r {
                 Some(Ok(names)) => {
-                    let names: Vec<Term> = names.iter().map(|n| string(h, n)).collect();
-                    let l = boxed::list(h, &names);
+                    let l = strings(h, &names);
                     boxed::tuple(h, &[Term::atom(atom::OK), l])
                 }
                 Some(Err(e)) => archive_error(h, &e),
@@ -713,7 +709,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
             let read = |f: String| match prim_archive::name_split(&f) {
                 Split::File(p) => std::fs::read(p)
                     .map(|b| (b, f))
-                    .map_err(|e| ArchiveError::Posix(errno_atom(&e))),
+                    .map_err(|e| ArchiveError::of_io(&e)),
                 Split::Archive { archive, inside } => {
                     prim_archive::get_file(&archive, &inside).map(|b| (b, f))
                 }
@@ -775,8 +771,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
             let r = set_primary_archive(*file, *bin, *info);
             prim_reply(me, from, |h| match r {
                 Ok(ebins) => {
-                    let l: Vec<Term> = ebins.iter().map(|e| string(h, e)).collect();
-                    let l = boxed::list(h, &l);
+                    let l = strings(h, &ebins);
                     boxed::tuple(h, &[Term::atom(atom::OK), l])
                 }
                 Err(e) => archive_error(h, &e),
@@ -792,8 +787,7 @@ pub fn prim_loader_handler(p: &mut super::Process, msg: Term) -> NativeStep {
         (Some("get_path"), [_, _]) => {
             let p = prim_path().lock().clone();
             prim_reply(me, from, |h| {
-                let l: Vec<Term> = p.iter().map(|d| string(h, d)).collect();
-                let l = boxed::list(h, &l);
+                let l = strings(h, &p);
                 boxed::tuple(h, &[Term::atom(atom::OK), l])
             })
         }
@@ -860,15 +854,9 @@ fn set_primary_archive(file: Term, bin: Term, info: Term) -> Result<Vec<String>,
 /// The `#file_info{}` of a name inside an archive, as `prim_zip` and `erl_prim_loader`
 /// make it.
 fn archive_info_term(h: &mut Heap, i: &ArchiveInfo) -> Option<Term> {
-    let date_time =
-        |h: &mut Heap, ((y, mo, d), (hh, mi, s)): ((i64, i64, i64), (i64, i64, i64))| {
-            let date = boxed::tuple(h, &[Term::small(y), Term::small(mo), Term::small(d)]);
-            let time = boxed::tuple(h, &[Term::small(hh), Term::small(mi), Term::small(s)]);
-            boxed::tuple(h, &[date, time])
-        };
     match i {
         ArchiveInfo::Entry { size, dir, time } => {
-            let t = date_time(h, *time);
+            let t = datetime_term(h, *time);
             let mut elems = vec![
                 Term::atom(atom::atom("file_info")),
                 crate::bignum::from_i64(h, (*size).min(i64::MAX as u64) as i64),
@@ -961,6 +949,16 @@ fn file_info_of(path: &str, follow: bool) -> Option<FileInfo> {
 }
 
 /// A `#file_info{}` record with local times, as `prim_file:read_file_info/1` returns it.
+/// `{{Y, Mo, D}, {H, Mi, S}}`.
+fn datetime_term(
+    h: &mut Heap,
+    ((y, mo, d), (hh, mi, s)): ((i64, i64, i64), (i64, i64, i64)),
+) -> Term {
+    let date = boxed::tuple(h, &[Term::small(y), Term::small(mo), Term::small(d)]);
+    let time = boxed::tuple(h, &[Term::small(hh), Term::small(mi), Term::small(s)]);
+    boxed::tuple(h, &[date, time])
+}
+
 fn file_info_term(h: &mut Heap, i: &FileInfo) -> Term {
     let mut elems = vec![
         Term::atom(atom::atom("file_info")),
@@ -969,10 +967,7 @@ fn file_info_term(h: &mut Heap, i: &FileInfo) -> Term {
         Term::atom(atom::atom(i.access)),
     ];
     for &t in &i.times {
-        let ((y, mo, d), (hh, mi, s)) = crate::bif::time::local_from_seconds(t);
-        let date = boxed::tuple(h, &[Term::small(y), Term::small(mo), Term::small(d)]);
-        let time = boxed::tuple(h, &[Term::small(hh), Term::small(mi), Term::small(s)]);
-        elems.push(boxed::tuple(h, &[date, time]));
+        elems.push(datetime_term(h, crate::bif::time::local_from_seconds(t)));
     }
     // `prim_file` keeps 32 bits of each number.
     elems.extend(i.numbers.iter().map(|&n| Term::small((n as u32) as i64)));
