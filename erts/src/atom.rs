@@ -26,7 +26,7 @@ struct Table {
 /// and the storage the names are copied into.
 struct Index {
     slots: hashbrown::HashTable<u32>,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::fast::RandomState,
     names: NameArena,
 }
 
@@ -82,7 +82,7 @@ fn table() -> &'static Table {
             names: boxcar::Vec::new(),
             index: Mutex::new(Index {
                 slots: hashbrown::HashTable::new(),
-                hasher: std::hash::RandomState::new(),
+                hasher: foldhash::fast::RandomState::default(),
                 names: NameArena { free: &mut [] },
             }),
         };

@@ -27,29 +27,41 @@ pub fn root() -> Option<PathBuf> {
     root_dir().lock().clone()
 }
 
-/// Sets the code path: the `-pa` folders first, then every `lib/*/ebin` under `root`.
+/// Sets the code path as OTP's: the `-pa` folders first, then the current folder (`.`), then
+/// `kernel` and `stdlib`, then every other `lib/*/ebin` under `root`, last name first. The
+/// `erts` folder (the preloaded modules, loaded at start on OTP, so never shadowed) comes
+/// right after the `-pa` folders. The modules of a bare start (kernel's and stdlib's) are
+/// then found at the second or third place tried.
 pub fn set_path(pa: &[PathBuf], root: Option<&Path>) {
     *root_dir().lock() = root.map(Path::to_path_buf);
-    let mut p: Vec<PathBuf> = pa.to_vec();
-    if let Some(root) = root {
-        let lib = root.join("lib");
-        if let Ok(rd) = std::fs::read_dir(&lib) {
-            let mut apps: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            apps.sort();
-            // erts first (preloaded modules), then the rest in name order.
-            apps.sort_by_key(|a| {
-                !a.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("erts-"))
-            });
-            for a in apps {
-                let ebin = a.join("ebin");
-                if ebin.is_dir() {
-                    p.push(ebin);
-                }
-            }
+    let mut apps: Vec<PathBuf> = root
+        .and_then(|r| std::fs::read_dir(r.join("lib")).ok())
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    // Last name first, then erts, kernel, stdlib to the front (a stable sort).
+    apps.sort();
+    apps.reverse();
+    let rank = |a: &PathBuf| {
+        let app = a.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        match app.split('-').next().unwrap_or(app) {
+            "erts" => 0,
+            "kernel" => 1,
+            "stdlib" => 2,
+            _ => 3,
         }
-    }
+    };
+    apps.sort_by_key(rank);
+    let ebins = apps.iter().map(|a| (rank(a), a.join("ebin")));
+    let ebins: Vec<(u8, PathBuf)> = ebins.filter(|(_, e)| e.is_dir()).collect();
+    let mut p: Vec<PathBuf> = pa.to_vec();
+    p.extend(
+        ebins
+            .iter()
+            .filter(|(r, _)| *r == 0)
+            .map(|(_, e)| e.clone()),
+    );
+    p.push(PathBuf::from("."));
+    p.extend(ebins.into_iter().filter(|(r, _)| *r != 0).map(|(_, e)| e));
     *path().lock() = p;
 }
 
@@ -286,6 +298,9 @@ pub fn finish_on_load(module: Atom, result: crate::term::Term) {
 
 /// Installs `m`, or parks it until its `on_load` function has run.
 fn install_or_park(m: Arc<Module>, file: Option<PathBuf>) -> Result<Arc<Module>, CodeError> {
+    // Recorded as an absolute name, as OTP's code server does (`./m.beam` found through
+    // the path's `.` is `/cwd/m.beam`).
+    let file = file.map(|f| std::path::absolute(&f).unwrap_or(f));
     if m.on_load.is_none() {
         modules().install(m.clone());
         if let Some(f) = file {

@@ -81,13 +81,13 @@ impl std::fmt::Debug for Export {
 }
 
 struct ExportTable {
-    map: Mutex<HashMap<Mfa, &'static Export>>,
+    map: Mutex<HashMap<Mfa, &'static Export, foldhash::fast::RandomState>>,
 }
 
 fn export_table() -> &'static ExportTable {
     static T: crate::instance::InstanceLocal<ExportTable> = crate::instance::InstanceLocal::new();
     T.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
         for (mfa, f) in crate::bif::registry().iter() {
             let e: &'static Export = crate::instance::leak(Export {
                 mfa: *mfa,

@@ -137,14 +137,21 @@ fn main() {
             continue;
         };
         modules += 1;
-        let file = match beam_file::parse(&bytes) {
+        let mut file = match beam_file::parse(&bytes) {
             Ok(f) => f,
             Err(e) => {
                 load_errors.push(format!("{}: {e}", p.display()));
                 continue;
             }
         };
-        for g in &file.code {
+        let genops = match file.decode_code() {
+            Ok(g) => g,
+            Err(e) => {
+                load_errors.push(format!("{}: {e}", p.display()));
+                continue;
+            }
+        };
+        for g in &genops {
             *ops.entry(g.op).or_default() += 1;
         }
         for imp in &file.imports {

@@ -330,7 +330,9 @@ fn read_lines(
     Ok((items, files, num_instrs))
 }
 
-fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32), LoadError> {
+/// Reads the `Code` chunk's header: the label and function counts, and the instructions'
+/// bytes (decoded later, one instruction at a time, by [`CodeReader`]).
+fn read_code_header(data: &[u8]) -> Result<(Vec<u8>, u32, u32), LoadError> {
     let mut r = Reader::new(data, "Code");
     let header_size = r.u32()? as usize;
     let header = r.take(header_size)?;
@@ -360,38 +362,101 @@ fn read_code(data: &[u8], cx: &mut OperandCtx) -> Result<(Vec<GenOp>, u32, u32),
     if label_count as usize > data.len().max(1 << 20) {
         return Err(chunk_err("Code", "label count too large"));
     }
-    // Instructions take a few bytes each (an opcode and its operands): reserving for one per
-    // three bytes of code spares most copies of a growing vector (each instruction is 80
-    // bytes here).
-    let mut ops = Vec::with_capacity(data.len() / 3 + 16);
-    while !r.at_end() {
-        let op = r.byte()?;
+    Ok((data[r.position()..].to_vec(), label_count, function_count))
+}
+
+/// Decodes a module's generic instructions one at a time, into one reused [`GenOp`], so
+/// that the loader translates each as it is read (no list of them all in memory).
+pub struct CodeReader<'a> {
+    r: Reader<'a>,
+    functions: u32,
+    ended: bool,
+}
+
+impl<'a> CodeReader<'a> {
+    /// A reader of `file`'s instructions (`BeamFile::code`, taken out of the file so that
+    /// the file's tables can be lent to each [`next`](Self::next) call).
+    pub fn new(code: &'a [u8]) -> CodeReader<'a> {
+        CodeReader {
+            r: Reader::new(code, "Code"),
+            functions: 0,
+            ended: false,
+        }
+    }
+
+    /// Reads the next instruction into `out`; `false` after `int_code_end` (as OTP's
+    /// loader, which stops there: what follows is ignored).
+    pub fn next(
+        &mut self,
+        cx: &mut OperandCtx,
+        module: Atom,
+        out: &mut GenOp,
+    ) -> Result<bool, LoadError> {
+        if self.ended || self.r.at_end() {
+            return Ok(false);
+        }
+        let op = self.r.byte()?;
         let info = genop::info(op).ok_or_else(|| LoadError::UnknownOpcode {
-            module: String::new(),
+            module: module.name().to_string(),
             opcode: op,
         })?;
-        let mut args = smallvec::SmallVec::with_capacity(info.arity as usize);
+        out.op = op;
+        out.args.clear();
         for _ in 0..info.arity {
-            args.push(compact::operand(&mut r, cx)?);
+            out.args.push(compact::operand(&mut self.r, cx)?);
         }
-        ops.push(GenOp { op, args });
-        if op == 3 {
-            break; // int_code_end
+        match op {
+            2 => self.functions += 1, // func_info
+            3 => self.ended = true,   // int_code_end
+            _ => {}
         }
+        Ok(true)
     }
-    // OTP's loader reads on until `int_code_end`: code that stops before it is refused.
-    if ops.last().is_none_or(|g| g.op != 3) {
-        return Err(chunk_err("Code", "no int_code_end"));
+
+    /// Checks what can only be checked at the end: the code reached `int_code_end` (OTP's
+    /// loader refuses code that stops before it) and the header's function count is the
+    /// number of `func_info`s (as OTP's loader).
+    pub fn finish(&self, function_count: u32) -> Result<(), LoadError> {
+        if !self.ended {
+            return Err(chunk_err("Code", "no int_code_end"));
+        }
+        if self.functions != function_count {
+            return Err(chunk_err(
+                "Code",
+                format!(
+                    "{} functions in module (header said {function_count})",
+                    self.functions
+                ),
+            ));
+        }
+        Ok(())
     }
-    // As OTP's loader: the header's function count is the number of `func_info`s.
-    let functions = ops.iter().filter(|g| g.op == 2).count();
-    if functions != function_count as usize {
-        return Err(chunk_err(
-            "Code",
-            format!("{functions} functions in module (header said {function_count})"),
-        ));
+}
+
+impl BeamFile {
+    /// All the generic instructions, decoded (for tools; the loader reads them one at a time
+    /// with [`CodeReader`]).
+    pub fn decode_code(&mut self) -> Result<Vec<GenOp>, LoadError> {
+        let code = std::mem::take(&mut self.code);
+        let mut rd = CodeReader::new(&code);
+        let mut cx = OperandCtx {
+            atoms: &self.atoms,
+            literals: &self.literals,
+            type_count: self.type_count,
+            heap: &mut self.literal_heap,
+        };
+        let mut out = Vec::new();
+        let mut g = GenOp {
+            op: 0,
+            args: smallvec::SmallVec::new(),
+        };
+        while rd.next(&mut cx, self.module, &mut g)? {
+            out.push(g.clone());
+        }
+        rd.finish(self.function_count)?;
+        self.code = code;
+        Ok(out)
     }
-    Ok((ops, label_count, function_count))
 }
 
 /// Parses a `.beam` file.
@@ -505,20 +570,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     let attributes = decode_opt(b"Attr", &mut literal_heap)?;
     let compile_info = decode_opt(b"CInf", &mut literal_heap)?;
     let code_chunk = chunks.get(b"Code").ok_or(LoadError::MissingChunk("Code"))?;
-    let mut cx = OperandCtx {
-        atoms: &atoms,
-        literals: &literals,
-        type_count,
-        heap: &mut literal_heap,
-    };
-    let (code, label_count, function_count) =
-        read_code(code_chunk, &mut cx).map_err(|e| match e {
-            LoadError::UnknownOpcode { opcode, .. } => LoadError::UnknownOpcode {
-                module: module.name().to_string(),
-                opcode,
-            },
-            e => e,
-        })?;
+    let (code, label_count, function_count) = read_code_header(code_chunk)?;
     let md5 = module_md5(&chunks);
     Ok(BeamFile {
         module,
@@ -539,6 +591,7 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         md5,
         label_count,
         function_count,
+        type_count,
         code,
     })
 }
@@ -609,6 +662,8 @@ mod tests {
             .iter()
             .any(|e| e.function.name() == "seq" && e.arity == 2));
         assert!(!f.code.is_empty());
+        let mut f = f;
+        assert!(f.decode_code().unwrap().len() > 1000);
         // Truncations and bit flips never panic.
         let mut seed = 12345u64;
         for i in 0..400 {

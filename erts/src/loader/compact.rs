@@ -106,6 +106,19 @@ impl<'a> Reader<'a> {
             }
         };
         let bytes = self.take(n)?;
+        // Up to 8 bytes make an i64 (a signed `i` value always; an unsigned one when its top
+        // bit is clear) without a bignum.
+        if n <= 8 && (tag == TAG_I || n < 8 || bytes[0] & 0x80 == 0) {
+            let mut v: i64 = if tag == TAG_I && bytes[0] & 0x80 != 0 {
+                -1
+            } else {
+                0
+            };
+            for &b in bytes {
+                v = (v << 8) | b as i64;
+            }
+            return Ok((tag, Value::Small(v)));
+        }
         let v = if tag == TAG_I {
             BigInt::from_signed_bytes_be(bytes)
         } else {
@@ -145,8 +158,40 @@ fn small_index(r: &Reader, v: &Value) -> Result<u32, LoadError> {
     }
 }
 
-/// Decodes one operand.
+/// Decodes one operand. The common ones (a tag other than the extended `z` with a value
+/// in the first one or two bytes) are decoded here, inline in the caller's loop; the rest
+/// by [`operand_depth`].
+#[inline(always)]
 pub fn operand(r: &mut Reader, cx: &mut OperandCtx) -> Result<Operand, LoadError> {
+    if let Some(&b) = r.bytes.get(r.pos) {
+        let tag = b & 7;
+        let short = if b & 0x08 == 0 {
+            Some(((b >> 4) as u32, 1))
+        } else if b & 0x10 == 0 {
+            r.bytes
+                .get(r.pos + 1)
+                .map(|&lo| ((((b >> 5) as u32) << 8) | lo as u32, 2))
+        } else {
+            None
+        };
+        if let Some((v, len)) = short {
+            let op = match tag {
+                TAG_U => Some(Operand::Untagged(v as u64)),
+                TAG_I => Some(Operand::Int(v as i64)),
+                TAG_A if v == 0 => Some(Operand::Nil),
+                TAG_A => cx.atoms.get(v as usize - 1).map(|a| Operand::Atom(*a)),
+                TAG_X => Some(Operand::X(v)),
+                TAG_Y => Some(Operand::Y(v)),
+                TAG_F => Some(Operand::Label(v)),
+                TAG_H => Some(Operand::Char(v)),
+                _ => None,
+            };
+            if let Some(op) = op {
+                r.pos += len;
+                return Ok(op);
+            }
+        }
+    }
     operand_depth(r, cx, 0)
 }
 
@@ -217,6 +262,8 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     Operand::Literal(*t)
                 }
                 5 => {
+                    // A register with an index into the `Type` chunk: the index is checked
+                    // and dropped (the loader has no use for type hints).
                     let reg = operand_depth(r, cx, depth + 1)?;
                     if !matches!(reg, Operand::X(_) | Operand::Y(_)) {
                         return Err(r.err("typed register is not a register"));
@@ -225,7 +272,7 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     if cx.type_count.is_some_and(|n| ty >= n as u64) {
                         return Err(r.err(format!("type {ty} out of range")));
                     }
-                    Operand::TypedReg(Box::new(reg), ty as u32)
+                    reg
                 }
                 other => return Err(r.err(format!("unknown extended tag {other}"))),
             }
@@ -245,5 +292,35 @@ mod tests {
         // 0x19: tag i, 2 bytes follow, signed.
         assert_eq!(r.tag_value().unwrap(), (TAG_I, Value::Small(-2)));
         assert!(r.tag_value().is_err());
+    }
+
+    #[test]
+    fn values_of_several_bytes() {
+        // 0x08 | 0x10 | (n - 2) << 5 | tag: n bytes follow.
+        let cases: &[(&[u8], (u8, Value))] = &[
+            (&[0x18 | TAG_U, 0x08, 0x00], (TAG_U, Value::Small(0x800))),
+            (&[0x18 | TAG_I, 0xF8, 0x00], (TAG_I, Value::Small(-0x800))),
+            (
+                &[0x38 | TAG_F, 0x01, 0x00, 0x00],
+                (TAG_F, Value::Small(0x10000)),
+            ),
+            (
+                &[0xD8 | TAG_I, 0x80, 0, 0, 0, 0, 0, 0, 0],
+                (TAG_I, Value::Small(i64::MIN)),
+            ),
+            (
+                &[0xD8 | TAG_U, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+                (TAG_U, Value::Small(i64::MAX)),
+            ),
+            (
+                &[0xD8 | TAG_U, 0x80, 0, 0, 0, 0, 0, 0, 0],
+                (TAG_U, Value::Big(BigInt::from(1u64 << 63))),
+            ),
+        ];
+        for (bytes, want) in cases {
+            let mut r = Reader::new(bytes, "t");
+            assert_eq!(&r.tag_value().unwrap(), want, "{bytes:x?}");
+            assert!(r.at_end());
+        }
     }
 }

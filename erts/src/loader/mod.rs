@@ -49,8 +49,6 @@ pub enum Operand {
     AllocList(Box<Vec<(u32, u32)>>),
     /// Extended: a literal from `LitT` (a term in the literal heap).
     Literal(Term),
-    /// Extended: a typed register: the register operand and the index into the `Type` chunk.
-    TypedReg(Box<Operand>, u32),
 }
 
 /// A generic operation: opcode number (see [`genop`]) and operands.
@@ -127,8 +125,11 @@ pub struct BeamFile {
     pub label_count: u32,
     /// Number of functions (from the code header).
     pub function_count: u32,
-    /// The code: generic operations in file order.
-    pub code: Vec<GenOp>,
+    /// Entries of the `Type` chunk (`None`: no type table).
+    pub type_count: Option<u32>,
+    /// The code: the `Code` chunk's instructions (after its header), in the compact
+    /// encoding; [`beam_file::CodeReader`] decodes them.
+    pub code: Vec<u8>,
 }
 
 /// Why a module could not be loaded.

@@ -3,6 +3,8 @@
 //! addresses, imports to export entries or BIFs, and literals to term words. The result is a
 //! [`Module`] ready to install.
 
+use super::beam_file::CodeReader;
+use super::compact::OperandCtx;
 use super::{genop, BeamFile, GenOp, LoadError, Operand};
 use crate::atom::Atom;
 
@@ -393,7 +395,6 @@ impl Ctx<'_> {
             Operand::Int(v) => Src::lit(crate::bignum::from_i64(&mut self.file.literal_heap, *v)),
             Operand::BigInt(t) | Operand::Literal(t) => Src::lit(*t),
             Operand::Char(c) => Src::lit(Term::small(*c as i64)),
-            Operand::TypedReg(r, _) => return self.src_of(r),
             o => return Err(self.bad(format!("bad source operand {o:?}"))),
         })
     }
@@ -415,7 +416,6 @@ impl Ctx<'_> {
         match o {
             Operand::X(i) => Ok(Dst::X(self.xreg(*i)? as u16)),
             Operand::Y(i) if *i < 65536 => Ok(Dst::Y(*i as u16)),
-            Operand::TypedReg(r, _) => self.dst_of(r),
             o => Err(self.bad(format!("bad destination operand {o:?}"))),
         }
     }
@@ -1620,7 +1620,7 @@ impl Ctx<'_> {
             }
             // A register (a damaged module): OTP's loader takes it and reads no flags from
             // it.
-            Operand::X(_) | Operand::Y(_) | Operand::TypedReg(..) => Ok(0),
+            Operand::X(_) | Operand::Y(_) => Ok(0),
             o => Err(self.bad(format!("segment flags {o:?}"))),
         }
     }
@@ -1808,6 +1808,9 @@ fn peephole(code: &mut [Instr]) {
         else {
             continue;
         };
+        if !matches!(code[i + 1], Instr::GetListCall(_)) {
+            continue;
+        }
         let mut fused = code[i + 1].clone();
         match &mut fused {
             Instr::GetListCall(op)
@@ -1827,14 +1830,14 @@ fn peephole(code: &mut [Instr]) {
         code[i] = fused;
     }
     for i in 0..code.len() {
-        let next = code.get(i + 1).cloned();
+        let next = code.get(i + 1);
         // `test_heap, put_list, deallocate, return`.
         if let (
             Instr::TestHeap { heap, live },
             Some(Instr::PutList { head, tail, dst }),
             Some(Instr::Deallocate { n }),
             Some(Instr::Return),
-        ) = (&code[i], &next, code.get(i + 2), code.get(i + 3))
+        ) = (&code[i], next, code.get(i + 2), code.get(i + 3))
         {
             if let (Ok(live), Ok(heap)) = (u8::try_from(*live), u16::try_from(*heap)) {
                 code[i] = Instr::PutListReturn {
@@ -1883,12 +1886,12 @@ fn peephole(code: &mut [Instr]) {
             // A fun called last: `call_fun[2], deallocate N, return` is a tail call.
             (Instr::CallFun { arity } | Instr::CallFun2 { arity, .. }, Some(next))
                 if matches!(
-                    (&next, code.get(i + 2)),
+                    (next, code.get(i + 2)),
                     (Instr::Deallocate { .. }, Some(Instr::Return)) | (Instr::Return, _)
                 ) =>
             {
                 let dealloc = match next {
-                    Instr::Deallocate { n } => n,
+                    Instr::Deallocate { n } => *n,
                     _ => 0,
                 };
                 let fun = match &code[i] {
@@ -1906,9 +1909,9 @@ fn peephole(code: &mut [Instr]) {
                     (Ok(live), Ok(heap)) => Some(Instr::TestHeapPutList {
                         live,
                         heap,
-                        dst,
-                        head,
-                        tail,
+                        dst: *dst,
+                        head: *head,
+                        tail: *tail,
                     }),
                     _ => None,
                 }
@@ -1924,11 +1927,11 @@ fn peephole(code: &mut [Instr]) {
                     head,
                     tail,
                 }),
-            ) if *src == s2 => Some(Instr::IsNonemptyGetList {
+            ) if src == s2 => Some(Instr::IsNonemptyGetList {
                 fail: *fail,
                 src: *src,
-                head,
-                tail,
+                head: *head,
+                tail: *tail,
             }),
             (
                 Instr::Move {
@@ -2001,12 +2004,15 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
             })
         })
         .collect();
-    let genops = std::mem::take(&mut file.code);
+    let code_bytes = std::mem::take(&mut file.code);
     let label_count = file.label_count as usize + 1;
+    // About one instruction for every three bytes of code in OTP's modules, and room for the
+    // native tier's entries too (`insert_jit_entries`), so that they go in without a copy.
+    let capacity = code_bytes.len() / 3 + 16;
     let mut ctx = Ctx {
         file: &mut file,
         module_name,
-        code: Vec::with_capacity(genops.len()),
+        code: Vec::with_capacity(capacity),
         label_pos: vec![usize::MAX; label_count],
         functions: Vec::new(),
         lines: Vec::new(),
@@ -2015,9 +2021,25 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         pending_build: None,
         lines_seen: 0,
     };
-    for g in &genops {
-        ctx.translate(g)?;
+    let mut reader = CodeReader::new(&code_bytes);
+    let mut g = GenOp {
+        op: 0,
+        args: smallvec::SmallVec::new(),
+    };
+    loop {
+        let file = &mut *ctx.file;
+        let mut cx = OperandCtx {
+            atoms: &file.atoms,
+            literals: &file.literals,
+            type_count: file.type_count,
+            heap: &mut file.literal_heap,
+        };
+        if !reader.next(&mut cx, file.module, &mut g)? {
+            break;
+        }
+        ctx.translate(&g)?;
     }
+    reader.finish(ctx.file.function_count)?;
     ctx.flush_build();
     if !matches!(ctx.code.last(), Some(Instr::IntCodeEnd)) {
         ctx.code.push(Instr::IntCodeEnd);
@@ -2228,22 +2250,19 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
 /// resumes), numbering them, and moves the label, function and line
 /// offsets along.
 fn insert_jit_entries(
-    code: Vec<Instr>,
+    mut code: Vec<Instr>,
     label_pos: &mut [usize],
     functions: &mut [(usize, Atom, u32)],
     lines: &mut [(u32, Location)],
     jit: &'static crate::jit::JitModule,
 ) -> Vec<Instr> {
-    let mut entry = vec![false; code.len() + 1];
+    let len = code.len();
+    let mut entry = vec![false; len + 1];
     for (off, _, _) in functions.iter() {
-        if off + 1 < code.len() {
+        if off + 1 < len {
             entry[off + 1] = true;
         }
     }
-    // Old offset -> new offset of the instruction (or of the `JitEnter` put before it).
-    let mut new_pos = Vec::with_capacity(code.len() + 1);
-    let mut out = Vec::with_capacity(code.len() + code.len() / 4);
-    let mut slot = 0u32;
     // A fun called before `deallocate`/`return` becomes a tail call (`peephole`): nothing
     // returns after it, and it must stay next to them to be fused.
     let tail_fun_call = |i: usize| {
@@ -2252,31 +2271,48 @@ fn insert_jit_entries(
             (Some(Instr::Deallocate { .. }), Some(Instr::Return)) | (Some(Instr::Return), _)
         )
     };
-    let returns_here: Vec<bool> = (0..code.len())
-        .map(|i| match &code[i] {
-            Instr::Call { .. }
-            | Instr::CallExt { .. }
-            | Instr::CallBif { .. }
-            | Instr::Apply { .. } => true,
-            Instr::CallFun { .. } | Instr::CallFun2 { .. } => !tail_fun_call(i),
-            _ => false,
-        })
-        .collect();
-    for (i, ins) in code.into_iter().enumerate() {
-        new_pos.push(out.len());
-        // A receive's loop head too: a process that waited resumes there.
-        if entry[i] || matches!(ins, Instr::LoopRec { .. }) {
-            out.push(Instr::JitEnter { jit, slot });
-            slot += 1;
+    // Per instruction: an entry before it (a function's entry; a receive's loop head, where
+    // a process that waited resumes) and one after it (where a call returns).
+    let before = |i: usize| entry[i] || matches!(code[i], Instr::LoopRec { .. });
+    let after = |i: usize| match &code[i] {
+        Instr::Call { .. }
+        | Instr::CallExt { .. }
+        | Instr::CallBif { .. }
+        | Instr::Apply { .. } => true,
+        Instr::CallFun { .. } | Instr::CallFun2 { .. } => !tail_fun_call(i),
+        _ => false,
+    };
+    // Old offset -> new offset of the instruction, or of the entry put before it (where
+    // its labels then point); bit 0 of `marks[i]`: an entry before, bit 1: an entry after.
+    let mut new_pos = Vec::with_capacity(len + 1);
+    let mut marks = Vec::with_capacity(len);
+    let mut at = 0usize;
+    for i in 0..len {
+        let m = before(i) as u8 | (after(i) as u8) << 1;
+        marks.push(m);
+        new_pos.push(at);
+        at += 1 + (m & 1) as usize + (m >> 1) as usize;
+    }
+    new_pos.push(at);
+    let slots = (at - len) as u32;
+    // Moved in place from the end: each instruction goes to its new offset (at or after its
+    // old one, so the place is free: what was there has moved on already), and the entries
+    // fill the gaps, numbered in code order.
+    code.resize_with(at, || Instr::IntCodeEnd);
+    let mut slot = slots;
+    for i in (0..len).rev() {
+        let p = new_pos[i] + (marks[i] & 1) as usize;
+        if marks[i] & 2 != 0 {
+            slot -= 1;
+            code[p + 1] = Instr::JitEnter { jit, slot };
         }
-        let returns_here = returns_here[i];
-        out.push(ins);
-        if returns_here {
-            out.push(Instr::JitEnter { jit, slot });
-            slot += 1;
+        code.swap(i, p);
+        if marks[i] & 1 != 0 {
+            slot -= 1;
+            code[p - 1] = Instr::JitEnter { jit, slot };
         }
     }
-    new_pos.push(out.len());
+    debug_assert_eq!(slot, 0);
     for p in label_pos.iter_mut().filter(|p| **p != usize::MAX) {
         *p = new_pos[*p];
     }
@@ -2286,7 +2322,7 @@ fn insert_jit_entries(
     for l in lines.iter_mut() {
         l.0 = new_pos[l.0 as usize] as u32;
     }
-    out
+    code
 }
 
 /// Bit-syntax flags with `native` resolved: this runtime runs on little-endian machines.

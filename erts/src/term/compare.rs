@@ -31,6 +31,9 @@ fn exact_eq_boxed(mut a: Term, mut b: Term) -> bool {
             return true;
         }
         if !(a.is_list() && b.is_list()) {
+            if a.is_bitstring() && b.is_bitstring() {
+                return bitstrings_equal(a, b);
+            }
             return !a.is_immediate()
                 && !b.is_immediate()
                 && compare(a, b, true) == Ordering::Equal;
@@ -335,6 +338,15 @@ fn compare_maps(a: Term, b: Term, exact: bool) -> Ordering {
         }
     }
     Ordering::Equal
+}
+
+/// Whether two bitstrings hold the same bits: sizes first, then the bytes (a matched
+/// digest or key compares without ranking).
+fn bitstrings_equal(a: Term, b: Term) -> bool {
+    if boxed::bitstring_bit_size(a) != boxed::bitstring_bit_size(b) {
+        return false;
+    }
+    compare_bitstrings(a, b) == Ordering::Equal
 }
 
 fn compare_bitstrings(a: Term, b: Term) -> Ordering {
