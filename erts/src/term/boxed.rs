@@ -314,6 +314,7 @@ pub fn sub_binary(heap: &mut Heap, orig: Term, offset_bits: usize, size_bits: us
 }
 
 /// The bytes of a heap or refc binary object (not a sub binary).
+#[inline]
 fn base_bytes<'a>(t: Term) -> &'a [u8] {
     match t.boxed_subtag() {
         subtag::HEAP_BINARY => {
@@ -351,6 +352,7 @@ pub struct BitView<'a> {
 
 impl<'a> BitView<'a> {
     /// The bytes if the view is byte-aligned and a whole number of bytes.
+    #[inline]
     pub fn as_bytes(&self) -> Option<&'a [u8]> {
         if self.offset_bits % 8 == 0 && self.size_bits % 8 == 0 {
             let s = self.offset_bits / 8;
@@ -376,6 +378,7 @@ impl<'a> BitView<'a> {
 }
 
 /// Views a bitstring term (caller checked `is_bitstring`).
+#[inline]
 pub fn bitstring_view<'a>(t: Term) -> BitView<'a> {
     if t.boxed_subtag() == subtag::SUB_BINARY {
         let orig = Term(t.boxed_word(3));
@@ -395,6 +398,7 @@ pub fn bitstring_view<'a>(t: Term) -> BitView<'a> {
 }
 
 /// Size in bits of a bitstring (caller checked `is_bitstring`).
+#[inline]
 pub fn bitstring_bit_size(t: Term) -> usize {
     match t.boxed_subtag() {
         subtag::SUB_BINARY => t.boxed_word(1) as usize,
@@ -403,6 +407,7 @@ pub fn bitstring_bit_size(t: Term) -> usize {
 }
 
 /// The bytes of a binary term if it is a byte-aligned binary.
+#[inline]
 pub fn binary_bytes<'a>(t: Term) -> Option<&'a [u8]> {
     if !t.is_bitstring() {
         return None;
