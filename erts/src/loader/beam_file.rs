@@ -374,8 +374,8 @@ pub struct CodeReader<'a> {
 }
 
 impl<'a> CodeReader<'a> {
-    /// A reader of `file`'s instructions (`BeamFile::code`, taken out of the file so that
-    /// the file's tables can be lent to each [`next`](Self::next) call).
+    /// A reader of the instructions `code` (a file's `BeamFile::code`, taken out of the
+    /// file so that the file's tables can be lent to each [`next`](Self::next) call).
     pub fn new(code: &'a [u8]) -> CodeReader<'a> {
         CodeReader {
             r: Reader::new(code, "Code"),
@@ -450,12 +450,15 @@ impl BeamFile {
             op: 0,
             args: smallvec::SmallVec::new(),
         };
-        while rd.next(&mut cx, self.module, &mut g)? {
-            out.push(g.clone());
-        }
-        rd.finish(self.function_count)?;
+        let read = loop {
+            match rd.next(&mut cx, self.module, &mut g) {
+                Ok(true) => out.push(g.clone()),
+                Ok(false) => break rd.finish(self.function_count),
+                Err(e) => break Err(e),
+            }
+        };
         self.code = code;
-        Ok(out)
+        read.map(|()| out)
     }
 }
 
