@@ -51,17 +51,16 @@ pub fn set_path(pa: &[PathBuf], root: Option<&Path>) {
         }
     };
     apps.sort_by_key(rank);
-    let ebins = apps.iter().map(|a| (rank(a), a.join("ebin")));
-    let ebins: Vec<(u8, PathBuf)> = ebins.filter(|(_, e)| e.is_dir()).collect();
+    let (erts, rest): (Vec<PathBuf>, Vec<PathBuf>) = apps.into_iter().partition(|a| rank(a) == 0);
+    let ebins = |apps: Vec<PathBuf>| {
+        apps.into_iter()
+            .map(|a| a.join("ebin"))
+            .filter(|e| e.is_dir())
+    };
     let mut p: Vec<PathBuf> = pa.to_vec();
-    p.extend(
-        ebins
-            .iter()
-            .filter(|(r, _)| *r == 0)
-            .map(|(_, e)| e.clone()),
-    );
+    p.extend(ebins(erts));
     p.push(PathBuf::from("."));
-    p.extend(ebins.into_iter().filter(|(r, _)| *r != 0).map(|(_, e)| e));
+    p.extend(ebins(rest));
     *path().lock() = p;
 }
 

@@ -85,16 +85,33 @@ impl<'a> Reader<'a> {
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
 
-    /// Reads a tag and its value.
-    pub fn tag_value(&mut self) -> Result<(u8, Value), LoadError> {
-        let b = self.byte()?;
-        let tag = b & 7;
+    /// The tag and value at the reader's position when the value is in the first byte (4
+    /// bits) or the first two (11 bits), and how many bytes that takes; `None` for the
+    /// longer forms and at the end. Nothing is consumed.
+    #[inline(always)]
+    fn short(&self) -> Option<(u8, u32, usize)> {
+        let b = *self.bytes.get(self.pos)?;
         if b & 0x08 == 0 {
-            return Ok((tag, Value::Small((b >> 4) as i64)));
+            return Some((b & 7, (b >> 4) as u32, 1));
         }
         if b & 0x10 == 0 {
-            let lo = self.byte()? as i64;
-            return Ok((tag, Value::Small((((b >> 5) as i64) << 8) | lo)));
+            let lo = *self.bytes.get(self.pos + 1)?;
+            return Some((b & 7, (((b >> 5) as u32) << 8) | lo as u32, 2));
+        }
+        None
+    }
+
+    /// Reads a tag and its value.
+    pub fn tag_value(&mut self) -> Result<(u8, Value), LoadError> {
+        if let Some((tag, v, len)) = self.short() {
+            self.pos += len;
+            return Ok((tag, Value::Small(v as i64)));
+        }
+        let b = self.byte()?;
+        let tag = b & 7;
+        if b & 0x10 == 0 {
+            // The two-byte form, its second byte missing.
+            return Err(self.err("unexpected end"));
         }
         let len_code = (b >> 5) as usize;
         let n = if len_code < 7 {
@@ -163,36 +180,30 @@ fn small_index(r: &Reader, v: &Value) -> Result<u32, LoadError> {
 /// by [`operand_depth`].
 #[inline(always)]
 pub fn operand(r: &mut Reader, cx: &mut OperandCtx) -> Result<Operand, LoadError> {
-    if let Some(&b) = r.bytes.get(r.pos) {
-        let tag = b & 7;
-        let short = if b & 0x08 == 0 {
-            Some(((b >> 4) as u32, 1))
-        } else if b & 0x10 == 0 {
-            r.bytes
-                .get(r.pos + 1)
-                .map(|&lo| ((((b >> 5) as u32) << 8) | lo as u32, 2))
-        } else {
-            None
-        };
-        if let Some((v, len)) = short {
-            let op = match tag {
-                TAG_U => Some(Operand::Untagged(v as u64)),
-                TAG_I => Some(Operand::Int(v as i64)),
-                TAG_A if v == 0 => Some(Operand::Nil),
-                TAG_A => cx.atoms.get(v as usize - 1).map(|a| Operand::Atom(*a)),
-                TAG_X => Some(Operand::X(v)),
-                TAG_Y => Some(Operand::Y(v)),
-                TAG_F => Some(Operand::Label(v)),
-                TAG_H => Some(Operand::Char(v)),
-                _ => None,
-            };
-            if let Some(op) = op {
-                r.pos += len;
-                return Ok(op);
-            }
+    if let Some((tag, v, len)) = r.short() {
+        if let Some(op) = plain_operand(tag, v, cx.atoms) {
+            r.pos += len;
+            return Ok(op);
         }
     }
     operand_depth(r, cx, 0)
+}
+
+/// The operand of tag `tag` (not the extended `z`) with value `v`; `None` for `z` and for
+/// an atom index past the atom table.
+#[inline(always)]
+fn plain_operand(tag: u8, v: u32, atoms: &[Atom]) -> Option<Operand> {
+    Some(match tag {
+        TAG_U => Operand::Untagged(v as u64),
+        TAG_I => Operand::Int(v as i64),
+        TAG_A if v == 0 => Operand::Nil,
+        TAG_A => Operand::Atom(*atoms.get(v as usize - 1)?),
+        TAG_X => Operand::X(v),
+        TAG_Y => Operand::Y(v),
+        TAG_F => Operand::Label(v),
+        TAG_H => Operand::Char(v),
+        _ => return None,
+    })
 }
 
 fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Operand, LoadError> {
@@ -209,22 +220,11 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
             Value::Small(i) => Operand::Int(i),
             Value::Big(b) => Operand::BigInt(crate::bignum::from_bigint(cx.heap, &b)),
         },
-        TAG_A => {
+        TAG_A | TAG_X | TAG_Y | TAG_F | TAG_H => {
             let i = small_index(r, &v)?;
-            if i == 0 {
-                Operand::Nil
-            } else {
-                let a = cx
-                    .atoms
-                    .get(i as usize - 1)
-                    .ok_or_else(|| r.err(format!("atom index {i} out of range")))?;
-                Operand::Atom(*a)
-            }
+            plain_operand(tag, i, cx.atoms)
+                .ok_or_else(|| r.err(format!("atom index {i} out of range")))?
         }
-        TAG_X => Operand::X(small_index(r, &v)?),
-        TAG_Y => Operand::Y(small_index(r, &v)?),
-        TAG_F => Operand::Label(small_index(r, &v)?),
-        TAG_H => Operand::Char(small_index(r, &v)?),
         _ => {
             // Extended.
             match small_index(r, &v)? {
