@@ -373,17 +373,40 @@ impl ModuleTable {
     }
 }
 
+type FunTable = Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>;
+
 /// The instance's lambda table, keyed by `(module, index, old_uniq)`, so that funs decoded from
 /// the external format and funs made by loaded code share one entry.
+fn fun_table() -> parking_lot::MutexGuard<'static, HashMap<(Atom, u32, u32), &'static FunEntry>> {
+    static T: crate::instance::InstanceLocal<FunTable> = crate::instance::InstanceLocal::new();
+    T.get_or_init(|| Mutex::new(HashMap::new())).lock()
+}
+
+/// The lambda table's entry for `(module, index, old_uniq)`, made by `make` when there is none.
 pub fn fun_entry(
     module: Atom,
     index: u32,
     old_uniq: u32,
     make: impl FnOnce() -> FunEntry,
 ) -> &'static FunEntry {
-    type Table = Mutex<HashMap<(Atom, u32, u32), &'static FunEntry>>;
-    static T: crate::instance::InstanceLocal<Table> = crate::instance::InstanceLocal::new();
-    let mut t = T.get_or_init(|| Mutex::new(HashMap::new())).lock();
-    t.entry((module, index, old_uniq))
+    fun_table()
+        .entry((module, index, old_uniq))
         .or_insert_with(|| crate::instance::leak(make()))
+}
+
+/// As [`fun_entry`], for a module being loaded: where the entry there has another arity or
+/// environment size (a damaged or hand-made file under the same key), `new` takes its place;
+/// funs made before keep the old one. (An entry made by decoding a fun before its module was
+/// loaded has the right sizes, and stays.)
+pub fn fun_entry_for_load(new: FunEntry) -> &'static FunEntry {
+    let mut t = fun_table();
+    let key = (new.module, new.index, new.old_uniq);
+    match t.get(&key) {
+        Some(old) if (old.arity, old.num_free) == (new.arity, new.num_free) => old,
+        _ => {
+            let e = crate::instance::leak(new);
+            t.insert(key, e);
+            e
+        }
+    }
 }

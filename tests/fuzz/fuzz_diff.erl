@@ -430,7 +430,11 @@ load(Bin) ->
         {module, ?LOADEE} = Ok ->
             Exports = erlang:get_module_info(?LOADEE, exports),
             Md5 = erlang:get_module_info(?LOADEE, md5),
-            {Ok, lists:sort(Exports), Md5, loader_call(Exports)};
+            Call = case frame_overread(Bin) andalso os:getenv("FUZZ_CALL_ALL") =:= false of
+                       true -> undefined_frame_read;
+                       false -> loader_call(Exports)
+                   end,
+            {Ok, lists:sort(Exports), Md5, Call};
         Other ->
             Other
     end.
@@ -479,6 +483,44 @@ jit_crash(Bin) ->
     catch
         _:_ -> false
     end.
+
+%% Whether a function of the module reads or writes a y register at or past the largest
+%% frame it allocates: such code reads its caller's frame (return addresses, catch tags), as
+%% in OTP, where what then happens follows from the stack's layout. Its functions are not
+%% called (the verdict, exports and MD5 are still compared) unless FUZZ_CALL_ALL is set. A
+%% function starts at func_info.
+frame_overread(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        frame_overread(Code, 0, -1)
+    catch
+        _:_ -> false
+    end.
+
+%% Frame: the largest frame allocated in the current function; MaxY: its largest y index.
+frame_overread(<<>>, Frame, MaxY) -> MaxY >= Frame;
+frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    MaxY1 = lists:max([MaxY | y_indices(Args)]),
+    case Name of
+        func_info when MaxY >= Frame -> true;
+        func_info -> frame_overread(Rest1, 0, -1);
+        int_code_end -> MaxY1 >= Frame;
+        _ when Name =:= allocate; Name =:= allocate_zero; Name =:= allocate_heap;
+               Name =:= allocate_heap_zero ->
+            [{0, N} | _] = Args,
+            frame_overread(Rest1, max(Frame, N), MaxY1);
+        _ -> frame_overread(Rest1, Frame, MaxY1)
+    end.
+
+y_indices(Args) ->
+    lists:flatmap(fun({4, Y}) when is_integer(Y) -> [Y];
+                     ({list, L}) -> y_indices(L);
+                     (_) -> []
+                  end, Args).
 
 %% A bs_create_bin string segment past the end of StrT: OTP's loader copies the bytes from
 %% beyond its string table (no check), so it loads what it happens to read; ours refuses.

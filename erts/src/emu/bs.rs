@@ -60,6 +60,12 @@ pub fn position(c: Term) -> usize {
     word(c, W_POS)
 }
 
+/// Whether `pos` is a bit position of the context's binary (from where matching started to
+/// its end), as `bs_set_position` needs.
+pub fn position_in_range(c: Term, pos: i64) -> bool {
+    pos >= word(c, W_START) as i64 && pos <= word(c, W_END) as i64
+}
+
 pub fn set_position(c: Term, pos: usize) {
     set_word(c, W_POS, pos);
 }

@@ -242,6 +242,15 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             match raise::raise(proc, pc, $fail, $ctx) {
                 Ok(h) => {
                     pc = h;
+                    // Each raise builds its stack trace in heap fragments: code that catches
+                    // and raises again without a call in between would pile them up without
+                    // end (damaged code, say); it yields so that they are collected (and
+                    // signals, a kill among them, are seen).
+                    if fragments_piled_up(proc) {
+                        proc.pc = pc;
+                        proc.live = 4;
+                        return Outcome::Yield;
+                    }
                     continue;
                 }
                 Err(r) => return Outcome::Exit(r),
@@ -252,6 +261,16 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
         ($reason:expr) => {
             raise!(Fail::error($reason), raise::Ctx::Plain)
         };
+    }
+    // Loaded code is trusted as OTP trusts it (the compiler's types), but damaged code must
+    // not take the VM down: where an instruction would read a term as a list, a tuple or a
+    // match context that is none, the process gets `badarg` instead (OTP crashes).
+    macro_rules! require {
+        ($ok:expr) => {{
+            if !$ok {
+                raise!(Fail::badarg(), raise::Ctx::Plain)
+            }
+        }};
     }
     macro_rules! fail_or {
         ($fail:expr, $f:expr) => {{
@@ -564,7 +583,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::JitEnter { jit, slot } => {
                 if let Some(f) = jit.native_at(*slot) {
                     match crate::jit::run(proc, f, *slot, reds) {
-                        crate::jit::Left::Continue(p) => pc = p,
+                        // A return leaves with the address it popped: checked as `pop_cp`.
+                        crate::jit::Left::Continue(p) => pc = return_address(p as u64),
                         crate::jit::Left::Yield(p) => {
                             proc.pc = p;
                             proc.live = 1;
@@ -646,9 +666,8 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 local_call!(kind, arity, target, unsafe { pc.add(*ret as usize) });
             }
             Instr::GetListCall(op) => {
-                if op.fail != 0 && !get(proc, op.src).is_list() {
-                    pc = lbl(op.fail);
-                    continue;
+                if !get(proc, op.src).is_list() {
+                    fail_or!(op.fail, Fail::badarg());
                 }
                 allocate_frame!(op.alloc);
                 let l = get(proc, op.src);
@@ -1051,27 +1070,32 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::GetList { src, head, tail } => {
                 let l = get(proc, *src);
+                require!(l.is_list());
                 put(proc, *head, l.head());
                 put(proc, *tail, l.tail());
                 next!();
             }
             Instr::GetHd { src, dst } => {
                 let l = get(proc, *src);
+                require!(l.is_list());
                 put(proc, *dst, l.head());
                 next!();
             }
             Instr::GetTl { src, dst } => {
                 let l = get(proc, *src);
+                require!(l.is_list());
                 put(proc, *dst, l.tail());
                 next!();
             }
             Instr::GetTupleElement { src, index, dst } => {
                 let t = get(proc, *src);
+                require!(t.is_tuple() && (*index as usize) < tuple_arity(t));
                 put(proc, *dst, boxed::tuple_element(t, *index as usize));
                 next!();
             }
             Instr::SetTupleElement { val, tuple, index } => {
                 let t = get(proc, *tuple);
+                require!(t.is_tuple() && (*index as usize) < tuple_arity(t));
                 let v = get(proc, *val);
                 boxed::tuple_elems_mut(t)[*index as usize] = v;
                 next!();
@@ -1159,7 +1183,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::TestArity { fail, src, arity } => {
                 let t = get(proc, *src);
-                if tuple_arity(t) == *arity as usize {
+                if t.is_tuple() && tuple_arity(t) == *arity as usize {
                     next!();
                 }
                 pc = lbl(*fail);
@@ -1197,6 +1221,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::SelectTupleArity { src, fail, table } => {
                 let t = get(proc, *src);
+                if !t.is_tuple() {
+                    pc = lbl(*fail);
+                    continue;
+                }
                 let a = tuple_arity(t) as u32;
                 pc = lbl(table
                     .iter()
@@ -1528,17 +1556,21 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsGetPosition { ctx, dst } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 put(proc, *dst, Term::small(bs::position(c) as i64));
                 next!();
             }
             Instr::BsSetPosition { ctx, pos } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let p = get(proc, *pos);
+                require!(p.is_small() && bs::position_in_range(c, p.small_value()));
                 bs::set_position(c, p.small_value() as usize);
                 next!();
             }
             Instr::BsGetTail { ctx, dst } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let t = bs::get_tail(&mut proc.heap, c);
                 put(proc, *dst, t);
                 next!();
@@ -1552,6 +1584,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let sz = get(proc, *size);
                 match bs::get_integer(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
@@ -1571,6 +1604,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 ..
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let sz = get(proc, *size);
                 match bs::get_float(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
@@ -1589,6 +1623,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 ..
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let sz = get(proc, *size);
                 match bs::get_binary(&mut proc.heap, c, sz, bin_unit(*unit)) {
                     Some(v) => {
@@ -1605,6 +1640,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 unit,
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 let sz = get(proc, *size);
                 if bs::skip_bits(c, sz, *unit) {
                     next!();
@@ -1613,6 +1649,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsTestTail { fail, ctx, bits } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if bs::remaining(c) == *bits as usize {
                     next!();
                 }
@@ -1620,6 +1657,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsTestUnit { fail, ctx, unit } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if *unit == 0 || bs::remaining(c) % *unit as usize == 0 {
                     next!();
                 }
@@ -1632,6 +1670,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 data,
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if bs::match_string(c, *bits as usize, data) {
                     next!();
                 }
@@ -1639,6 +1678,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsGetUtf8 { fail, ctx, dst } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 match bs::get_utf8(c) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1654,6 +1694,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 match bs::get_utf16(c, *flags) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1669,6 +1710,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
             } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 match bs::get_utf32(c, *flags) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1679,6 +1721,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsSkipUtf8 { fail, ctx } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if bs::get_utf8(c).is_some() {
                     next!();
                 }
@@ -1686,6 +1729,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsSkipUtf16 { fail, ctx, flags } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if bs::get_utf16(c, *flags).is_some() {
                     next!();
                 }
@@ -1693,6 +1737,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::BsSkipUtf32 { fail, ctx, flags } => {
                 let c = get(proc, *ctx);
+                require!(c.is_match_state());
                 if bs::get_utf32(c, *flags).is_some() {
                     next!();
                 }
@@ -1937,9 +1982,29 @@ fn arith_slow(proc: &mut Process, op: ArithOp, x: Term, y: Term) -> Result<Term,
 #[inline(always)]
 fn pop_cp(proc: &mut Process) -> *const Instr {
     match proc.stack.pop() {
-        Some(t) => t.0 as *const Instr,
+        Some(t) => return_address(t.0),
         None => exit_code(),
     }
+}
+
+/// The instruction a return goes to: `word` itself when it is a continuation pointer (on
+/// the stack only a code address has the primary tag 0, as OTP's CPs), else one that raises
+/// `badarg` — damaged code (a frame of the wrong size) returned through a term.
+#[inline(always)]
+fn return_address(word: u64) -> *const Instr {
+    if word & crate::term::TAG_PRIMARY_MASK == crate::term::TAG_PRIMARY_HEADER && word != 0 {
+        word as *const Instr
+    } else {
+        bad_return_code()
+    }
+}
+
+/// One instruction that raises `badarg`: where a return through a term goes.
+#[cold]
+fn bad_return_code() -> *const Instr {
+    static CODE: OnceLock<Box<[Instr]>> = OnceLock::new();
+    CODE.get_or_init(|| vec![Instr::IntCodeEnd].into_boxed_slice())
+        .as_ptr()
 }
 
 /// The arity a fun or export term is called with.

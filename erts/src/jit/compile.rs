@@ -89,6 +89,10 @@ const INSTR: i64 = size_of::<Instr>() as i64;
 /// The offset from a match context term (the object's address + 2, the boxed tag) of its
 /// current bit position, word 3 (the end follows it; see `emu::bs`).
 const CTX_POS_OFFSET: i32 = 3 * W as i32 - 2;
+
+/// The low bits of a header word that say what kind of object it heads (primary tag and
+/// subtag); the arity is above them.
+const HEADER_SUBTAG_MASK: i64 = 0x3F;
 /// Integer segments of fewer bits match small integers (`emu::bs::SMALL_INTEGER_BITS`).
 const SMALL_BITS: u64 = crate::emu::bs::SMALL_INTEGER_BITS as u64;
 const W: i64 = 8;
@@ -1365,6 +1369,43 @@ impl<'a> Gen<'a> {
         self.branch(ok, then, fail);
     }
 
+    /// Leaves at instruction `i` (where the interpreter raises `badarg`) unless `l` is a list
+    /// cell: damaged code must not read a term as one.
+    fn guard_list(&mut self, l: Value, i: usize) {
+        let is_list = self.tag_is(l, 3, 1);
+        self.guard(is_list, i);
+    }
+
+    /// Leaves at instruction `i` unless `v` is boxed and `pred` holds of its header.
+    fn guard_header(&mut self, v: Value, i: usize, pred: impl FnOnce(&mut Self, Value) -> Value) {
+        let boxed = self.tag_is(v, 3, 2);
+        self.guard(boxed, i);
+        let h = self.header(v);
+        let ok = pred(self, h);
+        self.guard(ok, i);
+    }
+
+    /// Leaves at instruction `i` unless `c` is a match context.
+    fn guard_match_state(&mut self, c: Value, i: usize) {
+        let want = crate::term::make_header(subtag::MATCH_STATE, 4) as i64;
+        self.guard_header(c, i, |g, h| g.b.ins().icmp_imm_s(IntCC::Equal, h, want));
+    }
+
+    /// The header of `v` when it is boxed with the header's subtag bits `bits`; a jump to
+    /// label `fail` otherwise.
+    fn header_or_fail(&mut self, v: Value, fail: usize, bits: i64) -> Value {
+        let boxed = self.tag_is(v, 3, 2);
+        self.require(boxed, fail);
+        let h = self.header(v);
+        let sub = self.b.ins().band_imm_s(h, HEADER_SUBTAG_MASK);
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, sub, bits & HEADER_SUBTAG_MASK);
+        self.require(ok, fail);
+        h
+    }
+
     /// A return from instruction `i`: drops `dealloc` frame words and pops the return address,
     /// moving `x0` first when given (leaves at `i` when no return address is left: the
     /// interpreter ends the process).
@@ -1496,21 +1537,35 @@ impl<'a> Gen<'a> {
             }
             Instr::GetList { src, head, tail } => {
                 let l = self.get(*src);
+                self.guard_list(l, i);
                 self.get_list(l, Some(*head), Some(*tail));
                 self.goto(i + 1);
             }
             Instr::GetHd { src, dst } => {
                 let l = self.get(*src);
+                self.guard_list(l, i);
                 self.get_list(l, Some(*dst), None);
                 self.goto(i + 1);
             }
             Instr::GetTl { src, dst } => {
                 let l = self.get(*src);
+                self.guard_list(l, i);
                 self.get_list(l, None, Some(*dst));
                 self.goto(i + 1);
             }
             Instr::GetTupleElement { src, index, dst } => {
                 let t = self.get(*src);
+                // A tuple with more than `index` elements: its header is above that of a
+                // tuple of `index` elements (the arity is the header's high bits).
+                let least = crate::term::make_header(subtag::TUPLE, *index as usize) as i64;
+                self.guard_header(t, i, |g, h| {
+                    let tuple = g.b.ins().band_imm_s(h, HEADER_SUBTAG_MASK);
+                    let tuple =
+                        g.b.ins()
+                            .icmp_imm_s(IntCC::Equal, tuple, least & HEADER_SUBTAG_MASK);
+                    let big = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, h, least);
+                    g.b.ins().band(tuple, big)
+                });
                 let p = self.b.ins().band_imm_s(t, !3i64);
                 let v = self.load_at(p, (*index as i64 + 1) * W);
                 self.put(*dst, v);
@@ -1647,10 +1702,12 @@ impl<'a> Gen<'a> {
                 self.local_call(*kind, *target, i + *ret as usize);
             }
             Instr::GetListCall(op) => {
+                let l = self.get(op.src);
                 if op.fail != 0 {
-                    let l = self.get(op.src);
                     let is_list = self.tag_is(l, 3, 1);
                     self.require(is_list, op.fail);
+                } else {
+                    self.guard_list(l, i);
                 }
                 let ok = self.reds_ok();
                 self.guard(ok, i);
@@ -1869,10 +1926,10 @@ impl<'a> Gen<'a> {
             }
             Instr::TestArity { fail, src, arity } if *fail != 0 => {
                 let v = self.get(*src);
-                let h = self.header(v);
-                let a = self.b.ins().ushr_imm_s(h, 6);
-                let c = self.b.ins().icmp_imm_s(IntCC::Equal, a, *arity as i64);
-                self.branch(c, i + 1, *fail);
+                let want = crate::term::make_header(subtag::TUPLE, *arity as usize) as i64;
+                self.boxed_test(v, i + 1, *fail, |g, h| {
+                    g.b.ins().icmp_imm_s(IntCC::Equal, h, want)
+                });
             }
             Instr::IsTaggedTuple {
                 fail,
@@ -1929,7 +1986,8 @@ impl<'a> Gen<'a> {
             }
             Instr::SelectTupleArity { src, fail, table } if *fail != 0 => {
                 let v = self.get(*src);
-                let h = self.header(v);
+                let tuple_bits = crate::term::make_header(subtag::TUPLE, 0) as i64;
+                let h = self.header_or_fail(v, *fail, tuple_bits);
                 let a = self.b.ins().ushr_imm_s(h, 6);
                 let mut t: Vec<(u64, usize)> = table.iter().map(|(k, l)| (*k as u64, *l)).collect();
                 let mut seen = std::collections::HashSet::new();
@@ -2410,6 +2468,7 @@ impl<'a> Gen<'a> {
         match &self.code[i] {
             BsGetPosition { ctx, dst } => {
                 let c = self.get(*ctx);
+                self.guard_match_state(c, i);
                 let off = CTX_POS_OFFSET;
                 let pos = self.b.ins().load(types::I64, mem(), c, off);
                 let t = self.b.ins().ishl_imm_s(pos, 4);
@@ -2420,15 +2479,27 @@ impl<'a> Gen<'a> {
             }
             BsSetPosition { ctx, pos } => {
                 let c = self.get(*ctx);
+                self.guard_match_state(c, i);
                 let p = self.get(*pos);
+                let small = self.tag_is(p, 0xF, 0xF);
+                self.guard(small, i);
                 let v = self.b.ins().sshr_imm_s(p, 4);
                 let off = CTX_POS_OFFSET;
+                // Within the binary: from where matching started (the word before the
+                // position) to the end (the word after).
+                let start = self.b.ins().load(types::I64, mem(), c, off - W as i32);
+                let end = self.b.ins().load(types::I64, mem(), c, off + W as i32);
+                let lo = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, v, start);
+                let hi = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, v, end);
+                let inside = self.b.ins().band(lo, hi);
+                self.guard(inside, i);
                 self.b.ins().store(mem(), v, c, off);
                 self.goto(i + 1);
                 true
             }
             BsTestTail { fail, ctx, bits } if *fail != 0 => {
                 let c = self.get(*ctx);
+                self.guard_match_state(c, i);
                 let off = CTX_POS_OFFSET;
                 let pos = self.b.ins().load(types::I64, mem(), c, off);
                 let end = self.b.ins().load(types::I64, mem(), c, off + W as i32);

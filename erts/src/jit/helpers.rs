@@ -359,6 +359,8 @@ pub unsafe extern "C" fn bs_match(ctx: *mut JitCtx, pc: u64, c: u64, size: u64) 
     unsafe {
         with_proc(ctx, |proc| match ins {
             Instr::BsStartMatch { .. } => value(bs::start_match(&mut proc.heap, c)),
+            // Damaged code matching on what is no context: the interpreter raises `badarg`.
+            _ if !c.is_match_state() => LEAVE,
             Instr::BsGetTail { .. } => bs::get_tail(&mut proc.heap, c).0,
             Instr::BsGetInteger { unit, flags, .. } => value(bs::get_integer(
                 &mut proc.heap,

@@ -14,19 +14,26 @@ use md5::{Digest, Md5};
 
 /// The raw chunks of a file, by id.
 struct Chunks<'a> {
-    list: Vec<([u8; 4], &'a [u8])>,
+    /// Each chunk: its id, its data, and up to 4 bytes of the file that follow the data
+    /// (OTP's loader hands the literal table's zlib stream 4 bytes past the chunk's end).
+    list: Vec<([u8; 4], &'a [u8], &'a [u8])>,
 }
 
 impl<'a> Chunks<'a> {
     /// A chunk's data as OTP's `read_beam_chunks` finds it: the last chunk with that id wins,
     /// and an empty chunk counts as absent.
     fn get(&self, id: &[u8; 4]) -> Option<&'a [u8]> {
+        self.get_with_after(id).map(|(d, _)| d)
+    }
+
+    /// As [`Chunks::get`], with the (up to 4) bytes of the file after the chunk's data.
+    fn get_with_after(&self, id: &[u8; 4]) -> Option<(&'a [u8], &'a [u8])> {
         self.list
             .iter()
             .rev()
-            .find(|(i, _)| i == id)
-            .map(|(_, d)| *d)
-            .filter(|d| !d.is_empty())
+            .find(|(i, _, _)| i == id)
+            .map(|(_, d, after)| (*d, *after))
+            .filter(|(d, _)| !d.is_empty())
     }
 }
 
@@ -66,7 +73,10 @@ fn container(bytes: &[u8]) -> Result<Chunks<'_>, LoadError> {
         if form.len() - start < padded {
             return Err(bad("a chunk runs past the end of the file"));
         }
-        list.push((id, &form[start..start + len]));
+        // The bytes after the data come from the whole file: past the form too.
+        let end = 8 + start + len;
+        let after = &bytes[end..(end + 4).min(bytes.len())];
+        list.push((id, &form[start..start + len], after));
         pos = start + padded;
     }
     Ok(Chunks { list })
@@ -158,53 +168,45 @@ fn read_funcs(
         .collect()
 }
 
-/// Inflates a zlib stream that must give `size` bytes, as OTP's loader does: the stream
-/// may stop right after them (its end and checksum cut off), but not give fewer or more.
-fn inflate_exact(input: &[u8], size: usize) -> Option<Vec<u8>> {
+/// Inflates the literal table's zlib stream as OTP's loader does (`erl_zlib_uncompress`
+/// into a buffer of the announced size): the stream must end, its checksum right, within
+/// `size` bytes of output; fewer bytes are fine. OTP gives zlib the chunk's length from after
+/// the size field, so the stream may take up to 4 bytes from beyond the chunk: `after`.
+fn inflate_literals(data: &[u8], after: &[u8], size: usize) -> Option<Vec<u8>> {
     use flate2::{Decompress, FlushDecompress, Status};
+    let input: Vec<u8> = data.iter().chain(after.iter().take(4)).copied().collect();
     let mut z = Decompress::new(true);
-    let mut out = Vec::with_capacity(size.min(1 << 24));
-    while out.len() < size {
+    let mut out = Vec::with_capacity((size + 1).min(1 << 24));
+    loop {
         let before = (z.total_in(), out.len());
-        let room = (size - out.len()).min(1 << 16);
-        out.reserve(room);
+        // One byte more than announced is room enough to see that the stream gives too much.
+        out.reserve((size + 1 - out.len()).min(1 << 16));
         let rest = &input[z.total_in() as usize..];
         let status = z
-            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .decompress_vec(rest, &mut out, FlushDecompress::Finish)
             .ok()?;
-        if status == Status::StreamEnd && out.len() < size {
+        if out.len() > size {
             return None;
+        }
+        if status == Status::StreamEnd {
+            return Some(out);
         }
         if (z.total_in(), out.len()) == before {
             return None;
         }
     }
-    if out.len() != size {
-        return None;
-    }
-    // More output than announced is refused; a stream that simply ends (or is cut) is not.
-    let mut one = Vec::with_capacity(1);
-    let rest = &input[(z.total_in() as usize).min(input.len())..];
-    match z.decompress_vec(rest, &mut one, FlushDecompress::None) {
-        Ok(_) if !one.is_empty() => None,
-        _ => Some(out),
-    }
 }
 
-fn read_literals(data: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
+fn read_literals(data: &[u8], after: &[u8], heap: &mut Heap) -> Result<Vec<Term>, LoadError> {
     let err = |d: &str| chunk_err("LitT", d.to_string());
     if data.len() < 4 {
         return Err(err("too short"));
     }
     let size = u32::from_be_bytes([data[0], data[1], data[2], data[3]]) as usize;
-    let raw: Vec<u8> = if size == 0 {
-        data[4..].to_vec()
-    } else {
-        if size > 1 << 30 {
-            return Err(err("uncompressed size too large"));
-        }
-        inflate_exact(&data[4..], size).ok_or_else(|| err("bad zlib data"))?
-    };
+    if size > 1 << 30 {
+        return Err(err("uncompressed size too large"));
+    }
+    let raw = inflate_literals(&data[4..], after, size).ok_or_else(|| err("bad zlib data"))?;
     let mut r = Reader::new(&raw, "LitT");
     let n = r.u32()? as usize;
     if n.saturating_mul(4) > raw.len() {
@@ -351,7 +353,8 @@ fn read_code_header(data: &[u8]) -> Result<(Vec<u8>, u32, u32), LoadError> {
             format!("instruction set {instruction_set}"),
         ));
     }
-    if max_opcode > genop::MAX_OPCODE as u32 {
+    // Compared as OTP does, as a signed number: a "negative" maximum passes.
+    if max_opcode as i32 > genop::MAX_OPCODE as i32 {
         return Err(chunk_err(
             "Code",
             format!("max opcode {max_opcode} is newer than OTP 25's"),
@@ -443,6 +446,7 @@ impl BeamFile {
             atoms: &self.atoms,
             literals: &self.literals,
             type_count: self.type_count,
+            label_count: self.label_count,
             heap: &mut self.literal_heap,
         };
         let mut out = Vec::new();
@@ -470,8 +474,8 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
         .first()
         .ok_or_else(|| chunk_err("AtU8", "no module name"))?;
     let mut literal_heap = Heap::with_capacity(0);
-    let literals = match chunks.get(b"LitT") {
-        Some(d) => read_literals(d, &mut literal_heap)?,
+    let literals = match chunks.get_with_after(b"LitT") {
+        Some((d, after)) => read_literals(d, after, &mut literal_heap)?,
         None => Vec::new(),
     };
     let imports = match chunks.get(b"ImpT") {
@@ -687,5 +691,46 @@ mod tests {
                 let _ = super::super::transform::transform(f);
             }
         }
+    }
+
+    /// The literal table's stream as OTP 25 takes it (checked against `erl` by hand): it must
+    /// end with its checksum right, within the announced size (fewer bytes are fine), and it
+    /// may take its last bytes from the 4 after the chunk.
+    #[test]
+    fn literal_stream_as_otp_takes_it() {
+        use flate2::{write::ZlibEncoder, Compression};
+        use std::io::Write;
+        let raw: Vec<u8> = (0..200u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
+        e.write_all(&raw).unwrap();
+        let z = e.finish().unwrap();
+        let n = raw.len();
+        assert_eq!(inflate_literals(&z, &[], n).as_deref(), Some(&raw[..]));
+        assert_eq!(inflate_literals(&z, &[], n + 10).as_deref(), Some(&raw[..]));
+        assert!(
+            inflate_literals(&z, &[], n - 1).is_none(),
+            "more than announced"
+        );
+        assert!(inflate_literals(&z, &[], 0).is_none());
+        let cut = &z[..z.len() - 1];
+        assert!(inflate_literals(cut, &[], n).is_none(), "checksum cut");
+        assert!(
+            inflate_literals(cut, &[0], n).is_none(),
+            "wrong checksum byte"
+        );
+        let last = &z[z.len() - 1..];
+        assert!(
+            inflate_literals(cut, last, n).is_some(),
+            "checksum byte after the chunk"
+        );
+        let mut flipped = z.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(inflate_literals(&flipped, &[], n).is_none(), "bad checksum");
+        let mut extra = z.clone();
+        extra.extend_from_slice(&[1, 2, 3]);
+        assert!(
+            inflate_literals(&extra, &[], n).is_some(),
+            "bytes after the stream"
+        );
     }
 }

@@ -159,12 +159,18 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Registers (`x`, `y` and float) are numbered below this, as OTP's code reader checks.
+const MAX_REG: usize = crate::process::MAX_REG;
+
 /// What operand decoding needs from the rest of the file.
 pub struct OperandCtx<'a> {
     pub atoms: &'a [Atom],
     pub literals: &'a [Term],
     /// Entries of the `Type` chunk (`None`: no type table, any index is ignored).
     pub type_count: Option<u32>,
+    /// The code header's label count: a label operand (other than 0, "no label") is below
+    /// it, wherever it stands, as OTP's code reader checks.
+    pub label_count: u32,
     pub heap: &'a mut Heap,
 }
 
@@ -181,7 +187,7 @@ fn small_index(r: &Reader, v: &Value) -> Result<u32, LoadError> {
 #[inline(always)]
 pub fn operand(r: &mut Reader, cx: &mut OperandCtx) -> Result<Operand, LoadError> {
     if let Some((tag, v, len)) = r.short() {
-        if let Some(op) = plain_operand(tag, v, cx.atoms) {
+        if let Some(op) = plain_operand(tag, v, cx) {
             r.pos += len;
             return Ok(op);
         }
@@ -192,16 +198,16 @@ pub fn operand(r: &mut Reader, cx: &mut OperandCtx) -> Result<Operand, LoadError
 /// The operand of tag `tag` (not the extended `z`) with value `v`; `None` for `z` and for
 /// an atom index past the atom table.
 #[inline(always)]
-fn plain_operand(tag: u8, v: u32, atoms: &[Atom]) -> Option<Operand> {
+fn plain_operand(tag: u8, v: u32, cx: &OperandCtx) -> Option<Operand> {
+    let atoms = cx.atoms;
     Some(match tag {
         TAG_U => Operand::Untagged(v as u64),
         TAG_I => Operand::Int(v as i64),
         TAG_A if v == 0 => Operand::Nil,
         TAG_A => Operand::Atom(*atoms.get(v as usize - 1)?),
-        TAG_X => Operand::X(v),
-        TAG_Y => Operand::Y(v),
-        TAG_F => Operand::Label(v),
-        TAG_H => Operand::Char(v),
+        TAG_X if (v as usize) < MAX_REG => Operand::X(v),
+        TAG_Y if (v as usize) < MAX_REG => Operand::Y(v),
+        TAG_F if v == 0 || v < cx.label_count => Operand::Label(v),
         _ => return None,
     })
 }
@@ -220,10 +226,20 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
             Value::Small(i) => Operand::Int(i),
             Value::Big(b) => Operand::BigInt(crate::bignum::from_bigint(cx.heap, &b)),
         },
-        TAG_A | TAG_X | TAG_Y | TAG_F | TAG_H => {
+        // OTP 25's code reader knows no character operands (`Unrecognized tag`).
+        TAG_H => return Err(r.err("the character tag (h) is not accepted")),
+        TAG_X | TAG_Y => {
             let i = small_index(r, &v)?;
-            plain_operand(tag, i, cx.atoms)
-                .ok_or_else(|| r.err(format!("atom index {i} out of range")))?
+            plain_operand(tag, i, cx).ok_or_else(|| r.err(format!("register {i} out of range")))?
+        }
+        TAG_A | TAG_F => {
+            let i = small_index(r, &v)?;
+            plain_operand(tag, i, cx).ok_or_else(|| {
+                r.err(format!(
+                    "{} {i} out of range",
+                    if tag == TAG_A { "atom index" } else { "label" }
+                ))
+            })?
         }
         _ => {
             // Extended.
@@ -239,7 +255,10 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     }
                     Operand::List(Box::new(items))
                 }
-                2 => Operand::FloatReg(r.untagged()? as u32),
+                2 => match r.untagged()? {
+                    i if (i as usize) < MAX_REG => Operand::FloatReg(i as u32),
+                    i => return Err(r.err(format!("float register {i} out of range"))),
+                },
                 3 => {
                     let n = r.untagged()? as usize;
                     if n > r.bytes.len() {

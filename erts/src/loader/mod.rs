@@ -37,8 +37,6 @@ pub enum Operand {
     Y(u32),
     /// `f` tag: a label (0 means "no label").
     Label(u32),
-    /// `h` tag: a character.
-    Char(u32),
     /// Extended: float register.
     FloatReg(u32),
     /// Extended: a list of operands (`select_val` tables, `put_map` pairs, ...). Boxed, as

@@ -330,6 +330,25 @@ struct Ctx<'a> {
     pending_build: Option<OldBuild>,
     /// The `line` instructions naming an item of the line table so far.
     lines_seen: u32,
+    /// Where the code stands in OTP's search for function starts.
+    boundary: Boundary,
+}
+
+/// OTP's code reader finds a function's start by looking ahead after a `label`: the next
+/// instruction, and after a `line` one more; `func_info` found there starts a function and
+/// must be followed by its entry `label`. A `func_info` anywhere else has no specific
+/// instruction to become (OTP: "no specific operation found"), nor may the code end where
+/// the reader looks ahead. This follows the reader's steps so that the same modules load.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Boundary {
+    /// No look-ahead under way.
+    Outside,
+    /// After a `label` (the next instruction is looked at).
+    Label,
+    /// After `label` and `line` (one more instruction is looked at).
+    LabelLine,
+    /// After `label [line] func_info`: the entry label must come next.
+    FuncInfo,
 }
 
 fn name_of(op: u8) -> &'static str {
@@ -394,7 +413,6 @@ impl Ctx<'_> {
             Operand::Nil => Src::lit(Term::NIL),
             Operand::Int(v) => Src::lit(crate::bignum::from_i64(&mut self.file.literal_heap, *v)),
             Operand::BigInt(t) | Operand::Literal(t) => Src::lit(*t),
-            Operand::Char(c) => Src::lit(Term::small(*c as i64)),
             o => return Err(self.bad(format!("bad source operand {o:?}"))),
         })
     }
@@ -405,6 +423,14 @@ impl Ctx<'_> {
         } else {
             Err(self.bad(format!("x register {i} out of range")))
         }
+    }
+
+    /// The source of `get_list`, `get_hd` and `get_tl`: a register (OTP's `S`).
+    fn list_src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
+        if !matches!(self.arg(g, i)?, Operand::X(_) | Operand::Y(_)) {
+            return Err(self.bad("the list is not in a register"));
+        }
+        self.src(g, i)
     }
 
     fn src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
@@ -481,9 +507,30 @@ impl Ctx<'_> {
         Ok(module::export(imp.module, imp.function, imp.arity))
     }
 
+    /// Follows OTP's look-ahead for function starts over instruction `op` (see [`Boundary`]).
+    fn step_boundary(&mut self, op: u8) -> Result<(), LoadError> {
+        use op::*;
+        let b = self.boundary;
+        self.boundary = match (op, b) {
+            (LABEL, Boundary::Outside) => Boundary::Label,
+            // A label looked at after another is not looked ahead from itself.
+            (LABEL, _) => Boundary::Outside,
+            (LINE, Boundary::Label) => Boundary::LabelLine,
+            (FUNC_INFO, Boundary::Label | Boundary::LabelLine) => Boundary::FuncInfo,
+            (FUNC_INFO, _) => return Err(self.bad("no specific operation found")),
+            (_, Boundary::FuncInfo) => return Err(self.bad("func_info without its entry label")),
+            (INT_CODE_END, Boundary::Label | Boundary::LabelLine) => {
+                return Err(self.bad("the code ends right after a label"))
+            }
+            _ => Boundary::Outside,
+        };
+        Ok(())
+    }
+
     fn translate(&mut self, g: &GenOp) -> Result<(), LoadError> {
         use op::*;
         self.op_name = name_of(g.op);
+        self.step_boundary(g.op)?;
         if let Some(info) = genop::info(g.op) {
             if info.obsolete {
                 return Err(LoadError::ObsoleteOpcode {
@@ -623,15 +670,25 @@ impl Ctx<'_> {
                     GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
                     _ => (self.label(g, 0)?, 2, 3, 3),
                 };
-                if bif_at == 2 {
-                    // gc_bifN's Live: not needed here, but OTP refuses one of another type
-                    // than a number (or a register, whose number it takes).
-                    if !matches!(self.arg(g, 1)?, Operand::X(_) | Operand::Y(_)) {
-                        self.untagged(g, 1)?;
-                    }
-                }
                 let idx = self.untagged(g, bif_at)?;
                 let export = self.bif_for(idx)?;
+                // bif0 exists only for the guard BIFs self/0 and node/0 (OTP's `self`, `node`).
+                if g.op == BIF0
+                    && !(export.mfa.module == crate::atom::ERLANG
+                        && matches!(export.mfa.function.name(), "self" | "node")
+                        && export.mfa.arity == 0)
+                {
+                    return Err(self.bad("no specific operation found"));
+                }
+                // gc_bifN's Live: not needed here. OTP's JIT drops it (of any type), except
+                // for `length/1`, whose trapping instructions take it as a number.
+                if bif_at == 2
+                    && export.mfa.module == crate::atom::ERLANG
+                    && export.mfa.function.name() == "length"
+                    && n == 1
+                {
+                    self.untagged(g, 1)?;
+                }
                 let mut args = [Src::lit(Term::NIL); 3];
                 for (k, a) in args.iter_mut().enumerate().take(n) {
                     *a = self.src(g, first_arg + k)?;
@@ -923,13 +980,13 @@ impl Ctx<'_> {
                 self.emit(Instr::Swap { a, b });
             }
             GET_LIST => {
-                let src = self.src(g, 0)?;
+                let src = self.list_src(g, 0)?;
                 let head = self.dst(g, 1)?;
                 let tail = self.dst(g, 2)?;
                 self.emit(Instr::GetList { src, head, tail });
             }
             GET_HD | GET_TL => {
-                let src = self.src(g, 0)?;
+                let src = self.list_src(g, 0)?;
                 let dst = self.dst(g, 1)?;
                 self.emit(if g.op == GET_HD {
                     Instr::GetHd { src, dst }
@@ -1999,9 +2056,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         .map(|l| {
             let m = file.module;
             let (f, a, nf, idx, ou) = (l.function, l.arity, l.num_free, l.index, l.old_uniq);
-            module::fun_entry(m, idx, ou, || {
-                FunEntry::new(m, f, a.saturating_sub(nf), nf, idx, ou, md5)
-            })
+            module::fun_entry_for_load(FunEntry::new(m, f, a.saturating_sub(nf), nf, idx, ou, md5))
         })
         .collect();
     let code_bytes = std::mem::take(&mut file.code);
@@ -2020,6 +2075,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         lambda_entries,
         pending_build: None,
         lines_seen: 0,
+        boundary: Boundary::Outside,
     };
     let mut reader = CodeReader::new(&code_bytes);
     let mut g = GenOp {
@@ -2032,6 +2088,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
             atoms: &file.atoms,
             literals: &file.literals,
             type_count: file.type_count,
+            label_count: file.label_count,
             heap: &mut file.literal_heap,
         };
         if !reader.next(&mut cx, file.module, &mut g)? {
