@@ -223,19 +223,25 @@ fn erl_command(rundir: &Path, ebin: &Path, envs: &[(&str, String)], limit_memory
     erl
 }
 
+/// Where and how long the real erl runs: its folder, the driver's `ebin`, the limit per run.
+#[derive(Clone, Copy)]
+struct ErlAt<'a> {
+    rundir: &'a Path,
+    ebin: &'a Path,
+    limit: Duration,
+}
+
 /// The real erl's results for loader inputs `start..start + count`. OTP's loader does not
 /// defend itself against malformed code (its JIT asserts, `size_object` meets bad tags,
 /// allocations of gigabytes fail, some inputs hang it): when the VM aborts or runs out of
 /// time, the first input without a result is run alone; if that fails too it is returned as
 /// aborted, and the batch goes on after it.
-fn erl_loader(
-    rundir: &Path,
-    ebin: &Path,
-    seed: u64,
-    start: u64,
-    count: u64,
-    limit: Duration,
-) -> (Results, Vec<u64>) {
+fn erl_loader(at: &ErlAt, seed: u64, start: u64, count: u64) -> (Results, Vec<u64>) {
+    let ErlAt {
+        rundir,
+        ebin,
+        limit,
+    } = *at;
     let mut results = Results::new();
     let mut aborted = Vec::new();
     let end = start + count;
@@ -289,14 +295,7 @@ fn erl_loader(
 
 /// [`erl_loader`] on `FUZZ_LOADER_JOBS` (default: the processors) parts of the range at once:
 /// the real erl takes most of a loader run's time (ours about 0.3 ms an input).
-fn erl_loader_parallel(
-    rundir: &Path,
-    ebin: &Path,
-    seed: u64,
-    start: u64,
-    count: u64,
-    limit: Duration,
-) -> (Results, Vec<u64>) {
+fn erl_loader_parallel(at: &ErlAt, seed: u64, start: u64, count: u64) -> (Results, Vec<u64>) {
     let cpus = thread::available_parallelism().map_or(1, |n| n.get() as u64);
     let jobs = env_u64("FUZZ_LOADER_JOBS", cpus).clamp(1, count.max(1));
     let part = count.div_ceil(jobs);
@@ -307,7 +306,7 @@ fn erl_loader_parallel(
     thread::scope(|s| {
         let handles: Vec<_> = parts
             .iter()
-            .map(|&(from, n)| s.spawn(move || erl_loader(rundir, ebin, seed, from, n, limit)))
+            .map(|&(from, n)| s.spawn(move || erl_loader(at, seed, from, n)))
             .collect();
         let mut results = Results::new();
         let mut aborted = Vec::new();
@@ -359,10 +358,28 @@ fn loader_verdicts_match_real_erl() {
 /// differs from an earlier load's under the same key, 21/675 after the inputs before it in one
 /// run: see `module::fun_entry_for_load`.) Ours refused what OTP loads: a
 /// `gc_bif`'s live count as an integer or an atom (21/918, 22/1196), a `Code` header whose
-/// highest opcode is negative as a signed number (21/3257).
+/// highest opcode is negative as a signed number (21/3257). Seed 1's first 20,000 inputs gave
+/// these: ours loaded `select_val` with label 0 in its list (1/7729), `get_map_elements` of
+/// several keys one in a register (1/10216, 1/11911), `bs_skip_utf32` with a register for its
+/// live count (1/13801); ours refused `init_yregs` of an untagged number (1/2036), a `Code`
+/// header claiming 4M labels (1/4029), a label as a `put_tuple2` element (1/5736), a lambda
+/// with more free variables than arguments that is never made (1/6697), a `bs_create_bin`
+/// unit of `[]` (1/10939), an `Attr` chunk with atom cache or internal atom references
+/// (1/13123, 1/18686).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
+        (1, 7729),
+        (1, 10216),
+        (1, 11911),
+        (1, 13801),
+        (1, 2036),
+        (1, 4029),
+        (1, 5736),
+        (1, 6697),
+        (1, 10939),
+        (1, 13123),
+        (1, 18686),
         (21, 785),
         (21, 568),
         (22, 200),
@@ -499,7 +516,12 @@ fn fuzz(seed: u64, first: u64, n: u64, targets: &str, accepted: &[(u64, u64, &st
             });
             let l = s.spawn(|| {
                 if with_loader {
-                    erl_loader_parallel(&rundir, &ebin, seed, start, count, limit)
+                    let at = ErlAt {
+                        rundir: &rundir,
+                        ebin: &ebin,
+                        limit,
+                    };
+                    erl_loader_parallel(&at, seed, start, count)
                 } else {
                     (Results::new(), Vec::new())
                 }

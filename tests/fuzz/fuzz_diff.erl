@@ -486,7 +486,8 @@ jit_crash(Bin) ->
 
 %% Whether a function of the module reads or writes a y register at or past the largest
 %% frame it allocates: such code reads its caller's frame (return addresses, catch tags), as
-%% in OTP, where what then happens follows from the stack's layout. Its functions are not
+%% in OTP, where what then happens follows from the stack's layout. (Or a bs_create_bin
+%% segment's type is no atom: see below.) Its functions are not
 %% called (the verdict, exports and MD5 are still compared) unless FUZZ_CALL_ALL is set. A
 %% function starts at func_info.
 frame_overread(Bin) ->
@@ -506,6 +507,11 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
     {Args, Rest1} = operands(Arity, Rest, []),
     MaxY1 = lists:max([MaxY | y_indices(Args)]),
     case Name of
+        bs_create_bin ->
+            %% A segment whose type is no atom: OTP's JIT emits code that builds whatever
+            %% (it differs from run to run); undefined too.
+            {list, Segs} = lists:last(Args),
+            not all_segment_types_atoms(Segs) orelse frame_overread(Rest1, Frame, MaxY1);
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;
@@ -515,6 +521,11 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             frame_overread(Rest1, max(Frame, N), MaxY1);
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
+
+all_segment_types_atoms([{2, A}, _, _, _, _, _ | More]) when A > 0 ->
+    all_segment_types_atoms(More);
+all_segment_types_atoms([]) -> true;
+all_segment_types_atoms(_) -> false.
 
 y_indices(Args) ->
     lists:flatmap(fun({4, Y}) when is_integer(Y) -> [Y];

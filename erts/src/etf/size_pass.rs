@@ -74,6 +74,11 @@ fn walk(b: &[u8]) -> bool {
             SMALL_ATOM_EXT | SMALL_ATOM_UTF8_EXT => b
                 .get(pos)
                 .map(|&n| 1 + n as usize + std::mem::take(&mut after_atom)),
+            // Atoms by index (the distribution's atom cache, OTP's internal atom table): the
+            // walk takes them as it takes any atom, by their size.
+            ATOM_CACHE_REF => Some(1 + std::mem::take(&mut after_atom)),
+            ATOM_INTERNAL_REF2 => Some(2 + std::mem::take(&mut after_atom)),
+            ATOM_INTERNAL_REF3 => Some(3 + std::mem::take(&mut after_atom)),
             PID_EXT | NEW_PID_EXT | PORT_EXT | NEW_PORT_EXT | V4_PORT_EXT | REFERENCE_EXT => {
                 // The node's atom comes next; the fixed fields after it.
                 after_atom = match tag {
@@ -186,6 +191,10 @@ mod tests {
         assert!(accepts(&[131, 77, 0, 0, 0, 1, 99, 0xff]));
         // An unknown tag.
         assert!(!accepts(&[131, 255]));
+        // Atoms by index (cache, internal table) pass as OTP's walk takes them: a tuple of
+        // an atom cache reference, an internal reference of 2 and one of 3 bytes.
+        assert!(accepts(&[131, 104, 3, 82, 0, 73, 0, 1, 75, 0, 0, 1]));
+        assert!(!accepts(&[131, 73, 0]));
         // A binary longer than the input.
         assert!(!accepts(&[131, 109, 0, 0, 0, 9, 1, 2]));
         // A pid: node atom, then id, serial and creation.

@@ -5,6 +5,9 @@ pub const COMPRESSED: u8 = 80;
 pub const NEW_FLOAT_EXT: u8 = 70;
 pub const BIT_BINARY_EXT: u8 = 77;
 pub const ATOM_CACHE_REF: u8 = 82;
+/// OTP's internal atom-table references (never from `term_to_binary`).
+pub const ATOM_INTERNAL_REF2: u8 = 73;
+pub const ATOM_INTERNAL_REF3: u8 = 75;
 pub const NEW_PID_EXT: u8 = 88;
 pub const NEW_PORT_EXT: u8 = 89;
 pub const NEWER_REFERENCE_EXT: u8 = 90;

@@ -360,9 +360,10 @@ fn read_code_header(data: &[u8]) -> Result<(Vec<u8>, u32, u32), LoadError> {
             format!("max opcode {max_opcode} is newer than OTP 25's"),
         ));
     }
-    // OTP allocates a table of this many labels; a count far beyond what the code could
-    // define is refused rather than allocated.
-    if label_count as usize > data.len().max(1 << 20) {
+    // OTP allocates a table of this many labels (and loads a module that claims millions
+    // more than it defines); a count beyond 16M (128 MB of label table here) is refused
+    // rather than allocated.
+    if label_count as usize > data.len().max(1 << 24) {
         return Err(chunk_err("Code", "label count too large"));
     }
     Ok((data[r.position()..].to_vec(), label_count, function_count))
@@ -531,12 +532,10 @@ pub fn parse(bytes: &[u8]) -> Result<BeamFile, LoadError> {
                     let index = r.u32()?;
                     let num_free = r.u32()?;
                     let old_uniq = r.u32()?;
-                    // OTP's loader takes any arity (a fun of more than 255 arguments can
-                    // be made, but no call has that many: it raises `badarity`); the free
-                    // variables are X registers when the fun is made, so they are bounded.
-                    if num_free > arity || num_free > 255 {
-                        return Err(r.err("bad lambda arity"));
-                    }
+                    // OTP's loader takes any arity and any number of free variables here
+                    // (a fun of more than 255 arguments can be made, but no call has that
+                    // many: it raises `badarity`); the free variables are bounded where a
+                    // fun is made (`make_fun2`/`make_fun3`).
                     Ok(Lambda {
                         function,
                         arity,

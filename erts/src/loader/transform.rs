@@ -746,7 +746,9 @@ impl Ctx<'_> {
                     .list(g, 0)?
                     .iter()
                     .map(|o| match o {
-                        Operand::Y(y) => Ok(*y),
+                        // OTP's JIT takes each operand's value as a y index, whatever its tag.
+                        Operand::Y(y) | Operand::X(y) => Ok(*y),
+                        Operand::Untagged(v) if *v < 1024 => Ok(*v as u32),
                         o => Err(self.bad(format!("init_yregs operand {o:?}"))),
                     })
                     .collect::<Result<Vec<_>, _>>()?;
@@ -886,7 +888,8 @@ impl Ctx<'_> {
                         .as_lit()
                         .ok_or_else(|| self.bad("select value is a register"))?;
                     let l = match &p[1] {
-                        Operand::Label(l) => self.check_label(*l)?,
+                        // OTP's select_val takes `f` labels only (not 0, "no label").
+                        Operand::Label(l) if *l != 0 => self.check_label(*l)?,
                         o => return Err(self.bad(format!("select label {o:?}"))),
                     };
                     pairs.push((v, l));
@@ -1026,6 +1029,8 @@ impl Ctx<'_> {
                         Operand::Untagged(n) => Ok(Src::lit(
                             Some(Term(*n)).filter(|t| t.is_small()).unwrap_or(Term::NIL),
                         )),
+                        // A label: OTP stores a code address, no term; `[]` here too.
+                        Operand::Label(_) => Ok(Src::lit(Term::NIL)),
                         o => self.src_of(o),
                     })
                     .collect::<Result<Vec<_>, _>>()?;
@@ -1062,6 +1067,10 @@ impl Ctx<'_> {
                     .lambda_entries
                     .get(idx)
                     .ok_or_else(|| self.bad(format!("lambda {idx} out of range")))?;
+                // The free variables are X registers when the fun is made (and at most 255).
+                if entry.num_free > 255 {
+                    return Err(self.bad("a lambda with too many free variables"));
+                }
                 let (dst, env) = if g.op == MAKE_FUN3 {
                     let dst = self.dst(g, 1)?;
                     let items = self.list(g, 2)?.to_vec();
@@ -1211,6 +1220,15 @@ impl Ctx<'_> {
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
+                // OTP looks several keys up by hashes computed when loading: a key in a
+                // register is only taken when it is the only one.
+                if items.len() > 2
+                    && items
+                        .chunks(2)
+                        .any(|p| matches!(p[0], Operand::X(_) | Operand::Y(_)))
+                {
+                    return Err(self.bad("no specific operation found"));
+                }
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     pairs.push((self.src_of(&p[0])?, self.dst_of(&p[1])?));
@@ -1335,7 +1353,8 @@ impl Ctx<'_> {
                 });
             }
             BS_GET_UTF8 | BS_GET_UTF16 | BS_GET_UTF32 => {
-                // Fail Ctx Live Flags Dst
+                // Fail Ctx Live Flags Dst; OTP wants Live as a number.
+                self.untagged(g, 2)?;
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
                 let flags = native_endian(self.untagged(g, 3)?);
@@ -1357,7 +1376,8 @@ impl Ctx<'_> {
                 });
             }
             BS_SKIP_UTF8 | BS_SKIP_UTF16 | BS_SKIP_UTF32 => {
-                // Fail Ctx Live Flags
+                // Fail Ctx Live Flags; OTP wants Live as a number.
+                self.untagged(g, 2)?;
                 let fail = self.label(g, 0)?;
                 let ctx = self.src(g, 1)?;
                 let flags = native_endian(self.untagged(g, 3)?);
@@ -1620,6 +1640,9 @@ impl Ctx<'_> {
             let seg_unit = match &s[2] {
                 Operand::Untagged(u) if *u <= u32::MAX as u64 => *u as u32,
                 Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
+                // OTP takes the operand's word whatever its tag: `[]` loads (a unit of 1
+                // here; what such a segment builds differs from OTP's if it is reached).
+                Operand::Nil => 1,
                 o => return Err(self.bad(format!("segment unit {o:?}"))),
             };
             let flags = self.seg_flags(&s[3])?;
