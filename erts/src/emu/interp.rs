@@ -272,6 +272,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
         }};
     }
+    // The match context operand `$src` of a bit-syntax instruction (`badarg` when it is none).
+    macro_rules! match_ctx {
+        ($src:expr) => {{
+            let c = get(proc, $src);
+            require!(c.is_match_state());
+            c
+        }};
+    }
     macro_rules! fail_or {
         ($fail:expr, $f:expr) => {{
             if $fail != 0 {
@@ -1555,22 +1563,19 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
             }
             Instr::BsGetPosition { ctx, dst } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 put(proc, *dst, Term::small(bs::position(c) as i64));
                 next!();
             }
             Instr::BsSetPosition { ctx, pos } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let p = get(proc, *pos);
                 require!(p.is_small() && bs::position_in_range(c, p.small_value()));
                 bs::set_position(c, p.small_value() as usize);
                 next!();
             }
             Instr::BsGetTail { ctx, dst } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let t = bs::get_tail(&mut proc.heap, c);
                 put(proc, *dst, t);
                 next!();
@@ -1583,8 +1588,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 flags,
                 dst,
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let sz = get(proc, *size);
                 match bs::get_integer(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
@@ -1603,8 +1607,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
                 ..
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let sz = get(proc, *size);
                 match bs::get_float(&mut proc.heap, c, sz, (*unit).into(), (*flags).into()) {
                     Some(v) => {
@@ -1622,8 +1625,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 dst,
                 ..
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let sz = get(proc, *size);
                 match bs::get_binary(&mut proc.heap, c, sz, bin_unit(*unit)) {
                     Some(v) => {
@@ -1639,8 +1641,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 size,
                 unit,
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 let sz = get(proc, *size);
                 if bs::skip_bits(c, sz, *unit) {
                     next!();
@@ -1648,16 +1649,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = lbl(*fail);
             }
             Instr::BsTestTail { fail, ctx, bits } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if bs::remaining(c) == *bits as usize {
                     next!();
                 }
                 pc = lbl(*fail);
             }
             Instr::BsTestUnit { fail, ctx, unit } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if *unit == 0 || bs::remaining(c) % *unit as usize == 0 {
                     next!();
                 }
@@ -1669,16 +1668,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 bits,
                 data,
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if bs::match_string(c, *bits as usize, data) {
                     next!();
                 }
                 pc = lbl(*fail);
             }
             Instr::BsGetUtf8 { fail, ctx, dst } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 match bs::get_utf8(c) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1693,8 +1690,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 flags,
                 dst,
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 match bs::get_utf16(c, *flags) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1709,8 +1705,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 flags,
                 dst,
             } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 match bs::get_utf32(c, *flags) {
                     Some(v) => {
                         put(proc, *dst, v);
@@ -1720,24 +1715,21 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 }
             }
             Instr::BsSkipUtf8 { fail, ctx } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if bs::get_utf8(c).is_some() {
                     next!();
                 }
                 pc = lbl(*fail);
             }
             Instr::BsSkipUtf16 { fail, ctx, flags } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if bs::get_utf16(c, *flags).is_some() {
                     next!();
                 }
                 pc = lbl(*fail);
             }
             Instr::BsSkipUtf32 { fail, ctx, flags } => {
-                let c = get(proc, *ctx);
-                require!(c.is_match_state());
+                let c = match_ctx!(*ctx);
                 if bs::get_utf32(c, *flags).is_some() {
                     next!();
                 }
