@@ -477,7 +477,11 @@ jit_crash(Bin) ->
         {_, <<N:32/signed, Exports:(N * 12)/binary, _/binary>>} = lists:keyfind("ExpT", 1, Chunks),
         %% An export to label 0 or past the last label.
         case [L || <<_:32, _:32, L:32/signed>> <= Exports, L =:= 0 orelse L >= Labels] of
-            [] -> string_past_table(Chunks);
+            [] ->
+                case lambda_label(Chunks, Labels) of
+                    false -> string_past_table(Chunks);
+                    Why -> Why
+                end;
             _ -> export_label
         end
     catch
@@ -487,7 +491,8 @@ jit_crash(Bin) ->
 %% Whether a function of the module reads or writes a y register at or past the largest
 %% frame it allocates: such code reads its caller's frame (return addresses, catch tags), as
 %% in OTP, where what then happens follows from the stack's layout. (Or a bs_create_bin
-%% segment's type is no atom: see below.) Its functions are not
+%% segment's type is no atom, or a map is built with an untagged number: see below.) Its
+%% functions are not
 %% called (the verdict, exports and MD5 are still compared) unless FUZZ_CALL_ALL is set. A
 %% function starts at func_info.
 frame_overread(Bin) ->
@@ -512,6 +517,10 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             %% (it differs from run to run); undefined too.
             {list, Segs} = lists:last(Args),
             not all_segment_types_atoms(Segs) orelse frame_overread(Rest1, Frame, MaxY1);
+        _ when Name =:= put_map_assoc; Name =:= put_map_exact ->
+            %% An untagged number as a key or value: OTP's map holds a raw machine word.
+            {list, Items} = lists:last(Args),
+            lists:keymember(0, 1, Items) orelse frame_overread(Rest1, Frame, MaxY1);
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;
@@ -532,6 +541,20 @@ y_indices(Args) ->
                      ({list, L}) -> y_indices(L);
                      (_) -> []
                   end, Args).
+
+%% A lambda whose label is past the header's label count: OTP 25's loader looks the label up
+%% in its label array without a bound check (only `label >= 0`), so whether it then says
+%% "lambda already defined" depends on the memory it reads.
+lambda_label(Chunks, Labels) ->
+    case lists:keyfind("FunT", 1, Chunks) of
+        {_, <<N:32/signed, Entries/binary>>} when N > 0, byte_size(Entries) >= N * 24 ->
+            case [L || <<_:64, L:32/signed, _:96>> <= binary:part(Entries, 0, N * 24),
+                       L >= Labels] of
+                [] -> false;
+                _ -> lambda_label
+            end;
+        _ -> false
+    end.
 
 %% A bs_create_bin string segment past the end of StrT: OTP's loader copies the bytes from
 %% beyond its string table (no check), so it loads what it happens to read; ours refuses.

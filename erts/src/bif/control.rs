@@ -206,6 +206,9 @@ fn halt_how(t: Term) -> Option<HaltHow> {
 /// (calling `halt` again, should it ever run) and never returns from the call. Otherwise
 /// the OS process exits, as OTP's.
 fn do_halt(p: &mut Process, code: i32, flush: bool, args: &[Term]) -> BifResult {
+    // What this process gave a port is written, whatever `flush` says (OTP writes it in
+    // the command).
+    crate::port::deferred_output::flush();
     if crate::instance::current().halt_handler().is_some() {
         if flush {
             crate::port::flush_all(std::time::Duration::from_secs(5));

@@ -111,13 +111,22 @@ fn open_port_2(p: &mut Process, a: &[Term]) -> BifResult {
         soft_eof: spec.eof,
         parallelism: spec.parallelism,
     };
+    // A driver that acknowledges its start later: the caller gets a reference to wait on.
+    let mut awaited = None;
     let created = port::with_caller(p.id, || {
-        port::create(p.id, settings, |core| factory.start(core, &spec))
+        port::create(p.id, settings, |core| {
+            let started = factory.start(core, &spec);
+            awaited = core.awaited_init_ack();
+            started
+        })
     });
     match created {
         Ok(cell) => {
             p.links.push(port::port_id(cell.id));
-            Ok(Term::port(cell.id))
+            match awaited {
+                Some(r) => Ok(boxed::reference(&mut p.heap, r)),
+                None => Ok(Term::port(cell.id)),
+            }
         }
         Err(OpenError::Badarg) => Ok(Term::atom(atom::BADARG)),
         Err(OpenError::SystemLimit) => Ok(Term::atom(atom::SYSTEM_LIMIT)),

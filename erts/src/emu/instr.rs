@@ -505,6 +505,13 @@ pub enum Instr {
     Jump {
         target: Lbl,
     },
+    /// A function entry reached by a branch rather than a call (damaged code only): counts a
+    /// reduction and yields there when they are used up, as a call would (OTP checks at every
+    /// entry), so that such a loop stays preemptible and killable. `arity`: the function's.
+    EntryYield {
+        target: Lbl,
+        arity: u32,
+    },
 
     // ----- exceptions
     Catch {
@@ -971,7 +978,7 @@ impl Instr {
                 f(fail);
                 table.iter_mut().for_each(|(_, l)| f(l));
             }
-            Jump { target } => f(target),
+            Jump { target } | EntryYield { target, .. } => f(target),
             IsNonemptyGetList { fail, .. } => f(fail),
             Catch { handler, .. } | Try { handler, .. } => f(handler),
             LoopRec { fail, .. } => f(fail),

@@ -1243,6 +1243,15 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::Jump { target } => {
                 pc = lbl(*target);
             }
+            Instr::EntryYield { target, arity } => {
+                pc = lbl(*target);
+                *reds -= 1;
+                if *reds <= 0 {
+                    proc.pc = pc;
+                    proc.live = *arity as usize;
+                    return Outcome::Yield;
+                }
+            }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 put(proc, Dst::Y(*y as u16), Term::catch(*handler));
                 next!();

@@ -417,6 +417,22 @@ impl Ctx<'_> {
         })
     }
 
+    /// A key or value of `put_map_assoc`/`put_map_exact`'s list. OTP's loader passes an
+    /// untagged number in a list through as a raw machine word (what a map then holds is
+    /// undefined there); a damaged module with one loads here too, the number as an integer.
+    fn map_item_src(&mut self, o: &Operand) -> Result<Src, LoadError> {
+        match o {
+            Operand::Untagged(v) => match i64::try_from(*v) {
+                Ok(v) => Ok(Src::lit(crate::bignum::from_i64(
+                    &mut self.file.literal_heap,
+                    v,
+                ))),
+                Err(_) => Err(self.bad(format!("bad map list operand {o:?}"))),
+            },
+            o => self.src_of(o),
+        }
+    }
+
     fn xreg(&self, i: u32) -> Result<u32, LoadError> {
         if (i as usize) < crate::process::MAX_REG {
             Ok(i)
@@ -1174,7 +1190,7 @@ impl Ctx<'_> {
                 }
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
-                    pairs.push((self.src_of(&p[0])?, self.src_of(&p[1])?));
+                    pairs.push((self.map_item_src(&p[0])?, self.map_item_src(&p[1])?));
                 }
                 let pairs = ThinSlice::from(pairs);
                 self.emit(if g.op == PUT_MAP_ASSOC {
@@ -2145,6 +2161,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     }
     peephole(&mut code);
     fuse_test_return(&mut code);
+    yield_at_branched_entries(&mut code, &mut label_pos, &functions);
     let mut code = code.into_boxed_slice();
     let base = code.as_ptr() as usize;
     let size = std::mem::size_of::<Instr>();
@@ -2322,6 +2339,60 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// Damaged code may branch (not call) to a function's entry: OTP's code checks reductions at
+/// every entry, this VM in its calls, so a loop of such branches would never yield (nor
+/// take a `kill`). Each entry label that a branch, a select table or an exception handler
+/// names is given a second label, at an [`Instr::EntryYield`] before the closing
+/// `int_code_end`, and those operands go there. Code from the compiler has no such branch.
+fn yield_at_branched_entries(
+    code: &mut Vec<Instr>,
+    label_pos: &mut Vec<usize>,
+    functions: &[(usize, Atom, u32)],
+) {
+    // The entries (the instruction after each `func_info`) and their arities.
+    let entries: std::collections::HashMap<usize, u32> = functions
+        .iter()
+        .map(|&(at, _, arity)| (at + 1, arity))
+        .collect();
+    let entry_arity =
+        |l: Lbl, label_pos: &[usize]| label_pos.get(l).and_then(|p| entries.get(p)).copied();
+    let mut stubs: std::collections::HashMap<Lbl, Lbl> = std::collections::HashMap::new();
+    let mut new_stubs = Vec::new();
+    for ins in code.iter_mut() {
+        let mut visit = |l: &mut Lbl| {
+            if *l == 0 {
+                return;
+            }
+            let Some(arity) = entry_arity(*l, label_pos) else {
+                return;
+            };
+            let stub = *stubs.entry(*l).or_insert_with(|| {
+                label_pos.push(usize::MAX);
+                new_stubs.push((label_pos.len() - 1, *l, arity));
+                label_pos.len() - 1
+            });
+            *l = stub;
+        };
+        match ins {
+            Instr::Call { .. }
+            | Instr::CallLast { .. }
+            | Instr::CallOnly { .. }
+            | Instr::MovesCall { .. } => {}
+            Instr::GetListCall(op) => visit(&mut op.fail),
+            other => other.for_each_label(&mut visit),
+        }
+    }
+    if new_stubs.is_empty() {
+        return;
+    }
+    let end = code.pop();
+    for (stub, target, arity) in new_stubs {
+        label_pos[stub] = code.len();
+        code.push(Instr::EntryYield { target, arity });
+    }
+    code.extend(end);
 }
 
 /// With the native-code tier on: puts a `JitEnter` at each function entry (the instruction

@@ -72,6 +72,10 @@ pub trait Driver: Send {
     fn call(&mut self, _port: &mut PortCore, _op: u32, _data: &[u8]) -> Option<Vec<u8>> {
         None
     }
+    /// Writes the output this driver held back ([`PortCore::defer_output`]): the port calls
+    /// it before any operation on the port but a command, and when the slice of the process
+    /// that sent it ends.
+    fn write_held_output(&mut self, _port: &mut PortCore) {}
     /// An fd selected for reading is readable.
     fn ready_input(&mut self, _port: &mut PortCore, _fd: RawFd) {}
     /// An fd selected for writing is writable.

@@ -14,6 +14,7 @@
 //! Links and monitors between processes and ports share the processes' bookkeeping: a port
 //! is named there by its number with [`PORT_BIT`] set (see [`entity_term`]).
 
+pub mod deferred_output;
 pub mod driver;
 pub mod open_opts;
 pub mod output;
@@ -178,6 +179,12 @@ pub struct PortCore {
     /// Frames for the distribution were received under the lock: they are run once it is
     /// released.
     dist_input: bool,
+    /// The driver holds back output of a process's slice ([`deferred_output`]): the next
+    /// lock of the port but a command's has it written first.
+    output_held: bool,
+    /// A driver with `ERL_DRV_FLAG_USE_INIT_ACK` has not acknowledged its start yet: the
+    /// process that opened the port and the reference it waits for ([`PortCore::init_ack`]).
+    async_open: Option<(u64, u64)>,
 }
 
 /// The locked state of a port. Releasing it carries out a termination the driver asked for
@@ -221,6 +228,7 @@ impl Drop for PortGuard<'_> {
             if !cell.has_deferred.load(Ordering::Acquire) {
                 let dist = std::mem::take(&mut st.core.dist_input).then_some(st.core.dist);
                 drop(st);
+                deferred_output::count_lock(false);
                 if let Some(Some(node)) = dist {
                     crate::dist::input::drain(node);
                 }
@@ -238,19 +246,34 @@ impl Drop for PortGuard<'_> {
 
 impl PortCell {
     /// Locks the port's state.
+    /// Output a driver holds back ([`deferred_output`]) is written first.
     pub fn lock(&self) -> PortGuard<'_> {
+        let mut g = self.lock_keeping_output();
+        g.write_held_output();
+        g
+    }
+
+    /// Locks the port's state for a command: output the driver holds back stays held, and
+    /// the command's data goes after it.
+    fn lock_keeping_output(&self) -> PortGuard<'_> {
+        let st = self.state.lock();
+        deferred_output::count_lock(true);
         PortGuard {
             cell: self,
-            st: Some(self.state.lock()),
+            st: Some(st),
         }
     }
 
     /// Locks the port's state unless another thread holds it.
     fn try_lock(&self) -> Option<PortGuard<'_>> {
-        Some(PortGuard {
+        let st = self.state.try_lock()?;
+        deferred_output::count_lock(true);
+        let mut g = PortGuard {
             cell: self,
-            st: Some(self.state.try_lock()?),
-        })
+            st: Some(st),
+        };
+        g.write_held_output();
+        Some(g)
     }
     /// The connected process.
     pub fn connected(&self) -> u64 {
@@ -291,6 +314,13 @@ impl PortCell {
 }
 
 impl PortState {
+    /// Has the driver write the output it holds back, if it does.
+    fn write_held_output(&mut self) {
+        if std::mem::take(&mut self.core.output_held) {
+            self.call(|d, core| d.write_held_output(core));
+        }
+    }
+
     /// Calls `f` on the driver (if the port is alive).
     pub fn call<R>(&mut self, f: impl FnOnce(&mut dyn Driver, &mut PortCore) -> R) -> Option<R> {
         let d = self.driver.as_mut()?;
@@ -337,6 +367,61 @@ impl PortState {
 }
 
 impl PortCore {
+    /// For a driver's `output`: true when it may keep the data and write it later, with
+    /// what follows (the command comes from a process in its time slice, and this thread
+    /// holds back no other port's output); the port then calls the driver's
+    /// [`Driver::write_held_output`] before anything else sees it ([`deferred_output`]).
+    pub fn defer_output(&mut self) -> bool {
+        if deferred_output::hold(self.id, &self.cell) {
+            self.output_held = true;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// For a driver's `start` that acknowledges later (`erl_drv_init_ack`): `open_port`
+    /// gives its caller a reference to wait on instead of the port (the calling Erlang code
+    /// receives `{Ref, Result}`), as OTP's `erts_internal:open_port/2` does.
+    pub fn await_init_ack(&mut self) {
+        if let Some(pid) = current_caller() {
+            self.async_open = Some((pid, crate::bif::process::new_ref_id()));
+        }
+    }
+
+    /// The reference `open_port` returns for a start not acknowledged yet.
+    pub fn awaited_init_ack(&self) -> Option<u64> {
+        self.async_open.map(|(_, r)| r)
+    }
+
+    /// `erl_drv_init_ack`: tells the opener the port (`Ok`) or the error atom; after an
+    /// error the opener is no longer linked to the port (which the driver then ends). False
+    /// when no start waits for it (an acknowledgement during `start`, or a second one).
+    pub fn init_ack(&mut self, result: Result<(), atom::Atom>) -> bool {
+        let Some((pid, reference)) = self.async_open.take() else {
+            return false;
+        };
+        let answer = match result {
+            Ok(()) => self.port_term(),
+            Err(reason) => {
+                self.links.retain(|&l| l != pid);
+                self.signal(
+                    pid,
+                    Signal::Unlink {
+                        from: self.id | PORT_BIT,
+                    },
+                );
+                Term::atom(reason)
+            }
+        };
+        let msg = OwnedTerm::build(|h| {
+            let r = crate::term::boxed::reference(h, reference);
+            crate::term::boxed::tuple(h, &[r, answer])
+        });
+        self.send_to(pid, msg);
+        true
+    }
+
     /// The port as a term.
     pub fn port_term(&self) -> Term {
         Term::port(self.id)
@@ -693,6 +778,8 @@ pub fn create(
                 outbox: Vec::new(),
                 dist: None,
                 dist_input: false,
+                output_held: false,
+                async_open: None,
             },
             driver: None,
         }),

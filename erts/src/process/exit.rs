@@ -41,6 +41,10 @@ pub fn is_native_id(id: u64) -> bool {
 /// Puts `sig` in the inbox of process `to` and schedules it; gives the signal back when there
 /// is no such process.
 pub fn deliver(to: u64, sig: Signal) -> Result<(), Signal> {
+    // What the sender wrote to a port goes out before anyone hears from it.
+    if crate::port::deferred_output::any_held() {
+        crate::port::deferred_output::flush();
+    }
     if crate::port::is_port_id(to) {
         return crate::port::signals::deliver_to_port(to, sig);
     }

@@ -164,9 +164,12 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
     for (i, v) in p.saved_x.drain(..).enumerate() {
         p.x[i] = v;
     }
+    crate::port::deferred_output::set_deferring(true);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         interp::execute(p, CONTEXT_REDS)
     }));
+    // Port output held back during the slice is written (`port::deferred_output`).
+    crate::port::deferred_output::set_deferring(false);
     if let Ok(Outcome::Yield | Outcome::Wait { .. } | Outcome::Dirty(_)) = outcome {
         let live = p.live.min(MAX_REG);
         p.saved_x.extend_from_slice(&p.x[..live]);

@@ -149,8 +149,6 @@ pub struct PortHandle {
     pub used_events: Mutex<Vec<RawFd>>,
     /// `erl_drv_busy_msgq_limits`: (low, high).
     pub msgq_limits: Mutex<(usize, usize)>,
-    /// `erl_drv_init_ack` result given during `start`.
-    pub init_ack: Mutex<Option<usize>>,
     /// Set once `stop` has run.
     pub stopped: AtomicBool,
     /// Reductions the current callback has reported with `erl_drv_consume_timeslice`
@@ -295,12 +293,7 @@ impl DriverFactory for CFactory {
                 (d, errno)
             })
         });
-        let (mut data, errno) = r.unwrap_or((ERL_DRV_ERROR_GENERAL, 0));
-        if drv.entry().driver_flags & ERL_DRV_FLAG_USE_INIT_ACK != 0 {
-            if let Some(ack) = h.init_ack.lock().take() {
-                data = ack as ErlDrvData;
-            }
-        }
+        let (data, errno) = r.unwrap_or((ERL_DRV_ERROR_GENERAL, 0));
         let fail = if data == ERL_DRV_ERROR_GENERAL {
             Some(OpenError::Failed)
         } else if data == ERL_DRV_ERROR_ERRNO {
@@ -317,6 +310,11 @@ impl DriverFactory for CFactory {
         }
         h.data.store(data, Ordering::Release);
         drv.ports.lock().push(h.id);
+        // Acknowledged later with `erl_drv_init_ack` (one given during `start` does not
+        // count, as in OTP, which waits for it only once `start` has returned).
+        if drv.entry().driver_flags & ERL_DRV_FLAG_USE_INIT_ACK != 0 {
+            core.await_init_ack();
+        }
         Ok(Box::new(CPort { h: hp }))
     }
 }
@@ -342,7 +340,6 @@ fn new_handle(core: &PortCore, drv: Arc<LoadedDriver>) -> Box<PortHandle> {
         exiting: Mutex::new(None),
         used_events: Mutex::new(Vec::new()),
         msgq_limits: Mutex::new(limits),
-        init_ack: Mutex::new(None),
         stopped: AtomicBool::new(false),
     })
 }

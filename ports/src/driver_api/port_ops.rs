@@ -542,16 +542,36 @@ pub unsafe extern "C" fn erl_drv_set_os_pid(port: ErlDrvPort, pid: ErlDrvSInt) {
     }
 }
 
-/// `erl_drv_init_ack`: the result of `start` for drivers with `ERL_DRV_FLAG_USE_INIT_ACK`.
-/// Only an acknowledgement given while `start` runs is used (then it replaces what `start`
-/// returns).
+/// `erl_drv_init_ack`: a driver with `ERL_DRV_FLAG_USE_INIT_ACK` acknowledges its start
+/// (after `start` has returned: an acknowledgement during `start` does not count, as in
+/// OTP). `res` becomes the port's driver data; an error value (`ERL_DRV_ERROR_GENERAL`,
+/// `_ERRNO`, `_BADARG`) makes `open_port` raise `einval`, the errno's atom or `badarg`, and
+/// the port ends (reason `normal`, its opener no longer linked).
 ///
 /// # Safety
 /// `port` must be a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn erl_drv_init_ack(port: ErlDrvPort, res: ErlDrvData) {
-    if let Some(h) = h(port) {
-        *h.init_ack.lock() = Some(res as usize);
+    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    let Some(h) = h(port) else { return };
+    let result = if res == ERL_DRV_ERROR_BADARG {
+        Err(erts::atom::BADARG)
+    } else if res == ERL_DRV_ERROR_ERRNO {
+        Err(erts::atom::atom(erts::errno::errno_id(errno)))
+    } else if res == ERL_DRV_ERROR_GENERAL {
+        Err(erts::atom::atom("einval"))
+    } else {
+        Ok(())
+    };
+    let acked = with_core(h, |core| {
+        let acked = core.init_ack(result);
+        if acked && result.is_err() {
+            core.exit(erts::term::Term::atom(erts::atom::NORMAL));
+        }
+        acked
+    });
+    if acked == Some(true) {
+        h.data.store(res, std::sync::atomic::Ordering::Release);
     }
 }
 

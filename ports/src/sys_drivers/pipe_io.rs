@@ -12,6 +12,8 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 /// The most bytes read in one `ready_input` before the poller moves on (bounded steps).
 const READ_BUDGET: usize = 1 << 20;
 const READ_CHUNK: usize = 64 * 1024;
+/// The most bytes of commands held back to go out in one write (a pipe's capacity).
+const HOLD_MAX: usize = 64 * 1024;
 
 /// What reading found.
 pub enum ReadOutcome {
@@ -35,6 +37,8 @@ pub struct PipeIo {
     /// `{busy_limits_port, {Low, High}}`; `None` = disabled.
     limits: Option<(u64, u64)>,
     buf: Vec<u8>,
+    /// Framed commands of a process's slice not written yet ([`PortCore::defer_output`]).
+    held: Vec<u8>,
 }
 
 /// The errno atom for `e`.
@@ -79,6 +83,7 @@ impl PipeIo {
             write_selected: false,
             limits,
             buf: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -111,6 +116,13 @@ impl PipeIo {
         if total == 0 {
             return;
         }
+        // Commands of one slice go out together when nothing waits in the queue.
+        if self.queue.is_empty() && self.held.len() + total <= HOLD_MAX && core.defer_output() {
+            self.held.extend_from_slice(hdr);
+            self.held.extend_from_slice(data);
+            return;
+        }
+        self.write_held(core);
         // The header and the data go out in one `writev`, uncopied, when nothing waits.
         let mut done = 0;
         if self.queue.is_empty() {
@@ -138,6 +150,40 @@ impl PipeIo {
             }
         }
         self.update_queue(core);
+    }
+
+    /// Writes the commands held back, queueing what the pipe does not take now.
+    pub fn write_held(&mut self, core: &mut PortCore) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        let Some(fd) = self.write.as_ref().map(|f| f.as_raw_fd()) else {
+            return;
+        };
+        let mut done = 0;
+        if self.queue.is_empty() {
+            match write_some(fd, &held) {
+                Ok(n) => done = n,
+                Err(e) => {
+                    core.exit(errno_term(e));
+                    return;
+                }
+            }
+        }
+        if done < held.len() {
+            let rest = held[done..].to_vec();
+            self.queued += rest.len();
+            self.queue.push_back(rest);
+            if !self.write_selected {
+                self.write_selected = true;
+                let _ = core.select(fd, Ready::WRITE);
+            }
+            self.update_queue(core);
+        }
+        // The buffer is kept for the next slice.
+        self.held = held;
+        self.held.clear();
     }
 
     /// The pipe takes more: writes from the queue.
@@ -228,6 +274,8 @@ impl PipeIo {
 
     /// Closes both pipes (forgetting them in the poller first).
     pub fn close(&mut self, core: &mut PortCore) {
+        // What the port was given before it ended was written on OTP.
+        self.write_held(core);
         for fd in [self.read.take(), self.write.take()].into_iter().flatten() {
             core.deselect(fd.as_raw_fd(), Ready::BOTH);
             drop(fd);

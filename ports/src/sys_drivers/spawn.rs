@@ -189,6 +189,10 @@ impl Driver for SpawnDriver {
         self.io.output(core, data);
     }
 
+    fn write_held_output(&mut self, core: &mut PortCore) {
+        self.io.write_held(core);
+    }
+
     fn ready_input(&mut self, core: &mut PortCore, _fd: RawFd) {
         if let ReadOutcome::Eof = self.io.ready_input(core) {
             self.input_done = true;
