@@ -415,8 +415,21 @@ fn loader_verdicts_match_real_erl() {
 /// (1/13123, 1/18686), `put_map_assoc` with an untagged number as a key (1/15251; the call is
 /// undefined, OTP's map holds a raw word), a test that fails to the entry of another function
 /// which loops back, without a call (1/164699: OTP's code tests for a yield at every entry,
-/// so its process is stopped after 200 ms; ours never yielded and could not be killed). (1/19781, a lambda whose label is past the label
-/// count, is excluded: OTP reads past its label array there.)
+/// so its process is stopped after 200 ms; ours never yielded and could not be killed).
+/// (1/19781, a lambda whose label is past the label count, is excluded: OTP reads past its
+/// label array there.) Seed 1's inputs 20,000 to 420,000 gave these (one per kind): ours
+/// loaded an allocation list with a kind other than words, floats and funs (1/22890), label 0
+/// in a list (1/26538), a map update whose live count is an atom (1/28529), `bs_get_tail` or
+/// `bs_get_utf8` of what is no register (1/54160, 1/148872), `select_val` failing to label 0
+/// (1/60045), `fdiv` with a fail label (1/94611), `bs_start_match3` with an integer live
+/// count (1/139450), a label defined with the header's label count (1/323402). Ours refused
+/// an `init_yregs` of a label (1/55014), a number where `put_tuple2`'s list goes (1/22781), a
+/// number as a `get_map_elements` destination (1/98587), `bs_create_bin` segments with an
+/// integer for flags (1/107704), an untagged number for value (1/127973) or string offset
+/// (1/354487), `bif2` failing to an untagged number (1/237923), a `make_fun3` environment
+/// with an untagged number (1/282063), `test_arity` with an arity past 32 bits (1/348513); a
+/// `bs_put_string` past the string table is excluded (1/392231: OTP copies what follows its
+/// table).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -457,6 +470,27 @@ fn loader_verdicts_on_former_divergences() {
         (17, 460),
         (17, 1424),
         (17, 1710),
+        (1, 15251),
+        (1, 164699),
+        (1, 22890),
+        (1, 26538),
+        (1, 28529),
+        (1, 54160),
+        (1, 55014),
+        (1, 60045),
+        (1, 94611),
+        (1, 139450),
+        (1, 148872),
+        (1, 22781),
+        (1, 98587),
+        (1, 107704),
+        (1, 127973),
+        (1, 237923),
+        (1, 282063),
+        (1, 323402),
+        (1, 348513),
+        (1, 354487),
+        (1, 392231),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

@@ -430,7 +430,8 @@ load(Bin) ->
         {module, ?LOADEE} = Ok ->
             Exports = erlang:get_module_info(?LOADEE, exports),
             Md5 = erlang:get_module_info(?LOADEE, md5),
-            Call = case frame_overread(Bin) andalso os:getenv("FUZZ_CALL_ALL") =:= false of
+            Call = case (frame_overread(Bin) orelse types_changed(Bin))
+                        andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
                    end,
@@ -491,7 +492,8 @@ jit_crash(Bin) ->
 %% Whether a function of the module reads or writes a y register at or past the largest
 %% frame it allocates: such code reads its caller's frame (return addresses, catch tags), as
 %% in OTP, where what then happens follows from the stack's layout. (Or a bs_create_bin
-%% segment's type is no atom, or a map is built with an untagged number: see below.) Its
+%% segment's type is no atom, a map is built with an untagged number, or a tuple or fun
+%% from a number where its list goes: see below.) Its
 %% functions are not
 %% called (the verdict, exports and MD5 are still compared) unless FUZZ_CALL_ALL is set. A
 %% function starts at func_info.
@@ -500,6 +502,8 @@ frame_overread(Bin) ->
         <<"BEAM", Body/binary>> = Form,
         Chunks = lists:reverse(otp_chunks(Body)),
         {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        {_, AtU8} = lists:keyfind("AtU8", 1, Chunks),
+        put(fuzz_atoms, list_to_tuple(atom_names(AtU8))),
         frame_overread(Code, 0, -1)
     catch
         _:_ -> false
@@ -521,6 +525,37 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             %% An untagged number as a key or value: OTP's map holds a raw machine word.
             {list, Items} = lists:last(Args),
             lists:keymember(0, 1, Items) orelse frame_overread(Rest1, Frame, MaxY1);
+        _ when Name =:= put_tuple2; Name =:= make_fun3 ->
+            %% A number where the list goes: OTP builds the term from operands that are
+            %% not there.
+            case lists:last(Args) of
+                {list, _} -> frame_overread(Rest1, Frame, MaxY1);
+                _ -> true
+            end;
+        get_map_elements ->
+            %% A destination that is no register: OTP's code writes somewhere undefined.
+            case lists:last(Args) of
+                {list, Items} ->
+                    lists:any(fun({T, _}) -> T =/= 3 andalso T =/= 4; (_) -> true end,
+                              odd_elements(Items))
+                        orelse frame_overread(Rest1, Frame, MaxY1);
+                _ -> frame_overread(Rest1, Frame, MaxY1)
+            end;
+        init_yregs ->
+            %% A constant among the registers to clear: OTP clears an undefined slot.
+            case Args of
+                [{list, Items}] ->
+                    lists:any(fun({T, _}) -> not lists:member(T, [0, 3, 4, 5]); (_) -> true end,
+                              Items)
+                        orelse frame_overread(Rest1, Frame, MaxY1);
+                _ -> true
+            end;
+        _ when Name =:= bif1; Name =:= bif2 ->
+            %% A fail operand that is no label: what OTP's code does on failure is undefined.
+            case Args of
+                [{5, _} | _] -> frame_overread(Rest1, Frame, MaxY1);
+                _ -> true
+            end;
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;
@@ -531,16 +566,41 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
 
-all_segment_types_atoms([{2, A}, _, _, _, _, _ | More]) when A > 0 ->
-    all_segment_types_atoms(More);
+all_segment_types_atoms([{2, A}, _, {U, _}, _, _, _ | More]) when A > 0, U =< 1 ->
+    %% An atom that names no segment type builds whatever on OTP too.
+    Atoms = get(fuzz_atoms),
+    A =< tuple_size(Atoms)
+        andalso lists:member(element(A, Atoms),
+                             [<<"integer">>, <<"float">>, <<"binary">>, <<"append">>,
+                              <<"private_append">>, <<"string">>, <<"utf8">>, <<"utf16">>,
+                              <<"utf32">>])
+        andalso all_segment_types_atoms(More);
 all_segment_types_atoms([]) -> true;
 all_segment_types_atoms(_) -> false.
+
+%% The 2nd, 4th... elements of a list.
+odd_elements([_, X | More]) -> [X | odd_elements(More)];
+odd_elements(_) -> [].
 
 y_indices(Args) ->
     lists:flatmap(fun({4, Y}) when is_integer(Y) -> [Y];
                      ({list, L}) -> y_indices(L);
                      (_) -> []
                   end, Args).
+
+%% Whether the module's `Type` chunk (the last one, as OTP reads it) is none of the bases':
+%% OTP's JIT trusts the types it gives registers (that an operand is a small integer, say)
+%% and what its code then computes is undefined.
+types_changed(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        case lists:keyfind("Type", 1, lists:reverse(otp_chunks(Body))) of
+            false -> false;
+            Type -> not lists:any(fun(B) -> lists:member(Type, B) end, loader_bases())
+        end
+    catch
+        _:_ -> true
+    end.
 
 %% A lambda whose label is past the header's label count: OTP 25's loader looks the label up
 %% in its label array without a bound check (only `label >= 0`), so whether it then says
@@ -556,7 +616,7 @@ lambda_label(Chunks, Labels) ->
         _ -> false
     end.
 
-%% A bs_create_bin string segment past the end of StrT: OTP's loader copies the bytes from
+%% A bs_create_bin string segment (or bs_put_string) past the end of StrT: OTP's loader copies the bytes from
 %% beyond its string table (no check), so it loads what it happens to read; ours refuses.
 string_past_table(Chunks) ->
     Strings = case lists:keyfind("StrT", 1, Chunks) of
@@ -592,6 +652,10 @@ ops(<<Op, Rest/binary>>, Atoms, Strings) ->
         bs_create_bin ->
             {list, Segs} = lists:last(Args),
             string_segment_past(Segs, Atoms, Strings) orelse ops(Rest1, Atoms, Strings);
+        bs_put_string ->
+            %% Length, offset (OTP 25 turns it into a bs_create_bin string segment).
+            [{_, Len}, {_, Offset}] = Args,
+            Offset + Len > Strings orelse ops(Rest1, Atoms, Strings);
         _ -> ops(Rest1, Atoms, Strings)
     end.
 

@@ -465,7 +465,7 @@ pub fn decode(
 
 /// Inflates a zlib stream that must produce exactly `size` bytes; returns the data and the
 /// compressed bytes consumed.
-fn inflate(input: &[u8], size: usize) -> Result<(Vec<u8>, usize), DecodeError> {
+pub(crate) fn inflate(input: &[u8], size: usize) -> Result<(Vec<u8>, usize), DecodeError> {
     use flate2::{Decompress, FlushDecompress, Status};
     if size > 1 << 31 {
         return Err(DecodeError::Invalid("compressed size"));

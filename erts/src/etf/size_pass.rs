@@ -19,7 +19,12 @@ const MAX_FREE: usize = 255;
 /// Whether `bytes` (a version byte, then one term) passes the walk.
 pub fn accepts(bytes: &[u8]) -> bool {
     match bytes {
-        [VERSION_MAGIC, COMPRESSED, ..] => bytes.len() >= 6,
+        // A compressed term is inflated first (it must give the size it announces).
+        [VERSION_MAGIC, COMPRESSED, a, b, c, d, rest @ ..] => {
+            let size = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+            super::decode::inflate(rest, size).is_ok_and(|(data, _)| walk(&data))
+        }
+        [VERSION_MAGIC, COMPRESSED, ..] => false,
         [VERSION_MAGIC, rest @ ..] => walk(rest),
         _ => false,
     }

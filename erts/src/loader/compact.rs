@@ -251,7 +251,13 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     }
                     let mut items = Vec::with_capacity(n);
                     for _ in 0..n {
-                        items.push(operand_depth(r, cx, depth + 1)?);
+                        let item = operand_depth(r, cx, depth + 1)?;
+                        // Label 0 ("no label", OTP's type `p`) is no list element OTP's
+                        // loader takes ("unsupported primitive type 'p'").
+                        if matches!(item, Operand::Label(0)) {
+                            return Err(r.err("label 0 in a list"));
+                        }
+                        items.push(item);
                     }
                     Operand::List(Box::new(items))
                 }
@@ -267,6 +273,10 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     let mut items = Vec::with_capacity(n);
                     for _ in 0..n {
                         let kind = r.untagged()? as u32;
+                        // Words, floats, funs: OTP's reader knows no other kind.
+                        if kind > 2 {
+                            return Err(r.err(format!("allocation kind {kind}")));
+                        }
                         let count = r.untagged()?;
                         items.push((kind, u32::try_from(count).map_err(|_| r.err("count"))?));
                     }

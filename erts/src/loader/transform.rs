@@ -397,6 +397,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// The fail operand of `bif1`/`bif2`: a label, or (damaged code that OTP 25 loads) an
+    /// untagged number or a register, taken as no fail label.
+    fn bif_fail(&self, g: &GenOp) -> Result<Lbl, LoadError> {
+        match self.arg(g, 0)? {
+            Operand::Untagged(_) | Operand::X(_) | Operand::Y(_) => Ok(0),
+            _ => self.label(g, 0),
+        }
+    }
+
     fn check_label(&self, l: u32) -> Result<Lbl, LoadError> {
         if (l as usize) < self.label_pos.len() {
             Ok(l as usize)
@@ -452,6 +461,21 @@ impl Ctx<'_> {
     fn src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
         let o = self.arg(g, i)?.clone();
         self.src_of(&o)
+    }
+
+    /// A source that must be a register (OTP's operand type `S`): a match context.
+    fn reg_src(&mut self, g: &GenOp, i: usize) -> Result<Src, LoadError> {
+        if !matches!(self.arg(g, i)?, Operand::X(_) | Operand::Y(_)) {
+            return Err(self.bad(format!("operand {i} is not a register")));
+        }
+        self.src(g, i)
+    }
+
+    /// Whether operand `i`, where a list goes, is a bare untagged number: OTP's code reader
+    /// then sees the number as the list's length with no elements (`put_tuple2 S A *`,
+    /// `make_fun3 ... NumFree=u Env=*`) and loads code whose effect is undefined.
+    fn untagged_for_list(&self, g: &GenOp, i: usize) -> bool {
+        matches!(self.arg(g, i), Ok(Operand::Untagged(_)))
     }
 
     fn dst_of(&self, o: &Operand) -> Result<Dst, LoadError> {
@@ -577,7 +601,8 @@ impl Ctx<'_> {
         match g.op {
             LABEL => {
                 let l = self.untagged(g, 0)? as usize;
-                if l >= self.label_pos.len() {
+                // OTP: "invalid label num" from the header's count on.
+                if l >= self.label_pos.len() || l >= self.file.label_count as usize {
                     return Err(self.bad(format!("label {l} out of range")));
                 }
                 if self.label_pos[l] != usize::MAX {
@@ -680,8 +705,8 @@ impl Ctx<'_> {
                 // gc_bifN Fail Live Bif A.. Dst
                 let (fail, bif_at, first_arg, n) = match g.op {
                     BIF0 => (0, 0, 1, 0),
-                    BIF1 => (self.label(g, 0)?, 1, 2, 1),
-                    BIF2 => (self.label(g, 0)?, 1, 2, 2),
+                    BIF1 => (self.bif_fail(g)?, 1, 2, 1),
+                    BIF2 => (self.bif_fail(g)?, 1, 2, 2),
                     GC_BIF1 => (self.label(g, 0)?, 2, 3, 1),
                     GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
                     _ => (self.label(g, 0)?, 2, 3, 3),
@@ -758,12 +783,27 @@ impl Ctx<'_> {
                 }
             }
             INIT_YREGS => {
+                let odd = |o: &Operand| {
+                    !matches!(
+                        o,
+                        Operand::Y(_) | Operand::X(_) | Operand::Label(_) | Operand::Untagged(_)
+                    )
+                };
+                if self.untagged_for_list(g, 0)
+                    || matches!(self.arg(g, 0)?, Operand::List(l) if l.iter().any(odd))
+                {
+                    // `init_yregs I *` with no registers after the count, or a constant
+                    // among them: loads on OTP (what it clears is undefined); raises
+                    // `badarg` here if run.
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let regs = self
                     .list(g, 0)?
                     .iter()
                     .map(|o| match o {
                         // OTP's JIT takes each operand's value as a y index, whatever its tag.
-                        Operand::Y(y) | Operand::X(y) => Ok(*y),
+                        Operand::Y(y) | Operand::X(y) | Operand::Label(y) => Ok(*y),
                         Operand::Untagged(v) if *v < 1024 => Ok(*v as u32),
                         o => Err(self.bad(format!("init_yregs operand {o:?}"))),
                     })
@@ -875,7 +915,11 @@ impl Ctx<'_> {
             TEST_ARITY => {
                 let fail = self.label(g, 0)?;
                 let src = self.src(g, 1)?;
-                let arity = self.untagged(g, 2)?;
+                // An arity past 32 bits loads on OTP (no tuple has it): the test fails.
+                let arity = match self.arg(g, 2)? {
+                    Operand::Untagged(v) if *v > u32::MAX as u64 => u32::MAX,
+                    _ => self.untagged(g, 2)?,
+                };
                 self.emit(Instr::TestArity { fail, src, arity });
             }
             IS_TAGGED_TUPLE => {
@@ -892,6 +936,10 @@ impl Ctx<'_> {
             }
             SELECT_VAL => {
                 let src = self.src(g, 0)?;
+                // OTP's select instructions take a fail label (`f`), not 0.
+                if matches!(self.arg(g, 1)?, Operand::Label(0)) {
+                    return Err(self.bad("no specific operation found (fail label 0)"));
+                }
                 let fail = self.label(g, 1)?;
                 let items = self.list(g, 2)?.to_vec();
                 if items.len() % 2 != 0 {
@@ -1033,6 +1081,11 @@ impl Ctx<'_> {
             }
             PUT_TUPLE2 => {
                 let dst = self.dst(g, 0)?;
+                if self.untagged_for_list(g, 1) {
+                    // Loads, as on OTP; raises `badarg` if it is ever run.
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let items = self.list(g, 1)?.to_vec();
                 let elems = items
                     .iter()
@@ -1089,10 +1142,25 @@ impl Ctx<'_> {
                 }
                 let (dst, env) = if g.op == MAKE_FUN3 {
                     let dst = self.dst(g, 1)?;
+                    if self.untagged_for_list(g, 2) {
+                        // Loads, as on OTP; raises `badarg` if it is ever run.
+                        self.emit(Instr::Nop);
+                        return Ok(());
+                    }
                     let items = self.list(g, 2)?.to_vec();
                     let env = items
                         .iter()
-                        .map(|o| self.src_of(o))
+                        .map(|o| match o {
+                            // A label: OTP stores a code address, no term (as in
+                            // `put_tuple2`); `[]` here.
+                            Operand::Label(_) => Ok(Src::lit(Term::NIL)),
+                            // An untagged number: OTP stores it as the word (as in
+                            // `put_tuple2`).
+                            Operand::Untagged(n) => Ok(Src::lit(
+                                Some(Term(*n)).filter(|t| t.is_small()).unwrap_or(Term::NIL),
+                            )),
+                            o => self.src_of(o),
+                        })
                         .collect::<Result<Vec<_>, _>>()?;
                     (dst, env)
                 } else {
@@ -1155,6 +1223,10 @@ impl Ctx<'_> {
                     FMUL => FloatOp::Mul,
                     _ => FloatOp::Div,
                 };
+                // OTP takes these with no fail label only (`fadd p ...`).
+                if !matches!(self.arg(g, 0)?, Operand::Label(0)) {
+                    return Err(self.bad("no specific operation found (a fail label)"));
+                }
                 let fail = self.label(g, 0)?;
                 let a = self.freg(self.arg(g, 1)?)?;
                 let b = self.freg(self.arg(g, 2)?)?;
@@ -1168,6 +1240,9 @@ impl Ctx<'_> {
                 });
             }
             FNEGATE => {
+                if !matches!(self.arg(g, 0)?, Operand::Label(0)) {
+                    return Err(self.bad("no specific operation found (a fail label)"));
+                }
                 let fail = self.label(g, 0)?;
                 let src = self.freg(self.arg(g, 1)?)?;
                 let dst = self.freg(self.arg(g, 2)?)?;
@@ -1184,6 +1259,8 @@ impl Ctx<'_> {
                 };
                 let src = self.src(g, 1)?;
                 let dst = self.dst(g, 2)?;
+                // The live count: an unsigned operand (OTP's `t`).
+                self.untagged(g, 3)?;
                 let items = self.list(g, 4)?.to_vec();
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
@@ -1245,6 +1322,15 @@ impl Ctx<'_> {
                 {
                     return Err(self.bad("no specific operation found"));
                 }
+                if items
+                    .chunks(2)
+                    .any(|p| !matches!(p[1], Operand::X(_) | Operand::Y(_)))
+                {
+                    // An untagged number as a destination: OTP loads it (what its code
+                    // then writes where is undefined); here it raises `badarg` if run.
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     pairs.push((self.src_of(&p[0])?, self.dst_of(&p[1])?));
@@ -1259,6 +1345,8 @@ impl Ctx<'_> {
                 // Fail Src Live Dst
                 let fail = self.label(g, 0)?;
                 let src = self.src(g, 1)?;
+                // The live count: an unsigned operand (OTP's `t`).
+                self.untagged(g, 2)?;
                 let dst = self.dst(g, 3)?;
                 self.emit(Instr::BsStartMatch { fail, src, dst });
             }
@@ -1270,18 +1358,18 @@ impl Ctx<'_> {
                 self.emit(Instr::BsStartMatch { fail, src, dst });
             }
             BS_GET_POSITION => {
-                let ctx = self.src(g, 0)?;
+                let ctx = self.reg_src(g, 0)?;
                 let dst = self.dst(g, 1)?;
                 // Live is not needed (no collection), and OTP does not look at it either.
                 self.emit(Instr::BsGetPosition { ctx, dst });
             }
             BS_SET_POSITION => {
-                let ctx = self.src(g, 0)?;
-                let pos = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 0)?;
+                let pos = self.reg_src(g, 1)?;
                 self.emit(Instr::BsSetPosition { ctx, pos });
             }
             BS_GET_TAIL => {
-                let ctx = self.src(g, 0)?;
+                let ctx = self.reg_src(g, 0)?;
                 let dst = self.dst(g, 1)?;
                 // Live: not needed here (no collection), but it must be an unsigned operand.
                 self.untagged(g, 2)?;
@@ -1290,7 +1378,7 @@ impl Ctx<'_> {
             BS_GET_INTEGER2 | BS_GET_FLOAT2 | BS_GET_BINARY2 => {
                 // Fail Ctx Live Size Unit Flags Dst
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let live = u8::try_from(self.untagged(g, 2)?).unwrap_or(u8::MAX);
                 let size = self.src(g, 3)?;
                 let unit = self.untagged_as::<u16>(g, 4)?;
@@ -1333,7 +1421,7 @@ impl Ctx<'_> {
             BS_SKIP_BITS2 => {
                 // Fail Ctx Size Unit Flags
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let size = self.src(g, 2)?;
                 let unit = self.untagged(g, 3)?;
                 self.emit(Instr::BsSkipBits {
@@ -1345,19 +1433,19 @@ impl Ctx<'_> {
             }
             BS_TEST_TAIL2 => {
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let bits = self.untagged(g, 2)? as u64;
                 self.emit(Instr::BsTestTail { fail, ctx, bits });
             }
             BS_TEST_UNIT => {
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let unit = self.untagged(g, 2)?;
                 self.emit(Instr::BsTestUnit { fail, ctx, unit });
             }
             BS_MATCH_STRING => {
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let bits = self.untagged(g, 2)?;
                 let off = self.untagged(g, 3)? as usize;
                 let data = self.string_bytes(off, bits.div_ceil(8) as usize)?;
@@ -1372,7 +1460,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Flags Dst; OTP wants Live as a number.
                 self.untagged(g, 2)?;
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let flags = native_endian(self.untagged(g, 3)?);
                 let dst = self.dst(g, 4)?;
                 self.emit(match g.op {
@@ -1395,7 +1483,7 @@ impl Ctx<'_> {
                 // Fail Ctx Live Flags; OTP wants Live as a number.
                 self.untagged(g, 2)?;
                 let fail = self.label(g, 0)?;
-                let ctx = self.src(g, 1)?;
+                let ctx = self.reg_src(g, 1)?;
                 let flags = native_endian(self.untagged(g, 3)?);
                 self.emit(match g.op {
                     BS_SKIP_UTF8 => Instr::BsSkipUtf8 { fail, ctx },
@@ -1472,8 +1560,14 @@ impl Ctx<'_> {
             }
             BS_PUT_STRING => {
                 // Length Offset (in the string table)
-                let len = self.untagged(g, 0)? as usize;
-                let off = self.untagged(g, 1)? as usize;
+                // OTP 25 turns the old construction instructions into `bs_create_bin`,
+                // taking a label's number too.
+                let num = |cx: &Self, i: usize| match cx.arg(g, i)? {
+                    Operand::Label(l) => Ok(*l),
+                    _ => cx.untagged(g, i),
+                };
+                let len = num(self, 0)? as usize;
+                let off = num(self, 1)? as usize;
                 let bytes = self.string_bytes(off, len)?;
                 let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
                 let size = Src::lit(Term::small(len as i64 * 8));
@@ -1658,13 +1752,14 @@ impl Ctx<'_> {
                 Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
                 // OTP takes the operand's word whatever its tag: `[]` loads (a unit of 1
                 // here; what such a segment builds differs from OTP's if it is reached).
-                Operand::Nil => 1,
+                Operand::Nil | Operand::X(_) | Operand::Y(_) => 1,
                 o => return Err(self.bad(format!("segment unit {o:?}"))),
             };
             let flags = self.seg_flags(&s[3])?;
             let (src, size) = if kind == SegKind::String {
                 let off = match &s[4] {
                     Operand::Untagged(u) => *u as usize,
+                    Operand::Int(u) if *u >= 0 => *u as usize,
                     o => return Err(self.bad(format!("string segment {o:?}"))),
                 };
                 let len = match &s[5] {
@@ -1676,7 +1771,16 @@ impl Ctx<'_> {
                 let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
                 (Src::lit(bin), Src::lit(Term::small(len as i64 * 8)))
             } else {
-                (self.src_of(&s[4])?, self.src_of(&s[5])?)
+                // An untagged number as value or size (a damaged module) loads on OTP;
+                // here it is that integer.
+                let num_or_src = |cx: &mut Self, o: &Operand| match o {
+                    Operand::Untagged(n) => Ok(Src::lit(crate::bignum::from_i64(
+                        &mut cx.file.literal_heap,
+                        (*n).min(i64::MAX as u64) as i64,
+                    ))),
+                    o => cx.src_of(o),
+                };
+                (num_or_src(self, &s[4])?, num_or_src(self, &s[5])?)
             };
             let seg_unit = if kind == SegKind::String { 1 } else { seg_unit };
             segs.push(BinSeg {
@@ -1714,9 +1818,9 @@ impl Ctx<'_> {
                 }
                 Ok(flags)
             }
-            // A register (a damaged module): OTP's loader takes it and reads no flags from
-            // it.
-            Operand::X(_) | Operand::Y(_) => Ok(0),
+            // A register, an atom or an integer (a damaged module): OTP's loader takes it
+            // and reads no flags from it.
+            Operand::X(_) | Operand::Y(_) | Operand::Atom(_) | Operand::Int(_) => Ok(0),
             o => Err(self.bad(format!("segment flags {o:?}"))),
         }
     }
