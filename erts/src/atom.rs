@@ -265,6 +265,10 @@ atoms! {
     TIMEOUT_VALUE = "timeout_value",
     ALL = "all",
     NIF_ERROR = "nif_error",
+    // --- port messages
+    DATA = "data",
+    EOL = "eol",
+    NOEOL = "noeol",
 }
 
 /// OTP's hash value of an atom's text (`atom_hash` in `atom.c`): hashpjw over the UTF-8

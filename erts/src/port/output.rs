@@ -37,7 +37,7 @@ impl PortCore {
         let (port, binary) = (self.port_term(), self.binary);
         self.send_to_connected(|h| {
             let d = build(binary, h);
-            let inner = boxed::tuple(h, &[Term::atom(atom::atom("data")), d]);
+            let inner = boxed::tuple(h, &[Term::atom(atom::DATA), d]);
             boxed::tuple(h, &[port, inner])
         });
     }
@@ -67,7 +67,7 @@ impl PortCore {
         let line = std::mem::take(&mut self.line_buf);
         self.send_data(|binary, h| {
             let l = data_term(binary, h, &[], Some(&line));
-            let tag = Term::atom(atom::atom(if eol { "eol" } else { "noeol" }));
+            let tag = Term::atom(if eol { atom::EOL } else { atom::NOEOL });
             boxed::tuple(h, &[tag, l])
         });
     }
