@@ -429,7 +429,8 @@ fn loader_verdicts_match_real_erl() {
 /// (1/354487), `bif2` failing to an untagged number (1/237923), a `make_fun3` environment
 /// with an untagged number (1/282063), `test_arity` with an arity past 32 bits (1/348513); a
 /// `bs_put_string` past the string table is excluded (1/392231: OTP copies what follows its
-/// table).
+/// table). Seed 2's first 100,000: ours refused a `test_heap` count past 32 bits (2/8291), a
+/// label as a segment unit (2/47179), a register as a string segment's offset (2/83030).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -491,6 +492,9 @@ fn loader_verdicts_on_former_divergences() {
         (1, 348513),
         (1, 354487),
         (1, 392231),
+        (2, 8291),
+        (2, 47179),
+        (2, 83030),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

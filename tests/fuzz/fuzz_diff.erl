@@ -556,6 +556,10 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
                 [{5, _} | _] -> frame_overread(Rest1, Frame, MaxY1);
                 _ -> true
             end;
+        test_heap ->
+            %% A count past 32 bits: what OTP's code then allocates is undefined.
+            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
+                orelse frame_overread(Rest1, Frame, MaxY1);
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;
@@ -566,17 +570,22 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
 
-all_segment_types_atoms([{2, A}, _, {U, _}, _, _, _ | More]) when A > 0, U =< 1 ->
-    %% An atom that names no segment type builds whatever on OTP too.
+all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, _ | More]) when A > 0, U =< 1 ->
+    %% An atom that names no segment type builds whatever on OTP too, and so does a string
+    %% segment whose offset is a register.
     Atoms = get(fuzz_atoms),
     A =< tuple_size(Atoms)
         andalso lists:member(element(A, Atoms),
                              [<<"integer">>, <<"float">>, <<"binary">>, <<"append">>,
                               <<"private_append">>, <<"string">>, <<"utf8">>, <<"utf16">>,
                               <<"utf32">>])
+        andalso not (element(A, Atoms) =:= <<"string">> andalso is_register(Src))
         andalso all_segment_types_atoms(More);
 all_segment_types_atoms([]) -> true;
 all_segment_types_atoms(_) -> false.
+
+is_register({T, _}) -> T =:= 3 orelse T =:= 4;
+is_register(_) -> false.
 
 %% The 2nd, 4th... elements of a list.
 odd_elements([_, X | More]) -> [X | odd_elements(More)];

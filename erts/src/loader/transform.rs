@@ -769,6 +769,15 @@ impl Ctx<'_> {
                 self.emit(Instr::AllocateHeap { stack, heap, live });
             }
             TEST_HEAP => {
+                // A count past 32 bits loads on OTP (what its code then does is undefined);
+                // here it raises `badarg` if run.
+                if g.args
+                    .iter()
+                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
+                {
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let heap = self.heap_need(g, 0)?;
                 let live = self.untagged(g, 1)?;
                 self.emit(Instr::TestHeap { heap, live });
@@ -1752,7 +1761,7 @@ impl Ctx<'_> {
                 Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
                 // OTP takes the operand's word whatever its tag: `[]` loads (a unit of 1
                 // here; what such a segment builds differs from OTP's if it is reached).
-                Operand::Nil | Operand::X(_) | Operand::Y(_) => 1,
+                Operand::Nil | Operand::X(_) | Operand::Y(_) | Operand::Label(_) => 1,
                 o => return Err(self.bad(format!("segment unit {o:?}"))),
             };
             let flags = self.seg_flags(&s[3])?;
@@ -1760,6 +1769,12 @@ impl Ctx<'_> {
                 let off = match &s[4] {
                     Operand::Untagged(u) => *u as usize,
                     Operand::Int(u) if *u >= 0 => *u as usize,
+                    // A register as the offset: OTP loads it and copies from wherever its
+                    // number points; here the instruction raises `badarg` if run.
+                    Operand::X(_) | Operand::Y(_) => {
+                        self.emit(Instr::Nop);
+                        return Ok(());
+                    }
                     o => return Err(self.bad(format!("string segment {o:?}"))),
                 };
                 let len = match &s[5] {
