@@ -145,14 +145,19 @@ impl PipeIo {
             } else {
                 rest.extend_from_slice(&data[done - hdr.len()..]);
             }
-            self.queued += rest.len();
-            self.queue.push_back(rest);
-            if !self.write_selected {
-                self.write_selected = true;
-                let _ = core.select(fd, Ready::WRITE);
-            }
+            self.enqueue(core, fd, rest);
         }
         self.update_queue(core);
+    }
+
+    /// Queues bytes the pipe did not take and watches for it to take more.
+    fn enqueue(&mut self, core: &mut PortCore, fd: RawFd, rest: Vec<u8>) {
+        self.queued += rest.len();
+        self.queue.push_back(rest);
+        if !self.write_selected {
+            self.write_selected = true;
+            let _ = core.select(fd, Ready::WRITE);
+        }
     }
 
     /// Writes the commands held back, queueing what the pipe does not take now.
@@ -175,13 +180,7 @@ impl PipeIo {
             }
         }
         if done < held.len() {
-            let rest = held[done..].to_vec();
-            self.queued += rest.len();
-            self.queue.push_back(rest);
-            if !self.write_selected {
-                self.write_selected = true;
-                let _ = core.select(fd, Ready::WRITE);
-            }
+            self.enqueue(core, fd, held[done..].to_vec());
             self.update_queue(core);
         }
         // The buffer is kept for the next slice.
