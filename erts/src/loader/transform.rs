@@ -1099,16 +1099,7 @@ impl Ctx<'_> {
                 let elems = items
                     .iter()
                     .map(|o| match o {
-                        // OTP's loader stores an untagged element's number as the word of
-                        // the tuple: the same term here when that word is a small integer
-                        // (the tag scheme is OTP's); otherwise OTP stores a word that may be
-                        // no valid term (or an atom or pid that does not exist), and `[]`
-                        // stands in for it.
-                        Operand::Untagged(n) => Ok(Src::lit(
-                            Some(Term(*n)).filter(|t| t.is_small()).unwrap_or(Term::NIL),
-                        )),
-                        // A label: OTP stores a code address, no term; `[]` here too.
-                        Operand::Label(_) => Ok(Src::lit(Term::NIL)),
+                        Operand::Untagged(_) | Operand::Label(_) => Ok(raw_word_src(o)),
                         o => self.src_of(o),
                     })
                     .collect::<Result<Vec<_>, _>>()?;
@@ -1160,14 +1151,7 @@ impl Ctx<'_> {
                     let env = items
                         .iter()
                         .map(|o| match o {
-                            // A label: OTP stores a code address, no term (as in
-                            // `put_tuple2`); `[]` here.
-                            Operand::Label(_) => Ok(Src::lit(Term::NIL)),
-                            // An untagged number: OTP stores it as the word (as in
-                            // `put_tuple2`).
-                            Operand::Untagged(n) => Ok(Src::lit(
-                                Some(Term(*n)).filter(|t| t.is_small()).unwrap_or(Term::NIL),
-                            )),
+                            Operand::Untagged(_) | Operand::Label(_) => Ok(raw_word_src(o)),
                             o => self.src_of(o),
                         })
                         .collect::<Result<Vec<_>, _>>()?;
@@ -2458,6 +2442,18 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// An untagged number or a label where `put_tuple2`/`make_fun3` take a term (damaged code):
+/// OTP's loader stores the operand's number as the word. That is the same term here when
+/// the word is a small integer (the tag scheme is OTP's); otherwise OTP stores a word that
+/// may be no valid term (a label: a code address), and `[]` stands in for it.
+fn raw_word_src(o: &Operand) -> Src {
+    let word = match o {
+        Operand::Untagged(n) => Some(Term(*n)).filter(|t| t.is_small()),
+        _ => None,
+    };
+    Src::lit(word.unwrap_or(Term::NIL))
 }
 
 /// Damaged code may branch (not call) to a function's entry: OTP's code checks reductions at

@@ -180,7 +180,7 @@ pub fn send_message(port: u64, msg: Term) {
         return;
     };
     super::deferred_output::flush_other_than(cell.id);
-    let mut st = cell.lock_keeping_output();
+    let mut st = cell.lock();
     if st.core.life != Life::Open {
         return;
     }
@@ -209,7 +209,6 @@ fn port_message(cell: &PortCell, st: &mut super::PortGuard<'_>, msg: Term) -> bo
     }
     let sender = sender.pid_number();
     if what == Term::atom(atom::atom("close")) {
-        st.write_held_output();
         let port_term = st.core.port_term();
         st.terminate(cell, OwnedTerm::immediate(Term::atom(atom::NORMAL)));
         let m =
@@ -230,7 +229,6 @@ fn port_message(cell: &PortCell, st: &mut super::PortGuard<'_>, msg: Term) -> bo
         return true;
     }
     if tag == Term::atom(atom::atom("connect")) && arg.is_local_pid() {
-        st.write_held_output();
         st.core.set_connected(arg.pid_number());
         let port_term = st.core.port_term();
         let m = OwnedTerm::build(|h| {
