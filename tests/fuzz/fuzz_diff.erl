@@ -430,7 +430,9 @@ load(Bin) ->
         {module, ?LOADEE} = Ok ->
             Exports = erlang:get_module_info(?LOADEE, exports),
             Md5 = erlang:get_module_info(?LOADEE, md5),
-            Call = case (frame_overread(Bin) orelse types_changed(Bin))
+            Call = case (frame_overread(Bin) orelse types_changed(Bin)
+                         orelse stray_bs_put(Bin) orelse undefined_label(Bin)
+                         orelse import_atom_zero(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -480,7 +482,11 @@ jit_crash(Bin) ->
         case [L || <<_:32, _:32, L:32/signed>> <= Exports, L =:= 0 orelse L >= Labels] of
             [] ->
                 case lambda_label(Chunks, Labels) of
-                    false -> string_past_table(Chunks);
+                    false ->
+                        case internal_atom_ref(Chunks) of
+                            false -> string_past_table(Chunks);
+                            Why -> Why
+                        end;
                     Why -> Why
                 end;
             _ -> export_label
@@ -504,6 +510,7 @@ frame_overread(Bin) ->
         {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
         {_, AtU8} = lists:keyfind("AtU8", 1, Chunks),
         put(fuzz_atoms, list_to_tuple(atom_names(AtU8))),
+        put(fuzz_literals, literals(lists:keyfind("LitT", 1, Chunks))),
         frame_overread(Code, 0, -1)
     catch
         _:_ -> false
@@ -523,8 +530,11 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             not all_segment_types_atoms(Segs) orelse frame_overread(Rest1, Frame, MaxY1);
         _ when Name =:= put_map_assoc; Name =:= put_map_exact ->
             %% An untagged number as a key or value: OTP's map holds a raw machine word.
+            %% A constant as the map to update (the base modules only use `#{}` so): OTP's
+            %% code takes any term that is no small map for a large one.
             {list, Items} = lists:last(Args),
-            lists:keymember(0, 1, Items) orelse frame_overread(Rest1, Frame, MaxY1);
+            lists:keymember(0, 1, Items) orelse not map_source(lists:nth(2, Args))
+                orelse frame_overread(Rest1, Frame, MaxY1);
         _ when Name =:= put_tuple2; Name =:= make_fun3 ->
             %% A number where the list goes: OTP builds the term from operands that are
             %% not there.
@@ -565,8 +575,10 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
         int_code_end -> MaxY1 >= Frame;
         _ when Name =:= allocate; Name =:= allocate_zero; Name =:= allocate_heap;
                Name =:= allocate_heap_zero ->
+            %% A count past 32 bits: what OTP's code then allocates is undefined.
             [{0, N} | _] = Args,
-            frame_overread(Rest1, max(Frame, N), MaxY1);
+            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
+                orelse frame_overread(Rest1, max(Frame, N), MaxY1);
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
 
@@ -587,6 +599,30 @@ all_segment_types_atoms(_) -> false.
 is_register({T, _}) -> T =:= 3 orelse T =:= 4;
 is_register(_) -> false.
 
+%% A register, or a literal that is a map.
+map_source({lit, N}) ->
+    case get(fuzz_literals) of
+        #{N := M} -> is_map(M);
+        _ -> false
+    end;
+map_source(Src) -> is_register(Src).
+
+%% The terms of a LitT chunk by index (an empty map where it does not decode).
+literals({_, <<_:32, Z/binary>>}) ->
+    try zlib:uncompress(Z) of
+        <<N:32, Entries/binary>> -> literal_entries(0, N, Entries, #{})
+    catch
+        _:_ -> #{}
+    end;
+literals(_) -> #{}.
+
+literal_entries(I, N, <<Size:32, Ext:Size/binary, Rest/binary>>, Acc) when I < N ->
+    case catch binary_to_term(Ext) of
+        {'EXIT', _} -> Acc;
+        T -> literal_entries(I + 1, N, Rest, Acc#{I => T})
+    end;
+literal_entries(_, _, _, Acc) -> Acc.
+
 %% The 2nd, 4th... elements of a list.
 odd_elements([_, X | More]) -> [X | odd_elements(More)];
 odd_elements(_) -> [].
@@ -596,6 +632,72 @@ y_indices(Args) ->
                      ({list, L}) -> y_indices(L);
                      (_) -> []
                   end, Args).
+
+%% Whether an import names atom 0 (no atom: OTP's reader lets it through as a non-value,
+%% and what a call to it then does is undefined).
+import_atom_zero(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<N:32, Imp:(N * 12)/binary, _/binary>>} = lists:keyfind("ImpT", 1, Chunks),
+        [x || <<M:32, F:32, _:32>> <= Imp, M =:= 0 orelse F =:= 0] =/= []
+    catch
+        _:_ -> false
+    end.
+
+%% Whether an instruction names a label that no `label` instruction defines: OTP's JIT
+%% jumps to wherever its unbound label leads.
+undefined_label(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        {Defined, Used} = labels(Code, [], []),
+        lists:usort(Used) -- Defined =/= []
+    catch
+        _:_ -> false
+    end.
+
+labels(<<>>, Defined, Used) -> {Defined, Used};
+labels(<<Op, Rest/binary>>, Defined, Used) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    case Name of
+        int_code_end -> {Defined, Used};
+        label -> [{0, L}] = Args, labels(Rest1, [L | Defined], Used);
+        _ -> labels(Rest1, Defined, label_refs(Args) ++ Used)
+    end.
+
+label_refs(Args) ->
+    lists:flatmap(fun({5, L}) when L > 0 -> [L];
+                     ({list, L}) -> label_refs(L);
+                     (_) -> []
+                  end, Args).
+
+%% Whether a bs_put_* instruction stands outside an old-style construction (not after
+%% bs_init2, bs_init_bits, bs_append, bs_private_append, another bs_put_* or a line): OTP's
+%% code writes into whatever binary its scheduler built last.
+stray_bs_put(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        stray_bs_put(Code, false)
+    catch
+        _:_ -> false
+    end.
+
+stray_bs_put(<<>>, _) -> false;
+stray_bs_put(<<Op, Rest/binary>>, InBuild) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {_, Rest1} = operands(Arity, Rest, []),
+    Puts = [bs_put_integer, bs_put_binary, bs_put_float, bs_put_string, bs_put_utf8,
+            bs_put_utf16, bs_put_utf32],
+    Inits = [bs_init2, bs_init_bits, bs_append, bs_private_append],
+    case lists:member(Name, Puts) of
+        true -> not InBuild orelse stray_bs_put(Rest1, true);
+        false -> stray_bs_put(Rest1, lists:member(Name, Inits) orelse (InBuild andalso Name =:= line))
+    end.
 
 %% Whether the module's `Type` chunk (the last one, as OTP reads it) is none of the bases':
 %% OTP's JIT trusts the types it gives registers (that an operand is a small integer, say)
@@ -623,6 +725,59 @@ lambda_label(Chunks, Labels) ->
                 _ -> lambda_label
             end;
         _ -> false
+    end.
+
+%% A term chunk (Meta, read by erl_features when loading; Attr; CInf) that holds the tag
+%% ATOM_INTERNAL_REF2/3 ($I, $K) where a term starts: its meaning is an index into OTP's
+%% own atom table, out of the fuzzer's scope (as for binary_to_term).
+internal_atom_ref(Chunks) ->
+    case [Id || {Id, <<131, T/binary>>} <- Chunks, lists:member(Id, ["Meta", "Attr", "CInf"]),
+                internal_tag(T)] of
+        [] -> false;
+        _ -> internal_atom_ref
+    end.
+
+internal_tag(T) ->
+    try ext_walk(T, 1) of
+        _ -> false
+    catch
+        throw:internal -> true;
+        _:_ -> false
+    end.
+
+%% Walks N terms of an external encoding from the start of B; returns what follows them.
+ext_walk(B, 0) -> B;
+ext_walk(<<Tag, R/binary>>, N) -> ext_walk(ext_term(Tag, R), N - 1).
+
+ext_term(Tag, _) when Tag =:= $I; Tag =:= $K -> throw(internal);
+ext_term(Tag, R) ->
+    Skip = fun(K, B) -> <<_:K/binary, B1/binary>> = B, B1 end,
+    case Tag of
+        97 -> Skip(1, R);
+        98 -> Skip(4, R);
+        70 -> Skip(8, R);
+        99 -> Skip(31, R);
+        106 -> R;
+        _ when Tag =:= 100; Tag =:= 118; Tag =:= 107 -> <<L:16, R1/binary>> = R, Skip(L, R1);
+        _ when Tag =:= 115; Tag =:= 119 -> <<L, R1/binary>> = R, Skip(L, R1);
+        109 -> <<L:32, R1/binary>> = R, Skip(L, R1);
+        77 -> <<L:32, R1/binary>> = R, Skip(L + 1, R1);
+        110 -> <<L, R1/binary>> = R, Skip(L + 1, R1);
+        111 -> <<L:32, R1/binary>> = R, Skip(L + 1, R1);
+        104 -> <<A, R1/binary>> = R, ext_walk(R1, A);
+        105 -> <<A:32, R1/binary>> = R, ext_walk(R1, A);
+        108 -> <<A:32, R1/binary>> = R, ext_walk(R1, A + 1);
+        116 -> <<A:32, R1/binary>> = R, ext_walk(R1, 2 * A);
+        113 -> ext_walk(R, 3);
+        88 -> Skip(12, ext_walk(R, 1));
+        103 -> Skip(9, ext_walk(R, 1));
+        89 -> Skip(8, ext_walk(R, 1));
+        102 -> Skip(5, ext_walk(R, 1));
+        120 -> Skip(12, ext_walk(R, 1));
+        101 -> Skip(5, ext_walk(R, 1));
+        90 -> <<L:16, R1/binary>> = R, Skip(4 + 4 * L, ext_walk(R1, 1));
+        114 -> <<L:16, R1/binary>> = R, Skip(1 + 4 * L, ext_walk(R1, 1));
+        _ -> throw(other)
     end.
 
 %% A bs_create_bin string segment (or bs_put_string) past the end of StrT: OTP's loader copies the bytes from
@@ -683,14 +838,14 @@ operands(N, Bin, Acc) ->
     {Op, Rest} = operand(Bin),
     operands(N - 1, Rest, [Op | Acc]).
 
-%% One operand of the compact encoding: {Tag, Value}, {list, Operands}, or other extended
-%% forms as `ext`.
+%% One operand of the compact encoding: {Tag, Value}, {list, Operands}, {lit, Index}, or
+%% other extended forms as `ext`.
 operand(Bin) ->
     case compact(Bin) of
         {7, 1, R} -> {_, N, R1} = compact(R), list_operand(N, R1, []);
         {7, 2, R} -> {_, R1} = operand(R), {ext, R1};
         {7, 3, R} -> {_, N, R1} = compact(R), {ext, skip_compact(2 * N, R1)};
-        {7, 4, R} -> {_, R1} = operand(R), {ext, R1};
+        {7, 4, R} -> {{_, N}, R1} = operand(R), {{lit, N}, R1};
         {7, 5, R} -> {Reg, R1} = operand(R), {_, _, R2} = compact(R1), {Reg, R2};
         {Tag, V, R} -> {{Tag, V}, R}
     end.

@@ -216,8 +216,8 @@ fn value(out: &mut Process, t: Option<&Process>, item: &str, status: &str) -> Te
             boxed::list(&mut out.heap, &items)
         }
         "catchlevel" => {
-            let n = src!().stack.iter().filter(|t| t.is_catch()).count();
-            Term::small(n as i64)
+            // OTP's count of open catch blocks.
+            Term::small(src!().catches)
         }
         "sequential_trace_token" => Term::NIL,
         "parent" => src!().parent.map_or(Term::atom(atom::UNDEFINED), Term::pid),

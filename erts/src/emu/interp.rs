@@ -105,6 +105,7 @@ pub fn port_busy_wait_export() -> &'static Export {
 /// Prepares `proc` to call `export` with `args` as its first function.
 pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
     proc.stack.clear();
+    proc.catches = 0;
     proc.stack.push(Term(exit_code() as u64));
     for (i, a) in args.iter().enumerate() {
         proc.x[i] = *a;
@@ -116,6 +117,7 @@ pub fn setup_call(proc: &mut Process, export: &'static Export, args: &[Term]) {
 /// arguments wait in `saved_x` until a scheduler runs it.
 pub fn setup_spawn(proc: &mut Process, export: &'static Export, args: &[Term]) {
     proc.stack.clear();
+    proc.catches = 0;
     proc.stack.push(Term(exit_code() as u64));
     proc.saved_x.clear();
     proc.saved_x.extend_from_slice(args);
@@ -772,6 +774,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::Hibernate => {
                 // Only the bottom frame (the process's exit address) survives.
                 proc.stack.truncate(1);
+                proc.catches = 0;
                 proc.save = 0;
                 if proc.mailbox.is_empty() {
                     if let Handled::Killed(r) = proc.handle_signals() {
@@ -1254,10 +1257,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 put(proc, Dst::Y(*y as u16), Term::catch(*handler));
+                proc.catches = proc.catches.wrapping_add(1);
                 next!();
             }
             Instr::CatchEnd { y } => {
                 put(proc, Dst::Y(*y as u16), Term::NIL);
+                proc.catches = proc.catches.wrapping_sub(1);
                 if proc.x[0].is_none() {
                     let class = proc.x[1];
                     let reason = proc.x[2];
@@ -1275,10 +1280,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             }
             Instr::TryEnd { y } => {
                 put(proc, Dst::Y(*y as u16), Term::NIL);
+                proc.catches = proc.catches.wrapping_sub(1);
                 next!();
             }
             Instr::TryCase { y } => {
                 put(proc, Dst::Y(*y as u16), Term::NIL);
+                proc.catches = proc.catches.wrapping_sub(1);
                 proc.x[0] = proc.x[1];
                 proc.x[1] = proc.x[2];
                 proc.x[2] = proc.x[3];

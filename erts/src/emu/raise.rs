@@ -150,7 +150,10 @@ pub fn raise(
         reason,
         stacktrace,
     };
-    // Find the innermost catch tag.
+    // Find the innermost catch tag (with a block open: see `Process::catches`).
+    if proc.catches <= 0 {
+        return Err(raised);
+    }
     let stack = &proc.stack;
     let Some(p) = stack.iter().rposition(|t| t.is_catch()) else {
         return Err(raised);
@@ -163,6 +166,8 @@ pub fn raise(
         .map(|i| p + 1 + i)
         .unwrap_or(stack.len());
     proc.stack.truncate(end);
+    // The tag is used up (OTP's JIT clears it when it jumps to its handler).
+    proc.stack[p] = Term::NIL;
     proc.x[0] = Term::NONE;
     proc.x[1] = Term::atom(class.atom());
     proc.x[2] = reason;

@@ -711,6 +711,15 @@ impl<'a> Gen<'a> {
         self.goto_label(fail);
     }
 
+    /// Adds `by` to the process's count of open catch blocks (`Process::catches`).
+    fn count_catches(&mut self, by: i64) {
+        let p = self.ctx_field(offset_of!(JitCtx, proc));
+        let off = offset_of!(crate::process::Process, catches) as i64;
+        let n = self.load_at(p, off);
+        let n = self.b.ins().iadd_imm_s(n, by);
+        self.store_at(n, p, off);
+    }
+
     fn load_at(&mut self, base: Value, off: i64) -> Value {
         self.b.ins().load(types::I64, mem(), base, off as i32)
     }
@@ -2238,17 +2247,20 @@ impl<'a> Gen<'a> {
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 let tag = self.iconst(Term::catch(*handler).0 as i64);
                 self.put(Dst::Y(*y as u16), tag);
+                self.count_catches(1);
                 self.goto(i + 1);
             }
             Instr::TryEnd { y } => {
                 let nil = self.iconst(Term::NIL.0 as i64);
                 self.put(Dst::Y(*y as u16), nil);
+                self.count_catches(-1);
                 self.goto(i + 1);
             }
             Instr::TryCase { y } => {
                 // The handler of a `try`: class, reason and stack trace move down.
                 let nil = self.iconst(Term::NIL.0 as i64);
                 self.put(Dst::Y(*y as u16), nil);
+                self.count_catches(-1);
                 for r in 0..3 {
                     let v = self.get_x(r + 1);
                     self.put_x(r, v);
@@ -2265,6 +2277,7 @@ impl<'a> Gen<'a> {
                 self.guard(normal, i);
                 let nil = self.iconst(Term::NIL.0 as i64);
                 self.put(Dst::Y(*y as u16), nil);
+                self.count_catches(-1);
                 self.goto(i + 1);
             }
             Instr::CallNif { export, data }

@@ -5,7 +5,7 @@
 //! `ImpT`, `ExpT`, `FunT` (with each `OldUniq` zeroed), `LitT` and `Meta` chunks, in that order.
 
 use super::compact::{self, OperandCtx, Reader};
-use super::{genop, BeamFile, FuncRef, GenOp, Import, Lambda, LineItem, LoadError};
+use super::{genop, BeamFile, FuncRef, GenOp, Import, Lambda, LineItem, LoadError, Operand};
 use crate::atom::{self, Atom};
 use crate::etf;
 use crate::heap::Heap;
@@ -312,7 +312,11 @@ fn read_lines(
                 file,
                 line: l.min(u32::MAX as i64) as u32,
             }),
-            (compact::TAG_A, compact::Value::Small(f)) if f >= 0 && (f as usize) <= num_names => {
+            // OTP's bound is one past its table (it counts the module's own name in and
+            // still compares with `<=`); a location naming that file has no file here.
+            (compact::TAG_A, compact::Value::Small(f))
+                if f >= 0 && (f as usize) <= num_names + 1 =>
+            {
                 file = f as u32;
             }
             _ => return Err(r.err("bad line item")),
@@ -326,7 +330,12 @@ fn read_lines(
         }
         let b = r.take(len)?;
         let name = std::str::from_utf8(b).map_err(|_| r.err("file name is not UTF-8"))?;
-        files.push(name.to_owned());
+        // An empty name stands for the module's own source file, as in OTP.
+        files.push(if name.is_empty() {
+            files[0].clone()
+        } else {
+            name.to_owned()
+        });
     }
     // With names present, file index 0 still means the module's own source; names are 1-based.
     Ok((items, files, num_instrs))
@@ -406,8 +415,17 @@ impl<'a> CodeReader<'a> {
         })?;
         out.op = op;
         out.args.clear();
-        for _ in 0..info.arity {
-            out.args.push(compact::operand(&mut self.r, cx)?);
+        for k in 0..info.arity {
+            let o = compact::operand(&mut self.r, cx)?;
+            // OTP's code reader takes a list only as an instruction's last operand.
+            if matches!(o, Operand::List(_)) && k + 1 != info.arity {
+                return Err(LoadError::BadInstruction {
+                    module: module.name().to_string(),
+                    name: info.name,
+                    detail: "a list operand before the last".into(),
+                });
+            }
+            out.args.push(o);
         }
         match op {
             2 => self.functions += 1, // func_info

@@ -136,6 +136,9 @@ impl<'a> Reader<'a> {
             }
             return Ok((tag, Value::Small(v)));
         }
+        if tag == TAG_I && !normalized(bytes) {
+            return Err(self.err("integer not normalized"));
+        }
         let v = if tag == TAG_I {
             BigInt::from_signed_bytes_be(bytes)
         } else {
@@ -157,6 +160,29 @@ impl<'a> Reader<'a> {
             _ => Err(self.err("expected an unsigned operand")),
         }
     }
+}
+
+/// Whether a large integer's bytes (two's complement, most significant first) are as OTP's
+/// loader wants them: its magnitude with at most one leading zero byte.
+fn normalized(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 2 {
+        return true;
+    }
+    let mut mag = bytes.to_vec();
+    if bytes[0] & 0x80 != 0 {
+        // The magnitude of a negative number: invert and add one.
+        let mut carry = true;
+        for b in mag.iter_mut().rev() {
+            *b = !*b;
+            if carry {
+                let (v, c) = b.overflowing_add(1);
+                *b = v;
+                carry = c;
+            }
+        }
+    }
+    !(mag[0] == 0 && mag[1] == 0)
 }
 
 /// Registers (`x`, `y` and float) are numbered below this, as OTP's code reader checks.
@@ -212,6 +238,15 @@ fn plain_operand(tag: u8, v: u32, cx: &OperandCtx) -> Option<Operand> {
     })
 }
 
+/// The heap words an allocation list stands for, as OTP's reader counts them (a float
+/// two words, a fun seven).
+fn alloc_words(kinds: &[(u32, u32)]) -> u64 {
+    kinds
+        .iter()
+        .map(|&(kind, n)| n as u64 * [1, 2, 7][kind.min(2) as usize])
+        .sum()
+}
+
 fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Operand, LoadError> {
     if depth > 4 {
         return Err(r.err("operands nested too deeply"));
@@ -250,14 +285,28 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                         return Err(r.err("list operand too long"));
                     }
                     let mut items = Vec::with_capacity(n);
-                    for _ in 0..n {
+                    for k in 0..n {
                         let item = operand_depth(r, cx, depth + 1)?;
-                        // Label 0 ("no label", OTP's type `p`) is no list element OTP's
-                        // loader takes ("unsupported primitive type 'p'").
-                        if matches!(item, Operand::Label(0)) {
-                            return Err(r.err("label 0 in a list"));
+                        match item {
+                            // Label 0 ("no label", OTP's type `p`) is no list element
+                            // OTP's loader takes ("unsupported primitive type 'p'").
+                            Operand::Label(0) => return Err(r.err("label 0 in a list")),
+                            // OTP's reader reads a list's elements as more operands of
+                            // the instruction: a list in a list must be the last element,
+                            // and then stands for its length and its elements in turn.
+                            Operand::List(inner) => {
+                                if k + 1 != n {
+                                    return Err(r.err("a list in a list before its end"));
+                                }
+                                items.push(Operand::Untagged(inner.len() as u64));
+                                items.extend(*inner);
+                            }
+                            // An allocation list stands for its heap words there.
+                            Operand::AllocList(kinds) => {
+                                items.push(Operand::Untagged(alloc_words(&kinds)));
+                            }
+                            item => items.push(item),
                         }
-                        items.push(item);
                     }
                     Operand::List(Box::new(items))
                 }
@@ -269,6 +318,10 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     let n = r.untagged()? as usize;
                     if n > r.bytes.len() {
                         return Err(r.err("allocation list too long"));
+                    }
+                    // Words, floats, funs: OTP's reader takes at most three entries.
+                    if n > 3 {
+                        return Err(r.err("allocation list of more than three entries"));
                     }
                     let mut items = Vec::with_capacity(n);
                     for _ in 0..n {

@@ -374,6 +374,10 @@ impl Ctx<'_> {
     fn untagged(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
         match self.arg(g, i)? {
             Operand::Untagged(v) if *v <= u32::MAX as u64 => Ok(*v as u32),
+            // OTP's reader makes a list the unsigned number of its elements (which follow
+            // as operands the instruction does not look at): as the last operand, a list
+            // is an unsigned operand there.
+            Operand::List(items) if i + 1 == g.args.len() => Ok(items.len() as u32),
             o => Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
         }
     }
@@ -397,13 +401,74 @@ impl Ctx<'_> {
         }
     }
 
-    /// The fail operand of `bif1`/`bif2`: a label, or (damaged code that OTP 25 loads) an
-    /// untagged number or a register, taken as no fail label.
-    fn bif_fail(&self, g: &GenOp) -> Result<Lbl, LoadError> {
-        match self.arg(g, 0)? {
-            Operand::Untagged(_) | Operand::X(_) | Operand::Y(_) => Ok(0),
-            _ => self.label(g, 0),
+    /// The fail operand of `bif1`/`bif2` calling `export`. A label as usual; anything else
+    /// (damaged code) loads only where OTP's loader drops the operand unread: for a BIF that
+    /// never fails (its `never_fails` list, matched on the name alone: the comparisons but
+    /// `<`, the `is_` type tests, `is_function/1`), and for `get/1` of a source into a
+    /// register. Elsewhere OTP wants a label there, and so does this loader.
+    fn bif_fail(&self, g: &GenOp, export: &module::Export) -> Result<Lbl, LoadError> {
+        let fail = self.arg(g, 0)?;
+        if matches!(fail, Operand::Label(_)) {
+            return self.label(g, 0);
         }
+        let mfa = &export.mfa;
+        let erlang = mfa.module == crate::atom::ERLANG;
+        let name = mfa.function.name();
+        let never_fails = erlang
+            && (matches!(
+                name,
+                "=/="
+                    | "=<"
+                    | "/="
+                    | "=:="
+                    | "=="
+                    | ">"
+                    | ">="
+                    | "is_atom"
+                    | "is_boolean"
+                    | "is_binary"
+                    | "is_bitstring"
+                    | "is_float"
+                    | "is_integer"
+                    | "is_list"
+                    | "is_map"
+                    | "is_number"
+                    | "is_pid"
+                    | "is_port"
+                    | "is_reference"
+                    | "is_tuple"
+            ) || (name == "is_function" && mfa.arity == 1));
+        let get_into_register = erlang
+            && name == "get"
+            && mfa.arity == 1
+            && g.op == op::BIF1
+            && !matches!(self.arg(g, 2)?, Operand::Label(_) | Operand::Untagged(_))
+            && matches!(self.arg(g, 3)?, Operand::X(_) | Operand::Y(_));
+        if never_fails || get_into_register {
+            Ok(0)
+        } else {
+            Err(self.bad(format!("expected a fail label, got {fail:?}")))
+        }
+    }
+
+    /// OTP's loader sorts the keys of a map instruction with more (or fewer) than one pair
+    /// when loading, which only literal keys allow: one in a register (or an untagged
+    /// number) is taken only as the single key of its instruction.
+    fn check_map_keys_sortable(&self, items: &[Operand]) -> Result<(), LoadError> {
+        let literal = |o: &Operand| {
+            matches!(
+                o,
+                Operand::Atom(_)
+                    | Operand::Int(_)
+                    | Operand::BigInt(_)
+                    | Operand::Nil
+                    | Operand::Literal(_)
+            )
+        };
+        if items.len() != 2 && !items.iter().step_by(2).all(literal) {
+            return Err(self.bad("no specific operation found"));
+        }
+        Ok(())
     }
 
     fn check_label(&self, l: u32) -> Result<Lbl, LoadError> {
@@ -703,16 +768,21 @@ impl Ctx<'_> {
             BIF0 | BIF1 | BIF2 | GC_BIF1 | GC_BIF2 | GC_BIF3 => {
                 // bif0 Bif Dst | bif1 Fail Bif A Dst | bif2 Fail Bif A B Dst
                 // gc_bifN Fail Live Bif A.. Dst
-                let (fail, bif_at, first_arg, n) = match g.op {
-                    BIF0 => (0, 0, 1, 0),
-                    BIF1 => (self.bif_fail(g)?, 1, 2, 1),
-                    BIF2 => (self.bif_fail(g)?, 1, 2, 2),
-                    GC_BIF1 => (self.label(g, 0)?, 2, 3, 1),
-                    GC_BIF2 => (self.label(g, 0)?, 2, 3, 2),
-                    _ => (self.label(g, 0)?, 2, 3, 3),
+                let (bif_at, first_arg, n) = match g.op {
+                    BIF0 => (0, 1, 0),
+                    BIF1 => (1, 2, 1),
+                    BIF2 => (1, 2, 2),
+                    GC_BIF1 => (2, 3, 1),
+                    GC_BIF2 => (2, 3, 2),
+                    _ => (2, 3, 3),
                 };
                 let idx = self.untagged(g, bif_at)?;
                 let export = self.bif_for(idx)?;
+                let fail = match g.op {
+                    BIF0 => 0,
+                    BIF1 | BIF2 => self.bif_fail(g, export)?,
+                    _ => self.label(g, 0)?,
+                };
                 // bif0 exists only for the guard BIFs self/0 and node/0 (OTP's `self`, `node`).
                 if g.op == BIF0
                     && !(export.mfa.module == crate::atom::ERLANG
@@ -756,6 +826,15 @@ impl Ctx<'_> {
                     arity: n as u8,
                     dst,
                 })));
+            }
+            ALLOCATE | ALLOCATE_ZERO | ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO
+                if g.args
+                    .iter()
+                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64)) =>
+            {
+                // A count past 32 bits loads on OTP (what its code then does is undefined);
+                // here it raises `badarg` if run.
+                self.emit(Instr::Nop);
             }
             ALLOCATE | ALLOCATE_ZERO => {
                 let stack = self.untagged(g, 0)?;
@@ -1258,6 +1337,7 @@ impl Ctx<'_> {
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
+                self.check_map_keys_sortable(&items)?;
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     pairs.push((self.map_item_src(&p[0])?, self.map_item_src(&p[1])?));
@@ -1283,6 +1363,12 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 let src = self.src(g, 1)?;
                 let items = self.list(g, 2)?.to_vec();
+                // OTP makes a `get_map_elements` of it, one pair per key.
+                let as_pairs: Vec<Operand> = items
+                    .iter()
+                    .flat_map(|k| [k.clone(), Operand::X(0)])
+                    .collect();
+                self.check_map_keys_sortable(&as_pairs)?;
                 let keys = items
                     .iter()
                     .map(|o| self.src_of(o))
@@ -1306,15 +1392,7 @@ impl Ctx<'_> {
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
-                // OTP looks several keys up by hashes computed when loading: a key in a
-                // register is only taken when it is the only one.
-                if items.len() > 2
-                    && items
-                        .chunks(2)
-                        .any(|p| matches!(p[0], Operand::X(_) | Operand::Y(_)))
-                {
-                    return Err(self.bad("no specific operation found"));
-                }
+                self.check_map_keys_sortable(&items)?;
                 if items
                     .chunks(2)
                     .any(|p| !matches!(p[1], Operand::X(_) | Operand::Y(_)))
@@ -1668,8 +1746,8 @@ impl Ctx<'_> {
     }
 
     /// Adds a `bs_put_*` segment to the construction being collected. OTP's emulator keeps the
-    /// binary being built in per-scheduler state, so a `bs_put_*` may only follow the start of
-    /// a construction or another `bs_put_*`; anywhere else it is refused at load time.
+    /// binary being built in per-scheduler state, so a `bs_put_*` only means something after
+    /// the start of a construction or another `bs_put_*`.
     fn add_put(
         &mut self,
         fail: Lbl,
@@ -1680,10 +1758,10 @@ impl Ctx<'_> {
         size: Src,
     ) -> Result<(), LoadError> {
         let Some(b) = self.pending_build.as_mut() else {
-            return Err(self.bad(
-                "a bs_put_* instruction that does not follow bs_init2, bs_init_bits, \
-                 bs_append or bs_private_append is not supported by this runtime",
-            ));
+            // OTP's loader takes it, and its code writes into whatever binary was built
+            // last; here it raises `badarg` if reached.
+            self.emit(Instr::Nop);
+            return Ok(());
         };
         let mut segs = std::mem::take(&mut b.segs).into_vec();
         segs.push(BinSeg {
@@ -1743,10 +1821,13 @@ impl Ctx<'_> {
             let seg_unit = match &s[2] {
                 Operand::Untagged(u) if *u <= u32::MAX as u64 => *u as u32,
                 Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
-                // OTP takes the operand's word whatever its tag: `[]` loads (a unit of 1
-                // here; what such a segment builds differs from OTP's if it is reached).
-                Operand::Nil | Operand::X(_) | Operand::Y(_) | Operand::Label(_) => 1,
-                o => return Err(self.bad(format!("segment unit {o:?}"))),
+                // OTP takes the operand's word whatever its tag (any its emitter takes in
+                // a list): `[]`, an atom, a register load (a unit of 1 here; what such a
+                // segment builds differs from OTP's if it is reached).
+                Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_) => {
+                    return Err(self.bad(format!("segment unit {:?}", s[2])))
+                }
+                _ => 1,
             };
             let flags = self.seg_flags(&s[3])?;
             let (src, size) = if kind == SegKind::String {
@@ -1801,26 +1882,26 @@ impl Ctx<'_> {
 
     fn seg_flags(&self, o: &Operand) -> Result<u32, LoadError> {
         match o {
-            Operand::Nil => Ok(0),
-            Operand::Untagged(u) => Ok(*u as u32),
+            // As OTP's loader: the atoms `little` and `native` among the cells of a literal
+            // (whatever ends the list, if it is one at all); any other operand its
+            // emitter takes in a list gives no flags.
             Operand::Literal(t) => {
                 let mut flags = 0;
-                let items = crate::term::boxed::list_to_vec(*t)
-                    .ok_or_else(|| self.bad("segment flags are not a list"))?;
-                for f in items {
-                    match f.as_atom().map(|a| a.name()) {
+                let mut t = *t;
+                while t.is_list() {
+                    match t.head().as_atom().map(|a| a.name()) {
                         Some("little") => flags |= BSF_LITTLE,
                         Some("native") => flags |= BSF_NATIVE | BSF_LITTLE,
-                        Some("signed") => flags |= BSF_SIGNED,
                         _ => {}
                     }
+                    t = t.tail();
                 }
                 Ok(flags)
             }
-            // A register, an atom or an integer (a damaged module): OTP's loader takes it
-            // and reads no flags from it.
-            Operand::X(_) | Operand::Y(_) | Operand::Atom(_) | Operand::Int(_) => Ok(0),
-            o => Err(self.bad(format!("segment flags {o:?}"))),
+            Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_) => {
+                Err(self.bad(format!("segment flags {o:?}")))
+            }
+            _ => Ok(0),
         }
     }
 }

@@ -63,6 +63,11 @@ pub struct Process {
     /// `allocate` pushes Y registers above it; Y register `i` is `stack[len - 1 - i]`.
     /// Catch tags live in Y registers.
     pub stack: Vec<Term>,
+    /// How many `catch`/`try` blocks are open (OTP's `catches`): each one opened counts one
+    /// up, its end or handler one down. An exception looks for a catch tag on the stack only
+    /// while it is above zero (damaged code that ends another block's tag twice leaves the
+    /// other tag on the stack unused, as in OTP).
+    pub catches: i64,
     /// Where execution resumes.
     pub pc: *const Instr,
     /// Where execution resumes when a `receive ... after` times out.
@@ -178,6 +183,7 @@ impl Process {
             saved_x: Vec::new(),
             live: 0,
             stack: Vec::new(),
+            catches: 0,
             pc: std::ptr::null(),
             timeout_pc: std::ptr::null(),
             mailbox: VecDeque::new(),
