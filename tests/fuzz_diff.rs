@@ -443,7 +443,8 @@ fn loader_verdicts_match_real_erl() {
 /// clears a tag it jumps to and counts open blocks). Excluded or not called: a Meta chunk
 /// with an internal atom reference (3/19865), a map built from a literal that is no map
 /// (3/47227), a reference to a label never defined (2/15389), an import of atom 0
-/// (1/346332, 1/364605).
+/// (1/346332, 1/364605), a string segment whose length is a register (4/15530, 4/16269).
+/// Ours took an integer segment unit as its value, OTP's code as its tagged word (4/32702).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -527,6 +528,9 @@ fn loader_verdicts_on_former_divergences() {
         (3, 34702),
         (3, 44304),
         (3, 47227),
+        (4, 15530),
+        (4, 16269),
+        (4, 32702),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

@@ -582,16 +582,17 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
 
-all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, _ | More]) when A > 0, U =< 1 ->
+all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, Size | More]) when A > 0, U =< 1 ->
     %% An atom that names no segment type builds whatever on OTP too, and so does a string
-    %% segment whose offset is a register.
+    %% segment whose offset or length is a register.
     Atoms = get(fuzz_atoms),
     A =< tuple_size(Atoms)
         andalso lists:member(element(A, Atoms),
                              [<<"integer">>, <<"float">>, <<"binary">>, <<"append">>,
                               <<"private_append">>, <<"string">>, <<"utf8">>, <<"utf16">>,
                               <<"utf32">>])
-        andalso not (element(A, Atoms) =:= <<"string">> andalso is_register(Src))
+        andalso not (element(A, Atoms) =:= <<"string">>
+                     andalso (is_register(Src) orelse is_register(Size)))
         andalso all_segment_types_atoms(More);
 all_segment_types_atoms([]) -> true;
 all_segment_types_atoms(_) -> false.

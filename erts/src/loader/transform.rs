@@ -1820,7 +1820,16 @@ impl Ctx<'_> {
             };
             let seg_unit = match &s[2] {
                 Operand::Untagged(u) if *u <= u32::MAX as u64 => *u as u32,
-                Operand::Int(u) if (0..=u32::MAX as i64).contains(u) => *u as u32,
+                // OTP's emitter reads an integer operand as its tagged small word.
+                Operand::Int(u) => match u32::try_from(((*u as u64) << 4) | 0xF) {
+                    Ok(unit) if *u >= 0 => unit,
+                    _ => {
+                        // A unit that large: whatever OTP's code then builds; here the
+                        // instruction raises `badarg` if run.
+                        self.emit(Instr::Nop);
+                        return Ok(());
+                    }
+                },
                 // OTP takes the operand's word whatever its tag (any its emitter takes in
                 // a list): `[]`, an atom, a register load (a unit of 1 here; what such a
                 // segment builds differs from OTP's if it is reached).
@@ -1845,6 +1854,13 @@ impl Ctx<'_> {
                 let len = match &s[5] {
                     Operand::Int(n) if *n >= 0 => *n as usize,
                     Operand::Untagged(n) => *n as usize,
+                    // A register as the length: OTP's code copies no bytes but counts the
+                    // register's value in the binary's size; here the instruction raises
+                    // `badarg` if run.
+                    Operand::X(_) | Operand::Y(_) => {
+                        self.emit(Instr::Nop);
+                        return Ok(());
+                    }
                     o => return Err(self.bad(format!("string size {o:?}"))),
                 };
                 let bytes = self.string_bytes(off, len)?;
