@@ -444,7 +444,10 @@ fn loader_verdicts_match_real_erl() {
 /// with an internal atom reference (3/19865), a map built from a literal that is no map
 /// (3/47227), a reference to a label never defined (2/15389), an import of atom 0
 /// (1/346332, 1/364605), a string segment whose length is a register (4/15530, 4/16269).
-/// Ours took an integer segment unit as its value, OTP's code as its tagged word (4/32702).
+/// Ours took an integer segment unit as its value, OTP's code as its tagged word (4/32702);
+/// ours loaded a `recv_set` not before a receive's `label` and `loop_rec` (4/66538), an
+/// `allocate` with a register (4/95337); ours refused a `bs_init2` of a literal size with no
+/// label to fail to (4/70364: OTP drops it).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -531,6 +534,9 @@ fn loader_verdicts_on_former_divergences() {
         (4, 15530),
         (4, 16269),
         (4, 32702),
+        (4, 66538),
+        (4, 70364),
+        (4, 95337),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

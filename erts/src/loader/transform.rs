@@ -328,6 +328,9 @@ struct Ctx<'a> {
     /// instructions are being collected; emitted as one `Instr::BsBuild` at the next
     /// instruction that is not a `bs_put_*` (or `line`).
     pending_build: Option<OldBuild>,
+    /// After `recv_set`: 1 until a `label` follows, 2 until a `loop_rec` follows (any other
+    /// instruction there: no specific operation, as OTP's table).
+    after_recv_set: u8,
     /// The `line` instructions naming an item of the line table so far.
     lines_seen: u32,
     /// Where the code stands in OTP's search for function starts.
@@ -636,6 +639,12 @@ impl Ctx<'_> {
         use op::*;
         self.op_name = name_of(g.op);
         self.step_boundary(g.op)?;
+        match (self.after_recv_set, g.op) {
+            (0, _) => {}
+            (1, LABEL) => self.after_recv_set = 2,
+            (2, LOOP_REC) => self.after_recv_set = 0,
+            _ => return Err(self.bad("no specific operation found")),
+        }
         if let Some(info) = genop::info(g.op) {
             if info.obsolete {
                 return Err(LoadError::ObsoleteOpcode {
@@ -783,6 +792,17 @@ impl Ctx<'_> {
                     BIF1 | BIF2 => self.bif_fail(g, export)?,
                     _ => self.label(g, 0)?,
                 };
+                // Guard BIFs that build terms came as `bif1` from compilers before R14;
+                // OTP's table refuses them there ("too old compiler").
+                if g.op == BIF1
+                    && export.mfa.module == crate::atom::ERLANG
+                    && matches!(
+                        export.mfa.function.name(),
+                        "length" | "size" | "abs" | "float" | "round" | "trunc"
+                    )
+                {
+                    return Err(self.bad("compiled by a too old compiler"));
+                }
                 // bif0 exists only for the guard BIFs self/0 and node/0 (OTP's `self`, `node`).
                 if g.op == BIF0
                     && !(export.mfa.module == crate::atom::ERLANG
@@ -830,7 +850,10 @@ impl Ctx<'_> {
             ALLOCATE | ALLOCATE_ZERO | ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO
                 if g.args
                     .iter()
-                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64)) =>
+                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
+                    && g.args
+                        .iter()
+                        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_))) =>
             {
                 // A count past 32 bits loads on OTP (what its code then does is undefined);
                 // here it raises `badarg` if run.
@@ -933,11 +956,13 @@ impl Ctx<'_> {
                 self.emit(Instr::WaitTimeout { target, timeout });
             }
             // Obsolete (OTP 21's receive optimisation) and dropped, but OTP's instruction
-            // table still wants their label operand.
-            RECV_MARK | RECV_SET => match self.arg(g, 0)? {
-                Operand::Label(_) => {}
+            // table still wants `recv_mark`'s label, and `recv_set` only right before the
+            // `label` and `loop_rec` of a receive.
+            RECV_MARK => match self.arg(g, 0)? {
+                Operand::Label(l) if *l != 0 => {}
                 o => return Err(self.bad(format!("expected a label, got {o:?}"))),
             },
+            RECV_SET => self.after_recv_set = 1,
             RECV_MARKER_RESERVE => {
                 let dst = self.dst(g, 0)?;
                 self.emit(Instr::RecvMarkerReserve { dst });
@@ -1570,7 +1595,15 @@ impl Ctx<'_> {
             BS_CREATE_BIN => self.bs_create_bin(g)?,
             BS_INIT2 | BS_INIT_BITS => {
                 // Fail Size Words Live Flags Dst
-                let fail = self.label(g, 0)?;
+                // With a literal size OTP drops the fail operand unread (the construction
+                // cannot fail), unless the size is past any binary (then it fails there).
+                let fail = match self.arg(g, 1)? {
+                    Operand::Untagged(n) if *n < 1 << 61 => match self.arg(g, 0)? {
+                        Operand::Label(_) => self.label(g, 0)?,
+                        _ => 0,
+                    },
+                    _ => self.label(g, 0)?,
+                };
                 let size = self.size_src(g, 1)?;
                 // Words and Live are not needed here, but OTP refuses them of another type.
                 self.heap_need(g, 2)?;
@@ -2313,6 +2346,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         op_name: "",
         lambda_entries,
         pending_build: None,
+        after_recv_set: 0,
         lines_seen: 0,
         boundary: Boundary::Outside,
     };
