@@ -447,7 +447,9 @@ fn loader_verdicts_match_real_erl() {
 /// Ours took an integer segment unit as its value, OTP's code as its tagged word (4/32702);
 /// ours loaded a `recv_set` not before a receive's `label` and `loop_rec` (4/66538), an
 /// `allocate` with a register (4/95337); ours refused a `bs_init2` of a literal size with no
-/// label to fail to (4/70364: OTP drops it).
+/// label to fail to (4/70364: OTP drops it), a segment with a label as its value (4/192067:
+/// loads, not called); ours loaded a `recv_marker_use` of a constant (4/203592: registers
+/// only). Not called: a tuple element fetched past the arity just tested (4/214492).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -537,6 +539,9 @@ fn loader_verdicts_on_former_divergences() {
         (4, 66538),
         (4, 70364),
         (4, 95337),
+        (4, 192067),
+        (4, 203592),
+        (4, 214492),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

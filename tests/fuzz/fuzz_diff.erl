@@ -432,7 +432,7 @@ load(Bin) ->
             Md5 = erlang:get_module_info(?LOADEE, md5),
             Call = case (frame_overread(Bin) orelse types_changed(Bin)
                          orelse stray_bs_put(Bin) orelse undefined_label(Bin)
-                         orelse import_atom_zero(Bin))
+                         orelse import_atom_zero(Bin) orelse tuple_overread(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -593,12 +593,16 @@ all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, Size | More]) when A > 0, U 
                               <<"utf32">>])
         andalso not (element(A, Atoms) =:= <<"string">>
                      andalso (is_register(Src) orelse is_register(Size)))
+        andalso not is_label(Src) andalso not is_label(Size)
         andalso all_segment_types_atoms(More);
 all_segment_types_atoms([]) -> true;
 all_segment_types_atoms(_) -> false.
 
 is_register({T, _}) -> T =:= 3 orelse T =:= 4;
 is_register(_) -> false.
+
+is_label({5, _}) -> true;
+is_label(_) -> false.
 
 %% A register, or a literal that is a map.
 map_source({lit, N}) ->
@@ -633,6 +637,34 @@ y_indices(Args) ->
                      ({list, L}) -> y_indices(L);
                      (_) -> []
                   end, Args).
+
+%% Whether a `get_tuple_element` right after a test of its tuple's arity (`test_arity`,
+%% `is_tagged_tuple`, with only other such fetches between) reads past that arity: OTP's code
+%% reads the words after the tuple.
+tuple_overread(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        tuple_overread(Code, none)
+    catch
+        _:_ -> false
+    end.
+
+tuple_overread(<<>>, _) -> false;
+tuple_overread(<<Op, Rest/binary>>, Known) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    case {Name, Args, Known} of
+        {int_code_end, _, _} -> false;
+        {test_arity, [_, Reg, {0, N}], _} -> tuple_overread(Rest1, {Reg, N});
+        {is_tagged_tuple, [_, Reg, {0, N}, _], _} -> tuple_overread(Rest1, {Reg, N});
+        {get_tuple_element, [Reg, {0, Pos}, _], {Reg, N}} when Pos >= N -> true;
+        {get_tuple_element, [Reg, _, Reg], {Reg, _}} -> tuple_overread(Rest1, none);
+        {get_tuple_element, _, _} -> tuple_overread(Rest1, Known);
+        {line, _, _} -> tuple_overread(Rest1, Known);
+        _ -> tuple_overread(Rest1, none)
+    end.
 
 %% Whether an import names atom 0 (no atom: OTP's reader lets it through as a non-value,
 %% and what a call to it then does is undefined).

@@ -967,17 +967,18 @@ impl Ctx<'_> {
                 let dst = self.dst(g, 0)?;
                 self.emit(Instr::RecvMarkerReserve { dst });
             }
+            // OTP's table takes registers only here (`S`).
             RECV_MARKER_BIND => {
-                let marker = self.src(g, 0)?;
-                let reference = self.src(g, 1)?;
+                let marker = self.reg_src(g, 0)?;
+                let reference = self.reg_src(g, 1)?;
                 self.emit(Instr::RecvMarkerBind { marker, reference });
             }
             RECV_MARKER_CLEAR => {
-                let reference = self.src(g, 0)?;
+                let reference = self.reg_src(g, 0)?;
                 self.emit(Instr::RecvMarkerClear { reference });
             }
             RECV_MARKER_USE => {
-                let reference = self.src(g, 0)?;
+                let reference = self.reg_src(g, 0)?;
                 self.emit(Instr::RecvMarkerUse { reference });
             }
             IS_LT | IS_GE | IS_EQ | IS_NE | IS_EQ_EXACT | IS_NE_EXACT => {
@@ -1902,6 +1903,12 @@ impl Ctx<'_> {
             } else {
                 // An untagged number as value or size (a damaged module) loads on OTP;
                 // here it is that integer.
+                // A label as value or size: OTP's code moves the label's address there
+                // (undefined); here the instruction raises `badarg` if run.
+                if matches!(s[4], Operand::Label(_)) || matches!(s[5], Operand::Label(_)) {
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let num_or_src = |cx: &mut Self, o: &Operand| match o {
                     Operand::Untagged(n) => Ok(Src::lit(crate::bignum::from_i64(
                         &mut cx.file.literal_heap,
