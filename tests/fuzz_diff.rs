@@ -449,7 +449,14 @@ fn loader_verdicts_match_real_erl() {
 /// `allocate` with a register (4/95337); ours refused a `bs_init2` of a literal size with no
 /// label to fail to (4/70364: OTP drops it), a segment with a label as its value (4/192067:
 /// loads, not called); ours loaded a `recv_marker_use` of a constant (4/203592: registers
-/// only). Not called: a tuple element fetched past the arity just tested (4/214492).
+/// only). Not called: a tuple element fetched past the arity just tested (4/214492). Ours
+/// loaded an `fmove` of a small integer into a float register (4/302678: OTP loads a
+/// register or a literal only), `select_tuple_arity` with integer arities (4/313253,
+/// 4/330811); ours refused a `bs_get_binary2` unit of 0 (4/346195). Excluded: a
+/// `make_fun3` with a number for its environment (4/303282: OTP reads operands past the
+/// instruction). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
+/// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
+/// follows the run's history of export entries).
 #[test]
 fn loader_verdicts_on_former_divergences() {
     for (seed, input) in [
@@ -542,6 +549,13 @@ fn loader_verdicts_on_former_divergences() {
         (4, 192067),
         (4, 203592),
         (4, 214492),
+        (4, 302678),
+        (4, 303282),
+        (4, 306150),
+        (4, 313253),
+        (4, 322610),
+        (4, 330811),
+        (4, 346195),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

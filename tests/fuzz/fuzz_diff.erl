@@ -432,7 +432,8 @@ load(Bin) ->
             Md5 = erlang:get_module_info(?LOADEE, md5),
             Call = case (frame_overread(Bin) orelse types_changed(Bin)
                          orelse stray_bs_put(Bin) orelse undefined_label(Bin)
-                         orelse import_atom_zero(Bin) orelse tuple_overread(Bin))
+                         orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
+                         orelse lambda_arity_changed(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -459,7 +460,7 @@ loader_call(Exports) ->
                                    [monitor, {max_heap_size, #{size => 1 bsl 20, kill => true,
                                                                error_logger => false}}]),
             receive
-                {'DOWN', Ref, process, Pid, {done, Res}} -> {F, Args, Res};
+                {'DOWN', Ref, process, Pid, {done, Res}} -> {F, Args, sort_exports(Res)};
                 {'DOWN', Ref, process, Pid, Why} -> {F, Args, {died, Why}}
             after 200 ->
                     exit(Pid, kill),
@@ -467,6 +468,20 @@ loader_call(Exports) ->
                     {F, Args, timeout}
             end
     end.
+
+%% A module_info/0 under another name (its atom mutated) gives the exports in the order the
+%% VM made their export entries, which earlier inputs of the run decide (a failed load
+%% makes entries for its imports on OTP): the list is compared sorted.
+sort_exports({ok, Info} = Res) when is_list(Info) ->
+    try
+        {ok, [case I of
+                  {exports, L} when is_list(L) -> {exports, lists:sort(L)};
+                  _ -> I
+              end || I <- Info]}
+    catch
+        _:_ -> Res
+    end;
+sort_exports(Res) -> Res.
 
 %% Modules that OTP 25's loader lets through to its JIT, where an assertion aborts the VM
 %% (`isLabelValid(labelId)` in asmjit): these cannot be compared. Chunks are found as OTP's
@@ -566,6 +581,25 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
                 [{5, _} | _] -> frame_overread(Rest1, Frame, MaxY1);
                 _ -> true
             end;
+        bs_get_binary2 ->
+            %% The rest of a binary in units of 0 bits: OTP's code divides by the unit.
+            case Args of
+                [_, _, _, {2, A}, {0, 0} | _] ->
+                    element(A, get(fuzz_atoms)) =:= <<"all">>
+                        orelse frame_overread(Rest1, Frame, MaxY1);
+                _ -> frame_overread(Rest1, Frame, MaxY1)
+            end;
+        fmove ->
+            %% A literal that is no float into a float register: OTP's code reads a float
+            %% from whatever the literal's box holds.
+            case Args of
+                [{lit, N}, ext] ->
+                    case get(fuzz_literals) of
+                        #{N := F} when is_float(F) -> frame_overread(Rest1, Frame, MaxY1);
+                        _ -> true
+                    end;
+                _ -> frame_overread(Rest1, Frame, MaxY1)
+            end;
         test_heap ->
             %% A count past 32 bits: what OTP's code then allocates is undefined.
             lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
@@ -664,6 +698,37 @@ tuple_overread(<<Op, Rest/binary>>, Known) ->
         {get_tuple_element, _, _} -> tuple_overread(Rest1, Known);
         {line, _, _} -> tuple_overread(Rest1, Known);
         _ -> tuple_overread(Rest1, none)
+    end.
+
+%% Whether a lambda's arity in FunT is not that of the function at its label: what a call
+%% of such a fun runs depends on fun entries earlier loads of the run left (OTP keys them
+%% by module, index and uniq).
+lambda_arity_changed(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        case lists:keyfind("FunT", 1, Chunks) of
+            {_, <<N:32, Lambdas:(N * 24)/binary, _/binary>>} ->
+                Entries = entry_arities(Code, none, #{}),
+                [x || <<_:32, Arity:32, Label:32, _:96>> <= Lambdas,
+                      maps:get(Label, Entries, Arity) =/= Arity] =/= [];
+            _ -> false
+        end
+    catch
+        _:_ -> false
+    end.
+
+%% Entry label -> arity of each function (func_info, then its entry label).
+entry_arities(<<>>, _, Acc) -> Acc;
+entry_arities(<<Op, Rest/binary>>, Pending, Acc) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    case {Name, Args, Pending} of
+        {int_code_end, _, _} -> Acc;
+        {func_info, [_, _, {0, A}], _} -> entry_arities(Rest1, A, Acc);
+        {label, [{0, L}], A} when is_integer(A) -> entry_arities(Rest1, none, Acc#{L => A});
+        _ -> entry_arities(Rest1, none, Acc)
     end.
 
 %% Whether an import names atom 0 (no atom: OTP's reader lets it through as a non-value,
@@ -825,9 +890,21 @@ string_past_table(Chunks) ->
     {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
     try ops(Code, Atoms, Strings) of
         true -> string_offset;
-        false -> false
+        false -> make_fun3_env(Code)
     catch
         _:_ -> false
+    end.
+
+%% A make_fun3 with a number where its environment list goes: OTP's loader reads that many
+%% environment operands from past the instruction's own (what it finds there decides whether
+%% the module loads).
+make_fun3_env(<<Op, Rest/binary>>) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    case {Name, lists:last([none | Args])} of
+        {int_code_end, _} -> false;
+        {make_fun3, {0, N}} when N > 0 -> make_fun3_env;
+        _ -> make_fun3_env(Rest1)
     end.
 
 atom_names(<<Count:32/signed, Rest/binary>>) when Count < 0 ->

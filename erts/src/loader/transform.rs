@@ -1089,7 +1089,8 @@ impl Ctx<'_> {
                 }
             }
             SELECT_TUPLE_ARITY => {
-                let src = self.src(g, 0)?;
+                // OTP's table: a register to select on, arities untagged, real labels.
+                let src = self.reg_src(g, 0)?;
                 let fail = self.label(g, 1)?;
                 let items = self.list(g, 2)?.to_vec();
                 if items.len() % 2 != 0 {
@@ -1098,12 +1099,12 @@ impl Ctx<'_> {
                 let mut table = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     let a = match &p[0] {
-                        Operand::Untagged(a) => *a as u32,
-                        Operand::Int(a) if *a >= 0 => *a as u32,
-                        o => return Err(self.bad(format!("select arity {o:?}"))),
+                        // An arity no tuple has never matches.
+                        Operand::Untagged(a) => u32::try_from(*a).unwrap_or(u32::MAX),
+                        _ => return Err(self.bad("no specific operation found")),
                     };
                     let l = match &p[1] {
-                        Operand::Label(l) => self.check_label(*l)?,
+                        Operand::Label(l) if *l != 0 => self.check_label(*l)?,
                         o => return Err(self.bad(format!("select label {o:?}"))),
                     };
                     table.push((a, l));
@@ -1301,6 +1302,20 @@ impl Ctx<'_> {
                         let d = self.dst_of(&b)?;
                         self.emit(Instr::FStore { src: s, dst: d });
                     }
+                    // OTP's table loads a float register from a register or a literal
+                    // (`fload Sq l`): an atom or a small integer is no operation there.
+                    (
+                        Operand::Atom(_)
+                        | Operand::Nil
+                        | Operand::Untagged(_)
+                        | Operand::Label(_)
+                        | Operand::List(_)
+                        | Operand::AllocList(_),
+                        Operand::FloatReg(_),
+                    ) => return Err(self.bad("no specific operation found")),
+                    (Operand::Int(v), Operand::FloatReg(_)) if Term::try_small(*v).is_some() => {
+                        return Err(self.bad("no specific operation found"))
+                    }
                     (_, Operand::FloatReg(_)) => {
                         let s = self.src_of(&a)?;
                         let d = self.freg(&b)?;
@@ -1472,6 +1487,17 @@ impl Ctx<'_> {
                 self.untagged(g, 2)?;
                 self.emit(Instr::BsGetTail { ctx, dst });
             }
+            BS_GET_BINARY2
+                if matches!(self.arg(g, 4)?, Operand::Untagged(0))
+                    && matches!(self.arg(g, 3)?, Operand::Atom(a) if *a == crate::atom::ALL) =>
+            {
+                // The rest of a binary in units of 0 bits: OTP's code divides by the unit
+                // (undefined); here it raises `badarg` if run.
+                self.label(g, 0)?;
+                self.reg_src(g, 1)?;
+                self.dst(g, 6)?;
+                self.emit(Instr::Nop);
+            }
             BS_GET_INTEGER2 | BS_GET_FLOAT2 | BS_GET_BINARY2 => {
                 // Fail Ctx Live Size Unit Flags Dst
                 let fail = self.label(g, 0)?;
@@ -1504,10 +1530,9 @@ impl Ctx<'_> {
                         fail,
                         ctx,
                         size,
-                        // 1 to 256: 256 is kept as 0.
+                        // A unit of 0 takes no bits (but of `all`: below).
                         unit: match unit {
-                            256 => 0,
-                            1..=255 => unit as u8,
+                            0..=256 => unit,
                             _ => return Err(self.bad("unit out of range")),
                         },
                         live,
