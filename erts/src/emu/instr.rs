@@ -16,9 +16,13 @@ pub use super::thin_slice::ThinSlice;
 /// A code address: a pointer to an `Instr` (0 = no label, i.e. raise on failure).
 pub type Lbl = usize;
 
-/// The unit of a `BsGetBinary` as a number of bits per size step.
-pub fn bin_unit(u: u16) -> u32 {
-    u as u32
+/// The unit of a `BsGetBinary` (kept in a byte: 0 stands for 256).
+pub fn bin_unit(u: u8) -> u32 {
+    if u == 0 {
+        256
+    } else {
+        u as u32
+    }
 }
 
 /// A source operand: a literal term or a register, in one word.
@@ -679,8 +683,8 @@ pub enum Instr {
         size: Src,
     },
     BsGetBinary {
-        /// The unit, 0 to 256 ([`bin_unit`]).
-        unit: u16,
+        /// The unit, 1 to 255, or 0 for 256 ([`bin_unit`]).
+        unit: u8,
         /// Live X registers, as for `BsGetFloat`.
         live: u8,
         dst: Dst,

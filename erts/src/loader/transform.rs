@@ -1487,12 +1487,9 @@ impl Ctx<'_> {
                 self.untagged(g, 2)?;
                 self.emit(Instr::BsGetTail { ctx, dst });
             }
-            BS_GET_BINARY2
-                if matches!(self.arg(g, 4)?, Operand::Untagged(0))
-                    && matches!(self.arg(g, 3)?, Operand::Atom(a) if *a == crate::atom::ALL) =>
-            {
-                // The rest of a binary in units of 0 bits: OTP's code divides by the unit
-                // (undefined); here it raises `badarg` if run.
+            BS_GET_BINARY2 if matches!(self.arg(g, 4)?, Operand::Untagged(0)) => {
+                // A unit of 0 (OTP's code takes no bits, or for `all` divides by it); here
+                // the instruction raises `badarg` if run.
                 self.label(g, 0)?;
                 self.reg_src(g, 1)?;
                 self.dst(g, 6)?;
@@ -1530,9 +1527,10 @@ impl Ctx<'_> {
                         fail,
                         ctx,
                         size,
-                        // A unit of 0 takes no bits (but of `all`: below).
+                        // 1 to 256: 256 is kept as 0.
                         unit: match unit {
-                            0..=256 => unit,
+                            256 => 0,
+                            1..=255 => unit as u8,
                             _ => return Err(self.bad("unit out of range")),
                         },
                         live,
