@@ -452,9 +452,10 @@ fn loader_verdicts_match_real_erl() {
 /// only). Not called: a tuple element fetched past the arity just tested (4/214492). Ours
 /// loaded an `fmove` of a small integer into a float register (4/302678: OTP loads a
 /// register or a literal only), `select_tuple_arity` with integer arities (4/313253,
-/// 4/330811); ours refused a `bs_get_binary2` unit of 0 (4/346195: loads, not called). Excluded: a
-/// `make_fun3` with a number for its environment (4/303282: OTP reads operands past the
-/// instruction). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
+/// 4/330811); ours refused a `bs_get_binary2` unit of 0 (4/346195: loads, not called).
+/// Excluded: a `make_fun3` with a number for its environment (4/303282: OTP reads operands
+/// past the instruction). Not called: a `try` handler that does not start with `try_case`
+/// (4/398010: OTP's `raise` then reads a term as a raw stack trace). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -556,6 +557,7 @@ fn loader_verdicts_on_former_divergences() {
         (4, 322610),
         (4, 330811),
         (4, 346195),
+        (4, 398010),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

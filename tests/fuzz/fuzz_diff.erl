@@ -433,7 +433,7 @@ load(Bin) ->
             Call = case (frame_overread(Bin) orelse types_changed(Bin)
                          orelse stray_bs_put(Bin) orelse undefined_label(Bin)
                          orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
-                         orelse lambda_arity_changed(Bin))
+                         orelse lambda_arity_changed(Bin) orelse handler_changed(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -698,6 +698,39 @@ tuple_overread(<<Op, Rest/binary>>, Known) ->
         {line, _, _} -> tuple_overread(Rest1, Known);
         _ -> tuple_overread(Rest1, none)
     end.
+
+%% Whether a `try` or `catch` handler does not start with its `try_case` or `catch_end`:
+%% the handler then works on the raw registers an exception leaves (on OTP a raw stack trace
+%% that `raise` reads as a pointer).
+handler_changed(Bin) ->
+    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
+        <<"BEAM", Body/binary>> = Form,
+        Chunks = lists:reverse(otp_chunks(Body)),
+        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+        Ops = code_ops(Code),
+        Handlers = maps:from_list([{L, case N of 'try' -> try_case; _ -> catch_end end}
+                                   || {N, [_, {5, L}]} <- Ops, N =:= 'try' orelse N =:= 'catch']),
+        handler_starts(Ops, Handlers)
+    catch
+        _:_ -> false
+    end.
+
+code_ops(<<Op, Rest/binary>>) ->
+    {Name, Arity} = beam_opcodes:opname(Op),
+    {Args, Rest1} = operands(Arity, Rest, []),
+    case Name of
+        int_code_end -> [];
+        _ -> [{Name, Args} | code_ops(Rest1)]
+    end.
+
+handler_starts([{label, [{0, L}]} | More], Handlers) when is_map_key(L, Handlers) ->
+    First = [N || {N, _} <- More, N =/= line],
+    case First of
+        [N | _] when N =:= map_get(L, Handlers) -> handler_starts(More, Handlers);
+        _ -> true
+    end;
+handler_starts([_ | More], Handlers) -> handler_starts(More, Handlers);
+handler_starts([], _) -> false.
 
 %% Whether a lambda's arity in FunT is not that of the function at its label: what a call
 %% of such a fun runs depends on fun entries earlier loads of the run left (OTP keys them
