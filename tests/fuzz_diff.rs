@@ -455,7 +455,10 @@ fn loader_verdicts_match_real_erl() {
 /// 4/330811); ours refused a `bs_get_binary2` unit of 0 (4/346195: loads, not called).
 /// Excluded: a `make_fun3` with a number for its environment (4/303282: OTP reads operands
 /// past the instruction). Not called: a `try` handler that does not start with `try_case`
-/// (4/398010: OTP's `raise` then reads a term as a raw stack trace). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
+/// (4/398010: OTP's `raise` then reads a term as a raw stack trace). Ours loaded a
+/// `test_heap` past 32 bits with a register live count (4/425865), a `func_info` of more than
+/// 255 arguments (4/430251); ours refused a label as a map key or value (4/429261,
+/// 4/454584: loads, not called). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -558,6 +561,10 @@ fn loader_verdicts_on_former_divergences() {
         (4, 330811),
         (4, 346195),
         (4, 398010),
+        (4, 425865),
+        (4, 429261),
+        (4, 430251),
+        (4, 454584),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

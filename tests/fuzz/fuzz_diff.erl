@@ -544,11 +544,12 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             {list, Segs} = lists:last(Args),
             not all_segment_types_atoms(Segs) orelse frame_overread(Rest1, Frame, MaxY1);
         _ when Name =:= put_map_assoc; Name =:= put_map_exact ->
-            %% An untagged number as a key or value: OTP's map holds a raw machine word.
+            %% An untagged number or a label as a key or value: OTP's map holds a raw word.
             %% A constant as the map to update (the base modules only use `#{}` so): OTP's
             %% code takes any term that is no small map for a large one.
             {list, Items} = lists:last(Args),
-            lists:keymember(0, 1, Items) orelse not map_source(lists:nth(2, Args))
+            lists:keymember(0, 1, Items) orelse lists:keymember(5, 1, Items)
+                orelse not map_source(lists:nth(2, Args))
                 orelse frame_overread(Rest1, Frame, MaxY1);
         _ when Name =:= put_tuple2; Name =:= make_fun3 ->
             %% A number where the list goes: OTP builds the term from operands that are
@@ -671,18 +672,26 @@ y_indices(Args) ->
                      (_) -> []
                   end, Args).
 
-%% Whether a `get_tuple_element` right after a test of its tuple's arity (`test_arity`,
-%% `is_tagged_tuple`, with only other such fetches between) reads past that arity: OTP's code
-%% reads the words after the tuple.
-tuple_overread(Bin) ->
+%% Fun(Code, Chunks) on a module's code (the Code chunk after its header; chunks as OTP's
+%% loader finds them, the last of an id winning); false where the file does not parse that
+%% far or Fun fails.
+on_code(Bin, Fun) ->
     try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
         <<"BEAM", Body/binary>> = Form,
         Chunks = lists:reverse(otp_chunks(Body)),
         {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
-        tuple_overread(Code, none)
+        Fun(Code, Chunks)
     catch
         _:_ -> false
     end.
+
+%% Whether a `get_tuple_element` right after a test of its tuple's arity (`test_arity`,
+%% `is_tagged_tuple`, with only other such fetches between) reads past that arity: OTP's code
+%% reads the words after the tuple.
+tuple_overread(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        tuple_overread(Code, none)
+    end).
 
 tuple_overread(<<>>, _) -> false;
 tuple_overread(<<Op, Rest/binary>>, Known) ->
@@ -703,17 +712,12 @@ tuple_overread(<<Op, Rest/binary>>, Known) ->
 %% the handler then works on the raw registers an exception leaves (on OTP a raw stack trace
 %% that `raise` reads as a pointer).
 handler_changed(Bin) ->
-    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
-        <<"BEAM", Body/binary>> = Form,
-        Chunks = lists:reverse(otp_chunks(Body)),
-        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+    on_code(Bin, fun(Code, _) ->
         Ops = code_ops(Code),
         Handlers = maps:from_list([{L, case N of 'try' -> try_case; _ -> catch_end end}
                                    || {N, [_, {5, L}]} <- Ops, N =:= 'try' orelse N =:= 'catch']),
         handler_starts(Ops, Handlers)
-    catch
-        _:_ -> false
-    end.
+    end).
 
 code_ops(<<Op, Rest/binary>>) ->
     {Name, Arity} = beam_opcodes:opname(Op),
@@ -736,10 +740,7 @@ handler_starts([], _) -> false.
 %% of such a fun runs depends on fun entries earlier loads of the run left (OTP keys them
 %% by module, index and uniq).
 lambda_arity_changed(Bin) ->
-    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
-        <<"BEAM", Body/binary>> = Form,
-        Chunks = lists:reverse(otp_chunks(Body)),
-        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+    on_code(Bin, fun(Code, Chunks) ->
         case lists:keyfind("FunT", 1, Chunks) of
             {_, <<N:32, Lambdas:(N * 24)/binary, _/binary>>} ->
                 Entries = entry_arities(Code, none, #{}),
@@ -747,9 +748,7 @@ lambda_arity_changed(Bin) ->
                       maps:get(Label, Entries, Arity) =/= Arity] =/= [];
             _ -> false
         end
-    catch
-        _:_ -> false
-    end.
+    end).
 
 %% Entry label -> arity of each function (func_info, then its entry label).
 entry_arities(<<>>, _, Acc) -> Acc;
@@ -766,27 +765,18 @@ entry_arities(<<Op, Rest/binary>>, Pending, Acc) ->
 %% Whether an import names atom 0 (no atom: OTP's reader lets it through as a non-value,
 %% and what a call to it then does is undefined).
 import_atom_zero(Bin) ->
-    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
-        <<"BEAM", Body/binary>> = Form,
-        Chunks = lists:reverse(otp_chunks(Body)),
+    on_code(Bin, fun(_, Chunks) ->
         {_, <<N:32, Imp:(N * 12)/binary, _/binary>>} = lists:keyfind("ImpT", 1, Chunks),
         [x || <<M:32, F:32, _:32>> <= Imp, M =:= 0 orelse F =:= 0] =/= []
-    catch
-        _:_ -> false
-    end.
+    end).
 
 %% Whether an instruction names a label that no `label` instruction defines: OTP's JIT
 %% jumps to wherever its unbound label leads.
 undefined_label(Bin) ->
-    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
-        <<"BEAM", Body/binary>> = Form,
-        Chunks = lists:reverse(otp_chunks(Body)),
-        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+    on_code(Bin, fun(Code, _) ->
         {Defined, Used} = labels(Code, [], []),
         lists:usort(Used) -- Defined =/= []
-    catch
-        _:_ -> false
-    end.
+    end).
 
 labels(<<>>, Defined, Used) -> {Defined, Used};
 labels(<<Op, Rest/binary>>, Defined, Used) ->
@@ -808,14 +798,9 @@ label_refs(Args) ->
 %% bs_init2, bs_init_bits, bs_append, bs_private_append, another bs_put_* or a line): OTP's
 %% code writes into whatever binary its scheduler built last.
 stray_bs_put(Bin) ->
-    try <<"FOR1", Size:32/signed, Form:Size/binary, _/binary>> = Bin,
-        <<"BEAM", Body/binary>> = Form,
-        Chunks = lists:reverse(otp_chunks(Body)),
-        {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
+    on_code(Bin, fun(Code, _) ->
         stray_bs_put(Code, false)
-    catch
-        _:_ -> false
-    end.
+    end).
 
 stray_bs_put(<<>>, _) -> false;
 stray_bs_put(<<Op, Rest/binary>>, InBuild) ->

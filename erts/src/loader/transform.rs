@@ -719,6 +719,10 @@ impl Ctx<'_> {
                 let m = self.atom_arg(g, 0)?;
                 let f = self.atom_arg(g, 1)?;
                 let a = self.untagged(g, 2)?;
+                // OTP: "too many arguments" past its 255.
+                if a > 255 {
+                    return Err(self.bad(format!("too many arguments: {a}")));
+                }
                 self.functions.push((self.code.len(), f, a));
                 self.emit(Instr::FuncInfo {
                     mfa: Mfa {
@@ -876,6 +880,9 @@ impl Ctx<'_> {
                 if g.args
                     .iter()
                     .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
+                    && g.args
+                        .iter()
+                        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_)))
                 {
                     self.emit(Instr::Nop);
                     return Ok(());
@@ -1379,6 +1386,12 @@ impl Ctx<'_> {
                     return Err(self.bad("odd map pair list"));
                 }
                 self.check_map_keys_sortable(&items)?;
+                // A label as a key or value: OTP's map holds the label's address (undefined);
+                // here the instruction raises `badarg` if run.
+                if items.iter().any(|o| matches!(o, Operand::Label(_))) {
+                    self.emit(Instr::Nop);
+                    return Ok(());
+                }
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     pairs.push((self.map_item_src(&p[0])?, self.map_item_src(&p[1])?));
