@@ -454,10 +454,13 @@ impl Ctx<'_> {
         }
     }
 
-    /// OTP's loader sorts the keys of a map instruction with more (or fewer) than one pair
+    /// OTP's loader sorts the `keys` of a map instruction with more (or fewer) than one pair
     /// when loading, which only literal keys allow: one in a register (or an untagged
     /// number) is taken only as the single key of its instruction.
-    fn check_map_keys_sortable(&self, items: &[Operand]) -> Result<(), LoadError> {
+    fn check_map_keys_sortable<'o>(
+        &self,
+        mut keys: impl ExactSizeIterator<Item = &'o Operand>,
+    ) -> Result<(), LoadError> {
         let literal = |o: &Operand| {
             matches!(
                 o,
@@ -468,7 +471,7 @@ impl Ctx<'_> {
                     | Operand::Literal(_)
             )
         };
-        if items.len() != 2 && !items.iter().step_by(2).all(literal) {
+        if keys.len() != 1 && !keys.all(literal) {
             return Err(self.bad("no specific operation found"));
         }
         Ok(())
@@ -852,12 +855,7 @@ impl Ctx<'_> {
                 })));
             }
             ALLOCATE | ALLOCATE_ZERO | ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO
-                if g.args
-                    .iter()
-                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
-                    && g.args
-                        .iter()
-                        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_))) =>
+                if count_past_32_bits(g) =>
             {
                 // A count past 32 bits loads on OTP (what its code then does is undefined);
                 // here it raises `badarg` if run.
@@ -877,13 +875,7 @@ impl Ctx<'_> {
             TEST_HEAP => {
                 // A count past 32 bits loads on OTP (what its code then does is undefined);
                 // here it raises `badarg` if run.
-                if g.args
-                    .iter()
-                    .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
-                    && g.args
-                        .iter()
-                        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_)))
-                {
+                if count_past_32_bits(g) {
                     self.emit(Instr::Nop);
                     return Ok(());
                 }
@@ -1385,7 +1377,7 @@ impl Ctx<'_> {
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
-                self.check_map_keys_sortable(&items)?;
+                self.check_map_keys_sortable(items.iter().step_by(2))?;
                 // A label as a key or value: OTP's map holds the label's address (undefined);
                 // here the instruction raises `badarg` if run.
                 if items.iter().any(|o| matches!(o, Operand::Label(_))) {
@@ -1418,11 +1410,7 @@ impl Ctx<'_> {
                 let src = self.src(g, 1)?;
                 let items = self.list(g, 2)?.to_vec();
                 // OTP makes a `get_map_elements` of it, one pair per key.
-                let as_pairs: Vec<Operand> = items
-                    .iter()
-                    .flat_map(|k| [k.clone(), Operand::X(0)])
-                    .collect();
-                self.check_map_keys_sortable(&as_pairs)?;
+                self.check_map_keys_sortable(items.iter())?;
                 let keys = items
                     .iter()
                     .map(|o| self.src_of(o))
@@ -1446,7 +1434,7 @@ impl Ctx<'_> {
                 if items.len() % 2 != 0 {
                     return Err(self.bad("odd map pair list"));
                 }
-                self.check_map_keys_sortable(&items)?;
+                self.check_map_keys_sortable(items.iter().step_by(2))?;
                 if items
                     .chunks(2)
                     .any(|p| !matches!(p[1], Operand::X(_) | Operand::Y(_)))
@@ -1996,6 +1984,17 @@ impl Ctx<'_> {
             _ => Ok(0),
         }
     }
+}
+
+/// Whether an instruction of unsigned operands (`allocate*`, `test_heap`) has a count past
+/// 32 bits: OTP loads it (what its code then does is undefined).
+fn count_past_32_bits(g: &GenOp) -> bool {
+    g.args
+        .iter()
+        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_)))
+        && g.args
+            .iter()
+            .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
 }
 
 /// A comparison with a known operator: `<` and `>=` get their own instructions, exact
