@@ -459,6 +459,11 @@ fn loader_verdicts_match_real_erl() {
 /// `test_heap` past 32 bits with a register live count (4/425865), a `func_info` of more than
 /// 255 arguments (4/430251); ours refused a label as a map key or value (4/429261,
 /// 4/454584: loads, not called). Not called: a lambda whose `FunT` arity is not its function's (4/306150).
+/// Ours refused a string segment whose length is an atom (4/527314: OTP's code fails the
+/// construction), a tuple element's position past 32 bits (4/557029: loads, not called), a
+/// typed register of number 1024 or more (4/575149: OTP keeps the low ten bits; not called).
+/// Not called: a function reading an x register it never sets (4/517080), code running into
+/// the next function's `func_info` (4/531640: OTP's JIT runs into data there).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -565,6 +570,11 @@ fn loader_verdicts_on_former_divergences() {
         (4, 429261),
         (4, 430251),
         (4, 454584),
+        (4, 517080),
+        (4, 527314),
+        (4, 531640),
+        (4, 557029),
+        (4, 575149),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }
@@ -575,7 +585,8 @@ fn loader_verdicts_on_former_divergences() {
 /// `bs_set_position` on what is no match context (30/24581, 32/30530), a return through a term
 /// (36/10609, 38/26198), `get_list` of what is no list (37/19708), and a catch that raises
 /// again without a call in between, piling up stack traces until memory ran out (39/19854,
-/// 37/13744). Their functions are called even where the code reads past its frame (which the
+/// 37/13744), a tuple element past 32 bits and a typed register past 1023 (4/557029,
+/// 4/575149). Their functions are called even where the code reads past its frame (which the
 /// comparison with erl skips as undefined): this VM must give a result line for each.
 #[test]
 fn loader_damaged_code_never_crashes_the_vm() {
@@ -592,6 +603,8 @@ fn loader_damaged_code_never_crashes_the_vm() {
         (37, 19708),
         (39, 19854),
         (37, 13744),
+        (4, 557029),
+        (4, 575149),
     ] {
         let mut ours = Command::new(env!("CARGO_BIN_EXE_beam"));
         ours.current_dir(&rundir)

@@ -433,7 +433,9 @@ load(Bin) ->
             Call = case (frame_overread(Bin) orelse types_changed(Bin)
                          orelse stray_bs_put(Bin) orelse undefined_label(Bin)
                          orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
-                         orelse lambda_arity_changed(Bin) orelse handler_changed(Bin))
+                         orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
+                         orelse falls_into_func_info(Bin) orelse x_undefined_read(Bin)
+                         orelse typed_register_high(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -687,7 +689,8 @@ on_code(Bin, Fun) ->
 
 %% Whether a `get_tuple_element` right after a test of its tuple's arity (`test_arity`,
 %% `is_tagged_tuple`, with only other such fetches between) reads past that arity: OTP's code
-%% reads the words after the tuple.
+%% reads the words after the tuple. (Or one fetches an element past the 64th: no tuple of
+%% the bases is that large.)
 tuple_overread(Bin) ->
     on_code(Bin, fun(Code, _) ->
         tuple_overread(Code, none)
@@ -702,6 +705,7 @@ tuple_overread(<<Op, Rest/binary>>, Known) ->
         {test_arity, [_, Reg, {0, N}], _} -> tuple_overread(Rest1, {Reg, N});
         {is_tagged_tuple, [_, Reg, {0, N}, _], _} -> tuple_overread(Rest1, {Reg, N});
         {get_tuple_element, [Reg, {0, Pos}, _], {Reg, N}} when Pos >= N -> true;
+        {get_tuple_element, [_, {0, Pos}, _], _} when Pos >= 64 -> true;
         {get_tuple_element, [Reg, _, Reg], {Reg, _}} -> tuple_overread(Rest1, none);
         {get_tuple_element, _, _} -> tuple_overread(Rest1, Known);
         {line, _, _} -> tuple_overread(Rest1, Known);
@@ -735,6 +739,85 @@ handler_starts([{label, [{0, L}]} | More], Handlers) when is_map_key(L, Handlers
     end;
 handler_starts([_ | More], Handlers) -> handler_starts(More, Handlers);
 handler_starts([], _) -> false.
+
+%% Whether an instruction that goes on to the next (no return, jump, tail call, raise or
+%% remote call, which may be a call of erlang:error/1) stands right before a function's
+%% label, line and func_info: OTP's JIT runs into the function's descriptor there (data, not
+%% code), so what then happens is undefined.
+falls_into_func_info(Bin) ->
+    on_code(Bin, fun(Code, _) -> falls_into(code_ops(Code), none) end).
+
+falls_into([{func_info, _} | More], Prev) ->
+    not lists:member(Prev, [none, return, jump, call_only, call_last, call_ext_only,
+                            call_ext_last, call_ext, func_info, badmatch, case_end, if_end,
+                            try_case_end, badrecord, raise, raw_raise, select_val,
+                            select_tuple_arity, apply_last, wait, loop_rec_end])
+        orelse falls_into(More, func_info);
+falls_into([{Name, _} | More], Prev) when Name =:= label; Name =:= line ->
+    falls_into(More, Prev);
+falls_into([{Name, _} | More], _) -> falls_into(More, Name);
+falls_into([], _) -> false.
+
+%% Whether a function reads (in a test, a move, a fetch from a list or tuple, a BIF's
+%% argument) an x register past its arguments and past x2 (which a try handler sets) that
+%% it names nowhere else: OTP's code reads what earlier code left in that register.
+x_undefined_read(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        lists:any(fun({Arity, Ops}) ->
+                          Named = lists:flatmap(fun({_, Args}) -> x_regs(Args) end, Ops),
+                          Read = lists:flatmap(fun({N, Args}) -> x_regs(read_operands(N, Args)) end, Ops),
+                          [x || X <- Read, X >= max(Arity, 3),
+                                length([Y || Y <- Named, Y =:= X]) =:= 1] =/= []
+                  end, functions(code_ops(Code)))
+    end).
+
+functions([{func_info, [_, _, {0, A}]} | More]) ->
+    {Body, Rest} = lists:splitwith(fun({N, _}) -> N =/= func_info end, More),
+    [{A, Body} | functions(Rest)];
+functions([_ | More]) -> functions(More);
+functions([]) -> [].
+
+x_regs(Args) ->
+    lists:flatmap(fun({3, X}) -> [X];
+                     ({list, L}) -> x_regs(L);
+                     (_) -> []
+                  end, Args).
+
+read_operands(Name, Args) ->
+    case {Name, Args} of
+        {move, [S, _]} -> [S];
+        {get_list, [S, _, _]} -> [S];
+        {get_hd, [S, _]} -> [S];
+        {get_tl, [S, _]} -> [S];
+        {get_tuple_element, [S | _]} -> [S];
+        {put_list, [H, T, _]} -> [H, T];
+        {select_val, [S | _]} -> [S];
+        {select_tuple_arity, [S | _]} -> [S];
+        {bif1, [_, _, S, _]} -> [S];
+        {bif2, [_, _, A, B, _]} -> [A, B];
+        {gc_bif1, [_, _, _, S, _]} -> [S];
+        {gc_bif2, [_, _, _, A, B, _]} -> [A, B];
+        {test_arity, [_, S, _]} -> [S];
+        {_, [{5, _} | Srcs]} ->
+            case atom_to_list(Name) of
+                "is_" ++ _ -> Srcs;
+                _ -> []
+            end;
+        _ -> []
+    end.
+
+%% Whether a typed register's number is 1024 or more: OTP's reader then mixes its high bits
+%% into the type index, and its JIT trusts whatever type that names.
+typed_register_high(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        lists:any(fun({_, Args}) -> typed_high(Args) end, code_ops(Code))
+    end).
+
+typed_high(Args) ->
+    lists:any(fun({typed_high, _}) -> true;
+                 ({list, L}) -> typed_high(L);
+                 (_) -> false
+              end, Args).
 
 %% Whether a lambda's arity in FunT is not that of the function at its label: what a call
 %% of such a fun runs depends on fun entries earlier loads of the run left (OTP keys them
@@ -973,7 +1056,11 @@ operand(Bin) ->
         {7, 2, R} -> {_, R1} = operand(R), {ext, R1};
         {7, 3, R} -> {_, N, R1} = compact(R), {ext, skip_compact(2 * N, R1)};
         {7, 4, R} -> {{_, N}, R1} = operand(R), {{lit, N}, R1};
-        {7, 5, R} -> {Reg, R1} = operand(R), {_, _, R2} = compact(R1), {Reg, R2};
+        {7, 5, R} ->
+            {{Tag, N} = Reg, R1} = operand(R),
+            {_, _, R2} = compact(R1),
+            %% OTP's reader keeps the type index above a typed register's low ten bits.
+            {if N >= 1024 -> {typed_high, {Tag, N band 1023}}; true -> Reg end, R2};
         {Tag, V, R} -> {{Tag, V}, R}
     end.
 

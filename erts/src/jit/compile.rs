@@ -1394,6 +1394,21 @@ impl<'a> Gen<'a> {
         self.guard(ok, i);
     }
 
+    /// Leaves at instruction `i` unless `t` is a tuple of more than `index` elements: its
+    /// header is above that of a tuple of `index` elements (the arity is the header's high
+    /// bits).
+    fn guard_tuple_past(&mut self, t: Value, index: u32, i: usize) {
+        let least = crate::term::make_header(subtag::TUPLE, index as usize) as i64;
+        self.guard_header(t, i, |g, h| {
+            let tuple = g.b.ins().band_imm_s(h, HEADER_SUBTAG_MASK);
+            let tuple =
+                g.b.ins()
+                    .icmp_imm_s(IntCC::Equal, tuple, least & HEADER_SUBTAG_MASK);
+            let big = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, h, least);
+            g.b.ins().band(tuple, big)
+        });
+    }
+
     /// Leaves at instruction `i` unless `c` is a match context.
     fn guard_match_state(&mut self, c: Value, i: usize) {
         let want = crate::term::make_header(subtag::MATCH_STATE, 4) as i64;
@@ -1564,17 +1579,7 @@ impl<'a> Gen<'a> {
             }
             Instr::GetTupleElement { src, index, dst } => {
                 let t = self.get(*src);
-                // A tuple with more than `index` elements: its header is above that of a
-                // tuple of `index` elements (the arity is the header's high bits).
-                let least = crate::term::make_header(subtag::TUPLE, *index as usize) as i64;
-                self.guard_header(t, i, |g, h| {
-                    let tuple = g.b.ins().band_imm_s(h, HEADER_SUBTAG_MASK);
-                    let tuple =
-                        g.b.ins()
-                            .icmp_imm_s(IntCC::Equal, tuple, least & HEADER_SUBTAG_MASK);
-                    let big = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, h, least);
-                    g.b.ins().band(tuple, big)
-                });
+                self.guard_tuple_past(t, *index, i);
                 let p = self.b.ins().band_imm_s(t, !3i64);
                 let v = self.load_at(p, (*index as i64 + 1) * W);
                 self.put(*dst, v);
@@ -2215,6 +2220,9 @@ impl<'a> Gen<'a> {
             }
             Instr::SetTupleElement { val, tuple, index } => {
                 let t = self.get(*tuple);
+                // The compiler emits it on a tuple known to be large enough; a damaged
+                // module may not, and the interpreter then raises.
+                self.guard_tuple_past(t, *index, i);
                 let v = self.get(*val);
                 let p = self.b.ins().band_imm_s(t, !3i64);
                 self.store_at(v, p, (*index as i64 + 1) * W);

@@ -187,6 +187,8 @@ fn normalized(bytes: &[u8]) -> bool {
 
 /// Registers (`x`, `y` and float) are numbered below this, as OTP's code reader checks.
 const MAX_REG: usize = crate::process::MAX_REG;
+/// The bits of a typed register's number that name the register (OTP's `REG_MASK`).
+const REG_MASK: u64 = MAX_REG as u64 - 1;
 
 /// What operand decoding needs from the rest of the file.
 pub struct OperandCtx<'a> {
@@ -345,11 +347,20 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                 }
                 5 => {
                     // A register with an index into the `Type` chunk: the index is checked
-                    // and dropped (the loader has no use for type hints).
-                    let reg = operand_depth(r, cx, depth + 1)?;
-                    if !matches!(reg, Operand::X(_) | Operand::Y(_)) {
-                        return Err(r.err("typed register is not a register"));
-                    }
+                    // and dropped (the loader has no use for type hints). As OTP's reader,
+                    // the register's number is not checked against the register count:
+                    // OTP keeps the type index in the bits above the number's low ten, so
+                    // only those name the register.
+                    let (tag, v) = r.tag_value()?;
+                    let reg = match (tag, v) {
+                        (TAG_X, Value::Small(i)) if i >= 0 => {
+                            Operand::X((i as u64 & REG_MASK) as u32)
+                        }
+                        (TAG_Y, Value::Small(i)) if i >= 0 => {
+                            Operand::Y((i as u64 & REG_MASK) as u32)
+                        }
+                        _ => return Err(r.err("typed register is not a register")),
+                    };
                     let ty = r.untagged()?;
                     if cx.type_count.is_some_and(|n| ty >= n as u64) {
                         return Err(r.err(format!("type {ty} out of range")));

@@ -385,6 +385,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// A tuple element's position: an unsigned operand of any size, as OTP's loader takes it
+    /// (what its code then reads is undefined); one past 32 bits is past every tuple here.
+    fn position(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
+        match self.arg(g, i)? {
+            Operand::Untagged(v) => Ok((*v).min(u32::MAX as u64) as u32),
+            _ => self.untagged(g, i),
+        }
+    }
+
     /// An unsigned operand that must fit the narrower field `T` of the instruction it goes
     /// into (a unit, a set of flags): a larger one is a load error naming the instruction.
     fn untagged_as<T: TryFrom<u32>>(&self, g: &GenOp, i: usize) -> Result<T, LoadError> {
@@ -1177,14 +1186,14 @@ impl Ctx<'_> {
             }
             GET_TUPLE_ELEMENT => {
                 let src = self.src(g, 0)?;
-                let index = self.untagged(g, 1)?;
+                let index = self.position(g, 1)?;
                 let dst = self.dst(g, 2)?;
                 self.emit(Instr::GetTupleElement { src, index, dst });
             }
             SET_TUPLE_ELEMENT => {
                 let val = self.src(g, 0)?;
                 let tuple = self.src(g, 1)?;
-                let index = self.untagged(g, 2)?;
+                let index = self.position(g, 2)?;
                 self.emit(Instr::SetTupleElement { val, tuple, index });
             }
             PUT_LIST => {
@@ -1910,20 +1919,35 @@ impl Ctx<'_> {
                     o => return Err(self.bad(format!("string segment {o:?}"))),
                 };
                 let len = match &s[5] {
-                    Operand::Int(n) if *n >= 0 => *n as usize,
-                    Operand::Untagged(n) => *n as usize,
-                    // A register as the length: OTP's code copies no bytes but counts the
-                    // register's value in the binary's size; here the instruction raises
-                    // `badarg` if run.
-                    Operand::X(_) | Operand::Y(_) => {
+                    Operand::Int(n) if *n >= 0 => Ok(*n as usize),
+                    Operand::Untagged(n) => Ok(*n as usize),
+                    // A register as the length, or a literal that may be a small integer:
+                    // OTP's code copies no bytes but counts the value in the binary's size;
+                    // here the instruction raises `badarg` if run.
+                    Operand::X(_) | Operand::Y(_) | Operand::Literal(_) => {
                         self.emit(Instr::Nop);
                         return Ok(());
                     }
+                    // Another constant that is no size (an atom, `[]`, a negative number):
+                    // OTP's code fails the construction on it (a jump to the fail label or
+                    // `badarg`), and so does this segment's.
+                    o
+                    @ (Operand::Atom(_) | Operand::Nil | Operand::Int(_) | Operand::BigInt(_)) => {
+                        Err(self.src_of(o)?)
+                    }
                     o => return Err(self.bad(format!("string size {o:?}"))),
                 };
-                let bytes = self.string_bytes(off, len)?;
-                let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
-                (Src::lit(bin), Src::lit(Term::small(len as i64 * 8)))
+                match len {
+                    Ok(len) => {
+                        let bytes = self.string_bytes(off, len)?;
+                        let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
+                        (Src::lit(bin), Src::lit(Term::small(len as i64 * 8)))
+                    }
+                    Err(bad_size) => {
+                        let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &[]);
+                        (Src::lit(bin), bad_size)
+                    }
+                }
             } else {
                 // An untagged number as value or size (a damaged module) loads on OTP;
                 // here it is that integer.
