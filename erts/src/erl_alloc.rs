@@ -33,7 +33,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, UnsafeCell};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// The largest small block (bytes): glibc's chunks of 4 KB.
 pub const MAX_SMALL: usize = 4096 - 8;
@@ -213,18 +213,61 @@ impl Depot {
 /// after it in both processes, so a child (the port-program helper forked by a process that
 /// already runs threads) never finds one held by a thread it does not have. Registered before
 /// the first batch goes to a depot (no depot lock is taken before that).
+///
+/// The registration's state is one word, [`FORK_HANDLERS`]: the registering process's id and
+/// whether it is done. No thread blocks on a lock for it (a `std::sync::Once` would: a child
+/// forked while another thread of its parent ran the registration waits for that thread,
+/// which it does not have, for ever). glibc runs `fork` and `pthread_atfork` one at a time, so
+/// a child forked during the registration either got the handlers (and its child handler
+/// marks the registration done) or did not, and no depot lock was held then (nobody takes one
+/// before the registration is done): it registers them itself.
 fn ensure_fork_handlers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
+    if FORK_HANDLERS.load(Ordering::Acquire) & FORK_HANDLERS_DONE != 0 {
+        return;
+    }
+    register_fork_handlers();
+}
+
+/// [`ensure_fork_handlers`]'s state: 0 before any registration; else the id of the process
+/// that registers (shifted left by one) and [`FORK_HANDLERS_DONE`] once it has.
+static FORK_HANDLERS: AtomicU64 = AtomicU64::new(0);
+const FORK_HANDLERS_DONE: u64 = 1;
+
+#[cold]
+fn register_fork_handlers() {
     extern "C" fn prepare() {
         DEPOTS.iter().for_each(Depot::lock);
     }
-    extern "C" fn release() {
+    extern "C" fn parent() {
         DEPOTS.iter().for_each(Depot::unlock);
     }
-    ONCE.call_once(|| {
-        // SAFETY: registers plain functions that only take and let go of the depot locks.
-        unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
-    });
+    extern "C" fn child() {
+        DEPOTS.iter().for_each(Depot::unlock);
+        FORK_HANDLERS.fetch_or(FORK_HANDLERS_DONE, Ordering::Release);
+    }
+    // SAFETY: `getpid` has no preconditions.
+    let me = (unsafe { libc::getpid() } as u64) << 1;
+    loop {
+        let state = FORK_HANDLERS.load(Ordering::Acquire);
+        if state & FORK_HANDLERS_DONE != 0 {
+            return;
+        }
+        // Nobody registers yet, or the registering thread was in the parent this process
+        // was forked from (and its handlers did not reach this process).
+        if state != me
+            && FORK_HANDLERS
+                .compare_exchange(state, me, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            // SAFETY: registers plain functions that only take and let go of the depot
+            // locks and set the state word.
+            unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
+            FORK_HANDLERS.store(me | FORK_HANDLERS_DONE, Ordering::Release);
+            return;
+        }
+        // Another thread of this process registers them now.
+        std::thread::yield_now();
+    }
 }
 
 /// Passes a full batch of class `k` to its depot, or back to `free` when the depots are full.
