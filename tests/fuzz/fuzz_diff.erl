@@ -434,7 +434,7 @@ load(Bin) ->
                          orelse stray_bs_put(Bin) orelse undefined_label(Bin)
                          orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
                          orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
-                         orelse falls_into_func_info(Bin) orelse x_undefined_read(Bin)
+                         orelse falls_into_func_info(Bin) orelse undefined_register_read(Bin)
                          orelse typed_register_high(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
@@ -595,7 +595,7 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             %% A literal that is no float into a float register: OTP's code reads a float
             %% from whatever the literal's box holds.
             case Args of
-                [{lit, N}, ext] ->
+                [{lit, N}, {fr, _}] ->
                     case get(fuzz_literals) of
                         #{N := F} when is_float(F) -> frame_overread(Rest1, Frame, MaxY1);
                         _ -> true
@@ -758,18 +758,33 @@ falls_into([{Name, _} | More], Prev) when Name =:= label; Name =:= line ->
 falls_into([{Name, _} | More], _) -> falls_into(More, Name);
 falls_into([], _) -> false.
 
-%% Whether a function reads (in a test, a move, a fetch from a list or tuple, a BIF's
-%% argument) an x register past its arguments and past x2 (which a try handler sets) that
-%% it names nowhere else: OTP's code reads what earlier code left in that register.
-x_undefined_read(Bin) ->
+%% Whether a function reads (in a test, a move, a fetch from a list or tuple, a BIF's or a
+%% float operation's argument) an x register past its arguments and past x2 (which a try
+%% handler sets), or a float register, that it names nowhere else: OTP's code reads what
+%% earlier code left in that register.
+undefined_register_read(Bin) ->
     on_code(Bin, fun(Code, _) ->
         lists:any(fun({Arity, Ops}) ->
-                          Named = lists:flatmap(fun({_, Args}) -> x_regs(Args) end, Ops),
-                          Read = lists:flatmap(fun({N, Args}) -> x_regs(read_operands(N, Args)) end, Ops),
-                          [x || X <- Read, X >= max(Arity, 3),
-                                length([Y || Y <- Named, Y =:= X]) =:= 1] =/= []
+                          Named = lists:flatmap(fun({_, Args}) -> regs(Args) end, Ops),
+                          Read = lists:flatmap(fun({N, Args}) -> regs(read_operands(N, Args)) end, Ops),
+                          [x || {Kind, I} = R <- Read, Kind =:= fr orelse I >= max(Arity, 3),
+                                length([Y || Y <- Named, Y =:= R]) =:= 1] =/= []
+                              orelse float_read_before_set(Ops, [])
                   end, functions(code_ops(Code)))
     end).
+
+%% Whether a float register is read before the code since the last label set it (the
+%% compiler keeps float registers within one block).
+float_read_before_set([{label, _} | More], _) -> float_read_before_set(More, []);
+float_read_before_set([{Name, Args} | More], Set) ->
+    Read = [F || {fr, F} <- read_operands(Name, Args)],
+    Written = case {Name, lists:last([none | Args])} of
+                  {_, {fr, F}} -> [F];
+                  _ -> []
+              end,
+    [F || F <- Read, not lists:member(F, Set)] =/= []
+        orelse float_read_before_set(More, Written ++ Set);
+float_read_before_set([], _) -> false.
 
 functions([{func_info, [_, _, {0, A}]} | More]) ->
     {Body, Rest} = lists:splitwith(fun({N, _}) -> N =/= func_info end, More),
@@ -777,15 +792,20 @@ functions([{func_info, [_, _, {0, A}]} | More]) ->
 functions([_ | More]) -> functions(More);
 functions([]) -> [].
 
-x_regs(Args) ->
-    lists:flatmap(fun({3, X}) -> [X];
-                     ({list, L}) -> x_regs(L);
+regs(Args) ->
+    lists:flatmap(fun({3, X}) -> [{x, X}];
+                     ({fr, F}) -> [{fr, F}];
+                     ({list, L}) -> regs(L);
                      (_) -> []
                   end, Args).
 
 read_operands(Name, Args) ->
     case {Name, Args} of
         {move, [S, _]} -> [S];
+        {fmove, [S, _]} -> [S];
+        {fconv, [S, _]} -> [S];
+        {fnegate, [_, S, _]} -> [S];
+        {F, [_, A, B, _]} when F =:= fadd; F =:= fsub; F =:= fmul; F =:= fdiv -> [A, B];
         {get_list, [S, _, _]} -> [S];
         {get_hd, [S, _]} -> [S];
         {get_tl, [S, _]} -> [S];
@@ -1048,12 +1068,12 @@ operands(N, Bin, Acc) ->
     {Op, Rest} = operand(Bin),
     operands(N - 1, Rest, [Op | Acc]).
 
-%% One operand of the compact encoding: {Tag, Value}, {list, Operands}, {lit, Index}, or
-%% other extended forms as `ext`.
+%% One operand of the compact encoding: {Tag, Value}, {list, Operands}, {lit, Index},
+%% {fr, N}, or other extended forms as `ext`.
 operand(Bin) ->
     case compact(Bin) of
         {7, 1, R} -> {_, N, R1} = compact(R), list_operand(N, R1, []);
-        {7, 2, R} -> {_, R1} = operand(R), {ext, R1};
+        {7, 2, R} -> {{_, N}, R1} = operand(R), {{fr, N}, R1};
         {7, 3, R} -> {_, N, R1} = compact(R), {ext, skip_compact(2 * N, R1)};
         {7, 4, R} -> {{_, N}, R1} = operand(R), {{lit, N}, R1};
         {7, 5, R} ->
