@@ -139,11 +139,12 @@ impl<'a> Reader<'a> {
         if tag == TAG_I && !normalized(bytes) {
             return Err(self.err("integer not normalized"));
         }
-        let v = if tag == TAG_I {
-            BigInt::from_signed_bytes_be(bytes)
-        } else {
-            BigInt::from_bytes_be(Sign::Plus, bytes)
-        };
+        if tag != TAG_I {
+            // Any other tag's value past a signed word, whatever its bytes: OTP's reader
+            // makes it an overflow (`TAG_o`), which few operands take (see `Operand::Overflow`).
+            return Ok((tag, Value::Big(BigInt::from_bytes_be(Sign::Plus, bytes))));
+        }
+        let v = BigInt::from_signed_bytes_be(bytes);
         Ok((
             tag,
             match i64::try_from(&v) {
@@ -255,6 +256,10 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
     }
     let (tag, v) = r.tag_value()?;
     Ok(match tag {
+        // A value past a signed word under a tag other than `i`: OTP's reader takes it as a
+        // valueless overflow operand (even under the extended tag, whose contents it then
+        // does not read).
+        _ if tag != TAG_I && matches!(v, Value::Big(_)) => Operand::Overflow,
         TAG_U => match v {
             Value::Small(i) if i >= 0 => Operand::Untagged(i as u64),
             _ => return Err(r.err("unsigned operand out of range")),

@@ -47,6 +47,9 @@ pub enum Operand {
     AllocList(Box<Vec<(u32, u32)>>),
     /// Extended: a literal from `LitT` (a term in the literal heap).
     Literal(Term),
+    /// A value past a signed word under a tag other than `i` (OTP's `TAG_o`): the reader
+    /// takes it, and only operands OTP's loader drops unread accept it.
+    Overflow,
 }
 
 /// A generic operation: opcode number (see [`genop`]) and operands.

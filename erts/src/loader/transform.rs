@@ -672,6 +672,14 @@ impl Ctx<'_> {
                 )));
             }
         }
+        // An overflow operand (a value past a signed word under a tag other than `i`): OTP's
+        // reader takes it, and its loader then refuses it where it reads the operand; the
+        // JIT drops gc_bifN's Live unread (but for `length/1`, checked below).
+        if let Some(pos) = g.args.iter().position(has_overflow) {
+            if !(matches!(g.op, GC_BIF1 | GC_BIF2 | GC_BIF3) && pos == 1) {
+                return Err(self.bad("an operand's value is past a signed word"));
+            }
+        }
         if !matches!(
             g.op,
             LINE | BS_PUT_INTEGER
@@ -2007,6 +2015,15 @@ impl Ctx<'_> {
             }
             _ => Ok(0),
         }
+    }
+}
+
+/// Whether an operand is, or a list operand holds, an overflow operand.
+fn has_overflow(o: &Operand) -> bool {
+    match o {
+        Operand::Overflow => true,
+        Operand::List(items) => items.iter().any(has_overflow),
+        _ => false,
     }
 }
 
