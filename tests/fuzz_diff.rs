@@ -467,6 +467,11 @@ fn loader_verdicts_match_real_erl() {
 /// function's `func_info` (4/531640: OTP's JIT runs into data there). Ours refused a
 /// `gc_bif1` whose Live operand is a number past a signed word (4/709229: OTP's reader takes
 /// such a value under any tag as an overflow operand, and its JIT drops that Live unread).
+/// Ours loaded a `bs_start_match4` with a register as Live (4/814092) and a `call_fun2` whose
+/// tag is a register (4/814453: OTP wants an atom or a lambda's index, and the fun in a
+/// register); ours refused a `bs_start_match3` of a constant with a register as Live
+/// (4/851457: OTP makes it a jump to the fail label) and a call into a function's body with
+/// a register as its arity (4/857067: loads, not called).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -581,6 +586,10 @@ fn loader_verdicts_on_former_divergences() {
         (4, 689076),
         (4, 696109),
         (4, 709229),
+        (4, 814092),
+        (4, 814453),
+        (4, 851457),
+        (4, 857067),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

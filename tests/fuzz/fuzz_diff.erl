@@ -435,7 +435,7 @@ load(Bin) ->
                          orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
                          orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
                          orelse falls_into_func_info(Bin) orelse undefined_register_read(Bin)
-                         orelse typed_register_high(Bin))
+                         orelse typed_register_high(Bin) orelse call_into_body(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -690,7 +690,8 @@ on_code(Bin, Fun) ->
 %% Whether a `get_tuple_element` right after a test of its tuple's arity (`test_arity`,
 %% `is_tagged_tuple`, with only other such fetches between) reads past that arity: OTP's code
 %% reads the words after the tuple. (Or one fetches an element past the 64th: no tuple of
-%% the bases is that large.)
+%% the bases is that large; or from a constant that is no literal: OTP's code reads memory at
+%% the constant's word.)
 tuple_overread(Bin) ->
     on_code(Bin, fun(Code, _) ->
         tuple_overread(Code, none)
@@ -706,6 +707,7 @@ tuple_overread(<<Op, Rest/binary>>, Known) ->
         {is_tagged_tuple, [_, Reg, {0, N}, _], _} -> tuple_overread(Rest1, {Reg, N});
         {get_tuple_element, [Reg, {0, Pos}, _], {Reg, N}} when Pos >= N -> true;
         {get_tuple_element, [_, {0, Pos}, _], _} when Pos >= 64 -> true;
+        {get_tuple_element, [{T, _} | _], _} when T =/= 3, T =/= 4, T =/= lit -> true;
         {get_tuple_element, [Reg, _, Reg], {Reg, _}} -> tuple_overread(Rest1, none);
         {get_tuple_element, _, _} -> tuple_overread(Rest1, Known);
         {line, _, _} -> tuple_overread(Rest1, Known);
@@ -838,6 +840,17 @@ typed_high(Args) ->
                  ({list, L}) -> typed_high(L);
                  (_) -> false
               end, Args).
+
+%% Whether a local call whose arity operand is no number calls a label that is no
+%% function's entry: OTP's code jumps into that function's body with whatever the registers
+%% hold (this VM, which needs the live registers at a call, raises `badarg`).
+call_into_body(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        Entries = entry_arities(Code, none, #{}),
+        [x || {Name, [Arity, {5, L} | _]} <- code_ops(Code),
+              lists:member(Name, [call, call_last, call_only]),
+              element(1, Arity) =/= 0, not is_map_key(L, Entries)] =/= []
+    end).
 
 %% Whether a lambda's arity in FunT is not that of the function at its label: what a call
 %% of such a fun runs depends on fun entries earlier loads of the run left (OTP keys them

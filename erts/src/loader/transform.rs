@@ -407,8 +407,6 @@ impl Ctx<'_> {
                 Err(self.bad("label 0 where a label is required"))
             }
             Operand::Label(l) => self.check_label(*l),
-            // `bs_start_match4` uses the atoms `no_fail` / `resume` in the fail position.
-            Operand::Atom(_) if self.op_name == "bs_start_match4" => Ok(0),
             o => Err(self.bad(format!("expected a label, got {o:?}"))),
         }
     }
@@ -1248,8 +1246,15 @@ impl Ctx<'_> {
                 self.emit(Instr::CallFun { arity });
             }
             CALL_FUN2 => {
+                // Tag Arity Func: as OTP's table, the tag an atom (`safe`, `unsafe`) or a
+                // lambda's index, the fun in a register.
+                match self.arg(g, 0)? {
+                    Operand::Atom(_) => {}
+                    Operand::Untagged(i) if (*i as usize) < self.lambda_entries.len() => {}
+                    o => return Err(self.bad(format!("call_fun2 tag {o:?}"))),
+                }
                 let arity = self.untagged(g, 1)?;
-                let fun = self.src(g, 2)?;
+                let fun = self.reg_src(g, 2)?;
                 self.emit(Instr::CallFun2 { arity, fun });
             }
             MAKE_FUN2 | MAKE_FUN3 => {
@@ -1474,6 +1479,21 @@ impl Ctx<'_> {
             BS_START_MATCH3 => {
                 // Fail Src Live Dst
                 let fail = self.label(g, 0)?;
+                // A constant to match (no binary): OTP's table makes it a jump to the fail
+                // label (Live and Dst unread) when there is one.
+                if fail != 0
+                    && matches!(
+                        self.arg(g, 1)?,
+                        Operand::Int(_)
+                            | Operand::BigInt(_)
+                            | Operand::Atom(_)
+                            | Operand::Nil
+                            | Operand::Literal(_)
+                    )
+                {
+                    self.emit(Instr::Jump { target: fail });
+                    return Ok(());
+                }
                 let src = self.src(g, 1)?;
                 // The live count: an unsigned operand (OTP's `t`).
                 self.untagged(g, 2)?;
@@ -1481,9 +1501,24 @@ impl Ctx<'_> {
                 self.emit(Instr::BsStartMatch { fail, src, dst });
             }
             BS_START_MATCH4 => {
-                // Fail Live Src Dst
-                let fail = self.label(g, 0)?;
-                let src = self.src(g, 2)?;
+                // Fail Live Src Dst, as OTP's table: after `no_fail` or a label an unsigned
+                // Live and the binary in a register; `resume` moves the context (nothing
+                // when it stays where it is).
+                if matches!(self.arg(g, 0)?, Operand::Atom(a) if a.name() == "resume") {
+                    if self.arg(g, 2)? != self.arg(g, 3)? {
+                        let src = self.src(g, 2)?;
+                        let dst = self.dst(g, 3)?;
+                        self.emit(Instr::Move { src, dst });
+                    }
+                    return Ok(());
+                }
+                let fail = match self.arg(g, 0)? {
+                    Operand::Atom(a) if a.name() == "no_fail" => 0,
+                    Operand::Label(l) if *l != 0 => self.label(g, 0)?,
+                    o => return Err(self.bad(format!("bs_start_match4 fail {o:?}"))),
+                };
+                self.untagged(g, 1)?;
+                let src = self.reg_src(g, 2)?;
                 let dst = self.dst(g, 3)?;
                 self.emit(Instr::BsStartMatch { fail, src, dst });
             }
@@ -2467,11 +2502,7 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
         ..
     } = ctx;
     let (mut code, mut label_pos, mut functions, mut lines) = (code, label_pos, functions, lines);
-    callee_arities(&mut code, &label_pos).map_err(|detail| LoadError::BadInstruction {
-        module: module_name.clone(),
-        name: "call",
-        detail,
-    })?;
+    callee_arities(&mut code, &label_pos);
     let jit = crate::jit::enabled().then(|| crate::instance::leak(crate::jit::JitModule::new()));
     if let Some(jit) = jit {
         code = insert_jit_entries(code, &mut label_pos, &mut functions, &mut lines, jit);
@@ -2624,9 +2655,8 @@ const NEEDS_A_LABEL: &[&str] = &[
 const UNKNOWN_ARITY: u32 = u32::MAX;
 
 /// Sets the arity of each local call (the registers live across it) from the `func_info` of
-/// the function it calls, as OTP does: the instruction's own arity operand is ignored. A call
-/// whose operand was not an integer and whose target is not a function's entry is an error.
-fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String> {
+/// the function it calls, as OTP does: the instruction's own arity operand is ignored.
+fn callee_arities(code: &mut [Instr], label_pos: &[usize]) {
     for i in 0..code.len() {
         let (arity, target) = match &code[i] {
             Instr::Call { arity, target }
@@ -2644,7 +2674,11 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
         let arity = match (callee, arity) {
             (Some(a), _) => a,
             (None, UNKNOWN_ARITY) => {
-                return Err(format!("label {target} is not a function entry"));
+                // A call into a function's body with no number of live registers: OTP's
+                // loader takes it (its code jumps there with whatever the registers hold);
+                // here it raises `badarg` if run.
+                code[i] = Instr::Nop;
+                continue;
             }
             (None, a) => a,
         };
@@ -2655,7 +2689,6 @@ fn callee_arities(code: &mut [Instr], label_pos: &[usize]) -> Result<(), String>
             _ => {}
         }
     }
-    Ok(())
 }
 
 /// An untagged number or a label where `put_tuple2`/`make_fun3` take a term (damaged code):
