@@ -471,7 +471,9 @@ fn loader_verdicts_match_real_erl() {
 /// tag is a register (4/814453: OTP wants an atom or a lambda's index, and the fun in a
 /// register); ours refused a `bs_start_match3` of a constant with a register as Live
 /// (4/851457: OTP makes it a jump to the fail label) and a call into a function's body with
-/// a register as its arity (4/857067: loads, not called).
+/// a register as its arity (4/857067: loads, not called). Not called: a function reading an
+/// x register a jump's path left unset (4/937913: a test jumping from the entry to code that
+/// reads registers set on the other path).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -590,6 +592,7 @@ fn loader_verdicts_on_former_divergences() {
         (4, 814453),
         (4, 851457),
         (4, 857067),
+        (4, 937913),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

@@ -772,8 +772,85 @@ undefined_register_read(Bin) ->
                           [x || {Kind, I} = R <- Read, Kind =:= fr orelse I >= max(Arity, 3),
                                 length([Y || Y <- Named, Y =:= R]) =:= 1] =/= []
                               orelse float_read_before_set(Ops, [])
+                              orelse x_read_unset(Arity, Ops)
                   end, functions(code_ops(Code)))
     end).
+
+%% Whether a function reads an x register that is not set on every path from its entry to
+%% the read: its arguments are set at the entry, a call leaves x0 only, a `try`/`catch`
+%% handler starts with none (its `try_case`/`catch_end` sets them). An operand that is not
+%% read counts as set, and code after a call or a raise is only reached through its label.
+x_read_unset(Arity, [{label, _} | Body]) ->
+    Ops = list_to_tuple(Body),
+    Labels = maps:from_list([{L, P} || {P, {label, [{0, L}]}} <- lists:zip(lists:seq(1, tuple_size(Ops)), Body)]),
+    try
+        x_flow([{1, lists:seq(0, Arity - 1)}], Ops, Labels, #{}),
+        false
+    catch
+        throw:unset -> true
+    end;
+x_read_unset(_, _) -> false.
+
+x_flow([], _, _, _) -> ok;
+x_flow([{Pos, Set} | Work], Ops, Labels, States) ->
+    {Work1, States1} = x_walk(Pos, Set, Ops, Labels, Work, States),
+    x_flow(Work1, Ops, Labels, States1).
+
+%% Runs from Pos with Set until the code stops falling through; jumps (and falling into a
+%% label) narrow the label's set and queue it again when it changes.
+x_walk(Pos, _, Ops, _, Work, States) when Pos > tuple_size(Ops) -> {Work, States};
+x_walk(Pos, Set, Ops, Labels, Work, States) ->
+    case element(Pos, Ops) of
+        {label, [{0, L}]} ->
+            x_jump(L, Set, Labels, Work, States);
+        {Name, Args} ->
+            [throw(unset) || {3, X} <- read_operands(Name, Args), not lists:member(X, Set)],
+            Handler = lists:member(Name, ['try', 'catch']),
+            {Work1, States1} =
+                lists:foldl(fun({5, L}, {W, S}) when L > 0 ->
+                                    x_jump(L, if Handler -> []; true -> Set end, Labels, W, S);
+                               (_, Acc) -> Acc
+                            end, {Work, States}, lists:flatten([flat_args(A) || A <- Args])),
+            Calls = [call, call_ext, call_fun, call_fun2, apply],
+            Stops = [return, jump, call_only, call_last, call_ext_only, call_ext_last,
+                     func_info, badmatch, case_end, if_end, try_case_end, badrecord, raise,
+                     raw_raise, select_val, select_tuple_arity, apply_last, wait,
+                     loop_rec_end, int_code_end],
+            Written = [X || {3, X} <- lists:flatten([flat_args(A) || A <- Args])
+                                          -- read_operands(Name, Args)],
+            Implicit = case Name of
+                           try_case -> [0, 1, 2];
+                           N when N =:= catch_end; N =:= make_fun2; N =:= build_stacktrace -> [0];
+                           _ -> []
+                       end,
+            case {lists:member(Name, Stops), lists:member(Name, Calls)} of
+                {true, _} -> {Work1, States1};
+                {_, true} ->
+                    case Pos < tuple_size(Ops) andalso element(Pos + 1, Ops) of
+                        {label, _} -> {Work1, States1};
+                        _ -> x_walk(Pos + 1, [0], Ops, Labels, Work1, States1)
+                    end;
+                _ -> x_walk(Pos + 1, lists:usort(Set ++ Written ++ Implicit), Ops, Labels,
+                            Work1, States1)
+            end
+    end.
+
+flat_args({list, L}) -> [flat_args(A) || A <- L];
+flat_args(A) -> [A].
+
+x_jump(L, Set, Labels, Work, States) ->
+    case Labels of
+        #{L := P} ->
+            New = case States of
+                      #{L := Old} -> ordsets:intersection(Old, Set);
+                      _ -> Set
+                  end,
+                  case States of
+                      #{L := New} -> {Work, States};
+                      _ -> {[{P + 1, New} | Work], States#{L => New}}
+                  end;
+        _ -> {Work, States}
+    end.
 
 %% Whether a float register is read before the code since the last label set it (the
 %% compiler keeps float registers within one block).
