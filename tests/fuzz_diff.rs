@@ -473,7 +473,10 @@ fn loader_verdicts_match_real_erl() {
 /// (4/851457: OTP makes it a jump to the fail label) and a call into a function's body with
 /// a register as its arity (4/857067: loads, not called). Not called: a function reading an
 /// x register a jump's path left unset (4/937913: a test jumping from the entry to code that
-/// reads registers set on the other path).
+/// reads registers set on the other path). A fresh seed: ours refused a `bs_get_binary2`
+/// whose flags have bits above the low eight (6/42393: OTP's code tests single bits) and a
+/// string segment whose offset is `[]` (6/70894: OTP copies from the string table plus the
+/// operand's word; loads, not called).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -593,6 +596,8 @@ fn loader_verdicts_on_former_divergences() {
         (4, 851457),
         (4, 857067),
         (4, 937913),
+        (6, 42393),
+        (6, 70894),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
     }

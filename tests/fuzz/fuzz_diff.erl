@@ -620,7 +620,8 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
 
 all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, Size | More]) when A > 0, U =< 1 ->
     %% An atom that names no segment type builds whatever on OTP too, and so does a string
-    %% segment whose offset or length is a register.
+    %% segment whose offset or length is a register, or whose offset is no number (OTP
+    %% copies from the string table plus that operand's word).
     Atoms = get(fuzz_atoms),
     A =< tuple_size(Atoms)
         andalso lists:member(element(A, Atoms),
@@ -628,11 +629,16 @@ all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, Size | More]) when A > 0, U 
                               <<"private_append">>, <<"string">>, <<"utf8">>, <<"utf16">>,
                               <<"utf32">>])
         andalso not (element(A, Atoms) =:= <<"string">>
-                     andalso (is_register(Src) orelse is_register(Size)))
+                     andalso (is_register(Src) orelse is_register(Size)
+                              orelse not string_offset(Src)))
         andalso not is_label(Src) andalso not is_label(Size)
         andalso all_segment_types_atoms(More);
 all_segment_types_atoms([]) -> true;
 all_segment_types_atoms(_) -> false.
+
+string_offset({0, _}) -> true;
+string_offset({1, N}) -> N >= 0;
+string_offset(_) -> false.
 
 is_register({T, _}) -> T =:= 3 orelse T =:= 4;
 is_register(_) -> false.

@@ -1555,8 +1555,9 @@ impl Ctx<'_> {
                 let live = u8::try_from(self.untagged(g, 2)?).unwrap_or(u8::MAX);
                 let size = self.src(g, 3)?;
                 let unit = self.untagged_as::<u16>(g, 4)?;
-                let flags = u8::try_from(native_endian(self.untagged(g, 5)?))
-                    .map_err(|_| self.bad("flags out of range"))?;
+                // OTP's code tests single bits of the flags word: the bits above the low
+                // eight (no flag of OTP's) change nothing.
+                let flags = (native_endian(self.untagged(g, 5)?) & 0xFF) as u8;
                 let dst = self.dst(g, 6)?;
                 self.emit(match g.op {
                     BS_GET_INTEGER2 => Instr::BsGetInteger {
@@ -1953,13 +1954,16 @@ impl Ctx<'_> {
                 let off = match &s[4] {
                     Operand::Untagged(u) => *u as usize,
                     Operand::Int(u) if *u >= 0 => *u as usize,
-                    // A register as the offset: OTP loads it and copies from wherever its
-                    // number points; here the instruction raises `badarg` if run.
-                    Operand::X(_) | Operand::Y(_) => {
+                    o @ (Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_)) => {
+                        return Err(self.bad(format!("string segment {o:?}")))
+                    }
+                    // Any other operand as the offset (a register, an atom, `[]`, a literal,
+                    // a negative number): OTP loads it and copies from the string table plus
+                    // the operand's word; here the instruction raises `badarg` if run.
+                    _ => {
                         self.emit(Instr::Nop);
                         return Ok(());
                     }
-                    o => return Err(self.bad(format!("string segment {o:?}"))),
                 };
                 let len = match &s[5] {
                     Operand::Int(n) if *n >= 0 => Ok(*n as usize),
