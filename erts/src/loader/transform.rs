@@ -814,17 +814,6 @@ impl Ctx<'_> {
                     BIF1 | BIF2 => self.bif_fail(g, export)?,
                     _ => self.label(g, 0)?,
                 };
-                // Guard BIFs that build terms came as `bif1` from compilers before R14;
-                // OTP's table refuses them there ("too old compiler").
-                if g.op == BIF1
-                    && export.mfa.module == crate::atom::ERLANG
-                    && matches!(
-                        export.mfa.function.name(),
-                        "length" | "size" | "abs" | "float" | "round" | "trunc"
-                    )
-                {
-                    return Err(self.bad("compiled by a too old compiler"));
-                }
                 // bif0 exists only for the guard BIFs self/0 and node/0 (OTP's `self`, `node`).
                 if g.op == BIF0
                     && !(export.mfa.module == crate::atom::ERLANG
