@@ -756,29 +756,24 @@ falls_into_func_info(Bin) ->
     on_code(Bin, fun(Code, _) -> falls_into(code_ops(Code), none) end).
 
 falls_into([{func_info, _} | More], Prev) ->
-    not lists:member(Prev, [none, return, jump, call_only, call_last, call_ext_only,
-                            call_ext_last, call_ext, func_info, badmatch, case_end, if_end,
-                            try_case_end, badrecord, raise, raw_raise, select_val,
-                            select_tuple_arity, apply_last, wait, loop_rec_end])
-        orelse falls_into(More, func_info);
+    not lists:member(Prev, [none, call_ext | stops()]) orelse falls_into(More, func_info);
 falls_into([{Name, _} | More], Prev) when Name =:= label; Name =:= line ->
     falls_into(More, Prev);
 falls_into([{Name, _} | More], _) -> falls_into(More, Name);
 falls_into([], _) -> false.
 
-%% Whether a function reads (in a test, a move, a fetch from a list or tuple, a BIF's or a
-%% float operation's argument) an x register past its arguments and past x2 (which a try
-%% handler sets), or a float register, that it names nowhere else: OTP's code reads what
-%% earlier code left in that register.
+%% The instructions after which the code does not go on to the next.
+stops() ->
+    [return, jump, call_only, call_last, call_ext_only, call_ext_last, func_info, badmatch,
+     case_end, if_end, try_case_end, badrecord, raise, raw_raise, select_val,
+     select_tuple_arity, apply_last, wait, loop_rec_end, int_code_end].
+
+%% Whether a function reads an x register that some path from its entry leaves unset, or a
+%% float register before its block sets it: OTP's code reads what earlier code left there.
 undefined_register_read(Bin) ->
     on_code(Bin, fun(Code, _) ->
         lists:any(fun({Arity, Ops}) ->
-                          Named = lists:flatmap(fun({_, Args}) -> regs(Args) end, Ops),
-                          Read = lists:flatmap(fun({N, Args}) -> regs(read_operands(N, Args)) end, Ops),
-                          [x || {Kind, I} = R <- Read, Kind =:= fr orelse I >= max(Arity, 3),
-                                length([Y || Y <- Named, Y =:= R]) =:= 1] =/= []
-                              orelse float_read_before_set(Ops, [])
-                              orelse x_read_unset(Arity, Ops)
+                          float_read_before_set(Ops, []) orelse x_read_unset(Arity, Ops)
                   end, functions(code_ops(Code)))
     end).
 
@@ -810,26 +805,23 @@ x_walk(Pos, Set, Ops, Labels, Work, States) ->
         {label, [{0, L}]} ->
             x_jump(L, Set, Labels, Work, States);
         {Name, Args} ->
-            [throw(unset) || {3, X} <- read_operands(Name, Args), not lists:member(X, Set)],
+            Read = read_operands(Name, Args),
+            [throw(unset) || {3, X} <- Read, not lists:member(X, Set)],
+            Flat = lists:flatten([flat_args(A) || A <- Args]),
             Handler = lists:member(Name, ['try', 'catch']),
             {Work1, States1} =
                 lists:foldl(fun({5, L}, {W, S}) when L > 0 ->
                                     x_jump(L, if Handler -> []; true -> Set end, Labels, W, S);
                                (_, Acc) -> Acc
-                            end, {Work, States}, lists:flatten([flat_args(A) || A <- Args])),
-            Calls = [call, call_ext, call_fun, call_fun2, apply],
-            Stops = [return, jump, call_only, call_last, call_ext_only, call_ext_last,
-                     func_info, badmatch, case_end, if_end, try_case_end, badrecord, raise,
-                     raw_raise, select_val, select_tuple_arity, apply_last, wait,
-                     loop_rec_end, int_code_end],
-            Written = [X || {3, X} <- lists:flatten([flat_args(A) || A <- Args])
-                                          -- read_operands(Name, Args)],
+                            end, {Work, States}, Flat),
+            Written = [X || {3, X} <- Flat -- Read],
             Implicit = case Name of
                            try_case -> [0, 1, 2];
                            N when N =:= catch_end; N =:= make_fun2; N =:= build_stacktrace -> [0];
                            _ -> []
                        end,
-            case {lists:member(Name, Stops), lists:member(Name, Calls)} of
+            case {lists:member(Name, stops()),
+                  lists:member(Name, [call, call_ext, call_fun, call_fun2, apply])} of
                 {true, _} -> {Work1, States1};
                 {_, true} ->
                     case Pos < tuple_size(Ops) andalso element(Pos + 1, Ops) of
@@ -876,13 +868,6 @@ functions([{func_info, [_, _, {0, A}]} | More]) ->
     [{A, Body} | functions(Rest)];
 functions([_ | More]) -> functions(More);
 functions([]) -> [].
-
-regs(Args) ->
-    lists:flatmap(fun({3, X}) -> [{x, X}];
-                     ({fr, F}) -> [{fr, F}];
-                     ({list, L}) -> regs(L);
-                     (_) -> []
-                  end, Args).
 
 read_operands(Name, Args) ->
     case {Name, Args} of

@@ -52,6 +52,21 @@ pub enum Operand {
     Overflow,
 }
 
+impl Operand {
+    /// Whether the operand is a constant term (OTP's operand types `i`, `a`, `n`, `q`: an
+    /// integer, an atom, `[]` or a literal).
+    pub fn is_constant(&self) -> bool {
+        matches!(
+            self,
+            Operand::Atom(_)
+                | Operand::Int(_)
+                | Operand::BigInt(_)
+                | Operand::Nil
+                | Operand::Literal(_)
+        )
+    }
+}
+
 /// A generic operation: opcode number (see [`genop`]) and operands.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenOp {

@@ -468,17 +468,7 @@ impl Ctx<'_> {
         &self,
         mut keys: impl ExactSizeIterator<Item = &'o Operand>,
     ) -> Result<(), LoadError> {
-        let literal = |o: &Operand| {
-            matches!(
-                o,
-                Operand::Atom(_)
-                    | Operand::Int(_)
-                    | Operand::BigInt(_)
-                    | Operand::Nil
-                    | Operand::Literal(_)
-            )
-        };
-        if keys.len() != 1 && !keys.all(literal) {
+        if keys.len() != 1 && !keys.all(Operand::is_constant) {
             return Err(self.bad("no specific operation found"));
         }
         Ok(())
@@ -1470,16 +1460,7 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 // A constant to match (no binary): OTP's table makes it a jump to the fail
                 // label (Live and Dst unread) when there is one.
-                if fail != 0
-                    && matches!(
-                        self.arg(g, 1)?,
-                        Operand::Int(_)
-                            | Operand::BigInt(_)
-                            | Operand::Atom(_)
-                            | Operand::Nil
-                            | Operand::Literal(_)
-                    )
-                {
+                if fail != 0 && self.arg(g, 1)?.is_constant() {
                     self.emit(Instr::Jump { target: fail });
                     return Ok(());
                 }
@@ -1954,9 +1935,9 @@ impl Ctx<'_> {
                         return Ok(());
                     }
                 };
-                let len = match &s[5] {
-                    Operand::Int(n) if *n >= 0 => Ok(*n as usize),
-                    Operand::Untagged(n) => Ok(*n as usize),
+                match &s[5] {
+                    Operand::Int(n) if *n >= 0 => self.string_segment(off, *n as usize)?,
+                    Operand::Untagged(n) => self.string_segment(off, *n as usize)?,
                     // A register as the length, or a literal that may be a small integer:
                     // OTP's code copies no bytes but counts the value in the binary's size;
                     // here the instruction raises `badarg` if run.
@@ -1969,20 +1950,10 @@ impl Ctx<'_> {
                     // `badarg`), and so does this segment's.
                     o
                     @ (Operand::Atom(_) | Operand::Nil | Operand::Int(_) | Operand::BigInt(_)) => {
-                        Err(self.src_of(o)?)
+                        let empty = crate::term::boxed::binary(&mut self.file.literal_heap, &[]);
+                        (Src::lit(empty), self.src_of(o)?)
                     }
                     o => return Err(self.bad(format!("string size {o:?}"))),
-                };
-                match len {
-                    Ok(len) => {
-                        let bytes = self.string_bytes(off, len)?;
-                        let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
-                        (Src::lit(bin), Src::lit(Term::small(len as i64 * 8)))
-                    }
-                    Err(bad_size) => {
-                        let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &[]);
-                        (Src::lit(bin), bad_size)
-                    }
                 }
             } else {
                 // An untagged number as value or size (a damaged module) loads on OTP;
@@ -2018,6 +1989,13 @@ impl Ctx<'_> {
             segs: segs.into(),
         });
         Ok(())
+    }
+
+    /// A string segment's value and size: `len` bytes of the string table from `off`.
+    fn string_segment(&mut self, off: usize, len: usize) -> Result<(Src, Src), LoadError> {
+        let bytes = self.string_bytes(off, len)?;
+        let bin = crate::term::boxed::binary(&mut self.file.literal_heap, &bytes);
+        Ok((Src::lit(bin), Src::lit(Term::small(len as i64 * 8))))
     }
 
     fn seg_flags(&self, o: &Operand) -> Result<u32, LoadError> {
