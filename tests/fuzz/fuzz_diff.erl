@@ -771,41 +771,68 @@ stops() ->
 %% Whether a function reads an x register that some path from its entry leaves unset, or a
 %% float register before its block sets it: OTP's code reads what earlier code left there.
 undefined_register_read(Bin) ->
-    on_code(Bin, fun(Code, _) ->
+    on_code(Bin, fun(Code, Chunks) ->
+        CallReads = call_reads(Code, Chunks),
         lists:any(fun({Arity, Ops}) ->
-                          float_read_before_set(Ops, []) orelse x_read_unset(Arity, Ops)
+                          float_read_before_set(Ops, [])
+                              orelse x_read_unset(Arity, Ops, CallReads)
                   end, functions(code_ops(Code)))
     end).
+
+%% The x registers a call hands to what it calls: the arguments of the function at a local
+%% call's label (the call's own arity where the label is no function's entry), of an import
+%% as ImpT gives its arity (OTP's code passes that many to `error_handler` when the function
+%% is not defined), the fun and its arguments of `call_fun`, and `apply`'s module, function
+%% and arguments. (Numbers past 1,023 are no register: the list stops there.)
+call_reads(Code, Chunks) ->
+    Imports = case lists:keyfind("ImpT", 1, Chunks) of
+                  {_, <<N:32, Imp:(N * 12)/binary, _/binary>>} ->
+                      list_to_tuple([A || <<_:32, _:32, A:32>> <= Imp]);
+                  _ -> {}
+              end,
+    Entries = entry_arities(Code, none, #{}),
+    Regs = fun(Count) -> [{3, X} || X <- lists:seq(0, min(Count, 1024) - 1)] end,
+    fun(Name, [{0, _}, {0, I} | _]) when (Name =:= call_ext orelse Name =:= call_ext_last
+                                          orelse Name =:= call_ext_only),
+                                         I < tuple_size(Imports) ->
+            Regs(element(I + 1, Imports));
+       (Name, [{0, A}, {5, L} | _]) when Name =:= call; Name =:= call_last; Name =:= call_only ->
+            Regs(maps:get(L, Entries, A));
+       (call_fun, [{0, A}]) -> Regs(A + 1);
+       (call_fun2, [_, {0, A}, Fun]) -> [Fun | Regs(A)];
+       (Name, [{0, A} | _]) when Name =:= apply; Name =:= apply_last -> Regs(A + 2);
+       (_, _) -> []
+    end.
 
 %% Whether a function reads an x register that is not set on every path from its entry to
 %% the read: its arguments are set at the entry, a call leaves x0 only, a `try`/`catch`
 %% handler starts with none (its `try_case`/`catch_end` sets them). An operand that is not
 %% read counts as set, and code after a call or a raise is only reached through its label.
-x_read_unset(Arity, [{label, _} | Body]) ->
+x_read_unset(Arity, [{label, _} | Body], CallReads) ->
     Ops = list_to_tuple(Body),
     Labels = maps:from_list([{L, P} || {P, {label, [{0, L}]}} <- lists:zip(lists:seq(1, tuple_size(Ops)), Body)]),
     try
-        x_flow([{1, lists:seq(0, Arity - 1)}], Ops, Labels, #{}),
+        x_flow([{1, lists:seq(0, Arity - 1)}], {Ops, Labels, CallReads}, #{}),
         false
     catch
         throw:unset -> true
     end;
-x_read_unset(_, _) -> false.
+x_read_unset(_, _, _) -> false.
 
-x_flow([], _, _, _) -> ok;
-x_flow([{Pos, Set} | Work], Ops, Labels, States) ->
-    {Work1, States1} = x_walk(Pos, Set, Ops, Labels, Work, States),
-    x_flow(Work1, Ops, Labels, States1).
+x_flow([], _, _) -> ok;
+x_flow([{Pos, Set} | Work], Code, States) ->
+    {Work1, States1} = x_walk(Pos, Set, Code, Work, States),
+    x_flow(Work1, Code, States1).
 
 %% Runs from Pos with Set until the code stops falling through; jumps (and falling into a
 %% label) narrow the label's set and queue it again when it changes.
-x_walk(Pos, _, Ops, _, Work, States) when Pos > tuple_size(Ops) -> {Work, States};
-x_walk(Pos, Set, Ops, Labels, Work, States) ->
+x_walk(Pos, _, {Ops, _, _}, Work, States) when Pos > tuple_size(Ops) -> {Work, States};
+x_walk(Pos, Set, {Ops, Labels, CallReads} = Code, Work, States) ->
     case element(Pos, Ops) of
         {label, [{0, L}]} ->
             x_jump(L, Set, Labels, Work, States);
         {Name, Args} ->
-            Read = read_operands(Name, Args),
+            Read = read_operands(Name, Args) ++ CallReads(Name, Args),
             [throw(unset) || {3, X} <- Read, not lists:member(X, Set)],
             Flat = lists:flatten([flat_args(A) || A <- Args]),
             Handler = lists:member(Name, ['try', 'catch']),
@@ -826,9 +853,9 @@ x_walk(Pos, Set, Ops, Labels, Work, States) ->
                 {_, true} ->
                     case Pos < tuple_size(Ops) andalso element(Pos + 1, Ops) of
                         {label, _} -> {Work1, States1};
-                        _ -> x_walk(Pos + 1, [0], Ops, Labels, Work1, States1)
+                        _ -> x_walk(Pos + 1, [0], Code, Work1, States1)
                     end;
-                _ -> x_walk(Pos + 1, lists:usort(Set ++ Written ++ Implicit), Ops, Labels,
+                _ -> x_walk(Pos + 1, lists:usort(Set ++ Written ++ Implicit), Code,
                             Work1, States1)
             end
     end.
