@@ -16,6 +16,8 @@
 //! - `FUZZ_LOADER_JOBS=n` real erl runs at once on parts of a loader batch (default: the
 //!   processors)
 //! - `FUZZ_DEBUG=1`       the time and exit status of each real erl loader run
+//! - `FUZZ_LOADEE_SOURCE=path` the source path written into `fuzz_loadee`'s compile
+//!   information (which loader inputs depend on; default that of `/work/main`)
 //!
 //! `loader_verdicts_match_real_erl` runs the loader target on a fixed range (seed 5,
 //! inputs 0..2000) in every run of the suite, with the known divergences listed.
@@ -231,6 +233,8 @@ struct ErlAt<'a> {
     rundir: &'a Path,
     ebin: &'a Path,
     limit: Duration,
+    /// `FUZZ_LOADEE_SOURCE`, where set.
+    loadee_source: Option<&'a str>,
 }
 
 /// The real erl's results for loader inputs `start..start + count`. OTP's loader does not
@@ -243,6 +247,7 @@ fn erl_loader(at: &ErlAt, seed: u64, start: u64, count: u64) -> (Results, Vec<u6
         rundir,
         ebin,
         limit,
+        loadee_source,
     } = *at;
     let mut results = Results::new();
     let mut aborted = Vec::new();
@@ -255,12 +260,15 @@ fn erl_loader(at: &ErlAt, seed: u64, start: u64, count: u64) -> (Results, Vec<u6
     // memory limit about a second).
     let run_range = |from: u64, n: u64| {
         let limit = limit.min(Duration::from_millis(60_000 + 100 * n));
-        let envs = [
+        let mut envs = vec![
             ("FUZZ_SEED", seed.to_string()),
             ("FUZZ_START", from.to_string()),
             ("FUZZ_N", n.to_string()),
             ("FUZZ_TARGETS", "loader".to_string()),
         ];
+        if let Some(source) = loadee_source {
+            envs.push(("FUZZ_LOADEE_SOURCE", source.to_string()));
+        }
         let t = Instant::now();
         let r = run_watched(
             erl_command(rundir, ebin, &envs, true),
@@ -602,9 +610,13 @@ fn loader_verdicts_on_former_divergences() {
         (6, 42393),
         (6, 70894),
         (6, 198235),
-        (7, 97073),
     ] {
         fuzz(seed, input, 1, "loader", &[]);
+    }
+    for input in [
+        97073, 325292, 343936, 423758, 435587, 437604, 443967, 591157,
+    ] {
+        fuzz_with_source(7, input, 1, "loader", &[], Some(SEED_7_LOADEE_SOURCE));
     }
 }
 
@@ -657,7 +669,24 @@ fn loader_damaged_code_never_crashes_the_vm() {
     }
 }
 
+/// The source path `fuzz_loadee`'s compile information names, which its bytes (and so the
+/// loader inputs made from it) depend on: the harness sets it to `/work/main/...` (where the
+/// listed cases of seeds up to 6 were found) unless `FUZZ_LOADEE_SOURCE` names another.
+/// Seed 7's cases were found in a second checkout at `/tmp/w7`.
+const SEED_7_LOADEE_SOURCE: &str = "/tmp/w7/tests/fuzz/fuzz_loadee.erl";
+
 fn fuzz(seed: u64, first: u64, n: u64, targets: &str, accepted: &[(u64, u64, &str)]) {
+    fuzz_with_source(seed, first, n, targets, accepted, None)
+}
+
+fn fuzz_with_source(
+    seed: u64,
+    first: u64,
+    n: u64,
+    targets: &str,
+    accepted: &[(u64, u64, &str)],
+    loadee_source: Option<&str>,
+) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let beam = env!("CARGO_BIN_EXE_beam");
     let ebin = compile_driver(&root);
@@ -683,12 +712,15 @@ fn fuzz(seed: u64, first: u64, n: u64, targets: &str, accepted: &[(u64, u64, &st
     let mut start = first;
     while start < first + n {
         let count = chunk.min(first + n - start);
-        let envs = [
+        let mut envs = vec![
             ("FUZZ_SEED", seed.to_string()),
             ("FUZZ_START", start.to_string()),
             ("FUZZ_N", count.to_string()),
             ("FUZZ_TARGETS", wanted.join(",")),
         ];
+        if let Some(source) = loadee_source {
+            envs.push(("FUZZ_LOADEE_SOURCE", source.to_string()));
+        }
         let others: Vec<&str> = wanted
             .iter()
             .map(String::as_str)
@@ -725,6 +757,7 @@ fn fuzz(seed: u64, first: u64, n: u64, targets: &str, accepted: &[(u64, u64, &st
                         rundir: &rundir,
                         ebin: &ebin,
                         limit,
+                        loadee_source,
                     };
                     erl_loader_parallel(&at, seed, start, count)
                 } else {

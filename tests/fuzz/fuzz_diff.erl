@@ -435,7 +435,8 @@ load(Bin) ->
                          orelse import_atom_zero(Bin) orelse tuple_overread(Bin)
                          orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
                          orelse falls_into_func_info(Bin) orelse undefined_register_read(Bin)
-                         orelse typed_register_high(Bin) orelse call_into_body(Bin))
+                         orelse typed_register_high(Bin) orelse call_into_body(Bin)
+                         orelse match_string_offset(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -923,6 +924,16 @@ read_operands(Name, Args) ->
         _ -> []
     end.
 
+%% Whether a `bs_match_string`'s offset is an atom, `[]`, a literal or a negative number: OTP
+%% takes that operand's word as the offset, far past its string table (this VM raises
+%% `badarg` there).
+match_string_offset(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        [x || {bs_match_string, [_, _, _, Offset]} <- code_ops(Code),
+              not lists:member(element(1, Offset), [0, 3, 4]),
+              not (element(1, Offset) =:= 1 andalso element(2, Offset) >= 0)] =/= []
+    end).
+
 %% Whether a typed register's number is 1024 or more: OTP's reader then mixes its high bits
 %% into the type index, and its JIT trusts whatever type that names.
 typed_register_high(Bin) ->
@@ -1118,21 +1129,24 @@ string_past_table(Chunks) ->
     {_, <<HeadSize:32, _:HeadSize/binary, Code/binary>>} = lists:keyfind("Code", 1, Chunks),
     try ops(Code, Atoms, Strings) of
         true -> string_offset;
-        false -> make_fun3_env(Code)
+        false -> operands_overread(Code)
     catch
         _:_ -> false
     end.
 
-%% A make_fun3 with a number where its environment list goes: OTP's loader reads that many
-%% environment operands from past the instruction's own (what it finds there decides whether
-%% the module loads).
-make_fun3_env(<<Op, Rest/binary>>) ->
+%% Instructions whose operands OTP reads from past their own: a make_fun3 with a number where
+%% its environment list goes (OTP's loader reads that many environment operands from past
+%% the instruction's own; what it finds there decides whether the module loads), and a
+%% bs_create_bin whose segment list is not whole segments of six (OTP's JIT reads the last
+%% segment's missing operands from past the list: it loads or crashes by what lies there).
+operands_overread(<<Op, Rest/binary>>) ->
     {Name, Arity} = beam_opcodes:opname(Op),
     {Args, Rest1} = operands(Arity, Rest, []),
     case {Name, lists:last([none | Args])} of
         {int_code_end, _} -> false;
         {make_fun3, {0, N}} when N > 0 -> make_fun3_env;
-        _ -> make_fun3_env(Rest1)
+        {bs_create_bin, {list, Segs}} when length(Segs) rem 6 =/= 0 -> bs_create_bin_segments;
+        _ -> operands_overread(Rest1)
     end.
 
 atom_names(<<Count:32/signed, Rest/binary>>) when Count < 0 ->
@@ -1158,6 +1172,14 @@ ops(<<Op, Rest/binary>>, Atoms, Strings) ->
             %% Length, offset (OTP 25 turns it into a bs_create_bin string segment).
             [{_, Len}, {_, Offset}] = Args,
             Offset + Len > Strings orelse ops(Rest1, Atoms, Strings);
+        bs_match_string ->
+            %% Fail, context, bits, offset: OTP takes a number's or a register's number as
+            %% the offset (another operand is no offset: see match_string_offset/1).
+            case Args of
+                [_, _, {0, Bits}, {T, Offset}] when T =:= 0; T =:= 1; T =:= 3; T =:= 4 ->
+                    Offset + (Bits + 7) div 8 > Strings orelse ops(Rest1, Atoms, Strings);
+                _ -> ops(Rest1, Atoms, Strings)
+            end;
         _ -> ops(Rest1, Atoms, Strings)
     end.
 
@@ -1177,12 +1199,12 @@ operands(N, Bin, Acc) ->
     operands(N - 1, Rest, [Op | Acc]).
 
 %% One operand of the compact encoding: {Tag, Value}, {list, Operands}, {lit, Index},
-%% {fr, N}, or other extended forms as `ext`.
+%% {fr, N} (an allocation list is {0, Words}).
 operand(Bin) ->
     case compact(Bin) of
         {7, 1, R} -> {_, N, R1} = compact(R), list_operand(N, R1, []);
         {7, 2, R} -> {{_, N}, R1} = operand(R), {{fr, N}, R1};
-        {7, 3, R} -> {_, N, R1} = compact(R), {ext, skip_compact(2 * N, R1)};
+        {7, 3, R} -> {_, N, R1} = compact(R), alloc_words(N, R1, 0);
         {7, 4, R} -> {{_, N}, R1} = operand(R), {{lit, N}, R1};
         {7, 5, R} ->
             {{Tag, N} = Reg, R1} = operand(R),
@@ -1192,11 +1214,16 @@ operand(Bin) ->
         {Tag, V, R} -> {{Tag, V}, R}
     end.
 
+%% An allocation list is the unsigned number of heap words it asks for, as OTP's reader
+%% reads it: a word each, two a float, five a fun.
+alloc_words(0, R, Words) -> {{0, Words}, R};
+alloc_words(N, R, Words) ->
+    {_, Kind, R1} = compact(R),
+    {_, Count, R2} = compact(R1),
+    alloc_words(N - 1, R2, Words + Count * element(min(Kind, 2) + 1, {1, 2, 5})).
+
 list_operand(0, R, Acc) -> {{list, lists:reverse(Acc)}, R};
 list_operand(N, R, Acc) -> {Op, R1} = operand(R), list_operand(N - 1, R1, [Op | Acc]).
-
-skip_compact(0, R) -> R;
-skip_compact(N, R) -> {_, _, R1} = compact(R), skip_compact(N - 1, R1).
 
 compact(<<B, R/binary>>) when B band 8 =:= 0 -> {B band 7, B bsr 4, R};
 compact(<<B, Lo, R/binary>>) when B band 16 =:= 0 -> {B band 7, ((B bsr 5) bsl 8) bor Lo, R};
@@ -1227,13 +1254,32 @@ loader_bases() ->
                      | [code:which(M) || M <- [orddict, ordsets, erl_bits]]],
             Bases = [begin
                          {ok, B} = file:read_file(F),
-                         [{Id, D} || {Id, D} <- iff_chunks(B), lists:member(Id, ?LOADER_CHUNKS)]
+                         [{Id, base_chunk(Id, D)}
+                          || {Id, D} <- iff_chunks(B), lists:member(Id, ?LOADER_CHUNKS)]
                      end
                      || F <- Files],
             put(fuzz_loader_bases, Bases),
             Bases;
         Bases -> Bases
     end.
+
+%% `fuzz_loadee`'s compile information names its source by the checkout's path; it is set to
+%% one path (`FUZZ_LOADEE_SOURCE`, by default that of the checkout where the listed cases were
+%% found), so that an input is the same module wherever the repository lies.
+base_chunk("CInf", D) ->
+    Info = binary_to_term(D),
+    case lists:keyfind(source, 1, Info) of
+        {source, "/" ++ _ = Path} ->
+            case filename:basename(Path) of
+                "fuzz_loadee.erl" ->
+                    Source = os:getenv("FUZZ_LOADEE_SOURCE",
+                                       "/work/main/tests/fuzz/fuzz_loadee.erl"),
+                    term_to_binary(lists:keystore(source, 1, Info, {source, Source}));
+                _ -> D
+            end;
+        _ -> D
+    end;
+base_chunk(_, D) -> D.
 
 iff_chunks(<<"FOR1", Size:32, "BEAM", Rest:(Size - 4)/binary, _/binary>>) -> chunks(Rest).
 

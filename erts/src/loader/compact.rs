@@ -243,10 +243,12 @@ fn plain_operand(tag: u8, v: u32, cx: &OperandCtx) -> Option<Operand> {
 
 /// The heap words an allocation list stands for, as OTP's reader counts them (a float
 /// two words, a fun seven).
+/// The heap words an allocation list asks for, as OTP 25 counts them: a word each, two a
+/// float, five a fun (measured: the stack an `allocate` of such a list makes).
 fn alloc_words(kinds: &[(u32, u32)]) -> u64 {
     kinds
         .iter()
-        .map(|&(kind, n)| n as u64 * [1, 2, 7][kind.min(2) as usize])
+        .map(|&(kind, n)| n as u64 * [1, 2, 5][kind.min(2) as usize])
         .sum()
 }
 
@@ -308,10 +310,6 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                                 items.push(Operand::Untagged(inner.len() as u64));
                                 items.extend(*inner);
                             }
-                            // An allocation list stands for its heap words there.
-                            Operand::AllocList(kinds) => {
-                                items.push(Operand::Untagged(alloc_words(&kinds)));
-                            }
                             item => items.push(item),
                         }
                     }
@@ -340,7 +338,8 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                         let count = r.untagged()?;
                         items.push((kind, u32::try_from(count).map_err(|_| r.err("count"))?));
                     }
-                    Operand::AllocList(Box::new(items))
+                    // OTP's reader makes it the unsigned number of heap words.
+                    Operand::Untagged(alloc_words(&items))
                 }
                 4 => {
                     let i = r.untagged()? as usize;

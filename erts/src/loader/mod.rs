@@ -39,12 +39,11 @@ pub enum Operand {
     Label(u32),
     /// Extended: float register.
     FloatReg(u32),
-    /// Extended: a list of operands (`select_val` tables, `put_map` pairs, ...). Boxed, as
-    /// the allocation list: the rare large operands stay out of line, so an operand is 16
-    /// bytes (a module's generic instructions are decoded into memory all at once).
+    /// Extended: a list of operands (`select_val` tables, `put_map` pairs, ...). Boxed: the
+    /// rare large operands stay out of line, so an operand is 16 bytes (a module's generic
+    /// instructions are decoded into memory all at once). (An allocation list is read as
+    /// the unsigned number of heap words it asks for, as OTP's reader does.)
     List(Box<Vec<Operand>>),
-    /// Extended: an allocation list `[(kind, count)]` (kind 0 words, 1 floats, 2 funs).
-    AllocList(Box<Vec<(u32, u32)>>),
     /// Extended: a literal from `LitT` (a term in the literal heap).
     Literal(Term),
     /// A value past a signed word under a tag other than `i` (OTP's `TAG_o`): the reader

@@ -580,21 +580,6 @@ impl Ctx<'_> {
             .ok_or_else(|| self.bad(format!("import {idx} out of range")))
     }
 
-    /// Words needed by an allocation operand (a count or an allocation list).
-    fn heap_need(&self, g: &GenOp, i: usize) -> Result<u32, LoadError> {
-        match self.arg(g, i)? {
-            Operand::AllocList(items) => Ok(items
-                .iter()
-                .map(|&(kind, n)| match kind {
-                    0 => n,
-                    1 => n * 2,
-                    _ => n * 4,
-                })
-                .sum()),
-            _ => self.untagged(g, i),
-        }
-    }
-
     fn emit(&mut self, i: Instr) {
         self.code.push(i);
     }
@@ -862,7 +847,7 @@ impl Ctx<'_> {
             }
             ALLOCATE_HEAP | ALLOCATE_HEAP_ZERO => {
                 let stack = self.untagged(g, 0)?;
-                let heap = self.heap_need(g, 1)?;
+                let heap = self.untagged(g, 1)?;
                 let live = self.untagged(g, 2)?;
                 self.emit(Instr::AllocateHeap { stack, heap, live });
             }
@@ -873,7 +858,7 @@ impl Ctx<'_> {
                     self.emit(Instr::Nop);
                     return Ok(());
                 }
-                let heap = self.heap_need(g, 0)?;
+                let heap = self.untagged(g, 0)?;
                 let live = self.untagged(g, 1)?;
                 self.emit(Instr::TestHeap { heap, live });
             }
@@ -1286,8 +1271,12 @@ impl Ctx<'_> {
             }
             FCLEARERROR => self.emit(Instr::Fclearerror),
             FCHECKERROR => {
-                let fail = self.label(g, 0)?;
-                self.emit(Instr::Fcheckerror { fail });
+                // OTP drops it with no fail label (`fcheckerror p => _`) and has no
+                // instruction for one with a label.
+                if !matches!(self.arg(g, 0)?, Operand::Label(0)) {
+                    return Err(self.bad("no specific operation found (a fail label)"));
+                }
+                self.emit(Instr::Fcheckerror { fail: 0 });
             }
             FMOVE => {
                 let a = self.arg(g, 0)?.clone();
@@ -1309,8 +1298,7 @@ impl Ctx<'_> {
                         | Operand::Nil
                         | Operand::Untagged(_)
                         | Operand::Label(_)
-                        | Operand::List(_)
-                        | Operand::AllocList(_),
+                        | Operand::List(_),
                         Operand::FloatReg(_),
                     ) => return Err(self.bad("no specific operation found")),
                     (Operand::Int(v), Operand::FloatReg(_)) if Term::try_small(*v).is_some() => {
@@ -1591,7 +1579,24 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 let ctx = self.reg_src(g, 1)?;
                 let bits = self.untagged(g, 2)?;
-                let off = self.untagged(g, 3)? as usize;
+                // OTP takes the offset operand's value whatever its tag: a number, or a
+                // register's number. An atom, `[]`, a literal or a negative number is a word
+                // far past the string table there (what its code then compares with is
+                // undefined); here the instruction raises `badarg` if run.
+                let off = match self.arg(g, 3)? {
+                    Operand::Untagged(n) => *n as usize,
+                    Operand::Int(n) if *n >= 0 => *n as usize,
+                    Operand::X(n) | Operand::Y(n) => *n as usize,
+                    Operand::Atom(_)
+                    | Operand::Nil
+                    | Operand::Int(_)
+                    | Operand::BigInt(_)
+                    | Operand::Literal(_) => {
+                        self.emit(Instr::Nop);
+                        return Ok(());
+                    }
+                    o => return Err(self.bad(format!("string offset {o:?}"))),
+                };
                 let data = self.string_bytes(off, bits.div_ceil(8) as usize)?;
                 self.emit(Instr::BsMatchString {
                     fail,
@@ -1654,7 +1659,7 @@ impl Ctx<'_> {
                 };
                 let size = self.size_src(g, 1)?;
                 // Words and Live are not needed here, but OTP refuses them of another type.
-                self.heap_need(g, 2)?;
+                self.untagged(g, 2)?;
                 self.untagged(g, 3)?;
                 let dst = self.dst(g, 5)?;
                 let init = if g.op == BS_INIT2 {
@@ -1870,13 +1875,22 @@ impl Ctx<'_> {
         // Fail Alloc Live Unit Dst OpList
         let fail = self.label(g, 0)?;
         // Alloc and Live are not needed here, but OTP refuses them of another type.
-        self.heap_need(g, 1)?;
+        self.untagged(g, 1)?;
         self.untagged(g, 2)?;
         let unit = self.untagged_as::<u16>(g, 3)?;
         let dst = self.dst(g, 4)?;
         let items = self.list(g, 5)?.to_vec();
         if items.len() % 6 != 0 {
             return Err(self.bad("segment list length is not a multiple of 6"));
+        }
+        // OTP's emitter takes each operand of the list as a word, and has none for a float
+        // register or a list: it refuses the module whichever segment or field holds one
+        // (even one this loader would skip below).
+        if let Some(o) = items
+            .iter()
+            .find(|o| matches!(o, Operand::FloatReg(_) | Operand::List(_)))
+        {
+            return Err(self.bad(format!("segment operand {o:?}")));
         }
         let mut segs = Vec::with_capacity(items.len() / 6);
         for s in items.chunks(6) {
@@ -1911,22 +1925,16 @@ impl Ctx<'_> {
                         return Ok(());
                     }
                 },
-                // OTP takes the operand's word whatever its tag (any its emitter takes in
-                // a list): `[]`, an atom, a register load (a unit of 1 here; what such a
-                // segment builds differs from OTP's if it is reached).
-                Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_) => {
-                    return Err(self.bad(format!("segment unit {:?}", s[2])))
-                }
+                // OTP takes the operand's word whatever its tag: `[]`, an atom, a register
+                // load (a unit of 1 here; what such a segment builds differs from OTP's if
+                // it is reached).
                 _ => 1,
             };
-            let flags = self.seg_flags(&s[3])?;
+            let flags = self.seg_flags(&s[3]);
             let (src, size) = if kind == SegKind::String {
                 let off = match &s[4] {
                     Operand::Untagged(u) => *u as usize,
                     Operand::Int(u) if *u >= 0 => *u as usize,
-                    o @ (Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_)) => {
-                        return Err(self.bad(format!("string segment {o:?}")))
-                    }
                     // Any other operand as the offset (a register, an atom, `[]`, a literal,
                     // a negative number): OTP loads it and copies from the string table plus
                     // the operand's word; here the instruction raises `badarg` if run.
@@ -1998,7 +2006,7 @@ impl Ctx<'_> {
         Ok((Src::lit(bin), Src::lit(Term::small(len as i64 * 8))))
     }
 
-    fn seg_flags(&self, o: &Operand) -> Result<u32, LoadError> {
+    fn seg_flags(&self, o: &Operand) -> u32 {
         match o {
             // As OTP's loader: the atoms `little` and `native` among the cells of a literal
             // (whatever ends the list, if it is one at all); any other operand its
@@ -2014,12 +2022,10 @@ impl Ctx<'_> {
                     }
                     t = t.tail();
                 }
-                Ok(flags)
+                flags
             }
-            Operand::FloatReg(_) | Operand::List(_) | Operand::AllocList(_) => {
-                Err(self.bad(format!("segment flags {o:?}")))
-            }
-            _ => Ok(0),
+            // (A float register or a list never gets here: the list is refused.)
+            _ => 0,
         }
     }
 }
@@ -2036,9 +2042,7 @@ fn has_overflow(o: &Operand) -> bool {
 /// Whether an instruction of unsigned operands (`allocate*`, `test_heap`) has a count past
 /// 32 bits: OTP loads it (what its code then does is undefined).
 fn count_past_32_bits(g: &GenOp) -> bool {
-    g.args
-        .iter()
-        .all(|o| matches!(o, Operand::Untagged(_) | Operand::AllocList(_)))
+    g.args.iter().all(|o| matches!(o, Operand::Untagged(_)))
         && g.args
             .iter()
             .any(|o| matches!(o, Operand::Untagged(v) if *v > u32::MAX as u64))
