@@ -487,7 +487,9 @@ fn loader_verdicts_match_real_erl() {
 /// operand's word; loads, not called), and a `bif1` of `float/1` (6/198235: OTP 25 loads a
 /// `bif1` of the heap-building guard BIFs, which an earlier rule here refused). Not called: a
 /// call of an import whose arity ImpT raised past the registers set (7/97073: `lists:filter/244`;
-/// OTP hands 244 registers, most of them stale, to `error_handler`, and its heap broke).
+/// OTP hands 244 registers, most of them stale, to `error_handler`, and its heap broke), and
+/// a function that loops by jumps without a call (7/519857, 7/549743: OTP counts no
+/// reductions on a jump, so the process runs on forever and is never killed; so did ours).
 /// Compared sorted: the exports a renamed `module_info/0` lists (4/322610: their order
 /// follows the run's history of export entries).
 #[test]
@@ -614,7 +616,7 @@ fn loader_verdicts_on_former_divergences() {
         fuzz(seed, input, 1, "loader", &[]);
     }
     for input in [
-        97073, 325292, 343936, 423758, 435587, 437604, 443967, 591157,
+        97073, 325292, 343936, 423758, 435587, 437604, 443967, 591157, 519857, 549743,
     ] {
         fuzz_with_source(7, input, 1, "loader", &[], Some(SEED_7_LOADEE_SOURCE));
     }

@@ -436,7 +436,7 @@ load(Bin) ->
                          orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
                          orelse falls_into_func_info(Bin) orelse undefined_register_read(Bin)
                          orelse typed_register_high(Bin) orelse call_into_body(Bin)
-                         orelse match_string_offset(Bin))
+                         orelse match_string_offset(Bin) orelse loop_without_call(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -923,6 +923,53 @@ read_operands(Name, Args) ->
             end;
         _ -> []
     end.
+
+%% Whether a function's code can go round in a loop that makes no call (nor waits in a
+%% `receive`): OTP's code counts no reductions on a jump, so such a loop runs on forever
+%% without letting the process be killed, on OTP as here (the compiler makes every loop a
+%% call).
+loop_without_call(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        lists:any(fun({_, Ops}) -> loop_in(list_to_tuple(Ops)) end,
+                  functions(code_ops(Code)))
+    end).
+
+loop_in(Ops) ->
+    Labels = maps:from_list([{L, P} || P <- lists:seq(1, tuple_size(Ops)),
+                                       {label, [{0, L}]} <- [element(P, Ops)]]),
+    Succ = fun(P) ->
+                   case element(P, Ops) of
+                       {label, _} -> [P + 1];
+                       {Name, Args} ->
+                           Jumps = [maps:get(L, Labels)
+                                    || {5, L} <- lists:flatten([flat_args(A) || A <- Args]),
+                                       is_map_key(L, Labels)],
+                           Yields = lists:member(Name, [call, call_last, call_only, call_ext,
+                                                        call_ext_last, call_ext_only, call_fun,
+                                                        call_fun2, apply, apply_last, loop_rec,
+                                                        loop_rec_end, wait, wait_timeout]),
+                           if Yields -> [];
+                              true ->
+                                   Jumps ++ [P + 1 || not lists:member(Name, stops())]
+                           end
+                   end
+           end,
+    try
+        lists:foldl(fun(P, Done) -> cycle_from(P, Succ, tuple_size(Ops), #{}, Done) end,
+                    #{}, lists:seq(1, tuple_size(Ops))),
+        false
+    catch
+        throw:cycle -> true
+    end.
+
+%% Depth-first search: Path holds the positions on the way here, Done those fully searched.
+cycle_from(P, _, Size, _, Done) when P > Size -> Done;
+cycle_from(P, _, _, Path, _) when is_map_key(P, Path) -> throw(cycle);
+cycle_from(P, _, _, _, Done) when is_map_key(P, Done) -> Done;
+cycle_from(P, Succ, Size, Path, Done) ->
+    Done1 = lists:foldl(fun(Q, D) -> cycle_from(Q, Succ, Size, Path#{P => true}, D) end,
+                        Done, Succ(P)),
+    Done1#{P => true}.
 
 %% Whether a `bs_match_string`'s offset is an atom, `[]`, a literal or a negative number: OTP
 %% takes that operand's word as the offset, far past its string table (this VM raises
