@@ -607,6 +607,10 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
             %% A count past 32 bits: what OTP's code then allocates is undefined.
             lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
                 orelse frame_overread(Rest1, Frame, MaxY1);
+        deallocate ->
+            %% A count past 32 bits: what OTP's code then frees is undefined.
+            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
+                orelse frame_overread(Rest1, Frame, MaxY1);
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;

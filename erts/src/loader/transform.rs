@@ -899,6 +899,10 @@ impl Ctx<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 self.emit(Instr::InitYregs { regs: regs.into() });
             }
+            DEALLOCATE if count_past_32_bits(g) => {
+                // As for `allocate` (7/784598).
+                self.emit(Instr::Nop);
+            }
             DEALLOCATE => {
                 let n = self.untagged(g, 0)?;
                 self.emit(Instr::Deallocate { n });
@@ -2039,7 +2043,7 @@ fn has_overflow(o: &Operand) -> bool {
     }
 }
 
-/// Whether an instruction of unsigned operands (`allocate*`, `test_heap`) has a count past
+/// Whether an instruction of unsigned operands (`allocate*`, `deallocate`, `test_heap`) has a count past
 /// 32 bits: OTP loads it (what its code then does is undefined).
 fn count_past_32_bits(g: &GenOp) -> bool {
     g.args.iter().all(|o| matches!(o, Operand::Untagged(_)))
