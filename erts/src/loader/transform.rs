@@ -1695,7 +1695,8 @@ impl Ctx<'_> {
                 let fail = self.label(g, 0)?;
                 let size = self.size_src(g, 1)?;
                 let unit = self.untagged(g, 2)?;
-                let bin = self.src(g, 3)?;
+                // OTP's `i_bs_private_append j t s S x`: the binary in a register (7/814717).
+                let bin = self.reg_src(g, 3)?;
                 let dst = self.dst(g, 5)?;
                 let init = OldInit::Append {
                     bin,
