@@ -617,7 +617,7 @@ fn loader_verdicts_on_former_divergences() {
     }
     for input in [
         97073, 325292, 343936, 423758, 435587, 437604, 443967, 591157, 519857, 549743, 784598,
-        814717,
+        814717, 953476,
     ] {
         fuzz_with_source(7, input, 1, "loader", &[], Some(SEED_7_LOADEE_SOURCE));
     }

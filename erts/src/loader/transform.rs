@@ -683,6 +683,8 @@ impl Ctx<'_> {
                     Operand::Untagged(v) => *v as usize,
                     // `[]` (the atom tag's 0) is item 0 to OTP's loader.
                     Operand::Nil => 0,
+                    // OTP's reader makes a list the number of its elements (7/953476).
+                    Operand::List(items) => items.len(),
                     o => return Err(self.bad(format!("expected an unsigned operand, got {o:?}"))),
                 };
                 if self.file.has_line_table {
