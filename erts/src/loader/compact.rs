@@ -241,16 +241,9 @@ fn plain_operand(tag: u8, v: u32, cx: &OperandCtx) -> Option<Operand> {
     })
 }
 
-/// The heap words an allocation list stands for, as OTP's reader counts them (a float
-/// two words, a fun seven).
-/// The heap words an allocation list asks for, as OTP 25 counts them: a word each, two a
-/// float, five a fun (measured: the stack an `allocate` of such a list makes).
-fn alloc_words(kinds: &[(u32, u32)]) -> u64 {
-    kinds
-        .iter()
-        .map(|&(kind, n)| n as u64 * [1, 2, 5][kind.min(2) as usize])
-        .sum()
-}
+/// Heap words per entry of an allocation list, by kind (words, floats, funs), as OTP 25
+/// counts them (measured: the stack an `allocate` of such a list makes).
+const ALLOC_KIND_WORDS: [u64; 3] = [1, 2, 5];
 
 fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Operand, LoadError> {
     if depth > 4 {
@@ -328,18 +321,18 @@ fn operand_depth(r: &mut Reader, cx: &mut OperandCtx, depth: u32) -> Result<Oper
                     if n > 3 {
                         return Err(r.err("allocation list of more than three entries"));
                     }
-                    let mut items = Vec::with_capacity(n);
+                    // OTP's reader makes it the unsigned number of heap words it asks for.
+                    let mut words = 0;
                     for _ in 0..n {
-                        let kind = r.untagged()? as u32;
+                        let kind = r.untagged()?;
                         // Words, floats, funs: OTP's reader knows no other kind.
-                        if kind > 2 {
+                        let Some(per) = ALLOC_KIND_WORDS.get(kind as usize) else {
                             return Err(r.err(format!("allocation kind {kind}")));
-                        }
-                        let count = r.untagged()?;
-                        items.push((kind, u32::try_from(count).map_err(|_| r.err("count"))?));
+                        };
+                        let count = u32::try_from(r.untagged()?).map_err(|_| r.err("count"))?;
+                        words += u64::from(count) * per;
                     }
-                    // OTP's reader makes it the unsigned number of heap words.
-                    Operand::Untagged(alloc_words(&items))
+                    Operand::Untagged(words)
                 }
                 4 => {
                     let i = r.untagged()? as usize;

@@ -2046,8 +2046,8 @@ fn has_overflow(o: &Operand) -> bool {
     }
 }
 
-/// Whether an instruction of unsigned operands (`allocate*`, `deallocate`, `test_heap`) has a count past
-/// 32 bits: OTP loads it (what its code then does is undefined).
+/// Whether an instruction of unsigned operands (`allocate*`, `deallocate`, `test_heap`) has a
+/// count past 32 bits: OTP loads it (what its code then does is undefined).
 fn count_past_32_bits(g: &GenOp) -> bool {
     g.args.iter().all(|o| matches!(o, Operand::Untagged(_)))
         && g.args
