@@ -73,6 +73,9 @@ impl NameArena {
     }
 }
 
+/// Atoms the index holds before it first grows (a full OTP boot makes about 9,000).
+const INITIAL_SLOTS: usize = 16 * 1024;
+
 // Process-wide: atoms are immutable, and an atom's index means the same in every instance.
 static TABLE: OnceLock<Table> = OnceLock::new();
 
@@ -81,7 +84,8 @@ fn table() -> &'static Table {
         let t = Table {
             names: boxcar::Vec::new(),
             index: Mutex::new(Index {
-                slots: hashbrown::HashTable::new(),
+                // Room for a booted system's atoms, so that start-up does not rehash.
+                slots: hashbrown::HashTable::with_capacity(INITIAL_SLOTS),
                 hasher: foldhash::fast::RandomState::default(),
                 names: NameArena { free: &mut [] },
             }),

@@ -87,8 +87,14 @@ struct ExportTable {
 fn export_table() -> &'static ExportTable {
     static T: crate::instance::InstanceLocal<ExportTable> = crate::instance::InstanceLocal::new();
     T.get_or_init(|| {
-        let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
-        for (mfa, f) in crate::bif::registry().iter() {
+        let bifs = crate::bif::registry();
+        // Room for the BIFs and as many functions again (a bare start's modules), so that
+        // start-up does not rehash.
+        let mut map = HashMap::with_capacity_and_hasher(
+            2 * bifs.len(),
+            foldhash::fast::RandomState::default(),
+        );
+        for (mfa, f) in bifs.iter() {
             let e: &'static Export = crate::instance::leak(Export {
                 mfa: *mfa,
                 address: AtomicPtr::new(std::ptr::null_mut()),

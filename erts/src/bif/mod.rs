@@ -62,7 +62,7 @@ pub type BifFn = fn(&mut Process, &[Term]) -> BifResult;
 
 /// Collects BIFs during start-up.
 pub struct Registry {
-    map: HashMap<Mfa, BifFn>,
+    map: HashMap<Mfa, BifFn, foldhash::fast::RandomState>,
 }
 
 impl Registry {
@@ -117,7 +117,7 @@ static REGISTRY: OnceLock<Registry> = OnceLock::new();
 pub fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| {
         let mut r = Registry {
-            map: HashMap::new(),
+            map: HashMap::with_capacity_and_hasher(1024, Default::default()),
         };
         register_all(&mut r);
         for f in EXTENSIONS.lock().iter() {
@@ -196,16 +196,18 @@ const OTP_BIFS: &str = include_str!("../../../docs/otp25_bifs.txt");
 /// Whether OTP implements `M:F/A` as a BIF (so its Erlang stub must never run: when this
 /// runtime lacks the BIF, calls raise `undef` instead of running the stub).
 pub fn is_otp_bif(m: Atom, f: Atom, a: u32) -> bool {
-    static SET: OnceLock<std::collections::HashSet<(Atom, Atom, u32)>> = OnceLock::new();
+    type Set =
+        std::collections::HashSet<(&'static str, &'static str, u32), foldhash::fast::RandomState>;
+    static SET: OnceLock<Set> = OnceLock::new();
+    // Keyed by name, so that building it interns none of its 500 atoms.
     SET.get_or_init(|| {
-        OTP_BIFS
-            .lines()
-            .filter_map(|l| {
-                let (m, rest) = l.split_once(':')?;
-                let (f, a) = rest.rsplit_once('/')?;
-                Some((atom::atom(m), atom::atom(f), a.parse().ok()?))
-            })
-            .collect()
+        let mut set = Set::with_capacity_and_hasher(1024, Default::default());
+        set.extend(OTP_BIFS.lines().filter_map(|l| {
+            let (m, rest) = l.split_once(':')?;
+            let (f, a) = rest.rsplit_once('/')?;
+            Some((m, f, a.parse().ok()?))
+        }));
+        set
     })
-    .contains(&(m, f, a))
+    .contains(&(atom::name(m), atom::name(f), a))
 }

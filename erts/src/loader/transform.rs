@@ -2532,7 +2532,10 @@ pub fn transform(mut file: BeamFile) -> Result<Module, LoadError> {
     let mut exports = Vec::with_capacity(file.exports.len());
     // A function listed twice is exported once, at its last entry's label (as OTP's
     // loader, which sets the export entry for each in turn).
-    let mut export_index = std::collections::HashMap::with_capacity(file.exports.len());
+    let mut export_index = std::collections::HashMap::with_capacity_and_hasher(
+        file.exports.len(),
+        foldhash::fast::RandomState::default(),
+    );
     for e in &file.exports {
         let at = resolve(e.label)?;
         match export_index.entry((e.function, e.arity)) {
@@ -2695,13 +2698,22 @@ fn yield_at_branched_entries(
     label_pos: &mut Vec<usize>,
     functions: &[(usize, Atom, u32)],
 ) {
-    // The entries (the instruction after each `func_info`) and their arities.
-    let entries: std::collections::HashMap<usize, u32> = functions
-        .iter()
-        .map(|&(at, _, arity)| (at + 1, arity))
-        .collect();
-    let entry_arity =
-        |l: Lbl, label_pos: &[usize]| label_pos.get(l).and_then(|p| entries.get(p)).copied();
+    // The arity of the function whose entry (the instruction after its `func_info`) is at
+    // each position; `NOT_ENTRY` elsewhere.
+    const NOT_ENTRY: u32 = u32::MAX;
+    let mut arity_at = vec![NOT_ENTRY; code.len() + 1];
+    for &(at, _, arity) in functions {
+        if let Some(slot) = arity_at.get_mut(at + 1) {
+            *slot = arity;
+        }
+    }
+    let entry_arity = |l: Lbl, label_pos: &[usize]| {
+        label_pos
+            .get(l)
+            .and_then(|&p| arity_at.get(p))
+            .copied()
+            .filter(|&a| a != NOT_ENTRY)
+    };
     let mut stubs: std::collections::HashMap<Lbl, Lbl> = std::collections::HashMap::new();
     let mut new_stubs = Vec::new();
     for ins in code.iter_mut() {
