@@ -436,7 +436,8 @@ load(Bin) ->
                          orelse lambda_arity_changed(Bin) orelse handler_changed(Bin)
                          orelse falls_into_func_info(Bin) orelse undefined_register_read(Bin)
                          orelse typed_register_high(Bin) orelse call_into_body(Bin)
-                         orelse match_string_offset(Bin) orelse loop_without_call(Bin))
+                         orelse match_string_offset(Bin) orelse loop_without_call(Bin)
+                         orelse frame_left_unset(Bin))
                         andalso os:getenv("FUZZ_CALL_ALL") =:= false of
                        true -> undefined_frame_read;
                        false -> loader_call(Exports)
@@ -927,6 +928,38 @@ read_operands(Name, Args) ->
             end;
         _ -> []
     end.
+
+%% Whether a function leaves part of its stack frame undefined: it frees a frame of another
+%% size than it allocated (`deallocate`, or the count of a `call_last`, `call_ext_last` or
+%% `apply_last`, against the `allocate` sizes less up to all its `trim`s), or it allocates
+%% slots (without zeroing them) that none of its instructions names. OTP's `allocate` leaves
+%% the slots as they were, so OTP then returns through, or catches an exception at, whatever
+%% word an earlier process left there (seen: a `try_clause` from `prim_file` code, a crash).
+frame_left_unset(Bin) ->
+    on_code(Bin, fun(Code, _) ->
+        lists:any(fun({_, Ops}) -> frame_unset_in(Ops) end, functions(code_ops(Code)))
+    end).
+
+frame_unset_in(Ops) ->
+    Allocs = [N || {Name, [{0, N} | _]} <- Ops,
+                   lists:member(Name, [allocate, allocate_heap, allocate_zero,
+                                       allocate_heap_zero])],
+    Unzeroed = [N || {Name, [{0, N} | _]} <- Ops,
+                     Name =:= allocate orelse Name =:= allocate_heap],
+    Trims = [T || {trim, [{0, T}, _]} <- Ops],
+    Frees = [D || {Name, Args} <- Ops,
+                  {0, D} <- [case {Name, Args} of
+                                 {deallocate, [Count]} -> Count;
+                                 {call_last, [_, _, Count]} -> Count;
+                                 {call_ext_last, [_, _, Count]} -> Count;
+                                 {apply_last, [_, Count]} -> Count;
+                                 _ -> none
+                             end]],
+    Trimmed = lists:sum(Trims),
+    Named = lists:usort(y_indices(lists:append([Args || {_, Args} <- Ops]))),
+    Fits = fun(D) -> lists:any(fun(A) -> D =< A andalso D >= A - Trimmed end, Allocs) end,
+    Unset = fun(N) -> N > length(Named) orelse lists:seq(0, N - 1) -- Named =/= [] end,
+    not lists:all(Fits, Frees) orelse lists:any(Unset, Unzeroed).
 
 %% Whether a function's code can go round in a loop that makes no call (nor waits in a
 %% `receive`): OTP's code counts no reductions on a jump, so such a loop runs on forever
