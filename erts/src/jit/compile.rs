@@ -434,6 +434,8 @@ struct Gen<'a> {
     /// The instructions generated as a plain exit to the interpreter (no machine code).
     no_code: Vec<bool>,
     work: Vec<usize>,
+    /// The exit of the return dispatch (to the address in `exit_pc`); other exits return
+    /// by themselves ([`Self::exit_to`]).
     exit: Block,
     /// The return dispatch: jumps to the `JitEnter` at `ret_pc` or exits there.
     dispatch: Block,
@@ -663,14 +665,16 @@ impl<'a> Gen<'a> {
     /// Leaves the machine code at instruction `i` (not executed).
     fn exit_at(&mut self, i: usize) {
         let pc = self.iconst(self.pc_of(i));
-        self.b.def_var(self.exit_pc, pc);
-        self.b.ins().jump(self.exit, &[]);
+        self.exit_to(pc);
     }
 
-    /// Leaves at code address `pc`.
+    /// Leaves at code address `pc`. Each exit writes the state back and returns by itself:
+    /// with one shared exit block that thousands of exits jumped to (the address in a
+    /// variable), register allocation merged all those values into one bundle, 13 % of a
+    /// module's compile time (callgrind). Exits sit in cold blocks, out of the hot path.
     fn exit_to(&mut self, pc: Value) {
-        self.b.def_var(self.exit_pc, pc);
-        self.b.ins().jump(self.exit, &[]);
+        self.write_back();
+        self.b.ins().return_(&[pc]);
     }
 
     fn goto(&mut self, i: usize) {
