@@ -25,7 +25,7 @@ main_large() ->
     {ok, Form} = erl_parse:parse_form(Toks),
     erlang:display(element(1, Form)).
 main_phases() ->
-    erlang:display(loop_a(5000, 0)),
+    erlang:display(loop_a(40000, 0)),
     erlang:display(loop_b(100000, 0)),
     erlang:display(loop_a(10, 0)).
 loop_a(0, Acc) -> Acc;
@@ -137,7 +137,7 @@ fn hot_functions_compile_in_versions() {
     // checking its output.
     let versions = |env: &[(&str, &str)]| -> Vec<(usize, usize, u32)> {
         let (out, lines) = run_lines(&dir, "main_phases", &[], env);
-        assert_eq!(out, "14997\n100000\n27\n");
+        assert_eq!(out, "119997\n100000\n27\n");
         lines
             .iter()
             .filter(|l| l.starts_with("jit_probe "))
