@@ -120,12 +120,16 @@ struct Slot {
 /// [`HOT_FUNCTION_HITS`], the functions entered at least [`WARM_FUNCTION_HITS`] times are
 /// compiled into one machine-code function; the others stay interpreted. When those take
 /// twice as many entries in turn, the functions that have become hot since are compiled
-/// into another, and so on up to [`MAX_VERSIONS`] times, each time waiting twice as long. Calls and returns between versions go through [`run`],
+/// into another, and so on up to [`MAX_VERSIONS`] times, each time waiting twice as long.
+/// Calls and returns between versions go through [`run`],
 /// which enters the version that covers the target. With a threshold of 0 the whole module
 /// is compiled at its first call. Machine code stays in place until the instance stops.
 pub struct JitModule {
     /// Interpreter entries into slots no machine code covers.
     hits: AtomicU32,
+    /// A slot no machine code covers has [`HOT_FUNCTION_HITS`] entries: a version is due
+    /// (so a module whose code is only warm asks for no compilation at all).
+    hot_seen: AtomicBool,
     state: AtomicU8,
     /// A compilation (or a patch of the code) is under way.
     busy: AtomicBool,
@@ -157,6 +161,7 @@ impl JitModule {
     pub fn new() -> JitModule {
         JitModule {
             hits: AtomicU32::new(0),
+            hot_seen: AtomicBool::new(false),
             state: AtomicU8::new(COLD),
             busy: AtomicBool::new(false),
             versions: AtomicU8::new(0),
@@ -260,8 +265,12 @@ impl JitModule {
             // more versions.
             return;
         }
-        s.hits.fetch_add(1, Ordering::Relaxed);
-        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << versions {
+        if s.hits.fetch_add(1, Ordering::Relaxed) + 1 == HOT_FUNCTION_HITS {
+            self.hot_seen.store(true, Ordering::Relaxed);
+        }
+        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << versions
+            && (self.hot_seen.load(Ordering::Relaxed) || hot_threshold() == 0)
+        {
             self.compile_now();
         }
     }
@@ -301,16 +310,10 @@ impl JitModule {
         let code = unsafe { std::slice::from_raw_parts(base as *const Instr, len) };
         let whole = hot_threshold() == 0;
         let open = |s: &Slot| s.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) == 0;
-        // From now on the count is of entries the code does not cover.
+        // From now on the count is of entries the code does not cover, and a version is
+        // due again when a function left out gets hot.
         self.hits.store(0, Ordering::Relaxed);
-        if !whole
-            && !slots
-                .iter()
-                .any(|s| open(s) && s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
-        {
-            // Nothing hot yet: no version now (the count starts again).
-            return;
-        }
+        self.hot_seen.store(false, Ordering::Relaxed);
         let hot = |slot: u32| {
             slots.get(slot as usize).is_some_and(|s| {
                 open(s) && (whole || s.hits.load(Ordering::Relaxed) >= WARM_FUNCTION_HITS)
@@ -357,6 +360,13 @@ impl JitModule {
                 let _ =
                     self.state
                         .compare_exchange(COLD, READY, Ordering::AcqRel, Ordering::Relaxed);
+                // Hot functions this version had no room for make the next one due.
+                if slots
+                    .iter()
+                    .any(|s| open(s) && s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
+                {
+                    self.hot_seen.store(true, Ordering::Relaxed);
+                }
             }
             // Nothing hot without machine code yet (entries into slots not worth
             // entering, say): nothing to do until more entries are counted.
