@@ -149,7 +149,14 @@ fn run_pair(
 /// with this runtime on one side and on both, comparing.
 fn compare(scenario: Scenario, prefix: &str, facts: &[&str]) {
     let ebin = compile_once();
-    let (want, want_peer) = run_pair(&ebin, scenario, &format!("{prefix}r"), false, false);
+    let mut reference = run_pair(&ebin, scenario, &format!("{prefix}r"), false, false);
+    // Now and then (seen once, in the TLS scenario, after `nodedown`) the real erl's default
+    // logger handler fails and erl prints `{removed_failing_handler,default}`: that run says
+    // nothing about the scenario, so it is made again (once).
+    if String::from_utf8_lossy(&reference.0.stdout).contains("removed_failing_handler") {
+        reference = run_pair(&ebin, scenario, &format!("{prefix}r2"), false, false);
+    }
+    let (want, want_peer) = reference;
     let want_text = String::from_utf8_lossy(&want.stdout).to_string();
     assert_eq!(
         want.status,
