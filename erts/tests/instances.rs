@@ -59,7 +59,12 @@ work() ->
     persistent_term:put({iso, key}, lists:seq(1, 100)),
     {ok, _} = re:compile("a+b"),
     _ = term_to_binary({self(), make_ref(), fun() -> ok end}),
+    %% A loop hot enough for the native-code tier to compile.
+    30000 = spin(30000, 0),
     ok.
+
+spin(0, Acc) -> Acc;
+spin(N, Acc) -> spin(N - 1, Acc + 1).
 
 halt_me(Status) -> erlang:halt(Status).
 "#;
@@ -159,8 +164,8 @@ fn instances() {
     halt_calls_the_handler_and_does_not_exit();
 }
 
-/// With the native-code tier on and modules compiled at their first call, every round
-/// compiles machine code, and stopping the instance frees all of it.
+/// With the native-code tier on, every round compiles machine code (`work/0` runs a hot
+/// loop), and stopping the instance frees all of it.
 fn machine_code_is_freed_with_its_instance() {
     let Some((root, dir)) = setup() else {
         eprintln!("skipped: no OTP root or erlc");
