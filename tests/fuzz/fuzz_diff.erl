@@ -604,14 +604,9 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
                     end;
                 _ -> frame_overread(Rest1, Frame, MaxY1)
             end;
-        test_heap ->
-            %% A count past 32 bits: what OTP's code then allocates is undefined.
-            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
-                orelse frame_overread(Rest1, Frame, MaxY1);
-        deallocate ->
-            %% A count past 32 bits: what OTP's code then frees is undefined.
-            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
-                orelse frame_overread(Rest1, Frame, MaxY1);
+        _ when Name =:= test_heap; Name =:= deallocate ->
+            %% A count past 32 bits: what OTP's code then allocates or frees is undefined.
+            count_past_32_bits(Args) orelse frame_overread(Rest1, Frame, MaxY1);
         func_info when MaxY >= Frame -> true;
         func_info -> frame_overread(Rest1, 0, -1);
         int_code_end -> MaxY1 >= Frame;
@@ -619,10 +614,12 @@ frame_overread(<<Op, Rest/binary>>, Frame, MaxY) ->
                Name =:= allocate_heap_zero ->
             %% A count past 32 bits: what OTP's code then allocates is undefined.
             [{0, N} | _] = Args,
-            lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args)
-                orelse frame_overread(Rest1, max(Frame, N), MaxY1);
+            count_past_32_bits(Args) orelse frame_overread(Rest1, max(Frame, N), MaxY1);
         _ -> frame_overread(Rest1, Frame, MaxY1)
     end.
+
+count_past_32_bits(Args) ->
+    lists:any(fun({0, V}) -> V > 16#FFFFFFFF; (_) -> false end, Args).
 
 all_segment_types_atoms([{2, A}, _, {U, _}, _, Src, Size | More]) when A > 0, U =< 1 ->
     %% An atom that names no segment type builds whatever on OTP too, and so does a string

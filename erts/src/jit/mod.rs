@@ -113,6 +113,13 @@ struct Slot {
     native: AtomicUsize,
 }
 
+impl Slot {
+    /// No machine code covers the slot, and some may (its function is not too large).
+    fn open(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) == 0
+    }
+}
+
 /// The native-code state of one loaded module version.
 ///
 /// A module is compiled in versions, function by function: once its functions have taken
@@ -258,9 +265,7 @@ impl JitModule {
             return;
         };
         let versions = self.versions.load(Ordering::Relaxed);
-        if s.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) != 0
-            || versions >= MAX_VERSIONS
-        {
+        if !s.open() || versions >= MAX_VERSIONS {
             // Covered (but not worth entering from the interpreter), never to be, or no
             // more versions.
             return;
@@ -309,14 +314,13 @@ impl JitModule {
         // freed while code may run in it.
         let code = unsafe { std::slice::from_raw_parts(base as *const Instr, len) };
         let whole = hot_threshold() == 0;
-        let open = |s: &Slot| s.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) == 0;
         // From now on the count is of entries the code does not cover, and a version is
         // due again when a function left out gets hot.
         self.hits.store(0, Ordering::Relaxed);
         self.hot_seen.store(false, Ordering::Relaxed);
         let hot = |slot: u32| {
             slots.get(slot as usize).is_some_and(|s| {
-                open(s) && (whole || s.hits.load(Ordering::Relaxed) >= WARM_FUNCTION_HITS)
+                s.open() && (whole || s.hits.load(Ordering::Relaxed) >= WARM_FUNCTION_HITS)
             })
         };
         let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
@@ -360,13 +364,6 @@ impl JitModule {
                 let _ =
                     self.state
                         .compare_exchange(COLD, READY, Ordering::AcqRel, Ordering::Relaxed);
-                // Hot functions this version had no room for make the next one due.
-                if slots
-                    .iter()
-                    .any(|s| open(s) && s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
-                {
-                    self.hot_seen.store(true, Ordering::Relaxed);
-                }
             }
             // Nothing hot without machine code yet (entries into slots not worth
             // entering, say): nothing to do until more entries are counted.
@@ -380,6 +377,13 @@ impl JitModule {
                 self.give_up();
             }
             Err(_) => self.give_up(),
+        }
+        // Hot functions this version had no room for make the next one due.
+        if slots
+            .iter()
+            .any(|s| s.open() && s.hits.load(Ordering::Relaxed) >= HOT_FUNCTION_HITS)
+        {
+            self.hot_seen.store(true, Ordering::Relaxed);
         }
     }
 
