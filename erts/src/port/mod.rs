@@ -283,16 +283,41 @@ impl PortCell {
     pub fn is_dead(&self) -> bool {
         self.dead.load(Ordering::Acquire)
     }
-    /// The OS pid of the port program.
+    /// The OS pid of the port program. While one is announced but not known yet
+    /// ([`Self::expect_os_pid`]) this waits for it (a fork, well under a millisecond; at most
+    /// [`OS_PID_WAIT_LIMIT`]), so that `port_info(P, os_pid)` answers as OTP's does at once.
     pub fn os_pid(&self) -> Option<u64> {
-        match self.os_pid.load(Ordering::Acquire) {
-            u64::MAX => None,
+        let mut v = self.os_pid.load(Ordering::Acquire);
+        if v == OS_PID_PENDING {
+            v = wait_for_os_pid(&self.os_pid);
+        }
+        match v {
+            OS_PID_NONE | OS_PID_PENDING => None,
             n => Some(n),
         }
     }
     /// Records the OS pid of the port program (`erl_drv_set_os_pid`).
     pub fn set_os_pid(&self, pid: u64) {
-        self.os_pid.store(pid, Ordering::Release);
+        self.settle_os_pid(pid.min(OS_PID_PENDING - 1));
+    }
+    /// Announces an OS pid that a driver will record soon ([`Self::set_os_pid`]) or give up
+    /// on ([`Self::no_os_pid`]): a port program whose fork has been asked for.
+    pub fn expect_os_pid(&self) {
+        self.os_pid.store(OS_PID_PENDING, Ordering::Release);
+    }
+    /// The announced OS pid will not come (the program could not be started).
+    pub fn no_os_pid(&self) {
+        self.settle_os_pid(OS_PID_NONE);
+    }
+    fn settle_os_pid(&self, v: u64) {
+        if self.os_pid.swap(v, Ordering::AcqRel) == OS_PID_PENDING {
+            let (lock, cond) = &OS_PID_WAIT;
+            drop(
+                lock.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            cond.notify_all();
+        }
     }
     /// `port_set_data/2`.
     pub fn set_data(&self, t: Term) {
@@ -725,6 +750,36 @@ pub struct PortSettings {
     pub parallelism: bool,
 }
 
+/// `PortCell::os_pid`: no OS pid.
+const OS_PID_NONE: u64 = u64::MAX;
+/// `PortCell::os_pid`: an OS pid is on its way.
+const OS_PID_PENDING: u64 = u64::MAX - 1;
+/// The longest `PortCell::os_pid` waits for an announced pid.
+pub const OS_PID_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Where readers of an announced OS pid wait (rare: only a query right after the start).
+static OS_PID_WAIT: (std::sync::Mutex<()>, std::sync::Condvar) =
+    (std::sync::Mutex::new(()), std::sync::Condvar::new());
+
+/// Waits until `slot` holds no longer `OS_PID_PENDING`, or `OS_PID_WAIT_LIMIT` has passed.
+fn wait_for_os_pid(slot: &AtomicU64) -> u64 {
+    let (lock, cond) = &OS_PID_WAIT;
+    let deadline = std::time::Instant::now() + OS_PID_WAIT_LIMIT;
+    let mut guard = lock
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let v = slot.load(Ordering::Acquire);
+        let now = std::time::Instant::now();
+        if v != OS_PID_PENDING || now >= deadline {
+            return v;
+        }
+        guard = cond
+            .wait_timeout(guard, deadline - now)
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0;
+    }
+}
+
 /// Creates a port connected to `owner` (linked to it) with a driver made by `start`; the
 /// port is in the table before `start` runs, so the driver can register fds and timers.
 pub fn create(
@@ -747,7 +802,7 @@ pub fn create(
         id,
         connected: AtomicU64::new(owner),
         dead: AtomicBool::new(false),
-        os_pid: AtomicU64::new(u64::MAX),
+        os_pid: AtomicU64::new(OS_PID_NONE),
         state: Mutex::new(PortState {
             core: PortCore {
                 id,

@@ -20,16 +20,17 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::protocol::{self, FdMapping, Reply, Spawn, MAX_FDS};
 use super::{helper, sys, SpawnRequest};
 
 type ExitFn = Box<dyn FnOnce(i32) + Send>;
+type StartFn = Box<dyn FnOnce(Result<u32, i32>) + Send>;
 
 struct Pending {
-    reply: SyncSender<Result<u32, i32>>,
+    on_start: StartFn,
     on_exit: ExitFn,
 }
 
@@ -101,35 +102,76 @@ fn current() -> io::Result<Arc<Client>> {
     Ok(client)
 }
 
-/// Asks the helper to start a child, starting the helper first if none is running.
+/// Asks the helper to start a child, starting the helper first if none is running, and waits
+/// for the answer.
 ///
-/// Returns the child's OS pid once it has exec'd its program, or an `errno`: the exec's own
-/// (`ENOENT`, `EACCES`, ...), a failed `chdir`'s, the helper's (`EMFILE`, `EAGAIN`, ...),
-/// `EINVAL` for a bad mapping (target outside `0..=1023`, a target twice), `EMFILE` for more
-/// than 64 distinct descriptors, `EPIPE` when the helper is gone, `EDEADLK` when called from
-/// an `on_exit` callback. The VM's descriptors in `req.fds` are closed in every case.
+/// Returns the child's OS pid once the helper has forked it (not waiting for its exec), or
+/// an `errno`: the helper's (`EMFILE`, `EAGAIN`, ...), `ENOENT` for an empty program, those of
+/// [`spawn_async`], and `EDEADLK` when called from a callback (it would wait on itself).
 ///
-/// `on_exit` is called exactly once if the spawn succeeds (never if it fails), on the
-/// `child_setup_reader` thread, with OTP's `exit_status`: the exit code, or 128 + the signal
-/// number. It runs before any later reply is routed, so it should be quick and must not wait
-/// for a thread that is itself inside `spawn`. If the helper dies, callbacks of children still
-/// running are dropped uncalled.
+/// A child whose `chdir` or exec fails (`ENOENT`, `EACCES`, `ENOEXEC`, ...) exits at once
+/// with that `errno` as its exit code, as OTP's do.
+///
+/// `on_exit` is called exactly once if the spawn succeeds (never if it fails), as with
+/// [`spawn_async`].
 pub fn spawn(req: SpawnRequest, on_exit: Box<dyn FnOnce(i32) + Send>) -> Result<u32, i32> {
     if IN_READER.with(Cell::get) {
         return Err(libc::EDEADLK);
     }
-    // The helper is shared by the OS process; the callback runs on its reader thread with
-    // the instance of the spawning thread entered, and not at all once that instance stops.
-    let on_exit: ExitFn = match erts::instance::try_current_handle() {
+    let (reply, answer) = sync_channel(1);
+    spawn_async(
+        req,
+        Box::new(move |started| {
+            let _ = reply.send(started);
+        }),
+        on_exit,
+    )?;
+    answer.recv().unwrap_or(Err(libc::EPIPE))
+}
+
+/// Sends the helper a request to start a child, starting the helper first if none is running,
+/// and returns without waiting for it.
+///
+/// Fails at once, with an `errno`, only before the request is sent: `EINVAL` for a bad
+/// mapping (target outside `0..=1023`, a target twice), `EMFILE` for more than 64 distinct
+/// descriptors, `EPIPE` when the helper is gone, or when the helper cannot be started. The
+/// VM's descriptors in `req.fds` are closed in every case.
+///
+/// Otherwise `on_start` is called exactly once, on the `child_setup_reader` thread: with the
+/// child's OS pid once the helper has forked it, or with the `errno` of the helper's failure
+/// (`EMFILE`, `EAGAIN`, `ENOMEM`, `ENOENT` for an empty program, `EPIPE` if the helper dies
+/// first). After a pid, `on_exit` is called exactly once with OTP's `exit_status`: the exit
+/// code (a failed `chdir` or exec's `errno`), or 128 + the signal number; after a failure it
+/// is dropped uncalled. If the helper dies, callbacks of children still running are dropped
+/// uncalled. Callbacks run before any later reply is routed (on the thread that finds the
+/// helper gone, for `EPIPE`), so they should be quick and must not wait for a thread that is
+/// itself inside [`spawn`]; they run with the calling thread's runtime instance entered, and
+/// not at all once that instance stops.
+pub fn spawn_async(
+    req: SpawnRequest,
+    on_start: Box<dyn FnOnce(Result<u32, i32>) + Send>,
+    on_exit: Box<dyn FnOnce(i32) + Send>,
+) -> Result<(), i32> {
+    // The helper is shared by the OS process; the callbacks run on its reader thread with
+    // the instance of the spawning thread entered.
+    let (on_start, on_exit): (StartFn, ExitFn) = match erts::instance::try_current_handle() {
         Some(inst) => {
             let inst = std::sync::Arc::downgrade(&inst);
-            Box::new(move |status| {
-                if let Some(inst) = inst.upgrade().filter(|i| !i.stopping()) {
-                    erts::instance::enter_handle(&inst, || on_exit(status));
-                }
-            })
+            let inst2 = inst.clone();
+            (
+                Box::new(move |started| {
+                    if let Some(inst) = inst.upgrade().filter(|i| !i.stopping()) {
+                        erts::instance::enter_handle(&inst, || on_start(started));
+                    }
+                }),
+                Box::new(move |status| {
+                    if let Some(inst) = inst2.upgrade().filter(|i| !i.stopping()) {
+                        erts::instance::enter_handle(&inst, || on_exit(status));
+                    }
+                }),
+            )
         }
-        None => on_exit,
+        None => (on_start, on_exit),
     };
     let SpawnRequest {
         program,
@@ -178,13 +220,14 @@ pub fn spawn(req: SpawnRequest, on_exit: Box<dyn FnOnce(i32) + Send>) -> Result<
     .encode()
     .map_err(|e| e.errno())?;
 
-    let (reply, answer) = sync_channel(1);
     {
         let mut state = lock(&client.state);
         if !state.alive {
             return Err(libc::EPIPE);
         }
-        state.pending.insert(request_id, Pending { reply, on_exit });
+        state
+            .pending
+            .insert(request_id, Pending { on_start, on_exit });
     }
     let raw: Vec<RawFd> = sources.iter().map(|s| s.as_raw_fd()).collect();
     let sent = {
@@ -194,12 +237,21 @@ pub fn spawn(req: SpawnRequest, on_exit: Box<dyn FnOnce(i32) + Send>) -> Result<
     // The helper has its own copies now (or never will): close ours.
     drop(sources);
     if let Err(e) = sent {
-        lock(&client.state).pending.remove(&request_id);
+        // Not sent: no callback is called (unless the reader already failed it).
+        let unsent = lock(&client.state).pending.remove(&request_id);
         // Part of a frame may have gone out: the stream cannot be trusted any more.
         client.shut_down();
-        return Err(os_errno(&e));
+        return match unsent {
+            Some(_) => Err(os_errno(&e)),
+            None => Ok(()),
+        };
     }
-    answer.recv().unwrap_or(Err(libc::EPIPE))
+    Ok(())
+}
+
+/// Runs a callback; a panicking one must not take the reader (or a shutdown) down with it.
+fn call_guarded(f: impl FnOnce()) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
 }
 
 /// The directory the child starts in: the VM's current directory when none is given (the
@@ -278,7 +330,7 @@ impl Client {
             )
         };
         for (_, p) in pending {
-            let _ = p.reply.send(Err(libc::EPIPE));
+            call_guarded(|| (p.on_start)(Err(libc::EPIPE)));
         }
         drop(running);
         // SAFETY: shutdown on our own socket; it stays open (closed when `self` drops).
@@ -322,23 +374,27 @@ impl Client {
     fn route(&self, reply: Reply) {
         match reply {
             Reply::Go { request_id, os_pid } => {
-                let mut state = lock(&self.state);
-                if let Some(p) = state.pending.remove(&request_id) {
-                    state.running.insert(os_pid, p.on_exit);
-                    let _ = p.reply.send(Ok(os_pid));
+                let on_start = {
+                    let mut state = lock(&self.state);
+                    state.pending.remove(&request_id).map(|p| {
+                        state.running.insert(os_pid, p.on_exit);
+                        p.on_start
+                    })
+                };
+                if let Some(f) = on_start {
+                    call_guarded(|| f(Ok(os_pid)));
                 }
             }
             Reply::Failed { request_id, errno } => {
                 let pending = lock(&self.state).pending.remove(&request_id);
                 if let Some(p) = pending {
-                    let _ = p.reply.send(Err(errno));
+                    call_guarded(|| (p.on_start)(Err(errno)));
                 }
             }
             Reply::Exited { os_pid, status } => {
                 let on_exit = lock(&self.state).running.remove(&os_pid);
                 if let Some(f) = on_exit {
-                    // A panicking callback must not take the reader down with it.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(status)));
+                    call_guarded(|| f(status));
                 }
             }
         }

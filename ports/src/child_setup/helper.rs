@@ -10,9 +10,10 @@
 //! whose mapping does not cover them inherits the VM's standard input, output and error.
 //! Every other descriptor the helper holds is close-on-exec.
 //!
-//! A child reports an exec failure by writing its `errno` (4 bytes, native order) into a
-//! close-on-exec pipe and exiting with 127; end-of-file on that pipe means the exec succeeded.
-//! A failed child is reaped at once, so only children announced by `Go` are ever `Exited`.
+//! As with OTP's `erl_child_setup`, `Go` goes out as soon as the fork has succeeded: the
+//! helper never waits for a child's exec (so one slow exec delays no other request), and a
+//! child whose set-up or exec fails exits with the `errno` as its exit code, reported by
+//! `Exited` like any other exit.
 
 use std::ffi::{CStr, CString};
 use std::io;
@@ -340,7 +341,7 @@ impl Helper {
         Ok(candidates)
     }
 
-    /// Forks and execs one child; `Ok(pid)` once its exec has succeeded.
+    /// Forks one child that sets itself up and execs; `Ok(pid)` once the fork succeeded.
     fn start_child(&self, req: &Spawn, fds: &[OwnedFd]) -> Result<u32, i32> {
         let paths = self.candidates(req)?;
         let mut plan = ExecPlan {
@@ -366,7 +367,6 @@ impl Helper {
             fd_limit: self.fd_limit,
             signals: self.signals,
         };
-        let (err_r, err_w) = sys::pipe().map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
         // SAFETY: the helper is single-threaded, so the child may run any code; it still only
         // makes async-signal-safe calls (see `ExecPlan::exec`) and never returns.
         let pid = unsafe { libc::fork() };
@@ -374,30 +374,9 @@ impl Helper {
             return Err(sys::errno());
         }
         if pid == 0 {
-            plan.exec(err_w.as_raw_fd());
+            plan.exec();
         }
-        drop(err_w);
-        let mut buf = [0u8; 4];
-        let mut got = 0;
-        while got < buf.len() {
-            match sys::read(err_r.as_fd(), &mut buf[got..]) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => got += n,
-            }
-        }
-        if got == 0 {
-            return Ok(pid as u32);
-        }
-        // The child failed before or at exec and is exiting: reap it now so that it is never
-        // reported as `Exited`.
-        let mut status = 0;
-        // SAFETY: waitpid writes the status into a valid int.
-        while unsafe { libc::waitpid(pid, &mut status, 0) } < 0 && sys::errno() == libc::EINTR {}
-        Err(if got == buf.len() {
-            i32::from_ne_bytes(buf)
-        } else {
-            libc::EIO
-        })
+        Ok(pid as u32)
     }
 }
 
@@ -431,12 +410,12 @@ struct ExecPlan<'a> {
 }
 
 impl ExecPlan<'_> {
-    /// Runs in the forked child: sets it up and execs, or reports `errno` on `err_fd` and
-    /// exits with 127. Only async-signal-safe calls from here on; no allocation, no panics.
-    fn exec(&mut self, err_fd: RawFd) -> ! {
-        let mut err_fd = err_fd;
-        if let Err(e) = self.setup(&mut err_fd) {
-            fail(err_fd, e);
+    /// Runs in the forked child: sets it up and execs, or exits with the failure's `errno`
+    /// as its exit code (as OTP's children do). Only async-signal-safe calls from here on; no
+    /// allocation, no panics.
+    fn exec(&mut self) -> ! {
+        if let Err(e) = self.setup() {
+            fail(e);
         }
         let mut errno = libc::ENOENT;
         let mut saw_eacces = false;
@@ -457,11 +436,11 @@ impl ExecPlan<'_> {
         if saw_eacces && matches!(errno, libc::ENOENT | libc::ENOTDIR) {
             errno = libc::EACCES;
         }
-        fail(err_fd, errno)
+        fail(errno)
     }
 
-    /// Signals, descriptors and directory. `err_fd` is updated when the error pipe moves.
-    fn setup(&mut self, err_fd: &mut RawFd) -> Result<(), i32> {
+    /// Signals, descriptors and directory.
+    fn setup(&mut self) -> Result<(), i32> {
         for (sig, handler) in self.signals.restore {
             set_disposition(sig, handler);
         }
@@ -471,9 +450,8 @@ impl ExecPlan<'_> {
             libc::sigemptyset(&mut empty);
             libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
         }
-        // First lift the error pipe and every source above all targets, so that placing one
-        // target cannot overwrite a source (or the pipe) still needed.
-        *err_fd = dup_above(*err_fd, self.min_high)?;
+        // First lift every source above all targets, so that placing one target cannot
+        // overwrite a source still needed.
         for i in 0..self.sources.len() {
             self.high[i] = dup_above(self.sources[i], self.min_high)?;
         }
@@ -490,14 +468,14 @@ impl ExecPlan<'_> {
         }
         // Close what the child must not see: the helper's descriptors below the targets that
         // are not targets themselves (0, 1 and 2 stay: the VM's standard streams), and all
-        // above them except the error pipe (all close-on-exec anyway; this is belt and braces).
+        // above them (all close-on-exec anyway; this is belt and braces).
         for fd in 3..self.min_high {
             if !self.map.iter().any(|&(t, _)| t == fd) {
                 // SAFETY: closing a descriptor the child does not use (EBADF if none).
                 unsafe { libc::close(fd) };
             }
         }
-        close_from_except(self.min_high, *err_fd, self.fd_limit);
+        close_from(self.min_high, self.fd_limit);
         if let Some(cd) = self.cd {
             // SAFETY: `cd` is a NUL-terminated string.
             if unsafe { libc::chdir(cd.as_ptr()) } < 0 {
@@ -524,31 +502,20 @@ fn dup_above(fd: RawFd, min: RawFd) -> Result<RawFd, i32> {
     }
 }
 
-/// Closes every descriptor from `first` up, except `keep` (async-signal-safe).
-fn close_from_except(first: RawFd, keep: RawFd, fd_limit: RawFd) {
-    let ranges = [(first, keep - 1), (keep + 1, RawFd::MAX)];
-    for (lo, hi) in ranges {
-        if lo > hi || lo < 0 {
-            continue;
-        }
-        // SAFETY: close_range only closes descriptors of this (child) process.
-        let ret = unsafe { libc::syscall(libc::SYS_close_range, lo as u32, hi as u32, 0u32) };
-        if ret < 0 {
-            for fd in lo..hi.min(fd_limit) {
-                // SAFETY: as above, one descriptor at a time.
-                unsafe { libc::close(fd) };
-            }
+/// Closes every descriptor from `first` up (async-signal-safe).
+fn close_from(first: RawFd, fd_limit: RawFd) {
+    // SAFETY: close_range only closes descriptors of this (child) process.
+    let ret = unsafe { libc::syscall(libc::SYS_close_range, first as u32, u32::MAX, 0u32) };
+    if ret < 0 {
+        for fd in first..fd_limit {
+            // SAFETY: as above, one descriptor at a time.
+            unsafe { libc::close(fd) };
         }
     }
 }
 
-/// Reports `errno` to the helper and exits the child.
-fn fail(err_fd: RawFd, errno: i32) -> ! {
-    let bytes = errno.to_ne_bytes();
-    // SAFETY: write and _exit are async-signal-safe; a failed write only means the helper
-    // will see end-of-file and the child's exit code 127.
-    unsafe {
-        libc::write(err_fd, bytes.as_ptr() as *const libc::c_void, bytes.len());
-        libc::_exit(127)
-    }
+/// Ends a child whose set-up or exec failed, with the `errno` as its exit code.
+fn fail(errno: i32) -> ! {
+    // SAFETY: _exit is async-signal-safe and leaves without running any of the helper's code.
+    unsafe { libc::_exit(errno & 0xff) }
 }

@@ -3,9 +3,10 @@
 //! The VM is multithreaded and may be large, so it never forks to start a port program.
 //! Instead [`start`], called early while the VM still has one thread, forks one small helper
 //! process. Every [`spawn`] then sends the helper a request over a Unix socket (the child's
-//! descriptors travel with it as `SCM_RIGHTS`); the helper forks and execs the child, answers
-//! with the child's pid or the `errno` of the failure, and later reports the child's exit
-//! status. Port programs are children of the helper, so the VM never has zombies to reap.
+//! descriptors travel with it as `SCM_RIGHTS`); the helper forks the child, answers with its
+//! pid (or the `errno` of a failed fork) without waiting for the exec, and later reports the
+//! child's exit status (a failed exec's is its `errno`). [`spawn`] waits for the pid;
+//! [`spawn_async`] does not (`open_port/2` uses it, so a scheduler never waits for a fork). Port programs are children of the helper, so the VM never has zombies to reap.
 //!
 //! | module | owns |
 //! |---|---|
@@ -43,7 +44,7 @@ mod tests;
 use std::ffi::CString;
 use std::os::fd::OwnedFd;
 
-pub use client::{helper_pid, spawn, start, started};
+pub use client::{helper_pid, spawn, spawn_async, start, started};
 
 /// What to start, as [`spawn`] takes it.
 #[derive(Debug)]

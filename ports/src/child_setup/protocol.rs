@@ -234,7 +234,7 @@ pub fn peek_request_id(body: &[u8]) -> Option<u64> {
 /// A message from the helper to the VM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reply {
-    /// The child `os_pid` exec'd its program.
+    /// The child `os_pid` is forked (its exec comes after; a failed one is its exit code).
     Go { request_id: u64, os_pid: u32 },
     /// The request failed; nothing runs.
     Failed { request_id: u64, errno: i32 },

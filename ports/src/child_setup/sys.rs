@@ -37,7 +37,8 @@ pub fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// A pipe `(read end, write end)`, both close-on-exec.
+/// A pipe `(read end, write end)`, both close-on-exec (the tests' plumbing).
+#[cfg(test)]
 pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1; 2];
     // SAFETY: `fds` is a valid array of two ints for the kernel to fill.

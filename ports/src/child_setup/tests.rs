@@ -119,6 +119,55 @@ fn echo_hi() {
 }
 
 #[test]
+fn spawn_async_reports_the_pid_then_the_exit() {
+    let _g = shared();
+    // The child waits for its input, so the pid surely comes before the exit.
+    let (r, w) = pipe();
+    let (started_tx, started_rx) = channel();
+    let (cb, exit_rx) = on_exit();
+    let req = request(
+        "/bin/sh",
+        &["sh", "-c", "read x; exit 7"],
+        &[],
+        vec![(0, r)],
+    );
+    spawn_async(
+        req,
+        Box::new(move |started| started_tx.send(started).unwrap()),
+        cb,
+    )
+    .unwrap();
+    let pid = started_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("start reported")
+        .expect("forked");
+    assert!(pid > 0);
+    assert!(exit_rx.try_recv().is_err());
+    std::fs::File::from(w).write_all(b"go\n").unwrap();
+    assert_eq!(wait(&exit_rx), 7);
+
+    // A request the helper refuses: `on_start` gets the errno, `on_exit` is dropped.
+    let (started_tx, started_rx) = channel();
+    let (cb, exit_rx) = on_exit();
+    let mut bad = request("/bin/true", &["true"], &[], vec![]);
+    bad.program = c("");
+    spawn_async(
+        bad,
+        Box::new(move |started| started_tx.send(started).unwrap()),
+        cb,
+    )
+    .unwrap();
+    assert_eq!(
+        started_rx.recv_timeout(Duration::from_secs(30)).unwrap(),
+        Err(libc::ENOENT)
+    );
+    assert_eq!(
+        exit_rx.recv_timeout(Duration::from_secs(5)),
+        Err(RecvTimeoutError::Disconnected)
+    );
+}
+
+#[test]
 fn exit_code() {
     let _g = shared();
     let (cb, rx) = on_exit();
@@ -144,14 +193,19 @@ fn killed_by_signal() {
 #[test]
 fn missing_program_is_enoent() {
     let _g = shared();
-    let (cb, rx) = on_exit();
-    let r = spawn(request("/no/such/program", &["x"], &[], vec![]), cb);
-    assert_eq!(r, Err(libc::ENOENT));
-    // The callback is dropped, never called.
     assert_eq!(
-        rx.recv_timeout(Duration::from_secs(5)),
-        Err(RecvTimeoutError::Disconnected)
+        exec_failure(request("/no/such/program", &["x"], &[], vec![])),
+        libc::ENOENT
     );
+}
+
+/// Spawns a child whose set-up or exec must fail: the spawn itself succeeds and the child
+/// exits with the `errno` as its exit code. Returns that code.
+fn exec_failure(req: SpawnRequest) -> i32 {
+    let (cb, rx) = on_exit();
+    let r = spawn(req, cb);
+    assert!(matches!(r, Ok(pid) if pid > 0), "{r:?}");
+    wait(&rx)
 }
 
 /// A fresh directory for one test, removed when dropped.
@@ -179,16 +233,14 @@ fn not_executable_is_eacces() {
     let file = tmp.0.join("not_executable");
     std::fs::write(&file, "#!/bin/sh\nexit 0\n").unwrap();
     let path = file.to_str().unwrap();
-    let (cb, _rx) = on_exit();
     assert_eq!(
-        spawn(request(path, &["x"], &[], vec![]), cb),
-        Err(libc::EACCES)
+        exec_failure(request(path, &["x"], &[], vec![])),
+        libc::EACCES
     );
     // A directory is not executable either.
-    let (cb, _rx) = on_exit();
     assert_eq!(
-        spawn(request("/", &["x"], &[], vec![]), cb),
-        Err(libc::EACCES)
+        exec_failure(request("/", &["x"], &[], vec![])),
+        libc::EACCES
     );
 }
 
@@ -205,18 +257,15 @@ fn search_path() {
 
     let mut req = request("cs-test-no-such-program", &["x"], &[&path_var], vec![]);
     req.search_path = true;
-    let (cb, _rx) = on_exit();
-    assert_eq!(spawn(req, cb), Err(libc::ENOENT));
+    assert_eq!(exec_failure(req), libc::ENOENT);
 
     let mut req = request("cs-test-not-exec", &["x"], &[&path_var], vec![]);
     req.search_path = true;
-    let (cb, _rx) = on_exit();
-    assert_eq!(spawn(req, cb), Err(libc::EACCES));
+    assert_eq!(exec_failure(req), libc::EACCES);
 
     // Without search_path a bare name is a path relative to the directory.
-    let (cb, _rx) = on_exit();
     let req = request("echo", &["echo"], &[&path_var], vec![]);
-    assert_eq!(spawn(req, cb), Err(libc::ENOENT));
+    assert_eq!(exec_failure(req), libc::ENOENT);
 }
 
 #[test]
@@ -235,9 +284,7 @@ fn cd() {
 
     let mut req = request("/bin/pwd", &["pwd"], &[], vec![]);
     req.cd = Some(c("/no/such/directory"));
-    let (cb, rx) = on_exit();
-    assert_eq!(spawn(req, cb), Err(libc::ENOENT));
-    assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+    assert_eq!(exec_failure(req), libc::ENOENT);
 }
 
 #[test]
@@ -506,8 +553,11 @@ fn out_of_descriptors_is_emfile() {
     let helper = helper_pid().expect("helper running") as libc::pid_t;
     // SAFETY: rlimit is plain data; prlimit reads/writes the structs given.
     let mut old: libc::rlimit = unsafe { std::mem::zeroed() };
+    // The lowest descriptor number the helper has free: a limit there lets nothing new in.
+    let open = fds_of(helper as u32);
+    let lowest_free = (0..).find(|fd| !open.contains(fd)).unwrap();
     let tight = libc::rlimit {
-        rlim_cur: 5, // 0, 1, 2, the socket and the signalfd: nothing more fits
+        rlim_cur: lowest_free as libc::rlim_t,
         rlim_max: libc::RLIM_INFINITY,
     };
     // SAFETY: as above.
@@ -522,14 +572,16 @@ fn out_of_descriptors_is_emfile() {
         eprintln!("prlimit not permitted here; skipping the EMFILE test");
         return;
     }
-    let (cb, _rx) = on_exit();
+    // A request without descriptors needs none in the helper and still starts.
+    let (cb, no_fds_rx) = on_exit();
     let no_fds = spawn(request("/bin/true", &["true"], &[], vec![]), cb);
     let (_r, w) = pipe();
     let (cb, _rx) = on_exit();
     let with_fd = spawn(request("/bin/true", &["true"], &[], vec![(1, w)]), cb);
     // SAFETY: as above.
     unsafe { libc::prlimit(helper, libc::RLIMIT_NOFILE, &old, std::ptr::null_mut()) };
-    assert_eq!(no_fds, Err(libc::EMFILE));
+    assert!(matches!(no_fds, Ok(pid) if pid > 0), "{no_fds:?}");
+    assert_eq!(wait(&no_fds_rx), 0);
     assert_eq!(with_fd, Err(libc::EMFILE));
     // The helper is still fine.
     let (cb, rx) = on_exit();

@@ -134,26 +134,30 @@ impl DriverFactory for SpawnFactory {
                 cell.with_driver(|d, core| d.event(core, PortEvent::ChildExited(status)));
             }
         });
-        // A program that could not start (exec or chdir failed) is, as in OTP, a program
-        // that exited at once with the errno as its status; failures of the helper itself
-        // fail `open_port`.
-        let mut status = None;
-        match child_setup::spawn(req, on_exit) {
-            Ok(os_pid) => {
-                if let Some(cell) = core.cell.upgrade() {
-                    cell.set_os_pid(os_pid as u64);
+        // The fork is asked for and not waited on (the scheduler goes on at once); the pid
+        // comes with the helper's answer, and `port_info(P, os_pid)` waits for it if asked
+        // sooner. A program that cannot be started (exec or chdir failed) exits at once with
+        // the errno as its status, as in OTP; if the helper cannot fork, the port exits with
+        // the errno as its reason, as OTP's does when the fork of `erl_child_setup` fails.
+        let weak = core.cell.clone();
+        let on_start = Box::new(move |started: Result<u32, i32>| {
+            let Some(cell) = weak.upgrade() else { return };
+            match started {
+                Ok(os_pid) => cell.set_os_pid(u64::from(os_pid)),
+                Err(e) => {
+                    cell.no_os_pid();
+                    cell.with_driver(|d, core| d.event(core, PortEvent::IoError(e)));
                 }
             }
-            Err(
-                e @ (libc::EMFILE
-                | libc::ENFILE
-                | libc::EAGAIN
-                | libc::ENOMEM
-                | libc::EPIPE
-                | libc::EINVAL
-                | libc::EDEADLK),
-            ) => return Err(OpenError::Errno(e)),
-            Err(e) => status = Some(e),
+        });
+        if let Some(cell) = core.cell.upgrade() {
+            cell.expect_os_pid();
+        }
+        if let Err(e) = child_setup::spawn_async(req, on_start, on_exit) {
+            if let Some(cell) = core.cell.upgrade() {
+                cell.no_os_pid();
+            }
+            return Err(OpenError::Errno(e));
         }
         let has_input = from_child.is_some();
         let io = PipeIo::new(from_child, to_child, spec.packet, spec.busy_port);
@@ -162,7 +166,7 @@ impl DriverFactory for SpawnFactory {
         Ok(Box::new(SpawnDriver {
             io,
             exit_status: spec.exit_status,
-            status,
+            status: None,
             input_done: !has_input,
             finished: false,
         }))
@@ -205,9 +209,13 @@ impl Driver for SpawnDriver {
     }
 
     fn event(&mut self, core: &mut PortCore, ev: PortEvent) {
-        if let PortEvent::ChildExited(status) = ev {
-            self.status = Some(status);
-            self.maybe_finish(core);
+        match ev {
+            PortEvent::ChildExited(status) => {
+                self.status = Some(status);
+                self.maybe_finish(core);
+            }
+            PortEvent::IoError(e) => core.exit(super::pipe_io::errno_term(e)),
+            _ => {}
         }
     }
 
