@@ -140,17 +140,19 @@ pub unsafe extern "C" fn enif_inspect_binary(
     if !x.is_binary() || bin.is_null() {
         return 0;
     }
-    let x = match boxed::binary_bytes(x) {
-        Some(_) => x,
+    let view = boxed::bitstring_view(x);
+    let bytes = match view.as_bytes() {
+        Some(bytes) => bytes,
         None => {
             // Not byte-aligned: a copy on the env's heap.
-            let bytes = boxed::bitstring_view(x).to_vec();
+            let bytes = view.to_vec();
             // SAFETY: forwarded contract.
-            Term(unsafe { with_heap(env, |h| boxed::binary(h, &bytes)) })
+            let copy = Term(unsafe { with_heap(env, |h| boxed::binary(h, &bytes)) });
+            let Some(bytes) = boxed::binary_bytes(copy) else {
+                return 0;
+            };
+            bytes
         }
-    };
-    let Some(bytes) = boxed::binary_bytes(x) else {
-        return 0;
     };
     // SAFETY: `bin` is valid; the bytes live as long as the term.
     unsafe {
@@ -210,7 +212,8 @@ pub unsafe extern "C" fn enif_make_new_binary(
     let b = unsafe {
         with_heap(env, |h| {
             if size <= 64 {
-                let b = boxed::binary(h, &[0u8; 64][..size]);
+                // Zeroed by the heap, for the NIF to fill.
+                let b = boxed::heap_binary_uninit(h, size);
                 data = boxed::binary_bytes_mut(b).as_mut_ptr();
                 b
             } else {

@@ -343,14 +343,21 @@ fn compare_maps(a: Term, b: Term, exact: bool) -> Ordering {
 /// Whether two bitstrings hold the same bits: sizes first, then the bytes (a matched
 /// digest or key compares without ranking).
 fn bitstrings_equal(a: Term, b: Term) -> bool {
-    if boxed::bitstring_bit_size(a) != boxed::bitstring_bit_size(b) {
+    let (va, vb) = (bitstring_view(a), bitstring_view(b));
+    if va.size_bits != vb.size_bits {
         return false;
     }
-    compare_bitstrings(a, b) == Ordering::Equal
+    match (va.as_bytes(), vb.as_bytes()) {
+        (Some(x), Some(y)) => x == y,
+        _ => compare_views(va, vb) == Ordering::Equal,
+    }
 }
 
 fn compare_bitstrings(a: Term, b: Term) -> Ordering {
-    let (va, vb) = (bitstring_view(a), bitstring_view(b));
+    compare_views(bitstring_view(a), bitstring_view(b))
+}
+
+fn compare_views(va: boxed::BitView<'_>, vb: boxed::BitView<'_>) -> Ordering {
     if let (Some(x), Some(y)) = (va.as_bytes(), vb.as_bytes()) {
         return x.cmp(y);
     }
