@@ -1,8 +1,9 @@
 /*
- * A C host of liberts: starts a --bare runtime, calls lists:sort/1, runs a gen_server
- * (counter.erl) and hears from it through a host mailbox, calls NIFs it registered
- * itself (a static NIF library for hostnif.erl), and checks that each kind of bad use is
- * a status code with a message. Prints one line per step; tests/embed.rs compares them.
+ * A C host of liberts: starts a --bare runtime, calls lists:sort/1, runs a port program
+ * (os:cmd/1), runs a gen_server (counter.erl) and hears from it through a host mailbox,
+ * calls NIFs it registered itself (a static NIF library for hostnif.erl), and checks that
+ * each kind of bad use is a status code with a message. Prints one line per step;
+ * tests/embed.rs compares them.
  *
  * usage: host EBIN_DIR [runtime arguments...]
  */
@@ -81,6 +82,11 @@ int main(int argc, char **argv) {
     ERL_NIF_TERM list = enif_make_list_from_array(env, items, 3);
     st = erts_call(rt, "lists", "sort", env, &list, 1, 5000, &r);
     show("lists:sort", st, env, r);
+
+    /* A port program (the fork helper starts on the first one). */
+    ERL_NIF_TERM cmd = enif_make_string(env, "echo from a port program", ERL_NIF_LATIN1);
+    st = erts_call(rt, "os", "cmd", env, &cmd, 1, 5000, &r);
+    show("os:cmd", st, env, r);
 
     /* A gen_server and a host mailbox that it notifies. */
     st = erts_load_module(rt, "counter");

@@ -11,16 +11,22 @@ pub fn init() {
     if let Err(e) = child_setup::start() {
         eprintln!("beam: cannot start the port program helper: {e}");
     }
+    init_without_helper();
+}
+
+/// As [`init`], but the helper is forked only when the first port program starts (a host
+/// that embeds the runtime may have threads of its own already, so forking at start buys no
+/// safety, and most hosts start no port program: their runtimes start without a fork).
+pub fn init_without_helper() {
     driver_api::ddll::init();
     erts::runtime::add_instance_setup(init_instance);
 }
 
 /// Sets up ports in the current instance: the forker port (as OTP's: the port standing for
-/// the helper is the instance's first port, `#Port<0.0>`) and the built-in drivers.
+/// the helper, started or to be started, is the instance's first port, `#Port<0.0>`) and the
+/// built-in drivers.
 pub fn init_instance() {
-    if child_setup::started() {
-        sys_drivers::forker::open();
-    }
+    sys_drivers::forker::open();
     sys_drivers::register();
 }
 

@@ -92,12 +92,12 @@ fn parse_args(args: &[String]) -> Result<StartArgs, Failure> {
     Ok(s)
 }
 
-/// Sets up what the runtime needs once per OS process: the erl_nif and driver hooks, the
-/// built-in drivers and the port-program helper.
+/// Sets up what the runtime needs once per OS process: the erl_nif and driver hooks and the
+/// built-in drivers (the port-program helper is forked when a port program first starts).
 fn process_init() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        ports::init();
+        ports::init_without_helper();
         nif_api::init();
     });
 }
