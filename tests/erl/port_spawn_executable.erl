@@ -2,8 +2,8 @@
 -export([main/0]).
 %% open_port({spawn_executable, File}, ...): args (strings, binaries, spaces, empty), arg0, env
 %% (set, overwrite, unset with false, inherited), cd, and the errors for a missing file (enoent), a
-%% file that is not executable (eacces); a directory and a missing cd directory open a port whose
-%% program then fails.
+%% file that is not executable (eacces); a directory, a missing cd directory and a file the
+%% kernel cannot run (ENOEXEC) open a port whose program then fails.
 main() ->
     {Pid, Ref} = spawn_monitor(fun checks/0),
     receive
@@ -63,6 +63,13 @@ checks() ->
     erlang:display({directory, catch_open({spawn_executable, "/tmp"}, [])}),
     erlang:display({not_executable, catch_open({spawn_executable, "/etc/passwd"}, [])}),
     erlang:display({missing_cd, catch_open({spawn_executable, "/bin/echo"}, [{cd, "/nonexistent/dir"}])}),
+    %% An executable file the kernel cannot run (no #! line): it opens, and its exec fails
+    %% with ENOEXEC, the exit status.
+    NoExec = filename:join("/tmp", "port_no_exec_" ++ os:getpid()),
+    ok = file:write_file(NoExec, <<"echo never\n">>),
+    ok = file:change_mode(NoExec, 8#755),
+    erlang:display({not_a_program, catch_open({spawn_executable, NoExec}, [])}),
+    ok = file:delete(NoExec),
     %% os_pid of a spawn_executable port.
     P = open_port({spawn_executable, "/bin/cat"}, []),
     {os_pid, OsPid} = erlang:port_info(P, os_pid),

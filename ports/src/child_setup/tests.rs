@@ -118,51 +118,50 @@ fn echo_hi() {
     assert!(started());
 }
 
-#[test]
-fn spawn_async_reports_the_pid_then_the_exit() {
-    let _g = shared();
-    // The child waits for its input, so the pid surely comes before the exit.
-    let (r, w) = pipe();
+/// `spawn_async` with both callbacks reporting on channels: (start, exit).
+fn spawn_reporting(req: SpawnRequest) -> (Receiver<Result<u32, i32>>, Receiver<i32>) {
     let (started_tx, started_rx) = channel();
     let (cb, exit_rx) = on_exit();
-    let req = request(
-        "/bin/sh",
-        &["sh", "-c", "read x; exit 7"],
-        &[],
-        vec![(0, r)],
-    );
     spawn_async(
         req,
         Box::new(move |started| started_tx.send(started).unwrap()),
         cb,
     )
     .unwrap();
-    let pid = started_rx
+    (started_rx, exit_rx)
+}
+
+#[test]
+fn spawn_async_reports_the_pid_then_the_exit() {
+    let _g = shared();
+    // The child waits for its input, so the pid surely comes before the exit.
+    let (r, w) = pipe();
+    let req = request(
+        "/bin/sh",
+        &["sh", "-c", "read x; exit 7"],
+        &[],
+        vec![(0, r)],
+    );
+    let (started, exited) = spawn_reporting(req);
+    let pid = started
         .recv_timeout(Duration::from_secs(30))
         .expect("start reported")
         .expect("forked");
     assert!(pid > 0);
-    assert!(exit_rx.try_recv().is_err());
+    assert!(exited.try_recv().is_err());
     std::fs::File::from(w).write_all(b"go\n").unwrap();
-    assert_eq!(wait(&exit_rx), 7);
+    assert_eq!(wait(&exited), 7);
 
     // A request the helper refuses: `on_start` gets the errno, `on_exit` is dropped.
-    let (started_tx, started_rx) = channel();
-    let (cb, exit_rx) = on_exit();
     let mut bad = request("/bin/true", &["true"], &[], vec![]);
     bad.program = c("");
-    spawn_async(
-        bad,
-        Box::new(move |started| started_tx.send(started).unwrap()),
-        cb,
-    )
-    .unwrap();
+    let (started, exited) = spawn_reporting(bad);
     assert_eq!(
-        started_rx.recv_timeout(Duration::from_secs(30)).unwrap(),
+        started.recv_timeout(Duration::from_secs(30)).unwrap(),
         Err(libc::ENOENT)
     );
     assert_eq!(
-        exit_rx.recv_timeout(Duration::from_secs(5)),
+        exited.recv_timeout(Duration::from_secs(5)),
         Err(RecvTimeoutError::Disconnected)
     );
 }
