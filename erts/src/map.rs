@@ -125,8 +125,15 @@ fn flat_values<'a>(m: Term) -> &'a [Term] {
 
 /// Builds a flatmap from keys already sorted in exact order and unique.
 fn build_flat(heap: &mut Heap, keys: &[Term], values: &[Term]) -> Term {
-    let n = keys.len();
     let kt = boxed::tuple(heap, keys);
+    build_flat_on_keys(heap, kt, values)
+}
+
+/// Builds a flatmap on a keys tuple (an existing map's, shared as OTP shares it when only
+/// values change, or a new one) with one value per key.
+fn build_flat_on_keys(heap: &mut Heap, kt: Term, values: &[Term]) -> Term {
+    let n = values.len();
+    debug_assert_eq!(boxed::tuple_arity(kt), n);
     let p = heap.alloc(3 + n);
     // SAFETY: `alloc` returned 3 + n writable words.
     unsafe {
@@ -138,14 +145,37 @@ fn build_flat(heap: &mut Heap, keys: &[Term], values: &[Term]) -> Term {
     Term::make_boxed(p)
 }
 
+/// Builds a flatmap from pairs sorted in exact key order with distinct keys, straight onto
+/// the heap.
 fn build_flat_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
-    let keys: Vec<Term> = pairs.iter().map(|p| p.0).collect();
-    let vals: Vec<Term> = pairs.iter().map(|p| p.1).collect();
-    build_flat(heap, &keys, &vals)
+    let n = pairs.len();
+    let kp = heap.alloc(1 + n);
+    let p = heap.alloc(3 + n);
+    // SAFETY: `alloc` returned 1 + n and 3 + n writable words.
+    unsafe {
+        *kp = Term(make_header(subtag::TUPLE, n));
+        *p = Term(make_header(subtag::MAP, 2 + n));
+        *p.add(1) = Term(n as u64);
+        *p.add(2) = Term::make_boxed(kp);
+        for (i, &(k, v)) in pairs.iter().enumerate() {
+            *kp.add(1 + i) = k;
+            *p.add(3 + i) = v;
+        }
+    }
+    Term::make_boxed(p)
 }
 
-fn key_index(keys: &[Term], k: Term) -> Result<usize, usize> {
-    keys.binary_search_by(|x| compare(*x, k, true))
+/// The index of key `k` among a flatmap's keys, by exact equality, one key after the other
+/// as OTP does (at most 32): an immediate (an atom, a small integer, a local pid...) equals
+/// only itself, word for word; a tuple or list key is matched element by element, without
+/// ranking keys of other shapes.
+#[inline]
+fn find_key(keys: &[Term], k: Term) -> Option<usize> {
+    if k.is_immediate() {
+        keys.iter().position(|&x| x == k)
+    } else {
+        keys.iter().position(|&x| exact_eq(x, k))
+    }
 }
 
 // ---------------------------------------------------------------- HAMT nodes
@@ -586,7 +616,7 @@ fn from_sorted_unique(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
 /// The value for `k` (exact key match).
 pub fn get(m: Term, k: Term) -> Option<Term> {
     match kind(m) {
-        Kind::Flat => key_index(flat_keys(m), k).ok().map(|i| flat_values(m)[i]),
+        Kind::Flat => find_key(flat_keys(m), k).map(|i| flat_values(m)[i]),
         _ => hamt_get(m, k),
     }
 }
@@ -602,24 +632,37 @@ pub fn put(heap: &mut Heap, m: Term, k: Term, v: Term) -> Term {
 pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     match kind(m) {
         Kind::Flat => {
-            let mut pairs = sorted_pairs(m);
-            let mut changed = false;
+            // The common update: new values of keys the map has. The keys tuple is shared.
+            let keys = flat_keys(m);
+            let mut values: Option<smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]>> = None;
+            let mut all_present = true;
             for &(k, v) in new {
-                match pairs.binary_search_by(|p| compare(p.0, k, true)) {
-                    Ok(i) => {
-                        if pairs[i].1 != v {
-                            pairs[i].1 = v;
-                            changed = true;
-                        }
-                    }
-                    Err(i) => {
-                        pairs.insert(i, (k, v));
-                        changed = true;
-                    }
+                let Some(i) = find_key(keys, k) else {
+                    all_present = false;
+                    break;
+                };
+                let current = values.as_ref().map_or(flat_values(m)[i], |vs| vs[i]);
+                if current != v {
+                    values.get_or_insert_with(|| flat_values(m).into())[i] = v;
                 }
             }
-            if !changed {
-                return m;
+            if all_present {
+                return match values {
+                    None => m,
+                    Some(vs) => build_flat_on_keys(heap, Term(m.boxed_word(2)), &vs),
+                };
+            }
+            // A key to add (so the map changes): the old pairs and the new ones, in order.
+            let mut pairs: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> = keys
+                .iter()
+                .copied()
+                .zip(flat_values(m).iter().copied())
+                .collect();
+            for &(k, v) in new {
+                match pairs.binary_search_by(|p| compare(p.0, k, true)) {
+                    Ok(i) => pairs[i].1 = v,
+                    Err(i) => pairs.insert(i, (k, v)),
+                }
             }
             from_sorted_unique(heap, &pairs)
         }
@@ -641,14 +684,14 @@ pub fn update(heap: &mut Heap, m: Term, k: Term, v: Term) -> Option<Term> {
     match kind(m) {
         Kind::Flat => {
             let keys = flat_keys(m);
-            let i = key_index(keys, k).ok()?;
+            let i = find_key(keys, k)?;
             let vals = flat_values(m);
             if vals[i] == v {
                 return Some(m);
             }
-            let mut vals = vals.to_vec();
+            let mut vals: smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]> = vals.into();
             vals[i] = v;
-            Some(build_flat(heap, keys, &vals))
+            Some(build_flat_on_keys(heap, Term(m.boxed_word(2)), &vals))
         }
         _ => hamt_insert(heap, m, k, v, true),
     }
@@ -664,7 +707,7 @@ pub fn take(heap: &mut Heap, m: Term, k: Term) -> Option<(Term, Term)> {
     match kind(m) {
         Kind::Flat => {
             let keys = flat_keys(m);
-            let i = key_index(keys, k).ok()?;
+            let i = find_key(keys, k)?;
             let mut ks = keys.to_vec();
             let mut vs = flat_values(m).to_vec();
             let v = vs[i];

@@ -22,28 +22,46 @@ pub fn exact_eq(a: Term, b: Term) -> bool {
     a == b || (!a.is_immediate() && !b.is_immediate() && exact_eq_boxed(a, b))
 }
 
-/// `A =:= B` for two terms that are not immediates: lists (strings above all) are walked
-/// here, element by element, without ranking each pair of elements as the term order does;
-/// everything else is compared by [`compare`]. Immediates are equal only when identical.
+/// `A =:= B` for two terms that are not immediates: lists (strings above all) and tuples
+/// (map keys, records) are walked here, element by element, without ranking each pair of
+/// elements as the term order does (iteratively along a list's tail and a tuple's last
+/// element); everything else is compared by [`compare`]. Immediates are equal only when
+/// identical.
 fn exact_eq_boxed(mut a: Term, mut b: Term) -> bool {
     loop {
         if a == b {
             return true;
         }
-        if !(a.is_list() && b.is_list()) {
-            if a.is_bitstring() && b.is_bitstring() {
-                return bitstrings_equal(a, b);
-            }
-            return !a.is_immediate()
-                && !b.is_immediate()
-                && compare(a, b, true) == Ordering::Equal;
-        }
-        let (ha, hb) = (a.head(), b.head());
-        if ha != hb && (ha.is_immediate() || hb.is_immediate() || !exact_eq_boxed(ha, hb)) {
+        if a.is_immediate() || b.is_immediate() {
             return false;
         }
-        a = a.tail();
-        b = b.tail();
+        if a.is_list() && b.is_list() {
+            if !exact_eq(a.head(), b.head()) {
+                return false;
+            }
+            a = a.tail();
+            b = b.tail();
+            continue;
+        }
+        if a.is_tuple() && b.is_tuple() {
+            let (ea, eb) = (boxed::tuple_elems(a), boxed::tuple_elems(b));
+            let Some((&la, ra)) = ea.split_last() else {
+                return eb.is_empty();
+            };
+            let Some((&lb, rb)) = eb.split_last() else {
+                return false;
+            };
+            if ra.len() != rb.len() || !ra.iter().zip(rb).all(|(&x, &y)| exact_eq(x, y)) {
+                return false;
+            }
+            a = la;
+            b = lb;
+            continue;
+        }
+        if a.is_bitstring() && b.is_bitstring() {
+            return bitstrings_equal(a, b);
+        }
+        return compare(a, b, true) == Ordering::Equal;
     }
 }
 
