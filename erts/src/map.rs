@@ -165,6 +165,30 @@ fn build_flat_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
     Term::make_boxed(p)
 }
 
+/// Flatmap `m` with key `k` (absent, its place in order `at`) and its value `v` added; the
+/// caller checked that the map stays flat.
+fn flat_insert(heap: &mut Heap, m: Term, at: usize, k: Term, v: Term) -> Term {
+    let (keys, values) = (flat_keys(m), flat_values(m));
+    let n = keys.len() + 1;
+    let kp = heap.alloc(1 + n);
+    let p = heap.alloc(3 + n);
+    // SAFETY: `alloc` returned 1 + n and 3 + n writable words; `at` is at most the old size,
+    // so the copies fill exactly the n keys and n values.
+    unsafe {
+        *kp = Term(make_header(subtag::TUPLE, n));
+        std::ptr::copy_nonoverlapping(keys.as_ptr(), kp.add(1), at);
+        *kp.add(1 + at) = k;
+        std::ptr::copy_nonoverlapping(keys.as_ptr().add(at), kp.add(2 + at), n - 1 - at);
+        *p = Term(make_header(subtag::MAP, 2 + n));
+        *p.add(1) = Term(n as u64);
+        *p.add(2) = Term::make_boxed(kp);
+        std::ptr::copy_nonoverlapping(values.as_ptr(), p.add(3), at);
+        *p.add(3 + at) = v;
+        std::ptr::copy_nonoverlapping(values.as_ptr().add(at), p.add(4 + at), n - 1 - at);
+    }
+    Term::make_boxed(p)
+}
+
 /// The index of key `k` among a flatmap's keys, by exact equality, one key after the other
 /// as OTP does (at most 32): an immediate (an atom, a small integer, a local pid...) equals
 /// only itself, word for word; a tuple or list key is matched element by element, without
@@ -173,6 +197,18 @@ fn build_flat_pairs(heap: &mut Heap, pairs: &[(Term, Term)]) -> Term {
 fn find_key(keys: &[Term], k: Term) -> Option<usize> {
     if k.is_immediate() {
         keys.iter().position(|&x| x == k)
+    } else if k.is_tuple() {
+        // Tuple keys (`{var, N}`, records): the header, then the elements, here.
+        let (kh, ke) = (k.header(), boxed::tuple_elems(k));
+        keys.iter().position(|&x| {
+            x == k
+                || (x.is_tuple()
+                    && x.header() == kh
+                    && boxed::tuple_elems(x)
+                        .iter()
+                        .zip(ke)
+                        .all(|(&a, &b)| exact_eq(a, b)))
+        })
     } else {
         keys.iter().position(|&x| exact_eq(x, k))
     }
@@ -652,12 +688,18 @@ pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
                     Some(vs) => build_flat_on_keys(heap, Term(m.boxed_word(2)), &vs),
                 };
             }
-            // A key to add (so the map changes): the old pairs and the new ones, in order.
-            let mut pairs: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> = keys
-                .iter()
-                .copied()
-                .zip(flat_values(m).iter().copied())
-                .collect();
+            // A key to add (so the map changes). One key into a map with room: copied
+            // around it, straight onto the heap.
+            if let [(k, v)] = *new {
+                if keys.len() < SMALL_MAP_LIMIT {
+                    let at = keys.partition_point(|&x| compare(x, k, true) == Ordering::Less);
+                    return flat_insert(heap, m, at, k, v);
+                }
+            }
+            // Else the old pairs and the new ones, in order.
+            let mut pairs: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
+                smallvec::SmallVec::new();
+            pairs.extend(keys.iter().copied().zip(flat_values(m).iter().copied()));
             for &(k, v) in new {
                 match pairs.binary_search_by(|p| compare(p.0, k, true)) {
                     Ok(i) => pairs[i].1 = v,

@@ -2150,10 +2150,12 @@ pub(crate) fn make_fun(proc: &mut Process, entry: &'static FunEntry, env: &[Src]
 
 /// `put_map_assoc` on the map `m`: the map with the pairs' values.
 pub(crate) fn put_map_assoc(proc: &mut Process, m: Term, pairs: &[(Src, Src)]) -> Term {
-    let kv: smallvec::SmallVec<[(Term, Term); 8]> = pairs
-        .iter()
-        .map(|(k, v)| (get(proc, *k), get(proc, *v)))
-        .collect();
+    if let [(k, v)] = pairs {
+        let (k, v) = (get(proc, *k), get(proc, *v));
+        return map::put(&mut proc.heap, m, k, v);
+    }
+    let mut kv: smallvec::SmallVec<[(Term, Term); 8]> = smallvec::SmallVec::new();
+    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
     map::put_many(&mut proc.heap, m, &kv)
 }
 
@@ -2164,12 +2166,17 @@ pub(crate) fn put_map_exact(
     m: Term,
     pairs: &[(Src, Src)],
 ) -> Result<Term, Term> {
-    let mut m = m;
-    for (k, v) in pairs.iter() {
+    if let [(k, v)] = pairs {
         let (k, v) = (get(proc, *k), get(proc, *v));
-        m = map::update(&mut proc.heap, m, k, v).ok_or(k)?;
+        return map::update(&mut proc.heap, m, k, v).ok_or(k);
     }
-    Ok(m)
+    // Every key present: the new values in one copy of the map.
+    let mut kv: smallvec::SmallVec<[(Term, Term); 8]> = smallvec::SmallVec::new();
+    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
+    if let Some(&(k, _)) = kv.iter().find(|&&(k, _)| map::get(m, k).is_none()) {
+        return Err(k);
+    }
+    Ok(map::put_many(&mut proc.heap, m, &kv))
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function/2`).

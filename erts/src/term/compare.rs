@@ -175,6 +175,13 @@ pub fn compare(a: Term, b: Term, exact: bool) -> Ordering {
         if a == b {
             return Ordering::Equal;
         }
+        // The common pairs first: two small integers, two atoms (map keys, record tags).
+        if a.is_small() && b.is_small() {
+            return a.small_value().cmp(&b.small_value());
+        }
+        if a.is_atom() && b.is_atom() {
+            return compare_atoms(a, b);
+        }
         let (ra, rb) = (type_rank(a), type_rank(b));
         if ra != rb {
             return ra.cmp(&rb);
