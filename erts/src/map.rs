@@ -41,7 +41,7 @@ pub mod hash;
 
 use crate::heap::Heap;
 use crate::term::boxed::{self, tuple_elems};
-use crate::term::compare::{compare, exact_eq};
+use crate::term::compare::{compare, elems_exact_eq, exact_eq};
 use crate::term::{header_arity, make_header, subtag, Term};
 use std::cmp::Ordering;
 
@@ -191,24 +191,16 @@ fn flat_insert(heap: &mut Heap, m: Term, at: usize, k: Term, v: Term) -> Term {
 
 /// The index of key `k` among a flatmap's keys, by exact equality, one key after the other
 /// as OTP does (at most 32): an immediate (an atom, a small integer, a local pid...) equals
-/// only itself, word for word; a tuple or list key is matched element by element, without
-/// ranking keys of other shapes.
+/// only itself, word for word; other keys by `=:=` (element by element, without ranking).
 #[inline]
 fn find_key(keys: &[Term], k: Term) -> Option<usize> {
     if k.is_immediate() {
         keys.iter().position(|&x| x == k)
     } else if k.is_tuple() {
-        // Tuple keys (`{var, N}`, records): the header, then the elements, here.
-        let (kh, ke) = (k.header(), boxed::tuple_elems(k));
-        keys.iter().position(|&x| {
-            x == k
-                || (x.is_tuple()
-                    && x.header() == kh
-                    && boxed::tuple_elems(x)
-                        .iter()
-                        .zip(ke)
-                        .all(|(&a, &b)| exact_eq(a, b)))
-        })
+        // Tuple keys (`{var, N}`, records): tuples of the same size, element by element.
+        let ke = boxed::tuple_elems(k);
+        keys.iter()
+            .position(|&x| x == k || (x.is_tuple() && elems_exact_eq(boxed::tuple_elems(x), ke)))
     } else {
         keys.iter().position(|&x| exact_eq(x, k))
     }
@@ -668,26 +660,11 @@ pub fn put(heap: &mut Heap, m: Term, k: Term, v: Term) -> Term {
 pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     match kind(m) {
         Kind::Flat => {
-            // The common update: new values of keys the map has. The keys tuple is shared.
+            // The common update: new values of keys the map has.
+            if let Ok(t) = flat_set_values(heap, m, new) {
+                return t;
+            }
             let keys = flat_keys(m);
-            let mut values: Option<smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]>> = None;
-            let mut all_present = true;
-            for &(k, v) in new {
-                let Some(i) = find_key(keys, k) else {
-                    all_present = false;
-                    break;
-                };
-                let current = values.as_ref().map_or(flat_values(m)[i], |vs| vs[i]);
-                if current != v {
-                    values.get_or_insert_with(|| flat_values(m).into())[i] = v;
-                }
-            }
-            if all_present {
-                return match values {
-                    None => m,
-                    Some(vs) => build_flat_on_keys(heap, Term(m.boxed_word(2)), &vs),
-                };
-            }
             // A key to add (so the map changes). One key into a map with room: copied
             // around it, straight onto the heap.
             if let [(k, v)] = *new {
@@ -723,20 +700,40 @@ pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
 /// `m#{k := v}`: `None` if `k` is not a key. A flat map keeps its key, a hash map takes the
 /// new one (see [`put_many`]).
 pub fn update(heap: &mut Heap, m: Term, k: Term, v: Term) -> Option<Term> {
+    update_many(heap, m, &[(k, v)]).ok()
+}
+
+/// `m#{k1 := v1, ...}` (a later pair wins over an earlier one with the same key): `Err` with
+/// the first key `m` lacks. A flat map is copied once, sharing its keys tuple.
+pub fn update_many(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<Term, Term> {
     match kind(m) {
-        Kind::Flat => {
-            let keys = flat_keys(m);
-            let i = find_key(keys, k)?;
-            let vals = flat_values(m);
-            if vals[i] == v {
-                return Some(m);
+        Kind::Flat => flat_set_values(heap, m, pairs),
+        _ => {
+            let mut cur = m;
+            for &(k, v) in pairs {
+                cur = hamt_insert(heap, cur, k, v, true).ok_or(k)?;
             }
-            let mut vals: smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]> = vals.into();
-            vals[i] = v;
-            Some(build_flat_on_keys(heap, Term(m.boxed_word(2)), &vals))
+            Ok(cur)
         }
-        _ => hamt_insert(heap, m, k, v, true),
     }
+}
+
+/// Flatmap `m` with new values for keys it has, on its keys tuple (as OTP shares it; `m`
+/// itself when no value changes): `Err` with the first key it lacks.
+fn flat_set_values(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<Term, Term> {
+    let keys = flat_keys(m);
+    let mut values: Option<smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]>> = None;
+    for &(k, v) in pairs {
+        let i = find_key(keys, k).ok_or(k)?;
+        let current = values.as_ref().map_or(flat_values(m)[i], |vs| vs[i]);
+        if current != v {
+            values.get_or_insert_with(|| flat_values(m).into())[i] = v;
+        }
+    }
+    Ok(match values {
+        None => m,
+        Some(vs) => build_flat_on_keys(heap, Term(m.boxed_word(2)), &vs),
+    })
 }
 
 /// The map without `k` (the same map if absent).

@@ -2150,13 +2150,20 @@ pub(crate) fn make_fun(proc: &mut Process, entry: &'static FunEntry, env: &[Src]
 
 /// `put_map_assoc` on the map `m`: the map with the pairs' values.
 pub(crate) fn put_map_assoc(proc: &mut Process, m: Term, pairs: &[(Src, Src)]) -> Term {
+    // One pair (`M#{K => V}`, the common case) without gathering the pairs first.
     if let [(k, v)] = pairs {
         let (k, v) = (get(proc, *k), get(proc, *v));
         return map::put(&mut proc.heap, m, k, v);
     }
-    let mut kv: smallvec::SmallVec<[(Term, Term); 8]> = smallvec::SmallVec::new();
-    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
+    let kv = map_pairs(proc, pairs);
     map::put_many(&mut proc.heap, m, &kv)
+}
+
+/// The key and value terms of a map instruction's pairs.
+fn map_pairs(proc: &Process, pairs: &[(Src, Src)]) -> smallvec::SmallVec<[(Term, Term); 8]> {
+    let mut kv = smallvec::SmallVec::new();
+    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
+    kv
 }
 
 /// `put_map_exact` on the map `m`: the map with the pairs' values, or the first key `m`
@@ -2170,13 +2177,8 @@ pub(crate) fn put_map_exact(
         let (k, v) = (get(proc, *k), get(proc, *v));
         return map::update(&mut proc.heap, m, k, v).ok_or(k);
     }
-    // Every key present: the new values in one copy of the map.
-    let mut kv: smallvec::SmallVec<[(Term, Term); 8]> = smallvec::SmallVec::new();
-    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
-    if let Some(&(k, _)) = kv.iter().find(|&&(k, _)| map::get(m, k).is_none()) {
-        return Err(k);
-    }
-    Ok(map::put_many(&mut proc.heap, m, &kv))
+    let kv = map_pairs(proc, pairs);
+    map::update_many(&mut proc.heap, m, &kv)
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function/2`).

@@ -285,7 +285,7 @@ impl PortCell {
     }
     /// The OS pid of the port program. While one is announced but not known yet
     /// ([`Self::expect_os_pid`]) this waits for it (a fork, well under a millisecond; at most
-    /// [`OS_PID_WAIT_LIMIT`]), so that `port_info(P, os_pid)` answers as OTP's does at once.
+    /// five seconds), so that `port_info(P, os_pid)` answers as OTP's does at once.
     pub fn os_pid(&self) -> Option<u64> {
         let mut v = self.os_pid.load(Ordering::Acquire);
         if v == OS_PID_PENDING {
@@ -755,7 +755,7 @@ const OS_PID_NONE: u64 = u64::MAX;
 /// `PortCell::os_pid`: an OS pid is on its way.
 const OS_PID_PENDING: u64 = u64::MAX - 1;
 /// The longest `PortCell::os_pid` waits for an announced pid.
-pub const OS_PID_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+const OS_PID_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Where readers of an announced OS pid wait (rare: only a query right after the start).
 static OS_PID_WAIT: (std::sync::Mutex<()>, std::sync::Condvar) =
     (std::sync::Mutex::new(()), std::sync::Condvar::new());

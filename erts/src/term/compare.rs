@@ -22,6 +22,12 @@ pub fn exact_eq(a: Term, b: Term) -> bool {
     a == b || (!a.is_immediate() && !b.is_immediate() && exact_eq_boxed(a, b))
 }
 
+/// Whether two runs of elements (of tuples) are `=:=` pairwise.
+#[inline]
+pub fn elems_exact_eq(a: &[Term], b: &[Term]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| exact_eq(x, y))
+}
+
 /// `A =:= B` for two terms that are not immediates: lists (strings above all) and tuples
 /// (map keys, records) are walked here, element by element, without ranking each pair of
 /// elements as the term order does (iteratively along a list's tail and a tuple's last
@@ -51,7 +57,7 @@ fn exact_eq_boxed(mut a: Term, mut b: Term) -> bool {
             let Some((&lb, rb)) = eb.split_last() else {
                 return false;
             };
-            if ra.len() != rb.len() || !ra.iter().zip(rb).all(|(&x, &y)| exact_eq(x, y)) {
+            if !elems_exact_eq(ra, rb) {
                 return false;
             }
             a = la;

@@ -154,25 +154,7 @@ pub fn spawn_async(
 ) -> Result<(), i32> {
     // The helper is shared by the OS process; the callbacks run on its reader thread with
     // the instance of the spawning thread entered.
-    let (on_start, on_exit): (StartFn, ExitFn) = match erts::instance::try_current_handle() {
-        Some(inst) => {
-            let inst = std::sync::Arc::downgrade(&inst);
-            let inst2 = inst.clone();
-            (
-                Box::new(move |started| {
-                    if let Some(inst) = inst.upgrade().filter(|i| !i.stopping()) {
-                        erts::instance::enter_handle(&inst, || on_start(started));
-                    }
-                }),
-                Box::new(move |status| {
-                    if let Some(inst) = inst2.upgrade().filter(|i| !i.stopping()) {
-                        erts::instance::enter_handle(&inst, || on_exit(status));
-                    }
-                }),
-            )
-        }
-        None => (on_start, on_exit),
-    };
+    let (on_start, on_exit) = (in_caller_instance(on_start), in_caller_instance(on_exit));
     let SpawnRequest {
         program,
         argv,
@@ -247,6 +229,22 @@ pub fn spawn_async(
         };
     }
     Ok(())
+}
+
+/// `f`, made to run with the calling thread's runtime instance entered, and not at all once
+/// that instance stops (`f` itself when the caller is in no instance).
+fn in_caller_instance<A: 'static>(f: Box<dyn FnOnce(A) + Send>) -> Box<dyn FnOnce(A) + Send> {
+    match erts::instance::try_current_handle() {
+        Some(inst) => {
+            let inst = Arc::downgrade(&inst);
+            Box::new(move |a| {
+                if let Some(inst) = inst.upgrade().filter(|i| !i.stopping()) {
+                    erts::instance::enter_handle(&inst, || f(a));
+                }
+            })
+        }
+        None => f,
+    }
 }
 
 /// Runs a callback; a panicking one must not take the reader (or a shutdown) down with it.
