@@ -13,7 +13,7 @@ use std::time::Duration;
 
 const PROGRAM: &str = r#"
 -module(jit_probe).
--export([main/0, main_cold/0, main_phases/0, main_large/0]).
+-export([main/0, main_cold/0, main_phases/0, main_large/0, main_types/0]).
 main() ->
     erlang:display(erlang:system_info(emu_flavor)),
     erlang:display(fib(22)).
@@ -34,6 +34,32 @@ loop_b(0, Acc) -> Acc;
 loop_b(N, Acc) -> loop_b(N - 1, Acc + step(N)).
 step(N) -> N rem 3.
 never_called(X) -> [X, X + 1, {X}, lists:reverse([X, 2, 3])].
+main_types() ->
+    Vs = [0, -1, 1 bsl 70, -(1 bsl 70), 1.5, a, true, false, [], [1], {}, {a, b}, #{},
+          #{a => 1}, <<1, 2>>, <<1:3>>, binary:part(<<"abcdef">>, 1, 3),
+          binary:copy(<<7>>, 1000), fun() -> ok end, fun erlang:abs/1, self(), make_ref(),
+          hd(erlang:ports())],
+    erlang:display([kinds(V) || V <- Vs]).
+kinds(V) ->
+    [K || K <- [integer, float, number, atom, pid, reference, port, nil, binary, bitstring,
+                list, nonempty_list, tuple, boolean, map, function], is(K, V) =:= K].
+is(integer, V) when is_integer(V) -> integer;
+is(float, V) when is_float(V) -> float;
+is(number, V) when is_number(V) -> number;
+is(atom, V) when is_atom(V) -> atom;
+is(pid, V) when is_pid(V) -> pid;
+is(reference, V) when is_reference(V) -> reference;
+is(port, V) when is_port(V) -> port;
+is(nil, V) when V =:= [] -> nil;
+is(binary, V) when is_binary(V) -> binary;
+is(bitstring, V) when is_bitstring(V) -> bitstring;
+is(list, V) when is_list(V) -> list;
+is(nonempty_list, [_ | _]) -> nonempty_list;
+is(tuple, V) when is_tuple(V) -> tuple;
+is(boolean, V) when is_boolean(V) -> boolean;
+is(map, V) when is_map(V) -> map;
+is(function, V) when is_function(V) -> function;
+is(_, _) -> no.
 fib(N) when N < 2 -> N;
 fib(N) -> fib(N - 1) + fib(N - 2).
 "#;
@@ -116,6 +142,36 @@ fn the_flag_selects_the_tier() {
     let (out, compiled) = run(&dir, "main_cold", &[], &[]);
     assert_eq!(out, "2\n");
     assert!(!compiled.iter().any(|m| m == "jit_probe"), "{compiled:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every kind of type test runs as machine code: a program testing values of every type
+/// with each test gives the interpreter's answers without leaving machine code at a test
+/// (`ERTS_JIT_STATS` counts the instructions where machine code hands over).
+#[test]
+fn type_tests_run_as_machine_code() {
+    let dir = compiled_dir("types");
+    let (interpreted, _) = run(&dir, "main_types", &["+JIT", "false"], &[]);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_beam"));
+    cmd.args(["--bare", "+JIT", "true", "-pa"])
+        .arg(&dir)
+        .args(["-s", "jit_probe", "main_types"])
+        .env("ERTS_JIT_THRESHOLD", "0")
+        .env("ERTS_JIT_SYNC", "1")
+        .env("ERTS_JIT_STATS", "1");
+    let o = common::run_captured(&mut cmd, None, Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status, Some(0), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).replace('\r', ""),
+        interpreted
+    );
+    assert!(interpreted.contains("[bitstring]"), "{interpreted}");
+    let at_tests: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("jit exit") && l.ends_with(" Test"))
+        .collect();
+    assert!(at_tests.is_empty(), "{at_tests:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -112,6 +112,51 @@ pub enum TypeTest {
     Function,
 }
 
+impl TypeTest {
+    /// Every test, in discriminant order (`ALL[t as usize] == t`).
+    pub const ALL: [TypeTest; 16] = [
+        TypeTest::Integer,
+        TypeTest::Float,
+        TypeTest::Number,
+        TypeTest::Atom,
+        TypeTest::Pid,
+        TypeTest::Reference,
+        TypeTest::Port,
+        TypeTest::Nil,
+        TypeTest::Binary,
+        TypeTest::Bitstring,
+        TypeTest::List,
+        TypeTest::NonemptyList,
+        TypeTest::Tuple,
+        TypeTest::Boolean,
+        TypeTest::Map,
+        TypeTest::Function,
+    ];
+
+    /// Whether `t` passes the test.
+    #[inline(always)]
+    pub fn holds(self, t: Term) -> bool {
+        match self {
+            TypeTest::Integer => t.is_integer(),
+            TypeTest::Float => t.is_float(),
+            TypeTest::Number => t.is_number(),
+            TypeTest::Atom => t.is_atom(),
+            TypeTest::Pid => t.is_pid(),
+            TypeTest::Reference => t.is_reference(),
+            TypeTest::Port => t.is_port(),
+            TypeTest::Nil => t.is_nil(),
+            TypeTest::Binary => t.is_binary(),
+            TypeTest::Bitstring => t.is_bitstring(),
+            TypeTest::List => t.is_list() || t.is_nil(),
+            TypeTest::NonemptyList => t.is_list(),
+            TypeTest::Tuple => t.is_tuple(),
+            TypeTest::Boolean => t.is_boolean(),
+            TypeTest::Map => t.is_map(),
+            TypeTest::Function => t.is_function(),
+        }
+    }
+}
+
 /// Comparison tests.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum CmpOp {

@@ -1159,25 +1159,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = lbl(*fail);
             }
             Instr::Test { test, fail, src } => {
-                let t = get(proc, *src);
-                let ok = match test {
-                    TypeTest::Integer => t.is_integer(),
-                    TypeTest::Float => t.is_float(),
-                    TypeTest::Number => t.is_number(),
-                    TypeTest::Atom => t.is_atom(),
-                    TypeTest::Pid => t.is_pid(),
-                    TypeTest::Reference => t.is_reference(),
-                    TypeTest::Port => t.is_port(),
-                    TypeTest::Nil => t.is_nil(),
-                    TypeTest::Binary => t.is_binary(),
-                    TypeTest::Bitstring => t.is_bitstring(),
-                    TypeTest::List => t.is_list() || t.is_nil(),
-                    TypeTest::NonemptyList => t.is_list(),
-                    TypeTest::Tuple => t.is_tuple(),
-                    TypeTest::Boolean => t.is_boolean(),
-                    TypeTest::Map => t.is_map(),
-                    TypeTest::Function => t.is_function(),
-                };
+                let ok = test.holds(get(proc, *src));
                 if ok {
                     next!();
                 }

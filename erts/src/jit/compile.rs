@@ -1938,7 +1938,21 @@ impl<'a> Gen<'a> {
                             }
                         });
                     }
-                    _ => self.no_code(i),
+                    TypeTest::Bitstring => self.boxed_test(v, i + 1, fail, |g, h| {
+                        let a = g.tag_is(h, 0x3F, subtag::REFC_BINARY as i64);
+                        let b = g.tag_is(h, 0x3F, subtag::HEAP_BINARY as i64);
+                        let c = g.tag_is(h, 0x3F, subtag::SUB_BINARY as i64);
+                        let ab = g.b.ins().bor(a, b);
+                        g.b.ins().bor(ab, c)
+                    }),
+                    TypeTest::Binary => {
+                        // Whole bytes or not is in the binary's size: the runtime's test.
+                        let t = self.iconst(*test as i64);
+                        let f = helpers::type_test as *const () as usize;
+                        let r = self.call_rt(f, &[v, t], false);
+                        let ok = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
+                        self.branch(ok, i + 1, fail);
+                    }
                 }
             }
             Instr::TestArity { fail, src, arity } if *fail != 0 => {

@@ -11,6 +11,7 @@
 
 use super::ctx::JitCtx;
 use crate::bif::BifFn;
+use crate::emu::instr::TypeTest;
 use crate::exception::Fail;
 use crate::process::Process;
 use crate::term::compare::{compare, eq, exact_eq};
@@ -279,6 +280,14 @@ pub unsafe extern "C" fn fun_target(ctx: *mut JitCtx, fun: u64, n: u64) -> u64 {
     let x = unsafe { std::slice::from_raw_parts_mut((*ctx).x, crate::process::MAX_REG) };
     crate::emu::interp::fun_env_to_x(x, fun, n);
     a as u64
+}
+
+/// Whether `t` passes type test `test` (a `TypeTest` as its index in `TypeTest::ALL`): 1
+/// or 0; for the tests machine code does not make inline.
+pub extern "C" fn type_test(t: u64, test: u64) -> u64 {
+    TypeTest::ALL
+        .get(test as usize)
+        .is_some_and(|tt| tt.holds(Term(t))) as u64
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function2`): 1 or 0.
