@@ -947,6 +947,21 @@ pub enum Instr {
         head: Dst,
         tail: Dst,
     },
+    /// `get_tuple_element` twice from the same tuple (skips both; the first's
+    /// destination is not the tuple's register).
+    GetTupleElement2 {
+        src: Src,
+        index: u32,
+        dst: Dst,
+        index2: u32,
+        dst2: Dst,
+    },
+    /// `is_tuple` + `test_arity` of the same source and failure label (skips both).
+    IsTupleOfArity {
+        fail: Lbl,
+        src: Src,
+        arity: u32,
+    },
     /// `move` specialised by operand kind.
     MoveXX {
         src: u32,
@@ -1010,6 +1025,7 @@ impl Instr {
             | Test { fail, .. }
             | IsFunction2 { fail, .. }
             | TestArity { fail, .. }
+            | IsTupleOfArity { fail, .. }
             | IsTaggedTuple { fail, .. } => f(fail),
             SelectValImm { fail, table, .. } => {
                 f(fail);

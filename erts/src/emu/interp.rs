@@ -1104,6 +1104,20 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 put(proc, *dst, boxed::tuple_element(t, *index as usize));
                 next!();
             }
+            Instr::GetTupleElement2 {
+                src,
+                index,
+                dst,
+                index2,
+                dst2,
+            } => {
+                let t = get(proc, *src);
+                require!(t.is_tuple() && (*index.max(index2) as usize) < tuple_arity(t));
+                put(proc, *dst, boxed::tuple_element(t, *index as usize));
+                put(proc, *dst2, boxed::tuple_element(t, *index2 as usize));
+                // SAFETY: the fused get_tuple_element follows this instruction.
+                pc = unsafe { pc.add(2) };
+            }
             Instr::SetTupleElement { val, tuple, index } => {
                 let t = get(proc, *tuple);
                 require!(t.is_tuple() && (*index as usize) < tuple_arity(t));
@@ -1178,6 +1192,15 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 let t = get(proc, *src);
                 if t.is_tuple() && tuple_arity(t) == *arity as usize {
                     next!();
+                }
+                pc = lbl(*fail);
+            }
+            Instr::IsTupleOfArity { fail, src, arity } => {
+                let t = get(proc, *src);
+                if t.is_tuple() && tuple_arity(t) == *arity as usize {
+                    // SAFETY: the fused test_arity follows this instruction.
+                    pc = unsafe { pc.add(2) };
+                    continue;
                 }
                 pc = lbl(*fail);
             }

@@ -1588,6 +1588,17 @@ impl<'a> Gen<'a> {
                 self.put(*dst, v);
                 self.goto(i + 1);
             }
+            Instr::GetTupleElement2 {
+                src, index, dst, ..
+            } => {
+                // The first of the pair, then on to the second (still in place).
+                let t = self.get(*src);
+                self.guard_tuple_past(t, *index, i);
+                let p = self.b.ins().band_imm_s(t, !3i64);
+                let v = self.load_at(p, (*index as i64 + 1) * W);
+                self.put(*dst, v);
+                self.goto(i + 1);
+            }
             Instr::IsNonemptyGetList {
                 fail,
                 src,
@@ -1955,10 +1966,17 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
-            Instr::TestArity { fail, src, arity } if *fail != 0 => {
+            Instr::TestArity { fail, src, arity } | Instr::IsTupleOfArity { fail, src, arity }
+                if *fail != 0 =>
+            {
                 let v = self.get(*src);
                 let want = crate::term::make_header(subtag::TUPLE, *arity as usize) as i64;
-                self.boxed_test(v, i + 1, *fail, |g, h| {
+                // The fused test passes over the `test_arity` after it.
+                let then = match code[i] {
+                    Instr::IsTupleOfArity { .. } => i + 2,
+                    _ => i + 1,
+                };
+                self.boxed_test(v, then, *fail, |g, h| {
                     g.b.ins().icmp_imm_s(IntCC::Equal, h, want)
                 });
             }

@@ -2363,6 +2363,49 @@ fn peephole(code: &mut [Instr]) {
                 tail: *tail,
             }),
             (
+                Instr::GetTupleElement { src, index, dst },
+                Some(Instr::GetTupleElement {
+                    src: s2,
+                    index: index2,
+                    dst: dst2,
+                }),
+            ) if src == s2 && dst.as_src() != *src => Some(Instr::GetTupleElement2 {
+                src: *src,
+                index: *index,
+                dst: *dst,
+                index2: *index2,
+                dst2: *dst2,
+            }),
+            (
+                Instr::Test {
+                    test: TypeTest::Tuple,
+                    fail,
+                    src,
+                },
+                Some(Instr::TestArity {
+                    fail: f2,
+                    src: s2,
+                    arity,
+                }),
+            ) if src == s2 && fail == f2 => Some(Instr::IsTupleOfArity {
+                fail: *fail,
+                src: *src,
+                arity: *arity,
+            }),
+            // `select_tuple_arity` fails for anything not a tuple itself.
+            (
+                Instr::Test {
+                    test: TypeTest::Tuple,
+                    fail,
+                    src,
+                },
+                Some(
+                    select @ Instr::SelectTupleArity {
+                        fail: f2, src: s2, ..
+                    },
+                ),
+            ) if src == s2 && fail == f2 => Some(select.clone()),
+            (
                 Instr::Move {
                     src,
                     dst: Dst::X(0),
