@@ -115,6 +115,9 @@ pub struct Heap {
     fragments: Vec<Vec<Term>>,
     /// Words allocated in fragments since the last GC.
     fragment_words: usize,
+    /// Bytes of the refcounted binaries that adopted fragments (messages) brought since the
+    /// last GC.
+    fragment_binary_bytes: usize,
     /// Refcounted binaries referenced from this heap (one strong count each).
     pub(crate) off_heap: Vec<OffHeap>,
     /// The previous block of a large heap, kept empty for the next GC's to-space so that big
@@ -140,6 +143,24 @@ pub(crate) struct OldGen {
 /// Smallest heap fragment made when the block is full (words).
 const FRAGMENT_MIN_WORDS: usize = 512;
 
+/// Heap-fragment words that make the next allocation collect, at least (see
+/// [`Heap::fragments_piled_up`]).
+pub const FRAGMENT_GC_WORDS: usize = 16 * 1024;
+
+/// Bytes of refcounted binaries that messages may bring before the next allocation collects
+/// (OTP's default binary virtual heap, `min_bin_vheap_size`: 46,422 words).
+pub const FRAGMENT_GC_BINARY_BYTES: usize = 46_422 * 8;
+
+/// Bytes of the refcounted binaries among off-heap entries.
+fn binary_bytes(entries: &[OffHeap]) -> usize {
+    entries
+        .iter()
+        .filter_map(OffHeap::as_binary)
+        // SAFETY: each entry is a live strong count, so the binary is alive.
+        .map(|b| unsafe { (*b).len() })
+        .sum()
+}
+
 /// Blocks at least this large (in words) are kept as the spare to-space.
 const SPARE_MIN_WORDS: usize = 8192;
 
@@ -159,6 +180,7 @@ impl Heap {
             block: Vec::with_capacity(words),
             fragments: Vec::new(),
             fragment_words: 0,
+            fragment_binary_bytes: 0,
             off_heap: Vec::new(),
             spare: Vec::new(),
             hwm: 0,
@@ -265,14 +287,16 @@ impl Heap {
     }
 
     /// The main block's free window for machine code (`crate::jit`): its top (where the next
-    /// word goes), its end, and whether fragments exist (then `test_heap` must collect).
+    /// word goes), its end, and whether fragments have piled up (then `test_heap` must
+    /// collect).
     #[inline]
     pub(crate) fn jit_window(&mut self) -> (*mut Term, *mut Term, bool) {
+        let piled_up = self.fragments_piled_up();
         let len = self.block.len();
         let cap = self.block.capacity();
         let base = self.block.as_mut_ptr();
         // SAFETY: `len` and `cap` are within the block's allocation.
-        unsafe { (base.add(len), base.add(cap), !self.fragments.is_empty()) }
+        unsafe { (base.add(len), base.add(cap), piled_up) }
     }
 
     /// Takes back the main block's top after machine code allocated on it.
@@ -306,10 +330,26 @@ impl Heap {
     pub fn fragment_words(&self) -> usize {
         self.fragment_words
     }
-    /// Whether an allocation of `n` words would need a GC to stay in the main block.
+    /// Whether an allocation of `n` words would need a GC: it does not fit in the main
+    /// block, or heap fragments have piled up (see
+    /// [`fragments_piled_up`](Self::fragments_piled_up)).
     #[inline]
     pub fn needs_gc(&self, n: usize) -> bool {
-        self.free_words() < n || !self.fragments.is_empty()
+        self.free_words() < n || self.fragments_piled_up()
+    }
+
+    /// Whether heap fragments (messages taken, terms BIFs and NIFs built past the main
+    /// block, map updates outside `test_heap`) have piled up enough to collect: more words
+    /// than the main block holds, and at least [`FRAGMENT_GC_WORDS`]; or messages brought
+    /// more than [`FRAGMENT_GC_BINARY_BYTES`] of refcounted binaries (which only a
+    /// collection lets go of). A few fragments do not make an allocation collect (as in
+    /// OTP, where a message's heap fragment waits for the next collection the heap itself
+    /// needs): a process taking a message would otherwise collect once per message, its
+    /// whole stack each time.
+    #[inline]
+    pub fn fragments_piled_up(&self) -> bool {
+        self.fragment_words > self.block.capacity().max(FRAGMENT_GC_WORDS)
+            || self.fragment_binary_bytes > FRAGMENT_GC_BINARY_BYTES
     }
 
     /// Records a strong count of `bin` owned by this heap and returns the raw pointer that a
@@ -366,6 +406,7 @@ impl Heap {
         }
         self.fragments.clear();
         self.fragment_words = 0;
+        self.fragment_binary_bytes = 0;
     }
 
     /// Moves the allocation of another heap (a message's heap fragment) into this one so its
@@ -376,11 +417,13 @@ impl Heap {
         self.fragments.push(block);
         self.fragment_words += other.fragment_words;
         self.fragments.append(&mut other.fragments);
+        self.fragment_binary_bytes += binary_bytes(&other.off_heap);
         self.off_heap.append(&mut other.off_heap);
         if let Some(mut old) = other.old.take() {
             let block = std::mem::take(&mut old.block);
             self.fragment_words += block.len();
             self.fragments.push(block);
+            self.fragment_binary_bytes += binary_bytes(&old.off_heap);
             self.off_heap.append(&mut old.off_heap);
         }
     }
@@ -415,6 +458,7 @@ impl Heap {
         }
         self.fragment_words += block.len();
         self.fragments.push(block);
+        self.fragment_binary_bytes += binary_bytes(&f.off_heap);
         self.off_heap.append(&mut f.off_heap);
     }
 }
@@ -430,5 +474,68 @@ impl Heap {
         let block = std::mem::take(&mut self.block);
         let off_heap = std::mem::take(&mut self.off_heap);
         Some((block, off_heap))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::boxed;
+
+    /// A message's heap, as a signal carries it: one tuple in a fragment of its own.
+    fn message(words: usize) -> Fragment {
+        let mut h = Heap::with_capacity(words);
+        let elems = vec![Term::small(1); words - 1];
+        boxed::tuple(&mut h, &elems);
+        h.into_fragment().ok().unwrap()
+    }
+
+    #[test]
+    fn taken_messages_make_no_collection_until_they_pile_up() {
+        let mut h = Heap::with_capacity(1000);
+        h.absorb_fragment(message(8));
+        // A message taken does not make the next allocation collect (OTP's heap fragments
+        // of messages wait for the collection the heap itself needs)...
+        assert!(!h.needs_gc(2));
+        // ... but one that does not fit does.
+        assert!(h.needs_gc(1001));
+        // Fragments past the main block's size (and the floor) do.
+        let mut taken = 8;
+        while taken <= FRAGMENT_GC_WORDS {
+            assert!(!h.needs_gc(2), "collects at {taken} words of fragments");
+            h.absorb_fragment(message(64));
+            taken += 64;
+        }
+        assert!(h.fragments_piled_up());
+        assert!(h.needs_gc(2));
+    }
+
+    #[test]
+    fn messages_with_large_binaries_pile_up_sooner() {
+        let mut h = Heap::with_capacity(1000);
+        let mut taken = 0;
+        while taken <= FRAGMENT_GC_BINARY_BYTES {
+            assert!(!h.needs_gc(2), "collects at {taken} bytes of binaries");
+            let mut m = Heap::with_capacity(16);
+            boxed::binary(&mut m, &[7u8; 64 * 1024]);
+            h.absorb_fragment(m.into_fragment().ok().unwrap());
+            taken += 64 * 1024;
+        }
+        assert!(h.fragment_words() < FRAGMENT_GC_WORDS);
+        assert!(h.needs_gc(2));
+    }
+
+    #[test]
+    fn a_large_main_block_holds_as_many_fragment_words() {
+        let mut h = Heap::with_capacity(4 * FRAGMENT_GC_WORDS);
+        let cap = h.capacity();
+        let mut taken = 0;
+        while taken + 1024 <= cap {
+            h.absorb_fragment(message(1024));
+            taken += 1024;
+            assert!(!h.fragments_piled_up(), "piled up at {taken} words");
+        }
+        h.absorb_fragment(message(1024));
+        assert!(h.fragments_piled_up());
     }
 }

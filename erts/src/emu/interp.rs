@@ -205,14 +205,11 @@ fn lbl(l: Lbl) -> *const Instr {
     l as *const Instr
 }
 
-/// Heap-fragment words that make a call collect (at least; or the block's size).
-const FRAGMENT_GC_WORDS: usize = 16 * 1024;
-
-/// Whether heap fragments (allocated by BIFs, NIFs and map updates outside `test_heap`)
-/// have piled up enough to collect at the end of a call or slice.
+/// Whether heap fragments have piled up enough to collect at the end of a call or slice
+/// ([`crate::heap::Heap::fragments_piled_up`]).
 #[inline]
 fn fragments_piled_up(proc: &Process) -> bool {
-    proc.heap.fragment_words() > proc.heap.capacity().max(FRAGMENT_GC_WORDS)
+    proc.heap.fragments_piled_up()
 }
 
 /// Runs `proc` for at most `reds` reductions, adding those it used to its count and to the
@@ -1391,6 +1388,12 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             Instr::RemoveMessage => {
                 if proc.save < proc.mailbox.len() {
                     proc.mailbox.remove(proc.save);
+                }
+                // Messages taken have piled up in heap fragments (or brought many bytes
+                // of binaries): the slice ends at the next call, where they are collected
+                // (a receive loop that allocates nothing would otherwise keep them all).
+                if proc.heap.fragments_piled_up() {
+                    *reds = 0;
                 }
                 proc.save = 0;
                 proc.timer_active = false;

@@ -812,7 +812,7 @@ impl<'a> Gen<'a> {
             .icmp(IntCC::UnsignedLessThanOrEqual, need, hend)
     }
 
-    /// `test_heap`'s condition: no fragments and `words` fit.
+    /// `test_heap`'s condition: fragments not piled up and `words` fit.
     fn heap_ok(&mut self, words: i64) -> Value {
         let room = self.heap_room(words);
         let frags = self.ctx_field(offset_of!(JitCtx, frags));
@@ -921,7 +921,7 @@ impl<'a> Gen<'a> {
         self.b.switch_to_block(cont);
     }
 
-    /// Makes sure `words` heap words are free (and no fragments), collecting with `live`
+    /// Makes sure `words` heap words are free (and fragments not piled up), collecting with `live`
     /// X registers when not; leaves at `i` when the process must end or room is still
     /// missing.
     fn heap_need(&mut self, words: i64, live: u32, i: usize) {
@@ -2348,11 +2348,16 @@ impl<'a> Gen<'a> {
             Instr::RemoveMessage | Instr::Timeout => {
                 let c = self.ctx;
                 let remove = self.iconst(matches!(code[i], Instr::RemoveMessage) as i64);
-                self.call_rt(
+                let r = self.call_rt(
                     helpers::end_receive as *const () as usize,
                     &[c, remove],
                     false,
                 );
+                let done = self
+                    .b
+                    .ins()
+                    .icmp_imm_u(IntCC::NotEqual, r, helpers::LEAVE as i64);
+                self.guard(done, i);
                 self.goto(i + 1);
             }
             Instr::Send => {

@@ -21,7 +21,8 @@ pub struct JitCtx {
     pub htop: *mut Term,
     /// The end of the heap's main block.
     pub hend: *mut Term,
-    /// Non-zero when the heap has fragments (`test_heap` then collects: interpreter).
+    /// Non-zero when the heap's fragments have piled up (`test_heap` then collects:
+    /// interpreter).
     pub frags: u64,
     /// Reductions left in the slice.
     pub reds: i64,

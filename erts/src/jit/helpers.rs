@@ -446,13 +446,18 @@ pub unsafe extern "C" fn loop_rec_end(ctx: *mut JitCtx) -> u64 {
 
 /// `remove_message` (`remove` 1) or `timeout` (0): the receive is over, with the message
 /// at the save point taken out of the mailbox for `remove_message`; its timer no longer
-/// counts.
+/// counts. [`LEAVE`] (nothing done) for a `remove_message` when heap fragments have piled up:
+/// the interpreter's ends the slice so that they are collected.
 ///
 /// # Safety
 /// As [`loop_rec`].
 pub unsafe extern "C" fn end_receive(ctx: *mut JitCtx, remove: u64) -> u64 {
     // SAFETY: the caller's promise.
     let proc = unsafe { &mut *(*ctx).proc };
+    if remove != 0 && proc.heap.fragments_piled_up() {
+        // The interpreter's `remove_message` also ends the slice, to collect them.
+        return LEAVE;
+    }
     if remove != 0 && proc.save < proc.mailbox.len() {
         proc.mailbox.remove(proc.save);
     }
