@@ -115,9 +115,9 @@ pub struct Heap {
     fragments: Vec<Vec<Term>>,
     /// Words allocated in fragments since the last GC.
     fragment_words: usize,
-    /// Bytes of the refcounted binaries that adopted fragments (messages) brought since the
-    /// last GC.
-    fragment_binary_bytes: usize,
+    /// Bytes of the refcounted binaries this heap took counts of since the last GC (made
+    /// here or brought by messages): OTP's binary virtual heap.
+    new_binary_bytes: usize,
     /// Refcounted binaries referenced from this heap (one strong count each).
     pub(crate) off_heap: Vec<OffHeap>,
     /// The previous block of a large heap, kept empty for the next GC's to-space so that big
@@ -144,12 +144,12 @@ pub(crate) struct OldGen {
 const FRAGMENT_MIN_WORDS: usize = 512;
 
 /// Heap-fragment words that make the next allocation collect, at least (see
-/// [`Heap::fragments_piled_up`]).
+/// [`Heap::collection_due`]).
 pub const FRAGMENT_GC_WORDS: usize = 16 * 1024;
 
-/// Bytes of refcounted binaries that messages may bring before the next allocation collects
+/// Bytes of new refcounted binaries a heap may take counts of before a collection is due
 /// (OTP's default binary virtual heap, `min_bin_vheap_size`: 46,422 words).
-pub const FRAGMENT_GC_BINARY_BYTES: usize = 46_422 * 8;
+pub const BINARY_GC_BYTES: usize = 46_422 * 8;
 
 /// Bytes of the refcounted binaries among off-heap entries.
 fn binary_bytes(entries: &[OffHeap]) -> usize {
@@ -180,7 +180,7 @@ impl Heap {
             block: Vec::with_capacity(words),
             fragments: Vec::new(),
             fragment_words: 0,
-            fragment_binary_bytes: 0,
+            new_binary_bytes: 0,
             off_heap: Vec::new(),
             spare: Vec::new(),
             hwm: 0,
@@ -287,16 +287,15 @@ impl Heap {
     }
 
     /// The main block's free window for machine code (`crate::jit`): its top (where the next
-    /// word goes), its end, and whether fragments have piled up (then `test_heap` must
-    /// collect).
+    /// word goes), its end, and whether a collection is due (then `test_heap` collects).
     #[inline]
     pub(crate) fn jit_window(&mut self) -> (*mut Term, *mut Term, bool) {
-        let piled_up = self.fragments_piled_up();
+        let due = self.collection_due();
         let len = self.block.len();
         let cap = self.block.capacity();
         let base = self.block.as_mut_ptr();
         // SAFETY: `len` and `cap` are within the block's allocation.
-        unsafe { (base.add(len), base.add(cap), piled_up) }
+        unsafe { (base.add(len), base.add(cap), due) }
     }
 
     /// Takes back the main block's top after machine code allocated on it.
@@ -331,30 +330,31 @@ impl Heap {
         self.fragment_words
     }
     /// Whether an allocation of `n` words would need a GC: it does not fit in the main
-    /// block, or heap fragments have piled up (see
-    /// [`fragments_piled_up`](Self::fragments_piled_up)).
+    /// block, or a collection is due anyway (see [`collection_due`](Self::collection_due)).
     #[inline]
     pub fn needs_gc(&self, n: usize) -> bool {
-        self.free_words() < n || self.fragments_piled_up()
+        self.free_words() < n || self.collection_due()
     }
 
-    /// Whether heap fragments (messages taken, terms BIFs and NIFs built past the main
-    /// block, map updates outside `test_heap`) have piled up enough to collect: more words
-    /// than the main block holds, and at least [`FRAGMENT_GC_WORDS`]; or messages brought
-    /// more than [`FRAGMENT_GC_BINARY_BYTES`] of refcounted binaries (which only a
-    /// collection lets go of). A few fragments do not make an allocation collect (as in
-    /// OTP, where a message's heap fragment waits for the next collection the heap itself
-    /// needs): a process taking a message would otherwise collect once per message, its
-    /// whole stack each time.
+    /// Whether the heap should be collected whether or not its main block has room: heap
+    /// fragments (messages taken, terms BIFs and NIFs built past the main block, map updates
+    /// outside `test_heap`) have piled up past the main block's size (and
+    /// [`FRAGMENT_GC_WORDS`]), or the heap took counts of more than [`BINARY_GC_BYTES`] of
+    /// new refcounted binaries (which only a collection lets go of: OTP's binary virtual
+    /// heap). A few fragments do not make an allocation collect (as in OTP, where a
+    /// message's heap fragment waits for the next collection the heap itself needs): a
+    /// process taking a message would otherwise collect once per message, its whole stack
+    /// each time.
     #[inline]
-    pub fn fragments_piled_up(&self) -> bool {
+    pub fn collection_due(&self) -> bool {
         self.fragment_words > self.block.capacity().max(FRAGMENT_GC_WORDS)
-            || self.fragment_binary_bytes > FRAGMENT_GC_BINARY_BYTES
+            || self.new_binary_bytes > BINARY_GC_BYTES
     }
 
     /// Records a strong count of `bin` owned by this heap and returns the raw pointer that a
     /// refc-binary object stores.
     pub fn register_binary(&mut self, bin: BinaryData) -> *const BinBuf {
+        self.new_binary_bytes += bin.len();
         let p = Arc::into_raw(bin);
         self.off_heap.push(OffHeap::binary(p));
         p
@@ -406,7 +406,7 @@ impl Heap {
         }
         self.fragments.clear();
         self.fragment_words = 0;
-        self.fragment_binary_bytes = 0;
+        self.new_binary_bytes = 0;
     }
 
     /// Moves the allocation of another heap (a message's heap fragment) into this one so its
@@ -417,13 +417,13 @@ impl Heap {
         self.fragments.push(block);
         self.fragment_words += other.fragment_words;
         self.fragments.append(&mut other.fragments);
-        self.fragment_binary_bytes += binary_bytes(&other.off_heap);
+        self.new_binary_bytes += binary_bytes(&other.off_heap);
         self.off_heap.append(&mut other.off_heap);
         if let Some(mut old) = other.old.take() {
             let block = std::mem::take(&mut old.block);
             self.fragment_words += block.len();
             self.fragments.push(block);
-            self.fragment_binary_bytes += binary_bytes(&old.off_heap);
+            self.new_binary_bytes += binary_bytes(&old.off_heap);
             self.off_heap.append(&mut old.off_heap);
         }
     }
@@ -458,7 +458,7 @@ impl Heap {
         }
         self.fragment_words += block.len();
         self.fragments.push(block);
-        self.fragment_binary_bytes += binary_bytes(&f.off_heap);
+        self.new_binary_bytes += binary_bytes(&f.off_heap);
         self.off_heap.append(&mut f.off_heap);
     }
 }
@@ -506,7 +506,7 @@ mod tests {
             h.absorb_fragment(message(64));
             taken += 64;
         }
-        assert!(h.fragments_piled_up());
+        assert!(h.collection_due());
         assert!(h.needs_gc(2));
     }
 
@@ -514,7 +514,7 @@ mod tests {
     fn messages_with_large_binaries_pile_up_sooner() {
         let mut h = Heap::with_capacity(1000);
         let mut taken = 0;
-        while taken <= FRAGMENT_GC_BINARY_BYTES {
+        while taken <= BINARY_GC_BYTES {
             assert!(!h.needs_gc(2), "collects at {taken} bytes of binaries");
             let mut m = Heap::with_capacity(16);
             boxed::binary(&mut m, &[7u8; 64 * 1024]);
@@ -533,9 +533,9 @@ mod tests {
         while taken + 1024 <= cap {
             h.absorb_fragment(message(1024));
             taken += 1024;
-            assert!(!h.fragments_piled_up(), "piled up at {taken} words");
+            assert!(!h.collection_due(), "piled up at {taken} words");
         }
         h.absorb_fragment(message(1024));
-        assert!(h.fragments_piled_up());
+        assert!(h.collection_due());
     }
 }

@@ -205,22 +205,15 @@ fn lbl(l: Lbl) -> *const Instr {
     l as *const Instr
 }
 
-/// Whether heap fragments have piled up enough to collect at the end of a call or slice
-/// ([`crate::heap::Heap::fragments_piled_up`]).
-#[inline]
-fn fragments_piled_up(proc: &Process) -> bool {
-    proc.heap.fragments_piled_up()
-}
-
 /// Runs `proc` for at most `reds` reductions, adding those it used to its count and to the
 /// system's.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     let mut left = reds;
     let mut out = run(proc, &mut left);
     // A slice can end without reaching a call that collects (after a BIF or NIF that used
-    // up the slice, say): heap fragments they allocated are collected here, with the
+    // up the slice or made a collection due, say): the collection is made here, with the
     // `proc.live` registers the process resumes with, as OTP collects after such calls.
-    if matches!(out, Outcome::Yield) && fragments_piled_up(proc) && proc.gc(proc.live, 0) {
+    if matches!(out, Outcome::Yield) && proc.heap.collection_due() && proc.gc(proc.live, 0) {
         out = Outcome::Killed(Term::atom(atom::KILLED));
     }
     let used = (reds - left).max(0) as u64;
@@ -245,7 +238,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     // and raises again without a call in between would pile them up without
                     // end (damaged code, say); it yields so that they are collected (and
                     // signals, a kill among them, are seen).
-                    if fragments_piled_up(proc) {
+                    if proc.heap.collection_due() {
                         proc.pc = pc;
                         proc.live = 4;
                         return Outcome::Yield;
@@ -306,7 +299,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
     // `test_heap`) have piled up, so loops without `test_heap` do not grow them without bound.
     macro_rules! call_gc {
         ($live:expr) => {
-            if fragments_piled_up(proc) && proc.gc($live as usize, 0) {
+            if proc.heap.collection_due() && proc.gc($live as usize, 0) {
                 return Outcome::Killed(Term::atom(atom::KILLED));
             }
         };
@@ -497,6 +490,13 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                                     proc.live = 1;
                                     return Outcome::Yield;
                                 }
+                            }
+                            if proc.heap.collection_due() {
+                                // It made (or took) many new binaries, say: the slice ends
+                                // and `execute` collects (OTP collects after such a BIF).
+                                proc.pc = pc;
+                                proc.live = 1;
+                                return Outcome::Yield;
                             }
                             continue;
                         }
@@ -1392,7 +1392,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 // Messages taken have piled up in heap fragments (or brought many bytes
                 // of binaries): the slice ends at the next call, where they are collected
                 // (a receive loop that allocates nothing would otherwise keep them all).
-                if proc.heap.fragments_piled_up() {
+                if proc.heap.collection_due() {
                     *reds = 0;
                 }
                 proc.save = 0;
@@ -1845,7 +1845,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                             proc.yield_now = false;
                             *reds -= std::mem::take(&mut proc.extra_reds) as i64;
                         }
-                        if *reds <= 0 {
+                        if *reds <= 0 || proc.heap.collection_due() {
                             proc.pc = pc;
                             proc.live = 1;
                             return Outcome::Yield;

@@ -177,6 +177,8 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
             c.reds -= extra;
             c.yield_now = extra == 0 || c.reds <= 0;
         }
+        // As in the interpreter, a BIF that made a collection due ends the slice.
+        c.yield_now |= c.frags != 0;
     }
     r
 }
@@ -340,7 +342,8 @@ pub unsafe extern "C" fn call_nif(ctx: *mut JitCtx, pc: u64) -> u64 {
     c.frags = frags as u64;
     c.reds = reds - extra;
     if r != LEAVE {
-        c.yield_now = c.reds <= 0;
+        // The slice ends when it is used up or a collection is due (as in the interpreter).
+        c.yield_now = c.reds <= 0 || frags;
     }
     r
 }
@@ -454,7 +457,7 @@ pub unsafe extern "C" fn loop_rec_end(ctx: *mut JitCtx) -> u64 {
 pub unsafe extern "C" fn end_receive(ctx: *mut JitCtx, remove: u64) -> u64 {
     // SAFETY: the caller's promise.
     let proc = unsafe { &mut *(*ctx).proc };
-    if remove != 0 && proc.heap.fragments_piled_up() {
+    if remove != 0 && proc.heap.collection_due() {
         // The interpreter's `remove_message` also ends the slice, to collect them.
         return LEAVE;
     }
