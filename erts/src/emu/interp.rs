@@ -209,14 +209,15 @@ fn lbl(l: Lbl) -> *const Instr {
 /// system's.
 pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
     let mut left = reds;
-    let mut out = run(proc, &mut left);
+    let mut held = 0;
+    let mut out = run(proc, &mut left, &mut held);
     // A slice can end without reaching a call that collects (after a BIF or NIF that used
     // up the slice or made a collection due, say): the collection is made here, with the
     // `proc.live` registers the process resumes with, as OTP collects after such calls.
     if matches!(out, Outcome::Yield) && proc.heap.collection_due() && proc.gc(proc.live, 0) {
         out = Outcome::Killed(Term::atom(atom::KILLED));
     }
-    let used = (reds - left).max(0) as u64;
+    let used = (reds - left - held).max(0) as u64;
     proc.reductions += used;
     crate::sched::stats::add_reductions(used);
     out
@@ -224,7 +225,7 @@ pub fn execute(proc: &mut Process, reds: i64) -> Outcome {
 
 /// The interpreter loop: runs until `*reds` reductions are used up (or the process waits or
 /// exits).
-fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
+fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
     let mut pc = proc.pc;
 
     // Raises `$fail` (a `Fail`) at the current instruction; continues at the handler or
@@ -303,6 +304,24 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 return Outcome::Killed(Term::atom(atom::KILLED));
             }
         };
+    }
+    // A call (or a function entry) found the reductions used up, `$live` argument
+    // registers live: the slice ends, collecting first when a collection is due. When
+    // `remove_message` only held the slice's reductions back for a collection (`held`),
+    // the process collects and goes on with them instead (a yield would move it to the
+    // back of the queue, where the other scheduler may take it away from the processes
+    // it exchanges messages with).
+    macro_rules! out_of_reds {
+        ($live:expr) => {{
+            call_gc!($live);
+            if *held > 0 {
+                *reds += std::mem::take(held);
+            } else {
+                proc.pc = pc;
+                proc.live = $live as usize;
+                return Outcome::Yield;
+            }
+        }};
     }
     // `test_heap` + `put_list`: collects if the cell does not fit (a heap past
     // `max_heap_size` ends the process), then conses.
@@ -399,10 +418,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
             pc = lbl(*$target);
             *reds -= 1;
             if *reds <= 0 {
-                call_gc!(*$arity);
-                proc.pc = pc;
-                proc.live = *$arity as usize;
-                return Outcome::Yield;
+                out_of_reds!(*$arity);
             }
         }};
     }
@@ -431,10 +447,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     pc = t;
                     *reds -= 1;
                     if *reds <= 0 {
-                        call_gc!(live);
-                        proc.pc = pc;
-                        proc.live = live;
-                        return Outcome::Yield;
+                        out_of_reds!(live);
                     }
                     continue;
                 }
@@ -491,12 +504,10 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                                     return Outcome::Yield;
                                 }
                             }
-                            if proc.heap.collection_due() {
-                                // It made (or took) many new binaries, say: the slice ends
-                                // and `execute` collects (OTP collects after such a BIF).
-                                proc.pc = pc;
-                                proc.live = 1;
-                                return Outcome::Yield;
+                            // It made (or took) many new binaries, say: collected here
+                            // (`x0` and the stack live), as OTP collects after such a BIF.
+                            if proc.heap.collection_due() && proc.gc(1, 0) {
+                                return Outcome::Killed(Term::atom(atom::KILLED));
                             }
                             continue;
                         }
@@ -809,10 +820,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = lbl(*target);
                 *reds -= 1;
                 if *reds <= 0 {
-                    call_gc!(*arity);
-                    proc.pc = pc;
-                    proc.live = *arity as usize;
-                    return Outcome::Yield;
+                    out_of_reds!(*arity);
                 }
             }
             Instr::CallLast {
@@ -825,20 +833,14 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = lbl(*target);
                 *reds -= 1;
                 if *reds <= 0 {
-                    call_gc!(*arity);
-                    proc.pc = pc;
-                    proc.live = *arity as usize;
-                    return Outcome::Yield;
+                    out_of_reds!(*arity);
                 }
             }
             Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
                 *reds -= 1;
                 if *reds <= 0 {
-                    call_gc!(*arity);
-                    proc.pc = pc;
-                    proc.live = *arity as usize;
-                    return Outcome::Yield;
+                    out_of_reds!(*arity);
                 }
             }
             Instr::CallExt { export } => {
@@ -1252,9 +1254,7 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                 pc = lbl(*target);
                 *reds -= 1;
                 if *reds <= 0 {
-                    proc.pc = pc;
-                    proc.live = *arity as usize;
-                    return Outcome::Yield;
+                    out_of_reds!(*arity);
                 }
             }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
@@ -1390,10 +1390,11 @@ fn run(proc: &mut Process, reds: &mut i64) -> Outcome {
                     proc.mailbox.remove(proc.save);
                 }
                 // Messages taken have piled up in heap fragments (or brought many bytes
-                // of binaries): the slice ends at the next call, where they are collected
-                // (a receive loop that allocates nothing would otherwise keep them all).
-                if proc.heap.collection_due() {
-                    *reds = 0;
+                // of binaries): the next call collects them, with the slice's reductions
+                // held back until then (a receive loop that allocates nothing would
+                // otherwise keep them all).
+                if proc.heap.collection_due() && *reds > 0 {
+                    *held += std::mem::take(reds);
                 }
                 proc.save = 0;
                 proc.timer_active = false;

@@ -121,7 +121,9 @@ pub extern "C" fn equal_terms(a: u64, b: u64, exact: u64) -> u64 {
 /// or trapped (the interpreter calls it again and raises or follows the trap; a BIF fails or
 /// traps before it changes anything). Charges the call's reduction, and, as the interpreter
 /// does, ends the slice (`JitCtx::yield_now`) when the BIF asked to and its extra charge
-/// used up the slice.
+/// used up the slice, and collects when the BIF left a collection due (many new binaries;
+/// [`LEAVE`] with `JitCtx::killed` set when that found the process past its
+/// `max_heap_size`).
 ///
 /// # Safety
 /// As `with_proc`; `bif` is a `BifFn`, `pc` the calling instruction.
@@ -148,6 +150,8 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
     };
     // Whether the BIF asked to end the slice, and the extra reductions it charged.
     let mut asked: Option<i64> = None;
+    // Whether a collection after the BIF found the process past its `max_heap_size`.
+    let mut killed = false;
     // SAFETY: the caller's promise.
     let r = unsafe {
         with_proc(ctx, |proc| {
@@ -159,7 +163,17 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
                         proc.yield_now = false;
                         asked = Some(std::mem::take(&mut proc.extra_reds) as i64);
                     }
-                    v.0
+                    if !proc.heap.collection_due() {
+                        return v.0;
+                    }
+                    // It made (or took) many new binaries, say: collected here, with the
+                    // result and the stack live, as the interpreter does.
+                    proc.x[0] = v;
+                    if proc.gc(1, 0) {
+                        killed = true;
+                        return LEAVE;
+                    }
+                    proc.x[0].0
                 }
                 _ => {
                     proc.port_suspended = suspended;
@@ -168,17 +182,18 @@ pub unsafe extern "C" fn call_bif_x(ctx: *mut JitCtx, bif: usize, n: u64, pc: u6
             }
         })
     };
+    // SAFETY: as above.
+    let c = unsafe { &mut *ctx };
+    if killed {
+        c.killed = true;
+    }
     if r != LEAVE {
-        // SAFETY: as above.
-        let c = unsafe { &mut *ctx };
         c.reds -= 1;
         if let Some(extra) = asked {
             // The slice ends unless the BIF charged extra reductions and some are left.
             c.reds -= extra;
             c.yield_now = extra == 0 || c.reds <= 0;
         }
-        // As in the interpreter, a BIF that made a collection due ends the slice.
-        c.yield_now |= c.frags != 0;
     }
     r
 }
