@@ -1580,18 +1580,12 @@ impl<'a> Gen<'a> {
                 self.get_list(l, None, Some(*dst));
                 self.goto(i + 1);
             }
-            Instr::GetTupleElement { src, index, dst } => {
-                let t = self.get(*src);
-                self.guard_tuple_past(t, *index, i);
-                let p = self.b.ins().band_imm_s(t, !3i64);
-                let v = self.load_at(p, (*index as i64 + 1) * W);
-                self.put(*dst, v);
-                self.goto(i + 1);
-            }
-            Instr::GetTupleElement2 {
+            // A fused pair compiles as its first read, then goes on to the second (still in
+            // place after it).
+            Instr::GetTupleElement { src, index, dst }
+            | Instr::GetTupleElement2 {
                 src, index, dst, ..
             } => {
-                // The first of the pair, then on to the second (still in place).
                 let t = self.get(*src);
                 self.guard_tuple_past(t, *index, i);
                 let p = self.b.ins().band_imm_s(t, !3i64);
