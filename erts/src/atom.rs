@@ -18,12 +18,33 @@ pub const MAX_ATOM_CHARS: usize = 255;
 pub const MAX_ATOMS: usize = 1_048_576;
 
 struct Table {
-    names: boxcar::Vec<&'static str>,
+    names: boxcar::Vec<Name>,
     index: Mutex<Index>,
 }
 
 /// Name → atom: a hash table of atom indices (4 bytes a slot; the name is read from `names`),
 /// and the storage the names are copied into.
+/// An atom's text, and its first eight bytes as a big-endian number (zeros past the end):
+/// two atoms whose numbers differ are ordered as those numbers are, without reading the
+/// texts (OTP's `ord0`).
+#[derive(Copy, Clone)]
+struct Name {
+    text: &'static str,
+    ord: u64,
+}
+
+impl Name {
+    fn of(text: &'static str) -> Name {
+        let mut b = [0u8; 8];
+        let n = text.len().min(8);
+        b[..n].copy_from_slice(&text.as_bytes()[..n]);
+        Name {
+            text,
+            ord: u64::from_be_bytes(b),
+        }
+    }
+}
+
 struct Index {
     slots: hashbrown::HashTable<u32>,
     hasher: foldhash::fast::RandomState,
@@ -31,19 +52,21 @@ struct Index {
 }
 
 impl Index {
-    fn find(&self, names: &boxcar::Vec<&'static str>, name: &str) -> Option<u32> {
+    fn find(&self, names: &boxcar::Vec<Name>, name: &str) -> Option<u32> {
         let h = self.hasher.hash_one(name);
         self.slots
-            .find(h, |&i| names.get(i as usize).is_some_and(|n| *n == name))
+            .find(h, |&i| {
+                names.get(i as usize).is_some_and(|n| n.text == name)
+            })
             .copied()
     }
 
-    fn insert(&mut self, names: &boxcar::Vec<&'static str>, name: &'static str) -> u32 {
-        let i = names.push(name) as u32;
+    fn insert(&mut self, names: &boxcar::Vec<Name>, name: &'static str) -> u32 {
+        let i = names.push(Name::of(name)) as u32;
         let h = self.hasher.hash_one(name);
         let hasher = &self.hasher;
         self.slots.insert_unique(h, i, |&j| {
-            hasher.hash_one(names.get(j as usize).copied().unwrap_or(""))
+            hasher.hash_one(names.get(j as usize).map_or("", |n| n.text))
         });
         i
     }
@@ -142,7 +165,17 @@ pub fn existing(name: &str) -> Option<Atom> {
 /// The name of an atom.
 #[inline]
 pub fn name(a: Atom) -> &'static str {
-    table().names.get(a.0 as usize).copied().unwrap_or("")
+    table().names.get(a.0 as usize).map_or("", |n| n.text)
+}
+
+/// The order of two atoms (by their texts, as Erlang's term order has it).
+pub fn cmp(a: Atom, b: Atom) -> std::cmp::Ordering {
+    let names = &table().names;
+    match (names.get(a.0 as usize), names.get(b.0 as usize)) {
+        (Some(x), Some(y)) if x.ord != y.ord => x.ord.cmp(&y.ord),
+        (Some(x), Some(y)) => x.text.cmp(y.text),
+        _ => name(a).cmp(name(b)),
+    }
 }
 
 /// Number of atoms in the table.
@@ -302,6 +335,41 @@ pub fn text_hash(name: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_is_the_texts_order() {
+        // Texts that share their first eight bytes, NULs (which the numbers pad with),
+        // prefixes, and characters past ASCII (UTF-8 orders as the code points).
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefghj",
+            "abcdefgi",
+            "b",
+            "zzzzzzzzzzzz",
+            "\u{e9}",
+            "\u{e9}t\u{e9}",
+            "\u{1F600}",
+        ];
+        let atoms: Vec<Atom> = texts.iter().map(|t| atom(t)).collect();
+        for (i, a) in atoms.iter().enumerate() {
+            for (j, b) in atoms.iter().enumerate() {
+                assert_eq!(
+                    cmp(*a, *b),
+                    texts[i].cmp(texts[j]),
+                    "{:?} {:?}",
+                    texts[i],
+                    texts[j]
+                );
+            }
+        }
+    }
 
     #[test]
     fn predefined_are_fixed() {

@@ -168,7 +168,7 @@ fn compare_atoms(a: Term, b: Term) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    a.atom_value().name().cmp(b.atom_value().name())
+    crate::atom::cmp(a.atom_value(), b.atom_value())
 }
 
 /// Compares two terms. See the module documentation for `exact`.
