@@ -217,13 +217,7 @@ impl Heap {
     /// Bytes of the refcounted binaries this heap's terms (young and old) refer to.
     pub fn off_heap_bytes(&self) -> usize {
         let old = self.old.as_ref().map_or(&[][..], |o| &o.off_heap[..]);
-        self.off_heap
-            .iter()
-            .chain(old)
-            .filter_map(OffHeap::as_binary)
-            // SAFETY: each entry is a live strong count held by this heap.
-            .map(|b| unsafe { (*b).len() })
-            .sum()
+        binary_bytes(&self.off_heap) + binary_bytes(old)
     }
     /// Minor collections since the last major one.
     pub fn minor_gcs(&self) -> u32 {

@@ -113,26 +113,6 @@ pub enum TypeTest {
 }
 
 impl TypeTest {
-    /// Every test, in discriminant order (`ALL[t as usize] == t`).
-    pub const ALL: [TypeTest; 16] = [
-        TypeTest::Integer,
-        TypeTest::Float,
-        TypeTest::Number,
-        TypeTest::Atom,
-        TypeTest::Pid,
-        TypeTest::Reference,
-        TypeTest::Port,
-        TypeTest::Nil,
-        TypeTest::Binary,
-        TypeTest::Bitstring,
-        TypeTest::List,
-        TypeTest::NonemptyList,
-        TypeTest::Tuple,
-        TypeTest::Boolean,
-        TypeTest::Map,
-        TypeTest::Function,
-    ];
-
     /// Whether `t` passes the test.
     #[inline(always)]
     pub fn holds(self, t: Term) -> bool {

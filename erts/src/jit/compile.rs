@@ -812,12 +812,12 @@ impl<'a> Gen<'a> {
             .icmp(IntCC::UnsignedLessThanOrEqual, need, hend)
     }
 
-    /// `test_heap`'s condition: fragments not piled up and `words` fit.
+    /// `test_heap`'s condition: no collection due and `words` fit.
     fn heap_ok(&mut self, words: i64) -> Value {
         let room = self.heap_room(words);
-        let frags = self.ctx_field(offset_of!(JitCtx, frags));
-        let nofrag = self.b.ins().icmp_imm_s(IntCC::Equal, frags, 0);
-        self.b.ins().band(room, nofrag)
+        let due = self.ctx_field(offset_of!(JitCtx, gc_due));
+        let not_due = self.b.ins().icmp_imm_s(IntCC::Equal, due, 0);
+        self.b.ins().band(room, not_due)
     }
 
     /// Whether a call may go on without ending the slice (the interpreter yields when the
@@ -921,7 +921,7 @@ impl<'a> Gen<'a> {
         self.b.switch_to_block(cont);
     }
 
-    /// Makes sure `words` heap words are free (and fragments not piled up), collecting with `live`
+    /// Makes sure `words` heap words are free (and no collection due), collecting with `live`
     /// X registers when not; leaves at `i` when the process must end or room is still
     /// missing.
     fn heap_need(&mut self, words: i64, live: u32, i: usize) {
@@ -1952,9 +1952,8 @@ impl<'a> Gen<'a> {
                     }),
                     TypeTest::Binary => {
                         // Whole bytes or not is in the binary's size: the runtime's test.
-                        let t = self.iconst(*test as i64);
-                        let f = helpers::type_test as *const () as usize;
-                        let r = self.call_rt(f, &[v, t], false);
+                        let f = helpers::is_binary as *const () as usize;
+                        let r = self.call_rt(f, &[v], false);
                         let ok = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
                         self.branch(ok, i + 1, fail);
                     }

@@ -21,9 +21,9 @@ pub struct JitCtx {
     pub htop: *mut Term,
     /// The end of the heap's main block.
     pub hend: *mut Term,
-    /// Non-zero when the heap's fragments have piled up (`test_heap` then collects:
-    /// interpreter).
-    pub frags: u64,
+    /// Non-zero when a collection is due (`Heap::collection_due`: `test_heap` then
+    /// collects, through the interpreter).
+    pub gc_due: u64,
     /// Reductions left in the slice.
     pub reds: i64,
     /// `Process::f` (float registers).
@@ -41,7 +41,7 @@ pub struct JitCtx {
 impl JitCtx {
     /// The state of `proc`, with `reds` reductions left.
     pub fn load(proc: &mut Process, reds: i64) -> JitCtx {
-        let (htop, hend, frags) = proc.heap.jit_window();
+        let (htop, hend, gc_due) = proc.heap.jit_window();
         let len = proc.stack.len();
         let cap = proc.stack.capacity();
         let base = proc.stack.as_mut_ptr();
@@ -54,7 +54,7 @@ impl JitCtx {
             stack_end: unsafe { base.add(cap) },
             htop,
             hend,
-            frags: frags as u64,
+            gc_due: gc_due as u64,
             reds,
             f: proc.f.as_mut_ptr(),
             proc: proc as *mut Process,

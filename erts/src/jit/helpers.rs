@@ -11,7 +11,6 @@
 
 use super::ctx::JitCtx;
 use crate::bif::BifFn;
-use crate::emu::instr::TypeTest;
 use crate::exception::Fail;
 use crate::process::Process;
 use crate::term::compare::{compare, eq, exact_eq};
@@ -299,12 +298,9 @@ pub unsafe extern "C" fn fun_target(ctx: *mut JitCtx, fun: u64, n: u64) -> u64 {
     a as u64
 }
 
-/// Whether `t` passes type test `test` (a `TypeTest` as its index in `TypeTest::ALL`): 1
-/// or 0; for the tests machine code does not make inline.
-pub extern "C" fn type_test(t: u64, test: u64) -> u64 {
-    TypeTest::ALL
-        .get(test as usize)
-        .is_some_and(|tt| tt.holds(Term(t))) as u64
+/// Whether `t` is a binary (`is_binary`: whole bytes, which its size says): 1 or 0.
+pub extern "C" fn is_binary(t: u64) -> u64 {
+    Term(t).is_binary() as u64
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function2`): 1 or 0.
@@ -351,14 +347,14 @@ pub unsafe extern "C" fn call_nif(ctx: *mut JitCtx, pc: u64) -> u64 {
         }
     }))
     .unwrap_or(LEAVE);
-    let (htop, hend, frags) = proc.heap.jit_window();
+    let (htop, hend, gc_due) = proc.heap.jit_window();
     c.htop = htop;
     c.hend = hend;
-    c.frags = frags as u64;
+    c.gc_due = gc_due as u64;
     c.reds = reds - extra;
     if r != LEAVE {
         // The slice ends when it is used up or a collection is due (as in the interpreter).
-        c.yield_now = c.reds <= 0 || frags;
+        c.yield_now = c.reds <= 0 || gc_due;
     }
     r
 }
@@ -464,8 +460,8 @@ pub unsafe extern "C" fn loop_rec_end(ctx: *mut JitCtx) -> u64 {
 
 /// `remove_message` (`remove` 1) or `timeout` (0): the receive is over, with the message
 /// at the save point taken out of the mailbox for `remove_message`; its timer no longer
-/// counts. [`LEAVE`] (nothing done) for a `remove_message` when heap fragments have piled up:
-/// the interpreter's ends the slice so that they are collected.
+/// counts. [`LEAVE`] (nothing done) for a `remove_message` when a collection is due: the
+/// interpreter's holds the slice's reductions back so that its next call collects.
 ///
 /// # Safety
 /// As [`loop_rec`].
