@@ -259,3 +259,48 @@ fn a_bad_flag_value_is_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad +JIT flag maybe"), "{err}");
 }
+
+/// `+JPperf map` (OTP's flag) writes each compiled version to `/tmp/perf-<os pid>.map` in
+/// the format `perf` reads: start and size in hexadecimal, then the name, here the module
+/// and the version.
+#[test]
+fn the_perf_map_names_compiled_code() {
+    let dir = compiled_dir("perf");
+    let child = Command::new(env!("CARGO_BIN_EXE_beam"))
+        .args(["--bare", "+JPperf", "map", "-pa"])
+        .arg(&dir)
+        .args(["-s", "jit_probe", "main"])
+        .env("ERTS_JIT_SYNC", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).replace('\r', ""),
+        "jit\n17711\n"
+    );
+    let text = std::fs::read_to_string(&map).unwrap_or_default();
+    let _ = std::fs::remove_file(&map);
+    let line = text
+        .lines()
+        .find(|l| l.ends_with(" $beam:jit_probe:v1"))
+        .unwrap_or_else(|| panic!("no jit_probe entry in {text:?}"));
+    let mut fields = line.split(' ');
+    let start = u64::from_str_radix(fields.next().unwrap(), 16).unwrap();
+    let size = u64::from_str_radix(fields.next().unwrap(), 16).unwrap();
+    assert!(start > 0 && size > 0, "{line}");
+    // Without the flag, no map.
+    let child = Command::new(env!("CARGO_BIN_EXE_beam"))
+        .args(["--bare", "-pa"])
+        .arg(&dir)
+        .args(["-s", "jit_probe", "main"])
+        .env("ERTS_JIT_SYNC", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    child.wait_with_output().unwrap();
+    assert!(!map.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

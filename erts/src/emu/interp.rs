@@ -376,7 +376,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                     let len = proc.stack.len() - n as usize;
                     proc.stack.truncate(len);
                     pc = pop_cp(proc);
-                    continue;
+                    at_entry!()
                 }
             }
         }};
@@ -388,7 +388,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 OnPass::Next => next!(),
                 OnPass::Return => {
                     pc = pop_cp(proc);
-                    continue;
+                    at_entry!()
                 }
             }
         }};
@@ -405,6 +405,38 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
         };
     }
     // A local call of kind `$kind` to `$target`, returning to `$ret`.
+    // Runs machine code `$f` from its entry `$slot` and goes on where it leaves.
+    macro_rules! run_native {
+        ($f:expr, $slot:expr) => {{
+            match crate::jit::run(proc, $f, $slot, reds) {
+                // A return leaves with the address it popped: checked as `pop_cp`.
+                crate::jit::Left::Continue(p) => pc = return_address(p as u64),
+                crate::jit::Left::Yield(p) => {
+                    proc.pc = p;
+                    proc.live = 1;
+                    return Outcome::Yield;
+                }
+                crate::jit::Left::Killed => return Outcome::Killed(Term::atom(atom::KILLED)),
+            }
+            continue;
+        }};
+    }
+    // `pc` was just set to a function's entry or a return address, where the native-code
+    // tier puts a `JitEnter`: it runs here, without a dispatch of its own (calls and
+    // returns are the most frequent instructions of call-heavy code that is not compiled).
+    macro_rules! at_entry {
+        () => {{
+            // SAFETY: `pc` points at an instruction of loaded code.
+            if let Instr::JitEnter { jit, slot } = unsafe { &*pc } {
+                if let Some(f) = jit.enter_or_count(*slot) {
+                    run_native!(f, *slot);
+                }
+                // SAFETY: a `JitEnter` is followed by the instruction it enters.
+                pc = unsafe { pc.add(1) };
+            }
+            continue;
+        }};
+    }
     macro_rules! local_call {
         ($kind:expr, $arity:expr, $target:expr, $ret:expr) => {{
             match $kind {
@@ -420,6 +452,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
             if *reds <= 0 {
                 out_of_reds!(*$arity);
             }
+            at_entry!()
         }};
     }
     // Enters a call target: `$push` is true for a call (push the return address), false
@@ -449,7 +482,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                     if *reds <= 0 {
                         out_of_reds!(live);
                     }
-                    continue;
+                    at_entry!()
                 }
                 Ok(Next::Bif(f, e)) => {
                     let n = $arity as usize;
@@ -599,22 +632,9 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 next!();
             }
             Instr::JitEnter { jit, slot } => {
-                if let Some(f) = jit.native_at(*slot) {
-                    match crate::jit::run(proc, f, *slot, reds) {
-                        // A return leaves with the address it popped: checked as `pop_cp`.
-                        crate::jit::Left::Continue(p) => pc = return_address(p as u64),
-                        crate::jit::Left::Yield(p) => {
-                            proc.pc = p;
-                            proc.live = 1;
-                            return Outcome::Yield;
-                        }
-                        crate::jit::Left::Killed => {
-                            return Outcome::Killed(Term::atom(atom::KILLED))
-                        }
-                    }
-                    continue;
+                if let Some(f) = jit.enter_or_count(*slot) {
+                    run_native!(f, *slot);
                 }
-                jit.tick(*slot);
                 next!();
             }
             Instr::MoveXY { src, dst } => {
@@ -699,6 +719,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
             Instr::MoveReturn { src } => {
                 proc.x[0] = get(proc, *src);
                 pc = pop_cp(proc);
+                at_entry!()
             }
             Instr::PutListReturn {
                 heap,
@@ -712,6 +733,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 let len = proc.stack.len() - *dealloc as usize;
                 proc.stack.truncate(len);
                 pc = pop_cp(proc);
+                at_entry!()
             }
             Instr::CmpLt { fail, a, b, then } => {
                 let (x, y) = (get(proc, *a), get(proc, *b));
@@ -760,6 +782,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 let len = proc.stack.len() - *n as usize;
                 proc.stack.truncate(len);
                 pc = pop_cp(proc);
+                at_entry!()
             }
             Instr::Move { src, dst } => {
                 let v = get(proc, *src);
@@ -822,6 +845,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 if *reds <= 0 {
                     out_of_reds!(*arity);
                 }
+                at_entry!()
             }
             Instr::CallLast {
                 target,
@@ -835,6 +859,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 if *reds <= 0 {
                     out_of_reds!(*arity);
                 }
+                at_entry!()
             }
             Instr::CallOnly { target, arity } => {
                 pc = lbl(*target);
@@ -842,6 +867,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 if *reds <= 0 {
                     out_of_reds!(*arity);
                 }
+                at_entry!()
             }
             Instr::CallExt { export } => {
                 let n = resolve_export(export);
@@ -1059,6 +1085,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
             }
             Instr::Return => {
                 pc = pop_cp(proc);
+                at_entry!()
             }
             Instr::Trim { n } => {
                 let len = proc.stack.len() - *n as usize;
@@ -1256,6 +1283,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 if *reds <= 0 {
                     out_of_reds!(*arity);
                 }
+                at_entry!()
             }
             Instr::Catch { y, handler } | Instr::Try { y, handler } => {
                 put(proc, Dst::Y(*y as u16), Term::catch(*handler));
@@ -2046,12 +2074,20 @@ pub fn fun_entry_of(t: Term) -> &'static FunEntry {
 }
 
 /// Resolves an export to code: its loaded code, its BIF, or (after loading the module from
-/// the code path) its code; `undef` otherwise.
+/// the code path) its code; `undef` otherwise. The loaded-code case, that of nearly every
+/// remote call, is inline at the calling instruction.
+#[inline(always)]
 fn resolve_export(e: &'static Export) -> Result<Next, CallErr> {
     let a = e.address();
     if !a.is_null() {
         return Ok(Next::Jump(a));
     }
+    resolve_export_slow(e)
+}
+
+/// [`resolve_export`] for an export without loaded code.
+#[inline(never)]
+fn resolve_export_slow(e: &'static Export) -> Result<Next, CallErr> {
     if let Some(b) = e.bif {
         return Ok(Next::Bif(b, e));
     }

@@ -146,6 +146,8 @@ pub(super) struct Compiled {
     pub compiled: Box<[bool]>,
     /// The number of instructions compiled (those of the functions chosen).
     pub instructions: usize,
+    /// The size of the machine code in bytes (from `f` on).
+    pub code_bytes: usize,
 }
 
 /// Functions with more instructions stay interpreted: register allocation grows faster
@@ -332,6 +334,7 @@ pub(super) fn compile(
         enter,
         compiled: covered,
         instructions,
+        code_bytes: bytes.len(),
     })
 }
 

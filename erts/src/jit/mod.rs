@@ -49,6 +49,35 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed) && supported()
 }
 
+/// Whether each compiled version is written to `/tmp/perf-<os pid>.map` (`+JPperf map`), so
+/// that `perf report` names machine code by module.
+static PERF_MAP: AtomicBool = AtomicBool::new(false);
+
+/// Turns the perf map on or off (`+JPperf map|true|false`; `true` is taken as `map`, the only
+/// kind of perf support this tier has).
+pub fn set_perf_map(on: bool) {
+    PERF_MAP.store(on, Ordering::Relaxed);
+}
+
+/// Appends one version's machine code to the perf map: `perf` reads lines of start address,
+/// size (both hexadecimal) and name.
+fn write_perf_map(start: usize, bytes: usize, name: &str, version: u8) {
+    use std::io::Write;
+    static FILE: parking_lot::Mutex<Option<std::fs::File>> = parking_lot::const_mutex(None);
+    let mut file = FILE.lock();
+    if file.is_none() {
+        let path = format!("/tmp/perf-{}.map", std::process::id());
+        *file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok();
+    }
+    if let Some(f) = file.as_mut() {
+        let _ = writeln!(f, "{start:x} {bytes:x} $beam:{name}:v{version}");
+    }
+}
+
 /// Whether this machine has a code generator (Cranelift's x86-64 and AArch64 back ends).
 pub fn supported() -> bool {
     cfg!(any(target_arch = "x86_64", target_arch = "aarch64"))
@@ -59,10 +88,14 @@ pub fn supported() -> bool {
 pub fn hot_threshold() -> u32 {
     static T: OnceLock<u32> = OnceLock::new();
     *T.get_or_init(|| {
-        std::env::var("ERTS_JIT_THRESHOLD")
+        let t = std::env::var("ERTS_JIT_THRESHOLD")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(1000)
+            .unwrap_or(1000);
+        if t == 0 {
+            TICK_MASK.store(0, Ordering::Relaxed);
+        }
+        t
     })
 }
 
@@ -102,6 +135,19 @@ const SLOT_ENTER: u8 = 2;
 /// The slot's function is too large to compile (see [`compile::MAX_FUNCTION`]): entries
 /// there are not counted and no version takes it.
 const SLOT_NEVER: u8 = 4;
+
+/// Slot entries counted between two updates of the module's count (see
+/// [`JitModule::enter_or_count`]); a power of two.
+const TICK_BATCH: u32 = 32;
+
+/// `TICK_BATCH - 1`, or 0 with a threshold of 0 (every entry then checks whether the module
+/// is due, so that it compiles at its first call): set when [`hot_threshold`] is first read,
+/// which loading a module does before any of its code runs.
+static TICK_MASK: AtomicU32 = AtomicU32::new(TICK_BATCH - 1);
+
+fn tick_mask() -> u32 {
+    TICK_MASK.load(Ordering::Relaxed)
+}
 
 /// The per-slot state of a module's native code.
 #[derive(Default)]
@@ -211,6 +257,8 @@ impl JitModule {
 
     /// Records where the module's instructions are (once loading has finished them).
     pub fn set_code(&self, code: &[Instr]) {
+        // Settles the threshold (and with it `TICK_MASK`) before the module's code runs.
+        let _ = hot_threshold();
         let _ = self.code.set((code.as_ptr() as usize, code.len()));
         let n = code
             .iter()
@@ -253,28 +301,55 @@ impl JitModule {
         r
     }
 
-    /// Counts an entry the interpreter executed at `slot`; compiles the functions that have
-    /// become hot when no machine code covers the slot and enough such entries were made.
+    /// An entry the interpreter executes at `slot`: the machine code to enter there, if
+    /// any (as [`Self::native_at`]); otherwise the entry is counted, and the functions
+    /// that have become hot are compiled when no machine code covers the slot and enough
+    /// such entries were made.
+    ///
+    /// This runs at every interpreted call and return of a module with the native-code
+    /// tier, so the common case is a few instructions: one read of the slot's flags and a
+    /// plain load and store of its count (no locked read-modify-write; two schedulers
+    /// counting at once may lose an entry now and then: the counts are a heuristic). The
+    /// module-wide count is kept in steps of [`TICK_BATCH`] slot entries.
     #[inline]
-    pub fn tick(&'static self, slot: u32) {
-        let state = self.state.load(Ordering::Relaxed);
-        if state == OFF {
-            return;
+    pub fn enter_or_count(&'static self, slot: u32) -> Option<NativeFn> {
+        let s = self.slots.get()?.get(slot as usize)?;
+        let flags = s.flags.load(Ordering::Acquire);
+        if flags == 0 {
+            // Open: no machine code covers the slot yet, and some may.
+            let hits = s.hits.load(Ordering::Relaxed).wrapping_add(1);
+            s.hits.store(hits, Ordering::Relaxed);
+            if hits & tick_mask() == 0 {
+                self.counted(hits);
+            }
+            return None;
         }
-        let Some(s) = self.slots.get().and_then(|s| s.get(slot as usize)) else {
-            return;
-        };
+        if flags & SLOT_ENTER == 0 || self.state.load(Ordering::Acquire) != READY {
+            return None;
+        }
+        let f = s.native.load(Ordering::Acquire);
+        // SAFETY: `native` holds a function of type `NativeFn` (set before the flags; its
+        // code lives as long as the instance whose processes run it).
+        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
+    }
+
+    /// A slot's count reached `hits`, a multiple of [`TICK_BATCH`] (of 1 with a threshold
+    /// of 0): adds the batch to the module's count, and compiles when a version is due.
+    #[cold]
+    fn counted(&'static self, hits: u32) {
         let versions = self.versions.load(Ordering::Relaxed);
-        if !s.open() || versions >= MAX_VERSIONS {
-            // Covered (but not worth entering from the interpreter), never to be, or no
-            // more versions.
+        if self.state.load(Ordering::Relaxed) == OFF || versions >= MAX_VERSIONS {
             return;
         }
-        if s.hits.fetch_add(1, Ordering::Relaxed) + 1 == HOT_FUNCTION_HITS {
+        if hits == HOT_FUNCTION_HITS {
             self.hot_seen.store(true, Ordering::Relaxed);
         }
-        if self.hits.fetch_add(1, Ordering::Relaxed) >= hot_threshold() << versions
+        let batch = tick_mask() + 1;
+        let module_hits = self.hits.load(Ordering::Relaxed).saturating_add(batch);
+        self.hits.store(module_hits, Ordering::Relaxed);
+        if module_hits > hot_threshold() << versions
             && (self.hot_seen.load(Ordering::Relaxed) || hot_threshold() == 0)
+            && !self.busy.load(Ordering::Relaxed)
         {
             self.compile_now();
         }
@@ -337,17 +412,24 @@ impl JitModule {
                 enter,
                 compiled,
                 instructions,
+                code_bytes,
             })) => {
-                if debug {
+                let perf = PERF_MAP.load(Ordering::Relaxed);
+                if debug || perf {
                     let name = crate::module::modules()
                         .find_by_pc(code.as_ptr())
                         .map(|m| m.name.name());
-                    eprintln!(
-                        "jit: compiled {} ({instructions} of {len} instructions, version \
-                         {version}, {} us)",
-                        name.unwrap_or("?"),
-                        started.elapsed().as_micros()
-                    );
+                    let name = name.unwrap_or("?");
+                    if perf {
+                        write_perf_map(f as usize, code_bytes, name, version);
+                    }
+                    if debug {
+                        eprintln!(
+                            "jit: compiled {name} ({instructions} of {len} instructions, \
+                             version {version}, {} us)",
+                            started.elapsed().as_micros()
+                        );
+                    }
                 }
                 for (k, s) in slots.iter().enumerate() {
                     if !compiled.get(k).copied().unwrap_or(false) {

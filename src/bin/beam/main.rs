@@ -101,6 +101,15 @@ impl Emulator {
                     }
                     _ => false,
                 },
+                // `+JPperf true|map|false`: a perf map of the machine code (`/tmp/perf-PID.map`).
+                "+JPperf" => match args.get(*i + 1).map(String::as_str) {
+                    Some(v @ ("true" | "map" | "false")) => {
+                        erts::jit::set_perf_map(v != "false");
+                        *i += 1;
+                        true
+                    }
+                    _ => false,
+                },
                 "+sbt" if args.get(*i + 1).map(String::as_str) == Some("u") => {
                     *i += 1;
                     true
