@@ -213,11 +213,13 @@ fn hot_instructions(code: &[Instr], hot: &dyn Fn(u32) -> bool) -> Vec<bool> {
 
 /// Compiles the functions of `code` (the instructions of the module `jit` describes) that
 /// hold a slot `hot` chooses to machine code; entries into the others leave to the
-/// interpreter.
+/// interpreter. `name` names the machine code (a symbol `perf` shows: Cranelift writes
+/// the names to the perf map itself when run under `perf record`).
 pub(super) fn compile(
     code: &[Instr],
     jit: &JitModule,
     hot: &dyn Fn(u32) -> bool,
+    name: &str,
 ) -> Result<Compiled, JitError> {
     if code.len() > MAX_INSTRUCTIONS {
         return Err(JitError::TooLarge(code.len()));
@@ -311,8 +313,16 @@ pub(super) fn compile(
         return Err(JitError::Stopping);
     };
     let sig = ctx.func.signature.clone();
+    // Names must be unique in the instance's code memory: a module loaded again compiles
+    // versions of the same numbers.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let id = m
-        .declare_anonymous_function(&sig)
+        .declare_function(
+            &format!("{name}#{seq}"),
+            cranelift_module::Linkage::Local,
+            &sig,
+        )
         .map_err(|e| JitError::Codegen(Box::new(e)))?;
     module.1 += bytes.len();
     super::stats()

@@ -61,7 +61,7 @@ pub fn set_perf_map(on: bool) {
 
 /// Appends one version's machine code to the perf map: `perf` reads lines of start address,
 /// size (both hexadecimal) and name.
-fn write_perf_map(start: usize, bytes: usize, name: &str, version: u8) {
+fn write_perf_map(start: usize, bytes: usize, name: &str) {
     use std::io::Write;
     static FILE: parking_lot::Mutex<Option<std::fs::File>> = parking_lot::const_mutex(None);
     let mut file = FILE.lock();
@@ -74,7 +74,7 @@ fn write_perf_map(start: usize, bytes: usize, name: &str, version: u8) {
             .ok();
     }
     if let Some(f) = file.as_mut() {
-        let _ = writeln!(f, "{start:x} {bytes:x} $beam:{name}:v{version}");
+        let _ = writeln!(f, "{start:x} {bytes:x} {name}");
     }
 }
 
@@ -400,10 +400,15 @@ impl JitModule {
         };
         let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         let started = std::time::Instant::now();
+        let module = crate::module::modules()
+            .find_by_pc(code.as_ptr())
+            .map(|m| m.name.name());
+        let module = module.unwrap_or("?");
+        let name = format!("$beam:{module}:v{version}");
         // Cranelift reports bad input as errors; a panic inside it would be its bug, and
         // must not take the scheduler down: the module then stays interpreted.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            compile::compile(code, self, &hot)
+            compile::compile(code, self, &hot, &name)
         }));
         let debug = std::env::var_os("ERTS_JIT_DEBUG").is_some();
         match result {
@@ -414,22 +419,15 @@ impl JitModule {
                 instructions,
                 code_bytes,
             })) => {
-                let perf = PERF_MAP.load(Ordering::Relaxed);
-                if debug || perf {
-                    let name = crate::module::modules()
-                        .find_by_pc(code.as_ptr())
-                        .map(|m| m.name.name());
-                    let name = name.unwrap_or("?");
-                    if perf {
-                        write_perf_map(f as usize, code_bytes, name, version);
-                    }
-                    if debug {
-                        eprintln!(
-                            "jit: compiled {name} ({instructions} of {len} instructions, \
-                             version {version}, {} us)",
-                            started.elapsed().as_micros()
-                        );
-                    }
+                if PERF_MAP.load(Ordering::Relaxed) {
+                    write_perf_map(f as usize, code_bytes, &name);
+                }
+                if debug {
+                    eprintln!(
+                        "jit: compiled {module} ({instructions} of {len} instructions, version \
+                         {version}, {} us)",
+                        started.elapsed().as_micros()
+                    );
                 }
                 for (k, s) in slots.iter().enumerate() {
                     if !compiled.get(k).copied().unwrap_or(false) {
