@@ -44,6 +44,22 @@ struct State {
     queue: BinaryHeap<Reverse<(Instant, u64)>>,
     entries: crate::id_hash::IdHashMap<u64, Entry>,
     next_id: u64,
+    /// What the timer thread is doing: a new timer wakes it only when due before it would
+    /// wake anyway (one wake-up per `receive ... after` would cost a system call each).
+    thread: ThreadState,
+}
+
+/// See [`State::thread`].
+#[derive(Default, Clone, Copy)]
+enum ThreadState {
+    /// Running: it looks at the heap before it sleeps again.
+    #[default]
+    Awake,
+    /// Sleeping until this deadline (that of the heap's first entry when it went to sleep,
+    /// which may have been cancelled since).
+    Until(Instant),
+    /// Sleeping until woken: no timers.
+    Idle,
 }
 
 struct Service {
@@ -72,23 +88,53 @@ fn add(id: Option<u64>, ms: u64, action: Action) -> u64 {
     let s = service();
     let deadline = Instant::now() + Duration::from_millis(ms);
     let mut st = s.state.lock();
-    let id = id.unwrap_or_else(|| {
-        st.next_id += 1;
-        // Internal ids live above the reference ids used by BIF timers.
-        (1 << 63) | st.next_id
-    });
-    let earliest = st.queue.peek().map(|Reverse((d, _))| *d);
-    st.queue.push(Reverse((deadline, id)));
-    st.entries.insert(id, Entry { deadline, action });
-    if earliest.is_none_or(|e| deadline < e) {
+    let (id, wake) = st.insert(id, deadline, action);
+    if wake {
         s.cv.notify_one();
     }
     id
 }
 
-/// Starts the timer of a `receive ... after ms` in `cell`'s process (generation `gen`).
-pub fn start_receive_timer(cell: Weak<ProcessCell>, gen: u64, ms: u64) {
-    add(None, ms, Action::Receive { cell, gen });
+impl State {
+    /// Adds a timer (`id`, or a new internal id); its id, and whether the timer thread
+    /// must be woken for it (it is due before the thread would wake anyway).
+    fn insert(&mut self, id: Option<u64>, deadline: Instant, action: Action) -> (u64, bool) {
+        let id = id.unwrap_or_else(|| {
+            self.next_id += 1;
+            // Internal ids live above the reference ids used by BIF timers.
+            (1 << 63) | self.next_id
+        });
+        // Cancelled timers leave their deadlines in the heap (skipped when they come up):
+        // when those are most of it, it is rebuilt from the live ones, so that it stays the
+        // size of the timers running.
+        if self.queue.len() > 2 * self.entries.len() + 64 {
+            let entries = &self.entries;
+            self.queue
+                .retain(|Reverse((_, id))| entries.contains_key(id));
+        }
+        self.queue.push(Reverse((deadline, id)));
+        self.entries.insert(id, Entry { deadline, action });
+        let wake = match self.thread {
+            ThreadState::Awake => false,
+            ThreadState::Until(t) => deadline < t,
+            ThreadState::Idle => true,
+        };
+        if wake {
+            self.thread = ThreadState::Awake;
+        }
+        (id, wake)
+    }
+}
+
+/// Starts the timer of a `receive ... after ms` in `cell`'s process (generation `gen`);
+/// returns its id for [`cancel_receive_timer`].
+pub fn start_receive_timer(cell: Weak<ProcessCell>, gen: u64, ms: u64) -> u64 {
+    add(None, ms, Action::Receive { cell, gen })
+}
+
+/// Cancels a `receive ... after` timer (nothing when it has fired).
+pub fn cancel_receive_timer(id: u64) {
+    service().state.lock().entries.remove(&id);
 }
 
 /// Starts a BIF timer known by reference number `ref_id`.
@@ -215,12 +261,24 @@ fn timer_thread() {
             st = s.state.lock();
             continue;
         }
+        // Cancelled timers at the top are dropped, not slept for.
+        while let Some(Reverse((_, id))) = st.queue.peek().copied() {
+            if st.entries.contains_key(&id) {
+                break;
+            }
+            st.queue.pop();
+        }
         match st.queue.peek().copied() {
             Some(Reverse((d, _))) => {
+                st.thread = ThreadState::Until(d);
                 s.cv.wait_until(&mut st, d);
             }
-            None => s.cv.wait(&mut st),
+            None => {
+                st.thread = ThreadState::Idle;
+                s.cv.wait(&mut st);
+            }
         }
+        st.thread = ThreadState::Awake;
     }
 }
 
@@ -253,5 +311,44 @@ fn fire(id: u64, action: Action) {
             };
             let _ = deliver(to, Signal::Message(msg));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nothing() -> Action {
+        Action::Call(Box::new(|| {}))
+    }
+
+    #[test]
+    fn cancelled_timers_do_not_pile_up() {
+        let mut st = State::default();
+        let t0 = Instant::now() + Duration::from_secs(5);
+        // One timer that stays, then 100,000 started and cancelled one after the other (a
+        // `gen_server:call` loop): the heap stays near the number of timers running.
+        st.insert(None, t0, nothing());
+        for i in 0..100_000u64 {
+            let (id, _) = st.insert(None, t0 + Duration::from_micros(i), nothing());
+            st.entries.remove(&id);
+        }
+        assert_eq!(st.entries.len(), 1);
+        assert!(st.queue.len() <= 2 + 64 + 1, "{}", st.queue.len());
+    }
+
+    #[test]
+    fn the_thread_is_woken_only_for_an_earlier_deadline() {
+        let mut st = State::default();
+        let now = Instant::now();
+        // Running: it looks at the heap before sleeping.
+        assert!(!st.insert(None, now, nothing()).1);
+        st.thread = ThreadState::Until(now + Duration::from_secs(5));
+        assert!(!st.insert(None, now + Duration::from_secs(6), nothing()).1);
+        assert!(st.insert(None, now + Duration::from_secs(1), nothing()).1);
+        // Woken: no second wake-up until it sleeps again.
+        assert!(!st.insert(None, now, nothing()).1);
+        st.thread = ThreadState::Idle;
+        assert!(st.insert(None, now + Duration::from_secs(60), nothing()).1);
     }
 }

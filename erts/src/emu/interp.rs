@@ -1424,15 +1424,11 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
                 if proc.heap.collection_due() && *reds > 0 {
                     *held += std::mem::take(reds);
                 }
-                proc.save = 0;
-                proc.timer_active = false;
-                proc.timed_out = false;
+                proc.end_receive();
                 next!();
             }
             Instr::Timeout => {
-                proc.save = 0;
-                proc.timer_active = false;
-                proc.timed_out = false;
+                proc.end_receive();
                 next!();
             }
             Instr::Wait { target } => {

@@ -475,9 +475,7 @@ pub unsafe extern "C" fn end_receive(ctx: *mut JitCtx, remove: u64) -> u64 {
     if remove != 0 && proc.save < proc.mailbox.len() {
         proc.mailbox.remove(proc.save);
     }
-    proc.save = 0;
-    proc.timer_active = false;
-    proc.timed_out = false;
+    proc.end_receive();
     PASSED
 }
 

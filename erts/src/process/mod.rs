@@ -106,6 +106,9 @@ pub struct Process {
     pub timer_gen: u64,
     /// A `receive ... after` timer is running for the current receive.
     pub timer_active: bool,
+    /// The timer service's id of that timer (for cancelling it when a message ends the
+    /// receive).
+    pub timer_id: u64,
     /// The current receive's timer expired.
     pub timed_out: bool,
     /// Set by BIFs (`erlang:yield/0`) that want the slice to end after they return.
@@ -160,6 +163,20 @@ pub struct Process {
 unsafe impl Send for Process {}
 
 impl Process {
+    /// The current receive ends (a message was taken, or its timeout ran out): its
+    /// `after` timer, if one is still running, is cancelled (as OTP does), so that it does
+    /// not stay in the timer service until its deadline and then wake the process for
+    /// nothing (a `gen_server:call` leaves a 5-second timer per call otherwise).
+    #[inline]
+    pub fn end_receive(&mut self) {
+        if self.timer_active {
+            self.timer_active = false;
+            crate::timer::cancel_receive_timer(self.timer_id);
+        }
+        self.save = 0;
+        self.timed_out = false;
+    }
+
     /// A process with its own register file (one not run by a scheduler, e.g. in tests).
     pub fn new(id: u64) -> Process {
         let mut p = Process::bare(
@@ -204,6 +221,7 @@ impl Process {
             registered_name: None,
             timer_gen: 0,
             timer_active: false,
+            timer_id: 0,
             timed_out: false,
             yield_now: false,
             port_suspended: false,

@@ -200,7 +200,8 @@ fn run_slice(cell: &Arc<ProcessCell>, regs: &mut Registers) {
             if let Some(ms) = timeout {
                 p.timer_gen += 1;
                 p.timer_active = true;
-                crate::timer::start_receive_timer(Arc::downgrade(cell), p.timer_gen, ms);
+                p.timer_id =
+                    crate::timer::start_receive_timer(Arc::downgrade(cell), p.timer_gen, ms);
             }
             drop(guard);
             if cell.end_run_waiting() {
