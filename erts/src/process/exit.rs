@@ -183,6 +183,9 @@ pub fn terminate(cell: &Arc<ProcessCell>, p: &mut Process, reason: Term) {
     for (r, _) in std::mem::take(&mut p.aliases) {
         super::alias::deactivate(r);
     }
+    // A process that dies in a `receive ... after` lets its timer go (it would hold on to
+    // the process's cell until its deadline).
+    p.end_receive();
     // As OTP (`erts_do_exit_process`, then the ETS phase of `erts_continue_exit_process`),
     // the name goes and the tables are deleted or handed to their heirs before any link or
     // monitor hears of the exit: whoever gets the `'DOWN'` finds them gone.
