@@ -673,6 +673,38 @@ pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
                     return flat_insert(heap, m, at, k, v);
                 }
             }
+            // New keys in order (a map expression's literal keys, which the loader sorts):
+            // merged with the map's in one pass.
+            if new
+                .windows(2)
+                .all(|w| compare(w[0].0, w[1].0, true) == Ordering::Less)
+            {
+                let values = flat_values(m);
+                let mut out: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
+                    smallvec::SmallVec::new();
+                let (mut i, mut j) = (0, 0);
+                while i < keys.len() && j < new.len() {
+                    match compare(keys[i], new[j].0, true) {
+                        Ordering::Less => {
+                            out.push((keys[i], values[i]));
+                            i += 1;
+                        }
+                        Ordering::Greater => {
+                            out.push(new[j]);
+                            j += 1;
+                        }
+                        // The map keeps its key, the value is the new one.
+                        Ordering::Equal => {
+                            out.push((keys[i], new[j].1));
+                            i += 1;
+                            j += 1;
+                        }
+                    }
+                }
+                out.extend(keys[i..].iter().copied().zip(values[i..].iter().copied()));
+                out.extend(new[j..].iter().copied());
+                return from_sorted_unique(heap, &out);
+            }
             // Else the old pairs and the new ones, in order.
             let mut pairs: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
                 smallvec::SmallVec::new();
@@ -719,21 +751,44 @@ pub fn update_many(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<T
 }
 
 /// Flatmap `m` with new values for keys it has, on its keys tuple (as OTP shares it; `m`
-/// itself when no value changes): `Err` with the first key it lacks.
+/// itself when no value changes): `Err` with the first key it lacks. The keys are looked up
+/// first (nothing is built when one is missing), then the map is copied once, straight onto
+/// the heap.
 fn flat_set_values(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<Term, Term> {
-    let keys = flat_keys(m);
-    let mut values: Option<smallvec::SmallVec<[Term; SMALL_MAP_LIMIT]>> = None;
+    let (keys, values) = (flat_keys(m), flat_values(m));
+    let mut at: smallvec::SmallVec<[u8; 8]> = smallvec::SmallVec::new();
+    let mut changes = false;
     for &(k, v) in pairs {
         let i = find_key(keys, k).ok_or(k)?;
-        let current = values.as_ref().map_or(flat_values(m)[i], |vs| vs[i]);
-        if current != v {
-            values.get_or_insert_with(|| flat_values(m).into())[i] = v;
+        // A flatmap has at most 32 keys.
+        at.push(i as u8);
+        changes |= values[i] != v;
+    }
+    if !changes {
+        return Ok(m);
+    }
+    let n = values.len();
+    let p = heap.alloc(3 + n);
+    // SAFETY: `alloc` returned 3 + n writable words; each index in `at` is below n.
+    unsafe {
+        *p = Term(make_header(subtag::MAP, 2 + n));
+        *p.add(1) = Term(n as u64);
+        *p.add(2) = Term(m.boxed_word(2));
+        std::ptr::copy_nonoverlapping(values.as_ptr(), p.add(3), n);
+        for (&i, &(_, v)) in at.iter().zip(pairs) {
+            *p.add(3 + i as usize) = v;
         }
     }
-    Ok(match values {
-        None => m,
-        Some(vs) => build_flat_on_keys(heap, Term(m.boxed_word(2)), &vs),
-    })
+    Ok(Term::make_boxed(p))
+}
+
+/// A flatmap with the sorted, distinct `keys` and `[]` for each value: the template a
+/// map expression of literal keys fills in (the loader makes `#{k1 => V1, ...}` an update
+/// of such a literal, whose keys tuple every map it makes then shares, as OTP's loader
+/// makes it a map of a literal keys tuple).
+pub fn flat_template(heap: &mut Heap, keys: &[Term]) -> Term {
+    debug_assert!(keys.len() <= SMALL_MAP_LIMIT);
+    build_flat(heap, keys, &vec![Term::NIL; keys.len()])
 }
 
 /// The map without `k` (the same map if absent).

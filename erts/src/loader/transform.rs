@@ -464,6 +464,29 @@ impl Ctx<'_> {
     /// OTP's loader sorts the `keys` of a map instruction with more (or fewer) than one pair
     /// when loading, which only literal keys allow: one in a register (or an untagged
     /// number) is taken only as the single key of its instruction.
+    /// For `put_map_assoc` of `pairs` into `src`: when `src` is the literal empty map and
+    /// every key a literal, a literal flatmap of those keys (in order, each once) with `[]`
+    /// values, which the pairs then update.
+    fn map_template(&mut self, src: Src, pairs: &[(Src, Src)]) -> Option<Src> {
+        let empty = src.as_lit()?;
+        if !empty.is_map() || crate::map::size(empty) != 0 {
+            return None;
+        }
+        let mut keys = pairs
+            .iter()
+            .map(|(k, _)| k.as_lit())
+            .collect::<Option<Vec<Term>>>()?;
+        keys.sort_by(|a, b| crate::term::compare::compare(*a, *b, true));
+        keys.dedup_by(|a, b| crate::term::compare::compare(*a, *b, true).is_eq());
+        if keys.len() > crate::map::SMALL_MAP_LIMIT {
+            return None;
+        }
+        Some(Src::lit(crate::map::flat_template(
+            &mut self.file.literal_heap,
+            &keys,
+        )))
+    }
+
     fn check_map_keys_sortable<'o>(
         &self,
         mut keys: impl ExactSizeIterator<Item = &'o Operand>,
@@ -1382,6 +1405,22 @@ impl Ctx<'_> {
                 let mut pairs = Vec::with_capacity(items.len() / 2);
                 for p in items.chunks(2) {
                     pairs.push((self.map_item_src(&p[0])?, self.map_item_src(&p[1])?));
+                }
+                // A map expression of literal keys (`#{a => X, b => Y}`: the pairs put
+                // into the literal empty map) fills in a literal map of those keys: an
+                // update that finds each key (the keys tuple shared by every map it makes,
+                // no ordering at run time), as OTP's loader makes it.
+                if g.op == PUT_MAP_ASSOC {
+                    if let Some(template) = self.map_template(src, &pairs) {
+                        let pairs = ThinSlice::from(pairs);
+                        self.emit(Instr::PutMapExact {
+                            fail,
+                            src: template,
+                            dst,
+                            pairs,
+                        });
+                        return Ok(());
+                    }
                 }
                 let pairs = ThinSlice::from(pairs);
                 self.emit(if g.op == PUT_MAP_ASSOC {
