@@ -2196,15 +2196,31 @@ pub(crate) fn put_map_assoc(proc: &mut Process, m: Term, pairs: &[(Src, Src)]) -
         let (k, v) = (get(proc, *k), get(proc, *v));
         return map::put(&mut proc.heap, m, k, v);
     }
-    let kv = map_pairs(proc, pairs);
-    map::put_many(&mut proc.heap, m, &kv)
+    with_map_pairs(proc, pairs, |heap, kv| map::put_many(heap, m, kv))
 }
 
-/// The key and value terms of a map instruction's pairs.
-fn map_pairs(proc: &Process, pairs: &[(Src, Src)]) -> smallvec::SmallVec<[(Term, Term); 8]> {
-    let mut kv = smallvec::SmallVec::new();
-    kv.extend(pairs.iter().map(|(k, v)| (get(proc, *k), get(proc, *v))));
-    kv
+/// Runs `f` on the process's heap with the key and value terms of a map instruction's
+/// pairs, gathered on the stack (a map expression rarely has more than 16 pairs).
+#[inline]
+fn with_map_pairs<R>(
+    proc: &mut Process,
+    pairs: &[(Src, Src)],
+    f: impl FnOnce(&mut crate::heap::Heap, &[(Term, Term)]) -> R,
+) -> R {
+    const ON_STACK: usize = 16;
+    if pairs.len() <= ON_STACK {
+        let mut kv = [(Term::NIL, Term::NIL); ON_STACK];
+        for (slot, (k, v)) in kv.iter_mut().zip(pairs) {
+            *slot = (get(proc, *k), get(proc, *v));
+        }
+        f(&mut proc.heap, &kv[..pairs.len()])
+    } else {
+        let kv: Vec<(Term, Term)> = pairs
+            .iter()
+            .map(|(k, v)| (get(proc, *k), get(proc, *v)))
+            .collect();
+        f(&mut proc.heap, &kv)
+    }
 }
 
 /// `put_map_exact` on the map `m`: the map with the pairs' values, or the first key `m`
@@ -2218,8 +2234,7 @@ pub(crate) fn put_map_exact(
         let (k, v) = (get(proc, *k), get(proc, *v));
         return map::update(&mut proc.heap, m, k, v).ok_or(k);
     }
-    let kv = map_pairs(proc, pairs);
-    map::update_many(&mut proc.heap, m, &kv)
+    with_map_pairs(proc, pairs, |heap, kv| map::update_many(heap, m, kv))
 }
 
 /// Whether `t` is a fun of arity `a` (`is_function/2`).
