@@ -10,10 +10,12 @@ use super::{external, header_arity, subtag, Term};
 use crate::bignum;
 use std::cmp::Ordering;
 
-/// `A == B`.
+/// `A == B`. Two different immediates are never equal (small integers equal only
+/// themselves, and so do atoms, local pids and ports, `[]`), so they are not ranked; an
+/// integer may equal a float, and boxed terms are compared.
 #[inline]
 pub fn eq(a: Term, b: Term) -> bool {
-    a == b || compare(a, b, false) == Ordering::Equal
+    a == b || (!(a.is_immediate() && b.is_immediate()) && compare(a, b, false) == Ordering::Equal)
 }
 
 /// `A =:= B`.
