@@ -260,20 +260,27 @@ fn a_bad_flag_value_is_refused() {
     assert!(err.contains("bad +JIT flag maybe"), "{err}");
 }
 
+/// Starts `jit_probe:main()` bare with `flags`, compiling in place; stdout piped.
+fn spawn_probe(dir: &PathBuf, flags: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_beam"))
+        .arg("--bare")
+        .args(flags)
+        .arg("-pa")
+        .arg(dir)
+        .args(["-s", "jit_probe", "main"])
+        .env("ERTS_JIT_SYNC", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// `+JPperf map` (OTP's flag) writes each compiled version to `/tmp/perf-<os pid>.map` in
 /// the format `perf` reads: start and size in hexadecimal, then the name, here the module
 /// and the version.
 #[test]
 fn the_perf_map_names_compiled_code() {
     let dir = compiled_dir("perf");
-    let child = Command::new(env!("CARGO_BIN_EXE_beam"))
-        .args(["--bare", "+JPperf", "map", "-pa"])
-        .arg(&dir)
-        .args(["-s", "jit_probe", "main"])
-        .env("ERTS_JIT_SYNC", "1")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_probe(&dir, &["+JPperf", "map"]);
     let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
     let o = child.wait_with_output().unwrap();
     assert_eq!(
@@ -291,14 +298,7 @@ fn the_perf_map_names_compiled_code() {
     let size = u64::from_str_radix(fields.next().unwrap(), 16).unwrap();
     assert!(start > 0 && size > 0, "{line}");
     // Without the flag, no map.
-    let child = Command::new(env!("CARGO_BIN_EXE_beam"))
-        .args(["--bare", "-pa"])
-        .arg(&dir)
-        .args(["-s", "jit_probe", "main"])
-        .env("ERTS_JIT_SYNC", "1")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = spawn_probe(&dir, &[]);
     let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
     child.wait_with_output().unwrap();
     assert!(!map.exists());
