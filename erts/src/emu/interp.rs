@@ -404,7 +404,6 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
             }
         };
     }
-    // A local call of kind `$kind` to `$target`, returning to `$ret`.
     // Runs machine code `$f` from its entry `$slot` and goes on where it leaves.
     macro_rules! run_native {
         ($f:expr, $slot:expr) => {{
@@ -437,6 +436,7 @@ fn run(proc: &mut Process, reds: &mut i64, held: &mut i64) -> Outcome {
             continue;
         }};
     }
+    // A local call of kind `$kind` to `$target`, returning to `$ret`.
     macro_rules! local_call {
         ($kind:expr, $arity:expr, $target:expr, $ret:expr) => {{
             match $kind {

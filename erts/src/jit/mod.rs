@@ -153,7 +153,7 @@ fn tick_mask() -> u32 {
 #[derive(Default)]
 struct Slot {
     flags: AtomicU8,
-    /// Entries the interpreter counted here (`tick`).
+    /// Entries the interpreter counted here (`JitModule::enter_or_count`).
     hits: AtomicU32,
     /// The machine code (a `NativeFn`) of the version that covers the slot.
     native: AtomicUsize,
@@ -163,6 +163,15 @@ impl Slot {
     /// No machine code covers the slot, and some may (its function is not too large).
     fn open(&self) -> bool {
         self.flags.load(Ordering::Relaxed) & (SLOT_COMPILED | SLOT_NEVER) == 0
+    }
+
+    /// The machine code that covers the slot, if any.
+    #[inline]
+    fn native(&self) -> Option<NativeFn> {
+        let f = self.native.load(Ordering::Acquire);
+        // SAFETY: `native` holds a function of type `NativeFn` (set before the flags; its
+        // code lives as long as the instance whose processes run it).
+        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
     }
 }
 
@@ -236,10 +245,7 @@ impl JitModule {
         if s.flags.load(Ordering::Acquire) & SLOT_ENTER == 0 {
             return None;
         }
-        let f = s.native.load(Ordering::Acquire);
-        // SAFETY: `native` holds a function of type `NativeFn` (set before the flags; its
-        // code lives as long as the instance whose processes run it).
-        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
+        s.native()
     }
 
     /// Keeps the slot table machine code refers to for as long as this state lives (the
@@ -327,10 +333,7 @@ impl JitModule {
         if flags & SLOT_ENTER == 0 || self.state.load(Ordering::Acquire) != READY {
             return None;
         }
-        let f = s.native.load(Ordering::Acquire);
-        // SAFETY: `native` holds a function of type `NativeFn` (set before the flags; its
-        // code lives as long as the instance whose processes run it).
-        (f != 0).then(|| unsafe { std::mem::transmute::<usize, NativeFn>(f) })
+        s.native()
     }
 
     /// A slot's count reached `hits`, a multiple of [`TICK_BATCH`] (of 1 with a threshold

@@ -461,9 +461,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// OTP's loader sorts the `keys` of a map instruction with more (or fewer) than one pair
-    /// when loading, which only literal keys allow: one in a register (or an untagged
-    /// number) is taken only as the single key of its instruction.
     /// For `put_map_assoc` of `pairs` into `src`: when `src` is the literal empty map and
     /// every key a literal, a literal flatmap of those keys (in order, each once) with `[]`
     /// values, which the pairs then update.
@@ -487,6 +484,9 @@ impl Ctx<'_> {
         )))
     }
 
+    /// OTP's loader sorts the `keys` of a map instruction with more (or fewer) than one pair
+    /// when loading, which only literal keys allow: one in a register (or an untagged
+    /// number) is taken only as the single key of its instruction.
     fn check_map_keys_sortable<'o>(
         &self,
         mut keys: impl ExactSizeIterator<Item = &'o Operand>,
