@@ -660,6 +660,22 @@ pub fn put(heap: &mut Heap, m: Term, k: Term, v: Term) -> Term {
 pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     match kind(m) {
         Kind::Flat => {
+            // One boxed key (a tuple, a string...): one binary search in key order finds it
+            // or its place (equal in that order is `=:=`), where looking it up first would
+            // read every key of the map.
+            if let [(k, v)] = *new {
+                let keys = flat_keys(m);
+                if !k.is_immediate() {
+                    match keys.binary_search_by(|&x| compare(x, k, true)) {
+                        Ok(i) if flat_values(m)[i] == v => return m,
+                        Ok(i) => return flat_set_values_at(heap, m, &[(i as u8, v)]),
+                        Err(at) if keys.len() < SMALL_MAP_LIMIT => {
+                            return flat_insert(heap, m, at, k, v)
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
             // The common update: new values of keys the map has.
             if let Ok(t) = flat_set_values(heap, m, new) {
                 return t;
@@ -767,19 +783,30 @@ fn flat_set_values(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<T
     if !changes {
         return Ok(m);
     }
+    let news: smallvec::SmallVec<[(u8, Term); 8]> =
+        at.iter().zip(pairs).map(|(&i, &(_, v))| (i, v)).collect();
+    Ok(flat_set_values_at(heap, m, &news))
+}
+
+/// Flatmap `m` (on its keys tuple) with the values at the given positions replaced, in
+/// order: one copy, straight onto the heap.
+fn flat_set_values_at(heap: &mut Heap, m: Term, news: &[(u8, Term)]) -> Term {
+    let values = flat_values(m);
     let n = values.len();
     let p = heap.alloc(3 + n);
-    // SAFETY: `alloc` returned 3 + n writable words; each index in `at` is below n.
+    // SAFETY: `alloc` returned 3 + n writable words; each position is below n (the caller
+    // found it among the map's keys).
     unsafe {
         *p = Term(make_header(subtag::MAP, 2 + n));
         *p.add(1) = Term(n as u64);
         *p.add(2) = Term(m.boxed_word(2));
         std::ptr::copy_nonoverlapping(values.as_ptr(), p.add(3), n);
-        for (&i, &(_, v)) in at.iter().zip(pairs) {
+        for &(i, v) in news {
+            debug_assert!((i as usize) < n);
             *p.add(3 + i as usize) = v;
         }
     }
-    Ok(Term::make_boxed(p))
+    Term::make_boxed(p)
 }
 
 /// A flatmap with the sorted, distinct `keys` and `[]` for each value: the template a

@@ -27,7 +27,13 @@ main() ->
     erlang:display({map_size(Over), lists:sort(maps:to_list(Over))}),
     Mixed = M2#{1 => x, 2 => y, {k, 1} => z, zz => w},
     erlang:display({Mixed, maps:keys(Mixed)}),
-    erlang:display([begin #{a := A, b := B} = #{a => I, b => -I}, A + B end || I <- [1, 2, 3]]).
+    erlang:display([begin #{a := A, b := B} = #{a => I, b => -I}, A + B end || I <- [1, 2, 3]]),
+    %% One boxed key at a time (found or placed by one search in key order): new keys,
+    %% the same keys again, equal values, past 32 keys.
+    T1 = lists:foldl(fun(I, Acc) -> Acc#{{t, I rem 7} => I} end, #{}, lists:seq(1, 20)),
+    T2 = lists:foldl(fun(I, Acc) -> Acc#{[I] => I, {t, I rem 7} => -I} end, T1, lists:seq(1, 40)),
+    T3 = T1#{{t, 3} => maps:get({t, 3}, T1)},
+    erlang:display({T1, map_size(T2), lists:sort(maps:to_list(T2)), T3 =:= T1}).
 id(X) -> X.
 flat(X) ->
     #{k1 => X, k2 => X, k3 => X, k4 => X, k5 => X, k6 => X, k7 => X, k8 => X, k9 => X,
