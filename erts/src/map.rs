@@ -660,78 +660,79 @@ pub fn put(heap: &mut Heap, m: Term, k: Term, v: Term) -> Term {
 pub fn put_many(heap: &mut Heap, m: Term, new: &[(Term, Term)]) -> Term {
     match kind(m) {
         Kind::Flat => {
-            // One boxed key (a tuple, a string...): one binary search in key order finds it
-            // or its place (equal in that order is `=:=`), where looking it up first would
-            // read every key of the map.
+            let keys = flat_keys(m);
             if let [(k, v)] = *new {
-                let keys = flat_keys(m);
-                if !k.is_immediate() {
-                    match keys.binary_search_by(|&x| compare(x, k, true)) {
-                        Ok(i) if flat_values(m)[i] == v => return m,
-                        Ok(i) => return flat_set_values_at(heap, m, &[(i as u8, v)]),
-                        Err(at) if keys.len() < SMALL_MAP_LIMIT => {
-                            return flat_insert(heap, m, at, k, v)
-                        }
-                        Err(_) => {}
+                // One key: found (an immediate word by word, as OTP; a boxed key by one
+                // binary search in key order, where equal is `=:=`, rather than reading
+                // every key), or its place.
+                let found = if k.is_immediate() {
+                    find_key(keys, k).ok_or_else(|| {
+                        keys.partition_point(|&x| compare(x, k, true) == Ordering::Less)
+                    })
+                } else {
+                    keys.binary_search_by(|&x| compare(x, k, true))
+                };
+                match found {
+                    Ok(i) if flat_values(m)[i] == v => return m,
+                    // A flatmap has at most 32 keys.
+                    Ok(i) => return flat_set_values_at(heap, m, &[(i as u8, v)]),
+                    // Copied around the new key, straight onto the heap.
+                    Err(at) if keys.len() < SMALL_MAP_LIMIT => {
+                        return flat_insert(heap, m, at, k, v)
                     }
+                    // The map grows past the flat size: merged below.
+                    Err(_) => {}
                 }
-            }
-            // The common update: new values of keys the map has.
-            if let Ok(t) = flat_set_values(heap, m, new) {
+            } else if let Ok(t) = flat_set_values(heap, m, new) {
+                // The common update: new values of keys the map has.
                 return t;
             }
-            let keys = flat_keys(m);
-            // A key to add (so the map changes). One key into a map with room: copied
-            // around it, straight onto the heap.
-            if let [(k, v)] = *new {
-                if keys.len() < SMALL_MAP_LIMIT {
-                    let at = keys.partition_point(|&x| compare(x, k, true) == Ordering::Less);
-                    return flat_insert(heap, m, at, k, v);
-                }
-            }
-            // New keys in order (a map expression's literal keys, which the loader sorts):
-            // merged with the map's in one pass.
-            if new
+            // Keys to add: the new pairs in key order (a map expression's literal keys come
+            // sorted; others are sorted here, each key once with its last value), merged
+            // with the map's in one pass.
+            let sorted = new
                 .windows(2)
-                .all(|w| compare(w[0].0, w[1].0, true) == Ordering::Less)
-            {
-                let values = flat_values(m);
-                let mut out: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
-                    smallvec::SmallVec::new();
-                let (mut i, mut j) = (0, 0);
-                while i < keys.len() && j < new.len() {
-                    match compare(keys[i], new[j].0, true) {
-                        Ordering::Less => {
-                            out.push((keys[i], values[i]));
-                            i += 1;
-                        }
-                        Ordering::Greater => {
-                            out.push(new[j]);
-                            j += 1;
-                        }
-                        // The map keeps its key, the value is the new one.
-                        Ordering::Equal => {
-                            out.push((keys[i], new[j].1));
-                            i += 1;
-                            j += 1;
-                        }
+                .all(|w| compare(w[0].0, w[1].0, true) == Ordering::Less);
+            let mut ordered: smallvec::SmallVec<[(Term, Term); 8]> = smallvec::SmallVec::new();
+            let new = if sorted {
+                new
+            } else {
+                let mut by_key: smallvec::SmallVec<[(Term, Term); 8]> = new.into();
+                by_key.sort_by(|a, b| compare(a.0, b.0, true));
+                for (k, v) in by_key {
+                    match ordered.last_mut() {
+                        // The first of equal keys stays, with the last value.
+                        Some(last) if compare(last.0, k, true) == Ordering::Equal => last.1 = v,
+                        _ => ordered.push((k, v)),
                     }
                 }
-                out.extend(keys[i..].iter().copied().zip(values[i..].iter().copied()));
-                out.extend(new[j..].iter().copied());
-                return from_sorted_unique(heap, &out);
-            }
-            // Else the old pairs and the new ones, in order.
-            let mut pairs: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
+                &ordered[..]
+            };
+            let values = flat_values(m);
+            let mut out: smallvec::SmallVec<[(Term, Term); 2 * SMALL_MAP_LIMIT]> =
                 smallvec::SmallVec::new();
-            pairs.extend(keys.iter().copied().zip(flat_values(m).iter().copied()));
-            for &(k, v) in new {
-                match pairs.binary_search_by(|p| compare(p.0, k, true)) {
-                    Ok(i) => pairs[i].1 = v,
-                    Err(i) => pairs.insert(i, (k, v)),
+            let (mut i, mut j) = (0, 0);
+            while i < keys.len() && j < new.len() {
+                match compare(keys[i], new[j].0, true) {
+                    Ordering::Less => {
+                        out.push((keys[i], values[i]));
+                        i += 1;
+                    }
+                    Ordering::Greater => {
+                        out.push(new[j]);
+                        j += 1;
+                    }
+                    // The map keeps its key, the value is the new one.
+                    Ordering::Equal => {
+                        out.push((keys[i], new[j].1));
+                        i += 1;
+                        j += 1;
+                    }
                 }
             }
-            from_sorted_unique(heap, &pairs)
+            out.extend(keys[i..].iter().copied().zip(values[i..].iter().copied()));
+            out.extend(new[j..].iter().copied());
+            from_sorted_unique(heap, &out)
         }
         _ => {
             let mut cur = m;
@@ -772,19 +773,17 @@ pub fn update_many(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<T
 /// the heap.
 fn flat_set_values(heap: &mut Heap, m: Term, pairs: &[(Term, Term)]) -> Result<Term, Term> {
     let (keys, values) = (flat_keys(m), flat_values(m));
-    let mut at: smallvec::SmallVec<[u8; 8]> = smallvec::SmallVec::new();
+    let mut news: smallvec::SmallVec<[(u8, Term); 8]> = smallvec::SmallVec::new();
     let mut changes = false;
     for &(k, v) in pairs {
         let i = find_key(keys, k).ok_or(k)?;
         // A flatmap has at most 32 keys.
-        at.push(i as u8);
+        news.push((i as u8, v));
         changes |= values[i] != v;
     }
     if !changes {
         return Ok(m);
     }
-    let news: smallvec::SmallVec<[(u8, Term); 8]> =
-        at.iter().zip(pairs).map(|(&i, &(_, v))| (i, v)).collect();
     Ok(flat_set_values_at(heap, m, &news))
 }
 

@@ -127,14 +127,9 @@ impl State {
 }
 
 /// Starts the timer of a `receive ... after ms` in `cell`'s process (generation `gen`);
-/// returns its id for [`cancel_receive_timer`].
+/// returns its id for [`cancel_internal`].
 pub fn start_receive_timer(cell: Weak<ProcessCell>, gen: u64, ms: u64) -> u64 {
     add(None, ms, Action::Receive { cell, gen })
-}
-
-/// Cancels a `receive ... after` timer (nothing when it has fired).
-pub fn cancel_receive_timer(id: u64) {
-    service().state.lock().entries.remove(&id);
 }
 
 /// Starts a BIF timer known by reference number `ref_id`.
@@ -152,13 +147,14 @@ pub fn start_message_timer(ref_id: u64, ms: u64, dest: Dest, msg: Term, start_ti
 }
 
 /// Runs `f` on the timer thread after `ms` milliseconds; returns the timer's id for
-/// [`cancel_callback`] and [`read`].
+/// [`cancel_internal`] and [`read`].
 pub fn start_callback_timer(ms: u64, f: Box<dyn FnOnce() + Send>) -> u64 {
     add(None, ms, Action::Call(f))
 }
 
-/// Cancels a callback timer; true if it had not fired.
-pub fn cancel_callback(id: u64) -> bool {
+/// Cancels a callback or receive timer (by the id its start returned); true if it had not
+/// fired.
+pub fn cancel_internal(id: u64) -> bool {
     service().state.lock().entries.remove(&id).is_some()
 }
 

@@ -576,3 +576,33 @@ fn atom_keys_are_consistent() {
         assert_eq!(get(m, k), Some(v));
     }
 }
+
+/// `put_many` with several pairs, in any order and with repeated keys (a later pair wins):
+/// into flatmaps, across the flat size and into hash maps, against a model.
+#[test]
+fn put_many_of_unsorted_pairs_matches_model() {
+    let mut h = Heap::default();
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    for round in 0..400 {
+        let range = [10, 40, 200][round % 3];
+        let mut model: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut m = from_pairs(&mut h, &[]);
+        for _ in 0..12 {
+            let n = 1 + rng.below(5) as usize;
+            let mut pairs = Vec::new();
+            for _ in 0..n {
+                let k = rng.below(range) as i64;
+                let v = rng.below(1000) as i64;
+                pairs.push((rkey(&mut h, k), Term::small(v)));
+                model.insert(k, v);
+            }
+            m = put_many(&mut h, m, &pairs);
+            assert_eq!(size(m), model.len(), "round {round}");
+            check_invariants(m);
+            for (&k, &v) in &model {
+                let kt = rkey(&mut h, k);
+                assert_eq!(get(m, kt), Some(Term::small(v)), "round {round} key {k}");
+            }
+        }
+    }
+}

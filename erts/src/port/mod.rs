@@ -373,7 +373,7 @@ impl PortState {
             d.stop(&mut self.core);
         }
         if let Some(t) = self.core.timer.take() {
-            crate::timer::cancel_callback(t);
+            crate::timer::cancel_internal(t);
         }
         for fd in std::mem::take(&mut self.core.selected) {
             crate::check_io::forget(fd);
@@ -568,7 +568,7 @@ impl PortCore {
     /// `driver_cancel_timer`.
     pub fn cancel_timer(&mut self) {
         if let Some(t) = self.timer.take() {
-            crate::timer::cancel_callback(t);
+            crate::timer::cancel_internal(t);
         }
     }
 

@@ -171,7 +171,7 @@ impl Process {
     pub fn end_receive(&mut self) {
         if self.timer_active {
             self.timer_active = false;
-            crate::timer::cancel_receive_timer(self.timer_id);
+            crate::timer::cancel_internal(self.timer_id);
         }
         self.save = 0;
         self.timed_out = false;
